@@ -1,0 +1,207 @@
+//! `steward`: the headless command line over Steward's cache. It parses arguments, calls the
+//! core, and prints; stdout carries only results, messages and progress go to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use steward_core::demo::{self, DemoOptions};
+use steward_core::model::IdentityKind;
+use steward_core::store::{self, tenants};
+use steward_core::{clock, identities};
+
+#[derive(Parser)]
+#[command(name = "steward", version, about = "Steward: an offline console for Microsoft Entra workload identities")]
+struct Cli {
+    /// The cache file to use (default: steward.db in the OS data folder).
+    #[arg(long, global = true, env = "STEWARD_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the demo tenant into the cache, replacing an earlier demo tenant.
+    Demo {
+        /// Seed of the generator: the same seed, sizes and --as-of give the same tenant.
+        #[arg(long, default_value_t = DemoOptions::DEFAULT_SEED)]
+        seed: u64,
+        /// Exactly this many service principals of all kinds.
+        #[arg(long, default_value_t = DemoOptions::DEFAULT_SERVICE_PRINCIPALS)]
+        service_principals: usize,
+        /// Exactly this many sign-in events, spread over the last 60 days.
+        #[arg(long, default_value_t = DemoOptions::DEFAULT_SIGN_INS)]
+        sign_ins: u64,
+        /// The instant the demo data ends at: YYYY-MM-DD (00:00 UTC) or RFC 3339; default now.
+        #[arg(long, value_name = "WHEN")]
+        as_of: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tenants the cache holds.
+    Tenants {
+        /// Print JSON (an array of tenants).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every service principal of a tenant.
+    Identities {
+        /// The tenant (default: the only tenant in the cache).
+        #[arg(long, value_name = "ID")]
+        tenant: Option<String>,
+        /// Only this kind: application, managedIdentitySystem, managedIdentityUser, legacy,
+        /// socialIdp or agentIdentity.
+        #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+        kind: Option<IdentityKind>,
+        /// Print JSON (one array, one element per service principal, sorted by id).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<IdentityKind, String> {
+    IdentityKind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = IdentityKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind `{s}`; use one of {}", all.join(", "))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`steward identities --json | head`) is not an error worth a message.
+            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The cache in the OS data folder; debug builds use their own folder so development never
+/// touches an admin's real cache.
+fn default_db() -> anyhow::Result<PathBuf> {
+    let app = if cfg!(debug_assertions) { "steward-dev" } else { "steward" };
+    let dirs = directories::ProjectDirs::from("", "", app)
+        .context("could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB")?;
+    Ok(dirs.data_dir().join("steward.db"))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = match cli.db {
+        Some(p) => p,
+        None => default_db()?,
+    };
+    let conn = store::open(&db)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match cli.command {
+        Command::Demo {
+            seed,
+            service_principals,
+            sign_ins,
+            as_of,
+            json,
+        } => {
+            let as_of = match as_of {
+                Some(s) => clock::parse_as_of(&s).map_err(anyhow::Error::msg)?,
+                None => clock::now(),
+            };
+            let opts = DemoOptions {
+                seed,
+                service_principals,
+                sign_ins,
+                as_of,
+            };
+            let bar = progress_bar();
+            let started = std::time::Instant::now();
+            let summary = demo::write_demo(&conn, &opts, &mut |what, done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(what.to_string());
+            })?;
+            bar.finish_and_clear();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &summary)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Demo tenant \"{}\" ({}) written to {} in {:.1} s: {} service principals (+{} soft-deleted), {} applications, {} credentials, {} federated credentials, {} sign-ins.",
+                    summary.display_name,
+                    summary.tenant_id,
+                    db.display(),
+                    started.elapsed().as_secs_f64(),
+                    summary.service_principals,
+                    summary.soft_deleted_service_principals,
+                    summary.applications,
+                    summary.credentials,
+                    summary.federated_credentials,
+                    summary.sign_ins
+                )?;
+            }
+        }
+        Command::Tenants { json } => {
+            let list = tenants::list_tenants(&conn)?;
+            let summaries = list
+                .iter()
+                .map(|(k, t)| steward_core::overview::TenantSummary::load(&conn, *k, t))
+                .collect::<Result<Vec<_>, _>>()?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &summaries)?;
+                writeln!(out)?;
+            } else if summaries.is_empty() {
+                eprintln!("The cache at {} holds no tenant; run `steward demo` to create the demo tenant.", db.display());
+            } else {
+                for t in summaries {
+                    let demo = if t.is_demo { " (demo)" } else { "" };
+                    writeln!(out, "{}  {}{}  {} service principals", t.id, t.display_name, demo, t.service_principal_count)?;
+                }
+            }
+        }
+        Command::Identities { tenant, kind, json } => {
+            let (key, _) = tenants::resolve_tenant(&conn, tenant.as_deref())?;
+            if json {
+                // Streamed element by element: a 110,000-identity tenant never sits in memory.
+                write!(out, "[")?;
+                let mut first = true;
+                identities::for_each_identity_record(&conn, key, kind, |r| {
+                    let sep = if first { "\n  " } else { ",\n  " };
+                    first = false;
+                    let line = serde_json::to_string(&r).map_err(|e| steward_core::Error::InvalidInput(e.to_string()))?;
+                    write!(out, "{sep}{line}").map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
+                })?;
+                writeln!(out, "{}]", if first { "" } else { "\n" })?;
+            } else {
+                identities::for_each_identity_record(&conn, key, kind, |r| {
+                    let enabled = if r.account_enabled { "enabled " } else { "disabled" };
+                    writeln!(out, "{}  {:<22}  {}  {}", r.id, r.kind.as_str(), enabled, r.display_name)
+                        .map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
+                })?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}

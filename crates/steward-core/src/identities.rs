@@ -1,0 +1,475 @@
+//! The Identities views: a paged, filtered list of service principals for the window, the full
+//! JSON inventory for the CLI, and one identity's detail.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, Row, ToSql};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{rfc3339, rfc3339_ms, to_ms};
+use crate::model::{is_high_risk_permission, IdentityKind, OwnerRelation, Ownership};
+use crate::overview::EXPIRY_WINDOW_DAYS;
+use crate::store::{
+    app_role_assignments, applications, credentials, directory_roles, federated_credentials, owners,
+    service_principals, sign_ins, TenantKey,
+};
+use crate::{Error, Result};
+
+/// The most rows one page may ask for.
+pub const MAX_PAGE: i64 = 1000;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityQuery {
+    /// Case-insensitive part of the display name, or the start of the object id or app id.
+    pub search: String,
+    pub kind: Option<IdentityKind>,
+    pub ownership: Option<Ownership>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityRow {
+    pub id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub kind: IdentityKind,
+    pub service_principal_type: String,
+    pub ownership: Ownership,
+    pub account_enabled: bool,
+    pub secret_count: i64,
+    pub certificate_count: i64,
+    pub federated_count: i64,
+    pub last_sign_in: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityPage {
+    pub total: i64,
+    pub offset: i64,
+    pub rows: Vec<IdentityRow>,
+}
+
+/// The columns of an identity row; `a` is the backing application in this tenant, if any.
+const ROW_SELECT: &str = "
+    SELECT sp.id, sp.app_id, sp.display_name, sp.kind, sp.service_principal_type, sp.ownership,
+           sp.account_enabled,
+           (SELECT count(*) FROM credentials c WHERE c.tenant = sp.tenant
+                AND c.owner_id IN (sp.id, a.id) AND c.credential_type = 'secret'),
+           (SELECT count(*) FROM credentials c WHERE c.tenant = sp.tenant
+                AND c.owner_id IN (sp.id, a.id) AND c.credential_type = 'certificate'),
+           (SELECT count(*) FROM federated_credentials f WHERE f.tenant = sp.tenant
+                AND f.application_id = a.id),
+           act.last_any, act.last_success,
+           sp.app_display_name, sp.app_owner_organization_id, sp.sign_in_audience, sp.created,
+           sp.tags, sp.alternative_names
+    FROM service_principals sp
+    LEFT JOIN applications a ON a.tenant = sp.tenant AND a.app_id = sp.app_id AND a.deleted IS NULL
+    LEFT JOIN sign_in_activity act ON act.tenant = sp.tenant AND act.sp_id = sp.id";
+
+fn row_from(r: &Row<'_>) -> rusqlite::Result<IdentityRow> {
+    let kind: String = r.get(3)?;
+    let ownership: String = r.get(5)?;
+    Ok(IdentityRow {
+        id: r.get(0)?,
+        app_id: r.get(1)?,
+        display_name: r.get(2)?,
+        kind: IdentityKind::parse(&kind).unwrap_or(IdentityKind::Application),
+        service_principal_type: r.get(4)?,
+        ownership: Ownership::parse(&ownership).unwrap_or(Ownership::NotApplicable),
+        account_enabled: r.get(6)?,
+        secret_count: r.get(7)?,
+        certificate_count: r.get(8)?,
+        federated_count: r.get(9)?,
+        last_sign_in: r.get::<_, Option<i64>>(10)?.map(rfc3339_ms),
+    })
+}
+
+/// Escapes LIKE's wildcards so a search for `50%_off` means those characters.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// One page of a tenant's active service principals, sorted by display name then id.
+pub fn list_identities(conn: &Connection, key: TenantKey, q: &IdentityQuery) -> Result<IdentityPage> {
+    if q.limit < 0 || q.offset < 0 {
+        return Err(Error::InvalidInput("offset and limit must not be negative".into()));
+    }
+    let limit = q.limit.min(MAX_PAGE);
+    let mut filter = String::from(" WHERE sp.tenant = ?1 AND sp.deleted IS NULL");
+    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(key.0)];
+    let search = q.search.trim();
+    if !search.is_empty() {
+        let n = args.len();
+        filter.push_str(&format!(
+            " AND (sp.display_name LIKE ?{a} ESCAPE '\\' OR sp.id LIKE ?{b} ESCAPE '\\' OR sp.app_id LIKE ?{b} ESCAPE '\\')",
+            a = n + 1,
+            b = n + 2
+        ));
+        let e = like_escape(search);
+        args.push(Box::new(format!("%{e}%")));
+        args.push(Box::new(format!("{e}%")));
+    }
+    if let Some(k) = q.kind {
+        args.push(Box::new(k.as_str()));
+        filter.push_str(&format!(" AND sp.kind = ?{}", args.len()));
+    }
+    if let Some(o) = q.ownership {
+        args.push(Box::new(o.as_str()));
+        filter.push_str(&format!(" AND sp.ownership = ?{}", args.len()));
+    }
+    let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM service_principals sp{filter}"),
+        refs.as_slice(),
+        |r| r.get(0),
+    )?;
+    // Page the keys first through the name index, then fetch the expensive columns for the page.
+    let sql = format!(
+        "{ROW_SELECT} WHERE (sp.tenant, sp.id) IN (
+             SELECT sp.tenant, sp.id FROM service_principals sp{filter}
+             ORDER BY sp.display_name COLLATE NOCASE, sp.id LIMIT {limit} OFFSET {offset})
+         ORDER BY sp.display_name COLLATE NOCASE, sp.id",
+        offset = q.offset
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(refs.as_slice(), row_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(IdentityPage {
+        total,
+        offset: q.offset,
+        rows,
+    })
+}
+
+/// One element of `steward identities --json`: Graph's field names plus Steward's derived ones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityRecord {
+    pub id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub app_display_name: Option<String>,
+    pub service_principal_type: String,
+    pub account_enabled: bool,
+    pub app_owner_organization_id: Option<String>,
+    pub sign_in_audience: Option<String>,
+    pub created_date_time: Option<String>,
+    pub tags: Vec<String>,
+    pub alternative_names: Vec<String>,
+    pub kind: IdentityKind,
+    pub ownership: Ownership,
+    pub credential_counts: CredentialCounts,
+    pub last_sign_in_date_time: Option<String>,
+    pub last_successful_sign_in_date_time: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialCounts {
+    pub secrets: i64,
+    pub certificates: i64,
+    pub federated: i64,
+}
+
+/// Every active service principal of the tenant (optionally of one kind), sorted by id, handed
+/// to `each` one at a time so that 110,000 identities never sit in memory together.
+pub fn for_each_identity_record(
+    conn: &Connection,
+    key: TenantKey,
+    kind: Option<IdentityKind>,
+    mut each: impl FnMut(IdentityRecord) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "{ROW_SELECT} WHERE sp.tenant = ?1 AND sp.deleted IS NULL AND (?2 IS NULL OR sp.kind = ?2)
+         ORDER BY sp.id"
+    ))?;
+    let mut rows = stmt.query(params![key.0, kind.map(IdentityKind::as_str)])?;
+    while let Some(r) = rows.next()? {
+        let row = row_from(r)?;
+        let record = IdentityRecord {
+            id: row.id,
+            app_id: row.app_id,
+            display_name: row.display_name,
+            app_display_name: r.get(12)?,
+            service_principal_type: row.service_principal_type,
+            account_enabled: row.account_enabled,
+            app_owner_organization_id: r.get(13)?,
+            sign_in_audience: r.get(14)?,
+            created_date_time: r.get::<_, Option<i64>>(15)?.map(rfc3339_ms),
+            tags: crate::store::parse_json_list(&r.get::<_, String>(16)?),
+            alternative_names: crate::store::parse_json_list(&r.get::<_, String>(17)?),
+            kind: row.kind,
+            ownership: row.ownership,
+            credential_counts: CredentialCounts {
+                secrets: row.secret_count,
+                certificates: row.certificate_count,
+                federated: row.federated_count,
+            },
+            last_sign_in_date_time: row.last_sign_in,
+            last_successful_sign_in_date_time: r.get::<_, Option<i64>>(11)?.map(rfc3339_ms),
+        };
+        each(record)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationSummary {
+    pub id: String,
+    pub display_name: String,
+    pub sign_in_audience: Option<String>,
+    pub created_date_time: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerView {
+    pub id: String,
+    pub display_name: String,
+    /// `user`, `servicePrincipal` or `group`; sponsors of agent identities read `sponsor (user)`.
+    #[serde(rename = "type")]
+    pub owner_type: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum CredentialStatus {
+    Expired,
+    ExpiringSoon,
+    Valid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialView {
+    /// `application` or `servicePrincipal`: which object holds it.
+    pub source: String,
+    /// `secret` or `certificate`.
+    pub credential_type: String,
+    pub key_id: String,
+    pub display_name: Option<String>,
+    pub hint: Option<String>,
+    pub thumbprint: Option<String>,
+    pub start_date_time: Option<String>,
+    pub end_date_time: Option<String>,
+    pub status: CredentialStatus,
+    pub days_left: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FederatedCredentialView {
+    pub id: String,
+    pub name: String,
+    pub issuer: String,
+    pub subject: Option<String>,
+    pub audiences: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AppRoleView {
+    pub resource_display_name: String,
+    pub permission: String,
+    pub created_date_time: Option<String>,
+    pub high_risk: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryRoleView {
+    pub role_name: String,
+    pub role_template_id: String,
+    pub privileged: bool,
+    pub assignment_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SignInRow {
+    pub id: String,
+    pub created_date_time: String,
+    pub resource_display_name: Option<String>,
+    pub ip_address: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub error_code: i64,
+    pub failure_reason: Option<String>,
+    pub client_credential_type: Option<String>,
+    pub credential_key_id: Option<String>,
+    pub conditional_access_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityDetail {
+    pub row: IdentityRow,
+    pub app_display_name: Option<String>,
+    pub app_owner_organization_id: Option<String>,
+    pub sign_in_audience: Option<String>,
+    pub created_date_time: Option<String>,
+    pub deleted_date_time: Option<String>,
+    pub tags: Vec<String>,
+    pub alternative_names: Vec<String>,
+    pub application: Option<ApplicationSummary>,
+    pub owners: Vec<OwnerView>,
+    pub credentials: Vec<CredentialView>,
+    pub federated_credentials: Vec<FederatedCredentialView>,
+    pub app_role_assignments: Vec<AppRoleView>,
+    pub directory_roles: Vec<DirectoryRoleView>,
+    pub recent_sign_ins: Vec<SignInRow>,
+    pub as_of: String,
+}
+
+/// How many sign-ins the detail view shows.
+pub const RECENT_SIGN_INS: i64 = 50;
+
+/// Everything Steward holds about one service principal, as it stands at `as_of`.
+pub fn identity_detail(
+    conn: &Connection,
+    key: TenantKey,
+    tenant_id: &str,
+    id: &str,
+    as_of: DateTime<Utc>,
+) -> Result<IdentityDetail> {
+    let unknown = || Error::UnknownServicePrincipal {
+        tenant: tenant_id.into(),
+        id: id.into(),
+    };
+    let sp = service_principals::get_service_principal(conn, key, id)?.ok_or_else(unknown)?;
+    let row = conn
+        .query_row(&format!("{ROW_SELECT} WHERE sp.tenant = ?1 AND sp.id = ?2"), params![key.0, id], row_from)?;
+    let app = applications::get_application_by_app_id(conn, key, &sp.app_id)?;
+    let mut holders: Vec<&str> = vec![&sp.id];
+    if let Some(a) = &app {
+        holders.push(&a.id);
+    }
+    let now = to_ms(as_of);
+    let soon = to_ms(as_of + Duration::days(EXPIRY_WINDOW_DAYS));
+    let credentials = credentials::list_for_owners(conn, key, &holders)?
+        .into_iter()
+        .map(|c| {
+            let end = c.end.map(to_ms);
+            let status = match end {
+                Some(e) if e <= now => CredentialStatus::Expired,
+                Some(e) if e <= soon => CredentialStatus::ExpiringSoon,
+                _ => CredentialStatus::Valid,
+            };
+            CredentialView {
+                source: c.owner_type,
+                credential_type: c.credential_type,
+                key_id: c.key_id,
+                display_name: c.display_name,
+                hint: c.hint,
+                thumbprint: c.thumbprint,
+                start_date_time: c.start.map(rfc3339),
+                end_date_time: c.end.map(rfc3339),
+                status,
+                days_left: end.map(|e| (e - now).div_euclid(86_400_000)),
+            }
+        })
+        .collect();
+    let federated_credentials = match &app {
+        Some(a) => federated_credentials::list_for_application(conn, key, &a.id)?
+            .into_iter()
+            .map(|f| FederatedCredentialView {
+                id: f.id,
+                name: f.name,
+                issuer: f.issuer,
+                subject: f.subject,
+                audiences: f.audiences,
+                description: f.description,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let owners = owners::list_for_objects(conn, key, &holders)?
+        .into_iter()
+        .map(|o| OwnerView {
+            id: o.owner_id,
+            display_name: o.display_name,
+            owner_type: match o.relation {
+                OwnerRelation::Owner => o.owner_type,
+                OwnerRelation::Sponsor => format!("sponsor ({})", o.owner_type),
+            },
+        })
+        .collect();
+    let app_role_assignments = app_role_assignments::list_for_principal(conn, key, &sp.id)?
+        .into_iter()
+        .map(|a| {
+            let permission = a.permission.unwrap_or(a.app_role_id);
+            AppRoleView {
+                high_risk: is_high_risk_permission(&permission),
+                resource_display_name: a.resource_display_name,
+                permission,
+                created_date_time: a.created_date_time.map(rfc3339),
+            }
+        })
+        .collect();
+    let directory_roles = directory_roles::list_for_principal(conn, key, &sp.id)?
+        .into_iter()
+        .map(|r| DirectoryRoleView {
+            role_name: r.role_display_name,
+            role_template_id: r.role_definition_id,
+            privileged: r.is_privileged,
+            assignment_type: r.assignment_type,
+        })
+        .collect();
+    let recent_sign_ins = sign_ins::list_recent_for_sp(conn, key, &sp.id, RECENT_SIGN_INS)?
+        .into_iter()
+        .map(|s| SignInRow {
+            id: s.id,
+            created_date_time: rfc3339(s.created_date_time),
+            resource_display_name: s.resource_display_name,
+            ip_address: s.ip_address,
+            country: s.country_or_region,
+            city: s.city,
+            error_code: s.error_code,
+            failure_reason: s.failure_reason,
+            client_credential_type: s.client_credential_type,
+            credential_key_id: s.service_principal_credential_key_id,
+            conditional_access_status: s.conditional_access_status,
+        })
+        .collect();
+    Ok(IdentityDetail {
+        row,
+        app_display_name: sp.app_display_name,
+        app_owner_organization_id: sp.app_owner_organization_id,
+        sign_in_audience: sp.sign_in_audience,
+        created_date_time: sp.created_date_time.map(rfc3339),
+        deleted_date_time: sp.deleted_date_time.map(rfc3339),
+        tags: sp.tags,
+        alternative_names: sp.alternative_names,
+        application: app.map(|a| ApplicationSummary {
+            id: a.id,
+            display_name: a.display_name,
+            sign_in_audience: a.sign_in_audience,
+            created_date_time: a.created_date_time.map(rfc3339),
+        }),
+        owners,
+        credentials,
+        federated_credentials,
+        app_role_assignments,
+        directory_roles,
+        recent_sign_ins,
+        as_of: rfc3339(as_of),
+    })
+}

@@ -1,0 +1,19 @@
+//! Steward's core: everything Steward knows about a tenant's workload identities, with no
+//! desktop dependency.
+//!
+//! It owns the domain model (shaped like Microsoft Graph's objects), the SQLite cache that holds
+//! one or more tenants, the deterministic demo-tenant generator, and the read-side views and
+//! charts that the CLI and the desktop window both show. The desktop app (`src-tauri`) and the
+//! CLI (`steward-cli`) are thin shells over this crate; it must never depend on Tauri, GTK or
+//! WebKit (the test command checks `cargo tree`).
+
+pub mod chart;
+pub mod clock;
+pub mod demo;
+mod error;
+pub mod identities;
+pub mod model;
+pub mod overview;
+pub mod store;
+
+pub use error::{Error, Result};

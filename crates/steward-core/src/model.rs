@@ -1,0 +1,415 @@
+//! The domain model of a tenant's workload identities, following Microsoft Graph's shapes
+//! (field names as Graph spells them when serialised), plus Steward's derived classifications.
+//!
+//! Instants are `DateTime<Utc>`; Graph's GUIDs stay strings, exactly as the tenant wrote them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The Microsoft tenants that own first-party applications (domain.md §1.3, bucket C).
+pub const MICROSOFT_TENANTS: [&str; 3] = [
+    "f8cdef31-a31e-4b4a-93e4-5f571e91255a", // Microsoft Services
+    "72f988bf-86f1-41af-91ab-2d7cd011db47", // Microsoft Corp
+    "9188040d-6c67-4c5b-b112-36a304b66dad", // Microsoft accounts (MSA)
+];
+
+/// Microsoft Graph's own application id, the resource most workload identities call.
+pub const MICROSOFT_GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub id: String,
+    pub display_name: String,
+    pub default_domain: Option<String>,
+    pub is_demo: bool,
+    /// When the cached data was generated, imported or synced.
+    pub data_as_of: Option<DateTime<Utc>>,
+}
+
+/// An app registration (`microsoft.graph.application`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    pub id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub sign_in_audience: Option<String>,
+    pub publisher_domain: Option<String>,
+    pub created_date_time: Option<DateTime<Utc>>,
+    /// Set when the application is soft-deleted (in `directory/deletedItems`).
+    pub deleted_date_time: Option<DateTime<Utc>>,
+    pub disabled_by_microsoft_status: Option<String>,
+    pub password_credentials: Vec<PasswordCredential>,
+    pub key_credentials: Vec<KeyCredential>,
+    pub federated_identity_credentials: Vec<FederatedIdentityCredential>,
+}
+
+/// A service principal (`microsoft.graph.servicePrincipal`, or its subtype `agentIdentity`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePrincipal {
+    pub id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub app_display_name: Option<String>,
+    /// `Application`, `ManagedIdentity`, `Legacy`, `SocialIdp` or `ServiceIdentity` (agents).
+    pub service_principal_type: String,
+    pub app_owner_organization_id: Option<String>,
+    pub account_enabled: bool,
+    pub sign_in_audience: Option<String>,
+    pub created_date_time: Option<DateTime<Utc>>,
+    pub deleted_date_time: Option<DateTime<Utc>>,
+    pub tags: Vec<String>,
+    pub alternative_names: Vec<String>,
+    /// For agent identities: the blueprint's appId.
+    pub agent_identity_blueprint_id: Option<String>,
+    pub disabled_by_microsoft_status: Option<String>,
+    pub password_credentials: Vec<PasswordCredential>,
+    pub key_credentials: Vec<KeyCredential>,
+}
+
+/// A client secret (`passwordCredential`). The secret text itself is never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordCredential {
+    pub key_id: String,
+    pub display_name: Option<String>,
+    /// The first three characters of the secret, as Graph returns them.
+    pub hint: Option<String>,
+    pub start_date_time: Option<DateTime<Utc>>,
+    pub end_date_time: Option<DateTime<Utc>>,
+}
+
+/// A certificate (`keyCredential`); `customKeyIdentifier` usually carries the thumbprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyCredential {
+    pub key_id: String,
+    pub display_name: Option<String>,
+    /// `AsymmetricX509Cert`, `Symmetric`, …
+    #[serde(rename = "type")]
+    pub key_type: Option<String>,
+    /// `Verify` or `Sign`.
+    pub usage: Option<String>,
+    pub custom_key_identifier: Option<String>,
+    pub start_date_time: Option<DateTime<Utc>>,
+    pub end_date_time: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FederatedIdentityCredential {
+    pub id: String,
+    pub name: String,
+    pub issuer: String,
+    pub subject: Option<String>,
+    pub audiences: Vec<String>,
+    pub description: Option<String>,
+}
+
+/// Who owns (or, for agent identities, sponsors) a directory object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Owner {
+    /// The owned object's id (application or service principal).
+    pub object_id: String,
+    pub owner_id: String,
+    /// `user`, `servicePrincipal` or `group`.
+    pub owner_type: String,
+    pub display_name: String,
+    pub relation: OwnerRelation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OwnerRelation {
+    Owner,
+    Sponsor,
+}
+
+/// An application permission held by a service principal (`appRoleAssignment`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRoleAssignment {
+    pub id: String,
+    pub principal_id: String,
+    pub resource_id: String,
+    pub resource_display_name: String,
+    pub app_role_id: String,
+    /// The permission's value (e.g. `Application.ReadWrite.All`), resolved from the resource's
+    /// `appRoles` when known.
+    pub permission: Option<String>,
+    pub created_date_time: Option<DateTime<Utc>>,
+}
+
+/// A directory-role assignment or eligibility (`unifiedRoleAssignment`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryRoleAssignment {
+    pub id: String,
+    pub principal_id: String,
+    pub role_definition_id: String,
+    pub role_display_name: String,
+    pub directory_scope_id: String,
+    pub is_privileged: bool,
+    /// `active` or `eligible`.
+    pub assignment_type: String,
+}
+
+/// One service-principal or managed-identity sign-in event (beta `signIn`, domain.md §6.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignIn {
+    pub id: String,
+    pub created_date_time: DateTime<Utc>,
+    /// `servicePrincipal` or `managedIdentity`.
+    pub sign_in_event_type: String,
+    pub service_principal_id: String,
+    pub service_principal_name: Option<String>,
+    pub app_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_service_principal_id: Option<String>,
+    pub resource_display_name: Option<String>,
+    pub ip_address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country_or_region: Option<String>,
+    /// `status.errorCode`: 0 means success, otherwise an AADSTS code.
+    pub error_code: i64,
+    pub failure_reason: Option<String>,
+    pub client_credential_type: Option<String>,
+    pub service_principal_credential_key_id: Option<String>,
+    pub service_principal_credential_thumbprint: Option<String>,
+    pub federated_credential_id: Option<String>,
+    pub conditional_access_status: Option<String>,
+}
+
+/// Steward's classification of a service principal by what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum IdentityKind {
+    Application,
+    ManagedIdentitySystem,
+    ManagedIdentityUser,
+    Legacy,
+    SocialIdp,
+    AgentIdentity,
+}
+
+impl IdentityKind {
+    pub const ALL: [IdentityKind; 6] = [
+        IdentityKind::Application,
+        IdentityKind::ManagedIdentitySystem,
+        IdentityKind::ManagedIdentityUser,
+        IdentityKind::Legacy,
+        IdentityKind::SocialIdp,
+        IdentityKind::AgentIdentity,
+    ];
+
+    /// Derives the kind from Graph's `servicePrincipalType` and, for managed identities, the
+    /// `isExplicit=True` marker that user-assigned identities carry in `alternativeNames`.
+    pub fn classify(service_principal_type: &str, alternative_names: &[String]) -> IdentityKind {
+        match service_principal_type {
+            "ManagedIdentity" => {
+                if alternative_names.iter().any(|n| n.eq_ignore_ascii_case("isExplicit=True")) {
+                    IdentityKind::ManagedIdentityUser
+                } else {
+                    IdentityKind::ManagedIdentitySystem
+                }
+            }
+            "Legacy" => IdentityKind::Legacy,
+            "SocialIdp" => IdentityKind::SocialIdp,
+            "ServiceIdentity" => IdentityKind::AgentIdentity,
+            _ => IdentityKind::Application,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityKind::Application => "application",
+            IdentityKind::ManagedIdentitySystem => "managedIdentitySystem",
+            IdentityKind::ManagedIdentityUser => "managedIdentityUser",
+            IdentityKind::Legacy => "legacy",
+            IdentityKind::SocialIdp => "socialIdp",
+            IdentityKind::AgentIdentity => "agentIdentity",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<IdentityKind> {
+        IdentityKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            IdentityKind::Application => "Application",
+            IdentityKind::ManagedIdentitySystem => "Managed identity (system-assigned)",
+            IdentityKind::ManagedIdentityUser => "Managed identity (user-assigned)",
+            IdentityKind::Legacy => "Legacy",
+            IdentityKind::SocialIdp => "Social IdP",
+            IdentityKind::AgentIdentity => "Agent identity",
+        }
+    }
+}
+
+/// Whose application a service principal stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Ownership {
+    /// Registered in this tenant, single-tenant (`AzureADMyOrg`), or a Legacy SP created here.
+    OwnSingleTenant,
+    /// Registered in this tenant and offered to other organisations.
+    OwnMultiTenant,
+    /// A Microsoft first-party application.
+    Microsoft,
+    /// Another organisation's application (third-party SaaS, a partner's multitenant app).
+    External,
+    /// No application behind it: managed identities, agent identities, internal SPs.
+    NotApplicable,
+}
+
+impl Ownership {
+    pub const ALL: [Ownership; 5] = [
+        Ownership::OwnSingleTenant,
+        Ownership::OwnMultiTenant,
+        Ownership::Microsoft,
+        Ownership::External,
+        Ownership::NotApplicable,
+    ];
+
+    pub fn classify(
+        home_tenant: &str,
+        kind: IdentityKind,
+        app_owner_organization_id: Option<&str>,
+        sign_in_audience: Option<&str>,
+    ) -> Ownership {
+        match (kind, app_owner_organization_id) {
+            (IdentityKind::Legacy, None) => Ownership::OwnSingleTenant,
+            (_, None) => Ownership::NotApplicable,
+            (_, Some(owner)) if MICROSOFT_TENANTS.iter().any(|m| m.eq_ignore_ascii_case(owner)) => {
+                Ownership::Microsoft
+            }
+            (_, Some(owner)) if owner.eq_ignore_ascii_case(home_tenant) => match sign_in_audience {
+                None | Some("AzureADMyOrg") => Ownership::OwnSingleTenant,
+                Some(_) => Ownership::OwnMultiTenant,
+            },
+            (_, Some(_)) => Ownership::External,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ownership::OwnSingleTenant => "ownSingleTenant",
+            Ownership::OwnMultiTenant => "ownMultiTenant",
+            Ownership::Microsoft => "microsoft",
+            Ownership::External => "external",
+            Ownership::NotApplicable => "notApplicable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Ownership> {
+        Ownership::ALL.into_iter().find(|o| o.as_str().eq_ignore_ascii_case(s))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Ownership::OwnSingleTenant => "Own (single-tenant)",
+            Ownership::OwnMultiTenant => "Own (multitenant)",
+            Ownership::Microsoft => "Microsoft first-party",
+            Ownership::External => "Another organisation",
+            Ownership::NotApplicable => "Not applicable",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOME: &str = "11111111-1111-1111-1111-111111111111";
+
+    #[test]
+    fn user_assigned_managed_identity_is_told_apart_by_is_explicit() {
+        let uami = vec!["isExplicit=True".to_string(), "/subscriptions/x".to_string()];
+        let sami = vec!["isExplicit=False".to_string(), "/subscriptions/x".to_string()];
+        assert_eq!(IdentityKind::classify("ManagedIdentity", &uami), IdentityKind::ManagedIdentityUser);
+        assert_eq!(IdentityKind::classify("ManagedIdentity", &sami), IdentityKind::ManagedIdentitySystem);
+        assert_eq!(IdentityKind::classify("ServiceIdentity", &[]), IdentityKind::AgentIdentity);
+    }
+
+    #[test]
+    fn ownership_follows_app_owner_organization_and_audience() {
+        let app = IdentityKind::Application;
+        assert_eq!(
+            Ownership::classify(HOME, app, Some(HOME), Some("AzureADMyOrg")),
+            Ownership::OwnSingleTenant
+        );
+        assert_eq!(
+            Ownership::classify(HOME, app, Some(HOME), Some("AzureADMultipleOrgs")),
+            Ownership::OwnMultiTenant
+        );
+        assert_eq!(
+            Ownership::classify(HOME, app, Some(MICROSOFT_TENANTS[0]), None),
+            Ownership::Microsoft
+        );
+        assert_eq!(
+            Ownership::classify(HOME, app, Some("22222222-2222-2222-2222-222222222222"), None),
+            Ownership::External
+        );
+        assert_eq!(
+            Ownership::classify(HOME, IdentityKind::ManagedIdentityUser, None, None),
+            Ownership::NotApplicable
+        );
+        assert_eq!(
+            Ownership::classify(HOME, IdentityKind::Legacy, None, None),
+            Ownership::OwnSingleTenant,
+            "a Legacy SP has no app registration and lives only in the tenant that made it"
+        );
+    }
+
+    #[test]
+    fn kind_and_ownership_round_trip_through_their_wire_names() {
+        for k in IdentityKind::ALL {
+            assert_eq!(IdentityKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for o in Ownership::ALL {
+            assert_eq!(Ownership::parse(o.as_str()), Some(o));
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
+    }
+}
+
+/// Microsoft Graph application permissions that open a path to Global Administrator or to mass
+/// data exfiltration (domain.md §9.2, tier 0 and commonly flagged).
+pub const HIGH_RISK_PERMISSIONS: &[&str] = &[
+    "RoleManagement.ReadWrite.Directory",
+    "RoleAssignmentSchedule.ReadWrite.Directory",
+    "PrivilegedAccess.ReadWrite.AzureADGroup",
+    "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+    "UserAuthenticationMethod.ReadWrite.All",
+    "Domain.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "GroupMember.ReadWrite.All",
+    "User.ReadWrite.All",
+    "AdministrativeUnit.ReadWrite.All",
+    "Policy.ReadWrite.PermissionGrant",
+    "Policy.ReadWrite.AuthenticationMethod",
+    "RoleEligibilitySchedule.ReadWrite.Directory",
+    "RoleManagementPolicy.ReadWrite.Directory",
+    "EntitlementManagement.ReadWrite.All",
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Files.ReadWrite.All",
+    "Sites.ReadWrite.All",
+];
+
+pub fn is_high_risk_permission(permission: &str) -> bool {
+    HIGH_RISK_PERMISSIONS.iter().any(|p| p.eq_ignore_ascii_case(permission))
+}

@@ -1,0 +1,124 @@
+//! `credentials`: secrets (`passwordCredentials`) and certificates (`keyCredentials`) of
+//! applications and service principals. The secret value never reaches this table.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+
+use super::{ms, time, TenantKey};
+use crate::model::{KeyCredential, PasswordCredential};
+use crate::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerType {
+    Application,
+    ServicePrincipal,
+}
+
+impl OwnerType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerType::Application => "application",
+            OwnerType::ServicePrincipal => "servicePrincipal",
+        }
+    }
+}
+
+/// One stored credential, whichever object holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCredential {
+    pub owner_id: String,
+    pub owner_type: String,
+    pub key_id: String,
+    /// `secret` or `certificate`.
+    pub credential_type: String,
+    pub display_name: Option<String>,
+    pub hint: Option<String>,
+    pub thumbprint: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// Replaces every credential of one object with the given ones.
+pub fn replace_for_owner(
+    conn: &Connection,
+    tenant: TenantKey,
+    owner_type: OwnerType,
+    owner_id: &str,
+    secrets: &[PasswordCredential],
+    certificates: &[KeyCredential],
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM credentials WHERE tenant = ?1 AND owner_id = ?2")?
+        .execute(params![tenant.0, owner_id])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO credentials (tenant, owner_id, key_id, owner_type, credential_type,
+             display_name, hint, thumbprint, key_type, usage, start_time, end_time)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for s in secrets {
+        insert.execute(params![
+            tenant.0,
+            owner_id,
+            s.key_id,
+            owner_type.as_str(),
+            "secret",
+            s.display_name,
+            s.hint,
+            None::<String>,
+            None::<String>,
+            None::<String>,
+            ms(s.start_date_time),
+            ms(s.end_date_time),
+        ])?;
+    }
+    for c in certificates {
+        insert.execute(params![
+            tenant.0,
+            owner_id,
+            c.key_id,
+            owner_type.as_str(),
+            "certificate",
+            c.display_name,
+            None::<String>,
+            c.custom_key_identifier,
+            c.key_type,
+            c.usage,
+            ms(c.start_date_time),
+            ms(c.end_date_time),
+        ])?;
+    }
+    Ok(())
+}
+
+/// The credentials held by any of `owner_ids`, soonest expiry first.
+pub fn list_for_owners(
+    conn: &Connection,
+    tenant: TenantKey,
+    owner_ids: &[&str],
+) -> Result<Vec<StoredCredential>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT owner_id, owner_type, key_id, credential_type, display_name, hint, thumbprint,
+                start_time, end_time
+         FROM credentials WHERE tenant = ?1 AND owner_id = ?2",
+    )?;
+    for owner in owner_ids {
+        let rows = stmt.query_map(params![tenant.0, owner], |r| {
+            Ok(StoredCredential {
+                owner_id: r.get(0)?,
+                owner_type: r.get(1)?,
+                key_id: r.get(2)?,
+                credential_type: r.get(3)?,
+                display_name: r.get(4)?,
+                hint: r.get(5)?,
+                thumbprint: r.get(6)?,
+                start: time(r.get(7)?),
+                end: time(r.get(8)?),
+            })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    out.sort_by(|a, b| a.end.cmp(&b.end).then_with(|| a.key_id.cmp(&b.key_id)));
+    Ok(out)
+}

@@ -1,0 +1,63 @@
+//! `owners`: owners of applications and service principals, and sponsors of agent identities.
+
+use rusqlite::{params, Connection};
+
+use super::TenantKey;
+use crate::model::{Owner, OwnerRelation};
+use crate::Result;
+
+fn relation_str(r: OwnerRelation) -> &'static str {
+    match r {
+        OwnerRelation::Owner => "owner",
+        OwnerRelation::Sponsor => "sponsor",
+    }
+}
+
+pub fn upsert_owner(conn: &Connection, tenant: TenantKey, o: &Owner) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO owners (tenant, object_id, owner_id, relation, owner_type, display_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        tenant.0,
+        o.object_id,
+        o.owner_id,
+        relation_str(o.relation),
+        o.owner_type,
+        o.display_name
+    ])?;
+    Ok(())
+}
+
+/// Owners and sponsors of any of `object_ids`, owners first, then by name.
+pub fn list_for_objects(conn: &Connection, tenant: TenantKey, object_ids: &[&str]) -> Result<Vec<Owner>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT object_id, owner_id, owner_type, display_name, relation FROM owners
+         WHERE tenant = ?1 AND object_id = ?2",
+    )?;
+    let mut out = Vec::new();
+    for id in object_ids {
+        for row in stmt.query_map(params![tenant.0, id], |r| {
+            let relation: String = r.get(4)?;
+            Ok(Owner {
+                object_id: r.get(0)?,
+                owner_id: r.get(1)?,
+                owner_type: r.get(2)?,
+                display_name: r.get(3)?,
+                relation: if relation == "sponsor" {
+                    OwnerRelation::Sponsor
+                } else {
+                    OwnerRelation::Owner
+                },
+            })
+        })? {
+            out.push(row?);
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.relation != OwnerRelation::Owner, &a.display_name, &a.owner_id)
+            .cmp(&(b.relation != OwnerRelation::Owner, &b.display_name, &b.owner_id))
+    });
+    out.dedup_by(|a, b| a.owner_id == b.owner_id && a.relation == b.relation);
+    Ok(out)
+}

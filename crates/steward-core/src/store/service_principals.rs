@@ -1,0 +1,141 @@
+//! `service_principals`: every service principal of a tenant, with Steward's derived kind and
+//! ownership stored beside Graph's fields.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{credentials, json_list, ms, parse_json_list, time, TenantKey};
+use crate::model::{IdentityKind, Ownership, ServicePrincipal};
+use crate::Result;
+
+/// Inserts or replaces a service principal and its own credentials. `home_tenant` is the GUID of
+/// the tenant the cache row belongs to; ownership is judged against it.
+pub fn upsert_service_principal(
+    conn: &Connection,
+    tenant: TenantKey,
+    home_tenant: &str,
+    sp: &ServicePrincipal,
+) -> Result<()> {
+    let kind = IdentityKind::classify(&sp.service_principal_type, &sp.alternative_names);
+    let ownership = Ownership::classify(
+        home_tenant,
+        kind,
+        sp.app_owner_organization_id.as_deref(),
+        sp.sign_in_audience.as_deref(),
+    );
+    conn.prepare_cached(
+        "INSERT INTO service_principals (tenant, id, app_id, display_name, app_display_name,
+             service_principal_type, app_owner_organization_id, account_enabled, sign_in_audience,
+             created, deleted, tags, alternative_names, agent_identity_blueprint_id,
+             disabled_by_microsoft_status, kind, ownership)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+         ON CONFLICT (tenant, id) DO UPDATE SET app_id = excluded.app_id,
+             display_name = excluded.display_name, app_display_name = excluded.app_display_name,
+             service_principal_type = excluded.service_principal_type,
+             app_owner_organization_id = excluded.app_owner_organization_id,
+             account_enabled = excluded.account_enabled, sign_in_audience = excluded.sign_in_audience,
+             created = excluded.created, deleted = excluded.deleted, tags = excluded.tags,
+             alternative_names = excluded.alternative_names,
+             agent_identity_blueprint_id = excluded.agent_identity_blueprint_id,
+             disabled_by_microsoft_status = excluded.disabled_by_microsoft_status,
+             kind = excluded.kind, ownership = excluded.ownership",
+    )?
+    .execute(params![
+        tenant.0,
+        sp.id,
+        sp.app_id,
+        sp.display_name,
+        sp.app_display_name,
+        sp.service_principal_type,
+        sp.app_owner_organization_id,
+        sp.account_enabled,
+        sp.sign_in_audience,
+        ms(sp.created_date_time),
+        ms(sp.deleted_date_time),
+        json_list(&sp.tags),
+        json_list(&sp.alternative_names),
+        sp.agent_identity_blueprint_id,
+        sp.disabled_by_microsoft_status,
+        kind.as_str(),
+        ownership.as_str(),
+    ])?;
+    credentials::replace_for_owner(
+        conn,
+        tenant,
+        credentials::OwnerType::ServicePrincipal,
+        &sp.id,
+        &sp.password_credentials,
+        &sp.key_credentials,
+    )?;
+    Ok(())
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ServicePrincipal> {
+    Ok(ServicePrincipal {
+        id: r.get(0)?,
+        app_id: r.get(1)?,
+        display_name: r.get(2)?,
+        app_display_name: r.get(3)?,
+        service_principal_type: r.get(4)?,
+        app_owner_organization_id: r.get(5)?,
+        account_enabled: r.get(6)?,
+        sign_in_audience: r.get(7)?,
+        created_date_time: time(r.get(8)?),
+        deleted_date_time: time(r.get(9)?),
+        tags: parse_json_list(&r.get::<_, String>(10)?),
+        alternative_names: parse_json_list(&r.get::<_, String>(11)?),
+        agent_identity_blueprint_id: r.get(12)?,
+        disabled_by_microsoft_status: r.get(13)?,
+        password_credentials: Vec::new(),
+        key_credentials: Vec::new(),
+    })
+}
+
+/// A service principal's own fields (credentials are read through `credentials`).
+pub fn get_service_principal(conn: &Connection, tenant: TenantKey, id: &str) -> Result<Option<ServicePrincipal>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, app_id, display_name, app_display_name, service_principal_type,
+                    app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
+                    tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status
+             FROM service_principals WHERE tenant = ?1 AND id = ?2",
+        )?
+        .query_row(params![tenant.0, id], from_row)
+        .optional()?)
+}
+
+/// Counts of active (not soft-deleted) service principals grouped by one derived column.
+pub fn count_by(conn: &Connection, tenant: TenantKey, column: GroupColumn) -> Result<Vec<(String, i64)>> {
+    let sql = match column {
+        GroupColumn::Kind => {
+            "SELECT kind, count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY kind"
+        }
+        GroupColumn::Ownership => {
+            "SELECT ownership, count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY ownership"
+        }
+        GroupColumn::Enabled => {
+            "SELECT CASE account_enabled WHEN 1 THEN 'enabled' ELSE 'disabled' END, count(*)
+             FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY 1"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([tenant.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum GroupColumn {
+    Kind,
+    Ownership,
+    Enabled,
+}
+
+pub fn count_service_principals(conn: &Connection, tenant: TenantKey, deleted: bool) -> Result<i64> {
+    let sql = if deleted {
+        "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NOT NULL"
+    } else {
+        "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL"
+    };
+    Ok(conn.query_row(sql, [tenant.0], |r| r.get(0))?)
+}

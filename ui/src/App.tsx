@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useState } from "react";
+import {
+  Badge,
+  Button,
+  Caption1,
+  Dropdown,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Text,
+} from "@fluentui/react-components";
+import { Board20Regular, PeopleList20Regular } from "@fluentui/react-icons";
+import type { AppInfo, TenantSummary } from "./ipc/backend";
+import { toBackendError } from "./ipc/backend";
+import { useBackend } from "./ipc/context";
+import { useAsync } from "./useAsync";
+import { ErrorBar } from "./components/ErrorBar";
+import { Loading } from "./components/Loading";
+import { OverviewPage } from "./pages/OverviewPage";
+import { IdentitiesPage } from "./pages/IdentitiesPage";
+import { formatDateTime } from "./format";
+
+export type Route = { page: "overview" } | { page: "identities"; detailId: string | null };
+
+export function App() {
+  const backend = useBackend();
+  const [info, retry] = useAsync(() => backend.appInfo(), [backend]);
+
+  if (info.status === "loading") return <Loading label="Starting Steward…" />;
+  if (info.status === "error")
+    return (
+      <div className="page-pad">
+        <ErrorBar error={info.error} onRetry={retry} />
+      </div>
+    );
+  return <Shell info={info.data} />;
+}
+
+function pickInitialTenant(info: AppInfo): TenantSummary | null {
+  return info.tenants.find((t) => t.id === info.activeTenantId) ?? info.tenants[0] ?? null;
+}
+
+function Shell({ info }: { info: AppInfo }) {
+  const backend = useBackend();
+  const [tenant, setTenant] = useState<TenantSummary | null>(() => pickInitialTenant(info));
+  const [route, setRoute] = useState<Route>({ page: "overview" });
+  const [switchError, setSwitchError] = useState<string | null>(null);
+  const [switching, setSwitching] = useState(false);
+
+  useEffect(() => {
+    setTenant(pickInitialTenant(info));
+  }, [info]);
+
+  const switchTenant = useCallback(
+    async (tenantId: string) => {
+      if (tenantId === tenant?.id) return;
+      setSwitching(true);
+      setSwitchError(null);
+      try {
+        const selected = await backend.selectTenant(tenantId);
+        setTenant(selected);
+        setRoute((r) => (r.page === "identities" ? { page: "identities", detailId: null } : r));
+      } catch (e) {
+        setSwitchError(toBackendError(e).message);
+      } finally {
+        setSwitching(false);
+      }
+    },
+    [backend, tenant?.id],
+  );
+
+  const openIdentity = useCallback((id: string) => setRoute({ page: "identities", detailId: id }), []);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <Text as="h1" weight="semibold" size={500} className="app-title">
+          Steward
+        </Text>
+        {tenant && (
+          <div className="app-tenant">
+            <Text weight="semibold" data-testid="tenant-name">
+              {tenant.displayName}
+            </Text>
+            {tenant.isDemo && (
+              <Badge appearance="filled" color="warning" data-testid="demo-badge">
+                Demo tenant
+              </Badge>
+            )}
+            {tenant.dataAsOf && <Caption1 className="app-asof">Data as of {formatDateTime(tenant.dataAsOf)}</Caption1>}
+          </div>
+        )}
+        <div className="app-header-spacer" />
+        {info.tenants.length > 1 && (
+          <Dropdown
+            data-testid="tenant-switcher"
+            aria-label="Switch tenant"
+            className="tenant-switcher"
+            disabled={switching}
+            value={tenant?.displayName ?? ""}
+            selectedOptions={tenant ? [tenant.id] : []}
+            onOptionSelect={(_, d) => {
+              if (d.optionValue) void switchTenant(d.optionValue);
+            }}
+          >
+            {info.tenants.map((t) => (
+              <Option key={t.id} value={t.id} text={t.displayName}>
+                {t.displayName}
+              </Option>
+            ))}
+          </Dropdown>
+        )}
+      </header>
+      <div className="app-body">
+        <nav className="app-nav" aria-label="Main">
+          <Button
+            data-testid="nav-overview"
+            appearance={route.page === "overview" ? "secondary" : "subtle"}
+            aria-current={route.page === "overview" ? "page" : undefined}
+            icon={<Board20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "overview" })}
+          >
+            Overview
+          </Button>
+          <Button
+            data-testid="nav-identities"
+            appearance={route.page === "identities" ? "secondary" : "subtle"}
+            aria-current={route.page === "identities" ? "page" : undefined}
+            icon={<PeopleList20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "identities", detailId: null })}
+          >
+            Identities
+          </Button>
+          <div className="app-nav-spacer" />
+          <Caption1 className="app-version">v{info.version}</Caption1>
+        </nav>
+        <main className="app-main">
+          {switchError && (
+            <MessageBar intent="error">
+              <MessageBarBody>{switchError}</MessageBarBody>
+            </MessageBar>
+          )}
+          {!tenant ? (
+            <div className="page-pad">
+              <MessageBar intent="warning" data-testid="no-tenants">
+                <MessageBarBody>
+                  No tenant data found in {info.dbPath}. Load the demo tenant or sync a tenant, then restart Steward.
+                </MessageBarBody>
+              </MessageBar>
+            </div>
+          ) : route.page === "overview" ? (
+            <OverviewPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+          ) : (
+            <IdentitiesPage
+              key={tenant.id}
+              tenantId={tenant.id}
+              detailId={route.detailId}
+              onOpenDetail={(id) => setRoute({ page: "identities", detailId: id })}
+            />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { App } from "./App";
+import { BackendProvider } from "./ipc/context";
+import { tauriBackend, type Backend } from "./ipc/backend";
+import "./styles.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root element missing from index.html");
+
+/** `npm run dev` in a plain browser (no Tauri runtime): use the in-memory mock with 110,000 rows. Dropped from production builds. */
+async function pickBackend(): Promise<Backend> {
+  if (import.meta.env.DEV && !("__TAURI_INTERNALS__" in window)) {
+    const { createMockBackend, makeRow, makeRows, HOSTILE_NAME } = await import("./testing/mockBackend");
+    return createMockBackend({ rows: { contoso: [makeRow(999_999, { displayName: HOSTILE_NAME }), ...makeRows(110_000)] } });
+  }
+  return tauriBackend;
+}
+
+void pickBackend().then((backend) =>
+  createRoot(root).render(
+    <StrictMode>
+      <FluentProvider theme={webLightTheme} className="fluent-root">
+        <BackendProvider backend={backend}>
+          <App />
+        </BackendProvider>
+      </FluentProvider>
+    </StrictMode>,
+  ),
+);

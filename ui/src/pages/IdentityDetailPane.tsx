@@ -1,0 +1,387 @@
+import type { ReactNode } from "react";
+import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Title3,
+} from "@fluentui/react-components";
+import { Dismiss24Regular } from "@fluentui/react-icons";
+import type { CredentialView, IdentityDetail } from "../ipc/backend";
+import { useBackend } from "../ipc/context";
+import { useAsync } from "../useAsync";
+import { ErrorBar } from "../components/ErrorBar";
+import { Loading } from "../components/Loading";
+import {
+  credentialSourceLabel,
+  credentialStatusText,
+  credentialTypeLabel,
+  formatDateTime,
+  kindLabel,
+  ownershipLabel,
+  signInLocation,
+  signInResult,
+} from "../format";
+
+export type IdentityDetailPaneProps = { tenantId: string; id: string; onClose: () => void };
+
+export function IdentityDetailPane({ tenantId, id, onClose }: IdentityDetailPaneProps) {
+  const backend = useBackend();
+  const [state, retry] = useAsync(() => backend.identityDetail(tenantId, id), [backend, tenantId, id]);
+  return (
+    <aside className="detail" data-testid="identity-detail" aria-label="Identity details">
+      <div className="detail-top">
+        <div className="detail-title">
+          <Title3 as="h2" data-testid="detail-name" className="detail-name">
+            {state.status === "ok" ? state.data.row.displayName : state.status === "loading" ? "Loading…" : "Identity"}
+          </Title3>
+        </div>
+        <Button
+          data-testid="detail-close"
+          appearance="subtle"
+          aria-label="Close details"
+          icon={<Dismiss24Regular />}
+          onClick={onClose}
+        />
+      </div>
+      {state.status === "loading" && <Loading />}
+      {state.status === "error" && <ErrorBar error={state.error} onRetry={retry} />}
+      {state.status === "ok" && <DetailBody d={state.data} />}
+    </aside>
+  );
+}
+
+function Empty({ children }: { children: ReactNode }) {
+  return <Body1 className="empty">{children}</Body1>;
+}
+
+function Prop({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function orDash(s: string | null | undefined): string {
+  return s === null || s === undefined || s === "" ? "—" : s;
+}
+
+function StatusBadge({ c }: { c: CredentialView }) {
+  const color = c.status === "expired" ? "danger" : c.status === "expiringSoon" ? "warning" : "success";
+  return (
+    <Badge appearance="filled" color={color} data-testid="credential-status">
+      {credentialStatusText(c)}
+    </Badge>
+  );
+}
+
+const SECTIONS = ["properties", "owners", "credentials", "federated", "roles", "signins"];
+
+function DetailBody({ d }: { d: IdentityDetail }) {
+  const r = d.row;
+  return (
+    <div className="detail-body">
+      <div className="detail-badges">
+        <Badge appearance="tint" color="brand">
+          {kindLabel(r.kind)}
+        </Badge>
+        <Badge appearance="tint" color="informative">
+          {ownershipLabel(r.ownership)}
+        </Badge>
+        <Badge appearance="tint" color={r.accountEnabled ? "success" : "danger"} data-testid="detail-enabled">
+          {r.accountEnabled ? "Enabled" : "Disabled"}
+        </Badge>
+      </div>
+      <Caption1>As of {formatDateTime(d.asOf)}</Caption1>
+      <Accordion multiple collapsible defaultOpenItems={SECTIONS}>
+        <AccordionItem value="properties">
+          <AccordionHeader as="h3">Properties</AccordionHeader>
+          <AccordionPanel>
+            <dl className="props">
+              <Prop label="Object ID">
+                <span className="mono">{r.id}</span>
+              </Prop>
+              <Prop label="Application (client) ID">
+                <span className="mono">{r.appId}</span>
+              </Prop>
+              <Prop label="Service principal type">{orDash(r.servicePrincipalType)}</Prop>
+              <Prop label="App display name">{orDash(d.appDisplayName)}</Prop>
+              <Prop label="App owner organization ID">
+                <span className="mono">{orDash(d.appOwnerOrganizationId)}</span>
+              </Prop>
+              <Prop label="Sign-in audience">{orDash(d.signInAudience)}</Prop>
+              <Prop label="Created">{formatDateTime(d.createdDateTime)}</Prop>
+              <Prop label="Last sign-in">{formatDateTime(r.lastSignIn, "Never")}</Prop>
+              <Prop label="Tags">
+                {d.tags.length === 0 ? (
+                  "—"
+                ) : (
+                  <span className="chips">
+                    {d.tags.map((t, i) => (
+                      <Badge key={i} appearance="outline" color="subtle">
+                        {t}
+                      </Badge>
+                    ))}
+                  </span>
+                )}
+              </Prop>
+              <Prop label="Alternative names">
+                {d.alternativeNames.length === 0 ? (
+                  "—"
+                ) : (
+                  <ul className="plain-list">
+                    {d.alternativeNames.map((n, i) => (
+                      <li key={i} className="mono">
+                        {n}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Prop>
+              <Prop label="Backing application">
+                {d.application ? (
+                  <span>
+                    {d.application.displayName} <span className="mono secondary">({d.application.id})</span>
+                    {d.application.signInAudience && <> · {d.application.signInAudience}</>}
+                    {d.application.createdDateTime && <> · created {formatDateTime(d.application.createdDateTime)}</>}
+                  </span>
+                ) : (
+                  "None in this tenant"
+                )}
+              </Prop>
+            </dl>
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="owners">
+          <AccordionHeader as="h3">Owners ({d.owners.length})</AccordionHeader>
+          <AccordionPanel>
+            {d.owners.length === 0 ? (
+              <Empty>No owners</Empty>
+            ) : (
+              <Table size="small" aria-label="Owners">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Name</TableHeaderCell>
+                    <TableHeaderCell>Type</TableHeaderCell>
+                    <TableHeaderCell>Object ID</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {d.owners.map((o) => (
+                    <TableRow key={o.id} data-testid="owner-row">
+                      <TableCell>{o.displayName}</TableCell>
+                      <TableCell>{o.type}</TableCell>
+                      <TableCell className="mono">{o.id}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="credentials">
+          <AccordionHeader as="h3">Credentials ({d.credentials.length})</AccordionHeader>
+          <AccordionPanel>
+            {d.credentials.length === 0 ? (
+              <Empty>No secrets or certificates</Empty>
+            ) : (
+              <div className="table-scroll">
+                <Table size="small" aria-label="Credentials">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHeaderCell>Source</TableHeaderCell>
+                      <TableHeaderCell>Type</TableHeaderCell>
+                      <TableHeaderCell>Name</TableHeaderCell>
+                      <TableHeaderCell>Hint / thumbprint</TableHeaderCell>
+                      <TableHeaderCell>Key ID</TableHeaderCell>
+                      <TableHeaderCell>Start</TableHeaderCell>
+                      <TableHeaderCell>End</TableHeaderCell>
+                      <TableHeaderCell>Status</TableHeaderCell>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {d.credentials.map((c) => (
+                      <TableRow key={`${c.source}-${c.keyId}`} data-testid="credential-row" data-key-id={c.keyId}>
+                        <TableCell>{credentialSourceLabel(c.source)}</TableCell>
+                        <TableCell>{credentialTypeLabel(c.credentialType)}</TableCell>
+                        <TableCell>{orDash(c.displayName)}</TableCell>
+                        <TableCell className="mono">{orDash(c.credentialType === "secret" ? c.hint : c.thumbprint ?? c.hint)}</TableCell>
+                        <TableCell className="mono">{c.keyId}</TableCell>
+                        <TableCell>{formatDateTime(c.startDateTime)}</TableCell>
+                        <TableCell>{formatDateTime(c.endDateTime)}</TableCell>
+                        <TableCell>
+                          <StatusBadge c={c} />
+                        </TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
+            )}
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="federated">
+          <AccordionHeader as="h3">Federated credentials ({d.federatedCredentials.length})</AccordionHeader>
+          <AccordionPanel>
+            {d.federatedCredentials.length === 0 ? (
+              <Empty>No federated credentials</Empty>
+            ) : (
+              <div className="table-scroll">
+                <Table size="small" aria-label="Federated credentials">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHeaderCell>Name</TableHeaderCell>
+                      <TableHeaderCell>Issuer</TableHeaderCell>
+                      <TableHeaderCell>Subject</TableHeaderCell>
+                      <TableHeaderCell>Audiences</TableHeaderCell>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {d.federatedCredentials.map((f) => (
+                      <TableRow key={f.id} data-testid="federated-row">
+                        <TableCell>
+                          {f.name}
+                          {f.description && <Caption1 className="secondary block">{f.description}</Caption1>}
+                        </TableCell>
+                        <TableCell className="mono break">{f.issuer}</TableCell>
+                        <TableCell className="mono break">{orDash(f.subject)}</TableCell>
+                        <TableCell className="mono break">{f.audiences.length ? f.audiences.join(", ") : "—"}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
+            )}
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="roles">
+          <AccordionHeader as="h3">Roles and permissions</AccordionHeader>
+          <AccordionPanel>
+            <Subtitle2 as="h4" className="subheading">
+              Directory roles
+            </Subtitle2>
+            {d.directoryRoles.length === 0 ? (
+              <Empty>No directory roles</Empty>
+            ) : (
+              <Table size="small" aria-label="Directory roles">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Role</TableHeaderCell>
+                    <TableHeaderCell>Assignment</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {d.directoryRoles.map((role, i) => (
+                    <TableRow key={`${role.roleTemplateId}-${i}`} data-testid="directory-role-row">
+                      <TableCell>
+                        {role.roleName}{" "}
+                        {role.privileged && (
+                          <Badge appearance="filled" color="danger" size="small">
+                            Privileged
+                          </Badge>
+                        )}
+                      </TableCell>
+                      <TableCell>{role.assignmentType === "eligible" ? "Eligible" : role.assignmentType === "active" ? "Active" : role.assignmentType}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+            <Subtitle2 as="h4" className="subheading">
+              App-role assignments (application permissions)
+            </Subtitle2>
+            {d.appRoleAssignments.length === 0 ? (
+              <Empty>No app-role assignments</Empty>
+            ) : (
+              <Table size="small" aria-label="App-role assignments">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Resource</TableHeaderCell>
+                    <TableHeaderCell>Permission</TableHeaderCell>
+                    <TableHeaderCell>Granted</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {d.appRoleAssignments.map((a, i) => (
+                    <TableRow key={i} data-testid="app-role-row">
+                      <TableCell>{a.resourceDisplayName}</TableCell>
+                      <TableCell>
+                        <span className="mono">{a.permission}</span>{" "}
+                        {a.highRisk && (
+                          <Badge appearance="filled" color="danger" size="small">
+                            High risk
+                          </Badge>
+                        )}
+                      </TableCell>
+                      <TableCell>{formatDateTime(a.createdDateTime)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="signins">
+          <AccordionHeader as="h3">Recent sign-ins ({d.recentSignIns.length})</AccordionHeader>
+          <AccordionPanel>
+            {d.recentSignIns.length === 0 ? (
+              <Empty>No sign-ins recorded</Empty>
+            ) : (
+              <div className="table-scroll">
+                <Table size="small" aria-label="Recent sign-ins">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHeaderCell>Time</TableHeaderCell>
+                      <TableHeaderCell>Resource</TableHeaderCell>
+                      <TableHeaderCell>IP address</TableHeaderCell>
+                      <TableHeaderCell>Location</TableHeaderCell>
+                      <TableHeaderCell>Result</TableHeaderCell>
+                      <TableHeaderCell>Credential</TableHeaderCell>
+                      <TableHeaderCell>Conditional Access</TableHeaderCell>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {d.recentSignIns.map((s) => (
+                      <TableRow key={s.id} data-testid="signin-row">
+                        <TableCell>{formatDateTime(s.createdDateTime)}</TableCell>
+                        <TableCell>{orDash(s.resourceDisplayName)}</TableCell>
+                        <TableCell className="mono">{orDash(s.ipAddress)}</TableCell>
+                        <TableCell>{signInLocation(s)}</TableCell>
+                        <TableCell title={s.failureReason ?? undefined}>
+                          <span className={s.errorCode === 0 ? "result-ok" : "result-fail"}>{signInResult(s)}</span>
+                          {s.errorCode !== 0 && s.failureReason && (
+                            <Caption1 className="secondary block">{s.failureReason}</Caption1>
+                          )}
+                        </TableCell>
+                        <TableCell>{orDash(s.clientCredentialType)}</TableCell>
+                        <TableCell>{orDash(s.conditionalAccessStatus)}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
+            )}
+          </AccordionPanel>
+        </AccordionItem>
+      </Accordion>
+    </div>
+  );
+}
