@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{rfc3339, rfc3339_ms, to_ms};
-use crate::model::{is_high_risk_permission, IdentityKind, OwnerRelation, Ownership};
+use crate::model::{is_high_risk_permission, CredentialType, IdentityKind, OwnerRelation, Ownership};
 use crate::overview::EXPIRY_WINDOW_DAYS;
 use crate::store::{
     app_role_assignments, applications, credentials, directory_roles, federated_credentials, owners,
@@ -256,8 +256,7 @@ pub enum CredentialStatus {
 pub struct CredentialView {
     /// `application` or `servicePrincipal`: which object holds it.
     pub source: String,
-    /// `secret` or `certificate`.
-    pub credential_type: String,
+    pub credential_type: CredentialType,
     pub key_id: String,
     pub display_name: Option<String>,
     pub hint: Option<String>,
@@ -375,7 +374,7 @@ pub fn identity_detail(
             };
             CredentialView {
                 source: c.owner_type,
-                credential_type: c.credential_type,
+                credential_type: CredentialType::parse(&c.credential_type),
                 key_id: c.key_id,
                 display_name: c.display_name,
                 hint: c.hint,

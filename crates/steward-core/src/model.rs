@@ -253,6 +253,33 @@ impl IdentityKind {
     }
 }
 
+/// A secret (`passwordCredential`) or a certificate (`keyCredential`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum CredentialType {
+    Secret,
+    Certificate,
+}
+
+impl CredentialType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialType::Secret => "secret",
+            CredentialType::Certificate => "certificate",
+        }
+    }
+
+    /// Reads the stored form; anything unexpected reads as a secret, the riskier kind.
+    pub fn parse(s: &str) -> CredentialType {
+        if s == "certificate" {
+            CredentialType::Certificate
+        } else {
+            CredentialType::Secret
+        }
+    }
+}
+
 /// Whose application a service principal stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::clock::{day_of_ms, day_to_date, rfc3339, rfc3339_ms, to_ms};
-use crate::model::{IdentityKind, Ownership, Tenant};
+use crate::model::{CredentialType, IdentityKind, Ownership, Tenant};
 use crate::store::service_principals::{count_by, count_service_principals, GroupColumn};
 use crate::store::{sign_ins, TenantKey};
 use crate::{chart, Result};
@@ -66,7 +66,7 @@ pub struct DailySignIns {
 pub struct ExpiringCredential {
     pub service_principal_id: String,
     pub display_name: String,
-    pub credential_type: String,
+    pub credential_type: CredentialType,
     pub credential_name: Option<String>,
     pub end_date_time: String,
     pub days_left: i64,
@@ -83,10 +83,13 @@ pub struct Overview {
     pub disabled_service_principals: i64,
     pub by_kind: Vec<CountItem>,
     pub by_ownership: Vec<CountItem>,
+    #[serde(rename = "credentialsExpiring30d")]
     pub credentials_expiring30d: i64,
     pub credentials_expired: i64,
     pub expiring_soon: Vec<ExpiringCredential>,
+    #[serde(rename = "signIns30d")]
     pub sign_ins30d: i64,
+    #[serde(rename = "signInFailures30d")]
     pub sign_in_failures30d: i64,
     pub sign_ins_per_day: Vec<DailySignIns>,
     pub sign_ins_chart_svg: String,
@@ -199,7 +202,7 @@ fn expiring_credentials(
             Ok(ExpiringCredential {
                 service_principal_id: r.get(0)?,
                 display_name: r.get(1)?,
-                credential_type: r.get(2)?,
+                credential_type: CredentialType::parse(&r.get::<_, String>(2)?),
                 credential_name: r.get(3)?,
                 end_date_time: rfc3339_ms(end),
                 days_left: (end - now).div_euclid(86_400_000),

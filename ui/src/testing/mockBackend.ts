@@ -116,6 +116,7 @@ export function makeDetail(row: IdentityRow, overrides: Partial<IdentityDetail> 
     appOwnerOrganizationId: "11111111-2222-3333-4444-555555555555",
     signInAudience: "AzureADMyOrg",
     createdDateTime: "2024-03-01T10:00:00Z",
+    deletedDateTime: null,
     tags: ["WindowsAzureActiveDirectoryIntegratedApp", row.displayName],
     alternativeNames: [],
     application: null,

@@ -1,0 +1,267 @@
+//! Steward's desktop window: Tauri v2 command adapters over `steward-core`, the error type that
+//! crosses to the UI, and the app state. Each command takes its arguments, calls one core
+//! function off the async runtime, and converts the error; nothing here computes.
+
+mod error;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use clap::Parser;
+use serde::Serialize;
+use steward_core::demo::{self, DemoOptions};
+use steward_core::identities::{self, IdentityDetail, IdentityPage, IdentityQuery};
+use steward_core::overview::{self, Overview, TenantSummary};
+use steward_core::store::{self, tenants};
+use steward_core::{clock, model::Tenant};
+use tauri::{Manager, State, WebviewWindow};
+
+pub use error::AppError;
+
+/// Command-line options of `steward-desktop`.
+#[derive(Parser, Debug)]
+#[command(name = "steward-desktop", version, about = "Steward desktop console")]
+pub struct Args {
+    /// The cache file to use (default: steward.db in the OS data folder).
+    #[arg(long, env = "STEWARD_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+/// What the window shares between commands: where the cache is and which tenant is shown.
+pub struct AppState {
+    db: PathBuf,
+    active: Mutex<Option<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub db_path: String,
+    pub tenants: Vec<TenantSummary>,
+    pub active_tenant_id: Option<String>,
+}
+
+/// Runs blocking cache work on Tauri's blocking pool: SQLite calls must not stall the async
+/// runtime that serves the window's other requests.
+async fn blocking<T, F>(f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, steward_core::Error> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal {
+            message: format!("a background task failed ({e}); try again, and restart Steward if it persists"),
+        })?
+        .map_err(AppError::from)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
+    let db = state.db.clone();
+    let active = state.active.lock().map(|a| a.clone()).unwrap_or_default();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let tenants = tenants::list_tenants(&conn)?
+            .iter()
+            .map(|(k, t)| TenantSummary::load(&conn, *k, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let active_tenant_id = active
+            .filter(|id| tenants.iter().any(|t| &t.id == id))
+            .or_else(|| tenants.first().map(|t| t.id.clone()));
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            db_path: db.display().to_string(),
+            tenants,
+            active_tenant_id,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn overview(state: State<'_, AppState>, tenant_id: String) -> Result<Overview, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        overview::overview(&conn, key, &tenant, clock::now())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn list_identities(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    query: IdentityQuery,
+) -> Result<IdentityPage, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, _) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        identities::list_identities(&conn, key, &query)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn identity_detail(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    id: String,
+) -> Result<IdentityDetail, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        identities::identity_detail(&conn, key, &tenant.id, &id, clock::now())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn select_tenant(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    tenant_id: String,
+) -> Result<TenantSummary, AppError> {
+    let db = state.db.clone();
+    let summary = blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        TenantSummary::load(&conn, key, &tenant)
+    })
+    .await?;
+    if let Ok(mut active) = state.active.lock() {
+        *active = Some(summary.id.clone());
+    }
+    let _ = window.set_title(&window_title(&summary.display_name, summary.is_demo));
+    Ok(summary)
+}
+
+/// The window title: "Steward — <tenant>", marked when it is the demo tenant.
+pub fn window_title(tenant_name: &str, is_demo: bool) -> String {
+    if is_demo {
+        format!("Steward — {tenant_name} (demo tenant)")
+    } else {
+        format!("Steward — {tenant_name}")
+    }
+}
+
+/// The command set, shared by the running app and the bindings generator.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_info,
+        overview,
+        list_identities,
+        identity_detail,
+        select_tenant,
+    ])
+}
+
+/// The TypeScript bindings of every command and payload, as committed in `ui/src/ipc/bindings.ts`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .bigint(specta_typescript::BigIntExportBehavior::Number)
+                .header("// @ts-nocheck\n// Generated from the Rust commands by tauri-specta: do not edit.\n// Regenerate with `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-desktop bindings`.\n"),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// The cache in the OS data folder; debug builds use their own folder so development never
+/// touches an admin's real cache.
+fn default_db() -> Result<PathBuf, String> {
+    let app = if cfg!(debug_assertions) { "steward-dev" } else { "steward" };
+    directories::ProjectDirs::from("", "", app)
+        .map(|d| d.data_dir().join("steward.db"))
+        .ok_or_else(|| "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB".into())
+}
+
+/// Opens the cache, creating the demo tenant on a first run, and picks the tenant to show.
+fn prepare_cache(db: &std::path::Path) -> Result<Option<Tenant>, steward_core::Error> {
+    let conn = store::open(db)?;
+    if tenants::list_tenants(&conn)?.is_empty() {
+        demo::write_demo(&conn, &DemoOptions::new(clock::now()), &mut |_, _, _| {})?;
+    }
+    Ok(tenants::list_tenants(&conn)?.into_iter().next().map(|(_, t)| t))
+}
+
+pub fn run() {
+    let args = Args::parse();
+    let db = match args.db.map(Ok).unwrap_or_else(default_db) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    let first = match prepare_cache(&db) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .manage(AppState {
+            db,
+            active: Mutex::new(first.as_ref().map(|t| t.id.clone())),
+        })
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            if let (Some(window), Some(t)) = (app.get_webview_window("main"), first.as_ref()) {
+                window.set_title(&window_title(&t.display_name, t.is_demo))?;
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("error: Steward could not start its window: {e}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY).");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed TypeScript bindings must match the Rust commands (the UI compiles against
+    /// them). Set STEWARD_UPDATE_BINDINGS=1 to rewrite them after changing a command.
+    #[test]
+    fn bindings_are_fresh() {
+        let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
+        if std::env::var_os("STEWARD_UPDATE_BINDINGS").is_some() {
+            export_bindings(&committed).unwrap();
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("steward-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fresh = dir.join("bindings.ts");
+        export_bindings(&fresh).unwrap();
+        let want = std::fs::read_to_string(&fresh).unwrap();
+        let have = std::fs::read_to_string(&committed).unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            want == have,
+            "ui/src/ipc/bindings.ts is stale: run `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-desktop bindings` and commit the result"
+        );
+    }
+
+    #[test]
+    fn the_title_names_the_tenant_and_marks_the_demo() {
+        assert_eq!(window_title("Contoso Demo", true), "Steward — Contoso Demo (demo tenant)");
+        assert_eq!(window_title("Fabrikam", false), "Steward — Fabrikam");
+    }
+}

@@ -1,0 +1,173 @@
+//! Starting the app under WebDriver, waiting for content, and reading the cache directly.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use rusqlite::Connection;
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn binary(name: &str) -> PathBuf {
+    let dir = std::env::var_os("STEWARD_BIN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug"));
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (`cargo build -p steward-desktop -p steward-cli`), or run scripts/test.sh",
+        path.display()
+    );
+    path.canonicalize().expect("binary path")
+}
+
+/// A demo cache in a temporary folder, made by the real CLI.
+pub struct Cache {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Cache {
+    pub fn demo(service_principals: u32, sign_ins: u32) -> Cache {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("e2e.db");
+        let status = Command::new(binary("steward"))
+            .arg("--db")
+            .arg(&path)
+            .args(["demo", "--seed", "11"])
+            .args(["--service-principals", &service_principals.to_string()])
+            .args(["--sign-ins", &sign_ins.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .expect("run steward demo");
+        assert!(status.success(), "steward demo failed");
+        Cache { _dir: dir, path }
+    }
+
+    pub fn conn(&self) -> Connection {
+        Connection::open(&self.path).expect("open cache")
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+
+    pub fn string(&self, sql: &str) -> String {
+        self.conn().query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+/// tauri-driver plus a WebDriver session on the real window.
+pub struct App {
+    driver: Child,
+    pub client: Client,
+    name: String,
+}
+
+impl App {
+    pub async fn start(test: &str, cache: &Cache) -> App {
+        let base = 4444 + 10 * (std::process::id() % 500) as u16;
+        let port = base + 2 * NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+        let driver = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver (cargo install tauri-driver --locked --version ^2)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": binary("steward-desktop"),
+                "args": ["--db", cache.path],
+            }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session on steward-desktop");
+        App {
+            driver,
+            client,
+            name: test.into(),
+        }
+    }
+
+    pub async fn find(&self, testid: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}] on screen: {e}"))
+    }
+
+    pub async fn all(&self, css: &str) -> Vec<Element> {
+        self.client.find_all(Locator::Css(css)).await.expect(css)
+    }
+
+    /// Waits until `check` holds, polling the page; panics with `what` after 20 s.
+    pub async fn until<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !check().await {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, testid: &str) -> String {
+        self.find(testid).await.text().await.expect("element text")
+    }
+
+    pub async fn screenshot(&self) {
+        let dir = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{}.png", self.name)), png).expect("write screenshot");
+    }
+
+    pub async fn stop(self) {
+        let _ = self.client.close().await;
+        stop_driver(self.driver);
+    }
+}
+
+/// SIGTERM, never SIGKILL: tauri-driver then stops WebKitWebDriver, which would otherwise keep its
+/// port and our output pipe open.
+fn stop_driver(mut driver: Child) {
+    let _ = Command::new("kill").arg("-TERM").arg(driver.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+}
+
+/// Digits of a rendered number such as "1,234 service principals".
+pub fn number_in(text: &str) -> i64 {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no number in {text:?}"))
+}

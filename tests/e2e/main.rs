@@ -1,0 +1,7 @@
+//! End-to-end tests through the real window: tauri-driver starts WebKitWebDriver, which starts
+//! `steward-desktop` on a temporary cache made by `steward demo`. Each test checks what an admin
+//! sees against the SQLite file itself and saves a screenshot under `target/e2e-screenshots/`.
+
+mod harness;
+mod identities;
+mod overview;

@@ -1,0 +1,1 @@
+//! Shared fixtures for Steward's end-to-end tests (see `e2e/`).
