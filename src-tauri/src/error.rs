@@ -20,9 +20,13 @@ impl From<steward_core::Error> for AppError {
         use steward_core::Error as E;
         let message = e.to_string();
         match e {
-            E::NoTenant | E::UnknownTenant(_) | E::UnknownServicePrincipal { .. } => AppError::NotFound { message },
+            E::NoTenant | E::UnknownTenant(_) | E::UnknownServicePrincipal { .. } => {
+                AppError::NotFound { message }
+            }
             E::AmbiguousTenant { .. } | E::InvalidInput(_) => AppError::InvalidInput { message },
-            E::Open { .. } | E::SchemaTooNew { .. } | E::Database(_) => AppError::Database { message },
+            E::Open { .. } | E::SchemaTooNew { .. } | E::Database(_) => {
+                AppError::Database { message }
+            }
             E::Chart(_) => AppError::Internal { message },
         }
     }

@@ -52,7 +52,9 @@ where
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| AppError::Internal {
-            message: format!("a background task failed ({e}); try again, and restart Steward if it persists"),
+            message: format!(
+                "a background task failed ({e}); try again, and restart Steward if it persists"
+            ),
         })?
         .map_err(AppError::from)
 }
@@ -181,10 +183,17 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 /// The cache in the OS data folder; debug builds use their own folder so development never
 /// touches an admin's real cache.
 fn default_db() -> Result<PathBuf, String> {
-    let app = if cfg!(debug_assertions) { "steward-dev" } else { "steward" };
+    let app = if cfg!(debug_assertions) {
+        "steward-dev"
+    } else {
+        "steward"
+    };
     directories::ProjectDirs::from("", "", app)
         .map(|d| d.data_dir().join("steward.db"))
-        .ok_or_else(|| "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB".into())
+        .ok_or_else(|| {
+            "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB"
+                .into()
+        })
 }
 
 /// Opens the cache, creating the demo tenant on a first run, and picks the tenant to show.
@@ -193,7 +202,10 @@ fn prepare_cache(db: &std::path::Path) -> Result<Option<Tenant>, steward_core::E
     if tenants::list_tenants(&conn)?.is_empty() {
         demo::write_demo(&conn, &DemoOptions::new(clock::now()), &mut |_, _, _| {})?;
     }
-    Ok(tenants::list_tenants(&conn)?.into_iter().next().map(|(_, t)| t))
+    Ok(tenants::list_tenants(&conn)?
+        .into_iter()
+        .next()
+        .map(|(_, t)| t))
 }
 
 pub fn run() {
@@ -261,7 +273,10 @@ mod tests {
 
     #[test]
     fn the_title_names_the_tenant_and_marks_the_demo() {
-        assert_eq!(window_title("Contoso Demo", true), "Steward — Contoso Demo (demo tenant)");
+        assert_eq!(
+            window_title("Contoso Demo", true),
+            "Steward — Contoso Demo (demo tenant)"
+        );
         assert_eq!(window_title("Fabrikam", false), "Steward — Fabrikam");
     }
 }

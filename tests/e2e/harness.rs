@@ -76,15 +76,24 @@ impl App {
     pub async fn start(test: &str, cache: &Cache) -> App {
         let base = 4444 + 10 * (std::process::id() % 500) as u16;
         let port = base + 2 * NEXT_PORT.fetch_add(1, Ordering::SeqCst);
-        let driver = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tauri-driver (cargo install tauri-driver --locked --version ^2)");
+        let driver =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &(port + 1).to_string(),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start tauri-driver (cargo install tauri-driver --locked --version ^2)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let mut caps = serde_json::Map::new();
@@ -110,12 +119,30 @@ impl App {
     }
 
     pub async fn find(&self, testid: &str) -> Element {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
-            .await
-            .unwrap_or_else(|e| panic!("no [data-testid={testid}] on screen: {e}"))
+            .await;
+        match found {
+            Ok(e) => e,
+            Err(e) => {
+                let page = self.failure_evidence().await;
+                panic!("no [data-testid={testid}] on screen: {e}\npage: {page}")
+            }
+        }
+    }
+
+    /// Saves a screenshot of the failing state and returns the start of the page's text.
+    async fn failure_evidence(&self) -> String {
+        let dir = workspace_root().join("target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{}-failure.png", self.name)), png);
+        }
+        let source = self.client.source().await.unwrap_or_default();
+        source.chars().take(1500).collect()
     }
 
     pub async fn all(&self, css: &str) -> Vec<Element> {
@@ -130,13 +157,32 @@ impl App {
     {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !check().await {
-            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            if Instant::now() > deadline {
+                let page = self.failure_evidence().await;
+                panic!("timed out waiting until {what}\npage: {page}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
+    /// The text content of the element with this test id, once it is on screen. (WebDriver's own
+    /// "element text" reports nothing for some Fluent elements under WebKitWebDriver.)
     pub async fn text(&self, testid: &str) -> String {
-        self.find(testid).await.text().await.expect("element text")
+        self.find(testid).await;
+        self.texts(&format!("[data-testid='{testid}']")).await.into_iter().next().unwrap_or_default()
+    }
+
+    /// The text content of every element matching `css`, in document order.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let v = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)",
+                vec![serde_json::Value::String(css.into())],
+            )
+            .await
+            .expect("read texts");
+        serde_json::from_value(v).unwrap_or_default()
     }
 
     pub async fn screenshot(&self) {
@@ -155,7 +201,10 @@ impl App {
 /// SIGTERM, never SIGKILL: tauri-driver then stops WebKitWebDriver, which would otherwise keep its
 /// port and our output pipe open.
 fn stop_driver(mut driver: Child) {
-    let _ = Command::new("kill").arg("-TERM").arg(driver.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(driver.id().to_string())
+        .status();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = driver.try_wait() {
@@ -169,5 +218,7 @@ fn stop_driver(mut driver: Child) {
 /// Digits of a rendered number such as "1,234 service principals".
 pub fn number_in(text: &str) -> i64 {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    digits.parse().unwrap_or_else(|_| panic!("no number in {text:?}"))
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number in {text:?}"))
 }

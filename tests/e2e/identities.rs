@@ -5,7 +5,11 @@ use crate::harness::{number_in, App, Cache};
 const HOSTILE: &str = "<img src=x onerror=alert(1)> Partner Sync";
 
 async fn open_identities(app: &App) {
-    app.find("nav-identities").await.click().await.expect("click Identities");
+    app.find("nav-identities")
+        .await
+        .click()
+        .await
+        .expect("click Identities");
     app.find("page-identities").await;
 }
 
@@ -21,11 +25,7 @@ async fn search(app: &App, text: &str) {
 }
 
 async fn visible_names(app: &App) -> Vec<String> {
-    let mut names = Vec::new();
-    for e in app.all("[data-testid='identity-row-name']").await {
-        names.push(e.text().await.unwrap_or_default());
-    }
-    names
+    app.texts("[data-testid='identity-row-name']").await
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -83,17 +83,25 @@ async fn a_row_opens_its_detail_with_the_right_credentials() {
                                    ON sp.app_id = a.app_id WHERE sp.id = ?1)",
             )
             .unwrap();
-        let rows: Vec<String> = st.query_map([&sp_id], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        let rows: Vec<String> = st
+            .query_map([&sp_id], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
         rows.into_iter().collect()
     };
     let app = App::start("identity-detail", &cache).await;
     open_identities(&app).await;
     search(&app, &name).await;
     app.until("the identity is listed", || async {
-        app.all(&format!("[data-testid='identity-row'][data-id='{sp_id}']")).await.len() == 1
+        app.all(&format!("[data-testid='identity-row'][data-id='{sp_id}']"))
+            .await
+            .len()
+            == 1
     })
     .await;
-    app.all(&format!("[data-testid='identity-row'][data-id='{sp_id}']")).await[0]
+    app.all(&format!("[data-testid='identity-row'][data-id='{sp_id}']"))
+        .await[0]
         .click()
         .await
         .expect("click row");
@@ -107,7 +115,10 @@ async fn a_row_opens_its_detail_with_the_right_credentials() {
     for row in app.all("[data-testid='credential-row']").await {
         shown.insert(row.attr("data-key-id").await.unwrap().unwrap_or_default());
     }
-    assert_eq!(shown, want, "the detail lists exactly the credentials of the SP and its application");
+    assert_eq!(
+        shown, want,
+        "the detail lists exactly the credentials of the SP and its application"
+    );
     app.screenshot().await;
     app.stop().await;
 }
@@ -116,24 +127,42 @@ async fn a_row_opens_its_detail_with_the_right_credentials() {
 async fn a_hostile_display_name_renders_as_text() {
     let cache = Cache::demo(300, 5_000);
     assert_eq!(
-        cache.count(&format!("SELECT count(*) FROM service_principals WHERE display_name = '{HOSTILE}'")),
+        cache.count(&format!(
+            "SELECT count(*) FROM service_principals WHERE display_name = '{HOSTILE}'"
+        )),
         1,
         "the demo tenant carries one hostile display name"
     );
     let app = App::start("hostile-name", &cache).await;
     open_identities(&app).await;
     search(&app, "onerror").await;
-    app.until("the hostile identity is listed", || async { visible_names(&app).await == vec![HOSTILE.to_string()] })
-        .await;
-    app.all("[data-testid='identity-row']").await[0].click().await.expect("open");
+    app.until("the hostile identity is listed", || async {
+        visible_names(&app).await == vec![HOSTILE.to_string()]
+    })
+    .await;
+    app.all("[data-testid='identity-row']").await[0]
+        .click()
+        .await
+        .expect("open");
     app.find("identity-detail").await;
-    assert_eq!(app.text("detail-name").await, HOSTILE, "the name shows as the literal text");
+    assert_eq!(
+        app.text("detail-name").await,
+        HOSTILE,
+        "the name shows as the literal text"
+    );
     let injected = app
         .client
-        .execute("return document.querySelectorAll('img[src=\"x\"], img[onerror]').length", vec![])
+        .execute(
+            "return document.querySelectorAll('img[src=\"x\"], img[onerror]').length",
+            vec![],
+        )
         .await
         .expect("count injected images");
-    assert_eq!(injected.as_i64(), Some(0), "no element was created from the name");
+    assert_eq!(
+        injected.as_i64(),
+        Some(0),
+        "no element was created from the name"
+    );
     assert!(app.client.get_alert_text().await.is_err(), "no alert() ran");
     app.screenshot().await;
     app.stop().await;

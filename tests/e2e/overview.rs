@@ -8,9 +8,17 @@ async fn overview_shows_the_counts_the_database_holds() {
 
     let total = cache.count("SELECT count(*) FROM service_principals WHERE deleted IS NULL");
     let shown = number_in(&app.text("overview-total").await);
-    assert_eq!(shown, total, "the total tile counts active service principals in the cache");
+    assert_eq!(
+        shown, total,
+        "the total tile counts active service principals in the cache"
+    );
 
-    for kind in ["application", "managedIdentitySystem", "managedIdentityUser", "agentIdentity"] {
+    for kind in [
+        "application",
+        "managedIdentitySystem",
+        "managedIdentityUser",
+        "agentIdentity",
+    ] {
         let want = cache.count(&format!(
             "SELECT count(*) FROM service_principals WHERE deleted IS NULL AND kind = '{kind}'"
         ));
@@ -26,10 +34,17 @@ async fn overview_shows_the_counts_the_database_holds() {
     }
     let chart = app.find("signins-chart").await;
     let src = chart.attr("src").await.expect("src").unwrap_or_default();
-    assert!(src.starts_with("data:image/svg+xml"), "the chart is the SVG drawn by the core");
+    assert!(
+        src.starts_with("data:image/svg+xml"),
+        "the chart is the SVG drawn by the core"
+    );
 
     let tenant = cache.string("SELECT display_name FROM tenants");
-    assert_eq!(app.text("tenant-name").await, tenant, "the header names the tenant");
+    assert_eq!(
+        app.text("tenant-name").await,
+        tenant,
+        "the header names the tenant"
+    );
     app.find("demo-badge").await;
     app.screenshot().await;
     app.stop().await;

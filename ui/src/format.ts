@@ -28,7 +28,17 @@ export function ownershipLabel(ownership: string): string {
   return (OWNERSHIP_LABELS as Record<string, string>)[ownership] ?? ownership;
 }
 
-const numberFormat = new Intl.NumberFormat(undefined);
+// The webview's own locale. A bare LANG=C session reports "C", which Intl rejects (and which
+// would print digits ungrouped): fall back to English grouping rather than fail or show "110000".
+function numberFormatFor(language: string | undefined): Intl.NumberFormat {
+  try {
+    if (language && language !== "C" && language !== "POSIX") return new Intl.NumberFormat(language);
+  } catch {
+    // Not a BCP 47 tag: use the fallback below.
+  }
+  return new Intl.NumberFormat("en-US");
+}
+const numberFormat = numberFormatFor(typeof navigator !== "undefined" ? navigator.language : undefined);
 
 export function formatNumber(n: number): string {
   return numberFormat.format(n);

@@ -14,7 +14,11 @@ use steward_core::store::{self, tenants};
 use steward_core::{clock, identities};
 
 #[derive(Parser)]
-#[command(name = "steward", version, about = "Steward: an offline console for Microsoft Entra workload identities")]
+#[command(
+    name = "steward",
+    version,
+    about = "Steward: an offline console for Microsoft Entra workload identities"
+)]
 struct Cli {
     /// The cache file to use (default: steward.db in the OS data folder).
     #[arg(long, global = true, env = "STEWARD_DB", value_name = "PATH")]
@@ -49,6 +53,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the Overview page's figures: counts by kind and ownership, credential expiry and
+    /// sign-ins per day for the last 30 days.
+    Overview {
+        /// The tenant (default: the only tenant in the cache).
+        #[arg(long, value_name = "ID")]
+        tenant: Option<String>,
+        /// The instant to compute for: YYYY-MM-DD (00:00 UTC) or RFC 3339; default now.
+        #[arg(long, value_name = "WHEN")]
+        as_of: Option<String>,
+        /// Print JSON (the chart's SVG included).
+        #[arg(long)]
+        json: bool,
+    },
     /// List every service principal of a tenant.
     Identities {
         /// The tenant (default: the only tenant in the cache).
@@ -77,7 +94,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`steward identities --json | head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
@@ -89,9 +108,14 @@ fn main() -> ExitCode {
 /// The cache in the OS data folder; debug builds use their own folder so development never
 /// touches an admin's real cache.
 fn default_db() -> anyhow::Result<PathBuf> {
-    let app = if cfg!(debug_assertions) { "steward-dev" } else { "steward" };
-    let dirs = directories::ProjectDirs::from("", "", app)
-        .context("could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB")?;
+    let app = if cfg!(debug_assertions) {
+        "steward-dev"
+    } else {
+        "steward"
+    };
+    let dirs = directories::ProjectDirs::from("", "", app).context(
+        "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB",
+    )?;
     Ok(dirs.data_dir().join("steward.db"))
 }
 
@@ -110,10 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             as_of,
             json,
         } => {
-            let as_of = match as_of {
-                Some(s) => clock::parse_as_of(&s).map_err(anyhow::Error::msg)?,
-                None => clock::now(),
-            };
+            let as_of = parse_as_of(as_of)?;
             let opts = DemoOptions {
                 seed,
                 service_principals,
@@ -162,8 +183,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 for t in summaries {
                     let demo = if t.is_demo { " (demo)" } else { "" };
-                    writeln!(out, "{}  {}{}  {} service principals", t.id, t.display_name, demo, t.service_principal_count)?;
+                    writeln!(
+                        out,
+                        "{}  {}{}  {} service principals",
+                        t.id, t.display_name, demo, t.service_principal_count
+                    )?;
                 }
+            }
+        }
+        Command::Overview {
+            tenant,
+            as_of,
+            json,
+        } => {
+            let as_of = parse_as_of(as_of)?;
+            let (key, t) = tenants::resolve_tenant(&conn, tenant.as_deref())?;
+            let o = steward_core::overview::overview(&conn, key, &t, as_of)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &o)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "{} ({}) as of {}",
+                    o.tenant.display_name, o.tenant.id, o.as_of
+                )?;
+                writeln!(
+                    out,
+                    "Service principals: {} ({} enabled, {} disabled)",
+                    o.total_service_principals,
+                    o.enabled_service_principals,
+                    o.disabled_service_principals
+                )?;
+                for c in o.by_kind.iter().chain(&o.by_ownership) {
+                    writeln!(out, "  {:<38} {:>8}", c.label, c.count)?;
+                }
+                writeln!(
+                    out,
+                    "Credentials expiring within 30 days: {}; expired: {}",
+                    o.credentials_expiring30d, o.credentials_expired
+                )?;
+                writeln!(
+                    out,
+                    "Sign-ins, last 30 days: {} ({} failed)",
+                    o.sign_ins30d, o.sign_in_failures30d
+                )?;
             }
         }
         Command::Identities { tenant, kind, json } => {
@@ -175,21 +239,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 identities::for_each_identity_record(&conn, key, kind, |r| {
                     let sep = if first { "\n  " } else { ",\n  " };
                     first = false;
-                    let line = serde_json::to_string(&r).map_err(|e| steward_core::Error::InvalidInput(e.to_string()))?;
-                    write!(out, "{sep}{line}").map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
+                    let line = serde_json::to_string(&r)
+                        .map_err(|e| steward_core::Error::InvalidInput(e.to_string()))?;
+                    write!(out, "{sep}{line}")
+                        .map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
                 })?;
                 writeln!(out, "{}]", if first { "" } else { "\n" })?;
             } else {
                 identities::for_each_identity_record(&conn, key, kind, |r| {
-                    let enabled = if r.account_enabled { "enabled " } else { "disabled" };
-                    writeln!(out, "{}  {:<22}  {}  {}", r.id, r.kind.as_str(), enabled, r.display_name)
-                        .map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
+                    let enabled = if r.account_enabled {
+                        "enabled "
+                    } else {
+                        "disabled"
+                    };
+                    writeln!(
+                        out,
+                        "{}  {:<22}  {}  {}",
+                        r.id,
+                        r.kind.as_str(),
+                        enabled,
+                        r.display_name
+                    )
+                    .map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
                 })?;
             }
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// `--as-of`, or now.
+fn parse_as_of(as_of: Option<String>) -> anyhow::Result<steward_core::clock::DateTime> {
+    match as_of {
+        Some(s) => clock::parse_as_of(&s).map_err(|e| anyhow::anyhow!("--as-of: {e}")),
+        None => Ok(clock::now()),
+    }
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.

@@ -1,7 +1,12 @@
 //! Time helpers. Analytics and views never read the clock: they take an `as_of` instant. Only
 //! binaries call [`now`], once, at their edge.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{NaiveDate, SecondsFormat, TimeZone, Utc};
+
+pub use chrono::DateTime as ChronoDateTime;
+
+/// An instant in UTC, the only kind of time Steward computes with.
+pub type DateTime<Tz = Utc> = ChronoDateTime<Tz>;
 
 /// The current instant, for binaries and command adapters only.
 #[allow(clippy::disallowed_methods)]
@@ -44,7 +49,11 @@ pub fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
     }
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD) or an RFC 3339 instant (2026-11-26T08:00:00Z)"))
+        .map_err(|_| {
+            format!(
+                "`{s}` is not a date (YYYY-MM-DD) or an RFC 3339 instant (2026-11-26T08:00:00Z)"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -53,7 +62,10 @@ mod tests {
 
     #[test]
     fn as_of_accepts_a_date_as_utc_midnight_and_an_instant_with_offset() {
-        assert_eq!(rfc3339(parse_as_of("2026-03-01").unwrap()), "2026-03-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(parse_as_of("2026-03-01").unwrap()),
+            "2026-03-01T00:00:00Z"
+        );
         assert_eq!(
             rfc3339(parse_as_of("2026-03-01T10:00:00-08:00").unwrap()),
             "2026-03-01T18:00:00Z",
@@ -66,6 +78,10 @@ mod tests {
     fn day_keys_split_at_utc_midnight() {
         assert_eq!(day_of_ms(86_400_000 - 1), 0);
         assert_eq!(day_of_ms(86_400_000), 1);
-        assert_eq!(day_of_ms(-1), -1, "times before 1970 still land on their own day");
+        assert_eq!(
+            day_of_ms(-1),
+            -1,
+            "times before 1970 still land on their own day"
+        );
     }
 }

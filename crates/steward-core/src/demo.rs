@@ -14,12 +14,14 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 
 use crate::model::{
-    AppRoleAssignment, Application, DirectoryRoleAssignment, FederatedIdentityCredential, KeyCredential,
-    Owner, OwnerRelation, PasswordCredential, ServicePrincipal, SignIn, Tenant, MICROSOFT_TENANTS,
+    AppRoleAssignment, Application, DirectoryRoleAssignment, FederatedIdentityCredential,
+    KeyCredential, Owner, OwnerRelation, PasswordCredential, ServicePrincipal, SignIn, Tenant,
+    MICROSOFT_TENANTS,
 };
 use crate::store::sign_ins::SignInWriter;
 use crate::store::{
-    app_role_assignments, applications, directory_roles, owners, service_principals, tenants, TenantKey,
+    app_role_assignments, applications, directory_roles, owners, service_principals, tenants,
+    TenantKey,
 };
 use crate::{Error, Result};
 use names::*;
@@ -115,7 +117,10 @@ const SHARES: &[(Category, f64)] = &[
 /// How many service principals of each category make exactly `n`, with at least one of every
 /// category once `n` allows it.
 fn allocate(n: usize) -> Vec<(Category, usize)> {
-    let mut counts: Vec<(Category, usize)> = SHARES.iter().map(|(c, s)| (*c, (s * n as f64) as usize)).collect();
+    let mut counts: Vec<(Category, usize)> = SHARES
+        .iter()
+        .map(|(c, s)| (*c, (s * n as f64) as usize))
+        .collect();
     if n >= SHARES.len() * 2 {
         for c in counts.iter_mut() {
             c.1 = c.1.max(1);
@@ -162,7 +167,11 @@ enum UsedCredential {
 }
 
 /// Generates the demo tenant into `sink`.
-pub fn generate(opts: &DemoOptions, sink: &mut dyn DemoSink, progress: Progress<'_>) -> Result<DemoSummary> {
+pub fn generate(
+    opts: &DemoOptions,
+    sink: &mut dyn DemoSink,
+    progress: Progress<'_>,
+) -> Result<DemoSummary> {
     let mut g = Generator::new(opts);
     g.identities(sink, progress)?;
     g.sign_ins(sink, progress)?;
@@ -187,7 +196,14 @@ fn guid(v: u128) -> String {
     // Shape it as a version-4 GUID so it reads like one everywhere.
     let v = (v & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
     let h = format!("{v:032x}");
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 fn parse_guid(s: &str) -> u128 {
@@ -256,7 +272,13 @@ impl<'o> Generator<'o> {
         Ok(())
     }
 
-    fn identity(&mut self, sink: &mut dyn DemoSink, c: Category, k: usize, deleted: bool) -> Result<()> {
+    fn identity(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        c: Category,
+        k: usize,
+        deleted: bool,
+    ) -> Result<()> {
         let sp_id: u128 = self.rng.random();
         let app_object: u128 = self.rng.random();
         let app_id: u128 = self.rng.random();
@@ -298,7 +320,8 @@ impl<'o> Generator<'o> {
                     (n.to_string(), id.to_string())
                 } else {
                     let s = MICROSOFT_SERVICES[k % MICROSOFT_SERVICES.len()];
-                    let f = MICROSOFT_FUNCTIONS[(k / MICROSOFT_SERVICES.len()) % MICROSOFT_FUNCTIONS.len()];
+                    let f = MICROSOFT_FUNCTIONS
+                        [(k / MICROSOFT_SERVICES.len()) % MICROSOFT_FUNCTIONS.len()];
                     let round = k / (MICROSOFT_SERVICES.len() * MICROSOFT_FUNCTIONS.len());
                     let name = if round == 0 {
                         format!("Microsoft {s} {f}")
@@ -316,7 +339,8 @@ impl<'o> Generator<'o> {
                 sp.display_name = name.clone();
                 sp.app_display_name = Some(name);
                 sp.app_id = id;
-                sp.app_owner_organization_id = Some(MICROSOFT_TENANTS[(k % 7 == 6) as usize].into());
+                sp.app_owner_organization_id =
+                    Some(MICROSOFT_TENANTS[(k % 7 == 6) as usize].into());
                 sp.sign_in_audience = Some("AzureADMultipleOrgs".into());
                 sp.tags = vec!["WindowsAzureActiveDirectoryIntegratedApp".into()];
                 // A credential added to a Microsoft app's SP in the tenant: a known backdoor pattern.
@@ -337,7 +361,11 @@ impl<'o> Generator<'o> {
                 let p = PURPOSES[(k / SYSTEMS.len()) % PURPOSES.len()];
                 let e = ENVIRONMENTS[(k / (SYSTEMS.len() * PURPOSES.len())) % ENVIRONMENTS.len()];
                 let round = k / (SYSTEMS.len() * PURPOSES.len() * ENVIRONMENTS.len());
-                let prefix = if c == Category::OwnMulti { "contoso-partner" } else { "contoso" };
+                let prefix = if c == Category::OwnMulti {
+                    "contoso-partner"
+                } else {
+                    "contoso"
+                };
                 let mut name = format!("{prefix}-{s}-{p}-{e}");
                 if round > 0 {
                     name.push_str(&format!("-{}", round + 1));
@@ -345,7 +373,11 @@ impl<'o> Generator<'o> {
                 if deleted {
                     name = format!("{prefix}-{s}-retired-{k}");
                 }
-                let audience = if c == Category::OwnMulti { "AzureADMultipleOrgs" } else { "AzureADMyOrg" };
+                let audience = if c == Category::OwnMulti {
+                    "AzureADMultipleOrgs"
+                } else {
+                    "AzureADMyOrg"
+                };
                 sp.display_name = name.clone();
                 sp.app_display_name = Some(name.clone());
                 sp.app_id = guid(app_id);
@@ -379,28 +411,32 @@ impl<'o> Generator<'o> {
                 if fic_roll < 0.12 {
                     let repo = REPOSITORIES[self.rng.random_range(0..REPOSITORIES.len())];
                     let env = ["production", "staging"][self.rng.random_range(0..2)];
-                    app.federated_identity_credentials.push(FederatedIdentityCredential {
-                        id: guid(self.rng.random()),
-                        name: format!("github-{repo}-{env}"),
-                        issuer: "https://token.actions.githubusercontent.com".into(),
-                        subject: Some(format!("repo:contoso/{repo}:environment:{env}")),
-                        audiences: vec!["api://AzureADTokenExchange".into()],
-                        description: Some(format!("GitHub Actions deployments of contoso/{repo} to {env}")),
-                    });
+                    app.federated_identity_credentials
+                        .push(FederatedIdentityCredential {
+                            id: guid(self.rng.random()),
+                            name: format!("github-{repo}-{env}"),
+                            issuer: "https://token.actions.githubusercontent.com".into(),
+                            subject: Some(format!("repo:contoso/{repo}:environment:{env}")),
+                            audiences: vec!["api://AzureADTokenExchange".into()],
+                            description: Some(format!(
+                                "GitHub Actions deployments of contoso/{repo} to {env}"
+                            )),
+                        });
                 } else if fic_roll < 0.18 {
                     let ns = SYSTEMS[self.rng.random_range(0..SYSTEMS.len())];
-                    app.federated_identity_credentials.push(FederatedIdentityCredential {
-                        id: guid(self.rng.random()),
-                        name: format!("aks-{ns}-workload"),
-                        issuer: format!(
-                            "https://westeurope.oic.prod-aks.azure.com/{}/{}/",
-                            self.tenant_id,
-                            guid(self.rng.random())
-                        ),
-                        subject: Some(format!("system:serviceaccount:{ns}:{ns}-workload")),
-                        audiences: vec!["api://AzureADTokenExchange".into()],
-                        description: None,
-                    });
+                    app.federated_identity_credentials
+                        .push(FederatedIdentityCredential {
+                            id: guid(self.rng.random()),
+                            name: format!("aks-{ns}-workload"),
+                            issuer: format!(
+                                "https://westeurope.oic.prod-aks.azure.com/{}/{}/",
+                                self.tenant_id,
+                                guid(self.rng.random())
+                            ),
+                            subject: Some(format!("system:serviceaccount:{ns}:{ns}-workload")),
+                            audiences: vec!["api://AzureADTokenExchange".into()],
+                            description: None,
+                        });
                 }
                 // Now and then a secret sits on the service principal instead of the app.
                 if self.rng.random_bool(0.05) {
@@ -418,8 +454,10 @@ impl<'o> Generator<'o> {
                 permissions = self.rng.random_range(0..4);
                 self.summary.applications += u64::from(!deleted);
                 self.summary.soft_deleted_applications += u64::from(deleted);
-                self.summary.credentials += (app.password_credentials.len() + app.key_credentials.len()) as u64;
-                self.summary.federated_credentials += app.federated_identity_credentials.len() as u64;
+                self.summary.credentials +=
+                    (app.password_credentials.len() + app.key_credentials.len()) as u64;
+                self.summary.federated_credentials +=
+                    app.federated_identity_credentials.len() as u64;
                 sink.application(&app)?;
                 self.owners(sink, &app.id, OwnerRelation::Owner, 0.2)?;
             }
@@ -439,7 +477,10 @@ impl<'o> Generator<'o> {
                 sp.app_id = guid(app_id);
                 sp.app_owner_organization_id = Some(guid(self.vendor_tenants[k % VENDORS.len()]));
                 sp.sign_in_audience = Some("AzureADMultipleOrgs".into());
-                sp.tags = vec!["WindowsAzureActiveDirectoryIntegratedApp".into(), format!("vendor:{vendor}")];
+                sp.tags = vec![
+                    "WindowsAzureActiveDirectoryIntegratedApp".into(),
+                    format!("vendor:{vendor}"),
+                ];
                 // SAML apps carry a signing certificate on the service principal.
                 if self.rng.random_bool(0.3) {
                     let mut cert = self.certificate();
@@ -463,7 +504,11 @@ impl<'o> Generator<'o> {
                 let system = SYSTEMS[k % SYSTEMS.len()];
                 let env = ENVIRONMENTS[(k / SYSTEMS.len()) % ENVIRONMENTS.len()];
                 let round = k / (SYSTEMS.len() * ENVIRONMENTS.len());
-                let n = if round > 0 { format!("-{:02}", round + 1) } else { String::new() };
+                let n = if round > 0 {
+                    format!("-{:02}", round + 1)
+                } else {
+                    String::new()
+                };
                 let (name, resource) = if c == Category::UserMi {
                     let name = format!("id-{system}-{env}{n}");
                     let res = format!(
@@ -480,7 +525,14 @@ impl<'o> Generator<'o> {
                 sp.app_id = guid(app_id);
                 sp.service_principal_type = "ManagedIdentity".into();
                 sp.alternative_names = vec![
-                    format!("isExplicit={}", if c == Category::UserMi { "True" } else { "False" }),
+                    format!(
+                        "isExplicit={}",
+                        if c == Category::UserMi {
+                            "True"
+                        } else {
+                            "False"
+                        }
+                    ),
                     resource,
                 ];
                 used = UsedCredential::ManagedIdentity;
@@ -491,7 +543,8 @@ impl<'o> Generator<'o> {
                 permissions = self.rng.random_range(0..3);
             }
             Category::Legacy => {
-                sp.display_name = format!("Contoso Legacy {} Connector", SYSTEMS[k % SYSTEMS.len()]);
+                sp.display_name =
+                    format!("Contoso Legacy {} Connector", SYSTEMS[k % SYSTEMS.len()]);
                 sp.app_id = guid(app_id);
                 sp.service_principal_type = "Legacy".into();
                 let s = self.secret("legacy", 0.4);
@@ -527,7 +580,8 @@ impl<'o> Generator<'o> {
                 self.owners(sink, &sp.id, OwnerRelation::Sponsor, 0.3)?;
             }
         }
-        self.summary.credentials += (sp.password_credentials.len() + sp.key_credentials.len()) as u64;
+        self.summary.credentials +=
+            (sp.password_credentials.len() + sp.key_credentials.len()) as u64;
         if deleted {
             self.summary.soft_deleted_service_principals += 1;
         } else {
@@ -592,7 +646,11 @@ impl<'o> Generator<'o> {
         let extra: u32 = self.rng.random();
         KeyCredential {
             key_id: guid(self.rng.random()),
-            display_name: Some(format!("CN={}", ["contoso-signing", "api.contoso-demo.com", "daemon-auth"][self.rng.random_range(0..3)])),
+            display_name: Some(format!(
+                "CN={}",
+                ["contoso-signing", "api.contoso-demo.com", "daemon-auth"]
+                    [self.rng.random_range(0..3)]
+            )),
             key_type: Some("AsymmetricX509Cert".into()),
             usage: Some("Verify".into()),
             custom_key_identifier: Some(format!("{thumb:032X}{extra:08X}")),
@@ -607,16 +665,28 @@ impl<'o> Generator<'o> {
         let hours = Duration::hours(self.rng.random_range(0..24));
         if roll < 0.15 + expired_share {
             let end = as_of - Duration::days(self.rng.random_range(1..400)) - hours;
-            (end - Duration::days([180, 365, 730][self.rng.random_range(0..3)]), end)
+            (
+                end - Duration::days([180, 365, 730][self.rng.random_range(0..3)]),
+                end,
+            )
         } else if roll < 0.25 + expired_share {
             let end = as_of + Duration::days(self.rng.random_range(0..30)) + hours;
-            (end - Duration::days([180, 365][self.rng.random_range(0..2)]), end)
+            (
+                end - Duration::days([180, 365][self.rng.random_range(0..2)]),
+                end,
+            )
         } else if roll < 0.75 {
             let end = as_of + Duration::days(self.rng.random_range(31..365)) + hours;
-            (end - Duration::days([180, 365, 540][self.rng.random_range(0..3)]), end)
+            (
+                end - Duration::days([180, 365, 540][self.rng.random_range(0..3)]),
+                end,
+            )
         } else {
             let start = as_of - Duration::days(self.rng.random_range(30..500));
-            (start, start + Duration::days(self.rng.random_range(731..3650)) + hours)
+            (
+                start,
+                start + Duration::days(self.rng.random_range(731..3650)) + hours,
+            )
         }
     }
 
@@ -630,14 +700,25 @@ impl<'o> Generator<'o> {
             };
         }
         let as_of = self.opts.as_of;
-        if let Some(c) = app.key_credentials.iter().find(|c| c.end_date_time.is_some_and(|e| e > as_of)) {
-            let thumb = c.custom_key_identifier.as_deref().and_then(|t| t.get(..32)).unwrap_or("0");
+        if let Some(c) = app
+            .key_credentials
+            .iter()
+            .find(|c| c.end_date_time.is_some_and(|e| e > as_of))
+        {
+            let thumb = c
+                .custom_key_identifier
+                .as_deref()
+                .and_then(|t| t.get(..32))
+                .unwrap_or("0");
             return UsedCredential::Certificate {
                 key: parse_guid(&c.key_id),
                 thumb: u128::from_str_radix(thumb, 16).unwrap_or(0),
             };
         }
-        let secrets = app.password_credentials.iter().chain(&sp.password_credentials);
+        let secrets = app
+            .password_credentials
+            .iter()
+            .chain(&sp.password_credentials);
         match secrets.max_by_key(|s| s.end_date_time) {
             Some(s) => UsedCredential::Secret {
                 key: parse_guid(&s.key_id),
@@ -647,7 +728,13 @@ impl<'o> Generator<'o> {
         }
     }
 
-    fn owners(&mut self, sink: &mut dyn DemoSink, object: &str, relation: OwnerRelation, none_share: f64) -> Result<()> {
+    fn owners(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        object: &str,
+        relation: OwnerRelation,
+        none_share: f64,
+    ) -> Result<()> {
         if self.rng.random_bool(none_share) {
             return Ok(());
         }
@@ -665,13 +752,19 @@ impl<'o> Generator<'o> {
         Ok(())
     }
 
-    fn permissions(&mut self, sink: &mut dyn DemoSink, sp: &ServicePrincipal, n: usize) -> Result<()> {
+    fn permissions(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        sp: &ServicePrincipal,
+        n: usize,
+    ) -> Result<()> {
         if self.graph_sp == 0 {
             return Ok(());
         }
         for _ in 0..n {
             let idx = if self.rng.random_bool(0.07) {
-                self.rng.random_range(LOW_RISK_PERMISSIONS..GRAPH_PERMISSIONS.len())
+                self.rng
+                    .random_range(LOW_RISK_PERMISSIONS..GRAPH_PERMISSIONS.len())
             } else {
                 self.rng.random_range(0..LOW_RISK_PERMISSIONS)
             };
@@ -691,7 +784,10 @@ impl<'o> Generator<'o> {
     }
 
     fn roles(&mut self, sink: &mut dyn DemoSink, sp: &ServicePrincipal, c: Category) -> Result<()> {
-        let eligible = matches!(c, Category::OwnSingle | Category::SystemMi | Category::UserMi | Category::Legacy);
+        let eligible = matches!(
+            c,
+            Category::OwnSingle | Category::SystemMi | Category::UserMi | Category::Legacy
+        );
         if !eligible || !self.rng.random_bool(0.04) {
             return Ok(());
         }
@@ -714,7 +810,12 @@ impl<'o> Generator<'o> {
             role_display_name: name.into(),
             directory_scope_id: "/".into(),
             is_privileged: privileged,
-            assignment_type: if self.rng.random_bool(0.2) { "eligible" } else { "active" }.into(),
+            assignment_type: if self.rng.random_bool(0.2) {
+                "eligible"
+            } else {
+                "active"
+            }
+            .into(),
         })
     }
 
@@ -753,7 +854,9 @@ impl<'o> Generator<'o> {
             events.clear();
             for _ in 0..quota {
                 let x = self.rng.random_range(0.0..acc);
-                let p = cumulative.partition_point(|c| *c <= x).min(cumulative.len() - 1);
+                let p = cumulative
+                    .partition_point(|c| *c <= x)
+                    .min(cumulative.len() - 1);
                 // Business hours are busier than the night.
                 let hour = if self.rng.random_bool(0.6) {
                     self.rng.random_range(7..19)
@@ -788,11 +891,21 @@ impl<'o> Generator<'o> {
         let failed = self.rng.random::<f32>() < prof.failure_rate;
         let night = at.hour() < 6;
         let (cred_type, key_id, thumb, fic) = match prof.credential {
-            UsedCredential::Secret { key, .. } => (Some("clientSecret"), Some(guid(key)), None, None),
-            UsedCredential::Certificate { key, thumb } => {
-                (Some("certificate"), Some(guid(key)), Some(format!("{thumb:032X}")), None)
+            UsedCredential::Secret { key, .. } => {
+                (Some("clientSecret"), Some(guid(key)), None, None)
             }
-            UsedCredential::Federated { fic, .. } => (Some("federatedIdentityCredential"), None, None, Some(guid(fic))),
+            UsedCredential::Certificate { key, thumb } => (
+                Some("certificate"),
+                Some(guid(key)),
+                Some(format!("{thumb:032X}")),
+                None,
+            ),
+            UsedCredential::Federated { fic, .. } => (
+                Some("federatedIdentityCredential"),
+                None,
+                None,
+                Some(guid(fic)),
+            ),
             UsedCredential::ManagedIdentity => (Some("managedIdentity"), None, None, None),
             UsedCredential::None => (Some("none"), None, None, None),
         };
@@ -802,7 +915,9 @@ impl<'o> Generator<'o> {
             match prof.credential {
                 UsedCredential::Secret { expired: true, .. } => 7000222,
                 UsedCredential::Secret { .. } if prof.failure_rate >= 0.5 => 700016,
-                UsedCredential::Federated { renamed_repo: true, .. } => 700213,
+                UsedCredential::Federated {
+                    renamed_repo: true, ..
+                } => 700213,
                 UsedCredential::Federated { .. } => [70021, 700213][self.rng.random_range(0..2)],
                 UsedCredential::Certificate { .. } => 700027,
                 _ if prof.ca_eligible && night => 53003,
@@ -823,14 +938,25 @@ impl<'o> Generator<'o> {
         SignIn {
             id,
             created_date_time: at,
-            sign_in_event_type: if prof.managed { "managedIdentity" } else { "servicePrincipal" }.into(),
+            sign_in_event_type: if prof.managed {
+                "managedIdentity"
+            } else {
+                "servicePrincipal"
+            }
+            .into(),
             service_principal_id: guid(prof.sp_id),
             service_principal_name: Some(prof.name.to_string()),
             app_id: Some(guid(prof.app_id)),
             resource_id: Some(resource_app.into()),
             resource_service_principal_id: self.resource_sp.get(res).map(|r| guid(*r)),
             resource_display_name: Some(resource_name.into()),
-            ip_address: Some(format!("{}.{}.{}.{}", prefix[0], prefix[1], host >> 8, host & 0xff)),
+            ip_address: Some(format!(
+                "{}.{}.{}.{}",
+                prefix[0],
+                prefix[1],
+                host >> 8,
+                host & 0xff
+            )),
             city: Some(city.into()),
             state: Some(state.into()),
             country_or_region: Some(country.into()),
@@ -883,7 +1009,9 @@ impl StoreSink<'_> {
         self.tenant
             .as_ref()
             .map(|(k, id)| (*k, id.as_str()))
-            .ok_or_else(|| Error::InvalidInput("the demo generator wrote an object before its tenant".into()))
+            .ok_or_else(|| {
+                Error::InvalidInput("the demo generator wrote an object before its tenant".into())
+            })
     }
 
     fn tick(&mut self) -> Result<()> {
@@ -933,10 +1061,9 @@ impl DemoSink for StoreSink<'_> {
         self.tick()
     }
     fn sign_in(&mut self, s: &SignIn) -> Result<()> {
-        let writer = self
-            .writer
-            .as_mut()
-            .ok_or_else(|| Error::InvalidInput("the demo generator wrote a sign-in before its tenant".into()))?;
+        let writer = self.writer.as_mut().ok_or_else(|| {
+            Error::InvalidInput("the demo generator wrote a sign-in before its tenant".into())
+        })?;
         writer.insert(self.conn, s)?;
         self.tick()
     }
@@ -947,7 +1074,11 @@ impl DemoSink for StoreSink<'_> {
 /// The old demo goes first; the new one is written in chunks while marked `loading` (invisible to
 /// every reader) and becomes visible in the final commit. An interrupted run leaves a `loading`
 /// tenant that the next run removes.
-pub fn write_demo(conn: &Connection, opts: &DemoOptions, progress: Progress<'_>) -> Result<DemoSummary> {
+pub fn write_demo(
+    conn: &Connection,
+    opts: &DemoOptions,
+    progress: Progress<'_>,
+) -> Result<DemoSummary> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let result = (|| {
         for key in tenants::list_demo_keys(conn)? {
@@ -1002,8 +1133,15 @@ mod tests {
             let plan = allocate(n);
             assert_eq!(plan.iter().map(|c| c.1).sum::<usize>(), n, "n = {n}");
         }
-        assert!(allocate(100).iter().all(|c| c.1 >= 1), "every kind appears in a 100-SP demo");
-        let ms = allocate(1000).iter().find(|c| c.0 == Category::Microsoft).unwrap().1;
+        assert!(
+            allocate(100).iter().all(|c| c.1 >= 1),
+            "every kind appears in a 100-SP demo"
+        );
+        let ms = allocate(1000)
+            .iter()
+            .find(|c| c.0 == Category::Microsoft)
+            .unwrap()
+            .1;
         assert!(ms > 500, "a majority are Microsoft first-party apps");
     }
 
@@ -1020,15 +1158,23 @@ mod tests {
         assert_eq!(s.service_principals, 300);
         assert_eq!(s.sign_ins, 5_000);
         let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
-        assert_eq!(service_principals::count_service_principals(&conn, key, false).unwrap(), 300);
+        assert_eq!(
+            service_principals::count_service_principals(&conn, key, false).unwrap(),
+            300
+        );
         assert_eq!(
             service_principals::count_service_principals(&conn, key, true).unwrap(),
             3,
             "1% soft-deleted on top"
         );
-        let stored: i64 = conn.query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0)).unwrap();
+        let stored: i64 = conn
+            .query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(stored, 5_000);
-        assert_eq!(crate::store::sign_ins::count_sign_ins(&conn, key).unwrap(), 5_000);
+        assert_eq!(
+            crate::store::sign_ins::count_sign_ins(&conn, key).unwrap(),
+            5_000
+        );
     }
 
     #[test]
@@ -1039,13 +1185,24 @@ mod tests {
         let sb = write_demo(&b, &opts(120, 2_000), &mut |_, _, _| {}).unwrap();
         assert_eq!(sa, sb);
         let dump = |c: &Connection| -> Vec<(String, String)> {
-            let mut st = c.prepare("SELECT id, display_name FROM service_principals ORDER BY id").unwrap();
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+            let mut st = c
+                .prepare("SELECT id, display_name FROM service_principals ORDER BY id")
+                .unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
         };
         assert_eq!(dump(&a), dump(&b));
         write_demo(&a, &opts(50, 100), &mut |_, _, _| {}).unwrap();
-        assert_eq!(tenants::list_tenants(&a).unwrap().len(), 1, "the earlier demo was replaced");
-        let n: i64 = a.query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0)).unwrap();
+        assert_eq!(
+            tenants::list_tenants(&a).unwrap().len(),
+            1,
+            "the earlier demo was replaced"
+        );
+        let n: i64 = a
+            .query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 100, "no sign-in of the earlier demo is left");
     }
 
@@ -1056,13 +1213,20 @@ mod tests {
         let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         for kind in crate::model::IdentityKind::ALL.map(|k| k.as_str()) {
             assert!(
-                q(&format!("SELECT count(*) FROM service_principals WHERE kind = '{kind}'")) > 0,
+                q(&format!(
+                    "SELECT count(*) FROM service_principals WHERE kind = '{kind}'"
+                )) > 0,
                 "some {kind}"
             );
         }
         let as_of = crate::clock::to_ms(opts(0, 0).as_of);
         let day = 86_400_000;
-        assert!(q(&format!("SELECT count(*) FROM credentials WHERE end_time <= {as_of}")) > 0, "expired");
+        assert!(
+            q(&format!(
+                "SELECT count(*) FROM credentials WHERE end_time <= {as_of}"
+            )) > 0,
+            "expired"
+        );
         assert!(
             q(&format!(
                 "SELECT count(*) FROM credentials WHERE end_time > {as_of} AND end_time <= {}",
@@ -1070,7 +1234,12 @@ mod tests {
             )) > 0,
             "expiring within 30 days"
         );
-        assert!(q(&format!("SELECT count(*) FROM credentials WHERE end_time - start_time > {}", 730 * day)) > 0);
+        assert!(
+            q(&format!(
+                "SELECT count(*) FROM credentials WHERE end_time - start_time > {}",
+                730 * day
+            )) > 0
+        );
         assert!(q("SELECT count(*) FROM federated_credentials WHERE issuer LIKE '%githubusercontent%'") > 0);
         assert!(q("SELECT count(*) FROM federated_credentials WHERE subject LIKE 'system:serviceaccount:%'") > 0);
         assert!(q("SELECT count(*) FROM directory_role_assignments WHERE is_privileged = 1") > 0);
@@ -1083,6 +1252,8 @@ mod tests {
             1
         );
         let first = q("SELECT min(created) FROM sign_ins");
-        assert!(first >= as_of - SIGN_IN_DAYS * day && q("SELECT max(created) FROM sign_ins") < as_of);
+        assert!(
+            first >= as_of - SIGN_IN_DAYS * day && q("SELECT max(created) FROM sign_ins") < as_of
+        );
     }
 }

@@ -6,11 +6,13 @@ use rusqlite::{params, Connection, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{rfc3339, rfc3339_ms, to_ms};
-use crate::model::{is_high_risk_permission, CredentialType, IdentityKind, OwnerRelation, Ownership};
+use crate::model::{
+    is_high_risk_permission, CredentialType, IdentityKind, OwnerRelation, Ownership,
+};
 use crate::overview::EXPIRY_WINDOW_DAYS;
 use crate::store::{
-    app_role_assignments, applications, credentials, directory_roles, federated_credentials, owners,
-    service_principals, sign_ins, TenantKey,
+    app_role_assignments, applications, credentials, directory_roles, federated_credentials,
+    owners, service_principals, sign_ins, TenantKey,
 };
 use crate::{Error, Result};
 
@@ -92,13 +94,21 @@ fn row_from(r: &Row<'_>) -> rusqlite::Result<IdentityRow> {
 
 /// Escapes LIKE's wildcards so a search for `50%_off` means those characters.
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// One page of a tenant's active service principals, sorted by display name then id.
-pub fn list_identities(conn: &Connection, key: TenantKey, q: &IdentityQuery) -> Result<IdentityPage> {
+pub fn list_identities(
+    conn: &Connection,
+    key: TenantKey,
+    q: &IdentityQuery,
+) -> Result<IdentityPage> {
     if q.limit < 0 || q.offset < 0 {
-        return Err(Error::InvalidInput("offset and limit must not be negative".into()));
+        return Err(Error::InvalidInput(
+            "offset and limit must not be negative".into(),
+        ));
     }
     let limit = q.limit.min(MAX_PAGE);
     let mut filter = String::from(" WHERE sp.tenant = ?1 AND sp.deleted IS NULL");
@@ -354,8 +364,11 @@ pub fn identity_detail(
         id: id.into(),
     };
     let sp = service_principals::get_service_principal(conn, key, id)?.ok_or_else(unknown)?;
-    let row = conn
-        .query_row(&format!("{ROW_SELECT} WHERE sp.tenant = ?1 AND sp.id = ?2"), params![key.0, id], row_from)?;
+    let row = conn.query_row(
+        &format!("{ROW_SELECT} WHERE sp.tenant = ?1 AND sp.id = ?2"),
+        params![key.0, id],
+        row_from,
+    )?;
     let app = applications::get_application_by_app_id(conn, key, &sp.app_id)?;
     let mut holders: Vec<&str> = vec![&sp.id];
     if let Some(a) = &app {

@@ -213,7 +213,10 @@ impl IdentityKind {
     pub fn classify(service_principal_type: &str, alternative_names: &[String]) -> IdentityKind {
         match service_principal_type {
             "ManagedIdentity" => {
-                if alternative_names.iter().any(|n| n.eq_ignore_ascii_case("isExplicit=True")) {
+                if alternative_names
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case("isExplicit=True"))
+                {
                     IdentityKind::ManagedIdentityUser
                 } else {
                     IdentityKind::ManagedIdentitySystem
@@ -238,7 +241,9 @@ impl IdentityKind {
     }
 
     pub fn parse(s: &str) -> Option<IdentityKind> {
-        IdentityKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s))
+        IdentityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s))
     }
 
     pub fn label(self) -> &'static str {
@@ -315,7 +320,11 @@ impl Ownership {
         match (kind, app_owner_organization_id) {
             (IdentityKind::Legacy, None) => Ownership::OwnSingleTenant,
             (_, None) => Ownership::NotApplicable,
-            (_, Some(owner)) if MICROSOFT_TENANTS.iter().any(|m| m.eq_ignore_ascii_case(owner)) => {
+            (_, Some(owner))
+                if MICROSOFT_TENANTS
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(owner)) =>
+            {
                 Ownership::Microsoft
             }
             (_, Some(owner)) if owner.eq_ignore_ascii_case(home_tenant) => match sign_in_audience {
@@ -337,7 +346,9 @@ impl Ownership {
     }
 
     pub fn parse(s: &str) -> Option<Ownership> {
-        Ownership::ALL.into_iter().find(|o| o.as_str().eq_ignore_ascii_case(s))
+        Ownership::ALL
+            .into_iter()
+            .find(|o| o.as_str().eq_ignore_ascii_case(s))
     }
 
     pub fn label(self) -> &'static str {
@@ -359,11 +370,26 @@ mod tests {
 
     #[test]
     fn user_assigned_managed_identity_is_told_apart_by_is_explicit() {
-        let uami = vec!["isExplicit=True".to_string(), "/subscriptions/x".to_string()];
-        let sami = vec!["isExplicit=False".to_string(), "/subscriptions/x".to_string()];
-        assert_eq!(IdentityKind::classify("ManagedIdentity", &uami), IdentityKind::ManagedIdentityUser);
-        assert_eq!(IdentityKind::classify("ManagedIdentity", &sami), IdentityKind::ManagedIdentitySystem);
-        assert_eq!(IdentityKind::classify("ServiceIdentity", &[]), IdentityKind::AgentIdentity);
+        let uami = vec![
+            "isExplicit=True".to_string(),
+            "/subscriptions/x".to_string(),
+        ];
+        let sami = vec![
+            "isExplicit=False".to_string(),
+            "/subscriptions/x".to_string(),
+        ];
+        assert_eq!(
+            IdentityKind::classify("ManagedIdentity", &uami),
+            IdentityKind::ManagedIdentityUser
+        );
+        assert_eq!(
+            IdentityKind::classify("ManagedIdentity", &sami),
+            IdentityKind::ManagedIdentitySystem
+        );
+        assert_eq!(
+            IdentityKind::classify("ServiceIdentity", &[]),
+            IdentityKind::AgentIdentity
+        );
     }
 
     #[test]
@@ -382,7 +408,12 @@ mod tests {
             Ownership::Microsoft
         );
         assert_eq!(
-            Ownership::classify(HOME, app, Some("22222222-2222-2222-2222-222222222222"), None),
+            Ownership::classify(
+                HOME,
+                app,
+                Some("22222222-2222-2222-2222-222222222222"),
+                None
+            ),
             Ownership::External
         );
         assert_eq!(
@@ -438,5 +469,7 @@ pub const HIGH_RISK_PERMISSIONS: &[&str] = &[
 ];
 
 pub fn is_high_risk_permission(permission: &str) -> bool {
-    HIGH_RISK_PERMISSIONS.iter().any(|p| p.eq_ignore_ascii_case(permission))
+    HIGH_RISK_PERMISSIONS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(permission))
 }

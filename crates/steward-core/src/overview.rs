@@ -96,12 +96,18 @@ pub struct Overview {
 }
 
 /// Computes the overview of one tenant as it stands at `as_of`.
-pub fn overview(conn: &Connection, key: TenantKey, tenant: &Tenant, as_of: DateTime<Utc>) -> Result<Overview> {
+pub fn overview(
+    conn: &Connection,
+    key: TenantKey,
+    tenant: &Tenant,
+    as_of: DateTime<Utc>,
+) -> Result<Overview> {
     let summary = TenantSummary::load(conn, key, tenant)?;
     let kinds = count_by(conn, key, GroupColumn::Kind)?;
     let owners = count_by(conn, key, GroupColumn::Ownership)?;
     let enabled = count_by(conn, key, GroupColumn::Enabled)?;
-    let get = |rows: &[(String, i64)], k: &str| rows.iter().find(|(n, _)| n == k).map_or(0, |r| r.1);
+    let get =
+        |rows: &[(String, i64)], k: &str| rows.iter().find(|(n, _)| n == k).map_or(0, |r| r.1);
     let by_kind = IdentityKind::ALL
         .iter()
         .map(|k| CountItem {
@@ -129,7 +135,10 @@ pub fn overview(conn: &Connection, key: TenantKey, tenant: &Tenant, as_of: DateT
     let stored = sign_ins::list_days(conn, key, first_day, last_day)?;
     let sign_ins_per_day: Vec<DailySignIns> = (first_day..=last_day)
         .map(|d| {
-            let (s, f) = stored.iter().find(|r| r.0 == d).map_or((0, 0), |r| (r.1, r.2));
+            let (s, f) = stored
+                .iter()
+                .find(|r| r.0 == d)
+                .map_or((0, 0), |r| (r.1, r.2));
             DailySignIns {
                 day: day_to_date(d).to_string(),
                 success: s,
@@ -173,7 +182,12 @@ const LIVE_CREDENTIALS: &str = "
     WHERE c.tenant = ?1 AND c.owner_type = 'application'";
 
 /// (valid now and ending within the window, already expired)
-fn credential_expiry_counts(conn: &Connection, key: TenantKey, now: i64, horizon: i64) -> Result<(i64, i64)> {
+fn credential_expiry_counts(
+    conn: &Connection,
+    key: TenantKey,
+    now: i64,
+    horizon: i64,
+) -> Result<(i64, i64)> {
     Ok(conn.query_row(
         &format!(
             "SELECT coalesce(sum(end_time > ?2 AND end_time <= ?3), 0),

@@ -136,12 +136,21 @@ mod tests {
     #[test]
     fn an_empty_database_migrates_to_the_current_version() {
         let conn = open_in_memory().unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
-        assert!(tables >= 12, "every table of the schema exists, found {tables}");
+        assert!(
+            tables >= 12,
+            "every table of the schema exists, found {tables}"
+        );
     }
 
     #[test]
@@ -150,13 +159,19 @@ mod tests {
         let path = dir.path().join("nested/steward.db");
         {
             let conn = open(&path).unwrap();
-            let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap();
             assert_eq!(mode, "wal");
-            let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+            let fk: i64 = conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap();
             assert_eq!(fk, 1);
         }
         let conn = open(&path).unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
     }
 
@@ -170,6 +185,9 @@ mod tests {
         }
         let err = open(&path).unwrap_err().to_string();
         assert!(err.contains("newer Steward"), "{err}");
-        assert!(err.contains("--db"), "the message says what to do next: {err}");
+        assert!(
+            err.contains("--db"),
+            "the message says what to do next: {err}"
+        );
     }
 }

@@ -7,26 +7,65 @@ pub const MICROSOFT_APPS: &[(&str, &str)] = &[
     ("Microsoft Graph", "00000003-0000-0000-c000-000000000000"),
     ("Azure Key Vault", "cfa8b339-82a2-471a-a3c9-0fc0be7a4093"),
     ("Azure Storage", "e406a681-f3d4-42a8-90b6-c2b029497af1"),
-    ("Windows Azure Service Management API", "797f4846-ba00-4fd7-ba43-dac1f8f63013"),
-    ("Office 365 Exchange Online", "00000002-0000-0ff1-ce00-000000000000"),
-    ("Office 365 SharePoint Online", "00000003-0000-0ff1-ce00-000000000000"),
+    (
+        "Windows Azure Service Management API",
+        "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+    ),
+    (
+        "Office 365 Exchange Online",
+        "00000002-0000-0ff1-ce00-000000000000",
+    ),
+    (
+        "Office 365 SharePoint Online",
+        "00000003-0000-0ff1-ce00-000000000000",
+    ),
     ("Azure SQL Database", "022907d3-0f1b-48f7-badc-1ba6abab6d66"),
     ("Azure Service Bus", "80a10ef9-8168-493d-abf9-3297c4ef6e3c"),
     ("Microsoft Teams", "1fec8e78-bce4-4aaf-ab1b-5451cc387264"),
-    ("Windows Azure Active Directory", "00000002-0000-0000-c000-000000000000"),
+    (
+        "Windows Azure Active Directory",
+        "00000002-0000-0000-c000-000000000000",
+    ),
     ("Microsoft Intune", "0000000a-0000-0000-c000-000000000000"),
     ("Azure Portal", "c44b4083-3bb0-49c1-b47d-974e53cbdf3c"),
-    ("Microsoft Azure CLI", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"),
-    ("Microsoft Azure PowerShell", "1950a258-227b-4e31-a9cf-717495945fc2"),
-    ("Office 365 Management APIs", "c5393580-f805-4401-95e8-94b7a6ef2fc2"),
+    (
+        "Microsoft Azure CLI",
+        "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+    ),
+    (
+        "Microsoft Azure PowerShell",
+        "1950a258-227b-4e31-a9cf-717495945fc2",
+    ),
+    (
+        "Office 365 Management APIs",
+        "c5393580-f805-4401-95e8-94b7a6ef2fc2",
+    ),
     ("Power BI Service", "00000009-0000-0000-c000-000000000000"),
-    ("Dynamics CRM Online", "00000007-0000-0000-c000-000000000000"),
-    ("Microsoft Defender for Cloud Apps", "05a65629-4c1b-48c1-a78b-804c4abdd4af"),
+    (
+        "Dynamics CRM Online",
+        "00000007-0000-0000-c000-000000000000",
+    ),
+    (
+        "Microsoft Defender for Cloud Apps",
+        "05a65629-4c1b-48c1-a78b-804c4abdd4af",
+    ),
     ("Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798"),
-    ("Microsoft Information Protection Sync Service", "870c4f2e-85b6-4d43-bdda-6ed9a579b725"),
-    ("Skype for Business Online", "00000004-0000-0ff1-ce00-000000000000"),
-    ("Azure Resource Graph", "509e4652-da8d-478d-a730-e9d4a1996ca4"),
-    ("Microsoft Approval Management", "65d91a3d-ab74-42e6-8a2f-0add61688c74"),
+    (
+        "Microsoft Information Protection Sync Service",
+        "870c4f2e-85b6-4d43-bdda-6ed9a579b725",
+    ),
+    (
+        "Skype for Business Online",
+        "00000004-0000-0ff1-ce00-000000000000",
+    ),
+    (
+        "Azure Resource Graph",
+        "509e4652-da8d-478d-a730-e9d4a1996ca4",
+    ),
+    (
+        "Microsoft Approval Management",
+        "65d91a3d-ab74-42e6-8a2f-0add61688c74",
+    ),
     ("Azure Data Lake", "e9f49c6b-5ce5-44c8-925d-015017e9f7ad"),
 ];
 
@@ -34,26 +73,83 @@ pub const MICROSOFT_APPS: &[(&str, &str)] = &[
 pub const RESOURCE_COUNT: usize = 8;
 
 pub const MICROSOFT_SERVICES: &[&str] = &[
-    "Azure", "Defender", "Dynamics", "Exchange", "Intune", "Office", "OneDrive", "Power Platform",
-    "Purview", "SharePoint", "Sentinel", "Teams", "Viva", "Windows", "Bing", "Cortana", "Fabric",
-    "Entra", "Edge", "Copilot",
+    "Azure",
+    "Defender",
+    "Dynamics",
+    "Exchange",
+    "Intune",
+    "Office",
+    "OneDrive",
+    "Power Platform",
+    "Purview",
+    "SharePoint",
+    "Sentinel",
+    "Teams",
+    "Viva",
+    "Windows",
+    "Bing",
+    "Cortana",
+    "Fabric",
+    "Entra",
+    "Edge",
+    "Copilot",
 ];
 
 pub const MICROSOFT_FUNCTIONS: &[&str] = &[
-    "Sync Service", "Insights", "Connector", "Notification Service", "Management API", "Portal",
-    "Provisioning", "Analytics", "Compliance", "Web Client", "Data Service", "Broker",
-    "Policy Service", "Search", "Telemetry", "Gateway",
+    "Sync Service",
+    "Insights",
+    "Connector",
+    "Notification Service",
+    "Management API",
+    "Portal",
+    "Provisioning",
+    "Analytics",
+    "Compliance",
+    "Web Client",
+    "Data Service",
+    "Broker",
+    "Policy Service",
+    "Search",
+    "Telemetry",
+    "Gateway",
 ];
 
 pub const SYSTEMS: &[&str] = &[
-    "billing", "payroll", "crm", "hr", "data", "inventory", "orders", "portal", "identity",
-    "reporting", "finance", "logistics", "marketing", "support", "search", "catalog", "pricing",
-    "shipping", "audit", "warehouse",
+    "billing",
+    "payroll",
+    "crm",
+    "hr",
+    "data",
+    "inventory",
+    "orders",
+    "portal",
+    "identity",
+    "reporting",
+    "finance",
+    "logistics",
+    "marketing",
+    "support",
+    "search",
+    "catalog",
+    "pricing",
+    "shipping",
+    "audit",
+    "warehouse",
 ];
 
 pub const PURPOSES: &[&str] = &[
-    "api", "daemon", "sync", "etl", "backup", "deploy", "reports", "worker", "gateway",
-    "scheduler", "ingest", "exporter",
+    "api",
+    "daemon",
+    "sync",
+    "etl",
+    "backup",
+    "deploy",
+    "reports",
+    "worker",
+    "gateway",
+    "scheduler",
+    "ingest",
+    "exporter",
 ];
 
 pub const ENVIRONMENTS: &[&str] = &["prod", "dev", "test", "staging"];
@@ -86,7 +182,14 @@ pub const VENDORS: &[(&str, &str)] = &[
     ("Veeam", "Veeam Backup for Microsoft 365"),
 ];
 
-pub const SAAS_SUFFIXES: &[&str] = &["", " Connector", " Sync", " SSO", " Integration", " Provisioning"];
+pub const SAAS_SUFFIXES: &[&str] = &[
+    "",
+    " Connector",
+    " Sync",
+    " SSO",
+    " Integration",
+    " Provisioning",
+];
 
 pub const AZURE_RESOURCES: &[(&str, &str)] = &[
     ("func", "Microsoft.Web/sites"),
@@ -100,20 +203,48 @@ pub const AZURE_RESOURCES: &[(&str, &str)] = &[
 ];
 
 pub const AGENT_PURPOSES: &[&str] = &[
-    "Helpdesk", "Expense Review", "Sales Research", "Onboarding", "Contract Triage",
-    "IT Ticket Router", "Knowledge Base", "Security Triage",
+    "Helpdesk",
+    "Expense Review",
+    "Sales Research",
+    "Onboarding",
+    "Contract Triage",
+    "IT Ticket Router",
+    "Knowledge Base",
+    "Security Triage",
 ];
 
 pub const PEOPLE: &[&str] = &[
-    "Adele Vance", "Alex Wilber", "Diego Siciliani", "Grady Archie", "Henrietta Mueller",
-    "Isaiah Langer", "Johanna Lorenz", "Joni Sherman", "Lee Gu", "Lidia Holloway",
-    "Lynne Robbins", "Megan Bowen", "Miriam Graham", "Nestor Wilke", "Patti Fernandez",
-    "Pradeep Gupta", "Zoë Åkesson", "Ngozi Okafor", "佐藤 花子", "José Núñez",
+    "Adele Vance",
+    "Alex Wilber",
+    "Diego Siciliani",
+    "Grady Archie",
+    "Henrietta Mueller",
+    "Isaiah Langer",
+    "Johanna Lorenz",
+    "Joni Sherman",
+    "Lee Gu",
+    "Lidia Holloway",
+    "Lynne Robbins",
+    "Megan Bowen",
+    "Miriam Graham",
+    "Nestor Wilke",
+    "Patti Fernandez",
+    "Pradeep Gupta",
+    "Zoë Åkesson",
+    "Ngozi Okafor",
+    "佐藤 花子",
+    "José Núñez",
 ];
 
 pub const REPOSITORIES: &[&str] = &[
-    "infra", "platform", "billing-service", "web-portal", "data-pipelines", "terraform-modules",
-    "api-gateway", "mobile-backend",
+    "infra",
+    "platform",
+    "billing-service",
+    "web-portal",
+    "data-pipelines",
+    "terraform-modules",
+    "api-gateway",
+    "mobile-backend",
 ];
 
 /// (countryOrRegion, state, city, first two octets of the Azure range used there)
@@ -139,15 +270,33 @@ pub const GRAPH_PERMISSIONS: &[(&str, &str)] = &[
     ("Group.Read.All", "5b567255-7703-4780-807c-7be8301ae99b"),
     ("Sites.Read.All", "332a536c-c7ef-4017-ab91-336970924f0d"),
     ("AuditLog.Read.All", "b0afded3-3588-46d8-8b3d-9842eff778da"),
-    ("Application.Read.All", "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"),
+    (
+        "Application.Read.All",
+        "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+    ),
     ("Mail.Send", "b633e1c5-b582-4048-a93e-9f11b44c7e96"),
     ("Mail.ReadWrite", "e2a3a72e-5f79-4c64-b1b1-878b674786c9"),
-    ("Group.ReadWrite.All", "62a82d76-70ea-41e2-9197-370581804d09"),
+    (
+        "Group.ReadWrite.All",
+        "62a82d76-70ea-41e2-9197-370581804d09",
+    ),
     ("User.ReadWrite.All", "741f803b-c850-494e-b5df-cde7c675a1ca"),
-    ("Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9"),
-    ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),
-    ("Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7"),
-    ("RoleManagement.ReadWrite.Directory", "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"),
+    (
+        "Application.ReadWrite.All",
+        "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
+    ),
+    (
+        "AppRoleAssignment.ReadWrite.All",
+        "06b708a9-e830-4db3-a914-8e69da51d44f",
+    ),
+    (
+        "Directory.ReadWrite.All",
+        "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
+    ),
+    (
+        "RoleManagement.ReadWrite.Directory",
+        "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",
+    ),
 ];
 
 /// How many of [`GRAPH_PERMISSIONS`] (from the start) are low-risk.
@@ -155,14 +304,46 @@ pub const LOW_RISK_PERMISSIONS: usize = 6;
 
 /// Directory roles handed to workload identities: (name, templateId, privileged).
 pub const ROLES: &[(&str, &str, bool)] = &[
-    ("Directory Readers", "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", false),
-    ("Exchange Administrator", "29232cdf-9323-42fd-ade2-1d097af3e4de", false),
-    ("Application Administrator", "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", true),
-    ("Cloud Application Administrator", "158c047a-c907-4556-b7ef-446551a6b5f7", true),
-    ("User Administrator", "fe930be7-5e62-47db-91af-98c3a49a38b1", true),
-    ("Security Administrator", "194ae4cb-b126-40b2-bd5b-6091b380977d", true),
-    ("Privileged Role Administrator", "e8611ab8-c189-46e8-94e1-60213ab1f814", true),
-    ("Global Administrator", "62e90394-69f5-4237-9190-012177145e10", true),
+    (
+        "Directory Readers",
+        "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+        false,
+    ),
+    (
+        "Exchange Administrator",
+        "29232cdf-9323-42fd-ade2-1d097af3e4de",
+        false,
+    ),
+    (
+        "Application Administrator",
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+        true,
+    ),
+    (
+        "Cloud Application Administrator",
+        "158c047a-c907-4556-b7ef-446551a6b5f7",
+        true,
+    ),
+    (
+        "User Administrator",
+        "fe930be7-5e62-47db-91af-98c3a49a38b1",
+        true,
+    ),
+    (
+        "Security Administrator",
+        "194ae4cb-b126-40b2-bd5b-6091b380977d",
+        true,
+    ),
+    (
+        "Privileged Role Administrator",
+        "e8611ab8-c189-46e8-94e1-60213ab1f814",
+        true,
+    ),
+    (
+        "Global Administrator",
+        "62e90394-69f5-4237-9190-012177145e10",
+        true,
+    ),
 ];
 
 /// AADSTS codes of failed workload sign-ins, with the failure reason Graph reports.

@@ -6,7 +6,11 @@ use super::{ms, time, TenantKey};
 use crate::model::AppRoleAssignment;
 use crate::Result;
 
-pub fn upsert_app_role_assignment(conn: &Connection, tenant: TenantKey, a: &AppRoleAssignment) -> Result<()> {
+pub fn upsert_app_role_assignment(
+    conn: &Connection,
+    tenant: TenantKey,
+    a: &AppRoleAssignment,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO app_role_assignments (tenant, id, principal_id, resource_id,
              resource_display_name, app_role_id, permission, created)
@@ -25,7 +29,11 @@ pub fn upsert_app_role_assignment(conn: &Connection, tenant: TenantKey, a: &AppR
     Ok(())
 }
 
-pub fn list_for_principal(conn: &Connection, tenant: TenantKey, principal_id: &str) -> Result<Vec<AppRoleAssignment>> {
+pub fn list_for_principal(
+    conn: &Connection,
+    tenant: TenantKey,
+    principal_id: &str,
+) -> Result<Vec<AppRoleAssignment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, principal_id, resource_id, resource_display_name, app_role_id, permission, created
          FROM app_role_assignments WHERE tenant = ?1 AND principal_id = ?2

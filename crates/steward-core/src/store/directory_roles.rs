@@ -6,7 +6,11 @@ use super::TenantKey;
 use crate::model::DirectoryRoleAssignment;
 use crate::Result;
 
-pub fn upsert_role_assignment(conn: &Connection, tenant: TenantKey, a: &DirectoryRoleAssignment) -> Result<()> {
+pub fn upsert_role_assignment(
+    conn: &Connection,
+    tenant: TenantKey,
+    a: &DirectoryRoleAssignment,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO directory_role_assignments (tenant, id, principal_id,
              role_definition_id, role_display_name, directory_scope_id, is_privileged, assignment_type)
@@ -25,7 +29,11 @@ pub fn upsert_role_assignment(conn: &Connection, tenant: TenantKey, a: &Director
     Ok(())
 }
 
-pub fn list_for_principal(conn: &Connection, tenant: TenantKey, principal_id: &str) -> Result<Vec<DirectoryRoleAssignment>> {
+pub fn list_for_principal(
+    conn: &Connection,
+    tenant: TenantKey,
+    principal_id: &str,
+) -> Result<Vec<DirectoryRoleAssignment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, principal_id, role_definition_id, role_display_name, directory_scope_id,
                 is_privileged, assignment_type

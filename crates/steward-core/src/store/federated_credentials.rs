@@ -12,8 +12,10 @@ pub fn replace_for_application(
     application_id: &str,
     fics: &[FederatedIdentityCredential],
 ) -> Result<()> {
-    conn.prepare_cached("DELETE FROM federated_credentials WHERE tenant = ?1 AND application_id = ?2")?
-        .execute(params![tenant.0, application_id])?;
+    conn.prepare_cached(
+        "DELETE FROM federated_credentials WHERE tenant = ?1 AND application_id = ?2",
+    )?
+    .execute(params![tenant.0, application_id])?;
     let mut insert = conn.prepare_cached(
         "INSERT OR REPLACE INTO federated_credentials
              (tenant, id, application_id, name, issuer, subject, audiences, description)

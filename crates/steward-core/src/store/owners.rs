@@ -30,7 +30,11 @@ pub fn upsert_owner(conn: &Connection, tenant: TenantKey, o: &Owner) -> Result<(
 }
 
 /// Owners and sponsors of any of `object_ids`, owners first, then by name.
-pub fn list_for_objects(conn: &Connection, tenant: TenantKey, object_ids: &[&str]) -> Result<Vec<Owner>> {
+pub fn list_for_objects(
+    conn: &Connection,
+    tenant: TenantKey,
+    object_ids: &[&str],
+) -> Result<Vec<Owner>> {
     let mut stmt = conn.prepare_cached(
         "SELECT object_id, owner_id, owner_type, display_name, relation FROM owners
          WHERE tenant = ?1 AND object_id = ?2",
@@ -55,8 +59,16 @@ pub fn list_for_objects(conn: &Connection, tenant: TenantKey, object_ids: &[&str
         }
     }
     out.sort_by(|a, b| {
-        (a.relation != OwnerRelation::Owner, &a.display_name, &a.owner_id)
-            .cmp(&(b.relation != OwnerRelation::Owner, &b.display_name, &b.owner_id))
+        (
+            a.relation != OwnerRelation::Owner,
+            &a.display_name,
+            &a.owner_id,
+        )
+            .cmp(&(
+                b.relation != OwnerRelation::Owner,
+                &b.display_name,
+                &b.owner_id,
+            ))
     });
     out.dedup_by(|a, b| a.owner_id == b.owner_id && a.relation == b.relation);
     Ok(out)

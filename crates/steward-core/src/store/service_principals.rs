@@ -91,7 +91,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ServicePrincipal> {
 }
 
 /// A service principal's own fields (credentials are read through `credentials`).
-pub fn get_service_principal(conn: &Connection, tenant: TenantKey, id: &str) -> Result<Option<ServicePrincipal>> {
+pub fn get_service_principal(
+    conn: &Connection,
+    tenant: TenantKey,
+    id: &str,
+) -> Result<Option<ServicePrincipal>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, app_id, display_name, app_display_name, service_principal_type,
@@ -104,7 +108,11 @@ pub fn get_service_principal(conn: &Connection, tenant: TenantKey, id: &str) -> 
 }
 
 /// Counts of active (not soft-deleted) service principals grouped by one derived column.
-pub fn count_by(conn: &Connection, tenant: TenantKey, column: GroupColumn) -> Result<Vec<(String, i64)>> {
+pub fn count_by(
+    conn: &Connection,
+    tenant: TenantKey,
+    column: GroupColumn,
+) -> Result<Vec<(String, i64)>> {
     let sql = match column {
         GroupColumn::Kind => {
             "SELECT kind, count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY kind"
@@ -131,7 +139,11 @@ pub enum GroupColumn {
     Enabled,
 }
 
-pub fn count_service_principals(conn: &Connection, tenant: TenantKey, deleted: bool) -> Result<i64> {
+pub fn count_service_principals(
+    conn: &Connection,
+    tenant: TenantKey,
+    deleted: bool,
+) -> Result<i64> {
     let sql = if deleted {
         "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NOT NULL"
     } else {

@@ -90,7 +90,10 @@ impl SignInWriter {
             }
             let a = match self.activity.get_mut(s.service_principal_id.as_str()) {
                 Some(a) => a,
-                None => self.activity.entry(s.service_principal_id.clone()).or_default(),
+                None => self
+                    .activity
+                    .entry(s.service_principal_id.clone())
+                    .or_default(),
             };
             a.last_any = a.last_any.max(created);
             a.total += 1;
@@ -124,7 +127,14 @@ impl SignInWriter {
                  total = total + excluded.total, failures = failures + excluded.failures",
         )?;
         for (sp, a) in self.activity.drain() {
-            activity.execute(params![self.tenant.0, sp, a.last_any, a.last_success, a.total, a.failures])?;
+            activity.execute(params![
+                self.tenant.0,
+                sp,
+                a.last_any,
+                a.last_success,
+                a.total,
+                a.failures
+            ])?;
         }
         Ok(())
     }
@@ -156,20 +166,34 @@ pub fn guid_bytes(id: &str) -> Vec<u8> {
 pub fn guid_string(bytes: &[u8]) -> String {
     if bytes.len() == 16 {
         let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     } else {
         String::from_utf8_lossy(bytes).into_owned()
     }
 }
 
 /// Success and failure counts per UTC day, for days `from..=to` that have any sign-in.
-pub fn list_days(conn: &Connection, tenant: TenantKey, from: i64, to: i64) -> Result<Vec<(i64, i64, i64)>> {
+pub fn list_days(
+    conn: &Connection,
+    tenant: TenantKey,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT day, success, failure FROM sign_in_days
          WHERE tenant = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day",
     )?;
     let rows = stmt
-        .query_map(params![tenant.0, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map(params![tenant.0, from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -183,7 +207,12 @@ pub fn count_sign_ins(conn: &Connection, tenant: TenantKey) -> Result<i64> {
 }
 
 /// The newest `limit` sign-ins of one service principal, newest first.
-pub fn list_recent_for_sp(conn: &Connection, tenant: TenantKey, sp_id: &str, limit: i64) -> Result<Vec<SignIn>> {
+pub fn list_recent_for_sp(
+    conn: &Connection,
+    tenant: TenantKey,
+    sp_id: &str,
+    limit: i64,
+) -> Result<Vec<SignIn>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.id, s.created, s.event_type, sp.value, spn.value, app.value, ra.value, rs.value,
                 rn.value, ip.value, city.value, st.value, co.value, s.error_code, fr.value, ct.value,
@@ -293,8 +322,16 @@ mod tests {
         };
         let key = tenants::upsert_tenant(&conn, &t, false).unwrap();
         let mut w = SignInWriter::new(key);
-        let a = sign_in("66ea54eb-6301-4ee5-be62-ff5a759b8100", "2026-03-01T09:00:00Z", 0);
-        let b = sign_in("66ea54eb-6301-4ee5-be62-ff5a759b8101", "2026-03-01T10:00:00Z", 7000215);
+        let a = sign_in(
+            "66ea54eb-6301-4ee5-be62-ff5a759b8100",
+            "2026-03-01T09:00:00Z",
+            0,
+        );
+        let b = sign_in(
+            "66ea54eb-6301-4ee5-be62-ff5a759b8101",
+            "2026-03-01T10:00:00Z",
+            7000215,
+        );
         assert!(w.insert(&conn, &a).unwrap());
         assert!(w.insert(&conn, &b).unwrap());
         assert!(!w.insert(&conn, &a).unwrap(), "the duplicate is ignored");

@@ -75,7 +75,15 @@ mod tests {
         let c = i.intern(&conn, "c").unwrap();
         assert_ne!(a, b);
         assert_ne!(b, c);
-        assert_eq!(i.intern(&conn, "a").unwrap(), a, "found again in the table once evicted");
-        assert_eq!(i.intern_opt(&conn, Some("")).unwrap(), None, "empty strings are not stored");
+        assert_eq!(
+            i.intern(&conn, "a").unwrap(),
+            a,
+            "found again in the table once evicted"
+        );
+        assert_eq!(
+            i.intern_opt(&conn, Some("")).unwrap(),
+            None,
+            "empty strings are not stored"
+        );
     }
 }

@@ -16,7 +16,14 @@ pub fn upsert_tenant(conn: &Connection, t: &Tenant, loading: bool) -> Result<Ten
              default_domain = excluded.default_domain, is_demo = excluded.is_demo,
              state = excluded.state, data_as_of = excluded.data_as_of
          RETURNING key",
-        params![t.id, t.display_name, t.default_domain, t.is_demo, state, ms(t.data_as_of)],
+        params![
+            t.id,
+            t.display_name,
+            t.default_domain,
+            t.is_demo,
+            state,
+            ms(t.data_as_of)
+        ],
         |r| r.get(0),
     )?;
     Ok(TenantKey(key))
@@ -47,14 +54,18 @@ pub fn list_tenants(conn: &Connection) -> Result<Vec<(TenantKey, Tenant)>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM tenants WHERE state = 'ready' ORDER BY id"
     ))?;
-    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 pub fn get_tenant(conn: &Connection, id: &str) -> Result<Option<(TenantKey, Tenant)>> {
     Ok(conn
         .query_row(
-            &format!("SELECT {COLUMNS} FROM tenants WHERE state = 'ready' AND id = ?1 COLLATE NOCASE"),
+            &format!(
+                "SELECT {COLUMNS} FROM tenants WHERE state = 'ready' AND id = ?1 COLLATE NOCASE"
+            ),
             [id],
             from_row,
         )
@@ -63,7 +74,8 @@ pub fn get_tenant(conn: &Connection, id: &str) -> Result<Option<(TenantKey, Tena
 
 /// Demo tenants, complete or not (a demo write that was interrupted leaves a `loading` one).
 pub fn list_demo_keys(conn: &Connection) -> Result<Vec<TenantKey>> {
-    let mut stmt = conn.prepare("SELECT key FROM tenants WHERE is_demo = 1 OR state = 'loading'")?;
+    let mut stmt =
+        conn.prepare("SELECT key FROM tenants WHERE is_demo = 1 OR state = 'loading'")?;
     let keys = stmt
         .query_map([], |r| r.get(0).map(TenantKey))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -120,9 +132,18 @@ mod tests {
         assert_eq!(resolve_tenant(&conn, None).unwrap().1.id, "aaaa");
         upsert_tenant(&conn, &tenant("bbbb", "Beta"), false).unwrap();
         let err = resolve_tenant(&conn, None).unwrap_err().to_string();
-        assert!(err.contains("aaaa") && err.contains("bbbb") && err.contains("--tenant"), "{err}");
-        assert_eq!(resolve_tenant(&conn, Some("BBBB")).unwrap().1.display_name, "Beta");
-        assert!(matches!(resolve_tenant(&conn, Some("cccc")), Err(Error::UnknownTenant(_))));
+        assert!(
+            err.contains("aaaa") && err.contains("bbbb") && err.contains("--tenant"),
+            "{err}"
+        );
+        assert_eq!(
+            resolve_tenant(&conn, Some("BBBB")).unwrap().1.display_name,
+            "Beta"
+        );
+        assert!(matches!(
+            resolve_tenant(&conn, Some("cccc")),
+            Err(Error::UnknownTenant(_))
+        ));
     }
 
     #[test]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up the machine (scripts/setup.sh) and runs every test and quality gate, in the order that
+# fails fastest: formatting, lints, UI typecheck and unit tests, Rust tests (with the bindings
+# freshness check), the "core has no tauri" check, then the end-to-end suite through the real
+# window. The same command runs locally and in CI (.ci/run).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/setup.sh
+export CARGO_TERM_COLOR=never
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "UI: typecheck, unit tests, build"
+(cd ui && npm run --silent typecheck && npx vitest run --reporter=dot && npm run --silent build >/dev/null)
+
+say "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+say "The core and the CLI have no tauri in their normal dependency tree"
+for crate in steward-core steward-cli; do
+    if cargo tree -p "$crate" -e normal --prefix none | grep -Eiq '^(tauri|wry|webkit2gtk|gtk)'; then
+        echo "error: $crate depends on tauri/GTK/WebKit; it must stay headless" >&2
+        exit 1
+    fi
+done
+
+say "Rust tests (includes the bindings freshness check)"
+cargo test --workspace --exclude steward-e2e --quiet
+
+say "End-to-end tests through the real window (tauri-driver + WebKitWebDriver under Xvfb)"
+cargo build -p steward-desktop -p steward-cli --quiet
+rm -rf target/e2e-screenshots
+xvfb-run -a -s "-screen 0 1400x900x24" cargo test -p steward-e2e --quiet -- --test-threads=1
+say "All checks passed; screenshots in target/e2e-screenshots/"
