@@ -169,7 +169,11 @@ impl App {
     /// "element text" reports nothing for some Fluent elements under WebKitWebDriver.)
     pub async fn text(&self, testid: &str) -> String {
         self.find(testid).await;
-        self.texts(&format!("[data-testid='{testid}']")).await.into_iter().next().unwrap_or_default()
+        self.texts(&format!("[data-testid='{testid}']"))
+            .await
+            .into_iter()
+            .next()
+            .unwrap_or_default()
     }
 
     /// The text content of every element matching `css`, in document order.

@@ -362,6 +362,40 @@ impl Ownership {
     }
 }
 
+/// Microsoft Graph application permissions that open a path to Global Administrator or to mass
+/// data exfiltration (domain.md §9.2, tier 0 and commonly flagged).
+pub const HIGH_RISK_PERMISSIONS: &[&str] = &[
+    "RoleManagement.ReadWrite.Directory",
+    "RoleAssignmentSchedule.ReadWrite.Directory",
+    "PrivilegedAccess.ReadWrite.AzureADGroup",
+    "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+    "UserAuthenticationMethod.ReadWrite.All",
+    "Domain.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "GroupMember.ReadWrite.All",
+    "User.ReadWrite.All",
+    "AdministrativeUnit.ReadWrite.All",
+    "Policy.ReadWrite.PermissionGrant",
+    "Policy.ReadWrite.AuthenticationMethod",
+    "RoleEligibilitySchedule.ReadWrite.Directory",
+    "RoleManagementPolicy.ReadWrite.Directory",
+    "EntitlementManagement.ReadWrite.All",
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "Files.ReadWrite.All",
+    "Sites.ReadWrite.All",
+];
+
+pub fn is_high_risk_permission(permission: &str) -> bool {
+    HIGH_RISK_PERMISSIONS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(permission))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,38 +472,4 @@ mod tests {
             assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
         }
     }
-}
-
-/// Microsoft Graph application permissions that open a path to Global Administrator or to mass
-/// data exfiltration (domain.md §9.2, tier 0 and commonly flagged).
-pub const HIGH_RISK_PERMISSIONS: &[&str] = &[
-    "RoleManagement.ReadWrite.Directory",
-    "RoleAssignmentSchedule.ReadWrite.Directory",
-    "PrivilegedAccess.ReadWrite.AzureADGroup",
-    "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
-    "UserAuthenticationMethod.ReadWrite.All",
-    "Domain.ReadWrite.All",
-    "AppRoleAssignment.ReadWrite.All",
-    "Application.ReadWrite.All",
-    "Application.ReadWrite.OwnedBy",
-    "Directory.ReadWrite.All",
-    "Group.ReadWrite.All",
-    "GroupMember.ReadWrite.All",
-    "User.ReadWrite.All",
-    "AdministrativeUnit.ReadWrite.All",
-    "Policy.ReadWrite.PermissionGrant",
-    "Policy.ReadWrite.AuthenticationMethod",
-    "RoleEligibilitySchedule.ReadWrite.Directory",
-    "RoleManagementPolicy.ReadWrite.Directory",
-    "EntitlementManagement.ReadWrite.All",
-    "Mail.ReadWrite",
-    "Mail.Send",
-    "Files.ReadWrite.All",
-    "Sites.ReadWrite.All",
-];
-
-pub fn is_high_risk_permission(permission: &str) -> bool {
-    HIGH_RISK_PERMISSIONS
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(permission))
 }

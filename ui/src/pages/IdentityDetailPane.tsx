@@ -27,6 +27,7 @@ import {
   credentialSourceLabel,
   credentialStatusText,
   credentialTypeLabel,
+  formatDate,
   formatDateTime,
   kindLabel,
   ownershipLabel,
@@ -73,6 +74,12 @@ function Prop({ label, children }: { label: string; children: ReactNode }) {
       <dd>{children}</dd>
     </>
   );
+}
+
+/** A long identifier cut to its first characters; the whole value is in the tooltip. */
+function Short({ value }: { value: string | null | undefined }) {
+  if (!value) return <>—</>;
+  return value.length <= 12 ? <>{value}</> : <span title={value}>{value.slice(0, 8)}…</span>;
 }
 
 function orDash(s: string | null | undefined): string {
@@ -220,10 +227,18 @@ function DetailBody({ d }: { d: IdentityDetail }) {
                         <TableCell>{credentialSourceLabel(c.source)}</TableCell>
                         <TableCell>{credentialTypeLabel(c.credentialType)}</TableCell>
                         <TableCell>{orDash(c.displayName)}</TableCell>
-                        <TableCell className="mono">{orDash(c.credentialType === "secret" ? c.hint : c.thumbprint ?? c.hint)}</TableCell>
-                        <TableCell className="mono">{c.keyId}</TableCell>
-                        <TableCell>{formatDateTime(c.startDateTime)}</TableCell>
-                        <TableCell>{formatDateTime(c.endDateTime)}</TableCell>
+                        <TableCell className="mono">
+                          <Short value={c.credentialType === "secret" ? c.hint : c.thumbprint ?? c.hint} />
+                        </TableCell>
+                        <TableCell className="mono">
+                          <Short value={c.keyId} />
+                        </TableCell>
+                        <TableCell>
+                          <span title={formatDateTime(c.startDateTime)}>{formatDate(c.startDateTime)}</span>
+                        </TableCell>
+                        <TableCell>
+                          <span title={formatDateTime(c.endDateTime)}>{formatDate(c.endDateTime)}</span>
+                        </TableCell>
                         <TableCell>
                           <StatusBadge c={c} />
                         </TableCell>
