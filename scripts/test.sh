@@ -9,11 +9,14 @@ cd "$root"
 source scripts/setup.sh
 export CARGO_TERM_COLOR=never
 
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
 say "UI: typecheck, unit tests, build"
-(cd ui && npm run --silent typecheck && npx vitest run --reporter=dot && npm run --silent build >/dev/null)
+(cd ui && npm run --silent typecheck && npx vitest run --reporter=dot --no-color 2>&1 | tee "$logs/ui.log" && npm run --silent build >/dev/null)
 
 say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
@@ -27,10 +30,17 @@ for crate in steward-core steward-cli; do
 done
 
 say "Rust tests (includes the bindings freshness check)"
-cargo test --workspace --exclude steward-e2e --quiet
+cargo test --workspace --exclude steward-e2e --quiet 2>&1 | tee "$logs/rust.log"
 
 say "End-to-end tests through the real window (tauri-driver + WebKitWebDriver under Xvfb)"
 cargo build -p steward-desktop -p steward-cli --quiet
 rm -rf target/e2e-screenshots
-xvfb-run -a -s "-screen 0 1400x900x24" cargo test -p steward-e2e --quiet -- --test-threads=1
+xvfb-run -a -s "-screen 0 1400x900x24" cargo test -p steward-e2e --test e2e --quiet -- --test-threads=1 2>&1 \
+    | tee "$logs/e2e.log"
+
+# One closing line for every suite together (Rust unit, integration and e2e tests, UI tests).
+passed=$(cat "$logs"/*.log | sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed.*/\1/p' | awk '{s+=$1} END {print s+0}')
+failed=$(cat "$logs"/*.log | sed -n 's/.*test result: [a-zA-Z]*\. [0-9]* passed; \([0-9]*\) failed.*/\1/p' | awk '{s+=$1} END {print s+0}')
+ui=$(sed -n 's/.*Tests[^0-9]*\([0-9]*\) passed.*/\1/p' "$logs/ui.log" | tail -1)
 say "All checks passed; screenshots in target/e2e-screenshots/"
+echo "$((passed + ${ui:-0})) passed, $failed failed"

@@ -24,6 +24,17 @@ export function kindLabel(kind: string): string {
   return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
 }
 
+const KIND_SHORT_LABELS: Record<IdentityKind, string> = {
+  ...KIND_LABELS,
+  managedIdentitySystem: "Managed identity (system)",
+  managedIdentityUser: "Managed identity (user)",
+};
+
+/** The kind in a few words, for grid cells; the full label is in the tooltip. */
+export function kindShortLabel(kind: string): string {
+  return (KIND_SHORT_LABELS as Record<string, string>)[kind] ?? kind;
+}
+
 export function ownershipLabel(ownership: string): string {
   return (OWNERSHIP_LABELS as Record<string, string>)[ownership] ?? ownership;
 }
@@ -52,6 +63,14 @@ export function formatDateTime(s: string | null | undefined, empty = "—"): str
   if (!s) return empty;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? s : d.toLocaleString();
+}
+
+/** Date and time to the minute, for dense grids (the full instant goes in a tooltip). */
+export function formatDateTimeShort(s: string | null | undefined, empty = "—"): string {
+  if (!s) return empty;
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return d.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
 export function formatDate(s: string | null | undefined, empty = "—"): string {

@@ -54,7 +54,9 @@ CREATE TABLE service_principals (
     ownership                    TEXT NOT NULL,
     PRIMARY KEY (tenant, id)
 ) WITHOUT ROWID;
-CREATE INDEX service_principals_by_name ON service_principals(tenant, display_name COLLATE NOCASE, id);
+-- Lists page through active identities by name: `deleted` leads so that counting and skipping
+-- never leave the index.
+CREATE INDEX service_principals_by_name ON service_principals(tenant, deleted, display_name COLLATE NOCASE, id);
 CREATE INDEX service_principals_by_app_id ON service_principals(tenant, app_id);
 
 -- Secrets and certificates of applications and service principals. Never the secret itself.

@@ -21,7 +21,8 @@ pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
             .max()
             .unwrap_or(0)
             .max(1);
-        let top = nice_ceiling(max);
+        // Headroom above the tallest bar keeps the legend clear of the bars.
+        let top = nice_ceiling(max + max / 4);
         let n = days.len().max(1) as i32;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)

@@ -1098,6 +1098,7 @@ pub fn write_demo(
         }
         let (key, _) = sink.key()?;
         tenants::mark_ready(conn, key)?;
+        crate::store::refresh_statistics(conn)?;
         Ok(summary)
     })();
     match result {

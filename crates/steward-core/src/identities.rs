@@ -71,7 +71,8 @@ const ROW_SELECT: &str = "
            sp.app_display_name, sp.app_owner_organization_id, sp.sign_in_audience, sp.created,
            sp.tags, sp.alternative_names
     FROM service_principals sp
-    LEFT JOIN applications a ON a.tenant = sp.tenant AND a.app_id = sp.app_id AND a.deleted IS NULL
+    LEFT JOIN applications a INDEXED BY applications_by_app_id
+        ON a.tenant = sp.tenant AND a.app_id = sp.app_id AND a.deleted IS NULL
     LEFT JOIN sign_in_activity act ON act.tenant = sp.tenant AND act.sp_id = sp.id";
 
 fn row_from(r: &Row<'_>) -> rusqlite::Result<IdentityRow> {

@@ -172,13 +172,14 @@ pub fn overview(
 const LIVE_CREDENTIALS: &str = "
     SELECT c.end_time, c.credential_type, c.display_name, sp.id AS sp_id, sp.display_name AS sp_name
     FROM credentials c
-    JOIN service_principals sp ON sp.tenant = c.tenant AND sp.id = c.owner_id AND sp.deleted IS NULL
+    JOIN service_principals sp ON sp.tenant = ?1 AND sp.id = c.owner_id AND sp.deleted IS NULL
     WHERE c.tenant = ?1 AND c.owner_type = 'servicePrincipal'
     UNION ALL
     SELECT c.end_time, c.credential_type, c.display_name, sp.id, sp.display_name
     FROM credentials c
-    JOIN applications a ON a.tenant = c.tenant AND a.id = c.owner_id AND a.deleted IS NULL
-    JOIN service_principals sp ON sp.tenant = a.tenant AND sp.app_id = a.app_id AND sp.deleted IS NULL
+    JOIN applications a ON a.tenant = ?1 AND a.id = c.owner_id AND a.deleted IS NULL
+    JOIN service_principals sp INDEXED BY service_principals_by_app_id
+        ON sp.tenant = ?1 AND sp.app_id = a.app_id AND sp.deleted IS NULL
     WHERE c.tenant = ?1 AND c.owner_type = 'application'";
 
 /// (valid now and ending within the window, already expired)

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { observeElementRect, useVirtualizer, type Rect } from "@tanstack/react-virtual";
 import { Skeleton, SkeletonItem } from "@fluentui/react-components";
 import type { IdentityRow } from "../ipc/backend";
-import { credentialSummary, formatDateTime, kindLabel, ownershipLabel } from "../format";
+import { credentialSummary, formatDateTime, formatDateTimeShort, kindLabel, kindShortLabel, ownershipLabel } from "../format";
 
 export const ROW_HEIGHT = 36;
 const HEADER_HEIGHT = 36;
@@ -161,8 +161,8 @@ export function IdentityGrid({ total, getRow, ensureRange, selectedId, onOpen }:
               <div role="gridcell" className="grid-cell grid-cell-name" data-testid="identity-row-name" title={row.displayName}>
                 {row.displayName}
               </div>
-              <div role="gridcell" className="grid-cell">
-                {kindLabel(row.kind)}
+              <div role="gridcell" className="grid-cell" title={kindLabel(row.kind)}>
+                {kindShortLabel(row.kind)}
               </div>
               <div role="gridcell" className="grid-cell">
                 {ownershipLabel(row.ownership)}
@@ -173,8 +173,8 @@ export function IdentityGrid({ total, getRow, ensureRange, selectedId, onOpen }:
               <div role="gridcell" className="grid-cell">
                 {credentialSummary(row)}
               </div>
-              <div role="gridcell" className="grid-cell">
-                {formatDateTime(row.lastSignIn, "Never")}
+              <div role="gridcell" className="grid-cell" title={formatDateTime(row.lastSignIn, "No sign-in in the cache")}>
+                {formatDateTimeShort(row.lastSignIn, "Never")}
               </div>
             </div>
           );

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::strings::Interner;
 use super::TenantKey;
@@ -213,12 +213,19 @@ pub fn list_recent_for_sp(
     sp_id: &str,
     limit: i64,
 ) -> Result<Vec<SignIn>> {
+    let sp: Option<i64> = conn
+        .prepare_cached("SELECT id FROM strings WHERE value = ?1")?
+        .query_row([sp_id], |r| r.get(0))
+        .optional()?;
+    let Some(sp) = sp else {
+        return Ok(Vec::new());
+    };
+    // The index is named so that the planner never walks the whole log in time order instead.
     let mut stmt = conn.prepare_cached(
-        "SELECT s.id, s.created, s.event_type, sp.value, spn.value, app.value, ra.value, rs.value,
+        "SELECT s.id, s.created, s.event_type, ?4, spn.value, app.value, ra.value, rs.value,
                 rn.value, ip.value, city.value, st.value, co.value, s.error_code, fr.value, ct.value,
                 k.value, th.value, f.value, ca.value
-         FROM strings sp
-         JOIN sign_ins s ON s.tenant = ?1 AND s.sp = sp.id
+         FROM sign_ins s INDEXED BY sign_ins_by_sp
          LEFT JOIN strings spn ON spn.id = s.sp_name
          LEFT JOIN strings app ON app.id = s.app
          LEFT JOIN strings ra ON ra.id = s.resource_app
@@ -234,11 +241,11 @@ pub fn list_recent_for_sp(
          LEFT JOIN strings th ON th.id = s.thumbprint
          LEFT JOIN strings f ON f.id = s.federated_id
          LEFT JOIN strings ca ON ca.id = s.ca_status
-         WHERE sp.value = ?2
+         WHERE s.tenant = ?1 AND s.sp = ?2
          ORDER BY s.created DESC, s.id DESC LIMIT ?3",
     )?;
     let rows = stmt
-        .query_map(params![tenant.0, sp_id, limit], |r| {
+        .query_map(params![tenant.0, sp, limit, sp_id], |r| {
             Ok(SignIn {
                 id: guid_string(&r.get::<_, Vec<u8>>(0)?),
                 created_date_time: from_ms(r.get(1)?),

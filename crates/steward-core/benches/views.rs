@@ -1,0 +1,132 @@
+//! Benchmark of the screens' queries on a large cache. Prints figures, asserts nothing.
+//!
+//! `cargo bench -p steward-core --bench views` builds a demo cache of STEWARD_BENCH_SPS service
+//! principals (default 110,000) and STEWARD_BENCH_SIGN_INS sign-ins (default 1,000,000) in a
+//! temporary folder, or uses the cache at STEWARD_BENCH_DB (e.g. one made by
+//! `steward demo --service-principals 110000 --sign-ins 10000000`).
+
+use std::time::{Duration, Instant};
+
+use steward_core::demo::{write_demo, DemoOptions};
+use steward_core::identities::{
+    for_each_identity_record, identity_detail, list_identities, IdentityQuery,
+};
+use steward_core::model::IdentityKind;
+use steward_core::overview::overview;
+use steward_core::store::{self, tenants};
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Median of `runs` timings of `f`, after one warm-up run.
+fn time<T>(label: &str, runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    f();
+    let mut all: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    all.sort();
+    let median = all[all.len() / 2];
+    println!(
+        "{label:<48} {:>9.2} ms (median of {runs})",
+        median.as_secs_f64() * 1000.0
+    );
+    median
+}
+
+fn main() {
+    let _dir;
+    let path = match std::env::var_os("STEWARD_BENCH_DB") {
+        Some(p) => p.into(),
+        None => {
+            _dir = tempfile::tempdir().expect("temp dir");
+            let path = _dir.path().join("bench.db");
+            let conn = store::open(&path).expect("open");
+            let opts = DemoOptions {
+                seed: 1,
+                service_principals: env_num("STEWARD_BENCH_SPS", 110_000) as usize,
+                sign_ins: env_num("STEWARD_BENCH_SIGN_INS", 1_000_000),
+                as_of: steward_core::clock::parse_as_of("2026-11-01").expect("date"),
+            };
+            let t = Instant::now();
+            write_demo(&conn, &opts, &mut |_, _, _| {}).expect("demo");
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "demo: {} service principals, {} sign-ins written in {secs:.1} s ({:.0} sign-ins/s)",
+                opts.service_principals,
+                opts.sign_ins,
+                opts.sign_ins as f64 / secs
+            );
+            path
+        }
+    };
+    let conn = store::open(&path).expect("open cache");
+    let (key, tenant) = tenants::resolve_tenant(&conn, None).expect("one tenant");
+    let as_of = tenant.data_as_of.unwrap_or_else(steward_core::clock::now);
+    println!(
+        "cache: {} ({} service principals)",
+        path.display(),
+        tenants::list_tenants(&conn).expect("list")[0]
+            .1
+            .display_name
+    );
+
+    time("overview (counts, expiry, 30-day chart)", 9, || {
+        overview(&conn, key, &tenant, as_of).expect("overview")
+    });
+    let first = IdentityQuery {
+        limit: 200,
+        ..IdentityQuery::default()
+    };
+    let page = list_identities(&conn, key, &first).expect("page");
+    time("identities: first page of 200", 9, || {
+        list_identities(&conn, key, &first).expect("page")
+    });
+    let deep = IdentityQuery {
+        offset: (page.total - 200).max(0),
+        ..first.clone()
+    };
+    time("identities: last page of 200", 9, || {
+        list_identities(&conn, key, &deep).expect("page")
+    });
+    let search = IdentityQuery {
+        search: "billing".into(),
+        ..first.clone()
+    };
+    time("identities: search 'billing', first page", 9, || {
+        list_identities(&conn, key, &search).expect("page")
+    });
+    let kind = IdentityQuery {
+        kind: Some(IdentityKind::ManagedIdentityUser),
+        ..first.clone()
+    };
+    time("identities: kind filter, first page", 9, || {
+        list_identities(&conn, key, &kind).expect("page")
+    });
+    let busiest: String = conn
+        .query_row(
+            "SELECT sp_id FROM sign_in_activity ORDER BY total DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("busiest identity");
+    time("detail of the busiest identity", 9, || {
+        identity_detail(&conn, key, &tenant.id, &busiest, as_of).expect("detail")
+    });
+    time("full inventory (identities --json rows)", 3, || {
+        let mut n = 0u64;
+        for_each_identity_record(&conn, key, None, |_| {
+            n += 1;
+            Ok(())
+        })
+        .expect("records");
+        n
+    });
+}
