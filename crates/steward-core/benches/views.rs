@@ -78,8 +78,15 @@ fn main() {
             .display_name
     );
 
+    let o = overview(&conn, key, &tenant, as_of).expect("overview");
     time("overview (counts, expiry, 30-day chart)", 9, || {
         overview(&conn, key, &tenant, as_of).expect("overview")
+    });
+    time("  of which: the chart's SVG", 9, || {
+        steward_core::chart::sign_ins_per_day(&o.sign_ins_per_day).expect("chart")
+    });
+    time("  of which: counts by class", 9, || {
+        store::service_principals::count_classes(&conn, key).expect("counts")
     });
     let first = IdentityQuery {
         limit: 200,

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::clock::{day_of_ms, day_to_date, rfc3339, rfc3339_ms, to_ms};
 use crate::model::{CredentialType, IdentityKind, Ownership, Tenant};
-use crate::store::service_principals::{count_by, count_service_principals, GroupColumn};
-use crate::store::{sign_ins, TenantKey};
+use crate::store::service_principals::{count_classes, count_service_principals, ClassCount};
+use crate::store::{credentials, sign_ins, TenantKey};
 use crate::{chart, Result};
 
 /// How far ahead a credential counts as expiring soon (Entra's own recommendation threshold).
@@ -103,9 +103,22 @@ pub fn overview(
     as_of: DateTime<Utc>,
 ) -> Result<Overview> {
     let summary = TenantSummary::load(conn, key, tenant)?;
-    let kinds = count_by(conn, key, GroupColumn::Kind)?;
-    let owners = count_by(conn, key, GroupColumn::Ownership)?;
-    let enabled = count_by(conn, key, GroupColumn::Enabled)?;
+    let classes = count_classes(conn, key)?;
+    // Sums of the per-class counts by one attribute of the class.
+    let sum = |key: fn(&ClassCount) -> String| -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for c in &classes {
+            let k = key(c);
+            match out.iter_mut().find(|(n, _)| *n == k) {
+                Some(e) => e.1 += c.count,
+                None => out.push((k, c.count)),
+            }
+        }
+        out
+    };
+    let kinds = sum(|c| c.kind.clone());
+    let owners = sum(|c| c.ownership.clone());
+    let enabled = sum(|c| if c.enabled { "enabled" } else { "disabled" }.to_string());
     let get =
         |rows: &[(String, i64)], k: &str| rows.iter().find(|(n, _)| n == k).map_or(0, |r| r.1);
     let by_kind = IdentityKind::ALL
@@ -168,61 +181,130 @@ pub fn overview(
     })
 }
 
-/// Credentials of live objects: those on active service principals and on active applications.
-const LIVE_CREDENTIALS: &str = "
-    SELECT c.end_time, c.credential_type, c.display_name, sp.id AS sp_id, sp.display_name AS sp_name
-    FROM credentials c
-    JOIN service_principals sp ON sp.tenant = ?1 AND sp.id = c.owner_id AND sp.deleted IS NULL
-    WHERE c.tenant = ?1 AND c.owner_type = 'servicePrincipal'
-    UNION ALL
-    SELECT c.end_time, c.credential_type, c.display_name, sp.id, sp.display_name
-    FROM credentials c
-    JOIN applications a ON a.tenant = ?1 AND a.id = c.owner_id AND a.deleted IS NULL
-    JOIN service_principals sp INDEXED BY service_principals_by_app_id
-        ON sp.tenant = ?1 AND sp.app_id = a.app_id AND sp.deleted IS NULL
-    WHERE c.tenant = ?1 AND c.owner_type = 'application'";
+/// The earliest instant a credential can end at, for "already expired" ranges.
+const BEGINNING: i64 = -(1 << 62);
 
-/// (valid now and ending within the window, already expired)
+/// (valid now and ending within the window, already expired), over objects not soft-deleted.
 fn credential_expiry_counts(
     conn: &Connection,
     key: TenantKey,
     now: i64,
     horizon: i64,
 ) -> Result<(i64, i64)> {
-    Ok(conn.query_row(
-        &format!(
-            "SELECT coalesce(sum(end_time > ?2 AND end_time <= ?3), 0),
-                    coalesce(sum(end_time <= ?2), 0)
-             FROM ({LIVE_CREDENTIALS})"
-        ),
-        params![key.0, now, horizon],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    Ok((
+        credentials::count_ending_between(conn, key, now, horizon)?,
+        credentials::count_ending_between(conn, key, BEGINNING, now)?,
+    ))
 }
 
+/// The `limit` credentials ending soonest within (now, horizon], each with the active service
+/// principal it belongs to. Walks the range in end order and stops once it has enough.
 fn expiring_credentials(
     conn: &Connection,
     key: TenantKey,
     now: i64,
     horizon: i64,
-    limit: i64,
+    limit: usize,
 ) -> Result<Vec<ExpiringCredential>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT sp_id, sp_name, credential_type, display_name, end_time FROM ({LIVE_CREDENTIALS})
-         WHERE end_time > ?2 AND end_time <= ?3 ORDER BY end_time, sp_id LIMIT ?4"
-    ))?;
-    let rows = stmt
-        .query_map(params![key.0, now, horizon, limit], |r| {
-            let end: i64 = r.get(4)?;
-            Ok(ExpiringCredential {
-                service_principal_id: r.get(0)?,
-                display_name: r.get(1)?,
-                credential_type: CredentialType::parse(&r.get::<_, String>(2)?),
-                credential_name: r.get(3)?,
+    let mut range = conn.prepare_cached(
+        "SELECT owner_id, owner_type, end_time, credential_type, display_name
+         FROM credentials INDEXED BY credentials_by_end
+         WHERE tenant = ?1 AND owner_deleted = 0 AND end_time > ?2 AND end_time <= ?3
+         ORDER BY end_time, owner_id, key_id",
+    )?;
+    let mut sp_by_id = conn.prepare_cached(
+        "SELECT id, display_name FROM service_principals WHERE tenant = ?1 AND id = ?2 AND deleted IS NULL",
+    )?;
+    let mut sp_by_app = conn.prepare_cached(
+        "SELECT sp.id, sp.display_name FROM applications a
+         JOIN service_principals sp INDEXED BY service_principals_by_app_id
+             ON sp.tenant = a.tenant AND sp.app_id = a.app_id AND sp.deleted IS NULL
+         WHERE a.tenant = ?1 AND a.id = ?2",
+    )?;
+    let mut out = Vec::new();
+    let mut rows = range.query(params![key.0, now, horizon])?;
+    while let Some(r) = rows.next()? {
+        if out.len() >= limit {
+            break;
+        }
+        let owner: String = r.get(0)?;
+        let owner_type: String = r.get(1)?;
+        let holder = if owner_type == "servicePrincipal" {
+            &mut sp_by_id
+        } else {
+            &mut sp_by_app
+        };
+        let mut holders = holder.query(params![key.0, owner])?;
+        if let Some(h) = holders.next()? {
+            let end: i64 = r.get(2)?;
+            out.push(ExpiringCredential {
+                service_principal_id: h.get(0)?,
+                display_name: h.get(1)?,
+                credential_type: CredentialType::parse(&r.get::<_, String>(3)?),
+                credential_name: r.get(4)?,
                 end_date_time: rfc3339_ms(end),
                 days_left: (end - now).div_euclid(86_400_000),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::parse_as_of;
+    use crate::demo::{write_demo, DemoOptions};
+    use crate::store::{open_in_memory, tenants};
+
+    #[test]
+    fn expiry_figures_match_a_plain_count_of_live_credentials() {
+        let conn = open_in_memory().unwrap();
+        let as_of = parse_as_of("2026-03-01T12:00:00Z").unwrap();
+        let opts = DemoOptions {
+            seed: 3,
+            service_principals: 400,
+            sign_ins: 2_000,
+            as_of,
+        };
+        write_demo(&conn, &opts, &mut |_, _, _| {}).unwrap();
+        let (key, tenant) = tenants::resolve_tenant(&conn, None).unwrap();
+        let o = overview(&conn, key, &tenant, as_of).unwrap();
+        let now = to_ms(as_of);
+        let horizon = now + 30 * 86_400_000;
+        // Independently: credentials whose holder (app or SP) is not soft-deleted.
+        let plain = |lo: i64, hi: i64| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM credentials c
+                 WHERE c.end_time > ?1 AND c.end_time <= ?2 AND NOT EXISTS (
+                     SELECT 1 FROM applications a WHERE a.id = c.owner_id AND a.deleted IS NOT NULL
+                     UNION ALL
+                     SELECT 1 FROM service_principals s WHERE s.id = c.owner_id AND s.deleted IS NOT NULL)",
+                params![lo, hi],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(o.credentials_expiring30d, plain(now, horizon));
+        assert_eq!(o.credentials_expired, plain(i64::MIN, now));
+        assert!(
+            o.credentials_expiring30d > 0 && o.credentials_expired > 0,
+            "the demo has both"
+        );
+        assert!(!o.expiring_soon.is_empty() && o.expiring_soon.len() <= 10);
+        assert!(
+            o.expiring_soon
+                .windows(2)
+                .all(|w| w[0].end_date_time <= w[1].end_date_time),
+            "soonest first"
+        );
+        assert!(o
+            .expiring_soon
+            .iter()
+            .all(|c| (0..30).contains(&c.days_left)));
+        assert_eq!(o.sign_ins_per_day.len(), 30);
+        assert_eq!(o.total_service_principals, 400);
+        assert_eq!(o.by_kind.iter().map(|c| c.count).sum::<i64>(), 400);
+        assert_eq!(o.by_ownership.iter().map(|c| c.count).sum::<i64>(), 400);
+    }
 }

@@ -35,6 +35,7 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
         tenant,
         credentials::OwnerType::Application,
         &app.id,
+        app.deleted_date_time.is_some(),
         &app.password_credentials,
         &app.key_credentials,
     )?;

@@ -44,6 +44,7 @@ pub fn replace_for_owner(
     tenant: TenantKey,
     owner_type: OwnerType,
     owner_id: &str,
+    owner_deleted: bool,
     secrets: &[PasswordCredential],
     certificates: &[KeyCredential],
 ) -> Result<()> {
@@ -51,8 +52,8 @@ pub fn replace_for_owner(
         .execute(params![tenant.0, owner_id])?;
     let mut insert = conn.prepare_cached(
         "INSERT OR REPLACE INTO credentials (tenant, owner_id, key_id, owner_type, credential_type,
-             display_name, hint, thumbprint, key_type, usage, start_time, end_time)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             display_name, hint, thumbprint, key_type, usage, start_time, end_time, owner_deleted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for s in secrets {
         insert.execute(params![
@@ -68,6 +69,7 @@ pub fn replace_for_owner(
             None::<String>,
             ms(s.start_date_time),
             ms(s.end_date_time),
+            owner_deleted,
         ])?;
     }
     for c in certificates {
@@ -84,9 +86,20 @@ pub fn replace_for_owner(
             c.usage,
             ms(c.start_date_time),
             ms(c.end_date_time),
+            owner_deleted,
         ])?;
     }
     Ok(())
+}
+
+/// Credentials of objects that are not soft-deleted whose end lies in (lo, hi].
+pub fn count_ending_between(conn: &Connection, tenant: TenantKey, lo: i64, hi: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM credentials INDEXED BY credentials_by_end
+             WHERE tenant = ?1 AND owner_deleted = 0 AND end_time > ?2 AND end_time <= ?3",
+        )?
+        .query_row(params![tenant.0, lo, hi], |r| r.get(0))?)
 }
 
 /// The credentials held by any of `owner_ids`, soonest expiry first.

@@ -63,6 +63,7 @@ pub fn upsert_service_principal(
         tenant,
         credentials::OwnerType::ServicePrincipal,
         &sp.id,
+        sp.deleted_date_time.is_some(),
         &sp.password_credentials,
         &sp.key_credentials,
     )?;
@@ -107,36 +108,34 @@ pub fn get_service_principal(
         .optional()?)
 }
 
-/// Counts of active (not soft-deleted) service principals grouped by one derived column.
-pub fn count_by(
-    conn: &Connection,
-    tenant: TenantKey,
-    column: GroupColumn,
-) -> Result<Vec<(String, i64)>> {
-    let sql = match column {
-        GroupColumn::Kind => {
-            "SELECT kind, count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY kind"
-        }
-        GroupColumn::Ownership => {
-            "SELECT ownership, count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY ownership"
-        }
-        GroupColumn::Enabled => {
-            "SELECT CASE account_enabled WHEN 1 THEN 'enabled' ELSE 'disabled' END, count(*)
-             FROM service_principals WHERE tenant = ?1 AND deleted IS NULL GROUP BY 1"
-        }
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([tenant.0], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+/// How many active service principals share one kind, ownership and enabled state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassCount {
+    pub kind: String,
+    pub ownership: String,
+    pub enabled: bool,
+    pub count: i64,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum GroupColumn {
-    Kind,
-    Ownership,
-    Enabled,
+/// Active (not soft-deleted) service principals counted per (kind, ownership, enabled), read
+/// from an index alone.
+pub fn count_classes(conn: &Connection, tenant: TenantKey) -> Result<Vec<ClassCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, ownership, account_enabled, count(*)
+         FROM service_principals INDEXED BY service_principals_by_class
+         WHERE tenant = ?1 AND deleted IS NULL GROUP BY kind, ownership, account_enabled",
+    )?;
+    let rows = stmt
+        .query_map([tenant.0], |r| {
+            Ok(ClassCount {
+                kind: r.get(0)?,
+                ownership: r.get(1)?,
+                enabled: r.get(2)?,
+                count: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 pub fn count_service_principals(
@@ -147,7 +146,8 @@ pub fn count_service_principals(
     let sql = if deleted {
         "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NOT NULL"
     } else {
-        "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL"
+        "SELECT count(*) FROM service_principals INDEXED BY service_principals_by_name
+         WHERE tenant = ?1 AND deleted IS NULL"
     };
     Ok(conn.query_row(sql, [tenant.0], |r| r.get(0))?)
 }
