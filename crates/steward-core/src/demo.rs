@@ -194,16 +194,7 @@ struct Generator<'o> {
 
 fn guid(v: u128) -> String {
     // Shape it as a version-4 GUID so it reads like one everywhere.
-    let v = (v & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-    let h = format!("{v:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    crate::model::guid_text((v & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62))
 }
 
 fn parse_guid(s: &str) -> u128 {

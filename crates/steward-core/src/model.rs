@@ -362,6 +362,19 @@ impl Ownership {
     }
 }
 
+/// A GUID's canonical text (lower-case hex, 8-4-4-4-12) from its 128 bits, big-endian.
+pub fn guid_text(v: u128) -> String {
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 /// Microsoft Graph application permissions that open a path to Global Administrator or to mass
 /// data exfiltration (domain.md §9.2, tier 0 and commonly flagged).
 pub const HIGH_RISK_PERMISSIONS: &[&str] = &[

@@ -164,18 +164,9 @@ pub fn guid_bytes(id: &str) -> Vec<u8> {
 
 /// The inverse of [`guid_bytes`].
 pub fn guid_string(bytes: &[u8]) -> String {
-    if bytes.len() == 16 {
-        let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
+    match <[u8; 16]>::try_from(bytes) {
+        Ok(b) => crate::model::guid_text(u128::from_be_bytes(b)),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
