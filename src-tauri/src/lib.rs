@@ -180,22 +180,6 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// The cache in the OS data folder; debug builds use their own folder so development never
-/// touches an admin's real cache.
-fn default_db() -> Result<PathBuf, String> {
-    let app = if cfg!(debug_assertions) {
-        "steward-dev"
-    } else {
-        "steward"
-    };
-    directories::ProjectDirs::from("", "", app)
-        .map(|d| d.data_dir().join("steward.db"))
-        .ok_or_else(|| {
-            "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB"
-                .into()
-        })
-}
-
 /// Opens the cache, creating the demo tenant on a first run, and picks the tenant to show.
 fn prepare_cache(db: &std::path::Path) -> Result<Option<Tenant>, steward_core::Error> {
     let conn = store::open(db)?;
@@ -210,7 +194,7 @@ fn prepare_cache(db: &std::path::Path) -> Result<Option<Tenant>, steward_core::E
 
 pub fn run() {
     let args = Args::parse();
-    let db = match args.db.map(Ok).unwrap_or_else(default_db) {
+    let db = match args.db.map(Ok).unwrap_or_else(store::default_path) {
         Ok(db) => db,
         Err(e) => {
             eprintln!("error: {e}");

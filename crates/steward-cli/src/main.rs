@@ -5,7 +5,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use steward_core::demo::{self, DemoOptions};
@@ -105,24 +104,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// The cache in the OS data folder; debug builds use their own folder so development never
-/// touches an admin's real cache.
-fn default_db() -> anyhow::Result<PathBuf> {
-    let app = if cfg!(debug_assertions) {
-        "steward-dev"
-    } else {
-        "steward"
-    };
-    let dirs = directories::ProjectDirs::from("", "", app).context(
-        "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB",
-    )?;
-    Ok(dirs.data_dir().join("steward.db"))
-}
-
 fn run(cli: Cli) -> anyhow::Result<()> {
     let db = match cli.db {
         Some(p) => p,
-        None => default_db()?,
+        None => store::default_path()?,
     };
     let conn = store::open(&db)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -32,6 +32,23 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TenantKey(pub i64);
 
+/// The cache file in the OS data folder (`~/.local/share/steward/steward.db` on Linux). Debug
+/// builds use their own folder, `steward-dev`, so that development never touches a real cache.
+pub fn default_path() -> Result<PathBuf> {
+    let app = if cfg!(debug_assertions) {
+        "steward-dev"
+    } else {
+        "steward"
+    };
+    directories::ProjectDirs::from("", "", app)
+        .map(|d| d.data_dir().join("steward.db"))
+        .ok_or_else(|| {
+            Error::InvalidInput(
+                "could not find the OS data folder (is HOME set?); pass --db PATH or set STEWARD_DB".into(),
+            )
+        })
+}
+
 /// Opens (creating if needed) the cache file at `path`, with every pragma set and the schema
 /// migrated to [`SCHEMA_VERSION`].
 pub fn open(path: &Path) -> Result<Connection> {

@@ -1,0 +1,125 @@
+//! The `steward` command line as scripts use it: a real binary on a real cache file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn steward(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_steward"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("STEWARD_DB")
+        .output()
+        .expect("run steward")
+}
+
+#[test]
+fn identities_json_lists_exactly_the_demo_service_principals_sorted_and_stably() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let demo = steward(
+        &db,
+        &[
+            "demo",
+            "--service-principals",
+            "500",
+            "--sign-ins",
+            "20000",
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    let first = steward(&db, &["identities", "--json"]);
+    assert!(first.status.success());
+    let list: Vec<serde_json::Value> =
+        serde_json::from_slice(&first.stdout).expect("stdout is one JSON array");
+    assert_eq!(
+        list.len(),
+        500,
+        "one element per service principal, no default limit"
+    );
+    let ids: Vec<&str> = list.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "sorted by id");
+    for field in [
+        "id",
+        "appId",
+        "displayName",
+        "servicePrincipalType",
+        "accountEnabled",
+        "kind",
+        "ownership",
+    ] {
+        assert!(
+            list[0].get(field).is_some(),
+            "Graph's and Steward's field {field} is present"
+        );
+    }
+    let hostile = list
+        .iter()
+        .find(|v| {
+            v["displayName"]
+                .as_str()
+                .is_some_and(|n| n.contains("onerror"))
+        })
+        .expect("the demo's hostile name");
+    assert_eq!(
+        hostile["displayName"], "<img src=x onerror=alert(1)> Partner Sync",
+        "display names are printed exactly as the tenant has them, never HTML-escaped"
+    );
+    let second = steward(&db, &["identities", "--json"]);
+    assert_eq!(
+        first.stdout, second.stdout,
+        "the output depends only on the cache"
+    );
+
+    let mis = steward(
+        &db,
+        &["identities", "--kind", "managedIdentityUser", "--json"],
+    );
+    let mis: Vec<serde_json::Value> = serde_json::from_slice(&mis.stdout).unwrap();
+    assert!(!mis.is_empty() && mis.iter().all(|v| v["kind"] == "managedIdentityUser"));
+}
+
+#[test]
+fn an_unknown_tenant_fails_with_a_message_that_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let empty = steward(&db, &["identities", "--json"]);
+    assert!(!empty.status.success());
+    assert!(
+        empty.stdout.is_empty(),
+        "nothing on stdout when there is no result"
+    );
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("steward demo"));
+
+    assert!(steward(
+        &db,
+        &["demo", "--service-principals", "50", "--sign-ins", "100"]
+    )
+    .status
+    .success());
+    let wrong = steward(
+        &db,
+        &[
+            "identities",
+            "--tenant",
+            "00000000-0000-0000-0000-000000000000",
+        ],
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("steward tenants"));
+    let bad_kind = steward(&db, &["identities", "--kind", "robot"]);
+    assert!(!bad_kind.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad_kind.stderr).contains("managedIdentityUser"),
+        "lists the kinds"
+    );
+}
