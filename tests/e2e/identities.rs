@@ -106,6 +106,8 @@ async fn a_row_opens_its_detail_with_the_right_credentials() {
         .await
         .expect("click row");
     app.find("identity-detail").await;
+    // The badges appear once the detail has loaded; until then the heading reads "Loading…".
+    app.find("detail-enabled").await;
     assert_eq!(app.text("detail-name").await, name);
     app.until("its credentials are listed", || async {
         app.all("[data-testid='credential-row']").await.len() == want.len()
