@@ -71,11 +71,9 @@ fn main() {
     let (key, tenant) = tenants::resolve_tenant(&conn, None).expect("one tenant");
     let as_of = tenant.data_as_of.unwrap_or_else(steward_core::clock::now);
     println!(
-        "cache: {} ({} service principals)",
+        "cache: {} (tenant \"{}\")",
         path.display(),
-        tenants::list_tenants(&conn).expect("list")[0]
-            .1
-            .display_name
+        tenant.display_name
     );
 
     let o = overview(&conn, key, &tenant, as_of).expect("overview");

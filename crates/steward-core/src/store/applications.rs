@@ -77,12 +77,3 @@ pub fn get_application_by_app_id(
         })
         .optional()?)
 }
-
-pub fn count_applications(conn: &Connection, tenant: TenantKey, deleted: bool) -> Result<i64> {
-    let sql = if deleted {
-        "SELECT count(*) FROM applications WHERE tenant = ?1 AND deleted IS NOT NULL"
-    } else {
-        "SELECT count(*) FROM applications WHERE tenant = ?1 AND deleted IS NULL"
-    };
-    Ok(conn.query_row(sql, [tenant.0], |r| r.get(0))?)
-}

@@ -138,13 +138,6 @@ impl SignInWriter {
         }
         Ok(())
     }
-
-    /// Forgets what was gathered since the last flush; call after rolling the transaction back.
-    pub fn discard(&mut self) {
-        self.days.clear();
-        self.activity.clear();
-        self.interner.clear();
-    }
 }
 
 /// A GUID as its 16 bytes; anything else (hostile or unusual ids) as its UTF-8 text.

@@ -54,11 +54,6 @@ impl Interner {
             _ => Ok(None),
         }
     }
-
-    /// Forgets cached ids; call after a rollback, since ids handed out inside it are gone.
-    pub fn clear(&mut self) {
-        self.cache.clear();
-    }
 }
 
 #[cfg(test)]
