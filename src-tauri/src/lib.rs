@@ -11,7 +11,14 @@ use clap::Parser;
 use serde::Serialize;
 use steward_core::demo::{self, DemoOptions};
 use steward_core::identities::{self, IdentityDetail, IdentityPage, IdentityQuery};
+use steward_core::licensing::{
+    self as lic, LicenseEstimate, LicensePlan, PlanSettings, ReviewCandidate, ScopeFlags,
+    ScopeReason,
+};
 use steward_core::overview::{self, Overview, TenantSummary};
+use steward_core::recommendations::{
+    self as recs, RecommendationReport, RecommendationSettings, StatusChange,
+};
 use steward_core::store::{self, tenants};
 use steward_core::{clock, model::Tenant};
 use tauri::{Manager, State, WebviewWindow};
@@ -148,6 +155,146 @@ async fn select_tenant(
     Ok(summary)
 }
 
+/// Recommendations shown in the window carry at most this many impacted resources each (the
+/// totals stay exact; the CLI and exports list them all).
+const WINDOW_IMPACTED_LIMIT: usize = 500;
+
+#[tauri::command]
+#[specta::specta]
+async fn recommendations(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    settings: RecommendationSettings,
+) -> Result<RecommendationReport, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        recs::recommendations(
+            &conn,
+            key,
+            &tenant.id,
+            clock::now(),
+            &settings,
+            Some(WINDOW_IMPACTED_LIMIT),
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn set_recommendation_status(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    recommendation_type: String,
+    change: StatusChange,
+    settings: RecommendationSettings,
+) -> Result<(), AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        recs::change_status(
+            &conn,
+            key,
+            &tenant.id,
+            &recommendation_type,
+            &change,
+            clock::now(),
+            &settings,
+        )
+    })
+    .await
+}
+
+/// The Licensing page: the estimate, the saved plan computed on it, and the managed identities
+/// access reviews would cover.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Licensing {
+    pub estimate: LicenseEstimate,
+    pub plan: LicensePlan,
+    pub review_candidates: Vec<ReviewCandidate>,
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn licensing(state: State<'_, AppState>, tenant_id: String) -> Result<Licensing, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        let now = clock::now();
+        let estimate = lic::estimate(&conn, key, &tenant.id, now)?;
+        let plan = lic::plan(&estimate, &lic::load_settings(&conn, key)?, now)?;
+        Ok(Licensing {
+            estimate,
+            plan,
+            review_candidates: lic::review_candidates(&conn, key)?,
+        })
+    })
+    .await
+}
+
+/// Recomputes the plan for the given inputs; saves them when `save` is set.
+#[tauri::command]
+#[specta::specta]
+async fn license_plan(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    settings: PlanSettings,
+    save: bool,
+) -> Result<LicensePlan, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        let now = clock::now();
+        let estimate = lic::estimate(&conn, key, &tenant.id, now)?;
+        let plan = lic::plan(&estimate, &settings, now)?;
+        if save {
+            lic::save_settings(&conn, key, &settings)?;
+        }
+        Ok(plan)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn license_scope(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    id: String,
+) -> Result<ScopeFlags, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        lic::scope_flags(&conn, key, &tenant.id, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn set_license_scope(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    id: String,
+    reason: ScopeReason,
+    included: bool,
+) -> Result<ScopeFlags, AppError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        lic::set_scope(&conn, key, &tenant.id, &id, reason, included)
+    })
+    .await
+}
+
 /// The window title: "Steward — <tenant>", marked when it is the demo tenant.
 pub fn window_title(tenant_name: &str, is_demo: bool) -> String {
     if is_demo {
@@ -165,6 +312,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         list_identities,
         identity_detail,
         select_tenant,
+        recommendations,
+        set_recommendation_status,
+        licensing,
+        license_plan,
+        license_scope,
+        set_license_scope,
     ])
 }
 

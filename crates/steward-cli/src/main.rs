@@ -9,8 +9,9 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use steward_core::demo::{self, DemoOptions};
 use steward_core::model::IdentityKind;
+use steward_core::recommendations::{self, RecommendationSettings};
 use steward_core::store::{self, tenants};
-use steward_core::{clock, identities};
+use steward_core::{clock, identities, licensing};
 
 #[derive(Parser)]
 #[command(
@@ -78,6 +79,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// App-health recommendations: Entra's types computed locally and Steward's own checks,
+    /// each with its impacted resources and the evidence behind them.
+    Recommendations {
+        #[command(flatten)]
+        args: InsightArgs,
+        /// Longest acceptable client-secret lifetime in days.
+        #[arg(long, value_name = "DAYS", default_value_t = 180)]
+        secret_max_days: i64,
+        /// Longest acceptable certificate lifetime in days.
+        #[arg(long, value_name = "DAYS", default_value_t = 365)]
+        certificate_max_days: i64,
+    },
+    /// Workload ID Premium license estimate, bucket by bucket, and the saved planner scenarios.
+    Licenses {
+        #[command(flatten)]
+        args: InsightArgs,
+    },
+}
+
+/// Arguments shared by the insight commands.
+#[derive(clap::Args)]
+struct InsightArgs {
+    /// The tenant (default: the only tenant in the cache).
+    #[arg(long, value_name = "ID")]
+    tenant: Option<String>,
+    /// The instant to compute for: YYYY-MM-DD (00:00 UTC) or RFC 3339; default now.
+    #[arg(long, value_name = "WHEN")]
+    as_of: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_kind(s: &str) -> Result<IdentityKind, String> {
@@ -247,6 +279,158 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     )
                     .map_err(|e| steward_core::Error::InvalidInput(e.to_string()))
                 })?;
+            }
+        }
+        Command::Recommendations {
+            args,
+            secret_max_days,
+            certificate_max_days,
+        } => {
+            let as_of = parse_as_of(args.as_of)?;
+            let (key, t) = tenants::resolve_tenant(&conn, args.tenant.as_deref())?;
+            let settings = RecommendationSettings {
+                secret_max_days,
+                certificate_max_days,
+            };
+            let report =
+                recommendations::recommendations(&conn, key, &t.id, as_of, &settings, None)?;
+            let listed: Vec<_> = report
+                .recommendations
+                .iter()
+                .filter(|r| r.impacted_total > 0)
+                .collect();
+            if args.json {
+                serde_json::to_writer_pretty(&mut out, &listed)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{} ({}) as of {}", t.display_name, t.id, report.as_of)?;
+                for r in &listed {
+                    writeln!(
+                        out,
+                        "\n[{}] {} ({}, {}): {} impacted",
+                        r.priority.as_str(),
+                        r.display_name,
+                        r.recommendation_type,
+                        r.status.as_str(),
+                        r.impacted_total
+                    )?;
+                    for i in &r.impacted {
+                        let facts: Vec<String> = i
+                            .evidence
+                            .iter()
+                            .map(|e| format!("{}: {}", e.label, e.value))
+                            .collect();
+                        writeln!(out, "  {}  {}  {}", i.id, i.display_name, facts.join(" | "))?;
+                    }
+                }
+                for r in report
+                    .recommendations
+                    .iter()
+                    .filter(|r| r.undetermined_total > 0)
+                {
+                    writeln!(
+                        out,
+                        "\n{}: {} not judged. {}",
+                        r.recommendation_type,
+                        r.undetermined_total,
+                        r.undetermined_reason.as_deref().unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        Command::Licenses { args } => {
+            let as_of = parse_as_of(args.as_of)?;
+            let (key, t) = tenants::resolve_tenant(&conn, args.tenant.as_deref())?;
+            let e = licensing::estimate(&conn, key, &t.id, as_of)?;
+            let settings = licensing::load_settings(&conn, key)?;
+            let plan = licensing::plan(&e, &settings, as_of)?;
+            if args.json {
+                let v = serde_json::json!({
+                    "tenant_id": e.tenant_id,
+                    "as_of": e.as_of,
+                    "billable_identities": e.billable_identities,
+                    "billable_disabled": e.billable_disabled,
+                    "monthly_cost_usd": e.monthly_cost_usd,
+                    "buckets": e.buckets,
+                    "bucket_details": e.bucket_details,
+                    "feature_scope": e.feature_scope,
+                    "unused_billable": e.unused_billable,
+                    "subscriptions": e.subscriptions,
+                    "plan": plan,
+                });
+                serde_json::to_writer_pretty(&mut out, &v)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{} ({}) as of {}", t.display_name, t.id, e.as_of)?;
+                for b in &e.bucket_details {
+                    let mark = match (b.counted, b.uncertain) {
+                        (true, true) => "counted (uncertain)",
+                        (true, false) => "counted",
+                        _ => "not counted",
+                    };
+                    writeln!(
+                        out,
+                        "  {:<64} {:>8}  {:<20} {} disabled",
+                        b.label, b.total, mark, b.disabled
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "Full coverage: {} identities ({} disabled) = ${:.2} per month at $3",
+                    e.billable_identities, e.billable_disabled, e.monthly_cost_usd
+                )?;
+                writeln!(
+                    out,
+                    "Feature-scoped: {} identities ({} reviewed managed identities, {} picked)",
+                    e.feature_scope.total,
+                    e.feature_scope.access_reviewed_managed_identities,
+                    e.feature_scope.picked
+                )?;
+                for s in &e.subscriptions {
+                    writeln!(
+                        out,
+                        "Subscription {}: {} units prepaid, {} consumed{}",
+                        s.sku_part_number,
+                        s.prepaid_units,
+                        s.consumed_units,
+                        match (&s.next_lifecycle, s.is_trial) {
+                            (Some(n), true) => format!(", trial ends {n}"),
+                            (Some(n), false) => format!(", renews {n}"),
+                            _ => String::new(),
+                        }
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "Plan at {:.2} {} per identity per month, growth {}% a year:",
+                    plan.settings.price, plan.settings.currency, plan.settings.growth_pct
+                )?;
+                for r in &plan.results {
+                    match (r.identities, r.monthly_cost, r.annual_cost) {
+                        (Some(n), Some(m), Some(a)) => {
+                            let h: Vec<String> = r
+                                .horizons
+                                .iter()
+                                .map(|h| format!("{} mo {:.2}", h.months, h.total))
+                                .collect();
+                            writeln!(
+                                out,
+                                "  {:<40} {:>8} identities  {:>12.2}/month  {:>12.2}/year  {}",
+                                r.name,
+                                n,
+                                m,
+                                a,
+                                h.join(", ")
+                            )?;
+                        }
+                        _ => writeln!(
+                            out,
+                            "  {:<40} not available: {}",
+                            r.name,
+                            r.note.as_deref().unwrap_or_default()
+                        )?,
+                    }
+                }
             }
         }
     }

@@ -14,14 +14,15 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 
 use crate::model::{
-    AppRoleAssignment, Application, DirectoryRoleAssignment, FederatedIdentityCredential,
-    KeyCredential, Owner, OwnerRelation, PasswordCredential, ServicePrincipal, SignIn, Tenant,
-    MICROSOFT_TENANTS,
+    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRoleAssignment,
+    FederatedIdentityCredential, KeyCredential, Owner, OwnerRelation, PasswordCredential,
+    ServicePrincipal, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
+    MICROSOFT_TENANTS, WORKLOAD_ID_SERVICE_PLANS,
 };
 use crate::store::sign_ins::SignInWriter;
 use crate::store::{
-    app_role_assignments, applications, directory_roles, owners, service_principals, tenants,
-    TenantKey,
+    app_role_assignments, applications, directory_roles, insights, owners, service_principals,
+    tenants, TenantKey,
 };
 use crate::{Error, Result};
 use names::*;
@@ -80,7 +81,19 @@ pub trait DemoSink {
     fn app_role_assignment(&mut self, a: &AppRoleAssignment) -> Result<()>;
     fn directory_role(&mut self, a: &DirectoryRoleAssignment) -> Result<()>;
     fn sign_in(&mut self, s: &SignIn) -> Result<()>;
+    /// A row of Graph's servicePrincipalSignInActivities report.
+    fn sp_activity(&mut self, a: &ServicePrincipalSignInActivity) -> Result<()>;
+    /// A row of Graph's appCredentialSignInActivities report.
+    fn credential_activity(&mut self, a: &AppCredentialSignInActivity) -> Result<()>;
+    fn sku(&mut self, s: &SubscribedSku) -> Result<()>;
 }
+
+/// The Graph datasets a demo tenant holds besides identities and sign-ins.
+pub const DEMO_DATASETS: [&str; 3] = [
+    crate::recommendations::ACTIVITY_REPORT_DATASET,
+    crate::recommendations::CREDENTIAL_REPORT_DATASET,
+    "subscribedSkus",
+];
 
 /// Progress of a generation, for a progress bar: (what, done, total).
 pub type Progress<'a> = &'a mut dyn FnMut(&str, u64, u64);
@@ -174,6 +187,7 @@ pub fn generate(
 ) -> Result<DemoSummary> {
     let mut g = Generator::new(opts);
     g.identities(sink, progress)?;
+    g.skus(sink)?;
     g.sign_ins(sink, progress)?;
     Ok(g.summary)
 }
@@ -304,6 +318,8 @@ impl<'o> Generator<'o> {
         let mut failure_rate = self.rng.random_range(0.002f32..0.04);
         let mut ca_eligible = false;
         let mut permissions = 0usize;
+        // Credentials whose last use Graph's credential report would list: (key id, origin, type, app object).
+        let mut reported: Vec<(String, &'static str, &'static str, Option<String>)> = Vec::new();
         match c {
             Category::Microsoft => {
                 let (name, id) = if k < MICROSOFT_APPS.len() {
@@ -435,6 +451,25 @@ impl<'o> Generator<'o> {
                     sp.password_credentials.push(s);
                 }
                 used = self.pick_used(&app, &sp);
+                for p in &app.password_credentials {
+                    reported.push((
+                        p.key_id.clone(),
+                        "application",
+                        "clientSecret",
+                        Some(app.id.clone()),
+                    ));
+                }
+                for k in &app.key_credentials {
+                    reported.push((
+                        k.key_id.clone(),
+                        "application",
+                        "certificate",
+                        Some(app.id.clone()),
+                    ));
+                }
+                for p in &sp.password_credentials {
+                    reported.push((p.key_id.clone(), "servicePrincipal", "clientSecret", None));
+                }
                 if !deleted && self.rng.random_bool(0.72) {
                     activity = (self.rng.random_range(0.0f64..7.0)).exp();
                 }
@@ -539,6 +574,7 @@ impl<'o> Generator<'o> {
                 sp.app_id = guid(app_id);
                 sp.service_principal_type = "Legacy".into();
                 let s = self.secret("legacy", 0.4);
+                reported.push((s.key_id.clone(), "servicePrincipal", "clientSecret", None));
                 used = UsedCredential::Secret {
                     key: parse_guid(&s.key_id),
                     expired: s.end_date_time.is_some_and(|e| e <= as_of),
@@ -584,6 +620,7 @@ impl<'o> Generator<'o> {
         }
         self.permissions(sink, &sp, permissions)?;
         self.roles(sink, &sp, c)?;
+        self.usage_reports(sink, &sp, activity > 0.0, used, &reported)?;
         if activity > 0.0 {
             let places = (0..self.rng.random_range(1..=3))
                 .map(|_| {
@@ -610,6 +647,94 @@ impl<'o> Generator<'o> {
             self.weights.push(activity);
         }
         Ok(())
+    }
+
+    /// Rows of Graph's usage reports for one identity: last use of the app and of each credential.
+    /// Identities active in the generated log were used within the last day and a half; idle ones
+    /// mostly show an older last use, which the 60-day log alone could not tell.
+    fn usage_reports(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        sp: &ServicePrincipal,
+        active: bool,
+        used: UsedCredential,
+        reported: &[(String, &'static str, &'static str, Option<String>)],
+    ) -> Result<()> {
+        let as_of = self.opts.as_of;
+        let recent = |g: &mut Self| Some(as_of - Duration::minutes(g.rng.random_range(1..2160)));
+        let last = if active {
+            recent(self)
+        } else {
+            match self.rng.random_range(0..100) {
+                0..=54 => Some(self.days_ago(95, 700)),
+                55..=79 => Some(self.days_ago(61, 89)),
+                _ => None,
+            }
+        };
+        if let Some(t) = last {
+            sink.sp_activity(&ServicePrincipalSignInActivity {
+                id: Some(format!("{}-activity", sp.app_id)),
+                app_id: sp.app_id.clone(),
+                last_sign_in: Some(t),
+                application_client: Some(t),
+                application_resource: None,
+                delegated_client: None,
+                delegated_resource: None,
+            })?;
+        }
+        let used_key = match used {
+            UsedCredential::Secret { key, .. } | UsedCredential::Certificate { key, .. } => {
+                Some(guid(key))
+            }
+            _ => None,
+        };
+        for (key_id, origin, key_type, app_object) in reported {
+            let last = if active && used_key.as_deref() == Some(key_id.as_str()) {
+                recent(self)
+            } else {
+                match self.rng.random_range(0..100) {
+                    0..=39 => Some(self.days_ago(31, 400)),
+                    40..=49 => Some(self.days_ago(1, 29)),
+                    _ => None,
+                }
+            };
+            sink.credential_activity(&AppCredentialSignInActivity {
+                id: Some(format!("{key_id}-{origin}")),
+                key_id: key_id.clone(),
+                app_id: Some(sp.app_id.clone()),
+                app_object_id: app_object.clone(),
+                service_principal_object_id: Some(sp.id.clone()),
+                credential_origin: Some((*origin).into()),
+                key_type: Some((*key_type).into()),
+                last_sign_in: last,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The tenant's subscriptions: Entra ID P2, and a Workload ID Premium trial half-way through.
+    fn skus(&mut self, sink: &mut dyn DemoSink) -> Result<()> {
+        let as_of = self.opts.as_of;
+        sink.sku(&SubscribedSku {
+            sku_id: guid(self.rng.random()),
+            sku_part_number: "AAD_PREMIUM_P2".into(),
+            capability_status: "Enabled".into(),
+            prepaid_enabled: 500,
+            consumed_units: 412,
+            service_plan_ids: vec!["eec0eb4f-6444-4f95-aba0-50c24d67f998".into()],
+            is_trial: false,
+            next_lifecycle: Some(as_of + Duration::days(214)),
+        })?;
+        sink.sku(&SubscribedSku {
+            sku_id: guid(self.rng.random()),
+            sku_part_number: "Workload_Identities_P2".into(),
+            capability_status: "Enabled".into(),
+            prepaid_enabled: 100,
+            consumed_units: 0,
+            service_plan_ids: vec![WORKLOAD_ID_SERVICE_PLANS[1].into()],
+            is_trial: true,
+            next_lifecycle: Some(as_of + Duration::days(45)),
+        })
     }
 
     /// A client secret whose end date is spread across expired, expiring within 30 days,
@@ -1058,6 +1183,18 @@ impl DemoSink for StoreSink<'_> {
         writer.insert(self.conn, s)?;
         self.tick()
     }
+    fn sp_activity(&mut self, a: &ServicePrincipalSignInActivity) -> Result<()> {
+        insights::upsert_sp_activity(self.conn, self.key()?.0, a)?;
+        self.tick()
+    }
+    fn credential_activity(&mut self, a: &AppCredentialSignInActivity) -> Result<()> {
+        insights::upsert_credential_activity(self.conn, self.key()?.0, a)?;
+        self.tick()
+    }
+    fn sku(&mut self, s: &SubscribedSku) -> Result<()> {
+        insights::upsert_sku(self.conn, self.key()?.0, s)?;
+        self.tick()
+    }
 }
 
 /// Replaces any earlier demo tenant in the cache with a newly generated one.
@@ -1088,6 +1225,9 @@ pub fn write_demo(
             w.flush(conn)?;
         }
         let (key, _) = sink.key()?;
+        for name in DEMO_DATASETS {
+            insights::mark_dataset(conn, key, name, crate::clock::to_ms(opts.as_of), "ok", None)?;
+        }
         tenants::mark_ready(conn, key)?;
         crate::store::refresh_statistics(conn)?;
         Ok(summary)

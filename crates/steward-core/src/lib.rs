@@ -12,8 +12,10 @@ pub mod clock;
 pub mod demo;
 mod error;
 pub mod identities;
+pub mod licensing;
 pub mod model;
 pub mod overview;
+pub mod recommendations;
 pub mod store;
 
 pub use error::{Error, Result};

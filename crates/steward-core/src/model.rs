@@ -185,6 +185,56 @@ pub struct SignIn {
     pub conditional_access_status: Option<String>,
 }
 
+/// One row of beta `reports/servicePrincipalSignInActivities` (domain.md §6.4): when an
+/// application was last used, as Microsoft records it beyond the 30-day sign-in log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePrincipalSignInActivity {
+    pub id: Option<String>,
+    pub app_id: String,
+    pub last_sign_in: Option<DateTime<Utc>>,
+    pub application_client: Option<DateTime<Utc>>,
+    pub application_resource: Option<DateTime<Utc>>,
+    pub delegated_client: Option<DateTime<Utc>>,
+    pub delegated_resource: Option<DateTime<Utc>>,
+}
+
+/// One row of beta `reports/appCredentialSignInActivities`: when a credential was last used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppCredentialSignInActivity {
+    pub id: Option<String>,
+    pub key_id: String,
+    pub app_id: Option<String>,
+    pub app_object_id: Option<String>,
+    pub service_principal_object_id: Option<String>,
+    /// `application` or `servicePrincipal`.
+    pub credential_origin: Option<String>,
+    /// `clientSecret` or `certificate`.
+    pub key_type: Option<String>,
+    pub last_sign_in: Option<DateTime<Utc>>,
+}
+
+/// A subscribed SKU (`GET /subscribedSkus`), with the trial state from `directory/subscriptions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscribedSku {
+    pub sku_id: String,
+    pub sku_part_number: String,
+    pub capability_status: String,
+    pub prepaid_enabled: i64,
+    pub consumed_units: i64,
+    pub service_plan_ids: Vec<String>,
+    pub is_trial: bool,
+    pub next_lifecycle: Option<DateTime<Utc>>,
+}
+
+/// Service plans that carry Workload ID Premium (domain.md §1.1): AAD_WRKLDID_P1, AAD_WRKLDID_P2.
+pub const WORKLOAD_ID_SERVICE_PLANS: [&str; 2] = [
+    "84c289f0-efcb-486f-8581-07f44fc9efad",
+    "7dc0e92d-bf15-401d-907e-0884efe7c760",
+];
+
 /// Steward's classification of a service principal by what it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -16,6 +16,7 @@ pub mod applications;
 pub mod credentials;
 pub mod directory_roles;
 pub mod federated_credentials;
+pub mod insights;
 pub mod owners;
 pub mod service_principals;
 pub mod sign_ins;
@@ -23,7 +24,10 @@ pub mod strings;
 pub mod tenants;
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_insights.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

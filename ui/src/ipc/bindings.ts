@@ -47,6 +47,57 @@ async selectTenant(tenantId: string) : Promise<Result<TenantSummary, AppError>> 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async recommendations(tenantId: string, settings: RecommendationSettings) : Promise<Result<RecommendationReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recommendations", { tenantId, settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setRecommendationStatus(tenantId: string, recommendationType: string, change: StatusChange, settings: RecommendationSettings) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_recommendation_status", { tenantId, recommendationType, change, settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async licensing(tenantId: string) : Promise<Result<Licensing, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("licensing", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Recomputes the plan for the given inputs; saves them when `save` is set.
+ */
+async licensePlan(tenantId: string, settings: PlanSettings, save: boolean) : Promise<Result<LicensePlan, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("license_plan", { tenantId, settings, save }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async licenseScope(tenantId: string, id: string) : Promise<Result<ScopeFlags, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("license_scope", { tenantId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setLicenseScope(tenantId: string, id: string, reason: ScopeReason, included: boolean) : Promise<Result<ScopeFlags, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_license_scope", { tenantId, id, reason, included }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -77,8 +128,27 @@ export type CredentialView = {
 source: string; credentialType: CredentialType; keyId: string; displayName: string | null; hint: string | null; thumbprint: string | null; startDateTime: string | null; endDateTime: string | null; status: CredentialStatus; daysLeft: number | null }
 export type DailySignIns = { day: string; success: number; failure: number }
 export type DirectoryRoleView = { roleName: string; roleTemplateId: string; privileged: boolean; assignmentType: string }
+/**
+ * One fact behind a verdict, e.g. "Last sign-in (cached log)" → "2026-08-01 (117 days ago)".
+ */
+export type Evidence = { label: string; value: string }
 export type ExpiringCredential = { servicePrincipalId: string; displayName: string; credentialType: CredentialType; credentialName: string | null; endDateTime: string; daysLeft: number }
+export type FeatureScope = { 
+/**
+ * Service principals targeted by enabled CA policies for workload identities; `None` while
+ * the cache holds no conditional access policies.
+ */
+conditionalAccess: number | null; accessReviewedManagedIdentities: number; picked: number; 
+/**
+ * Distinct identities over all three.
+ */
+total: number; explanation: string }
 export type FederatedCredentialView = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null }
+export type HorizonCost = { months: number; total: number; 
+/**
+ * Identities at the end of the horizon, after growth.
+ */
+identitiesAtEnd: number }
 export type IdentityDetail = { row: IdentityRow; appDisplayName: string | null; appOwnerOrganizationId: string | null; signInAudience: string | null; createdDateTime: string | null; deletedDateTime: string | null; tags: string[]; alternativeNames: string[]; application: ApplicationSummary | null; owners: OwnerView[]; credentials: CredentialView[]; federatedCredentials: FederatedCredentialView[]; appRoleAssignments: AppRoleView[]; directoryRoles: DirectoryRoleView[]; recentSignIns: SignInRow[]; asOf: string }
 /**
  * Steward's classification of a service principal by what it is.
@@ -91,6 +161,70 @@ export type IdentityQuery = {
  */
 search: string; kind: IdentityKind | null; ownership: Ownership | null; offset: number; limit: number }
 export type IdentityRow = { id: string; appId: string; displayName: string; kind: IdentityKind; servicePrincipalType: string; ownership: Ownership; accountEnabled: boolean; secretCount: number; certificateCount: number; federatedCount: number; lastSignIn: string | null }
+export type ImpactedResource = { 
+/**
+ * The object id of the impacted application or service principal (for
+ * `servicePrincipalKeyExpiry`, the application, as Entra reports it).
+ */
+id: string; 
+/**
+ * `application` or `servicePrincipal`.
+ */
+resourceType: string; displayName: string; appId: string | null; 
+/**
+ * The service principal to open in Steward's identity view, when there is one.
+ */
+servicePrincipalId: string | null; credentialKeyId: string | null; evidence: Evidence[]; owners: string[]; portalUrl: string }
+export type LicenseBucket = { key: string; label: string; 
+/**
+ * The rule that puts a service principal in this bucket, and why it counts or not.
+ */
+rule: string; 
+/**
+ * Whether the bucket counts toward the full-coverage estimate.
+ */
+counted: boolean; 
+/**
+ * Counted, but the documentation does not settle it.
+ */
+uncertain: boolean; total: number; disabled: number; 
+/**
+ * How many of `total` the full-coverage estimate counts.
+ */
+billable: number }
+export type LicenseEstimate = { tenantId: string; asOf: string; 
+/**
+ * The full-coverage estimate: own-tenant, third-party and multitenant apps, legacy SPs, and
+ * managed identities in access reviews.
+ */
+billableIdentities: number; 
+/**
+ * How many of those are disabled (counted all the same; shown so they can be cleaned up).
+ */
+billableDisabled: number; 
+/**
+ * `billable_identities` at the default $3 per month.
+ */
+monthlyCostUsd: number; 
+/**
+ * Bucket key → service principals in it.
+ */
+buckets: Partial<{ [key in string]: number }>; bucketDetails: LicenseBucket[]; featureScope: FeatureScope; 
+/**
+ * Billable identities with no use for more than 90 days; `None` when the cache holds too
+ * little history to tell.
+ */
+unusedBillable: number | null; unusedExplanation: string; 
+/**
+ * Workload ID Premium subscriptions the tenant holds (empty when none or not synced).
+ */
+subscriptions: Subscription[]; skusSynced: boolean }
+export type LicensePlan = { settings: PlanSettings; trialEnd: string | null; results: ScenarioResult[] }
+/**
+ * The Licensing page: the estimate, the saved plan computed on it, and the managed identities
+ * access reviews would cover.
+ */
+export type Licensing = { estimate: LicenseEstimate; plan: LicensePlan; reviewCandidates: ReviewCandidate[] }
 export type Overview = { tenant: TenantSummary; asOf: string; totalServicePrincipals: number; enabledServicePrincipals: number; disabledServicePrincipals: number; byKind: CountItem[]; byOwnership: CountItem[]; credentialsExpiring30d: number; credentialsExpired: number; expiringSoon: ExpiringCredential[]; signIns30d: number; signInFailures30d: number; signInsPerDay: DailySignIns[]; signInsChartSvg: string }
 export type OwnerView = { id: string; displayName: string; 
 /**
@@ -121,7 +255,132 @@ export type Ownership =
  * No application behind it: managed identities, agent identities, internal SPs.
  */
 "notApplicable"
+/**
+ * The planner's inputs, saved per tenant.
+ */
+export type PlanSettings = { 
+/**
+ * Price per identity per month.
+ */
+price: number; 
+/**
+ * A label only (no conversion): "USD", "EUR", …
+ */
+currency: string; 
+/**
+ * The day the 90-day trial starts (`YYYY-MM-DD`), if one is planned or running.
+ */
+trialStart: string | null; 
+/**
+ * Expected growth of the identity count, percent per year.
+ */
+growthPct: number; scenarios: Scenario[] }
+export type Priority = "high" | "medium" | "low"
+export type Recommendation = { 
+/**
+ * Graph's `recommendationType` for Entra's types; a camelCase name for Steward's own.
+ */
+type: string; source: RecommendationSource; displayName: string; priority: Priority; status: RecommendationStatus; postponeUntil: string | null; 
+/**
+ * Why it matters and what triggers it, thresholds included.
+ */
+rationale: string; 
+/**
+ * The fix, in the admin's words.
+ */
+actionSteps: string[]; impactedTotal: number; impacted: ImpactedResource[]; 
+/**
+ * Resources the cache cannot judge (not enough history), kept apart from the verdict.
+ */
+undeterminedTotal: number; undetermined: ImpactedResource[]; undeterminedReason: string | null }
+export type RecommendationReport = { tenantId: string; asOf: string; 
+/**
+ * The oldest sign-in the cache holds for this tenant.
+ */
+historyFrom: string | null; 
+/**
+ * Whether Graph's usage reports are in the cache (last use known beyond the log).
+ */
+activityReport: boolean; settings: RecommendationSettings; recommendations: Recommendation[] }
+/**
+ * Thresholds an admin may change.
+ */
+export type RecommendationSettings = { 
+/**
+ * Longest acceptable lifetime of a client secret, in days.
+ */
+secretMaxDays: number; 
+/**
+ * Longest acceptable lifetime of a certificate, in days.
+ */
+certificateMaxDays: number }
+/**
+ * Where a recommendation comes from.
+ */
+export type RecommendationSource = 
+/**
+ * One of Entra's recommendation types, computed by Steward from the cache.
+ */
+"entraRule" | 
+/**
+ * A check of Steward's own.
+ */
+"steward"
+export type RecommendationStatus = "active" | "dismissed" | "postponed" | "completed"
+export type ReviewCandidate = { id: string; displayName: string; kind: string; 
+/**
+ * Privileged directory roles held (the reason access reviews would cover it).
+ */
+roles: string[]; reviewed: boolean }
+export type Scenario = { name: string; basis: ScenarioBasis; 
+/**
+ * Identities added to (or, negative, removed from) the basis.
+ */
+adjustment: number }
+/**
+ * What a scenario starts from.
+ */
+export type ScenarioBasis = "fullCoverage" | "withoutUnused" | "featureScoped"
+export type ScenarioResult = { name: string; basis: ScenarioBasis; adjustment: number; 
+/**
+ * `None` when the basis cannot be computed (e.g. not enough history to find unused ones).
+ */
+identities: number | null; monthlyCost: number | null; annualCost: number | null; horizons: HorizonCost[]; note: string | null }
+export type ScopeFlags = { accessReview: boolean; picked: boolean; 
+/**
+ * Whether access reviews can apply (managed identities only, for the license rule).
+ */
+managedIdentity: boolean }
+/**
+ * Why an admin put a service principal in license scope.
+ */
+export type ScopeReason = 
+/**
+ * A managed identity in scope of access reviews.
+ */
+"accessReview" | 
+/**
+ * Picked for the feature-scoped estimate.
+ */
+"picked"
 export type SignInRow = { id: string; createdDateTime: string; resourceDisplayName: string | null; ipAddress: string | null; country: string | null; city: string | null; errorCode: number; failureReason: string | null; clientCredentialType: string | null; credentialKeyId: string | null; conditionalAccessStatus: string | null }
+/**
+ * What the admin does to a recommendation.
+ */
+export type StatusChange = { action: "dismiss" } | 
+/**
+ * Postpone until a date `YYYY-MM-DD` or RFC 3339 instant; active again from then.
+ */
+{ action: "postpone"; until: string } | 
+/**
+ * Completed; active again once a resource not impacted now shows up.
+ */
+{ action: "complete" } | { action: "reactivate" }
+export type Subscription = { skuPartNumber: string; capabilityStatus: string; prepaidUnits: number; consumedUnits: number; isTrial: boolean; 
+/**
+ * When the trial ends (or the term renews), when known.
+ */
+nextLifecycle: string | null; daysLeft: number | null }
 export type TenantSummary = { id: string; displayName: string; defaultDomain: string | null; isDemo: boolean; dataAsOf: string | null; servicePrincipalCount: number }
 
 /** tauri-specta globals **/

@@ -21,6 +21,14 @@ pub struct SignInWriter {
     interner: Interner,
     days: HashMap<i64, (i64, i64)>,
     activity: HashMap<String, Activity>,
+    /// Per credential key id: (last used, last success, count).
+    credentials: HashMap<String, (i64, Option<i64>, i64)>,
+    /// Per resource service principal: (last used, count).
+    resources: HashMap<String, (i64, i64)>,
+    /// Per (service principal, AADSTS code): (count, first, last).
+    failures: HashMap<(String, i64), (i64, i64, i64)>,
+    /// Per (day, AADSTS code): count.
+    failure_days: HashMap<(i64, i64), i64>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -38,6 +46,10 @@ impl SignInWriter {
             interner: Interner::default(),
             days: HashMap::new(),
             activity: HashMap::new(),
+            credentials: HashMap::new(),
+            resources: HashMap::new(),
+            failures: HashMap::new(),
+            failure_days: HashMap::new(),
         }
     }
 
@@ -101,6 +113,42 @@ impl SignInWriter {
                 a.last_success = Some(a.last_success.map_or(created, |l| l.max(created)));
             } else {
                 a.failures += 1;
+                let f = self
+                    .failures
+                    .entry((s.service_principal_id.clone(), s.error_code))
+                    .or_insert((0, created, created));
+                f.0 += 1;
+                f.1 = f.1.min(created);
+                f.2 = f.2.max(created);
+                *self
+                    .failure_days
+                    .entry((day_of_ms(created), s.error_code))
+                    .or_default() += 1;
+            }
+            if let Some(key) = s.service_principal_credential_key_id.as_deref() {
+                let c = match self.credentials.get_mut(key) {
+                    Some(c) => c,
+                    None => self
+                        .credentials
+                        .entry(key.to_string())
+                        .or_insert((created, None, 0)),
+                };
+                c.0 = c.0.max(created);
+                c.2 += 1;
+                if success {
+                    c.1 = Some(c.1.map_or(created, |l| l.max(created)));
+                }
+            }
+            if let Some(res) = s.resource_service_principal_id.as_deref() {
+                let r = match self.resources.get_mut(res) {
+                    Some(r) => r,
+                    None => self
+                        .resources
+                        .entry(res.to_string())
+                        .or_insert((created, 0)),
+                };
+                r.0 = r.0.max(created);
+                r.1 += 1;
             }
         }
         Ok(inserted)
@@ -135,6 +183,44 @@ impl SignInWriter {
                 a.total,
                 a.failures
             ])?;
+        }
+        let mut credentials = conn.prepare_cached(
+            "INSERT INTO credential_activity (tenant, key_id, last_used, last_success, total)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (tenant, key_id) DO UPDATE SET
+                 last_used = max(last_used, excluded.last_used),
+                 last_success = CASE WHEN last_success IS NULL THEN excluded.last_success
+                     WHEN excluded.last_success IS NULL THEN last_success
+                     ELSE max(last_success, excluded.last_success) END,
+                 total = total + excluded.total",
+        )?;
+        for (key, (last, ok, n)) in self.credentials.drain() {
+            credentials.execute(params![self.tenant.0, key, last, ok, n])?;
+        }
+        let mut resources = conn.prepare_cached(
+            "INSERT INTO resource_activity (tenant, sp_id, last_used, total) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tenant, sp_id) DO UPDATE SET
+                 last_used = max(last_used, excluded.last_used), total = total + excluded.total",
+        )?;
+        for (sp, (last, n)) in self.resources.drain() {
+            resources.execute(params![self.tenant.0, sp, last, n])?;
+        }
+        let mut failures = conn.prepare_cached(
+            "INSERT INTO failure_codes (tenant, sp_id, error_code, count, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (tenant, sp_id, error_code) DO UPDATE SET
+                 count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen),
+                 last_seen = max(last_seen, excluded.last_seen)",
+        )?;
+        for ((sp, code), (n, first, last)) in self.failures.drain() {
+            failures.execute(params![self.tenant.0, sp, code, n, first, last])?;
+        }
+        let mut failure_days = conn.prepare_cached(
+            "INSERT INTO failure_days (tenant, day, error_code, count) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tenant, day, error_code) DO UPDATE SET count = count + excluded.count",
+        )?;
+        for ((day, code), n) in self.failure_days.drain() {
+            failure_days.execute(params![self.tenant.0, day, code, n])?;
         }
         Ok(())
     }

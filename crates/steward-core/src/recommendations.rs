@@ -1,0 +1,1567 @@
+//! App-health recommendations computed locally from the cache (domain.md §2): Entra's own types
+//! with Entra's thresholds and exemptions, and Steward's own checks, each with the evidence that
+//! triggered it. A pure function of the cache, the settings and an `as_of` instant.
+//!
+//! "Last use" joins the cached sign-ins (roll-ups kept at ingest) with Graph's usage reports,
+//! which reach back further than the 30-day log. Where neither covers the period a verdict
+//! needs, the resource is "undetermined — not enough history", never "unused".
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{rfc3339_ms, to_ms};
+use crate::model::HIGH_RISK_PERMISSIONS;
+use crate::store::insights::{self, RecommendationState};
+use crate::store::TenantKey;
+use crate::{Error, Result};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Entra's `staleApps`: no use for more than this many days, and created longer ago than that.
+pub const STALE_APP_DAYS: i64 = 90;
+/// Entra's `staleAppCreds`: a credential not used for more than this many days.
+pub const STALE_CREDENTIAL_DAYS: i64 = 30;
+/// Entra's expiry recommendations: a credential ending within this many days.
+pub const EXPIRY_DAYS: i64 = 30;
+/// A privileged identity without a sign-in for more than this many days.
+pub const PRIVILEGED_UNUSED_DAYS: i64 = 90;
+/// How many valid secrets on one application make "several" (one plus one in rotation is normal).
+pub const MULTIPLE_SECRETS: usize = 3;
+/// Federation failures within this many days count as current.
+pub const FEDERATION_FAILURE_DAYS: i64 = 30;
+/// AADSTS codes that mean no federated credential matched the presented token.
+pub const FEDERATION_MISMATCH_CODES: [i64; 5] = [70021, 700211, 700212, 700213, 7002131];
+/// Graph datasets whose presence means last use is known beyond the sign-in log.
+pub const ACTIVITY_REPORT_DATASET: &str = "servicePrincipalSignInActivities";
+pub const CREDENTIAL_REPORT_DATASET: &str = "appCredentialSignInActivities";
+/// Application Proxy apps are exempt from `staleApps`; their SP carries this tag.
+const APP_PROXY_TAG: &str = "WindowsAzureActiveDirectoryOnPremApp";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::High => "high",
+            Priority::Medium => "medium",
+            Priority::Low => "low",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum RecommendationStatus {
+    Active,
+    Dismissed,
+    Postponed,
+    Completed,
+}
+
+impl RecommendationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecommendationStatus::Active => "active",
+            RecommendationStatus::Dismissed => "dismissed",
+            RecommendationStatus::Postponed => "postponed",
+            RecommendationStatus::Completed => "completed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RecommendationStatus> {
+        [
+            RecommendationStatus::Active,
+            RecommendationStatus::Dismissed,
+            RecommendationStatus::Postponed,
+            RecommendationStatus::Completed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+/// Where a recommendation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum RecommendationSource {
+    /// One of Entra's recommendation types, computed by Steward from the cache.
+    EntraRule,
+    /// A check of Steward's own.
+    Steward,
+}
+
+/// Thresholds an admin may change.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RecommendationSettings {
+    /// Longest acceptable lifetime of a client secret, in days.
+    pub secret_max_days: i64,
+    /// Longest acceptable lifetime of a certificate, in days.
+    pub certificate_max_days: i64,
+}
+
+impl Default for RecommendationSettings {
+    fn default() -> Self {
+        RecommendationSettings {
+            secret_max_days: 180,
+            certificate_max_days: 365,
+        }
+    }
+}
+
+/// One fact behind a verdict, e.g. "Last sign-in (cached log)" → "2026-08-01 (117 days ago)".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ImpactedResource {
+    /// The object id of the impacted application or service principal (for
+    /// `servicePrincipalKeyExpiry`, the application, as Entra reports it).
+    pub id: String,
+    /// `application` or `servicePrincipal`.
+    pub resource_type: String,
+    pub display_name: String,
+    pub app_id: Option<String>,
+    /// The service principal to open in Steward's identity view, when there is one.
+    pub service_principal_id: Option<String>,
+    pub credential_key_id: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub owners: Vec<String>,
+    pub portal_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendation {
+    /// Graph's `recommendationType` for Entra's types; a camelCase name for Steward's own.
+    #[serde(rename = "type")]
+    pub recommendation_type: String,
+    pub source: RecommendationSource,
+    pub display_name: String,
+    pub priority: Priority,
+    pub status: RecommendationStatus,
+    pub postpone_until: Option<String>,
+    /// Why it matters and what triggers it, thresholds included.
+    pub rationale: String,
+    /// The fix, in the admin's words.
+    pub action_steps: Vec<String>,
+    pub impacted_total: i64,
+    pub impacted: Vec<ImpactedResource>,
+    /// Resources the cache cannot judge (not enough history), kept apart from the verdict.
+    pub undetermined_total: i64,
+    pub undetermined: Vec<ImpactedResource>,
+    pub undetermined_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RecommendationReport {
+    pub tenant_id: String,
+    pub as_of: String,
+    /// The oldest sign-in the cache holds for this tenant.
+    pub history_from: Option<String>,
+    /// Whether Graph's usage reports are in the cache (last use known beyond the log).
+    pub activity_report: bool,
+    pub settings: RecommendationSettings,
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// What the admin does to a recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", tag = "action")]
+pub enum StatusChange {
+    Dismiss,
+    /// Postpone until a date `YYYY-MM-DD` or RFC 3339 instant; active again from then.
+    Postpone {
+        until: String,
+    },
+    /// Completed; active again once a resource not impacted now shows up.
+    Complete,
+    Reactivate,
+}
+
+struct Meta {
+    kind: &'static str,
+    source: RecommendationSource,
+    name: &'static str,
+    priority: Priority,
+    rationale: String,
+    steps: &'static [&'static str],
+}
+
+fn metas(s: &RecommendationSettings) -> Vec<Meta> {
+    use RecommendationSource::{EntraRule, Steward};
+    vec![
+        Meta {
+            kind: "applicationCredentialExpiry",
+            source: EntraRule,
+            name: "Renew expiring application credentials",
+            priority: Priority::High,
+            rationale: format!("A secret or certificate on an app registration expires within {EXPIRY_DAYS} days; when it lapses, the app can no longer get tokens. Credentials already expired are not listed."),
+            steps: &["Open the app registration and add a new certificate (preferred) or secret under Certificates & secrets.", "Roll the new credential out to every workload that uses the app, and confirm in the sign-in log that the new key id is used.", "Remove the expiring credential."],
+        },
+        Meta {
+            kind: "servicePrincipalKeyExpiry",
+            source: EntraRule,
+            name: "Renew expiring service principal credentials",
+            priority: Priority::High,
+            rationale: format!("A credential on a service principal (often a SAML signing certificate) expires within {EXPIRY_DAYS} days. As in Entra, the impacted resource is the application."),
+            steps: &["Open the enterprise application and create a new certificate (Single sign-on › SAML certificates) or credential.", "Make it active, update the partner or workload that relies on it, and confirm the new key id in sign-ins.", "Remove the expiring credential."],
+        },
+        Meta {
+            kind: "staleApps",
+            source: EntraRule,
+            name: "Remove unused applications",
+            priority: Priority::Medium,
+            rationale: format!("No successful sign-in as a client and no token issued for it as a resource for more than {STALE_APP_DAYS} days, and created more than {STALE_APP_DAYS} days ago. Exempt as in Entra: Microsoft apps, managed identities, Application Proxy apps and apps created within {STALE_APP_DAYS} days."),
+            steps: &["Confirm with the owners that nothing depends on the app.", "Disable its service principal (Enterprise applications › Properties › Enabled for users to sign in: No) and wait a few weeks.", "Delete the app registration; it stays restorable for 30 days."],
+        },
+        Meta {
+            kind: "staleAppCreds",
+            source: EntraRule,
+            name: "Remove unused credentials from applications",
+            priority: Priority::Medium,
+            rationale: format!("A valid credential has not been used to sign in for more than {STALE_CREDENTIAL_DAYS} days. Unused credentials are attack surface with no benefit. Expired credentials and credentials added within {STALE_CREDENTIAL_DAYS} days are not listed."),
+            steps: &["Check with the owners that no workload still holds the credential.", "Remove it from Certificates & secrets of the app (or the service principal)."],
+        },
+        Meta {
+            kind: "credentialOnMicrosoftApp",
+            source: Steward,
+            name: "Investigate credentials on Microsoft first-party service principals",
+            priority: Priority::High,
+            rationale: "Microsoft's own applications never need a credential added in your tenant. A secret or certificate on one lets its holder act with the app's permissions and is a known backdoor pattern.".into(),
+            steps: &["Find who added the credential (audit log, category ApplicationManagement, 'Update service principal').", "If nobody can account for it, treat the tenant as compromised: remove the credential and follow your incident process."],
+        },
+        Meta {
+            kind: "privilegedWithSecret",
+            source: Steward,
+            name: "Use certificates or federation for privileged identities",
+            priority: Priority::High,
+            rationale: "An identity holding a privileged directory role or a high-risk Microsoft Graph permission signs in with a client secret. Secrets are easily copied and leaked; certificates and federated credentials are not.".into(),
+            steps: &["Add a certificate (ideally in Key Vault) or a federated credential to the app.", "Move the workload to it, then remove the secrets."],
+        },
+        Meta {
+            kind: "privilegedUnused",
+            source: Steward,
+            name: "Remove privileges from unused identities",
+            priority: Priority::High,
+            rationale: format!("An identity holds a privileged directory role or a high-risk Graph permission but has not signed in successfully for more than {PRIVILEGED_UNUSED_DAYS} days."),
+            steps: &["Remove the role assignment or revoke the application permission.", "If the identity is not needed at all, disable and then delete it."],
+        },
+        Meta {
+            kind: "federatedSubjectMismatch",
+            source: Steward,
+            name: "Fix federated credentials that no longer match",
+            priority: Priority::High,
+            rationale: format!("Sign-ins of this app failed within the last {FEDERATION_FAILURE_DAYS} days because no federated credential matched the token (AADSTS70021/700211/700212/700213). A common cause: a GitHub repository renamed or transferred, whose tokens now carry the ID-based subject `repo:owner@id/repo@id:…`."),
+            steps: &["Compare the failing token's subject (sign-in failure reason) with the federated credential's subject.", "Update the subject (or use the new ID-based GitHub format), then delete credentials that match nothing."],
+        },
+        Meta {
+            kind: "credentialsOnServicePrincipal",
+            source: Steward,
+            name: "Move credentials from service principals to their app",
+            priority: Priority::Medium,
+            rationale: "A secret or certificate sits on the service principal instead of the app registration. Such credentials do not appear on the app's Certificates & secrets page, so they escape review; attackers use them for persistence. SAML signing certificates are not listed.".into(),
+            steps: &["Add the credential to the app registration instead and move the workload to it.", "Remove the service principal's credential (Graph: removePassword / removeKey on the servicePrincipal)."],
+        },
+        Meta {
+            kind: "longLivedSecrets",
+            source: Steward,
+            name: "Shorten long-lived client secrets",
+            priority: Priority::Medium,
+            rationale: format!("A valid client secret's lifetime is more than {} days. The longer a secret lives, the longer a leaked copy works.", s.secret_max_days),
+            steps: &["Replace the secret with a certificate or a federated credential, or at least with a secret of shorter life.", "Enforce a maximum lifetime with an app management policy."],
+        },
+        Meta {
+            kind: "longLivedCertificates",
+            source: Steward,
+            name: "Shorten long-lived certificates",
+            priority: Priority::Low,
+            rationale: format!("A valid certificate's lifetime is more than {} days.", s.certificate_max_days),
+            steps: &["Issue a certificate of shorter life and automate its rotation (for example from Key Vault)."],
+        },
+        Meta {
+            kind: "multipleActiveSecrets",
+            source: Steward,
+            name: "Remove surplus secrets",
+            priority: Priority::Medium,
+            rationale: format!("An app holds {MULTIPLE_SECRETS} or more valid secrets. One, plus one during a rotation, is all a workload needs; the rest are forgotten copies."),
+            steps: &["Find which secret the workload uses (sign-in log, credential key id).", "Remove the others."],
+        },
+        Meta {
+            kind: "disabledWithCredentials",
+            source: Steward,
+            name: "Remove credentials from disabled service principals",
+            priority: Priority::Medium,
+            rationale: "The service principal is disabled but it or its app still holds valid credentials. Re-enabling it would restore their access at once.".into(),
+            steps: &["If the identity stays disabled, remove its credentials (or delete it)."],
+        },
+        Meta {
+            kind: "ownerlessApps",
+            source: Steward,
+            name: "Assign owners to applications",
+            priority: Priority::Low,
+            rationale: "An app registration has no owner, so nobody is accountable for its credentials, permissions and lifecycle.".into(),
+            steps: &["Add at least two owners (Owners blade of the app registration)."],
+        },
+        Meta {
+            kind: "agentWithoutSponsor",
+            source: Steward,
+            name: "Assign sponsors to agent identities",
+            priority: Priority::Medium,
+            rationale: "An agent identity has no sponsor: nobody answers for what it does or decides when it should go.".into(),
+            steps: &["Add a sponsor to the agent identity (Entra admin center › Agent ID › Sponsors)."],
+        },
+    ]
+}
+
+/// Every recommendation type Steward computes, in display order.
+pub fn recommendation_types() -> Vec<&'static str> {
+    metas(&RecommendationSettings::default())
+        .iter()
+        .map(|m| m.kind)
+        .collect()
+}
+
+/// One credential as the rules need it.
+struct Cred {
+    owner_id: String,
+    owner_type: String,
+    key_id: String,
+    credential_type: String,
+    name: Option<String>,
+    thumbprint: Option<String>,
+    usage: Option<String>,
+    start: Option<i64>,
+    end: Option<i64>,
+    owner_name: String,
+    app_id: Option<String>,
+    /// For a service principal's credential: its ownership class and kind.
+    sp_ownership: Option<String>,
+    sp_kind: Option<String>,
+    last_used: Option<i64>,
+    graph_last_used: Option<i64>,
+}
+
+struct Ctx<'c> {
+    conn: &'c Connection,
+    key: TenantKey,
+    as_of: i64,
+    /// The oldest cached sign-in.
+    history_from: Option<i64>,
+    activity_report: bool,
+    credential_report: bool,
+}
+
+impl Ctx<'_> {
+    /// Whether usage evidence covers `[as_of - days, as_of]`.
+    fn covers(&self, days: i64, credential: bool) -> bool {
+        let report = if credential {
+            self.credential_report
+        } else {
+            self.activity_report
+        };
+        report
+            || self
+                .history_from
+                .is_some_and(|f| f <= self.as_of - days * DAY_MS)
+    }
+
+    fn not_enough_history(&self, days: i64, credential: bool) -> String {
+        let report = if credential {
+            CREDENTIAL_REPORT_DATASET
+        } else {
+            ACTIVITY_REPORT_DATASET
+        };
+        match self.history_from {
+            Some(f) => format!(
+                "Not enough history: the cache holds sign-ins from {} only ({} days before the as-of date), and Graph's {report} report is not synced. A verdict needs {days} days; sync that report or wait for more history.",
+                date(f),
+                (self.as_of - f).div_euclid(DAY_MS)
+            ),
+            None => format!(
+                "Not enough history: the cache holds no sign-ins for this tenant and Graph's {report} report is not synced. Sync sign-ins and that report to judge use."
+            ),
+        }
+    }
+
+    fn owners(&self, object_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT display_name FROM owners WHERE tenant = ?1 AND object_id = ?2
+             AND relation = 'owner' ORDER BY display_name",
+        )?;
+        let rows = stmt
+            .query_map(params![self.key.0, object_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// The own-tenant application behind an appId: (object id, display name).
+    fn application_of(&self, app_id: &str) -> Result<Option<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, display_name FROM applications WHERE tenant = ?1 AND app_id = ?2
+             AND deleted IS NULL LIMIT 1",
+        )?;
+        let mut rows = stmt.query(params![self.key.0, app_id])?;
+        Ok(match rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?)),
+            None => None,
+        })
+    }
+
+    /// The active service principal of an appId in this tenant.
+    fn service_principal_of(&self, app_id: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM service_principals WHERE tenant = ?1 AND app_id = ?2
+             AND deleted IS NULL LIMIT 1",
+        )?;
+        let mut rows = stmt.query(params![self.key.0, app_id])?;
+        Ok(match rows.next()? {
+            Some(r) => Some(r.get(0)?),
+            None => None,
+        })
+    }
+
+    fn application_resource(
+        &self,
+        id: &str,
+        app_id: &str,
+        name: &str,
+        evidence: Vec<Evidence>,
+    ) -> Result<ImpactedResource> {
+        Ok(ImpactedResource {
+            id: id.into(),
+            resource_type: "application".into(),
+            display_name: name.into(),
+            app_id: Some(app_id.into()),
+            service_principal_id: self.service_principal_of(app_id)?,
+            credential_key_id: None,
+            evidence,
+            owners: self.owners(id)?,
+            portal_url: app_url(app_id),
+        })
+    }
+
+    fn sp_resource(
+        &self,
+        id: &str,
+        app_id: &str,
+        name: &str,
+        evidence: Vec<Evidence>,
+    ) -> Result<ImpactedResource> {
+        let mut owners = self.owners(id)?;
+        if owners.is_empty() {
+            if let Some((app, _)) = self.application_of(app_id)? {
+                owners = self.owners(&app)?;
+            }
+        }
+        Ok(ImpactedResource {
+            id: id.into(),
+            resource_type: "servicePrincipal".into(),
+            display_name: name.into(),
+            app_id: Some(app_id.into()),
+            service_principal_id: Some(id.into()),
+            credential_key_id: None,
+            evidence,
+            owners,
+            portal_url: sp_url(id, app_id),
+        })
+    }
+
+    /// The resource a credential sits on, with the credential's own facts first.
+    fn credential_resource(
+        &self,
+        c: &Cred,
+        mut evidence: Vec<Evidence>,
+    ) -> Result<ImpactedResource> {
+        let mut facts = vec![ev(
+            "Credential",
+            format!(
+                "{} {} (key id {})",
+                if c.credential_type == "certificate" {
+                    "Certificate"
+                } else {
+                    "Secret"
+                },
+                c.name
+                    .as_deref()
+                    .map_or("without a name".to_string(), |n| format!("“{n}”")),
+                c.key_id
+            ),
+        )];
+        facts.append(&mut evidence);
+        let app_id = c.app_id.clone().unwrap_or_default();
+        let mut r = if c.owner_type == "application" {
+            self.application_resource(&c.owner_id, &app_id, &c.owner_name, facts)?
+        } else {
+            self.sp_resource(&c.owner_id, &app_id, &c.owner_name, facts)?
+        };
+        r.credential_key_id = Some(c.key_id.clone());
+        Ok(r)
+    }
+
+    fn ago(&self, t: i64) -> String {
+        let days = (self.as_of - t).div_euclid(DAY_MS);
+        if days >= 0 {
+            format!("{} ({days} days ago)", date(t))
+        } else {
+            format!("{} (after the as-of date)", date(t))
+        }
+    }
+
+    fn ahead(&self, t: i64) -> String {
+        let days = (t - self.as_of).div_euclid(DAY_MS);
+        format!("{} (in {days} days)", date(t))
+    }
+
+    fn last_use_evidence(&self, label: &str, t: Option<i64>) -> Evidence {
+        ev(
+            label,
+            match (t, self.history_from) {
+                (Some(t), _) => self.ago(t),
+                (None, Some(f)) => format!("none since {} (start of the cached log)", date(f)),
+                (None, None) => "none (no sign-ins cached)".into(),
+            },
+        )
+    }
+}
+
+fn ev(label: &str, value: impl Into<String>) -> Evidence {
+    Evidence {
+        label: label.into(),
+        value: value.into(),
+    }
+}
+
+fn date(ms: i64) -> String {
+    rfc3339_ms(ms).chars().take(10).collect()
+}
+
+/// Percent-encodes anything but unreserved characters: ids come from the tenant.
+fn url_part(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The app registration in the Entra admin center.
+pub fn app_url(app_id: &str) -> String {
+    format!(
+        "https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/{}",
+        url_part(app_id)
+    )
+}
+
+/// The enterprise application (service principal) in the Entra admin center.
+pub fn sp_url(id: &str, app_id: &str) -> String {
+    format!(
+        "https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Overview/objectId/{}/appId/{}",
+        url_part(id),
+        url_part(app_id)
+    )
+}
+
+/// The latest of several optional instants, ignoring any after `as_of`'s knowledge is moot:
+/// roll-ups keep the latest use overall, so a use after `as_of` still proves the object alive.
+fn latest(values: &[Option<i64>]) -> Option<i64> {
+    values.iter().flatten().copied().max()
+}
+
+/// Computes every recommendation for one tenant. `limit` caps the impacted and undetermined
+/// resources returned per recommendation (totals are always exact); `None` returns them all.
+pub fn recommendations(
+    conn: &Connection,
+    key: TenantKey,
+    tenant_id: &str,
+    as_of: DateTime<Utc>,
+    settings: &RecommendationSettings,
+    limit: Option<usize>,
+) -> Result<RecommendationReport> {
+    let as_of_ms = to_ms(as_of);
+    let history_from: Option<i64> = conn.query_row(
+        "SELECT min(created) FROM sign_ins WHERE tenant = ?1",
+        [key.0],
+        |r| r.get(0),
+    )?;
+    let ctx = Ctx {
+        conn,
+        key,
+        as_of: as_of_ms,
+        history_from,
+        activity_report: insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?.is_some(),
+        credential_report: insights::dataset_synced_at(conn, key, CREDENTIAL_REPORT_DATASET)?
+            .is_some(),
+    };
+    let creds = load_credentials(&ctx)?;
+    let mut found: HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)> =
+        HashMap::new();
+    found.insert(
+        "applicationCredentialExpiry",
+        (expiring(&ctx, &creds, "application")?, vec![]),
+    );
+    found.insert(
+        "servicePrincipalKeyExpiry",
+        (expiring(&ctx, &creds, "servicePrincipal")?, vec![]),
+    );
+    found.insert("staleApps", stale_apps(&ctx)?);
+    found.insert("staleAppCreds", stale_credentials(&ctx, &creds)?);
+    found.insert(
+        "credentialOnMicrosoftApp",
+        (on_microsoft_apps(&ctx, &creds)?, vec![]),
+    );
+    let (with_secret, unused, unknown) = privileged(&ctx, &creds)?;
+    found.insert("privilegedWithSecret", (with_secret, vec![]));
+    found.insert("privilegedUnused", (unused, unknown));
+    found.insert(
+        "federatedSubjectMismatch",
+        (federation_failures(&ctx)?, vec![]),
+    );
+    found.insert(
+        "credentialsOnServicePrincipal",
+        (on_service_principals(&ctx, &creds)?, vec![]),
+    );
+    found.insert(
+        "longLivedSecrets",
+        (
+            long_lived(&ctx, &creds, "secret", settings.secret_max_days)?,
+            vec![],
+        ),
+    );
+    found.insert(
+        "longLivedCertificates",
+        (
+            long_lived(&ctx, &creds, "certificate", settings.certificate_max_days)?,
+            vec![],
+        ),
+    );
+    found.insert(
+        "multipleActiveSecrets",
+        (multiple_secrets(&ctx, &creds)?, vec![]),
+    );
+    found.insert(
+        "disabledWithCredentials",
+        (disabled_with_credentials(&ctx, &creds)?, vec![]),
+    );
+    found.insert("ownerlessApps", (ownerless(&ctx)?, vec![]));
+    found.insert(
+        "agentWithoutSponsor",
+        (agents_without_sponsor(&ctx)?, vec![]),
+    );
+
+    let states: HashMap<String, RecommendationState> =
+        insights::list_recommendation_states(conn, key)?
+            .into_iter()
+            .map(|s| (s.recommendation_type.clone(), s))
+            .collect();
+    let mut out = Vec::new();
+    for m in metas(settings) {
+        let (mut impacted, mut undetermined) = found.remove(m.kind).unwrap_or_default();
+        impacted.sort_by(|a, b| {
+            (a.display_name.to_lowercase(), &a.id, &a.credential_key_id).cmp(&(
+                b.display_name.to_lowercase(),
+                &b.id,
+                &b.credential_key_id,
+            ))
+        });
+        undetermined.sort_by(|a, b| {
+            (a.display_name.to_lowercase(), &a.id).cmp(&(b.display_name.to_lowercase(), &b.id))
+        });
+        let (status, postpone_until) = effective_status(states.get(m.kind), &impacted, as_of_ms);
+        let undetermined_reason = (!undetermined.is_empty()).then(|| {
+            ctx.not_enough_history(
+                if m.kind == "staleAppCreds" {
+                    STALE_CREDENTIAL_DAYS
+                } else {
+                    STALE_APP_DAYS
+                },
+                m.kind == "staleAppCreds",
+            )
+        });
+        let impacted_total = impacted.len() as i64;
+        let undetermined_total = undetermined.len() as i64;
+        if let Some(n) = limit {
+            impacted.truncate(n);
+            undetermined.truncate(n);
+        }
+        out.push(Recommendation {
+            recommendation_type: m.kind.into(),
+            source: m.source,
+            display_name: m.name.into(),
+            priority: m.priority,
+            status,
+            postpone_until: postpone_until.map(rfc3339_ms),
+            rationale: m.rationale,
+            action_steps: m.steps.iter().map(|s| s.to_string()).collect(),
+            impacted_total,
+            impacted,
+            undetermined_total,
+            undetermined,
+            undetermined_reason,
+        });
+    }
+    Ok(RecommendationReport {
+        tenant_id: tenant_id.into(),
+        as_of: crate::clock::rfc3339(as_of),
+        history_from: history_from.map(rfc3339_ms),
+        activity_report: ctx.activity_report,
+        settings: *settings,
+        recommendations: out,
+    })
+}
+
+/// The status shown: a postponement lapses on its date; a completed recommendation becomes
+/// active again when a resource not impacted at completion appears.
+fn effective_status(
+    state: Option<&RecommendationState>,
+    impacted: &[ImpactedResource],
+    as_of: i64,
+) -> (RecommendationStatus, Option<i64>) {
+    let Some(s) = state else {
+        return (RecommendationStatus::Active, None);
+    };
+    match RecommendationStatus::parse(&s.status).unwrap_or(RecommendationStatus::Active) {
+        RecommendationStatus::Postponed => match s.postpone_until {
+            Some(until) if until > as_of => (RecommendationStatus::Postponed, Some(until)),
+            _ => (RecommendationStatus::Active, None),
+        },
+        RecommendationStatus::Completed => {
+            let known: HashSet<&str> = s.completed_ids.iter().map(String::as_str).collect();
+            if impacted
+                .iter()
+                .any(|r| !known.contains(impact_key(r).as_str()))
+            {
+                (RecommendationStatus::Active, None)
+            } else {
+                (RecommendationStatus::Completed, None)
+            }
+        }
+        other => (other, None),
+    }
+}
+
+/// What identifies an impacted resource across runs: the object, and the credential if any.
+fn impact_key(r: &ImpactedResource) -> String {
+    match &r.credential_key_id {
+        Some(k) => format!("{}/{k}", r.id),
+        None => r.id.clone(),
+    }
+}
+
+/// Records the admin's decision on one recommendation type.
+pub fn change_status(
+    conn: &Connection,
+    key: TenantKey,
+    tenant_id: &str,
+    recommendation_type: &str,
+    change: &StatusChange,
+    as_of: DateTime<Utc>,
+    settings: &RecommendationSettings,
+) -> Result<()> {
+    if !recommendation_types().contains(&recommendation_type) {
+        return Err(Error::InvalidInput(format!(
+            "`{recommendation_type}` is not a recommendation type Steward knows; use one of: {}",
+            recommendation_types().join(", ")
+        )));
+    }
+    let now = to_ms(as_of);
+    let (status, postpone_until, completed_ids) = match change {
+        StatusChange::Dismiss => ("dismissed", None, Vec::new()),
+        StatusChange::Reactivate => ("active", None, Vec::new()),
+        StatusChange::Postpone { until } => {
+            let until = crate::clock::parse_as_of(until).map_err(Error::InvalidInput)?;
+            let until = to_ms(until);
+            if until <= now {
+                return Err(Error::InvalidInput(
+                    "a recommendation can only be postponed to a future date; pick a later date"
+                        .into(),
+                ));
+            }
+            ("postponed", Some(until), Vec::new())
+        }
+        StatusChange::Complete => {
+            let report = recommendations(conn, key, tenant_id, as_of, settings, None)?;
+            let ids = report
+                .recommendations
+                .iter()
+                .find(|r| r.recommendation_type == recommendation_type)
+                .map(|r| r.impacted.iter().map(impact_key).collect())
+                .unwrap_or_default();
+            ("completed", None, ids)
+        }
+    };
+    insights::set_recommendation_state(
+        conn,
+        key,
+        &RecommendationState {
+            recommendation_type: recommendation_type.into(),
+            status: status.into(),
+            postpone_until,
+            completed_ids,
+            updated: now,
+        },
+    )
+}
+
+fn load_credentials(ctx: &Ctx<'_>) -> Result<Vec<Cred>> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT c.owner_id, c.owner_type, c.key_id, c.credential_type, c.display_name,
+                c.thumbprint, c.usage, c.start_time, c.end_time,
+                coalesce(a.display_name, sp.display_name, c.owner_id),
+                coalesce(a.app_id, sp.app_id), sp.ownership, sp.kind,
+                ca.last_used, g.last_sign_in
+         FROM credentials c
+         LEFT JOIN applications a ON c.owner_type = 'application' AND a.tenant = c.tenant
+             AND a.id = c.owner_id
+         LEFT JOIN service_principals sp ON c.owner_type = 'servicePrincipal'
+             AND sp.tenant = c.tenant AND sp.id = c.owner_id
+         LEFT JOIN credential_activity ca ON ca.tenant = c.tenant AND ca.key_id = c.key_id
+         LEFT JOIN credential_sign_in_activities g ON g.tenant = c.tenant AND g.key_id = c.key_id
+         WHERE c.tenant = ?1 AND c.owner_deleted = 0",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok(Cred {
+                owner_id: r.get(0)?,
+                owner_type: r.get(1)?,
+                key_id: r.get(2)?,
+                credential_type: r.get(3)?,
+                name: r.get(4)?,
+                thumbprint: r.get(5)?,
+                usage: r.get(6)?,
+                start: r.get(7)?,
+                end: r.get(8)?,
+                owner_name: r.get(9)?,
+                app_id: r.get(10)?,
+                sp_ownership: r.get(11)?,
+                sp_kind: r.get(12)?,
+                last_used: r.get(13)?,
+                graph_last_used: r.get(14)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+impl Cred {
+    fn valid_at(&self, t: i64) -> bool {
+        self.end.is_none_or(|e| e > t)
+    }
+
+    /// A SAML token-signing certificate (and its verify twin) lives on the SP by design.
+    fn is_saml_signing(&self, all_on_owner: &[&Cred]) -> bool {
+        self.usage.as_deref() == Some("Sign")
+            || (self.credential_type == "certificate"
+                && self.thumbprint.is_some()
+                && all_on_owner
+                    .iter()
+                    .any(|o| o.usage.as_deref() == Some("Sign") && o.thumbprint == self.thumbprint))
+    }
+}
+
+fn by_owner(creds: &[Cred]) -> HashMap<&str, Vec<&Cred>> {
+    let mut map: HashMap<&str, Vec<&Cred>> = HashMap::new();
+    for c in creds {
+        map.entry(c.owner_id.as_str()).or_default().push(c);
+    }
+    map
+}
+
+fn expiring(ctx: &Ctx<'_>, creds: &[Cred], owner_type: &str) -> Result<Vec<ImpactedResource>> {
+    let horizon = ctx.as_of + EXPIRY_DAYS * DAY_MS;
+    let owners = by_owner(creds);
+    let mut out = Vec::new();
+    for c in creds {
+        let Some(end) = c.end else { continue };
+        if c.owner_type != owner_type || end <= ctx.as_of || end > horizon {
+            continue;
+        }
+        let mut evidence = vec![
+            ev("Expires", ctx.ahead(end)),
+            ev("Threshold", format!("within {EXPIRY_DAYS} days")),
+        ];
+        let newer = owners
+            .get(c.owner_id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|o| o.key_id != c.key_id && o.credential_type == c.credential_type)
+            .filter_map(|o| o.end)
+            .filter(|e| *e > end)
+            .max();
+        if let Some(n) = newer {
+            evidence.push(ev(
+                "Replacement",
+                format!(
+                    "a newer {} valid until {} is already present",
+                    c.credential_type,
+                    date(n)
+                ),
+            ));
+        }
+        if owner_type == "application" {
+            out.push(ctx.credential_resource(c, evidence)?);
+        } else {
+            // Entra reports the application as the impacted resource of an SP credential.
+            let app_id = c.app_id.clone().unwrap_or_default();
+            let mut r = ctx.credential_resource(c, evidence)?;
+            match ctx.application_of(&app_id)? {
+                Some((app, _)) => {
+                    r.id = app;
+                    r.portal_url = sp_url(&c.owner_id, &app_id);
+                }
+                None => r.id = app_id.clone(),
+            }
+            r.resource_type = "application".into();
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+type Split = (Vec<ImpactedResource>, Vec<ImpactedResource>);
+
+fn stale_apps(ctx: &Ctx<'_>) -> Result<Split> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT a.id, a.app_id, a.display_name, a.created, a.sign_in_audience, sp.id, sp.tags,
+                act.last_success, act.last_any, ra.last_used, g.last_sign_in
+         FROM applications a
+         LEFT JOIN service_principals sp INDEXED BY service_principals_by_app_id
+             ON sp.tenant = a.tenant AND sp.app_id = a.app_id AND sp.deleted IS NULL
+         LEFT JOIN sign_in_activity act ON act.tenant = a.tenant AND act.sp_id = sp.id
+         LEFT JOIN resource_activity ra ON ra.tenant = a.tenant AND ra.sp_id = sp.id
+         LEFT JOIN sp_sign_in_activities g ON g.tenant = a.tenant AND g.app_id = a.app_id
+         WHERE a.tenant = ?1 AND a.deleted IS NULL",
+    )?;
+    type Row = (
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<Row>>>()?;
+    let threshold = ctx.as_of - STALE_APP_DAYS * DAY_MS;
+    let covered = ctx.covers(STALE_APP_DAYS, false);
+    let (mut stale, mut unknown) = (Vec::new(), Vec::new());
+    for (id, app_id, name, created, audience, sp, tags, ok, any, resource, graph) in rows {
+        // Exempt: created within the threshold, Application Proxy apps.
+        if created.is_some_and(|c| c >= threshold) {
+            continue;
+        }
+        if tags.is_some_and(|t| t.contains(APP_PROXY_TAG)) {
+            continue;
+        }
+        let last = latest(&[ok, resource, graph]);
+        if last.is_some_and(|l| l >= threshold) {
+            continue;
+        }
+        let mut evidence = Vec::new();
+        if let Some(c) = created {
+            evidence.push(ev("Created", ctx.ago(c)));
+        }
+        evidence.push(ctx.last_use_evidence("Last successful sign-in (cached log)", ok));
+        evidence.push(ctx.last_use_evidence("Last token issued for it as a resource", resource));
+        if ctx.activity_report {
+            evidence.push(ev(
+                "Last sign-in (Graph activity report)",
+                graph.map_or("none recorded".into(), |g| ctx.ago(g)),
+            ));
+        }
+        if let Some(a) = any.filter(|a| ok.is_none_or(|o| *a > o)) {
+            evidence.push(ev("Latest failed sign-in attempt", ctx.ago(a)));
+        }
+        if sp.is_none() {
+            evidence.push(ev("Service principal", "none in this tenant"));
+        }
+        if audience.as_deref().is_some_and(|a| a != "AzureADMyOrg") {
+            evidence.push(ev(
+                "Note",
+                "multitenant app: its use in other tenants is not visible to Steward",
+            ));
+        }
+        evidence.push(ev(
+            "Threshold",
+            format!("no use for more than {STALE_APP_DAYS} days"),
+        ));
+        let r = ctx.application_resource(&id, &app_id, &name, evidence)?;
+        if covered {
+            stale.push(r);
+        } else {
+            unknown.push(r);
+        }
+    }
+    Ok((stale, unknown))
+}
+
+fn stale_credentials(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Split> {
+    let threshold = ctx.as_of - STALE_CREDENTIAL_DAYS * DAY_MS;
+    let covered = ctx.covers(STALE_CREDENTIAL_DAYS, true);
+    let owners = by_owner(creds);
+    let (mut stale, mut unknown) = (Vec::new(), Vec::new());
+    for c in creds {
+        if !c.valid_at(ctx.as_of) || c.start.is_none_or(|s| s >= threshold) {
+            continue;
+        }
+        if c.owner_type == "servicePrincipal"
+            && c.is_saml_signing(owners.get(c.owner_id.as_str()).map_or(&[][..], |v| v))
+        {
+            continue;
+        }
+        let last = latest(&[c.last_used, c.graph_last_used]);
+        if last.is_some_and(|l| l >= threshold) {
+            continue;
+        }
+        let mut evidence = vec![ev("Added", ctx.ago(c.start.unwrap_or_default()))];
+        if let Some(end) = c.end {
+            evidence.push(ev("Valid until", date(end)));
+        }
+        evidence.push(ctx.last_use_evidence("Last sign-in with it (cached log)", c.last_used));
+        if ctx.credential_report {
+            evidence.push(ev(
+                "Last sign-in (Graph credential report)",
+                c.graph_last_used
+                    .map_or("none recorded".into(), |g| ctx.ago(g)),
+            ));
+        }
+        evidence.push(ev(
+            "Threshold",
+            format!("no use for more than {STALE_CREDENTIAL_DAYS} days"),
+        ));
+        let r = ctx.credential_resource(c, evidence)?;
+        if covered {
+            stale.push(r);
+        } else {
+            unknown.push(r);
+        }
+    }
+    Ok((stale, unknown))
+}
+
+fn on_microsoft_apps(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+    let mut out = Vec::new();
+    for c in creds {
+        if c.owner_type != "servicePrincipal" || c.sp_ownership.as_deref() != Some("microsoft") {
+            continue;
+        }
+        let mut evidence = Vec::new();
+        if let Some(s) = c.start {
+            evidence.push(ev("Added", ctx.ago(s)));
+        }
+        evidence.push(ev(
+            "Valid",
+            match c.end {
+                Some(e) if e <= ctx.as_of => format!("expired {}", date(e)),
+                Some(e) => format!("until {}", date(e)),
+                None => "no end date".into(),
+            },
+        ));
+        if let Some(l) = c.last_used {
+            evidence.push(ev("Last sign-in with it", ctx.ago(l)));
+        }
+        out.push(ctx.credential_resource(c, evidence)?);
+    }
+    Ok(out)
+}
+
+fn on_service_principals(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+    let owners = by_owner(creds);
+    let mut out = Vec::new();
+    for c in creds {
+        if c.owner_type != "servicePrincipal" || !c.valid_at(ctx.as_of) {
+            continue;
+        }
+        // Microsoft apps have their own, stronger check; Legacy SPs have no app to move it to.
+        if matches!(c.sp_ownership.as_deref(), Some("microsoft"))
+            || c.sp_kind.as_deref() == Some("legacy")
+        {
+            continue;
+        }
+        if c.is_saml_signing(owners.get(c.owner_id.as_str()).map_or(&[][..], |v| v)) {
+            continue;
+        }
+        let mut evidence = Vec::new();
+        if let Some(s) = c.start {
+            evidence.push(ev("Added", ctx.ago(s)));
+        }
+        if let Some(e) = c.end {
+            evidence.push(ev("Valid until", date(e)));
+        }
+        out.push(ctx.credential_resource(c, evidence)?);
+    }
+    Ok(out)
+}
+
+fn long_lived(
+    ctx: &Ctx<'_>,
+    creds: &[Cred],
+    credential_type: &str,
+    max_days: i64,
+) -> Result<Vec<ImpactedResource>> {
+    let mut out = Vec::new();
+    for c in creds {
+        if c.credential_type != credential_type || !c.valid_at(ctx.as_of) {
+            continue;
+        }
+        let (Some(start), Some(end)) = (c.start, c.end) else {
+            continue;
+        };
+        let lifetime = end - start;
+        if lifetime <= max_days * DAY_MS {
+            continue;
+        }
+        let evidence = vec![
+            ev("Valid", format!("{} to {}", date(start), date(end))),
+            ev("Lifetime", format!("{} days", lifetime.div_euclid(DAY_MS))),
+            ev("Limit", format!("{max_days} days")),
+        ];
+        out.push(ctx.credential_resource(c, evidence)?);
+    }
+    Ok(out)
+}
+
+fn multiple_secrets(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+    let mut out = Vec::new();
+    let mut owners: Vec<(&str, Vec<&Cred>)> = by_owner(creds)
+        .into_iter()
+        .map(|(o, cs)| {
+            let valid: Vec<&Cred> = cs
+                .into_iter()
+                .filter(|c| {
+                    c.owner_type == "application"
+                        && c.credential_type == "secret"
+                        && c.valid_at(ctx.as_of)
+                })
+                .collect();
+            (o, valid)
+        })
+        .filter(|(_, v)| v.len() >= MULTIPLE_SECRETS)
+        .collect();
+    owners.sort_by_key(|(o, _)| *o);
+    for (owner, secrets) in owners {
+        let first = secrets[0];
+        let mut list: Vec<String> = secrets
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} (until {})",
+                    s.name.as_deref().unwrap_or(&s.key_id),
+                    s.end.map_or("no end".into(), date)
+                )
+            })
+            .collect();
+        list.sort();
+        let evidence = vec![
+            ev("Valid secrets", secrets.len().to_string()),
+            ev("Secrets", list.join("; ")),
+            ev("Limit", format!("fewer than {MULTIPLE_SECRETS}")),
+        ];
+        out.push(ctx.application_resource(
+            owner,
+            first.app_id.as_deref().unwrap_or_default(),
+            &first.owner_name,
+            evidence,
+        )?);
+    }
+    Ok(out)
+}
+
+/// Active holders of a privileged directory role or a high-risk Graph permission:
+/// service principal id → what they hold.
+fn privileged_holders(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
+    let mut holders: HashMap<String, Vec<String>> = HashMap::new();
+    let mut roles = ctx.conn.prepare_cached(
+        "SELECT principal_id, role_display_name, assignment_type FROM directory_role_assignments
+         WHERE tenant = ?1 AND is_privileged = 1",
+    )?;
+    for row in roles.query_map([ctx.key.0], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (p, role, kind) = row?;
+        holders
+            .entry(p)
+            .or_default()
+            .push(format!("{role} ({kind} directory role)"));
+    }
+    let placeholders = vec!["?"; HIGH_RISK_PERMISSIONS.len()].join(", ");
+    let sql = format!(
+        "SELECT principal_id, permission, resource_display_name FROM app_role_assignments
+         INDEXED BY app_role_assignments_by_permission
+         WHERE tenant = ? AND permission IN ({placeholders})"
+    );
+    let mut perms = ctx.conn.prepare_cached(&sql)?;
+    let mut args: Vec<&dyn rusqlite::ToSql> = vec![&ctx.key.0];
+    for p in HIGH_RISK_PERMISSIONS {
+        args.push(p);
+    }
+    for row in perms.query_map(args.as_slice(), |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (p, perm, res) = row?;
+        holders
+            .entry(p)
+            .or_default()
+            .push(format!("{perm} ({res} application permission)"));
+    }
+    for v in holders.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    Ok(holders)
+}
+
+type PrivilegedSplit = (
+    Vec<ImpactedResource>,
+    Vec<ImpactedResource>,
+    Vec<ImpactedResource>,
+);
+
+fn privileged(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<PrivilegedSplit> {
+    let holders = privileged_holders(ctx)?;
+    let owners = by_owner(creds);
+    let threshold = ctx.as_of - PRIVILEGED_UNUSED_DAYS * DAY_MS;
+    let covered = ctx.covers(PRIVILEGED_UNUSED_DAYS, false);
+    let mut sp_stmt = ctx.conn.prepare_cached(
+        "SELECT sp.display_name, sp.app_id, sp.created, act.last_success, g.last_sign_in
+         FROM service_principals sp
+         LEFT JOIN sign_in_activity act ON act.tenant = sp.tenant AND act.sp_id = sp.id
+         LEFT JOIN sp_sign_in_activities g ON g.tenant = sp.tenant AND g.app_id = sp.app_id
+         WHERE sp.tenant = ?1 AND sp.id = ?2 AND sp.deleted IS NULL",
+    )?;
+    let (mut with_secret, mut unused, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    let mut ids: Vec<&String> = holders.keys().collect();
+    ids.sort();
+    for sp_id in ids {
+        let held = &holders[sp_id];
+        let mut rows = sp_stmt.query(params![ctx.key.0, sp_id])?;
+        let Some(row) = rows.next()? else { continue };
+        let name: String = row.get(0)?;
+        let app_id: String = row.get(1)?;
+        let created: Option<i64> = row.get(2)?;
+        let ok: Option<i64> = row.get(3)?;
+        let graph: Option<i64> = row.get(4)?;
+        drop(rows);
+        let holds = ev("Holds", held.join("; "));
+        // Secrets on the SP itself or on its application.
+        let app = ctx.application_of(&app_id)?;
+        let mut secrets: Vec<&Cred> = owners
+            .get(sp_id.as_str())
+            .into_iter()
+            .flatten()
+            .chain(
+                app.as_ref()
+                    .and_then(|(a, _)| owners.get(a.as_str()))
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter(|c| c.credential_type == "secret" && c.valid_at(ctx.as_of))
+            .copied()
+            .collect();
+        secrets.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+        if !secrets.is_empty() {
+            let list: Vec<String> = secrets
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} on the {} (until {})",
+                        s.name.as_deref().unwrap_or(&s.key_id),
+                        if s.owner_type == "application" {
+                            "app"
+                        } else {
+                            "service principal"
+                        },
+                        s.end.map_or("no end".into(), date)
+                    )
+                })
+                .collect();
+            with_secret.push(ctx.sp_resource(
+                sp_id,
+                &app_id,
+                &name,
+                vec![holds.clone(), ev("Valid secrets", list.join("; "))],
+            )?);
+        }
+        if created.is_some_and(|c| c >= threshold) {
+            continue;
+        }
+        let last = latest(&[ok, graph]);
+        if last.is_some_and(|l| l >= threshold) {
+            continue;
+        }
+        let mut evidence = vec![
+            holds,
+            ctx.last_use_evidence("Last successful sign-in (cached log)", ok),
+        ];
+        if ctx.activity_report {
+            evidence.push(ev(
+                "Last sign-in (Graph activity report)",
+                graph.map_or("none recorded".into(), |g| ctx.ago(g)),
+            ));
+        }
+        evidence.push(ev(
+            "Threshold",
+            format!("no sign-in for more than {PRIVILEGED_UNUSED_DAYS} days"),
+        ));
+        let r = ctx.sp_resource(sp_id, &app_id, &name, evidence)?;
+        if covered {
+            unused.push(r);
+        } else {
+            unknown.push(r);
+        }
+    }
+    Ok((with_secret, unused, unknown))
+}
+
+fn federation_failures(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let codes = FEDERATION_MISMATCH_CODES
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT f.sp_id, f.error_code, f.count, f.first_seen, f.last_seen, sp.display_name, sp.app_id
+         FROM failure_codes f INDEXED BY failure_codes_by_code
+         JOIN service_principals sp ON sp.tenant = f.tenant AND sp.id = f.sp_id AND sp.deleted IS NULL
+         WHERE f.tenant = ?1 AND f.error_code IN ({codes}) AND f.last_seen >= ?2 AND f.first_seen <= ?3
+         ORDER BY f.sp_id, f.error_code"
+    );
+    let mut stmt = ctx.conn.prepare_cached(&sql)?;
+    let since = ctx.as_of - FEDERATION_FAILURE_DAYS * DAY_MS;
+    let mut per_sp: Vec<(String, String, String, Vec<String>)> = Vec::new();
+    for row in stmt.query_map(params![ctx.key.0, since, ctx.as_of], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })? {
+        let (sp, code, n, first, last, name, app_id) = row?;
+        let line = format!(
+            "AADSTS{code}: {n} failures, first {} , latest {}",
+            date(first),
+            date(last)
+        )
+        .replace(" ,", ",");
+        match per_sp.last_mut() {
+            Some(p) if p.0 == sp => p.3.push(line),
+            _ => per_sp.push((sp, name, app_id, vec![line])),
+        }
+    }
+    let mut fics = ctx.conn.prepare_cached(
+        "SELECT name, subject FROM federated_credentials WHERE tenant = ?1 AND application_id = ?2
+         ORDER BY name",
+    )?;
+    let mut out = Vec::new();
+    for (sp, name, app_id, lines) in per_sp {
+        let mut evidence = vec![ev("Failures", lines.join("; "))];
+        match ctx.application_of(&app_id)? {
+            Some((app, app_name)) => {
+                let list = fics
+                    .query_map(params![ctx.key.0, app], |r| {
+                        Ok(format!(
+                            "{} → {}",
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<String>>(1)?
+                                .unwrap_or_else(|| "(no subject)".into())
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                evidence.push(ev(
+                    "Federated credentials",
+                    if list.is_empty() {
+                        "none".into()
+                    } else {
+                        list.join("; ")
+                    },
+                ));
+                let mut r = ctx.application_resource(&app, &app_id, &app_name, evidence)?;
+                r.service_principal_id = Some(sp);
+                out.push(r);
+            }
+            None => out.push(ctx.sp_resource(&sp, &app_id, &name, evidence)?),
+        }
+    }
+    Ok(out)
+}
+
+fn disabled_with_credentials(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+    let owners = by_owner(creds);
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT id, app_id, display_name FROM service_principals INDEXED BY service_principals_by_class
+         WHERE tenant = ?1 AND deleted IS NULL AND account_enabled = 0",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (id, app_id, name) in rows {
+        let app = ctx.application_of(&app_id)?;
+        let valid: Vec<&Cred> = owners
+            .get(id.as_str())
+            .into_iter()
+            .flatten()
+            .chain(
+                app.as_ref()
+                    .and_then(|(a, _)| owners.get(a.as_str()))
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter(|c| c.valid_at(ctx.as_of))
+            .copied()
+            .collect();
+        if valid.is_empty() {
+            continue;
+        }
+        let mut list: Vec<String> = valid
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} on the {} (until {})",
+                    c.credential_type,
+                    c.name.as_deref().unwrap_or(&c.key_id),
+                    if c.owner_type == "application" {
+                        "app"
+                    } else {
+                        "service principal"
+                    },
+                    c.end.map_or("no end".into(), date)
+                )
+            })
+            .collect();
+        list.sort();
+        out.push(ctx.sp_resource(
+            &id,
+            &app_id,
+            &name,
+            vec![
+                ev("Account", "disabled"),
+                ev("Valid credentials", list.join("; ")),
+            ],
+        )?);
+    }
+    Ok(out)
+}
+
+fn ownerless(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT a.id, a.app_id, a.display_name, a.created FROM applications a
+         WHERE a.tenant = ?1 AND a.deleted IS NULL AND NOT EXISTS (
+             SELECT 1 FROM owners o WHERE o.tenant = a.tenant AND o.object_id = a.id
+             AND o.relation = 'owner')",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, app_id, name, created)| {
+            let mut evidence = vec![ev("Owners", "none")];
+            if let Some(c) = created {
+                evidence.push(ev("Created", ctx.ago(c)));
+            }
+            ctx.application_resource(&id, &app_id, &name, evidence)
+        })
+        .collect()
+}
+
+fn agents_without_sponsor(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT sp.id, sp.app_id, sp.display_name, sp.created
+         FROM service_principals sp INDEXED BY service_principals_by_kind
+         WHERE sp.tenant = ?1 AND sp.deleted IS NULL AND sp.kind = 'agentIdentity'
+         AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.tenant = sp.tenant AND o.object_id = sp.id
+             AND o.relation = 'sponsor')",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, app_id, name, created)| {
+            let mut evidence = vec![ev("Sponsors", "none")];
+            if let Some(c) = created {
+                evidence.push(ev("Created", ctx.ago(c)));
+            }
+            ctx.sp_resource(&id, &app_id, &name, evidence)
+        })
+        .collect()
+}
