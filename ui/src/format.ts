@@ -1,4 +1,14 @@
-import type { CredentialView, IdentityKind, IdentityRow, Ownership, SignInRow } from "./ipc/backend";
+import type {
+  CredentialView,
+  IdentityKind,
+  IdentityRow,
+  Ownership,
+  Priority,
+  Recommendation,
+  RecommendationSource,
+  ScenarioBasis,
+  SignInRow,
+} from "./ipc/backend";
 
 export const KIND_LABELS: Record<IdentityKind, string> = {
   application: "Application",
@@ -41,18 +51,34 @@ export function ownershipLabel(ownership: string): string {
 
 // The webview's own locale. A bare LANG=C session reports "C", which Intl rejects (and which
 // would print digits ungrouped): fall back to English grouping rather than fail or show "110000".
-function numberFormatFor(language: string | undefined): Intl.NumberFormat {
+function numberFormatFor(language: string | undefined, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
   try {
-    if (language && language !== "C" && language !== "POSIX") return new Intl.NumberFormat(language);
+    if (language && language !== "C" && language !== "POSIX") return new Intl.NumberFormat(language, options);
   } catch {
     // Not a BCP 47 tag: use the fallback below.
   }
-  return new Intl.NumberFormat("en-US");
+  return new Intl.NumberFormat("en-US", options);
 }
-const numberFormat = numberFormatFor(typeof navigator !== "undefined" ? navigator.language : undefined);
+const webviewLanguage = typeof navigator !== "undefined" ? navigator.language : undefined;
+const numberFormat = numberFormatFor(webviewLanguage);
+const decimal2Format = numberFormatFor(webviewLanguage, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function formatNumber(n: number): string {
   return numberFormat.format(n);
+}
+
+/** A number with exactly two decimals, grouped for the locale ("1,234.50"). */
+export function formatDecimal2(n: number): string {
+  return decimal2Format.format(n);
+}
+
+/**
+ * An amount with two decimals and the planner's currency label, which is free text (no
+ * conversion, not necessarily an ISO code): so not Intl's currency style.
+ */
+export function formatMoney(amount: number, currency: string): string {
+  const label = currency.trim();
+  return label ? `${formatDecimal2(amount)} ${label}` : formatDecimal2(amount);
 }
 
 export function plural(n: number, singular: string, pluralForm = singular + "s"): string {
@@ -77,6 +103,30 @@ export function formatDate(s: string | null | undefined, empty = "—"): string 
   if (!s) return empty;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? s : d.toLocaleDateString();
+}
+
+/**
+ * A day. Date-only inputs reach the backend as UTC midnight (postponements, trial ends): those
+ * are shown as that calendar day in every time zone, other instants in local time.
+ */
+export function formatDay(s: string | null | undefined, empty = "—"): string {
+  if (!s) return empty;
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  const utcMidnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0;
+  return utcMidnight ? d.toLocaleDateString(undefined, { timeZone: "UTC" }) : d.toLocaleDateString();
+}
+
+/** `YYYY-MM-DD` of an instant, in UTC (the form date inputs and the backend use). */
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` `days` after the UTC day of `from`. */
+export function addDays(from: string | Date, days: number): string {
+  const d = typeof from === "string" ? new Date(from) : new Date(from.getTime());
+  const base = Number.isNaN(d.getTime()) ? new Date() : d;
+  return isoDay(new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate() + days)));
 }
 
 export function credentialSummary(row: Pick<IdentityRow, "secretCount" | "certificateCount" | "federatedCount">): string {
@@ -120,3 +170,47 @@ export function signInLocation(s: Pick<SignInRow, "city" | "country">): string {
   const parts = [s.city, s.country].filter((p): p is string => !!p);
   return parts.length > 0 ? parts.join(", ") : "—";
 }
+
+// Recommendations
+
+export const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
+
+export const PRIORITY_LABELS: Record<Priority, string> = { high: "High", medium: "Medium", low: "Low" };
+
+export function sourceLabel(source: RecommendationSource): string {
+  return source === "entraRule" ? "Entra recommendation" : "Steward check";
+}
+
+export function recommendationStatusText(r: Pick<Recommendation, "status" | "postponeUntil">): string {
+  switch (r.status) {
+    case "active":
+      return "Active";
+    case "dismissed":
+      return "Dismissed";
+    case "postponed":
+      return r.postponeUntil ? `Postponed until ${formatDay(r.postponeUntil)}` : "Postponed";
+    case "completed":
+      return "Completed";
+  }
+}
+
+export function resourceTypeLabel(t: string): string {
+  return t === "application" ? "Application" : t === "servicePrincipal" ? "Service principal" : t;
+}
+
+/** Only links into the Entra admin center become links; anything else a tenant string holds is text. */
+export const ENTRA_PORTAL_PREFIX = "https://entra.microsoft.com/";
+
+export function isEntraPortalUrl(url: string | null | undefined): url is string {
+  return typeof url === "string" && url.startsWith(ENTRA_PORTAL_PREFIX);
+}
+
+// Licensing
+
+export const BASIS_LABELS: Record<ScenarioBasis, string> = {
+  fullCoverage: "Full coverage",
+  withoutUnused: "Without unused identities",
+  featureScoped: "Feature-scoped",
+};
+
+export const BASIS_KEYS = Object.keys(BASIS_LABELS) as ScenarioBasis[];

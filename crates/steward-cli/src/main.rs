@@ -125,8 +125,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`steward identities --json | head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            let broken = |k: Option<std::io::ErrorKind>| k == Some(std::io::ErrorKind::BrokenPipe);
+            if broken(e.downcast_ref::<std::io::Error>().map(|io| io.kind()))
+                || broken(
+                    e.downcast_ref::<serde_json::Error>()
+                        .and_then(|j| j.io_error_kind()),
+                )
             {
                 return ExitCode::SUCCESS;
             }

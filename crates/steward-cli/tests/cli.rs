@@ -123,3 +123,110 @@ fn an_unknown_tenant_fails_with_a_message_that_says_what_to_do() {
         "lists the kinds"
     );
 }
+
+/// `recommendations --json` and `licenses --json` as the issue specifies their contract, checked
+/// against plain SQL on the same cache.
+#[test]
+fn insight_commands_print_their_json_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let demo = steward(
+        &db,
+        &[
+            "demo",
+            "--service-principals",
+            "400",
+            "--sign-ins",
+            "5000",
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    let out = steward(&db, &["recommendations", "--as-of", "2026-03-01", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        recs.len() >= 8,
+        "the demo triggers most checks: {}",
+        recs.len()
+    );
+    for r in &recs {
+        for field in ["type", "priority", "status", "impacted"] {
+            assert!(r.get(field).is_some(), "{field} in {r}");
+        }
+        let impacted = r["impacted"].as_array().unwrap();
+        assert!(
+            !impacted.is_empty(),
+            "only recommendations with impacted resources"
+        );
+        for i in impacted {
+            assert!(i["id"].is_string() && i["displayName"].is_string(), "{i}");
+        }
+    }
+    let expiring = recs
+        .iter()
+        .find(|r| r["type"] == "applicationCredentialExpiry")
+        .expect("the demo has app credentials expiring within 30 days");
+    assert_eq!(expiring["priority"], "high");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let as_of = 1_772_323_200_000i64; // 2026-03-01T00:00:00Z
+    let want: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM credentials WHERE owner_type = 'application' AND owner_deleted = 0
+             AND end_time > ?1 AND end_time <= ?1 + 30 * 86400000",
+            [as_of],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(expiring["impacted"].as_array().unwrap().len() as i64, want);
+
+    let out = steward(&db, &["licenses", "--as-of", "2026-03-01", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lic: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let billable = lic["billable_identities"].as_i64().unwrap();
+    let want: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM service_principals WHERE deleted IS NULL AND (kind = 'legacy'
+             OR (kind = 'application' AND ownership IN ('ownSingleTenant', 'ownMultiTenant', 'external')))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(billable, want);
+    assert_eq!(
+        lic["monthly_cost_usd"].as_f64().unwrap(),
+        billable as f64 * 3.0
+    );
+    let buckets = lic["buckets"].as_object().unwrap();
+    assert_eq!(buckets.len(), 8);
+    let total: i64 = buckets.values().map(|v| v.as_i64().unwrap()).sum();
+    let all: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM service_principals WHERE deleted IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        total, all,
+        "every active service principal is in exactly one bucket"
+    );
+
+    let bad = steward(&db, &["licenses", "--as-of", "yesterday"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
+}

@@ -619,7 +619,7 @@ impl<'o> Generator<'o> {
             return Ok(());
         }
         self.permissions(sink, &sp, permissions)?;
-        self.roles(sink, &sp, c)?;
+        self.roles(sink, &sp, c, k)?;
         self.usage_reports(sink, &sp, activity > 0.0, used, &reported)?;
         if activity > 0.0 {
             let places = (0..self.rng.random_range(1..=3))
@@ -899,16 +899,25 @@ impl<'o> Generator<'o> {
         Ok(())
     }
 
-    fn roles(&mut self, sink: &mut dyn DemoSink, sp: &ServicePrincipal, c: Category) -> Result<()> {
+    fn roles(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        sp: &ServicePrincipal,
+        c: Category,
+        k: usize,
+    ) -> Result<()> {
         let eligible = matches!(
             c,
             Category::OwnSingle | Category::SystemMi | Category::UserMi | Category::Legacy
         );
-        if !eligible || !self.rng.random_bool(0.04) {
+        // The first own app and the first system-assigned managed identity always hold a
+        // privileged role, so that every demo shows privileged findings and review candidates.
+        let forced = k == 0 && matches!(c, Category::OwnSingle | Category::SystemMi);
+        if !eligible || !(self.rng.random_bool(0.04) || forced) {
             return Ok(());
         }
         // Global Administrator is rare; read roles are common.
-        let idx = match self.rng.random_range(0..100) {
+        let idx = match self.rng.random_range(if forced { 55..100 } else { 0..100 }) {
             0..=39 => 0,
             40..=54 => 1,
             55..=74 => 2,

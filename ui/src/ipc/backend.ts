@@ -7,8 +7,16 @@ import type {
   IdentityDetail,
   IdentityPage,
   IdentityQuery,
+  LicensePlan,
+  Licensing,
   Overview,
+  PlanSettings,
+  RecommendationReport,
+  RecommendationSettings,
   Result,
+  ScopeFlags,
+  ScopeReason,
+  StatusChange,
   TenantSummary,
 } from "./bindings";
 
@@ -19,16 +27,39 @@ export type {
   CredentialType,
   CredentialView,
   DailySignIns,
+  Evidence,
   ExpiringCredential,
+  FeatureScope,
   FederatedCredentialView,
+  HorizonCost,
   IdentityDetail,
   IdentityKind,
   IdentityPage,
   IdentityQuery,
   IdentityRow,
+  ImpactedResource,
+  LicenseBucket,
+  LicenseEstimate,
+  LicensePlan,
+  Licensing,
   Overview,
   Ownership,
+  PlanSettings,
+  Priority,
+  Recommendation,
+  RecommendationReport,
+  RecommendationSettings,
+  RecommendationSource,
+  RecommendationStatus,
+  ReviewCandidate,
+  Scenario,
+  ScenarioBasis,
+  ScenarioResult,
+  ScopeFlags,
+  ScopeReason,
   SignInRow,
+  StatusChange,
+  Subscription,
   TenantSummary,
 } from "./bindings";
 
@@ -49,6 +80,18 @@ export interface Backend {
   listIdentities(tenantId: string, query: IdentityQuery): Promise<IdentityPage>;
   identityDetail(tenantId: string, id: string): Promise<IdentityDetail>;
   selectTenant(tenantId: string): Promise<TenantSummary>;
+  recommendations(tenantId: string, settings: RecommendationSettings): Promise<RecommendationReport>;
+  setRecommendationStatus(
+    tenantId: string,
+    recommendationType: string,
+    change: StatusChange,
+    settings: RecommendationSettings,
+  ): Promise<null>;
+  licensing(tenantId: string): Promise<Licensing>;
+  /** Recomputes the plan for `settings`; saves them too when `save` is set. */
+  licensePlan(tenantId: string, settings: PlanSettings, save: boolean): Promise<LicensePlan>;
+  licenseScope(tenantId: string, id: string): Promise<ScopeFlags>;
+  setLicenseScope(tenantId: string, id: string, reason: ScopeReason, included: boolean): Promise<ScopeFlags>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -86,4 +129,12 @@ export const tauriBackend: Backend = {
   listIdentities: (tenantId, query) => unwrap(() => commands.listIdentities(tenantId, query)),
   identityDetail: (tenantId, id) => unwrap(() => commands.identityDetail(tenantId, id)),
   selectTenant: (tenantId) => unwrap(() => commands.selectTenant(tenantId)),
+  recommendations: (tenantId, settings) => unwrap(() => commands.recommendations(tenantId, settings)),
+  setRecommendationStatus: (tenantId, recommendationType, change, settings) =>
+    unwrap(() => commands.setRecommendationStatus(tenantId, recommendationType, change, settings)),
+  licensing: (tenantId) => unwrap(() => commands.licensing(tenantId)),
+  licensePlan: (tenantId, settings, save) => unwrap(() => commands.licensePlan(tenantId, settings, save)),
+  licenseScope: (tenantId, id) => unwrap(() => commands.licenseScope(tenantId, id)),
+  setLicenseScope: (tenantId, id, reason, included) =>
+    unwrap(() => commands.setLicenseScope(tenantId, id, reason, included)),
 };
