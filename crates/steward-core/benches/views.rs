@@ -125,6 +125,45 @@ fn main() {
     time("detail of the busiest identity", 9, || {
         identity_detail(&conn, key, &tenant.id, &busiest, as_of).expect("detail")
     });
+    let settings = steward_core::recommendations::RecommendationSettings::default();
+    let report = steward_core::recommendations::recommendations(
+        &conn,
+        key,
+        &tenant.id,
+        as_of,
+        &settings,
+        Some(500),
+    )
+    .expect("recommendations");
+    let impacted: i64 = report
+        .recommendations
+        .iter()
+        .map(|r| r.impacted_total)
+        .sum();
+    println!(
+        "recommendations: {impacted} impacted resources over {} types",
+        report.recommendations.len()
+    );
+    time("recommendations (all types, window's 500 cap)", 5, || {
+        steward_core::recommendations::recommendations(
+            &conn,
+            key,
+            &tenant.id,
+            as_of,
+            &settings,
+            Some(500),
+        )
+        .expect("recommendations")
+    });
+    time("license estimate", 9, || {
+        steward_core::licensing::estimate(&conn, key, &tenant.id, as_of).expect("estimate")
+    });
+    let estimate =
+        steward_core::licensing::estimate(&conn, key, &tenant.id, as_of).expect("estimate");
+    let plan_settings = steward_core::licensing::PlanSettings::defaults();
+    time("license plan (3 scenarios, 36 months)", 9, || {
+        steward_core::licensing::plan(&estimate, &plan_settings, as_of).expect("plan")
+    });
     time("full inventory (identities --json rows)", 3, || {
         let mut n = 0u64;
         for_each_identity_record(&conn, key, None, |_| {

@@ -452,15 +452,16 @@ impl Ctx<'_> {
         name: &str,
         evidence: Vec<Evidence>,
     ) -> Result<ImpactedResource> {
+        // Owners and the service principal are looked up by `enrich`, only for what is shown.
         Ok(ImpactedResource {
             id: id.into(),
             resource_type: "application".into(),
             display_name: name.into(),
             app_id: Some(app_id.into()),
-            service_principal_id: self.service_principal_of(app_id)?,
+            service_principal_id: None,
             credential_key_id: None,
             evidence,
-            owners: self.owners(id)?,
+            owners: Vec::new(),
             portal_url: app_url(app_id),
         })
     }
@@ -472,12 +473,6 @@ impl Ctx<'_> {
         name: &str,
         evidence: Vec<Evidence>,
     ) -> Result<ImpactedResource> {
-        let mut owners = self.owners(id)?;
-        if owners.is_empty() {
-            if let Some((app, _)) = self.application_of(app_id)? {
-                owners = self.owners(&app)?;
-            }
-        }
         Ok(ImpactedResource {
             id: id.into(),
             resource_type: "servicePrincipal".into(),
@@ -486,9 +481,36 @@ impl Ctx<'_> {
             service_principal_id: Some(id.into()),
             credential_key_id: None,
             evidence,
-            owners,
+            owners: Vec::new(),
             portal_url: sp_url(id, app_id),
         })
+    }
+
+    /// Fills in what needs a lookup per resource (owners, the service principal of an app), once
+    /// the list has been cut to what is returned.
+    fn enrich(&self, r: &mut ImpactedResource) -> Result<()> {
+        let app_id = r.app_id.clone().unwrap_or_default();
+        if r.service_principal_id.is_none() && !app_id.is_empty() {
+            r.service_principal_id = self.service_principal_of(&app_id)?;
+        }
+        let holder = match (&r.credential_key_id, r.resource_type.as_str()) {
+            // An SP credential reported against its application: the SP's owners first.
+            (Some(_), "application") if r.portal_url.contains("ManagedAppMenuBlade") => r
+                .service_principal_id
+                .clone()
+                .unwrap_or_else(|| r.id.clone()),
+            _ => r.id.clone(),
+        };
+        r.owners = self.owners(&holder)?;
+        if r.owners.is_empty() && holder != r.id {
+            r.owners = self.owners(&r.id)?;
+        }
+        if r.owners.is_empty() && r.resource_type == "servicePrincipal" && !app_id.is_empty() {
+            if let Some((app, _)) = self.application_of(&app_id)? {
+                r.owners = self.owners(&app)?;
+            }
+        }
+        Ok(())
     }
 
     /// The resource a credential sits on, with the credential's own facts first.
@@ -711,6 +733,9 @@ pub fn recommendations(
         if let Some(n) = limit {
             impacted.truncate(n);
             undetermined.truncate(n);
+        }
+        for r in impacted.iter_mut().chain(undetermined.iter_mut()) {
+            ctx.enrich(r)?;
         }
         out.push(Recommendation {
             recommendation_type: m.kind.into(),
