@@ -14,7 +14,7 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn binary(name: &str) -> PathBuf {
+pub fn binary(name: &str) -> PathBuf {
     let dir = std::env::var_os("STEWARD_BIN_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug"));

@@ -4,4 +4,5 @@
 
 mod harness;
 mod identities;
+mod insights;
 mod overview;

@@ -9,7 +9,7 @@ import {
   Option,
   Text,
 } from "@fluentui/react-components";
-import { Board20Regular, PeopleList20Regular } from "@fluentui/react-icons";
+import { Board20Regular, Lightbulb20Regular, PeopleList20Regular, Receipt20Regular } from "@fluentui/react-icons";
 import type { AppInfo, TenantSummary } from "./ipc/backend";
 import { toBackendError } from "./ipc/backend";
 import { useBackend } from "./ipc/context";
@@ -18,9 +18,15 @@ import { ErrorBar } from "./components/ErrorBar";
 import { Loading } from "./components/Loading";
 import { OverviewPage } from "./pages/OverviewPage";
 import { IdentitiesPage } from "./pages/IdentitiesPage";
+import { RecommendationsPage } from "./pages/RecommendationsPage";
+import { LicensingPage } from "./pages/LicensingPage";
 import { formatDateTime } from "./format";
 
-export type Route = { page: "overview" } | { page: "identities"; detailId: string | null };
+export type Route =
+  | { page: "overview" }
+  | { page: "identities"; detailId: string | null }
+  | { page: "recommendations" }
+  | { page: "licensing" };
 
 export function App() {
   const backend = useBackend();
@@ -133,6 +139,26 @@ function Shell({ info }: { info: AppInfo }) {
           >
             Identities
           </Button>
+          <Button
+            data-testid="nav-recommendations"
+            appearance={route.page === "recommendations" ? "secondary" : "subtle"}
+            aria-current={route.page === "recommendations" ? "page" : undefined}
+            icon={<Lightbulb20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "recommendations" })}
+          >
+            Recommendations
+          </Button>
+          <Button
+            data-testid="nav-licensing"
+            appearance={route.page === "licensing" ? "secondary" : "subtle"}
+            aria-current={route.page === "licensing" ? "page" : undefined}
+            icon={<Receipt20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "licensing" })}
+          >
+            Licensing
+          </Button>
           <div className="app-nav-spacer" />
           <Caption1 className="app-version">v{info.version}</Caption1>
         </nav>
@@ -152,6 +178,10 @@ function Shell({ info }: { info: AppInfo }) {
             </div>
           ) : route.page === "overview" ? (
             <OverviewPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+          ) : route.page === "recommendations" ? (
+            <RecommendationsPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+          ) : route.page === "licensing" ? (
+            <LicensingPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : (
             <IdentitiesPage
               key={tenant.id}

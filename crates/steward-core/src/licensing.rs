@@ -52,7 +52,7 @@ pub struct FeatureScope {
     pub conditional_access: Option<i64>,
     pub access_reviewed_managed_identities: i64,
     pub picked: i64,
-    /// Distinct identities over all three.
+    /// Distinct identities over all three (conditional access included once it is cached).
     pub total: i64,
     pub explanation: String,
 }
@@ -511,7 +511,7 @@ pub fn plan(
             let (base, note) = match s.basis {
                 ScenarioBasis::FullCoverage => (Some(estimate.billable_identities), None),
                 ScenarioBasis::FeatureScoped => (
-                    Some(estimate.feature_scope.total + estimate.feature_scope.conditional_access.unwrap_or(0)),
+                    Some(estimate.feature_scope.total),
                     estimate.feature_scope.conditional_access.is_none().then(|| {
                         "Conditional access targets are not cached yet; only reviewed managed identities and picked identities are counted.".to_string()
                     }),

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import {
   Accordion,
   AccordionHeader,
@@ -8,7 +8,9 @@ import {
   Body1,
   Button,
   Caption1,
+  Spinner,
   Subtitle2,
+  Switch,
   Table,
   TableBody,
   TableCell,
@@ -18,7 +20,14 @@ import {
   Title3,
 } from "@fluentui/react-components";
 import { Dismiss24Regular } from "@fluentui/react-icons";
-import type { CredentialView, IdentityDetail } from "../ipc/backend";
+import {
+  toBackendError,
+  type BackendError,
+  type CredentialView,
+  type IdentityDetail,
+  type ScopeFlags,
+  type ScopeReason,
+} from "../ipc/backend";
 import { useBackend } from "../ipc/context";
 import { useAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
@@ -58,7 +67,7 @@ export function IdentityDetailPane({ tenantId, id, onClose }: IdentityDetailPane
       </div>
       {state.status === "loading" && <Loading />}
       {state.status === "error" && <ErrorBar error={state.error} onRetry={retry} />}
-      {state.status === "ok" && <DetailBody d={state.data} />}
+      {state.status === "ok" && <DetailBody d={state.data} tenantId={tenantId} />}
     </aside>
   );
 }
@@ -95,9 +104,64 @@ function StatusBadge({ c }: { c: CredentialView }) {
   );
 }
 
-const SECTIONS = ["properties", "owners", "credentials", "federated", "roles", "signins"];
+const SECTIONS = ["properties", "owners", "credentials", "federated", "roles", "licensing", "signins"];
 
-function DetailBody({ d }: { d: IdentityDetail }) {
+/** Whether this identity is in the feature-scoped license estimate, and (managed identities) in access reviews. */
+function LicenseScopeSection({ tenantId, id }: { tenantId: string; id: string }) {
+  const backend = useBackend();
+  const [state, retry] = useAsync(() => backend.licenseScope(tenantId, id), [backend, tenantId, id]);
+  const [updated, setUpdated] = useState<ScopeFlags | null>(null);
+  const [busy, setBusy] = useState<ScopeReason | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+
+  if (state.status === "loading") return <Spinner size="tiny" label="Loading license scope…" />;
+  if (state.status === "error") return <ErrorBar error={state.error} onRetry={retry} />;
+  const flags = updated ?? state.data;
+
+  const set = async (reason: ScopeReason, included: boolean) => {
+    setBusy(reason);
+    setError(null);
+    try {
+      setUpdated(await backend.setLicenseScope(tenantId, id, reason, included));
+    } catch (e) {
+      setError(toBackendError(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="scope-section" data-testid="license-scope">
+      <Switch
+        data-testid="scope-picked"
+        label="Include in feature-scoped estimate"
+        checked={flags.picked}
+        disabled={busy !== null}
+        onChange={(_, d) => void set("picked", d.checked)}
+      />
+      <Caption1 className="secondary block">
+        Pick the identities premium features will reach (for example, targets of a planned conditional access policy).
+      </Caption1>
+      {flags.managedIdentity && (
+        <>
+          <Switch
+            data-testid="scope-review"
+            label="In access reviews"
+            checked={flags.accessReview}
+            disabled={busy !== null}
+            onChange={(_, d) => void set("accessReview", d.checked)}
+          />
+          <Caption1 className="secondary block">
+            A managed identity needs a license only when access reviews cover it.
+          </Caption1>
+        </>
+      )}
+      {error && <ErrorBar error={error} />}
+    </div>
+  );
+}
+
+function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
   const r = d.row;
   return (
     <div className="detail-body">
@@ -351,6 +415,13 @@ function DetailBody({ d }: { d: IdentityDetail }) {
                 </TableBody>
               </Table>
             )}
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="licensing">
+          <AccordionHeader as="h3">Licensing</AccordionHeader>
+          <AccordionPanel>
+            <LicenseScopeSection tenantId={tenantId} id={r.id} />
           </AccordionPanel>
         </AccordionItem>
 

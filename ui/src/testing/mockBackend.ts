@@ -9,8 +9,24 @@ import {
   type IdentityPage,
   type IdentityQuery,
   type IdentityRow,
+  type ImpactedResource,
+  type LicenseBucket,
+  type LicenseEstimate,
+  type LicensePlan,
+  type Licensing,
   type Overview,
   type Ownership,
+  type PlanSettings,
+  type Recommendation,
+  type RecommendationReport,
+  type RecommendationSettings,
+  type RecommendationStatus,
+  type ReviewCandidate,
+  type ScenarioResult,
+  type ScopeFlags,
+  type ScopeReason,
+  type StatusChange,
+  type Subscription,
   type TenantSummary,
 } from "../ipc/backend";
 import { KIND_KEYS, KIND_LABELS, OWNERSHIP_KEYS, OWNERSHIP_LABELS } from "../format";
@@ -28,6 +44,20 @@ export type MockBackendOptions = {
   details?: Record<string, Partial<IdentityDetail>>;
   /** Make a method fail with this error. */
   fail?: Partial<Record<keyof Backend, BackendError>>;
+  /** Replaces the generated recommendations (statuses are still applied on top). */
+  recommendations?: (rows: IdentityRow[], settings: RecommendationSettings) => Recommendation[];
+  /** Tweaks of the licensing estimate. */
+  licensing?: MockLicensingOptions;
+};
+
+export type MockLicensingOptions = {
+  /** `null`: not enough history to tell unused identities apart. */
+  unusedBillable?: number | null;
+  subscriptions?: Subscription[];
+  skusSynced?: boolean;
+  /** Managed identities with privileged roles; defaults to three, the first one reviewed. */
+  reviewCandidates?: ReviewCandidate[];
+  conditionalAccess?: number | null;
 };
 
 export type MockBackend = Backend & { calls: MockCall[]; callsOf: (m: keyof Backend) => unknown[][] };
@@ -169,6 +199,368 @@ export function makeDetail(row: IdentityRow, overrides: Partial<IdentityDetail> 
   };
 }
 
+export const MOCK_AS_OF = "2025-06-01T12:00:00Z";
+
+// ---------------------------------------------------------------------------------------------
+// Recommendations
+
+export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = { secretMaxDays: 180, certificateMaxDays: 365 };
+
+const appPortalUrl = (appId: string) =>
+  `https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/${appId}`;
+const spPortalUrl = (id: string, appId: string) =>
+  `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Overview/objectId/${id}/appId/${appId}`;
+
+/** One impacted resource standing for `row` (its service principal, or its application). */
+export function makeImpacted(
+  row: IdentityRow,
+  overrides: Partial<ImpactedResource> = {},
+  resourceType: "application" | "servicePrincipal" = "application",
+): ImpactedResource {
+  return {
+    id: resourceType === "application" ? guid(Number.parseInt(row.id.slice(-12), 16), 4) : row.id,
+    resourceType,
+    displayName: row.displayName,
+    appId: row.appId,
+    servicePrincipalId: row.id,
+    credentialKeyId: null,
+    evidence: [],
+    owners: ["Alex Wilber", "Megan Bowen"],
+    portalUrl: resourceType === "application" ? appPortalUrl(row.appId) : spPortalUrl(row.id, row.appId),
+    ...overrides,
+  };
+}
+
+type RecSeed = Omit<Recommendation, "status" | "postponeUntil" | "impactedTotal" | "undeterminedTotal"> & {
+  impactedTotal?: number;
+};
+
+function rec(seed: RecSeed): Recommendation {
+  return {
+    status: "active",
+    postponeUntil: null,
+    ...seed,
+    impactedTotal: seed.impactedTotal ?? seed.impacted.length,
+    undeterminedTotal: seed.undetermined.length,
+  };
+}
+
+/**
+ * Recommendations over `rows`, deliberately not in display order: high, medium and low of both
+ * sources; one with undetermined resources (not enough history); one capped at 500 of 612; one
+ * whose findings depend on the secret threshold; and passed checks (no impacted resources).
+ * One impacted resource carries the hostile name in its name, an owner and its evidence.
+ */
+export function makeRecommendations(rows: IdentityRow[], settings: RecommendationSettings): Recommendation[] {
+  const at = (i: number): IdentityRow => rows.length > 0 ? rows[i % rows.length]! : makeRow(900_000 + i);
+  const secretLifetimes = [730, 365, 200];
+  const certificateLifetimes = [365];
+  return [
+    rec({
+      type: "ownerlessApps",
+      source: "steward",
+      displayName: "Assign owners to applications",
+      priority: "low",
+      rationale: "An app registration has no owner, so nobody is accountable for its credentials, permissions and lifecycle.",
+      actionSteps: ["Add at least two owners (Owners blade of the app registration)."],
+      impacted: [10, 11, 12, 13].map((i) =>
+        makeImpacted(at(i), { owners: [], evidence: [{ label: "Owners", value: "none" }, { label: "Created", value: "2024-03-01 (457 days ago)" }] }),
+      ),
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "staleApps",
+      source: "entraRule",
+      displayName: "Remove unused applications",
+      priority: "medium",
+      rationale:
+        "No successful sign-in as a client and no token issued for it as a resource for more than 90 days, and created more than 90 days ago.",
+      actionSteps: [
+        "Confirm with the owners that nothing depends on the app.",
+        "Disable its service principal and wait a few weeks.",
+        "Delete the app registration; it stays restorable for 30 days.",
+      ],
+      impacted: [20, 21].map((i) =>
+        makeImpacted(at(i), {
+          evidence: [
+            { label: "Created", value: "2023-11-02 (577 days ago)" },
+            { label: "Last successful sign-in (cached log)", value: "none since 2025-01-15" },
+          ],
+        }),
+      ),
+      undetermined: [22, 23, 24].map((i) =>
+        makeImpacted(at(i), {
+          owners: ["Lee Gu"],
+          evidence: [{ label: "Last successful sign-in (cached log)", value: "none since 2025-04-02" }],
+        }),
+      ),
+      undeterminedReason:
+        "The cache holds sign-ins from 2025-04-02 only (60 days); 90 days are needed to call an app unused. Sync again later or import Graph's usage reports.",
+    }),
+    rec({
+      type: "privilegedWithSecret",
+      source: "steward",
+      displayName: "Use certificates or federation for privileged identities",
+      priority: "high",
+      rationale:
+        "An identity holding a privileged directory role or a high-risk Microsoft Graph permission signs in with a client secret.",
+      actionSteps: ["Add a certificate or a federated credential to the app.", "Move the workload to it, then remove the secrets."],
+      impacted: [
+        makeImpacted(
+          at(30),
+          {
+            displayName: HOSTILE_NAME,
+            owners: [HOSTILE_NAME],
+            credentialKeyId: "5d1c7a9e-0000-4000-8000-00000000a001",
+            evidence: [
+              { label: "Holds", value: "Directory.ReadWrite.All (Microsoft Graph)" },
+              { label: "Valid secrets", value: `${HOSTILE_NAME} until 2026-01-01` },
+            ],
+            // Not the Entra admin center: must never become a link.
+            portalUrl: "javascript:alert(1)",
+          },
+          "servicePrincipal",
+        ),
+        makeImpacted(at(31), {
+          owners: [],
+          credentialKeyId: "5d1c7a9e-0000-4000-8000-00000000a002",
+          evidence: [
+            { label: "Holds", value: "Application Administrator (directory role)" },
+            { label: "Valid secrets", value: "Deploy key until 2025-12-31" },
+          ],
+        }),
+      ],
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "applicationCredentialExpiry",
+      source: "entraRule",
+      displayName: "Renew expiring application credentials",
+      priority: "high",
+      rationale:
+        "A secret or certificate on an app registration expires within 30 days; when it lapses, the app can no longer get tokens.",
+      actionSteps: [
+        "Open the app registration and add a new certificate (preferred) or secret.",
+        "Roll the new credential out to every workload that uses the app.",
+        "Remove the expiring credential.",
+      ],
+      impacted: [40, 41, 42].map((i, k) =>
+        makeImpacted(at(i), {
+          credentialKeyId: `0e4f2b7c-0000-4000-8000-0000000000${40 + k}`,
+          evidence: [
+            { label: "Expires", value: `2025-06-${String(10 + k).padStart(2, "0")} (in ${9 + k} days)` },
+            { label: "Threshold", value: "within 30 days" },
+          ],
+        }),
+      ),
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "longLivedSecrets",
+      source: "steward",
+      displayName: "Shorten long-lived client secrets",
+      priority: "medium",
+      rationale: `A valid client secret's lifetime is more than ${settings.secretMaxDays} days.`,
+      actionSteps: ["Replace the secret with a certificate or a federated credential.", "Enforce a maximum lifetime with an app management policy."],
+      impacted: secretLifetimes
+        .filter((days) => days > settings.secretMaxDays)
+        .map((days, k) =>
+          makeImpacted(at(50 + k), {
+            credentialKeyId: `7a3b0c1d-0000-4000-8000-0000000000${50 + k}`,
+            evidence: [
+              { label: "Lifetime", value: `${days} days` },
+              { label: "Limit", value: `${settings.secretMaxDays} days` },
+            ],
+          }),
+        ),
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "staleAppCreds",
+      source: "entraRule",
+      displayName: "Remove unused credentials from applications",
+      priority: "medium",
+      rationale: "A valid credential has not been used to sign in for more than 90 days.",
+      actionSteps: ["Check with the owners that no workload still holds the credential.", "Remove it from Certificates & secrets."],
+      impactedTotal: 612,
+      impacted: Array.from({ length: 500 }, (_, k) =>
+        makeImpacted(makeRow(100_000 + k, { displayName: `Batch job ${String(k).padStart(3, "0")}` }), {
+          credentialKeyId: guid(k, 5),
+          evidence: [{ label: "Last sign-in with it", value: "2024-12-01 (182 days ago)" }],
+        }),
+      ),
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "longLivedCertificates",
+      source: "steward",
+      displayName: "Shorten long-lived certificates",
+      priority: "low",
+      rationale: `A valid certificate's lifetime is more than ${settings.certificateMaxDays} days.`,
+      actionSteps: ["Issue a certificate of shorter life and automate its rotation."],
+      impacted: certificateLifetimes
+        .filter((days) => days > settings.certificateMaxDays)
+        .map((days, k) =>
+          makeImpacted(at(60 + k), { evidence: [{ label: "Lifetime", value: `${days} days` }] }),
+        ),
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "credentialOnMicrosoftApp",
+      source: "steward",
+      displayName: "Investigate credentials on Microsoft first-party service principals",
+      priority: "high",
+      rationale: "Microsoft's own applications never need a credential added in your tenant.",
+      actionSteps: ["Find who added the credential.", "If nobody can account for it, remove it and follow your incident process."],
+      impacted: [],
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+    rec({
+      type: "agentWithoutSponsor",
+      source: "steward",
+      displayName: "Assign sponsors to agent identities",
+      priority: "medium",
+      rationale: "An agent identity has no sponsor.",
+      actionSteps: ["Add a sponsor to the agent identity."],
+      impacted: [],
+      undetermined: [],
+      undeterminedReason: null,
+    }),
+  ];
+}
+
+type RecState = { status: RecommendationStatus; postponeUntil: string | null };
+
+function applyState(r: Recommendation, state: RecState | undefined): Recommendation {
+  if (!state) return r;
+  if (state.status === "postponed") {
+    // A postponement lapses on its date.
+    if (!state.postponeUntil || state.postponeUntil <= MOCK_AS_OF) return r;
+    return { ...r, status: "postponed", postponeUntil: state.postponeUntil };
+  }
+  return { ...r, status: state.status, postponeUntil: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licensing
+
+export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
+  price: 3,
+  currency: "USD",
+  trialStart: null,
+  growthPct: 0,
+  scenarios: [
+    { name: "Full coverage today", basis: "fullCoverage", adjustment: 0 },
+    { name: "After removing unused identities", basis: "withoutUnused", adjustment: 0 },
+    { name: "Feature-scoped", basis: "featureScoped", adjustment: 0 },
+  ],
+};
+
+const BUCKET_RULES: Array<Omit<LicenseBucket, "total" | "disabled" | "billable">> = [
+  { key: "ownTenant", label: "Own-tenant applications", rule: "Service principals of apps registered in this tenant. Counted.", counted: true, uncertain: false },
+  { key: "thirdParty", label: "Third-party and multitenant applications", rule: "Service principals of other organisations' apps. Counted.", counted: true, uncertain: false },
+  { key: "legacy", label: "Legacy service principals", rule: "servicePrincipalType Legacy; the FAQ does not address them: counted, flagged uncertain.", counted: true, uncertain: true },
+  { key: "managedIdentitiesReviewed", label: "Managed identities in access reviews", rule: "Managed identities are licensed only when in scope of access reviews. Counted.", counted: true, uncertain: false },
+  { key: "managedIdentities", label: "Managed identities (not reviewed)", rule: "Not eligible for conditional access or ID Protection: not counted.", counted: false, uncertain: false },
+  { key: "microsoft", label: "Microsoft first-party applications", rule: "Microsoft apps are not eligible for premium features: not counted.", counted: false, uncertain: false },
+  { key: "agentIdentities", label: "Agent identities", rule: "A separate preview product: shown apart, not counted.", counted: false, uncertain: false },
+  { key: "socialIdp", label: "Social identity providers and other internal service principals", rule: "For internal use: not counted.", counted: false, uncertain: false },
+];
+
+/** Bucket totals and disabled counts of the mock tenant; managed identities split by review. */
+export const MOCK_BUCKETS: Record<string, { total: number; disabled: number }> = {
+  ownTenant: { total: 64, disabled: 5 },
+  thirdParty: { total: 38, disabled: 2 },
+  legacy: { total: 4, disabled: 1 },
+  managedIdentities: { total: 30, disabled: 3 },
+  microsoft: { total: 210, disabled: 12 },
+  agentIdentities: { total: 3, disabled: 0 },
+  socialIdp: { total: 2, disabled: 0 },
+};
+
+export const MOCK_UNUSED_BILLABLE = 12;
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+function validatePlan(s: PlanSettings) {
+  if (!Number.isFinite(s.price) || s.price < 0 || s.price > 1_000_000)
+    throw new BackendError("invalidInput", "the price per identity must be a number from 0 to 1,000,000");
+  if (!Number.isFinite(s.growthPct) || s.growthPct < -100 || s.growthPct > 1000)
+    throw new BackendError("invalidInput", "the growth rate must be a percentage per year from -100 to 1000");
+  if (s.currency.trim() === "" || [...s.currency].length > 12)
+    throw new BackendError("invalidInput", "the currency label must be 1 to 12 characters, e.g. USD");
+  if (s.trialStart !== null && !/^\d{4}-\d{2}-\d{2}$/.test(s.trialStart))
+    throw new BackendError("invalidInput", `trial start: \`${s.trialStart}\` is not a date (YYYY-MM-DD)`);
+  if (s.scenarios.length > 20) throw new BackendError("invalidInput", "keep at most 20 scenarios");
+  for (const sc of s.scenarios) {
+    if (sc.name.trim() === "" || [...sc.name].length > 80)
+      throw new BackendError("invalidInput", "every scenario needs a name of 1 to 80 characters");
+  }
+}
+
+/** The planner, simplified: monthly = identities × price; growth compounds monthly; no trial discount. */
+export function mockPlan(estimate: LicenseEstimate, settings: PlanSettings): LicensePlan {
+  validatePlan(settings);
+  const monthlyGrowth = Math.pow(Math.max(0, 1 + settings.growthPct / 100), 1 / 12);
+  const results = settings.scenarios.map((s): ScenarioResult => {
+    let base: number | null;
+    let note: string | null = null;
+    if (s.basis === "fullCoverage") base = estimate.billableIdentities;
+    else if (s.basis === "featureScoped") {
+      base = estimate.featureScope.total;
+      if (estimate.featureScope.conditionalAccess === null)
+        note = "Conditional access targets are not cached yet; only reviewed managed identities and picked identities are counted.";
+    } else if (estimate.unusedBillable === null) {
+      base = null;
+      note = estimate.unusedExplanation;
+    } else base = estimate.billableIdentities - estimate.unusedBillable;
+    if (base === null)
+      return { ...s, identities: null, monthlyCost: null, annualCost: null, horizons: [], note };
+    const identities = Math.max(0, base + s.adjustment);
+    const horizons = [];
+    let total = 0;
+    let firstYear = 0;
+    for (let m = 0; m < 36; m++) {
+      const count = Math.ceil(identities * Math.pow(monthlyGrowth, m) - 1e-9);
+      total += count * settings.price;
+      if (m < 12) firstYear += count * settings.price;
+      if (m + 1 === 12 || m + 1 === 24 || m + 1 === 36)
+        horizons.push({ months: m + 1, total: round2(total), identitiesAtEnd: count });
+    }
+    return {
+      ...s,
+      identities,
+      monthlyCost: round2(identities * settings.price),
+      annualCost: round2(firstYear),
+      horizons,
+      note,
+    };
+  });
+  const trialEnd = settings.trialStart
+    ? new Date(Date.parse(`${settings.trialStart}T00:00:00Z`) + 90 * 86_400_000).toISOString()
+    : null;
+  return { settings: structuredClone(settings), trialEnd, results };
+}
+
+function defaultReviewCandidates(rows: IdentityRow[]): ReviewCandidate[] {
+  const mis = rows.filter((r) => r.kind === "managedIdentitySystem" || r.kind === "managedIdentityUser").slice(0, 3);
+  const roles = [["Global Administrator"], ["Privileged Role Administrator", "User Administrator"], ["Application Administrator"]];
+  const picked = mis.length > 0 ? mis : [makeRow(800_001, { kind: "managedIdentityUser" }), makeRow(800_002, { kind: "managedIdentitySystem" })];
+  return picked.map((r, i) => ({ id: r.id, displayName: r.displayName, kind: r.kind, roles: roles[i % roles.length]!, reviewed: i === 0 }));
+}
+
+type ScopeState = { accessReview: boolean; picked: boolean };
+type LicensingState = { scope: Map<string, ScopeState>; candidates: ReviewCandidate[]; saved: PlanSettings };
+
 export const DEFAULT_TENANT = makeTenant("contoso", "Contoso (demo)", { isDemo: true });
 
 export function createMockBackend(options: MockBackendOptions = {}): MockBackend {
@@ -186,10 +578,103 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     return rows;
   };
   const record = (method: keyof Backend, args: unknown[]) => {
-    calls.push({ method, args });
+    calls.push({ method, args: structuredClone(args) });
     const failure = options.fail?.[method];
     if (failure) throw failure;
   };
+  const recStates = new Map<string, Map<string, RecState>>();
+  const recStatesOf = (tenantId: string) => {
+    let m = recStates.get(tenantId);
+    if (!m) recStates.set(tenantId, (m = new Map()));
+    return m;
+  };
+  const recommendationsOf = (tenantId: string, settings: RecommendationSettings): Recommendation[] => {
+    const rows = tenantRows(tenantId);
+    const make = options.recommendations ?? makeRecommendations;
+    const states = recStatesOf(tenantId);
+    return make(rows, settings).map((r) => applyState(r, states.get(r.type)));
+  };
+
+  const licensingStates = new Map<string, LicensingState>();
+  const licensingStateOf = (tenantId: string): LicensingState => {
+    let st = licensingStates.get(tenantId);
+    if (!st) {
+      const candidates = structuredClone(options.licensing?.reviewCandidates ?? defaultReviewCandidates(tenantRows(tenantId)));
+      const scope = new Map<string, ScopeState>();
+      for (const c of candidates) if (c.reviewed) scope.set(c.id, { accessReview: true, picked: false });
+      st = { scope, candidates, saved: structuredClone(DEFAULT_PLAN_SETTINGS) };
+      licensingStates.set(tenantId, st);
+    }
+    return st;
+  };
+  const isManagedIdentity = (tenantId: string, id: string): boolean => {
+    const st = licensingStateOf(tenantId);
+    const row = tenantRows(tenantId).find((r) => r.id === id);
+    if (row) return row.kind === "managedIdentitySystem" || row.kind === "managedIdentityUser";
+    return st.candidates.some((c) => c.id === id);
+  };
+  const estimateOf = (tenantId: string): LicenseEstimate => {
+    const st = licensingStateOf(tenantId);
+    const lo = options.licensing ?? {};
+    const scoped = [...st.scope.values()];
+    const reviewed = scoped.filter((s) => s.accessReview).length;
+    const picked = scoped.filter((s) => s.picked).length;
+    const totals: Record<string, { total: number; disabled: number }> = {
+      ...MOCK_BUCKETS,
+      managedIdentitiesReviewed: { total: reviewed, disabled: 0 },
+      managedIdentities: { total: MOCK_BUCKETS.managedIdentities!.total - reviewed, disabled: MOCK_BUCKETS.managedIdentities!.disabled },
+    };
+    const bucketDetails: LicenseBucket[] = BUCKET_RULES.map((b) => {
+      const t = totals[b.key] ?? { total: 0, disabled: 0 };
+      return { ...b, total: t.total, disabled: t.disabled, billable: b.counted ? t.total : 0 };
+    });
+    const billable = bucketDetails.reduce((n, b) => n + b.billable, 0);
+    const billableDisabled = bucketDetails.reduce((n, b) => n + (b.counted ? b.disabled : 0), 0);
+    const unused = lo.unusedBillable === undefined ? MOCK_UNUSED_BILLABLE : lo.unusedBillable;
+    return {
+      tenantId,
+      asOf: MOCK_AS_OF,
+      billableIdentities: billable,
+      billableDisabled,
+      monthlyCostUsd: billable * 3,
+      buckets: Object.fromEntries(bucketDetails.map((b) => [b.key, b.total])),
+      bucketDetails,
+      featureScope: {
+        conditionalAccess: lo.conditionalAccess ?? null,
+        accessReviewedManagedIdentities: reviewed,
+        picked,
+        total: scoped.filter((s) => s.accessReview || s.picked).length,
+        explanation:
+          "Feature-scoped: only the identities premium features actually reach — those targeted by conditional access policies for workload identities, managed identities in access reviews, and identities you picked.",
+      },
+      unusedBillable: unused,
+      unusedExplanation:
+        unused === null
+          ? "The cache holds sign-ins from 2025-04-02 only; 90 days of history are needed to tell unused identities apart."
+          : "Billable identities created more than 90 days ago with no successful sign-in and no token issued for them as a resource in the last 90 days.",
+      subscriptions: lo.subscriptions ?? [
+        {
+          skuPartNumber: "Workload_Identities_Premium_Trial",
+          capabilityStatus: "Enabled",
+          prepaidUnits: 100,
+          consumedUnits: 0,
+          isTrial: true,
+          nextLifecycle: "2025-07-13T00:00:00.000Z",
+          daysLeft: 42,
+        },
+      ],
+      skusSynced: lo.skusSynced ?? true,
+    };
+  };
+  const scopeFlagsOf = (tenantId: string, id: string): ScopeFlags => {
+    const s = licensingStateOf(tenantId).scope.get(id);
+    return { accessReview: s?.accessReview ?? false, picked: s?.picked ?? false, managedIdentity: isManagedIdentity(tenantId, id) };
+  };
+  const knownIdentity = (tenantId: string, id: string) => {
+    if (!tenantRows(tenantId).some((r) => r.id === id) && !licensingStateOf(tenantId).candidates.some((c) => c.id === id))
+      throw new BackendError("notFound", "This identity no longer exists in the local data. Refresh the list.");
+  };
+
   const tenantSummary = (t: TenantSummary): TenantSummary => ({
     ...t,
     servicePrincipalCount: rowsByTenant.get(t.id)?.length ?? 0,
@@ -271,6 +756,91 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       const row = tenantRows(tenantId).find((r) => r.id === id);
       if (!row) throw new BackendError("notFound", "This identity no longer exists in the local data. Refresh the list.");
       return makeDetail(row, options.details?.[id]);
+    },
+
+    async recommendations(tenantId: string, settings: RecommendationSettings): Promise<RecommendationReport> {
+      record("recommendations", [tenantId, settings]);
+      if (!(settings.secretMaxDays > 0) || !(settings.certificateMaxDays > 0))
+        throw new BackendError("invalidInput", "the lifetime thresholds must be at least 1 day");
+      return {
+        tenantId,
+        asOf: MOCK_AS_OF,
+        historyFrom: "2025-04-02T06:00:00.000Z",
+        activityReport: false,
+        settings: { ...settings },
+        recommendations: recommendationsOf(tenantId, settings),
+      };
+    },
+
+    async setRecommendationStatus(
+      tenantId: string,
+      recommendationType: string,
+      change: StatusChange,
+      settings: RecommendationSettings,
+    ): Promise<null> {
+      record("setRecommendationStatus", [tenantId, recommendationType, change, settings]);
+      const known = recommendationsOf(tenantId, settings).some((r) => r.type === recommendationType);
+      if (!known)
+        throw new BackendError("invalidInput", `\`${recommendationType}\` is not a recommendation type Steward knows`);
+      const states = recStatesOf(tenantId);
+      switch (change.action) {
+        case "dismiss":
+          states.set(recommendationType, { status: "dismissed", postponeUntil: null });
+          break;
+        case "complete":
+          states.set(recommendationType, { status: "completed", postponeUntil: null });
+          break;
+        case "reactivate":
+          states.delete(recommendationType);
+          break;
+        case "postpone": {
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(change.until))
+            throw new BackendError("invalidInput", `\`${change.until}\` is not a date (YYYY-MM-DD)`);
+          const until = `${change.until}T00:00:00.000Z`;
+          if (until <= MOCK_AS_OF)
+            throw new BackendError("invalidInput", "a recommendation can only be postponed to a future date; pick a later date");
+          states.set(recommendationType, { status: "postponed", postponeUntil: until });
+          break;
+        }
+      }
+      return null;
+    },
+
+    async licensing(tenantId: string): Promise<Licensing> {
+      record("licensing", [tenantId]);
+      const st = licensingStateOf(tenantId);
+      const estimate = estimateOf(tenantId);
+      return {
+        estimate,
+        plan: mockPlan(estimate, st.saved),
+        reviewCandidates: st.candidates.map((c) => ({ ...c, reviewed: st.scope.get(c.id)?.accessReview ?? false })),
+      };
+    },
+
+    async licensePlan(tenantId: string, settings: PlanSettings, save: boolean): Promise<LicensePlan> {
+      record("licensePlan", [tenantId, settings, save]);
+      const plan = mockPlan(estimateOf(tenantId), settings);
+      if (save) licensingStateOf(tenantId).saved = structuredClone(settings);
+      return plan;
+    },
+
+    async licenseScope(tenantId: string, id: string): Promise<ScopeFlags> {
+      record("licenseScope", [tenantId, id]);
+      knownIdentity(tenantId, id);
+      return scopeFlagsOf(tenantId, id);
+    },
+
+    async setLicenseScope(tenantId: string, id: string, reason: ScopeReason, included: boolean): Promise<ScopeFlags> {
+      record("setLicenseScope", [tenantId, id, reason, included]);
+      knownIdentity(tenantId, id);
+      if (reason === "accessReview" && !isManagedIdentity(tenantId, id))
+        throw new BackendError("invalidInput", "access reviews apply to managed identities only");
+      const st = licensingStateOf(tenantId);
+      const cur = st.scope.get(id) ?? { accessReview: false, picked: false };
+      const next = { ...cur, [reason]: included };
+      if (next.accessReview || next.picked) st.scope.set(id, next);
+      else st.scope.delete(id);
+      return scopeFlagsOf(tenantId, id);
     },
   };
   return backend;

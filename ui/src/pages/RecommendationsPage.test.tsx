@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import { renderWithBackend } from "../testing/render";
+import {
+  createMockBackend,
+  DEFAULT_RECOMMENDATION_SETTINGS,
+  HOSTILE_NAME,
+  makeRecommendations,
+  makeRows,
+  type MockBackend,
+} from "../testing/mockBackend";
+import type { RecommendationSettings, StatusChange } from "../ipc/backend";
+
+async function openRecommendations(user: ReturnType<typeof userEvent.setup>, backend: MockBackend) {
+  renderWithBackend(<App />, backend);
+  await user.click(await screen.findByTestId("nav-recommendations"));
+  await screen.findByTestId("page-recommendations");
+  await waitFor(() => expect(screen.getAllByTestId("rec-row").length).toBeGreaterThan(0));
+}
+
+const rowOf = (type: string) => screen.getAllByTestId("rec-row").find((r) => r.getAttribute("data-type") === type)!;
+
+async function select(user: ReturnType<typeof userEvent.setup>, type: string) {
+  await user.click(within(rowOf(type)).getByTestId("rec-name"));
+  const detail = await screen.findByTestId("rec-detail");
+  const rec = makeRecommendations(makeRows(50), DEFAULT_RECOMMENDATION_SETTINGS).find((r) => r.type === type)!;
+  await waitFor(() => expect(within(detail).getByTestId("rec-detail-name").textContent).toBe(rec.displayName));
+  return detail;
+}
+
+describe("Recommendations", () => {
+  it("lists findings sorted by priority then name, with counts, sources and statuses from the backend", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+
+    expect(backend.callsOf("recommendations")).toEqual([["contoso", { secretMaxDays: 180, certificateMaxDays: 365 }]]);
+    const rows = screen.getAllByTestId("rec-row");
+    expect(rows.map((r) => r.getAttribute("data-type"))).toEqual([
+      "applicationCredentialExpiry",
+      "privilegedWithSecret",
+      "staleApps",
+      "staleAppCreds",
+      "longLivedSecrets",
+      "ownerlessApps",
+    ]);
+    expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
+      "High",
+      "High",
+      "Medium",
+      "Medium",
+      "Medium",
+      "Low",
+    ]);
+    expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(["3", "2", "2", "612", "3", "4"]);
+    expect(within(rows[0]!).getByTestId("rec-source").textContent).toBe("Entra recommendation");
+    expect(within(rows[1]!).getByTestId("rec-source").textContent).toBe("Steward check");
+    expect(rows.every((r) => within(r).getByTestId("rec-status").textContent === "Active")).toBe(true);
+
+    // Summary strip: active findings per priority.
+    expect(screen.getByTestId("rec-summary-high").textContent).toBe("2");
+    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("3");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("1");
+
+    // The checks with nothing to report are listed by name.
+    await user.click(screen.getByRole("button", { name: /Checks with no findings \(3\)/ }));
+    const passed = await screen.findAllByTestId("rec-passed-item");
+    expect(passed.map((p) => p.getAttribute("data-type"))).toEqual([
+      "credentialOnMicrosoftApp",
+      "agentWithoutSponsor",
+      "longLivedCertificates",
+    ]);
+    expect(within(passed[0]!).getByText("Investigate credentials on Microsoft first-party service principals")).toBeTruthy();
+  });
+
+  it("shows rationale, steps, evidence, owners and safe portal links of the selected recommendation", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "privilegedWithSecret");
+
+    expect(within(detail).getByTestId("rec-rationale").textContent).toMatch(/signs in with a client secret/);
+    expect(within(detail).getByTestId("rec-steps").querySelectorAll("li")).toHaveLength(2);
+    const rows = within(detail).getAllByTestId("impacted-row");
+    expect(rows).toHaveLength(2);
+    // Hostile strings stay text: the name, an owner and an evidence value.
+    expect(within(rows[0]!).getByTestId("impacted-name").textContent).toBe(HOSTILE_NAME);
+    expect(within(rows[0]!).getByTestId("impacted-owners").textContent).toBe(HOSTILE_NAME);
+    expect(within(rows[0]!).getByTestId("impacted-evidence").textContent).toContain(`Valid secrets: ${HOSTILE_NAME} until 2026-01-01`);
+    expect(within(rows[0]!).getByTestId("impacted-key").textContent).toBe("Key ID 5d1c7a9e-0000-4000-8000-00000000a001");
+    expect(document.querySelectorAll("img")).toHaveLength(0);
+    // Its portal URL is not the Entra admin center: no link at all.
+    expect(within(rows[0]!).queryByTestId("portal-link")).toBeNull();
+    expect(rows[0]!.querySelector("a")).toBeNull();
+
+    expect(within(rows[1]!).getByTestId("impacted-evidence").textContent).toContain("Holds: Application Administrator (directory role)");
+    expect(within(rows[1]!).getByTestId("impacted-owners").textContent).toBe("No owner");
+    const link = within(rows[1]!).getByTestId("portal-link") as HTMLAnchorElement;
+    expect(link.getAttribute("href")).toMatch(/^https:\/\/entra\.microsoft\.com\//);
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("rel")).toBe("noreferrer noopener");
+    expect(link.textContent).toContain("Open in Entra");
+  });
+
+  it("opens the impacted identity in the identities view", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "ownerlessApps");
+    const first = within(detail).getAllByTestId("impacted-row")[0]!;
+    const name = within(first).getByTestId("impacted-name").textContent;
+    await user.click(within(first).getByTestId("impacted-name"));
+    await screen.findByTestId("page-identities");
+    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe(name));
+  });
+
+  it("dismisses a recommendation and shows the new status; reactivates it", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "ownerlessApps");
+    expect(within(detail).queryByTestId("rec-reactivate")).toBeNull();
+
+    await user.click(within(detail).getByTestId("rec-dismiss"));
+    await waitFor(() => expect(within(rowOf("ownerlessApps")).getByTestId("rec-status").textContent).toBe("Dismissed"));
+    const [tenantId, type, change, settings] = backend.callsOf("setRecommendationStatus")[0] as [
+      string,
+      string,
+      StatusChange,
+      RecommendationSettings,
+    ];
+    expect([tenantId, type, change, settings]).toEqual(["contoso", "ownerlessApps", { action: "dismiss" }, DEFAULT_RECOMMENDATION_SETTINGS]);
+    // Reloaded after the change; the dismissed one stays listed and no longer counts as active.
+    expect(backend.callsOf("recommendations").length).toBe(2);
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("0");
+    expect(screen.getByTestId("rec-detail-status").textContent).toBe("Dismissed");
+    expect(screen.queryByTestId("rec-dismiss")).toBeNull();
+
+    // Hidden with the toggle, back when shown again.
+    await user.click(screen.getByTestId("rec-show-closed"));
+    expect(screen.getAllByTestId("rec-row").some((r) => r.getAttribute("data-type") === "ownerlessApps")).toBe(false);
+    await user.click(screen.getByTestId("rec-show-closed"));
+    expect(rowOf("ownerlessApps")).toBeTruthy();
+
+    await user.click(screen.getByTestId("rec-reactivate"));
+    await waitFor(() => expect(within(rowOf("ownerlessApps")).getByTestId("rec-status").textContent).toBe("Active"));
+    expect(backend.callsOf("setRecommendationStatus")[1]![2]).toEqual({ action: "reactivate" });
+  });
+
+  it("postpones to the chosen date", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "staleAppCreds");
+
+    await user.click(within(detail).getByTestId("rec-postpone-open"));
+    const date = within(detail).getByTestId("rec-postpone-date") as HTMLInputElement;
+    // Defaults to a month after the report's as-of date.
+    expect(date.value).toBe("2025-07-01");
+    fireEvent.change(date, { target: { value: "2025-08-15" } });
+    await user.click(within(detail).getByTestId("rec-postpone"));
+
+    await waitFor(() =>
+      expect(backend.callsOf("setRecommendationStatus")).toEqual([
+        ["contoso", "staleAppCreds", { action: "postpone", until: "2025-08-15" }, DEFAULT_RECOMMENDATION_SETTINGS],
+      ]),
+    );
+    const expected = `Postponed until ${new Date(Date.UTC(2025, 7, 15)).toLocaleDateString(undefined, { timeZone: "UTC" })}`;
+    await waitFor(() => expect(within(rowOf("staleAppCreds")).getByTestId("rec-status").textContent).toBe(expected));
+  });
+
+  it("shows backend errors of a status change in the detail", async () => {
+    const user = userEvent.setup();
+    const { BackendError } = await import("../ipc/backend");
+    const backend = createMockBackend({
+      fail: { setRecommendationStatus: new BackendError("database", "The database is locked. Close other Steward windows and retry.") },
+    });
+    await openRecommendations(user, backend);
+    const detail = await select(user, "ownerlessApps");
+    await user.click(within(detail).getByTestId("rec-complete"));
+    const bar = await within(detail).findByTestId("error-bar");
+    expect(bar.textContent).toContain("The database is locked");
+    expect(within(rowOf("ownerlessApps")).getByTestId("rec-status").textContent).toBe("Active");
+  });
+
+  it("keeps undetermined resources apart, with the reason", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "staleApps");
+
+    const bar = within(detail).getByTestId("rec-undetermined");
+    expect(bar.textContent).toContain("3 resources could not be judged");
+    expect(bar.textContent).toContain("90 days are needed to call an app unused");
+    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(2);
+    expect(within(detail).queryAllByTestId("undetermined-row")).toHaveLength(0);
+    await user.click(within(detail).getByTestId("rec-undetermined-toggle"));
+    expect(within(detail).getAllByTestId("undetermined-row")).toHaveLength(3);
+
+    // A recommendation with all its resources judged shows no such message.
+    const other = await select(user, "ownerlessApps");
+    expect(within(other).queryByTestId("rec-undetermined")).toBeNull();
+  });
+
+  it("says when only part of the impacted resources came back, and lists all those that did", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "staleAppCreds");
+    expect(within(detail).getByTestId("impacted-truncated").textContent).toBe("Showing 500 of 612; export the report for all.");
+    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(500);
+  });
+
+  it("recomputes with new lifetime thresholds", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    expect(within(rowOf("longLivedSecrets")).getByTestId("rec-impacted-count").textContent).toBe("3");
+
+    await user.click(screen.getByTestId("rec-thresholds"));
+    const secret = await screen.findByTestId("rec-secret-max");
+    await user.clear(secret);
+    await user.type(secret, "300");
+    await user.click(screen.getByTestId("rec-thresholds-apply"));
+
+    await waitFor(() =>
+      expect(backend.callsOf("recommendations").at(-1)).toEqual(["contoso", { secretMaxDays: 300, certificateMaxDays: 365 }]),
+    );
+    await waitFor(() => expect(within(rowOf("longLivedSecrets")).getByTestId("rec-impacted-count").textContent).toBe("2"));
+  });
+});
