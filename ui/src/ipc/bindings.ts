@@ -140,7 +140,7 @@ export type FeatureScope = {
  */
 conditionalAccess: number | null; accessReviewedManagedIdentities: number; picked: number; 
 /**
- * Distinct identities over all three.
+ * Distinct identities over all three (conditional access included once it is cached).
  */
 total: number; explanation: string }
 export type FederatedCredentialView = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null }
