@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use clap::Parser;
+use rusqlite::Connection;
 use serde::Serialize;
 use steward_core::demo::{self, DemoOptions};
 use steward_core::identities::{self, IdentityDetail, IdentityPage, IdentityQuery};
@@ -19,7 +20,7 @@ use steward_core::overview::{self, Overview, TenantSummary};
 use steward_core::recommendations::{
     self as recs, RecommendationReport, RecommendationSettings, StatusChange,
 };
-use steward_core::store::{self, tenants};
+use steward_core::store::{self, tenants, TenantKey};
 use steward_core::{clock, model::Tenant};
 use tauri::{Manager, State, WebviewWindow};
 
@@ -66,6 +67,26 @@ where
         .map_err(AppError::from)
 }
 
+/// Runs `f` on a fresh connection with the requested tenant resolved: the shape of every
+/// tenant-scoped command.
+async fn with_tenant<T, F>(
+    state: &State<'_, AppState>,
+    tenant_id: String,
+    f: F,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection, TenantKey, &Tenant) -> Result<T, steward_core::Error> + Send + 'static,
+{
+    let db = state.db.clone();
+    blocking(move || {
+        let conn = store::open(&db)?;
+        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+        f(&conn, key, &tenant)
+    })
+    .await
+}
+
 #[tauri::command]
 #[specta::specta]
 async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
@@ -93,11 +114,8 @@ async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
 #[tauri::command]
 #[specta::specta]
 async fn overview(state: State<'_, AppState>, tenant_id: String) -> Result<Overview, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
-        overview::overview(&conn, key, &tenant, clock::now())
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
+        overview::overview(conn, key, tenant, clock::now())
     })
     .await
 }
@@ -109,11 +127,8 @@ async fn list_identities(
     tenant_id: String,
     query: IdentityQuery,
 ) -> Result<IdentityPage, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, _) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
-        identities::list_identities(&conn, key, &query)
+    with_tenant(&state, tenant_id, move |conn, key, _tenant| {
+        identities::list_identities(conn, key, &query)
     })
     .await
 }
@@ -125,11 +140,8 @@ async fn identity_detail(
     tenant_id: String,
     id: String,
 ) -> Result<IdentityDetail, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
-        identities::identity_detail(&conn, key, &tenant.id, &id, clock::now())
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
+        identities::identity_detail(conn, key, &tenant.id, &id, clock::now())
     })
     .await
 }
@@ -141,11 +153,8 @@ async fn select_tenant(
     state: State<'_, AppState>,
     tenant_id: String,
 ) -> Result<TenantSummary, AppError> {
-    let db = state.db.clone();
-    let summary = blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
-        TenantSummary::load(&conn, key, &tenant)
+    let summary = with_tenant(&state, tenant_id, move |conn, key, tenant| {
+        TenantSummary::load(conn, key, tenant)
     })
     .await?;
     if let Ok(mut active) = state.active.lock() {
@@ -166,12 +175,9 @@ async fn recommendations(
     tenant_id: String,
     settings: RecommendationSettings,
 ) -> Result<RecommendationReport, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
         recs::recommendations(
-            &conn,
+            conn,
             key,
             &tenant.id,
             clock::now(),
@@ -191,12 +197,9 @@ async fn set_recommendation_status(
     change: StatusChange,
     settings: RecommendationSettings,
 ) -> Result<(), AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
         recs::change_status(
-            &conn,
+            conn,
             key,
             &tenant.id,
             &recommendation_type,
@@ -221,17 +224,14 @@ pub struct Licensing {
 #[tauri::command]
 #[specta::specta]
 async fn licensing(state: State<'_, AppState>, tenant_id: String) -> Result<Licensing, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
         let now = clock::now();
-        let estimate = lic::estimate(&conn, key, &tenant.id, now)?;
-        let plan = lic::plan(&estimate, &lic::load_settings(&conn, key)?, now)?;
+        let estimate = lic::estimate(conn, key, &tenant.id, now)?;
+        let plan = lic::plan(&estimate, &lic::load_settings(conn, key)?, now)?;
         Ok(Licensing {
             estimate,
             plan,
-            review_candidates: lic::review_candidates(&conn, key)?,
+            review_candidates: lic::review_candidates(conn, key)?,
         })
     })
     .await
@@ -246,15 +246,12 @@ async fn license_plan(
     settings: PlanSettings,
     save: bool,
 ) -> Result<LicensePlan, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
         let now = clock::now();
-        let estimate = lic::estimate(&conn, key, &tenant.id, now)?;
+        let estimate = lic::estimate(conn, key, &tenant.id, now)?;
         let plan = lic::plan(&estimate, &settings, now)?;
         if save {
-            lic::save_settings(&conn, key, &settings)?;
+            lic::save_settings(conn, key, &settings)?;
         }
         Ok(plan)
     })
@@ -268,11 +265,8 @@ async fn license_scope(
     tenant_id: String,
     id: String,
 ) -> Result<ScopeFlags, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
-        lic::scope_flags(&conn, key, &tenant.id, &id)
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
+        lic::scope_flags(conn, key, &tenant.id, &id)
     })
     .await
 }
@@ -286,11 +280,8 @@ async fn set_license_scope(
     reason: ScopeReason,
     included: bool,
 ) -> Result<ScopeFlags, AppError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let conn = store::open(&db)?;
-        let (key, tenant) = tenants::resolve_tenant(&conn, Some(&tenant_id))?;
-        lic::set_scope(&conn, key, &tenant.id, &id, reason, included)
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
+        lic::set_scope(conn, key, &tenant.id, &id, reason, included)
     })
     .await
 }

@@ -33,13 +33,16 @@ pub fn rfc3339_ms(ms: i64) -> String {
     rfc3339(from_ms(ms))
 }
 
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// Days since the Unix epoch of the UTC day holding `ms` (the key of the daily roll-ups).
 pub fn day_of_ms(ms: i64) -> i64 {
-    ms.div_euclid(86_400_000)
+    ms.div_euclid(DAY_MS)
 }
 
 pub fn day_to_date(day: i64) -> NaiveDate {
-    from_ms(day * 86_400_000).date_naive()
+    from_ms(day * DAY_MS).date_naive()
 }
 
 /// Parses `--as-of`: a date `YYYY-MM-DD` (meaning 00:00 UTC) or an RFC 3339 instant.

@@ -16,7 +16,7 @@ use crate::store::service_principals::count_classes;
 use crate::store::TenantKey;
 use crate::{Error, Result};
 
-const DAY_MS: i64 = 86_400_000;
+use crate::clock::DAY_MS;
 /// List price of Workload ID Premium per identity per month (domain.md §1.1).
 pub const DEFAULT_PRICE: f64 = 3.0;
 /// Length of the free trial from the Workload ID blade.
@@ -304,11 +304,7 @@ fn unused_billable(
     let as_of = to_ms(as_of);
     let threshold = as_of - STALE_APP_DAYS * DAY_MS;
     let report = insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?.is_some();
-    let history_from: Option<i64> = conn.query_row(
-        "SELECT min(created) FROM sign_ins WHERE tenant = ?1",
-        [key.0],
-        |r| r.get(0),
-    )?;
+    let history_from = crate::store::sign_ins::history_from(conn, key)?;
     if !report && history_from.is_none_or(|f| f > threshold) {
         return Ok((
             None,

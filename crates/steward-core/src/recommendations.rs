@@ -18,7 +18,7 @@ use crate::store::insights::{self, RecommendationState};
 use crate::store::TenantKey;
 use crate::{Error, Result};
 
-const DAY_MS: i64 = 86_400_000;
+use crate::clock::DAY_MS;
 
 /// Entra's `staleApps`: no use for more than this many days, and created longer ago than that.
 pub const STALE_APP_DAYS: i64 = 90;
@@ -629,11 +629,7 @@ pub fn recommendations(
     limit: Option<usize>,
 ) -> Result<RecommendationReport> {
     let as_of_ms = to_ms(as_of);
-    let history_from: Option<i64> = conn.query_row(
-        "SELECT min(created) FROM sign_ins WHERE tenant = ?1",
-        [key.0],
-        |r| r.get(0),
-    )?;
+    let history_from = crate::store::sign_ins::history_from(conn, key)?;
     let ctx = Ctx {
         conn,
         key,

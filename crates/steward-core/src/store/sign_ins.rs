@@ -268,6 +268,13 @@ pub fn list_days(
     Ok(rows)
 }
 
+/// The oldest cached sign-in of a tenant (ms): how far back the log's evidence reaches.
+pub fn history_from(conn: &Connection, tenant: TenantKey) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT min(created) FROM sign_ins WHERE tenant = ?1")?
+        .query_row([tenant.0], |r| r.get(0))?)
+}
+
 pub fn count_sign_ins(conn: &Connection, tenant: TenantKey) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT coalesce(sum(success + failure), 0) FROM sign_in_days WHERE tenant = ?1",
