@@ -10,7 +10,9 @@ use std::sync::Mutex;
 use clap::Parser;
 use rusqlite::Connection;
 use serde::Serialize;
+use steward_core::dashboard::{self as dash, Dashboard};
 use steward_core::demo::{self, DemoOptions};
+use steward_core::identities::SignInRow;
 use steward_core::identities::{self, IdentityDetail, IdentityPage, IdentityQuery};
 use steward_core::licensing::{
     self as lic, LicenseEstimate, LicensePlan, PlanSettings, ReviewCandidate, ScopeFlags,
@@ -20,6 +22,7 @@ use steward_core::overview::{self, Overview, TenantSummary};
 use steward_core::recommendations::{
     self as recs, RecommendationReport, RecommendationSettings, StatusChange,
 };
+use steward_core::risk::{self, RiskAction, RiskReport, RiskSettings, SignInFilter};
 use steward_core::store::{self, tenants, TenantKey};
 use steward_core::{clock, model::Tenant};
 use tauri::{Manager, State, WebviewWindow};
@@ -116,6 +119,61 @@ async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
 async fn overview(state: State<'_, AppState>, tenant_id: String) -> Result<Overview, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, tenant| {
         overview::overview(conn, key, tenant, clock::now())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn dashboard(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    days: i64,
+) -> Result<Dashboard, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, tenant| {
+        dash::dashboard(conn, key, tenant, clock::now(), days)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn risk_report(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    settings: RiskSettings,
+) -> Result<RiskReport, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _tenant| {
+        risk::risk_report(conn, key, clock::now(), &settings)
+    })
+    .await
+}
+
+/// Records the admin's risk decision (confirm compromised, dismiss, remediated) on identities.
+#[tauri::command]
+#[specta::specta]
+async fn risk_action(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    sp_ids: Vec<String>,
+    action: RiskAction,
+) -> Result<(), AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _tenant| {
+        risk::act(conn, key, &sp_ids, action, clock::now())
+    })
+    .await
+}
+
+/// The sign-ins behind a risk signal, oldest first (at most 200).
+#[tauri::command]
+#[specta::specta]
+async fn risk_signal_sign_ins(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    filter: SignInFilter,
+) -> Result<Vec<SignInRow>, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _tenant| {
+        risk::sign_ins_for(conn, key, &filter, 200)
     })
     .await
 }
@@ -309,6 +367,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         license_plan,
         license_scope,
         set_license_scope,
+        dashboard,
+        risk_report,
+        risk_action,
+        risk_signal_sign_ins,
     ])
 }
 

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use steward_core::demo::{self, DemoOptions};
 use steward_core::model::IdentityKind;
 use steward_core::recommendations::{self, RecommendationSettings};
+use steward_core::risk::{self, RiskSettings};
 use steward_core::store::{self, tenants};
 use steward_core::{clock, identities, licensing};
 
@@ -95,6 +96,19 @@ enum Command {
     Licenses {
         #[command(flatten)]
         args: InsightArgs,
+    },
+    /// Risky workload identities: Identity Protection's, when synced, and Steward's own signals
+    /// from the cached sign-ins (new country, IP range, resource, credential; invalid-credential
+    /// bursts; sign-ins outside named locations).
+    Risks {
+        #[command(flatten)]
+        args: InsightArgs,
+        /// Report signals first seen in this many days before --as-of.
+        #[arg(long, value_name = "DAYS", default_value_t = 7)]
+        window_days: i64,
+        /// Invalid-credential failures in one hour that make a burst.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        burst_threshold: i64,
     },
 }
 
@@ -339,6 +353,70 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         r.undetermined_total,
                         r.undetermined_reason.as_deref().unwrap_or_default()
                     )?;
+                }
+            }
+        }
+        Command::Risks {
+            args,
+            window_days,
+            burst_threshold,
+        } => {
+            let as_of = parse_as_of(args.as_of)?;
+            let (key, t) = tenants::resolve_tenant(&conn, args.tenant.as_deref())?;
+            let settings = RiskSettings {
+                window_days,
+                burst_threshold,
+                ..RiskSettings::default()
+            };
+            let report = risk::risk_report(&conn, key, as_of, &settings)?;
+            if args.json {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "{} ({}) as of {}; signals first seen since {}",
+                    t.display_name, t.id, report.as_of, report.window_from
+                )?;
+                match &report.identity_protection_synced_at {
+                    Some(at) => writeln!(out, "\nIdentity Protection (read {at}):")?,
+                    None => writeln!(
+                        out,
+                        "\nIdentity Protection: not in the cache (sync it; it needs Workload ID Premium)"
+                    )?,
+                }
+                for r in &report.risky_identities {
+                    writeln!(
+                        out,
+                        "  [{}] {}  {}  {}  {} detection(s){}",
+                        r.risk_level,
+                        r.id,
+                        r.display_name,
+                        r.risk_state,
+                        r.detections.len(),
+                        match r.pending_action {
+                            Some(a) => format!(", {} not yet pushed to Entra", a.as_str()),
+                            None => String::new(),
+                        }
+                    )?;
+                }
+                writeln!(out, "\nSteward's signals ({}):", report.signals.len())?;
+                for s in &report.signals {
+                    writeln!(
+                        out,
+                        "  [{}] {}  {}  {}: {}  (first {}, {} sign-ins, {:?})",
+                        s.level.as_str(),
+                        s.sp_id,
+                        s.display_name,
+                        s.kind.as_str(),
+                        s.value,
+                        s.detected_at,
+                        s.sign_in_count,
+                        s.state
+                    )?;
+                }
+                for u in &report.unavailable {
+                    writeln!(out, "\nNot computed: {}. {}", u.label, u.value)?;
                 }
             }
         }

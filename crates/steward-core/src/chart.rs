@@ -78,6 +78,187 @@ pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
     Ok(svg)
 }
 
+/// One series of a bar chart: its legend name and colour.
+pub struct Series {
+    pub name: &'static str,
+    pub color: RGBColor,
+}
+
+pub const SERIES_SUCCESS: Series = Series {
+    name: "Success",
+    color: SUCCESS,
+};
+pub const SERIES_FAILURE: Series = Series {
+    name: "Failure",
+    color: FAILURE,
+};
+pub const SERIES_COUNT: Series = Series {
+    name: "Count",
+    color: SUCCESS,
+};
+
+/// Level and priority colours, high to low.
+pub const HIGH: RGBColor = RGBColor(196, 49, 75);
+pub const MEDIUM: RGBColor = RGBColor(218, 123, 15);
+pub const LOW: RGBColor = RGBColor(96, 94, 92);
+
+/// Horizontal stacked bars, one row per label (top to bottom), one segment per series. Labels
+/// may be tenant strings: plotters escapes text it writes into the SVG, and they are cut to 32
+/// characters. A chart without data draws "No data" rather than an empty frame.
+pub fn horizontal_bars(
+    labels: &[String],
+    values: &[Vec<i64>],
+    series: &[Series],
+) -> Result<String> {
+    let n = labels.len();
+    let height = (64 + 30 * n.max(1)) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err)?;
+        if n == 0 {
+            root.draw(&Text::new(
+                "No data in this period",
+                (300, height as i32 / 2 - 6),
+                ("sans-serif", 14).into_font().color(&RGBColor(96, 94, 92)),
+            ))
+            .map_err(chart_err)?;
+            root.present().map_err(chart_err)?;
+            drop(root);
+            return Ok(svg);
+        }
+        let max = values
+            .iter()
+            .map(|v| v.iter().sum::<i64>())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let top = nice_ceiling(max + max / 8);
+        let short: Vec<String> = labels
+            .iter()
+            .map(|l| {
+                if l.chars().count() > 32 {
+                    format!("{}…", l.chars().take(31).collect::<String>())
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(230)
+            .build_cartesian_2d(0..top, (0..n as i32).into_segmented())
+            .map_err(chart_err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(232, 232, 232))
+            .x_labels(6)
+            .y_labels(n)
+            .x_label_formatter(&|v| thousands(*v))
+            .y_label_formatter(&|v| match v {
+                // Row 0 is drawn at the top.
+                SegmentValue::CenterOf(i) => short
+                    .get(n.wrapping_sub(1).wrapping_sub(*i as usize))
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80)))
+            .draw()
+            .map_err(chart_err)?;
+        for (s, ser) in series.iter().enumerate() {
+            let bars = values.iter().enumerate().map(|(row, v)| {
+                let start: i64 = v.iter().take(s).sum();
+                let end = start + v.get(s).copied().unwrap_or(0);
+                let y = (n - 1 - row) as i32;
+                let mut r = Rectangle::new(
+                    [
+                        (start, SegmentValue::Exact(y)),
+                        (end, SegmentValue::Exact(y + 1)),
+                    ],
+                    ser.color.filled(),
+                );
+                r.set_margin(4, 4, 0, 0);
+                r
+            });
+            let drawn = chart.draw_series(bars).map_err(chart_err)?;
+            if series.len() > 1 {
+                let c = ser.color;
+                drawn.label(ser.name).legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], c.filled())
+                });
+            }
+        }
+        if series.len() > 1 {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.9))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(("sans-serif", 12))
+                .draw()
+                .map_err(chart_err)?;
+        }
+        root.present().map_err(chart_err)?;
+    }
+    Ok(svg)
+}
+
+/// Vertical bars with one colour per bar (e.g. levels), labelled under each bar.
+pub fn column_bars(labels: &[String], values: &[i64], colors: &[RGBColor]) -> Result<String> {
+    let n = labels.len().max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err)?;
+        let max = values.iter().copied().max().unwrap_or(0).max(1);
+        let top = nice_ceiling(max + max / 8);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(64)
+            .build_cartesian_2d((0..n as i32).into_segmented(), 0..top)
+            .map_err(chart_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(232, 232, 232))
+            .y_labels(6)
+            .x_labels(n)
+            .y_label_formatter(&|v| thousands(*v))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80)))
+            .draw()
+            .map_err(chart_err)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, v)| {
+                let c = colors
+                    .get(i % colors.len().max(1))
+                    .copied()
+                    .unwrap_or(SUCCESS);
+                let mut r = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i as i32), 0),
+                        (SegmentValue::Exact(i as i32 + 1), *v),
+                    ],
+                    c.filled(),
+                );
+                r.set_margin(0, 0, 6, 6);
+                r
+            }))
+            .map_err(chart_err)?;
+        root.present().map_err(chart_err)?;
+    }
+    Ok(svg)
+}
+
 fn chart_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::Chart(format!("{e:?}"))
 }
@@ -148,5 +329,29 @@ mod tests {
         assert_eq!(nice_ceiling(1234), 1500);
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn bar_labels_from_a_tenant_are_escaped_and_an_empty_chart_says_so() {
+        let labels = vec![
+            "<img src=x onerror=alert(1)> Partner Sync".to_string(),
+            "b & c".into(),
+        ];
+        let svg = horizontal_bars(
+            &labels,
+            &[vec![3, 1], vec![2, 0]],
+            &[SERIES_SUCCESS, SERIES_FAILURE],
+        )
+        .unwrap();
+        assert!(
+            !svg.contains("<img"),
+            "markup in a name is text, not an element"
+        );
+        assert!(svg.contains("&lt;img"), "the name is escaped");
+        assert!(svg.contains("b &amp; c"));
+        let empty = horizontal_bars(&[], &[], &[SERIES_COUNT]).unwrap();
+        assert!(empty.contains("No data in this period"));
+        let cols = column_bars(&["High".into(), "Low".into()], &[2, 5], &[HIGH, LOW]).unwrap();
+        assert!(cols.starts_with("<svg") && cols.contains("High"));
     }
 }

@@ -15,9 +15,10 @@ use rusqlite::Connection;
 
 use crate::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRoleAssignment,
-    FederatedIdentityCredential, KeyCredential, Owner, OwnerRelation, PasswordCredential,
-    ServicePrincipal, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
-    MICROSOFT_TENANTS, WORKLOAD_ID_SERVICE_PLANS,
+    FederatedIdentityCredential, KeyCredential, NamedLocation, Owner, OwnerRelation,
+    PasswordCredential, RiskyServicePrincipal, RiskyServicePrincipalHistoryItem, ServicePrincipal,
+    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SignInLocation,
+    SubscribedSku, Tenant, MICROSOFT_TENANTS, WORKLOAD_ID_SERVICE_PLANS,
 };
 use crate::store::sign_ins::SignInWriter;
 use crate::store::{
@@ -86,14 +87,41 @@ pub trait DemoSink {
     /// A row of Graph's appCredentialSignInActivities report.
     fn credential_activity(&mut self, a: &AppCredentialSignInActivity) -> Result<()>;
     fn sku(&mut self, s: &SubscribedSku) -> Result<()>;
+    fn named_location(&mut self, l: &NamedLocation) -> Result<()>;
+    fn risky_service_principal(&mut self, r: &RiskyServicePrincipal) -> Result<()>;
+    fn risk_history(&mut self, h: &RiskyServicePrincipalHistoryItem) -> Result<()>;
+    fn risk_detection(&mut self, d: &ServicePrincipalRiskDetection) -> Result<()>;
 }
 
 /// The Graph datasets a demo tenant holds besides identities and sign-ins.
-pub const DEMO_DATASETS: [&str; 3] = [
+pub const DEMO_DATASETS: [&str; 6] = [
     crate::recommendations::ACTIVITY_REPORT_DATASET,
     crate::recommendations::CREDENTIAL_REPORT_DATASET,
     "subscribedSkus",
+    crate::risk::RISKY_SP_DATASET,
+    crate::risk::DETECTIONS_DATASET,
+    crate::risk::NAMED_LOCATIONS_DATASET,
 ];
+
+/// Days before `as_of` on which the demo's anomalies happen (inside the default 7-day window).
+const ANOMALY_DAYS_AGO: i64 = 3;
+
+/// Where the demo's new-country anomaly signs in from: outside every named location.
+const ANOMALY_LOCATION: (&str, &str, &str, [u8; 2]) = ("NG", "Lagos", "Lagos", [102, 89]);
+
+/// What an anomalous demo sign-in does differently from its identity's habits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Anomaly {
+    None,
+    /// From a country and network outside the tenant's named locations.
+    NewCountry,
+    /// A token for a resource the identity never called.
+    NewResource,
+    /// A client secret Steward does not hold, on an identity that used a certificate.
+    UnknownSecret,
+    /// A burst of wrong-secret failures.
+    Burst,
+}
 
 /// Progress of a generation, for a progress bar: (what, done, total).
 pub type Progress<'a> = &'a mut dyn FnMut(&str, u64, u64);
@@ -188,7 +216,9 @@ pub fn generate(
     let mut g = Generator::new(opts);
     g.identities(sink, progress)?;
     g.skus(sink)?;
+    g.named_locations(sink)?;
     g.sign_ins(sink, progress)?;
+    g.identity_protection(sink)?;
     Ok(g.summary)
 }
 
@@ -204,6 +234,10 @@ struct Generator<'o> {
     people: Vec<u128>,
     vendor_tenants: Vec<u128>,
     graph_sp: u128,
+    /// Profiles that behave unusually ANOMALY_DAYS_AGO, and how.
+    anomalies: Vec<(usize, Anomaly)>,
+    /// When the first anomalous sign-in of each profile happened.
+    anomaly_at: Vec<(usize, DateTime<Utc>)>,
 }
 
 fn guid(v: u128) -> String {
@@ -232,6 +266,8 @@ impl<'o> Generator<'o> {
             people,
             vendor_tenants,
             graph_sp: 0,
+            anomalies: Vec::new(),
+            anomaly_at: Vec::new(),
         }
     }
 
@@ -961,6 +997,7 @@ impl<'o> Generator<'o> {
             acc += w;
             cumulative.push(acc);
         }
+        self.pick_anomalies();
         self.weights = Vec::new();
         let start = self.opts.as_of - Duration::days(SIGN_IN_DAYS);
         // Daily quotas: weekends are quieter; a little noise from day to day.
@@ -973,7 +1010,7 @@ impl<'o> Generator<'o> {
             .collect();
         let quotas = largest_remainder(total, &day_weights);
         let mut done = 0u64;
-        let mut events: Vec<(i64, u32)> = Vec::new();
+        let mut events: Vec<(i64, u32, Anomaly)> = Vec::new();
         for (d, quota) in quotas.into_iter().enumerate() {
             let day_start = start + Duration::days(d as i64);
             events.clear();
@@ -989,12 +1026,20 @@ impl<'o> Generator<'o> {
                     self.rng.random_range(0..24)
                 };
                 let ms = hour * 3_600_000 + self.rng.random_range(0..3_600_000);
-                events.push((ms, p as u32));
+                events.push((ms, p as u32, Anomaly::None));
+            }
+            if d as i64 == SIGN_IN_DAYS - ANOMALY_DAYS_AGO {
+                self.place_anomalies(&mut events);
             }
             events.sort_unstable();
-            for &(ms, p) in &events {
+            for &(ms, p, anomaly) in &events {
                 let at = day_start + Duration::milliseconds(ms);
-                let s = self.event(at, p as usize);
+                if anomaly != Anomaly::None
+                    && !self.anomaly_at.iter().any(|(q, _)| *q == p as usize)
+                {
+                    self.anomaly_at.push((p as usize, at));
+                }
+                let s = self.event(at, p as usize, anomaly);
                 sink.sign_in(&s)?;
                 done += 1;
                 if done % 100_000 == 0 {
@@ -1007,15 +1052,258 @@ impl<'o> Generator<'o> {
         Ok(())
     }
 
-    fn event(&mut self, at: DateTime<Utc>, p: usize) -> SignIn {
+    /// Picks the busiest identities of the right sort to behave unusually ANOMALY_DAYS_AGO, so
+    /// that each local risk signal has an example with a baseline behind it.
+    fn pick_anomalies(&mut self) {
+        let mut order: Vec<usize> = (0..self.profiles.len()).collect();
+        order.sort_by(|a, b| self.weights[*b].total_cmp(&self.weights[*a]).then(a.cmp(b)));
+        let wanted = [
+            Anomaly::NewCountry,
+            Anomaly::NewResource,
+            Anomaly::UnknownSecret,
+            Anomaly::Burst,
+        ];
+        for kind in wanted {
+            let found = order.iter().copied().find(|p| {
+                let prof = &self.profiles[*p];
+                let taken = self.anomalies.iter().any(|(q, _)| q == p);
+                let fits = match kind {
+                    Anomaly::UnknownSecret => {
+                        matches!(prof.credential, UsedCredential::Certificate { .. })
+                    }
+                    Anomaly::NewResource => prof.resources.len() < RESOURCE_COUNT,
+                    _ => matches!(
+                        prof.credential,
+                        UsedCredential::Secret { expired: false, .. }
+                    ),
+                };
+                !taken && !prof.managed && prof.failure_rate < 0.2 && fits
+            });
+            if let Some(p) = found {
+                self.anomalies.push((p, kind));
+            }
+        }
+    }
+
+    /// Turns some of the day's events into the anomalies (the total stays as asked).
+    fn place_anomalies(&mut self, events: &mut [(i64, u32, Anomaly)]) {
+        let per = |k: Anomaly| if k == Anomaly::Burst { 30 } else { 12 };
+        let needed: usize = self.anomalies.iter().map(|(_, k)| per(*k)).sum();
+        if events.len() < needed * 3 {
+            return; // too small a demo to hide them in
+        }
+        let mut slot = 0;
+        for (i, &(p, kind)) in self.anomalies.iter().enumerate() {
+            for n in 0..per(kind) as i64 {
+                let ms = match kind {
+                    // A burst is minutes long, at night; the rest spread over the working day.
+                    Anomaly::Burst => 2 * 3_600_000 + n * 45_000,
+                    _ => (9 + i as i64) * 3_600_000 + n * 1_100_000,
+                };
+                // Take every third event so the day's mix of identities stays realistic.
+                events[slot] = (ms, p as u32, kind);
+                slot += 3;
+            }
+        }
+    }
+
+    /// Named locations covering every place the identities normally sign in from.
+    fn named_locations(&mut self, sink: &mut dyn DemoSink) -> Result<()> {
+        let mut ranges: Vec<String> = LOCATIONS
+            .iter()
+            .map(|(_, _, _, p)| format!("{}.{}.0.0/16", p[0], p[1]))
+            .collect();
+        ranges.dedup();
+        sink.named_location(&NamedLocation {
+            id: guid(self.rng.random()),
+            display_name: "Azure regions in use".into(),
+            kind: "ip".into(),
+            is_trusted: true,
+            ip_ranges: ranges,
+            countries_and_regions: Vec::new(),
+            include_unknown_countries_and_regions: false,
+        })?;
+        let mut countries: Vec<String> = LOCATIONS.iter().map(|l| l.0.to_string()).collect();
+        countries.sort();
+        countries.dedup();
+        sink.named_location(&NamedLocation {
+            id: guid(self.rng.random()),
+            display_name: "Operating countries".into(),
+            kind: "country".into(),
+            is_trusted: false,
+            ip_ranges: Vec::new(),
+            countries_and_regions: countries,
+            include_unknown_countries_and_regions: false,
+        })
+    }
+
+    /// Identity Protection's view: the identity signing in from a new country is at risk
+    /// (suspicious sign-ins), the one whose secret is sprayed has leaked credentials, and one
+    /// earlier detection was dismissed by an admin.
+    fn identity_protection(&mut self, sink: &mut dyn DemoSink) -> Result<()> {
+        let as_of = self.opts.as_of;
+        let at_of = |g: &Generator<'_>, kind: Anomaly| {
+            g.anomalies
+                .iter()
+                .find(|(_, k)| *k == kind)
+                .and_then(|(p, _)| g.anomaly_at.iter().find(|(q, _)| q == p).copied())
+        };
+        let mut items: Vec<(usize, DateTime<Utc>, &str, &str, &str, &str, &str)> = Vec::new();
+        if let Some((p, at)) = at_of(self, Anomaly::NewCountry) {
+            items.push((
+                p,
+                at,
+                "medium",
+                "atRisk",
+                "none",
+                "suspiciousSignins",
+                "signin",
+            ));
+        }
+        if let Some((p, at)) = at_of(self, Anomaly::Burst) {
+            items.push((
+                p,
+                at,
+                "high",
+                "atRisk",
+                "none",
+                "leakedCredentials",
+                "servicePrincipal",
+            ));
+        }
+        // An older, dismissed detection on a busy application that is not otherwise anomalous.
+        if let Some(p) = (0..self.profiles.len())
+            .find(|p| !self.profiles[*p].managed && !self.anomalies.iter().any(|(q, _)| q == p))
+        {
+            items.push((
+                p,
+                as_of - Duration::days(20),
+                "none",
+                "dismissed",
+                "adminDismissedAllRiskForServicePrincipal",
+                "anomalousServicePrincipalActivity",
+                "servicePrincipal",
+            ));
+        }
+        for (p, at, level, state, detail, event, activity) in items {
+            let prof = &self.profiles[p];
+            let sp_id = guid(prof.sp_id);
+            let app_id = guid(prof.app_id);
+            let name = prof.name.to_string();
+            let detected = at + Duration::hours(2);
+            let dismissed = state == "dismissed";
+            let key_ids = match prof.credential {
+                UsedCredential::Secret { key, .. } if event == "leakedCredentials" => {
+                    vec![guid(key)]
+                }
+                _ => Vec::new(),
+            };
+            let (ip, location) = if activity == "signin" {
+                let (country, state, city, prefix) = ANOMALY_LOCATION;
+                (
+                    Some(format!("{}.{}.10.23", prefix[0], prefix[1])),
+                    Some(SignInLocation {
+                        city: Some(city.into()),
+                        state: Some(state.into()),
+                        country_or_region: Some(country.into()),
+                    }),
+                )
+            } else {
+                (None, None)
+            };
+            sink.risk_detection(&ServicePrincipalRiskDetection {
+                id: guid(self.rng.random()),
+                service_principal_id: sp_id.clone(),
+                service_principal_display_name: Some(name.clone()),
+                app_id: Some(app_id.clone()),
+                risk_event_type: event.into(),
+                risk_state: state.into(),
+                risk_level: if dismissed { "low" } else { level }.into(),
+                risk_detail: detail.into(),
+                source: Some("identityProtection".into()),
+                detection_timing_type: Some("offline".into()),
+                activity: Some(activity.into()),
+                ip_address: ip,
+                location,
+                activity_date_time: Some(at),
+                detected_date_time: Some(detected),
+                last_updated_date_time: Some(detected),
+                key_ids,
+                request_id: None,
+                correlation_id: None,
+                additional_info: Some("[{\"Key\":\"alertUrl\",\"Value\":null}]".into()),
+            })?;
+            sink.risk_history(&RiskyServicePrincipalHistoryItem {
+                id: guid(self.rng.random()),
+                service_principal_id: sp_id.clone(),
+                risk_level: if dismissed { "low" } else { level }.into(),
+                risk_state: "atRisk".into(),
+                risk_detail: "none".into(),
+                risk_last_updated_date_time: detected,
+                initiated_by: None,
+            })?;
+            let updated = if dismissed {
+                let when = detected + Duration::days(1);
+                sink.risk_history(&RiskyServicePrincipalHistoryItem {
+                    id: guid(self.rng.random()),
+                    service_principal_id: sp_id.clone(),
+                    risk_level: "none".into(),
+                    risk_state: "dismissed".into(),
+                    risk_detail: detail.into(),
+                    risk_last_updated_date_time: when,
+                    initiated_by: Some(PEOPLE[0].to_string()),
+                })?;
+                when
+            } else {
+                detected
+            };
+            sink.risky_service_principal(&RiskyServicePrincipal {
+                id: sp_id,
+                app_id: Some(app_id),
+                display_name: Some(name),
+                service_principal_type: Some("Application".into()),
+                is_enabled: Some(true),
+                is_processing: Some(false),
+                risk_level: level.into(),
+                risk_state: state.into(),
+                risk_detail: detail.into(),
+                risk_last_updated_date_time: Some(updated),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, at: DateTime<Utc>, p: usize, anomaly: Anomaly) -> SignIn {
         let id = guid(self.rng.random());
         let prof = &self.profiles[p];
-        let (loc, host) = prof.places[self.rng.random_range(0..prof.places.len())];
-        let (country, state, city, prefix) = LOCATIONS[loc as usize];
-        let res = prof.resources[self.rng.random_range(0..prof.resources.len())] as usize;
-        let failed = self.rng.random::<f32>() < prof.failure_rate;
+        let (loc, mut host) = prof.places[self.rng.random_range(0..prof.places.len())];
+        let (mut country, mut state, mut city, mut prefix) = LOCATIONS[loc as usize];
+        let mut res = prof.resources[self.rng.random_range(0..prof.resources.len())] as usize;
+        let mut failed = self.rng.random::<f32>() < prof.failure_rate;
         let night = at.hour() < 6;
+        match anomaly {
+            Anomaly::NewCountry => {
+                (country, state, city, prefix) = ANOMALY_LOCATION;
+                host = 0x0A17;
+                failed = false;
+            }
+            Anomaly::NewResource => {
+                res = (0..RESOURCE_COUNT)
+                    .find(|r| !prof.resources.contains(&(*r as u8)))
+                    .unwrap_or(res);
+                failed = false;
+            }
+            Anomaly::UnknownSecret => failed = false,
+            Anomaly::Burst => failed = true,
+            Anomaly::None => {}
+        }
         let (cred_type, key_id, thumb, fic) = match prof.credential {
+            _ if anomaly == Anomaly::UnknownSecret => (
+                Some("clientSecret"),
+                Some(guid(prof.sp_id ^ 0x5EC2E7)),
+                None,
+                None,
+            ),
             UsedCredential::Secret { key, .. } => {
                 (Some("clientSecret"), Some(guid(key)), None, None)
             }
@@ -1036,6 +1324,8 @@ impl<'o> Generator<'o> {
         };
         let error_code = if !failed {
             0
+        } else if anomaly == Anomaly::Burst {
+            7000215
         } else {
             match prof.credential {
                 UsedCredential::Secret { expired: true, .. } => 7000222,
@@ -1202,6 +1492,22 @@ impl DemoSink for StoreSink<'_> {
     }
     fn sku(&mut self, s: &SubscribedSku) -> Result<()> {
         insights::upsert_sku(self.conn, self.key()?.0, s)?;
+        self.tick()
+    }
+    fn named_location(&mut self, l: &NamedLocation) -> Result<()> {
+        crate::store::risk::upsert_named_location(self.conn, self.key()?.0, l)?;
+        self.tick()
+    }
+    fn risky_service_principal(&mut self, r: &RiskyServicePrincipal) -> Result<()> {
+        crate::store::risk::upsert_risky_service_principal(self.conn, self.key()?.0, r)?;
+        self.tick()
+    }
+    fn risk_history(&mut self, h: &RiskyServicePrincipalHistoryItem) -> Result<()> {
+        crate::store::risk::upsert_history_item(self.conn, self.key()?.0, h)?;
+        self.tick()
+    }
+    fn risk_detection(&mut self, d: &ServicePrincipalRiskDetection) -> Result<()> {
+        crate::store::risk::upsert_detection(self.conn, self.key()?.0, d)?;
         self.tick()
     }
 }

@@ -327,6 +327,24 @@ pub struct SignInRow {
     pub conditional_access_status: Option<String>,
 }
 
+impl From<crate::model::SignIn> for SignInRow {
+    fn from(s: crate::model::SignIn) -> SignInRow {
+        SignInRow {
+            id: s.id,
+            created_date_time: rfc3339(s.created_date_time),
+            resource_display_name: s.resource_display_name,
+            ip_address: s.ip_address,
+            country: s.country_or_region,
+            city: s.city,
+            error_code: s.error_code,
+            failure_reason: s.failure_reason,
+            client_credential_type: s.client_credential_type,
+            credential_key_id: s.service_principal_credential_key_id,
+            conditional_access_status: s.conditional_access_status,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -448,19 +466,7 @@ pub fn identity_detail(
         .collect();
     let recent_sign_ins = sign_ins::list_recent_for_sp(conn, key, &sp.id, RECENT_SIGN_INS)?
         .into_iter()
-        .map(|s| SignInRow {
-            id: s.id,
-            created_date_time: rfc3339(s.created_date_time),
-            resource_display_name: s.resource_display_name,
-            ip_address: s.ip_address,
-            country: s.country_or_region,
-            city: s.city,
-            error_code: s.error_code,
-            failure_reason: s.failure_reason,
-            client_credential_type: s.client_credential_type,
-            credential_key_id: s.service_principal_credential_key_id,
-            conditional_access_status: s.conditional_access_status,
-        })
+        .map(SignInRow::from)
         .collect();
     Ok(IdentityDetail {
         row,

@@ -9,6 +9,7 @@
 
 pub mod chart;
 pub mod clock;
+pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod identities;
@@ -16,6 +17,7 @@ pub mod licensing;
 pub mod model;
 pub mod overview;
 pub mod recommendations;
+pub mod risk;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -536,3 +536,118 @@ mod tests {
         }
     }
 }
+
+/// One risky service principal (`GET /identityProtection/riskyServicePrincipals`, v1.0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskyServicePrincipal {
+    pub id: String,
+    pub app_id: Option<String>,
+    pub display_name: Option<String>,
+    pub service_principal_type: Option<String>,
+    pub is_enabled: Option<bool>,
+    pub is_processing: Option<bool>,
+    pub risk_level: String,
+    pub risk_state: String,
+    pub risk_detail: String,
+    pub risk_last_updated_date_time: Option<DateTime<Utc>>,
+}
+
+/// One entry of `GET /identityProtection/riskyServicePrincipals/{id}/history`
+/// (riskyServicePrincipalHistoryItem), reduced to what the Risk page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskyServicePrincipalHistoryItem {
+    pub id: String,
+    pub service_principal_id: String,
+    pub risk_level: String,
+    pub risk_state: String,
+    pub risk_detail: String,
+    pub risk_last_updated_date_time: DateTime<Utc>,
+    pub initiated_by: Option<String>,
+}
+
+/// Where a detection happened (Graph's signInLocation).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInLocation {
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country_or_region: Option<String>,
+}
+
+/// One `servicePrincipalRiskDetection` (`GET /identityProtection/servicePrincipalRiskDetections`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePrincipalRiskDetection {
+    pub id: String,
+    pub service_principal_id: String,
+    pub service_principal_display_name: Option<String>,
+    pub app_id: Option<String>,
+    pub risk_event_type: String,
+    pub risk_state: String,
+    pub risk_level: String,
+    pub risk_detail: String,
+    pub source: Option<String>,
+    pub detection_timing_type: Option<String>,
+    pub activity: Option<String>,
+    pub ip_address: Option<String>,
+    pub location: Option<SignInLocation>,
+    pub activity_date_time: Option<DateTime<Utc>>,
+    pub detected_date_time: Option<DateTime<Utc>>,
+    pub last_updated_date_time: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub key_ids: Vec<String>,
+    pub request_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub additional_info: Option<String>,
+}
+
+/// A conditional-access named location: Graph's ipNamedLocation (CIDR ranges) or
+/// countryNamedLocation (ISO 3166 codes), in one shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedLocation {
+    pub id: String,
+    pub display_name: String,
+    /// `ip` or `country`.
+    pub kind: String,
+    pub is_trusted: bool,
+    pub ip_ranges: Vec<String>,
+    pub countries_and_regions: Vec<String>,
+    pub include_unknown_countries_and_regions: bool,
+}
+
+/// What an AADSTS error code of a workload identity's sign-in means, in the admin's words
+/// (domain.md §6.3).
+pub fn aadsts_meaning(code: i64) -> &'static str {
+    match code {
+        0 => "Success",
+        7000215 => "Invalid client secret (wrong value, or the secret id sent instead)",
+        7000222 => "The client secret has expired",
+        7000218 => "Neither a client secret nor a client assertion was sent",
+        700027 => "Client assertion failed signature validation (unknown or expired certificate)",
+        700024 => "Client assertion outside its valid time range (clock skew, expired token)",
+        700016 => "Application not found in the directory (wrong tenant or appId)",
+        700011 => "Application not found in the tenant",
+        7000112 | 70001 => "The application is disabled",
+        70002 => "The client secret does not match",
+        700025 => "A public client may not send a secret or assertion",
+        700030 => "Certificate subject name not authorized",
+        70011 | 700022 | 700023 => "Invalid scope (use <resource>/.default, one resource)",
+        500011 => "Resource principal not found in the tenant",
+        65001 => "Consent missing",
+        53003 => "Blocked by conditional access",
+        530032 => "Blocked by a tenant security policy",
+        50012 | 50013 => "Authentication failed: invalid assertion",
+        70021 => "No federated credential matches the presented token",
+        700211 => "Federated credential mismatch: issuer",
+        700212 => "Federated credential mismatch: audience",
+        700213 => "Federated credential mismatch: subject",
+        7002131 => "Flexible federated credential expression did not match",
+        700229 => "Only app-only tokens can be used as federated credentials for Entra",
+        90002 => "Tenant not found",
+        50196 => "Request loop: the client is not caching tokens",
+        _ => "Other failure: look the code up in the Entra error reference",
+    }
+}

@@ -18,6 +18,7 @@ pub mod directory_roles;
 pub mod federated_credentials;
 pub mod insights;
 pub mod owners;
+pub mod risk;
 pub mod service_principals;
 pub mod sign_ins;
 pub mod strings;
@@ -27,6 +28,7 @@ pub mod tenants;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_insights.sql"),
+    include_str!("../migrations/0003_risk.sql"),
 ];
 
 /// The schema version this build writes.

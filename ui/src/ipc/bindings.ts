@@ -98,6 +98,44 @@ async setLicenseScope(tenantId: string, id: string, reason: ScopeReason, include
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async dashboard(tenantId: string, days: number) : Promise<Result<Dashboard, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("dashboard", { tenantId, days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async riskReport(tenantId: string, settings: RiskSettings) : Promise<Result<RiskReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("risk_report", { tenantId, settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records the admin's risk decision (confirm compromised, dismiss, remediated) on identities.
+ */
+async riskAction(tenantId: string, spIds: string[], action: RiskAction) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("risk_action", { tenantId, spIds, action }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The sign-ins behind a risk signal, oldest first (at most 200).
+ */
+async riskSignalSignIns(tenantId: string, filter: SignInFilter) : Promise<Result<SignInRow[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("risk_signal_sign_ins", { tenantId, filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -115,6 +153,10 @@ export type AppError = { kind: "notFound"; message: string } | { kind: "invalidI
 export type AppInfo = { version: string; dbPath: string; tenants: TenantSummary[]; activeTenantId: string | null }
 export type AppRoleView = { resourceDisplayName: string; permission: string; createdDateTime: string | null; highRisk: boolean }
 export type ApplicationSummary = { id: string; displayName: string; signInAudience: string | null; createdDateTime: string | null }
+/**
+ * The numbers behind a chart, for its table view and for exports.
+ */
+export type ChartTable = { columns: string[]; rows: string[][] }
 export type CountItem = { key: string; label: string; count: number }
 export type CredentialStatus = "expired" | "expiringSoon" | "valid"
 /**
@@ -127,6 +169,21 @@ export type CredentialView = {
  */
 source: string; credentialType: CredentialType; keyId: string; displayName: string | null; hint: string | null; thumbprint: string | null; startDateTime: string | null; endDateTime: string | null; status: CredentialStatus; daysLeft: number | null }
 export type DailySignIns = { day: string; success: number; failure: number }
+export type Dashboard = { 
+/**
+ * Inventory counts and credential expiry (the skeleton's overview figures).
+ */
+summary: Overview; asOf: string; 
+/**
+ * First instant of the range (RFC 3339).
+ */
+from: string; days: number; kpis: Kpi[]; charts: DashboardChart[] }
+export type DashboardChart = { key: string; title: string; description: string; svg: string; table: ChartTable }
+export type DetectionRow = { id: string; riskEventType: string; 
+/**
+ * What the detection means, in the admin's words.
+ */
+description: string; riskLevel: string; riskState: string; riskDetail: string; detectionTimingType: string | null; activity: string | null; activityAt: string | null; detectedAt: string | null; ipAddress: string | null; location: string | null; keyIds: string[] }
 export type DirectoryRoleView = { roleName: string; roleTemplateId: string; privileged: boolean; assignmentType: string }
 /**
  * One fact behind a verdict, e.g. "Last sign-in (cached log)" → "2026-08-01 (117 days ago)".
@@ -144,6 +201,7 @@ conditionalAccess: number | null; accessReviewedManagedIdentities: number; picke
  */
 total: number; explanation: string }
 export type FederatedCredentialView = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null }
+export type HistoryRow = { at: string; riskLevel: string; riskState: string; riskDetail: string; initiatedBy: string | null }
 export type HorizonCost = { months: number; total: number; 
 /**
  * Identities at the end of the horizon, after growth.
@@ -175,6 +233,24 @@ resourceType: string; displayName: string; appId: string | null;
  * The service principal to open in Steward's identity view, when there is one.
  */
 servicePrincipalId: string | null; credentialKeyId: string | null; evidence: Evidence[]; owners: string[]; portalUrl: string }
+export type Kpi = { key: string; label: string; value: number; unit: KpiUnit; detail: string; tone: Tone }
+/**
+ * How a KPI's value reads.
+ */
+export type KpiUnit = "count" | "usdPerMonth" | "percent"
+export type LevelCount = { level: RiskLevel; 
+/**
+ * Identities whose highest open risk has this level.
+ */
+identities: number; 
+/**
+ * Of which Identity Protection reported.
+ */
+fromIdentityProtection: number; 
+/**
+ * Of which Steward's local signals found.
+ */
+fromSignals: number }
 export type LicenseBucket = { key: string; label: string; 
 /**
  * The rule that puts a service principal in this bucket, and why it counts or not.
@@ -332,6 +408,86 @@ export type ReviewCandidate = { id: string; displayName: string; kind: string;
  * Privileged directory roles held (the reason access reviews would cover it).
  */
 roles: string[]; reviewed: boolean }
+/**
+ * An admin action on an identity's risk.
+ */
+export type RiskAction = 
+/**
+ * Graph's confirmCompromised: risk high, state confirmedCompromised.
+ */
+"confirmCompromised" | 
+/**
+ * Graph's dismiss: risk none, state dismissed.
+ */
+"dismiss" | 
+/**
+ * Steward's own: the admin fixed what the signal pointed at.
+ */
+"remediated"
+export type RiskLevel = "high" | "medium" | "low"
+export type RiskReport = { asOf: string; windowFrom: string; settings: RiskSettings; 
+/**
+ * When Identity Protection's data was read; `None` when the cache has none (not synced, or
+ * the tenant lacks Workload ID Premium).
+ */
+identityProtectionSyncedAt: string | null; riskyIdentities: RiskyIdentity[]; 
+/**
+ * Local signals, highest level and newest first.
+ */
+signals: RiskSignal[]; 
+/**
+ * Signal kinds that could not be computed, with why (e.g. no named locations cached).
+ */
+unavailable: Evidence[]; byLevel: LevelCount[]; historyFrom: string | null }
+/**
+ * Thresholds an admin may change.
+ */
+export type RiskSettings = { 
+/**
+ * Signals first seen in this many days before `as_of` are reported.
+ */
+windowDays: number; 
+/**
+ * The baseline must reach back at least this many days before the new behaviour.
+ */
+baselineMinDays: number; 
+/**
+ * The baseline covers at most this many days before the new behaviour.
+ */
+baselineMaxDays: number; 
+/**
+ * The baseline must hold at least this many sign-ins.
+ */
+baselineMinSignIns: number; 
+/**
+ * Invalid-credential failures in one hour that make a burst.
+ */
+burstThreshold: number }
+export type RiskSignal = { 
+/**
+ * Stable across recomputations: kind, identity and what was new.
+ */
+id: string; kind: SignalKind; title: string; rationale: string; level: RiskLevel; spId: string; displayName: string; identityKind: IdentityKind | null; 
+/**
+ * What was new or unusual (a country code, a range, a resource, a key id …).
+ */
+value: string; 
+/**
+ * When it was first seen (RFC 3339).
+ */
+detectedAt: string; lastSeen: string; 
+/**
+ * Sign-ins behind it (all of them since it was first seen).
+ */
+signInCount: number; evidence: Evidence[]; state: SignalState; stateAt: string | null; signIns: SignInFilter }
+/**
+ * A risky service principal as Identity Protection reported it, with its detections and history.
+ */
+export type RiskyIdentity = { id: string; appId: string | null; displayName: string; servicePrincipalType: string | null; isEnabled: boolean | null; riskLevel: string; riskState: string; riskDetail: string; riskLastUpdated: string | null; detections: DetectionRow[]; history: HistoryRow[]; 
+/**
+ * An admin action recorded here that a sync has not yet pushed to Graph.
+ */
+pendingAction: RiskAction | null; adminCenterUrl: string }
 export type Scenario = { name: string; basis: ScenarioBasis; 
 /**
  * Identities added to (or, negative, removed from) the basis.
@@ -363,7 +519,36 @@ export type ScopeReason =
  * Picked for the feature-scoped estimate.
  */
 "picked"
+/**
+ * The sign-in field a signal's filter matches on.
+ */
+export type SignInField = "country" | "ipAddress" | 
+/**
+ * The resource's appId.
+ */
+"resource" | "credentialType" | "keyId" | "errorCode"
+/**
+ * Which sign-ins are behind a signal: one identity's sign-ins in a period whose field holds one
+ * of the values.
+ */
+export type SignInFilter = { spId: string; 
+/**
+ * RFC 3339, inclusive.
+ */
+from: string; 
+/**
+ * RFC 3339, inclusive.
+ */
+to: string; field: SignInField; values: string[] }
 export type SignInRow = { id: string; createdDateTime: string; resourceDisplayName: string | null; ipAddress: string | null; country: string | null; city: string | null; errorCode: number; failureReason: string | null; clientCredentialType: string | null; credentialKeyId: string | null; conditionalAccessStatus: string | null }
+/**
+ * What a local signal noticed.
+ */
+export type SignalKind = "newCountry" | "newIpRange" | "newResource" | "newCredentialType" | "newKeyId" | "invalidCredentialBurst" | "outsideNamedLocations"
+/**
+ * Where an identity's risk stands, as the admin decided.
+ */
+export type SignalState = "active" | "dismissed" | "confirmedCompromised" | "remediated"
 /**
  * What the admin does to a recommendation.
  */
@@ -382,6 +567,10 @@ export type Subscription = { skuPartNumber: string; capabilityStatus: string; pr
  */
 nextLifecycle: string | null; daysLeft: number | null }
 export type TenantSummary = { id: string; displayName: string; defaultDomain: string | null; isDemo: boolean; dataAsOf: string | null; servicePrincipalCount: number }
+/**
+ * Whether a KPI asks for attention.
+ */
+export type Tone = "neutral" | "warning" | "danger"
 
 /** tauri-specta globals **/
 

@@ -29,10 +29,38 @@ pub struct SignInWriter {
     failures: HashMap<(String, i64), (i64, i64, i64)>,
     /// Per (day, AADSTS code): count.
     failure_days: HashMap<(i64, i64), i64>,
+    /// Per (service principal, feature kind, value): what `sign_in_features` keeps.
+    features: HashMap<(String, u8, String), Feature>,
+    /// Per (service principal, hour): invalid-credential failures.
+    failure_hours: HashMap<(String, i64), i64>,
+    /// Per (day, service principal): (successes, failures).
+    sp_days: HashMap<(i64, String), (i64, i64)>,
+}
+
+/// Kinds of `sign_in_features` rows.
+pub mod feature {
+    pub const COUNTRY: u8 = 0;
+    pub const IP: u8 = 1;
+    pub const RESOURCE: u8 = 2;
+    pub const CREDENTIAL_TYPE: u8 = 3;
+    pub const KEY_ID: u8 = 4;
+}
+
+/// AADSTS codes of a wrong or expired client secret: what an invalid-credential burst counts.
+pub const INVALID_CREDENTIAL_CODES: [i64; 2] = [7000215, 7000222];
+
+const HOUR_MS: i64 = 3_600_000;
+
+struct Feature {
+    label: Option<String>,
+    first: i64,
+    last: i64,
+    count: i64,
 }
 
 #[derive(Default, Clone, Copy)]
 struct Activity {
+    first_any: i64,
     last_any: i64,
     last_success: Option<i64>,
     total: i64,
@@ -50,7 +78,29 @@ impl SignInWriter {
             resources: HashMap::new(),
             failures: HashMap::new(),
             failure_days: HashMap::new(),
+            features: HashMap::new(),
+            failure_hours: HashMap::new(),
+            sp_days: HashMap::new(),
         }
+    }
+
+    fn feature(&mut self, sp: &str, kind: u8, value: Option<&str>, label: Option<&str>, at: i64) {
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        let key = (sp.to_string(), kind, value.to_string());
+        let f = self.features.entry(key).or_insert_with(|| Feature {
+            label: None,
+            first: at,
+            last: at,
+            count: 0,
+        });
+        f.first = f.first.min(at);
+        if at >= f.last || f.label.is_none() {
+            f.label = label.map(str::to_string);
+        }
+        f.last = f.last.max(at);
+        f.count += 1;
     }
 
     /// Inserts one sign-in; returns false when the cache already held it.
@@ -105,8 +155,12 @@ impl SignInWriter {
                 None => self
                     .activity
                     .entry(s.service_principal_id.clone())
-                    .or_default(),
+                    .or_insert(Activity {
+                        first_any: created,
+                        ..Activity::default()
+                    }),
             };
+            a.first_any = a.first_any.min(created);
             a.last_any = a.last_any.max(created);
             a.total += 1;
             if success {
@@ -124,7 +178,47 @@ impl SignInWriter {
                     .failure_days
                     .entry((day_of_ms(created), s.error_code))
                     .or_default() += 1;
+                if INVALID_CREDENTIAL_CODES.contains(&s.error_code) {
+                    *self
+                        .failure_hours
+                        .entry((s.service_principal_id.clone(), created.div_euclid(HOUR_MS)))
+                        .or_default() += 1;
+                }
             }
+            let d = self
+                .sp_days
+                .entry((day_of_ms(created), s.service_principal_id.clone()))
+                .or_default();
+            if success {
+                d.0 += 1;
+            } else {
+                d.1 += 1;
+            }
+            let sp = s.service_principal_id.as_str();
+            let country = s.country_or_region.as_deref();
+            self.feature(sp, feature::COUNTRY, country, None, created);
+            self.feature(sp, feature::IP, s.ip_address.as_deref(), country, created);
+            self.feature(
+                sp,
+                feature::RESOURCE,
+                s.resource_id.as_deref(),
+                s.resource_display_name.as_deref(),
+                created,
+            );
+            self.feature(
+                sp,
+                feature::CREDENTIAL_TYPE,
+                s.client_credential_type.as_deref(),
+                None,
+                created,
+            );
+            self.feature(
+                sp,
+                feature::KEY_ID,
+                s.service_principal_credential_key_id.as_deref(),
+                None,
+                created,
+            );
             if let Some(key) = s.service_principal_credential_key_id.as_deref() {
                 let c = match self.credentials.get_mut(key) {
                     Some(c) => c,
@@ -165,10 +259,12 @@ impl SignInWriter {
             days.execute(params![self.tenant.0, day, ok, failed])?;
         }
         let mut activity = conn.prepare_cached(
-            "INSERT INTO sign_in_activity (tenant, sp_id, last_any, last_success, total, failures)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO sign_in_activity (tenant, sp_id, last_any, last_success, total, failures,
+                 first_any)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (tenant, sp_id) DO UPDATE SET
                  last_any = max(last_any, excluded.last_any),
+                 first_any = min(coalesce(first_any, excluded.first_any), excluded.first_any),
                  last_success = CASE WHEN last_success IS NULL THEN excluded.last_success
                      WHEN excluded.last_success IS NULL THEN last_success
                      ELSE max(last_success, excluded.last_success) END,
@@ -181,7 +277,8 @@ impl SignInWriter {
                 a.last_any,
                 a.last_success,
                 a.total,
-                a.failures
+                a.failures,
+                a.first_any
             ])?;
         }
         let mut credentials = conn.prepare_cached(
@@ -221,6 +318,44 @@ impl SignInWriter {
         )?;
         for ((day, code), n) in self.failure_days.drain() {
             failure_days.execute(params![self.tenant.0, day, code, n])?;
+        }
+        let mut features = conn.prepare_cached(
+            "INSERT INTO sign_in_features (tenant, sp_id, kind, value, label, first_seen, last_seen,
+                 count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (tenant, sp_id, kind, value) DO UPDATE SET
+                 label = CASE WHEN excluded.last_seen >= last_seen OR label IS NULL
+                     THEN coalesce(excluded.label, label) ELSE label END,
+                 first_seen = min(first_seen, excluded.first_seen),
+                 last_seen = max(last_seen, excluded.last_seen), count = count + excluded.count",
+        )?;
+        for ((sp, kind, value), f) in self.features.drain() {
+            features.execute(params![
+                self.tenant.0,
+                sp,
+                kind,
+                value,
+                f.label,
+                f.first,
+                f.last,
+                f.count
+            ])?;
+        }
+        let mut hours = conn.prepare_cached(
+            "INSERT INTO credential_failure_hours (tenant, sp_id, hour, count) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tenant, sp_id, hour) DO UPDATE SET count = count + excluded.count",
+        )?;
+        for ((sp, hour), n) in self.failure_hours.drain() {
+            hours.execute(params![self.tenant.0, sp, hour, n])?;
+        }
+        let mut sp_days = conn.prepare_cached(
+            "INSERT INTO sp_sign_in_days (tenant, day, sp_id, success, failure)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (tenant, day, sp_id) DO UPDATE SET success = success + excluded.success,
+                 failure = failure + excluded.failure",
+        )?;
+        for ((day, sp), (ok, failed)) in self.sp_days.drain() {
+            sp_days.execute(params![self.tenant.0, day, sp, ok, failed])?;
         }
         Ok(())
     }
@@ -283,6 +418,64 @@ pub fn count_sign_ins(conn: &Connection, tenant: TenantKey) -> Result<i64> {
     )?)
 }
 
+/// The columns and joins every read of whole sign-ins uses; `?SP` is replaced by the parameter
+/// that carries the service principal's id as text.
+const SIGN_IN_SELECT: &str = "SELECT s.id, s.created, s.event_type, ?SP, spn.value, app.value,
+        ra.value, rs.value, rn.value, ip.value, city.value, st.value, co.value, s.error_code,
+        fr.value, ct.value, k.value, th.value, f.value, ca.value
+     FROM sign_ins s INDEXED BY sign_ins_by_sp
+     LEFT JOIN strings spn ON spn.id = s.sp_name
+     LEFT JOIN strings app ON app.id = s.app
+     LEFT JOIN strings ra ON ra.id = s.resource_app
+     LEFT JOIN strings rs ON rs.id = s.resource_sp
+     LEFT JOIN strings rn ON rn.id = s.resource_name
+     LEFT JOIN strings ip ON ip.id = s.ip
+     LEFT JOIN strings city ON city.id = s.city
+     LEFT JOIN strings st ON st.id = s.state
+     LEFT JOIN strings co ON co.id = s.country
+     LEFT JOIN strings fr ON fr.id = s.failure_reason
+     LEFT JOIN strings ct ON ct.id = s.credential_type
+     LEFT JOIN strings k ON k.id = s.key_id
+     LEFT JOIN strings th ON th.id = s.thumbprint
+     LEFT JOIN strings f ON f.id = s.federated_id
+     LEFT JOIN strings ca ON ca.id = s.ca_status";
+
+fn sign_in_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignIn> {
+    Ok(SignIn {
+        id: guid_string(&r.get::<_, Vec<u8>>(0)?),
+        created_date_time: from_ms(r.get(1)?),
+        sign_in_event_type: if r.get::<_, i64>(2)? == 1 {
+            "managedIdentity".into()
+        } else {
+            "servicePrincipal".into()
+        },
+        service_principal_id: r.get(3)?,
+        service_principal_name: r.get(4)?,
+        app_id: r.get(5)?,
+        resource_id: r.get(6)?,
+        resource_service_principal_id: r.get(7)?,
+        resource_display_name: r.get(8)?,
+        ip_address: r.get(9)?,
+        city: r.get(10)?,
+        state: r.get(11)?,
+        country_or_region: r.get(12)?,
+        error_code: r.get(13)?,
+        failure_reason: r.get(14)?,
+        client_credential_type: r.get(15)?,
+        service_principal_credential_key_id: r.get(16)?,
+        service_principal_credential_thumbprint: r.get(17)?,
+        federated_credential_id: r.get(18)?,
+        conditional_access_status: r.get(19)?,
+    })
+}
+
+fn string_id(conn: &Connection, value: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM strings WHERE value = ?1")?
+        .query_row([value], |r| r.get(0))
+        .optional()?)
+}
+
 /// The newest `limit` sign-ins of one service principal, newest first.
 pub fn list_recent_for_sp(
     conn: &Connection,
@@ -290,66 +483,50 @@ pub fn list_recent_for_sp(
     sp_id: &str,
     limit: i64,
 ) -> Result<Vec<SignIn>> {
-    let sp: Option<i64> = conn
-        .prepare_cached("SELECT id FROM strings WHERE value = ?1")?
-        .query_row([sp_id], |r| r.get(0))
-        .optional()?;
-    let Some(sp) = sp else {
+    let Some(sp) = string_id(conn, sp_id)? else {
         return Ok(Vec::new());
     };
     // The index is named so that the planner never walks the whole log in time order instead.
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.id, s.created, s.event_type, ?4, spn.value, app.value, ra.value, rs.value,
-                rn.value, ip.value, city.value, st.value, co.value, s.error_code, fr.value, ct.value,
-                k.value, th.value, f.value, ca.value
-         FROM sign_ins s INDEXED BY sign_ins_by_sp
-         LEFT JOIN strings spn ON spn.id = s.sp_name
-         LEFT JOIN strings app ON app.id = s.app
-         LEFT JOIN strings ra ON ra.id = s.resource_app
-         LEFT JOIN strings rs ON rs.id = s.resource_sp
-         LEFT JOIN strings rn ON rn.id = s.resource_name
-         LEFT JOIN strings ip ON ip.id = s.ip
-         LEFT JOIN strings city ON city.id = s.city
-         LEFT JOIN strings st ON st.id = s.state
-         LEFT JOIN strings co ON co.id = s.country
-         LEFT JOIN strings fr ON fr.id = s.failure_reason
-         LEFT JOIN strings ct ON ct.id = s.credential_type
-         LEFT JOIN strings k ON k.id = s.key_id
-         LEFT JOIN strings th ON th.id = s.thumbprint
-         LEFT JOIN strings f ON f.id = s.federated_id
-         LEFT JOIN strings ca ON ca.id = s.ca_status
-         WHERE s.tenant = ?1 AND s.sp = ?2
-         ORDER BY s.created DESC, s.id DESC LIMIT ?3",
-    )?;
-    let rows = stmt
-        .query_map(params![tenant.0, sp, limit, sp_id], |r| {
-            Ok(SignIn {
-                id: guid_string(&r.get::<_, Vec<u8>>(0)?),
-                created_date_time: from_ms(r.get(1)?),
-                sign_in_event_type: if r.get::<_, i64>(2)? == 1 {
-                    "managedIdentity".into()
-                } else {
-                    "servicePrincipal".into()
-                },
-                service_principal_id: r.get(3)?,
-                service_principal_name: r.get(4)?,
-                app_id: r.get(5)?,
-                resource_id: r.get(6)?,
-                resource_service_principal_id: r.get(7)?,
-                resource_display_name: r.get(8)?,
-                ip_address: r.get(9)?,
-                city: r.get(10)?,
-                state: r.get(11)?,
-                country_or_region: r.get(12)?,
-                error_code: r.get(13)?,
-                failure_reason: r.get(14)?,
-                client_credential_type: r.get(15)?,
-                service_principal_credential_key_id: r.get(16)?,
-                service_principal_credential_thumbprint: r.get(17)?,
-                federated_credential_id: r.get(18)?,
-                conditional_access_status: r.get(19)?,
-            })
-        })?
+    let sql = format!(
+        "{} WHERE s.tenant = ?1 AND s.sp = ?2 ORDER BY s.created DESC, s.id DESC LIMIT ?3",
+        SIGN_IN_SELECT.replace("?SP", "?4")
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![tenant.0, sp, limit, sp_id], sign_in_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Sign-ins of one service principal created in `from..=to` (ms) that also satisfy `condition`,
+/// an SQL expression over the aliases of [`SIGN_IN_SELECT`] that may use `?6` (bound to `arg`);
+/// oldest first, at most `limit`. Only Steward's own code builds `condition`.
+#[allow(clippy::too_many_arguments)]
+pub fn list_for_sp_where(
+    conn: &Connection,
+    tenant: TenantKey,
+    sp_id: &str,
+    from: i64,
+    to: i64,
+    condition: &str,
+    arg: &str,
+    limit: i64,
+) -> Result<Vec<SignIn>> {
+    let Some(sp) = string_id(conn, sp_id)? else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "{} WHERE s.tenant = ?1 AND s.sp = ?2 AND s.created >= ?3 AND s.created <= ?4 AND ({})
+         ORDER BY s.created, s.id LIMIT ?5",
+        SIGN_IN_SELECT.replace("?SP", "?7"),
+        condition
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            params![tenant.0, sp, from, to, limit, arg, sp_id],
+            sign_in_from_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
