@@ -226,6 +226,48 @@ fn insight_commands_print_their_json_contract() {
         "every active service principal is in exactly one bucket"
     );
 
+    // 5,000 sign-ins over 60 days are too few for the demo's anomalies; the report still holds
+    // Identity Protection's rows and says when it was read.
+    let out = steward(&db, &["risks", "--as-of", "2026-03-01", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let risks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "asOf",
+        "windowFrom",
+        "riskyIdentities",
+        "signals",
+        "byLevel",
+    ] {
+        assert!(risks.get(field).is_some(), "{field} in the risk report");
+    }
+    let risky: i64 = conn
+        .query_row("SELECT count(*) FROM risky_service_principals", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        risks["riskyIdentities"].as_array().unwrap().len() as i64,
+        risky
+    );
+    for s in risks["signals"].as_array().unwrap() {
+        for field in [
+            "kind",
+            "level",
+            "spId",
+            "displayName",
+            "evidence",
+            "signIns",
+        ] {
+            assert!(s.get(field).is_some(), "{field} in {s}");
+        }
+    }
+    let text = steward(&db, &["risks", "--as-of", "2026-03-01"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Identity Protection"));
+
     let bad = steward(&db, &["licenses", "--as-of", "yesterday"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));

@@ -548,3 +548,124 @@ fn expiring_per_week(conn: &Connection, key: TenantKey, now: i64) -> Result<Vec<
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::parse_as_of;
+    use crate::demo::{write_demo, DemoOptions};
+    use crate::store::{open_in_memory, tenants};
+
+    fn demo() -> (Connection, TenantKey, Tenant, DateTime<Utc>) {
+        let as_of = parse_as_of("2026-03-01T12:00:00Z").unwrap();
+        let conn = open_in_memory().unwrap();
+        write_demo(
+            &conn,
+            &DemoOptions {
+                seed: 7,
+                service_principals: 300,
+                sign_ins: 20_000,
+                as_of,
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        let (key, t) = tenants::resolve_tenant(&conn, None).unwrap();
+        (conn, key, t, as_of)
+    }
+
+    fn q(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> i64 {
+        conn.query_row(sql, p, |r| r.get(0)).unwrap()
+    }
+
+    fn chart<'a>(d: &'a Dashboard, key: &str) -> &'a DashboardChart {
+        d.charts.iter().find(|c| c.key == key).unwrap()
+    }
+
+    #[test]
+    fn every_figure_matches_a_plain_count_of_the_raw_rows() {
+        let (conn, key, t, as_of) = demo();
+        let d = dashboard(&conn, key, &t, as_of, 7).unwrap();
+        assert_eq!(d.charts.len(), 8);
+        for c in &d.charts {
+            assert!(c.svg.starts_with("<svg"), "{} is an SVG", c.key);
+            assert!(!c.svg.contains("<script"));
+            assert!(c
+                .table
+                .rows
+                .iter()
+                .all(|r| r.len() == c.table.columns.len()));
+        }
+        let now = to_ms(as_of);
+        let from = (day_of_ms(now) - 6) * DAY_MS;
+        let raw = q(
+            &conn,
+            "SELECT count(*) FROM sign_ins WHERE tenant = ?1 AND created >= ?2 AND created < ?3",
+            params![key.0, from, (day_of_ms(now) + 1) * DAY_MS],
+        );
+        let kpi = |k: &str| d.kpis.iter().find(|x| x.key == k).unwrap().value;
+        assert_eq!(kpi("signIns") as i64, raw);
+        assert_eq!(chart(&d, "signInsPerDay").table.rows.len(), 7);
+
+        // The busiest identity's count, straight from the log.
+        let top = &chart(&d, "topIdentities").table.rows[0];
+        let sp_count = q(
+            &conn,
+            "SELECT count(*) FROM sign_ins s JOIN strings sp ON sp.id = s.sp
+             WHERE s.tenant = ?1 AND sp.value = ?2 AND s.created >= ?3 AND s.created < ?4",
+            params![key.0, top[1], from, (day_of_ms(now) + 1) * DAY_MS],
+        );
+        let shown: i64 = top[2].parse::<i64>().unwrap() + top[3].parse::<i64>().unwrap();
+        assert_eq!(shown, sp_count);
+
+        let codes = &chart(&d, "topFailureCodes").table.rows;
+        let code: i64 = codes[0][0].trim_start_matches("AADSTS").parse().unwrap();
+        let n = q(
+            &conn,
+            "SELECT count(*) FROM sign_ins WHERE tenant = ?1 AND error_code = ?2
+             AND created >= ?3 AND created < ?4",
+            params![key.0, code, from, (day_of_ms(now) + 1) * DAY_MS],
+        );
+        assert_eq!(codes[0][2], n.to_string());
+        assert_ne!(codes[0][1], "", "each code says what it means");
+
+        let expiring: i64 = chart(&d, "expiringCredentials")
+            .table
+            .rows
+            .iter()
+            .map(|r| r[1].parse::<i64>().unwrap())
+            .sum();
+        let want = q(
+            &conn,
+            "SELECT count(*) FROM credentials WHERE tenant = ?1 AND owner_deleted = 0
+             AND end_time > ?2 AND end_time <= ?3",
+            params![key.0, now, now + EXPIRY_HORIZON_DAYS * DAY_MS],
+        );
+        assert_eq!(expiring, want);
+        assert_eq!(
+            kpi("identities") as i64,
+            q(
+                &conn,
+                "SELECT count(*) FROM service_principals WHERE deleted IS NULL",
+                []
+            )
+        );
+    }
+
+    #[test]
+    fn a_wider_range_holds_more_sign_ins_and_bad_ranges_are_refused() {
+        let (conn, key, t, as_of) = demo();
+        let week = dashboard(&conn, key, &t, as_of, 7).unwrap();
+        let month = dashboard(&conn, key, &t, as_of, 30).unwrap();
+        let total = |d: &Dashboard| d.kpis.iter().find(|k| k.key == "signIns").unwrap().value;
+        assert!(total(&month) > total(&week));
+        assert_eq!(month.days, 30);
+        assert!(dashboard(&conn, key, &t, as_of, 0).is_err());
+        assert!(dashboard(&conn, key, &t, as_of, 400).is_err());
+        assert_eq!(
+            dashboard(&conn, key, &t, as_of, 30).unwrap(),
+            month,
+            "the same cache and as-of give the same dashboard"
+        );
+    }
+}

@@ -1096,7 +1096,7 @@ impl<'o> Generator<'o> {
         for (i, &(p, kind)) in self.anomalies.iter().enumerate() {
             for n in 0..per(kind) as i64 {
                 let ms = match kind {
-                    // A burst is minutes long, at night; the rest spread over the working day.
+                    // A burst lasts minutes; the others spread over some hours.
                     Anomaly::Burst => 2 * 3_600_000 + n * 45_000,
                     _ => (9 + i as i64) * 3_600_000 + n * 1_100_000,
                 };
@@ -1590,6 +1590,26 @@ mod tests {
             .unwrap()
             .1;
         assert!(ms > 500, "a majority are Microsoft first-party apps");
+    }
+
+    #[test]
+    fn the_demo_shows_every_local_risk_signal_and_identity_protection_data() {
+        let conn = open_in_memory().unwrap();
+        let o = opts(400, 40_000);
+        write_demo(&conn, &o, &mut |_, _, _| {}).unwrap();
+        let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+        let r = crate::risk::risk_report(&conn, key, o.as_of, &Default::default()).unwrap();
+        for kind in crate::risk::SignalKind::ALL {
+            assert!(
+                r.signals.iter().any(|s| s.kind == kind),
+                "the demo has an example of {kind:?}"
+            );
+        }
+        assert_eq!(r.risky_identities.len(), 3);
+        assert!(r.identity_protection_synced_at.is_some());
+        assert!(r.unavailable.is_empty());
+        // The anomalies stand out: a handful of signals, not one per identity.
+        assert!(r.signals.len() < 40, "{} signals", r.signals.len());
     }
 
     #[test]
