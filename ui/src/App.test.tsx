@@ -25,20 +25,20 @@ describe("App shell", () => {
     renderWithBackend(<App />, backend);
     const switcher = await screen.findByTestId("tenant-switcher");
     expect(screen.getByTestId("tenant-name").textContent).toBe("Fabrikam");
-    await waitFor(() => expect(backend.callsOf("overview")).toContainEqual(["t1"]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual(["t1", 30]));
 
     await user.click(switcher);
     await user.click(await screen.findByRole("option", { name: "Northwind" }));
 
     await waitFor(() => expect(backend.callsOf("selectTenant")).toEqual([["t2"]]));
     await waitFor(() => expect(screen.getByTestId("tenant-name").textContent).toBe("Northwind"));
-    await waitFor(() => expect(backend.callsOf("overview")).toContainEqual(["t2"]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual(["t2", 30]));
   });
 
   it("shows backend errors in a message bar", async () => {
     const { BackendError } = await import("./ipc/backend");
     const backend = createMockBackend({
-      fail: { overview: new BackendError("database", "The database is locked. Close other Steward windows and retry.") },
+      fail: { dashboard: new BackendError("database", "The database is locked. Close other Steward windows and retry.") },
     });
     renderWithBackend(<App />, backend);
     const bar = await screen.findByTestId("error-bar");

@@ -9,7 +9,13 @@ import {
   Option,
   Text,
 } from "@fluentui/react-components";
-import { Board20Regular, Lightbulb20Regular, PeopleList20Regular, Receipt20Regular } from "@fluentui/react-icons";
+import {
+  Board20Regular,
+  Lightbulb20Regular,
+  PeopleList20Regular,
+  Receipt20Regular,
+  ShieldError20Regular,
+} from "@fluentui/react-icons";
 import type { AppInfo, TenantSummary } from "./ipc/backend";
 import { toBackendError } from "./ipc/backend";
 import { useBackend } from "./ipc/context";
@@ -20,12 +26,14 @@ import { OverviewPage } from "./pages/OverviewPage";
 import { IdentitiesPage } from "./pages/IdentitiesPage";
 import { RecommendationsPage } from "./pages/RecommendationsPage";
 import { LicensingPage } from "./pages/LicensingPage";
+import { RiskPage } from "./pages/RiskPage";
 import { formatDateTime } from "./format";
 
 export type Route =
   | { page: "overview" }
   | { page: "identities"; detailId: string | null }
   | { page: "recommendations" }
+  | { page: "risk" }
   | { page: "licensing" };
 
 export function App() {
@@ -150,6 +158,16 @@ function Shell({ info }: { info: AppInfo }) {
             Recommendations
           </Button>
           <Button
+            data-testid="nav-risk"
+            appearance={route.page === "risk" ? "secondary" : "subtle"}
+            aria-current={route.page === "risk" ? "page" : undefined}
+            icon={<ShieldError20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "risk" })}
+          >
+            Risk
+          </Button>
+          <Button
             data-testid="nav-licensing"
             appearance={route.page === "licensing" ? "secondary" : "subtle"}
             aria-current={route.page === "licensing" ? "page" : undefined}
@@ -180,6 +198,8 @@ function Shell({ info }: { info: AppInfo }) {
             <OverviewPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "recommendations" ? (
             <RecommendationsPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+          ) : route.page === "risk" ? (
+            <RiskPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "licensing" ? (
             <LicensingPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : (

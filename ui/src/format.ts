@@ -2,11 +2,16 @@ import type {
   CredentialView,
   IdentityKind,
   IdentityRow,
+  Kpi,
   Ownership,
   Priority,
   Recommendation,
   RecommendationSource,
+  RiskAction,
+  RiskLevel,
   ScenarioBasis,
+  SignalKind,
+  SignalState,
   SignInRow,
 } from "./ipc/backend";
 
@@ -62,6 +67,7 @@ function numberFormatFor(language: string | undefined, options?: Intl.NumberForm
 const webviewLanguage = typeof navigator !== "undefined" ? navigator.language : undefined;
 const numberFormat = numberFormatFor(webviewLanguage);
 const decimal2Format = numberFormatFor(webviewLanguage, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const decimal1Format = numberFormatFor(webviewLanguage, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 export function formatNumber(n: number): string {
   return numberFormat.format(n);
@@ -70,6 +76,23 @@ export function formatNumber(n: number): string {
 /** A number with exactly two decimals, grouped for the locale ("1,234.50"). */
 export function formatDecimal2(n: number): string {
   return decimal2Format.format(n);
+}
+
+/** A percentage with one decimal ("12.5%"). */
+export function formatPercent1(n: number): string {
+  return `${decimal1Format.format(n)}%`;
+}
+
+/** A KPI's value as its unit reads: a grouped count, US dollars a month, or a percentage. */
+export function formatKpiValue(kpi: Pick<Kpi, "value" | "unit">): string {
+  switch (kpi.unit) {
+    case "count":
+      return formatNumber(Math.round(kpi.value));
+    case "usdPerMonth":
+      return `$${formatDecimal2(kpi.value)} / month`;
+    case "percent":
+      return formatPercent1(kpi.value);
+  }
 }
 
 /**
@@ -214,3 +237,65 @@ export const BASIS_LABELS: Record<ScenarioBasis, string> = {
 };
 
 export const BASIS_KEYS = Object.keys(BASIS_LABELS) as ScenarioBasis[];
+
+// Risk
+
+export const RISK_LEVELS: RiskLevel[] = ["high", "medium", "low"];
+
+export const RISK_LEVEL_LABELS: Record<RiskLevel, string> = { high: "High", medium: "Medium", low: "Low" };
+
+/** Graph's camelCase values ("adminDismissedAllRiskForServicePrincipal") as words. */
+export function humanize(value: string | null | undefined, empty = "—"): string {
+  if (!value) return empty;
+  const words = value
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Identity Protection's riskLevel (`high`, `medium`, `low`, `none`, `hidden`). */
+export function riskLevelLabel(level: string): string {
+  return (RISK_LEVEL_LABELS as Record<string, string>)[level] ?? humanize(level);
+}
+
+const RISK_STATE_LABELS: Record<string, string> = {
+  atRisk: "At risk",
+  confirmedCompromised: "Confirmed compromised",
+  dismissed: "Dismissed",
+  remediated: "Remediated",
+  confirmedSafe: "Confirmed safe",
+  none: "None",
+};
+
+/** Identity Protection's riskState. */
+export function riskStateLabel(state: string): string {
+  return RISK_STATE_LABELS[state] ?? humanize(state);
+}
+
+export const SIGNAL_STATE_LABELS: Record<SignalState, string> = {
+  active: "Active",
+  dismissed: "Dismissed",
+  confirmedCompromised: "Confirmed compromised",
+  remediated: "Remediated",
+};
+
+export const RISK_ACTION_LABELS: Record<RiskAction, string> = {
+  confirmCompromised: "Confirm compromised",
+  dismiss: "Dismiss",
+  remediated: "Mark remediated",
+};
+
+export const SIGNAL_KIND_LABELS: Record<SignalKind, string> = {
+  newCountry: "New country",
+  newIpRange: "New IP range",
+  newResource: "New resource",
+  newCredentialType: "New credential type",
+  newKeyId: "New key ID",
+  invalidCredentialBurst: "Invalid-credential burst",
+  outsideNamedLocations: "Outside named locations",
+};
+
+export function signalKindLabel(kind: string): string {
+  return (SIGNAL_KIND_LABELS as Record<string, string>)[kind] ?? humanize(kind);
+}

@@ -4,6 +4,7 @@ import { commands } from "./bindings";
 import type {
   AppError,
   AppInfo,
+  Dashboard,
   IdentityDetail,
   IdentityPage,
   IdentityQuery,
@@ -14,8 +15,13 @@ import type {
   RecommendationReport,
   RecommendationSettings,
   Result,
+  RiskAction,
+  RiskReport,
+  RiskSettings,
   ScopeFlags,
   ScopeReason,
+  SignInFilter,
+  SignInRow,
   StatusChange,
   TenantSummary,
 } from "./bindings";
@@ -23,14 +29,19 @@ import type {
 export type {
   AppError,
   AppInfo,
+  ChartTable,
   CountItem,
   CredentialType,
   CredentialView,
   DailySignIns,
+  Dashboard,
+  DashboardChart,
+  DetectionRow,
   Evidence,
   ExpiringCredential,
   FeatureScope,
   FederatedCredentialView,
+  HistoryRow,
   HorizonCost,
   IdentityDetail,
   IdentityKind,
@@ -38,6 +49,9 @@ export type {
   IdentityQuery,
   IdentityRow,
   ImpactedResource,
+  Kpi,
+  KpiUnit,
+  LevelCount,
   LicenseBucket,
   LicenseEstimate,
   LicensePlan,
@@ -52,15 +66,26 @@ export type {
   RecommendationSource,
   RecommendationStatus,
   ReviewCandidate,
+  RiskAction,
+  RiskLevel,
+  RiskReport,
+  RiskSettings,
+  RiskSignal,
+  RiskyIdentity,
   Scenario,
   ScenarioBasis,
   ScenarioResult,
   ScopeFlags,
   ScopeReason,
+  SignalKind,
+  SignalState,
+  SignInField,
+  SignInFilter,
   SignInRow,
   StatusChange,
   Subscription,
   TenantSummary,
+  Tone,
 } from "./bindings";
 
 export type BackendErrorKind = AppError["kind"];
@@ -92,6 +117,13 @@ export interface Backend {
   licensePlan(tenantId: string, settings: PlanSettings, save: boolean): Promise<LicensePlan>;
   licenseScope(tenantId: string, id: string): Promise<ScopeFlags>;
   setLicenseScope(tenantId: string, id: string, reason: ScopeReason, included: boolean): Promise<ScopeFlags>;
+  /** The Overview dashboard over the `days` ending now (7, 30, 60 or 90 in the UI). */
+  dashboard(tenantId: string, days: number): Promise<Dashboard>;
+  riskReport(tenantId: string, settings: RiskSettings): Promise<RiskReport>;
+  /** Records the admin's risk decision on identities (pushed to Entra on the next sync when it has a Graph action). */
+  riskAction(tenantId: string, spIds: string[], action: RiskAction): Promise<null>;
+  /** The sign-ins behind a risk signal, oldest first (at most 200). */
+  riskSignalSignIns(tenantId: string, filter: SignInFilter): Promise<SignInRow[]>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -137,4 +169,8 @@ export const tauriBackend: Backend = {
   licenseScope: (tenantId, id) => unwrap(() => commands.licenseScope(tenantId, id)),
   setLicenseScope: (tenantId, id, reason, included) =>
     unwrap(() => commands.setLicenseScope(tenantId, id, reason, included)),
+  dashboard: (tenantId, days) => unwrap(() => commands.dashboard(tenantId, days)),
+  riskReport: (tenantId, settings) => unwrap(() => commands.riskReport(tenantId, settings)),
+  riskAction: (tenantId, spIds, action) => unwrap(() => commands.riskAction(tenantId, spIds, action)),
+  riskSignalSignIns: (tenantId, filter) => unwrap(() => commands.riskSignalSignIns(tenantId, filter)),
 };

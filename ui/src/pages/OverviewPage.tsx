@@ -1,12 +1,14 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   Badge,
   Body1,
-  Button,
   Caption1,
   Card,
   CardHeader,
+  Field,
   Link,
+  Select,
+  Spinner,
   Subtitle2,
   Table,
   TableBody,
@@ -16,135 +18,310 @@ import {
   TableRow,
   Text,
   Title3,
+  ToggleButton,
 } from "@fluentui/react-components";
-import type { CountItem, Overview } from "../ipc/backend";
+import { Table16Regular } from "@fluentui/react-icons";
+import {
+  toBackendError,
+  type BackendError,
+  type CountItem,
+  type Dashboard,
+  type DashboardChart,
+  type Kpi,
+  type Overview,
+} from "../ipc/backend";
 import { useBackend } from "../ipc/context";
-import { useAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
-import { credentialTypeLabel, daysLeftText, formatDate, formatDateTime, formatNumber } from "../format";
+import {
+  credentialTypeLabel,
+  daysLeftText,
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatDecimal2,
+  formatKpiValue,
+  formatNumber,
+  plural,
+} from "../format";
+
+/** The ranges the time-range control offers, in days ending now. */
+export const DASHBOARD_RANGES = [7, 30, 60, 90] as const;
+export const DEFAULT_DASHBOARD_DAYS = 30;
+
+/** The chart whose image keeps the `signins-chart` test id (the e2e tests look for it). */
+const SIGN_INS_CHART = "signInsPerDay";
+
+/**
+ * An SVG drawn by the core, as an image URL: the markup never enters the DOM, so nothing in it
+ * (tenant names included) can run or style the page.
+ */
+export function svgDataUrl(svg: string): string {
+  return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+}
+
+type LoadState = { data: Dashboard | null; error: BackendError | null; loading: boolean };
 
 export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; onOpenIdentity: (id: string) => void }) {
   const backend = useBackend();
-  const [state, retry] = useAsync(() => backend.overview(tenantId), [backend, tenantId]);
+  const [days, setDays] = useState<number>(DEFAULT_DASHBOARD_DAYS);
+  const [reloads, setReloads] = useState(0);
+  const [state, setState] = useState<LoadState>({ data: null, error: null, loading: true });
+
+  // Keeps the last dashboard on screen while another range loads.
+  useEffect(() => {
+    let cancelled = false;
+    setState((s) => ({ ...s, loading: true }));
+    backend.dashboard(tenantId, days).then(
+      (data) => {
+        if (!cancelled) setState({ data, error: null, loading: false });
+      },
+      (e: unknown) => {
+        if (!cancelled) setState((s) => ({ ...s, error: toBackendError(e), loading: false }));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, tenantId, days, reloads]);
+
+  const data = state.data;
   return (
     <section data-testid="page-overview" className="page page-pad" aria-labelledby="overview-heading">
-      <Title3 as="h2" id="overview-heading">
-        Overview
-      </Title3>
-      {state.status === "loading" && <Loading />}
-      {state.status === "error" && <ErrorBar error={state.error} onRetry={retry} />}
-      {state.status === "ok" && <OverviewContent data={state.data} onOpenIdentity={onOpenIdentity} />}
+      <div className="page-header">
+        <div className="page-header-text">
+          <Title3 as="h2" id="overview-heading">
+            Overview
+          </Title3>
+          {data && (
+            <Caption1 className="secondary" data-testid="dashboard-asof">
+              Figures as of {formatDateTime(data.asOf)}; sign-ins over the {plural(data.days, "day")} from{" "}
+              {formatDay(data.from)}
+            </Caption1>
+          )}
+        </div>
+        {state.loading && data && <Spinner size="tiny" label="Updating…" data-testid="dashboard-reloading" />}
+        <Field label="Time range" orientation="horizontal" className="range-field">
+          <Select
+            data-testid="range-select"
+            value={String(days)}
+            onChange={(_, d) => setDays(Number(d.value))}
+          >
+            {DASHBOARD_RANGES.map((r) => (
+              <option key={r} value={String(r)}>
+                Last {r} days
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      {state.error && <ErrorBar error={state.error} onRetry={() => setReloads((n) => n + 1)} />}
+      {!data ? !state.error && <Loading /> : <DashboardContent data={data} onOpenIdentity={onOpenIdentity} />}
     </section>
   );
 }
 
-function Kpi({ label, value, testId, sub }: { label: string; value: number; testId: string; sub?: string }) {
+function DashboardContent({ data, onOpenIdentity }: { data: Dashboard; onOpenIdentity: (id: string) => void }) {
   return (
-    <Card className="kpi" size="small">
-      <Caption1 className="kpi-label">{label}</Caption1>
-      <Text className="kpi-value" size={700} weight="semibold" data-testid={testId}>
-        {formatNumber(value)}
+    <div className="overview">
+      <div className="kpis" data-testid="kpis">
+        {data.kpis.map((k) => (
+          <KpiTile key={k.key} kpi={k} />
+        ))}
+      </div>
+      <Inventory summary={data.summary} />
+      <div className="chart-grid">
+        {data.charts.map((c) => (
+          <ChartCard key={c.key} chart={c} />
+        ))}
+      </div>
+      <ExpiringSoon summary={data.summary} onOpenIdentity={onOpenIdentity} />
+    </div>
+  );
+}
+
+const TONE_CLASS: Record<Kpi["tone"], string> = {
+  neutral: "",
+  warning: "tone-warning",
+  danger: "tone-danger",
+};
+
+function KpiTile({ kpi }: { kpi: Kpi }) {
+  // "$321.00 / month": the unit in smaller type, so the figure fits the tile.
+  const money = kpi.unit === "usdPerMonth";
+  return (
+    <Card className="kpi" size="small" data-testid="kpi" data-key={kpi.key} data-tone={kpi.tone}>
+      <Caption1 className="kpi-label">{kpi.label}</Caption1>
+      <Text
+        size={700}
+        weight="semibold"
+        data-testid="kpi-value"
+        className={["kpi-value", TONE_CLASS[kpi.tone]].filter(Boolean).join(" ")}
+        title={formatKpiValue(kpi)}
+      >
+        {money ? (
+          <>
+            ${formatDecimal2(kpi.value)}
+            <span className="kpi-unit"> / month</span>
+          </>
+        ) : (
+          formatKpiValue(kpi)
+        )}
       </Text>
-      {sub && <Caption1 className="kpi-sub">{sub}</Caption1>}
+      {kpi.detail && (
+        <Caption1 className="secondary" data-testid="kpi-detail">
+          {kpi.detail}
+        </Caption1>
+      )}
     </Card>
   );
 }
 
 function CountTable({ title, items, prefix }: { title: string; items: CountItem[]; prefix: string }) {
   return (
-    <Card className="overview-card">
-      <CardHeader header={<Subtitle2 as="h3">{title}</Subtitle2>} />
-      <Table size="small" aria-label={title}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Category</TableHeaderCell>
-            <TableHeaderCell className="num">Count</TableHeaderCell>
+    <Table size="extra-small" aria-label={title} className="count-table">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>{title}</TableHeaderCell>
+          <TableHeaderCell className="num col-count">Count</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {items.map((item) => (
+          <TableRow key={item.key}>
+            <TableCell>{item.label}</TableCell>
+            <TableCell className="num" data-testid={`${prefix}-${item.key}`}>
+              {formatNumber(item.count)}
+            </TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          {items.map((item) => (
-            <TableRow key={item.key}>
-              <TableCell>{item.label}</TableCell>
-              <TableCell className="num" data-testid={`${prefix}-${item.key}`}>
-                {formatNumber(item.count)}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function Inventory({ summary }: { summary: Overview }) {
+  return (
+    <Card className="overview-card" data-testid="inventory">
+      <CardHeader
+        header={<Subtitle2 as="h3">Inventory</Subtitle2>}
+        description={<Caption1 className="secondary">Active service principals in the cache (soft-deleted ones excluded)</Caption1>}
+      />
+      <div className="inventory">
+        <div className="inventory-figures">
+          <div className="headline-figure">
+            <Text size={800} weight="semibold" data-testid="overview-total">
+              {formatNumber(summary.totalServicePrincipals)}
+            </Text>
+            <Caption1 className="secondary">active identities</Caption1>
+          </div>
+          <div className="headline-figure">
+            <Text size={500} weight="semibold" data-testid="overview-enabled">
+              {formatNumber(summary.enabledServicePrincipals)}
+            </Text>
+            <Caption1 className="secondary">enabled</Caption1>
+          </div>
+          <div className="headline-figure">
+            <Text size={500} weight="semibold" data-testid="overview-disabled">
+              {formatNumber(summary.disabledServicePrincipals)}
+            </Text>
+            <Caption1 className="secondary">disabled</Caption1>
+          </div>
+        </div>
+        <CountTable title="By kind" items={summary.byKind} prefix="kind-count" />
+        <CountTable title="By ownership" items={summary.byOwnership} prefix="ownership-count" />
+      </div>
     </Card>
   );
 }
 
-function OverviewContent({ data, onOpenIdentity }: { data: Overview; onOpenIdentity: (id: string) => void }) {
-  const [showTable, setShowTable] = useState(false);
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+function ChartTableView({ chart }: { chart: DashboardChart }) {
+  const { columns, rows } = chart.table;
+  // A column of plain numbers reads right-aligned and grouped.
+  const numeric = columns.map((_, c) => rows.length > 0 && rows.every((r) => NUMERIC.test(r[c] ?? "")));
   return (
-    <div className="overview">
-      <Caption1>Figures as of {formatDateTime(data.asOf)}</Caption1>
-      <div className="kpis">
-        <Kpi label="Service principals" value={data.totalServicePrincipals} testId="overview-total" />
-        <Kpi label="Enabled" value={data.enabledServicePrincipals} testId="overview-enabled" />
-        <Kpi label="Disabled" value={data.disabledServicePrincipals} testId="overview-disabled" />
-        <Kpi label="Credentials expiring in 30 days" value={data.credentialsExpiring30d} testId="overview-expiring-30d" />
-        <Kpi label="Expired credentials" value={data.credentialsExpired} testId="overview-expired" />
-        <Kpi label="Sign-ins (last 30 days)" value={data.signIns30d} testId="overview-signins-30d" />
-        <Kpi label="Sign-in failures (last 30 days)" value={data.signInFailures30d} testId="overview-failures-30d" />
-      </div>
-
-      <div className="overview-grid">
-        <CountTable title="By kind" items={data.byKind} prefix="kind-count" />
-        <CountTable title="By ownership" items={data.byOwnership} prefix="ownership-count" />
-      </div>
-
-      <Card className="overview-card">
-        <CardHeader
-          header={<Subtitle2 as="h3">Sign-ins</Subtitle2>}
-          action={
-            <Button size="small" data-testid="signins-toggle" onClick={() => setShowTable((s) => !s)}>
-              {showTable ? "Show as chart" : "Show as table"}
-            </Button>
-          }
-        />
-        <figure className="chart-figure">
-          {showTable ? (
-            <Table size="small" aria-label="Sign-ins per day" data-testid="signins-table">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Day</TableHeaderCell>
-                  <TableHeaderCell className="num">Success</TableHeaderCell>
-                  <TableHeaderCell className="num">Failure</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.signInsPerDay.map((d) => (
-                  <TableRow key={d.day}>
-                    <TableCell>{d.day}</TableCell>
-                    <TableCell className="num">{formatNumber(d.success)}</TableCell>
-                    <TableCell className="num">{formatNumber(d.failure)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          ) : (
-            <img
-              data-testid="signins-chart"
-              className="chart"
-              alt="Sign-ins per day, last 30 days"
-              src={"data:image/svg+xml;charset=utf-8," + encodeURIComponent(data.signInsChartSvg)}
-            />
+    <div className="table-scroll chart-table-scroll">
+      <Table size="small" aria-label={chart.title} data-testid="chart-table">
+        <TableHeader>
+          <TableRow>
+            {columns.map((col, c) => (
+              <TableHeaderCell key={c} className={numeric[c] ? "num" : undefined}>
+                {col}
+              </TableHeaderCell>
+            ))}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={Math.max(1, columns.length)}>
+                <span className="empty">Nothing in this range.</span>
+              </TableCell>
+            </TableRow>
           )}
-          <figcaption>
-            <Caption1>Sign-ins per day (last 30 days): success vs failure</Caption1>
-          </figcaption>
-        </figure>
-      </Card>
+          {rows.map((row, r) => (
+            <TableRow key={r} data-testid="chart-table-row">
+              {columns.map((_, c) => {
+                const v = row[c] ?? "";
+                return (
+                  <TableCell key={c} className={numeric[c] ? "num" : "break"}>
+                    {numeric[c] ? formatNumber(Number(v)) : v}
+                  </TableCell>
+                );
+              })}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
 
-      <Card className="overview-card">
-        <CardHeader header={<Subtitle2 as="h3">Expiring soon</Subtitle2>} />
-        {data.expiringSoon.length === 0 ? (
-          <Body1>No credentials expire in the next 30 days.</Body1>
-        ) : (
+function ChartCard({ chart }: { chart: DashboardChart }) {
+  const [asTable, setAsTable] = useState(false);
+  return (
+    <Card className="chart-card" data-testid="chart-card" data-key={chart.key}>
+      <CardHeader
+        header={<Subtitle2 as="h3">{chart.title}</Subtitle2>}
+        description={<Caption1 className="secondary">{chart.description}</Caption1>}
+        action={
+          <ToggleButton
+            size="small"
+            appearance="subtle"
+            icon={<Table16Regular />}
+            checked={asTable}
+            onClick={() => setAsTable((t) => !t)}
+            data-testid="chart-table-toggle"
+            aria-label={`Show ${chart.title} as a table`}
+          >
+            Table
+          </ToggleButton>
+        }
+      />
+      {asTable ? (
+        <ChartTableView chart={chart} />
+      ) : (
+        <img
+          data-testid={chart.key === SIGN_INS_CHART ? "signins-chart" : "chart-image"}
+          className="chart"
+          alt={`${chart.title}: ${chart.description} Switch to the table for the figures.`}
+          src={svgDataUrl(chart.svg)}
+        />
+      )}
+    </Card>
+  );
+}
+
+function ExpiringSoon({ summary, onOpenIdentity }: { summary: Overview; onOpenIdentity: (id: string) => void }) {
+  return (
+    <Card className="overview-card">
+      <CardHeader header={<Subtitle2 as="h3">Expiring soon</Subtitle2>} />
+      {summary.expiringSoon.length === 0 ? (
+        <Body1>No credentials expire in the next 30 days.</Body1>
+      ) : (
+        <div className="table-scroll">
           <Table size="small" aria-label="Expiring soon" data-testid="expiring-soon">
             <TableHeader>
               <TableRow>
@@ -156,7 +333,7 @@ function OverviewContent({ data, onOpenIdentity }: { data: Overview; onOpenIdent
               </TableRow>
             </TableHeader>
             <TableBody>
-              {data.expiringSoon.map((c, i) => (
+              {summary.expiringSoon.map((c, i) => (
                 <TableRow key={`${c.servicePrincipalId}-${i}`} data-testid="expiring-row">
                   <TableCell>
                     <Link as="button" data-testid="expiring-name" onClick={() => onOpenIdentity(c.servicePrincipalId)}>
@@ -175,8 +352,8 @@ function OverviewContent({ data, onOpenIdentity }: { data: Overview; onOpenIdent
               ))}
             </TableBody>
           </Table>
-        )}
-      </Card>
-    </div>
+        </div>
+      )}
+    </Card>
   );
 }

@@ -4,12 +4,19 @@ import {
   type AppInfo,
   type Backend,
   type CredentialView,
+  type Dashboard,
+  type DashboardChart,
+  type DetectionRow,
+  type Evidence,
+  type HistoryRow,
   type IdentityDetail,
   type IdentityKind,
   type IdentityPage,
   type IdentityQuery,
   type IdentityRow,
   type ImpactedResource,
+  type Kpi,
+  type LevelCount,
   type LicenseBucket,
   type LicenseEstimate,
   type LicensePlan,
@@ -22,9 +29,20 @@ import {
   type RecommendationSettings,
   type RecommendationStatus,
   type ReviewCandidate,
+  type RiskAction,
+  type RiskLevel,
+  type RiskReport,
+  type RiskSettings,
+  type RiskSignal,
+  type RiskyIdentity,
   type ScenarioResult,
   type ScopeFlags,
   type ScopeReason,
+  type SignalKind,
+  type SignalState,
+  type SignInField,
+  type SignInFilter,
+  type SignInRow,
   type StatusChange,
   type Subscription,
   type TenantSummary,
@@ -48,6 +66,15 @@ export type MockBackendOptions = {
   recommendations?: (rows: IdentityRow[], settings: RecommendationSettings) => Recommendation[];
   /** Tweaks of the licensing estimate. */
   licensing?: MockLicensingOptions;
+  /** Tweaks of the risk report. */
+  risk?: MockRiskOptions;
+};
+
+export type MockRiskOptions = {
+  /** Whether Identity Protection's data was synced (default true). */
+  identityProtection?: boolean;
+  /** Whether named locations are cached (default false: that signal is listed as unavailable). */
+  namedLocations?: boolean;
 };
 
 export type MockLicensingOptions = {
@@ -558,6 +585,407 @@ function defaultReviewCandidates(rows: IdentityRow[]): ReviewCandidate[] {
   return picked.map((r, i) => ({ id: r.id, displayName: r.displayName, kind: r.kind, roles: roles[i % roles.length]!, reviewed: i === 0 }));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Risk
+
+export const DEFAULT_RISK_SETTINGS: RiskSettings = {
+  windowDays: 7,
+  baselineMinDays: 2,
+  baselineMaxDays: 60,
+  baselineMinSignIns: 10,
+  burstThreshold: 10,
+};
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The instant `days` before the mock's as-of (fractions allowed), RFC 3339. */
+export function mockAgo(days: number): string {
+  return new Date(Date.parse(MOCK_AS_OF) - Math.round(days * DAY_MS)).toISOString();
+}
+
+/** The service principal of the hostile-named identity behind one local signal. */
+export const HOSTILE_SP_ID = guid(777_777, 1);
+
+/** A key id no cached credential holds (the high-level "new key ID" signal). */
+export const UNKNOWN_KEY_ID = "9f1c2d3e-0000-4000-8000-0000000000aa";
+
+const RATIONALES: Record<SignalKind, string> = {
+  newCountry:
+    "Workload identities run from fixed places. A country the identity never signed in from before is how a stolen credential shows when it is used elsewhere.",
+  newIpRange:
+    "A new network range (IPv4 /24, IPv6 /48) can be a new deployment, or the credential used from somewhere it should not be. Compare with recent deployments.",
+  newResource:
+    "An identity that suddenly asks for tokens to an API it never called may be probing with a stolen credential. Check whether a release added the call.",
+  newCredentialType: "Switching, say, from a certificate to a client secret is unusual and is one of the properties Identity Protection baselines.",
+  newKeyId:
+    "A credential the identity had not used before came into use. After a planned rotation this is expected; a key Steward does not hold in the cache is not.",
+  invalidCredentialBurst:
+    "Many sign-ins with a wrong or expired secret in a short time (AADSTS7000215, AADSTS7000222) come from password spraying, or from a service still using a removed secret.",
+  outsideNamedLocations:
+    "The sign-in address lies in none of the tenant's named locations (IP ranges or countries), so a location-based conditional access policy would treat it as untrusted.",
+};
+
+const TITLES: Record<SignalKind, string> = {
+  newCountry: "Sign-ins from a new country",
+  newIpRange: "Sign-ins from a new IP range",
+  newResource: "Tokens for a new resource",
+  newCredentialType: "A new kind of credential",
+  newKeyId: "A credential not used before",
+  invalidCredentialBurst: "Burst of invalid-credential failures",
+  outsideNamedLocations: "Sign-ins outside all named locations",
+};
+
+type SignalSeed = {
+  kind: SignalKind;
+  level: RiskLevel;
+  row: { id: string; displayName: string; kind: IdentityKind | null };
+  value: string;
+  daysAgo: number;
+  /** How long it went on, in days. */
+  lastedDays?: number;
+  count: number;
+  field: SignInField;
+  values?: string[];
+  evidence?: Evidence[];
+};
+
+function baselineEvidence(daysAgo: number): Evidence {
+  return { label: "Baseline", value: `412 sign-ins over 60 days before (${mockAgo(daysAgo + 60).slice(0, 10)} to ${mockAgo(daysAgo).slice(0, 10)}); needs at least 10 over 2 days` };
+}
+
+function signal(seed: SignalSeed): RiskSignal {
+  const detectedAt = mockAgo(seed.daysAgo);
+  const lastSeen = mockAgo(Math.max(0, seed.daysAgo - (seed.lastedDays ?? seed.daysAgo / 2)));
+  const novelty = seed.kind !== "invalidCredentialBurst" && seed.kind !== "outsideNamedLocations";
+  const evidence = novelty
+    ? [
+        { label: "First seen", value: detectedAt },
+        { label: "Sign-ins since", value: String(seed.count) },
+        ...(seed.evidence ?? []),
+        baselineEvidence(seed.daysAgo),
+      ]
+    : (seed.evidence ?? []);
+  return {
+    id: `${seed.kind}:${seed.row.id}:${seed.value}`,
+    kind: seed.kind,
+    title: TITLES[seed.kind],
+    rationale: RATIONALES[seed.kind],
+    level: seed.level,
+    spId: seed.row.id,
+    displayName: seed.row.displayName,
+    identityKind: seed.row.kind,
+    value: seed.value,
+    detectedAt,
+    lastSeen,
+    signInCount: seed.count,
+    evidence,
+    state: "active",
+    stateAt: null,
+    signIns: {
+      spId: seed.row.id,
+      from: detectedAt,
+      to: seed.kind === "invalidCredentialBurst" ? lastSeen : MOCK_AS_OF,
+      field: seed.field,
+      values: seed.values ?? [seed.value],
+    },
+  };
+}
+
+/**
+ * Steward's local signals over `rows`, unfiltered by window (first seen 1.5 to 25 days before
+ * the as-of): high, medium and low; two on one identity (which Identity Protection also
+ * reports); one burst of 240 failures (more than the 200 sign-ins listed); and one on an
+ * identity whose name, resource and evidence are hostile markup.
+ */
+export function makeRiskSignals(rows: IdentityRow[], namedLocations: boolean): RiskSignal[] {
+  const at = (i: number): IdentityRow => (rows.length > 0 ? rows[i % rows.length]! : makeRow(900_000 + i));
+  const hostile = { id: HOSTILE_SP_ID, displayName: HOSTILE_NAME, kind: null };
+  const signals = [
+    signal({
+      kind: "newKeyId",
+      level: "high",
+      row: at(3),
+      value: UNKNOWN_KEY_ID,
+      daysAgo: 1.5,
+      count: 14,
+      field: "keyId",
+      evidence: [{ label: "In the cached credentials", value: "no — not among the credentials Steward holds for it" }],
+    }),
+    signal({
+      kind: "invalidCredentialBurst",
+      level: "high",
+      row: at(5),
+      value: "240 failures in 3 h",
+      daysAgo: 2,
+      lastedDays: 3 / 24,
+      count: 240,
+      field: "errorCode",
+      values: ["7000215", "7000222"],
+      evidence: [
+        { label: "Period", value: `${mockAgo(2)} to ${mockAgo(2 - 3 / 24)}` },
+        { label: "Failures (AADSTS7000215, 7000222)", value: "240" },
+        { label: "Busiest hour", value: "121" },
+        { label: "Threshold", value: "10 in one hour" },
+      ],
+    }),
+    signal({ kind: "newCountry", level: "medium", row: at(3), value: "BR", daysAgo: 3, count: 6, field: "country" }),
+    signal({ kind: "newCredentialType", level: "medium", row: at(12), value: "clientSecret", daysAgo: 6, count: 22, field: "credentialType" }),
+    signal({
+      kind: "newResource",
+      level: "low",
+      row: hostile,
+      value: `${HOSTILE_NAME} API`,
+      daysAgo: 2.5,
+      count: 3,
+      field: "resource",
+      values: [guid(4242, 6)],
+      evidence: [{ label: "Resource appId", value: `${guid(4242, 6)} ${HOSTILE_NAME}` }],
+    }),
+    signal({
+      kind: "newIpRange",
+      level: "low",
+      row: at(14),
+      value: "203.0.113.0/24",
+      daysAgo: 10,
+      count: 9,
+      field: "ipAddress",
+      values: ["203.0.113.7", "203.0.113.9"],
+      evidence: [
+        { label: "Addresses", value: "203.0.113.7, 203.0.113.9" },
+        { label: "Country", value: "NL" },
+      ],
+    }),
+    signal({ kind: "newResource", level: "low", row: at(16), value: "Azure Key Vault", daysAgo: 20, count: 31, field: "resource", values: ["cfa8b339-82a2-471a-a3c9-0fc0be7a4093"], evidence: [{ label: "Resource appId", value: "cfa8b339-82a2-471a-a3c9-0fc0be7a4093" }] }),
+    signal({ kind: "newCountry", level: "medium", row: at(18), value: "US", daysAgo: 25, count: 48, field: "country" }),
+  ];
+  if (namedLocations) {
+    signals.push(
+      signal({
+        kind: "outsideNamedLocations",
+        level: "medium",
+        row: at(8),
+        value: "198.51.100.23, 198.51.100.24",
+        daysAgo: 5,
+        count: 17,
+        field: "ipAddress",
+        values: ["198.51.100.23", "198.51.100.24"],
+        evidence: [
+          { label: "Addresses outside", value: "198.51.100.23, 198.51.100.24" },
+          { label: "Countries", value: "BR" },
+          { label: "Sign-ins from them (all cached)", value: "17" },
+          { label: "Named locations checked", value: "3" },
+        ],
+      }),
+    );
+  }
+  return signals;
+}
+
+function detection(id: string, type: string, description: string, overrides: Partial<DetectionRow> = {}): DetectionRow {
+  return {
+    id,
+    riskEventType: type,
+    description,
+    riskLevel: "medium",
+    riskState: "atRisk",
+    riskDetail: "none",
+    detectionTimingType: "offline",
+    activity: "servicePrincipal",
+    activityAt: null,
+    detectedAt: null,
+    ipAddress: null,
+    location: null,
+    keyIds: [],
+    ...overrides,
+  };
+}
+
+/** Identity Protection's risky service principals: one high (also behind two local signals), one medium, one dismissed. */
+export function makeRiskyIdentities(rows: IdentityRow[]): RiskyIdentity[] {
+  const at = (i: number): IdentityRow => (rows.length > 0 ? rows[i % rows.length]! : makeRow(900_000 + i));
+  const risky = (
+    row: IdentityRow,
+    level: string,
+    state: string,
+    detail: string,
+    updatedDaysAgo: number,
+    detections: DetectionRow[],
+    history: HistoryRow[],
+  ): RiskyIdentity => ({
+    id: row.id,
+    appId: row.appId,
+    displayName: row.displayName,
+    servicePrincipalType: row.servicePrincipalType,
+    isEnabled: row.accountEnabled,
+    riskLevel: level,
+    riskState: state,
+    riskDetail: detail,
+    riskLastUpdated: mockAgo(updatedDaysAgo),
+    detections,
+    history,
+    pendingAction: null,
+    adminCenterUrl: spPortalUrl(row.id, row.appId),
+  });
+  return [
+    risky(
+      at(3),
+      "high",
+      "atRisk",
+      "none",
+      1,
+      [
+        detection("det-1", "leakedCredentials", "Valid credentials of this identity were found in a public place (GitHub, paste sites, the dark web).", {
+          riskLevel: "high",
+          detectedAt: mockAgo(1.2),
+          activityAt: mockAgo(1.3),
+          keyIds: [UNKNOWN_KEY_ID],
+        }),
+        detection("det-2", "suspiciousSignins", "Sign-in properties unusual for this identity (IP, resource, country or credential type).", {
+          detectionTimingType: "realtime",
+          activity: "signin",
+          detectedAt: mockAgo(3),
+          activityAt: mockAgo(3),
+          ipAddress: "198.51.100.23",
+          location: "São Paulo, BR",
+        }),
+      ],
+      [
+        { at: mockAgo(3), riskLevel: "medium", riskState: "atRisk", riskDetail: "none", initiatedBy: null },
+        { at: mockAgo(1), riskLevel: "high", riskState: "atRisk", riskDetail: "none", initiatedBy: null },
+      ],
+    ),
+    risky(
+      at(20),
+      "medium",
+      "atRisk",
+      "none",
+      4,
+      [
+        detection("det-3", "anomalousServicePrincipalActivity", "Unusual directory changes made by or to this service principal.", {
+          detectedAt: mockAgo(4),
+          activityAt: mockAgo(4.1),
+        }),
+      ],
+      [{ at: mockAgo(4), riskLevel: "medium", riskState: "atRisk", riskDetail: "none", initiatedBy: null }],
+    ),
+    risky(
+      at(22),
+      "none",
+      "dismissed",
+      "adminDismissedAllRiskForServicePrincipal",
+      9,
+      [
+        detection("det-4", "suspiciousAPITraffic", "Abnormal Graph traffic or directory enumeration.", {
+          riskLevel: "low",
+          riskState: "dismissed",
+          riskDetail: "adminDismissedAllRiskForServicePrincipal",
+          detectedAt: mockAgo(12),
+        }),
+      ],
+      [
+        { at: mockAgo(12), riskLevel: "low", riskState: "atRisk", riskDetail: "none", initiatedBy: null },
+        { at: mockAgo(9), riskLevel: "none", riskState: "dismissed", riskDetail: "adminDismissedAllRiskForServicePrincipal", initiatedBy: "Alex Wilber" },
+      ],
+    ),
+  ];
+}
+
+const PRIORITY_NAMES = ["High", "Medium", "Low"];
+const LEVEL_RANK: Record<RiskLevel, number> = { high: 0, medium: 1, low: 2 };
+const ACTION_STATE: Record<RiskAction, SignalState> = {
+  confirmCompromised: "confirmedCompromised",
+  dismiss: "dismissed",
+  remediated: "remediated",
+};
+
+type RiskActionRecord = { action: RiskAction; at: string; pushed: boolean };
+
+function graphLevel(level: string): RiskLevel | null {
+  return level === "high" || level === "medium" || level === "low" ? level : null;
+}
+
+/** Identities by their highest open risk, as the core counts them. */
+export function riskByLevel(risky: RiskyIdentity[], signals: RiskSignal[]): LevelCount[] {
+  const best = new Map<string, { level: RiskLevel; ip: boolean; sig: boolean }>();
+  for (const r of risky) {
+    if (r.riskState !== "atRisk" && r.riskState !== "confirmedCompromised") continue;
+    const level = graphLevel(r.riskLevel);
+    if (!level) continue;
+    const e = best.get(r.id) ?? { level, ip: true, sig: false };
+    e.ip = true;
+    if (LEVEL_RANK[level] < LEVEL_RANK[e.level]) e.level = level;
+    best.set(r.id, e);
+  }
+  for (const s of signals) {
+    if (s.state !== "active") continue;
+    const e = best.get(s.spId) ?? { level: s.level, ip: false, sig: true };
+    e.sig = true;
+    if (LEVEL_RANK[s.level] < LEVEL_RANK[e.level]) e.level = s.level;
+    best.set(s.spId, e);
+  }
+  return (["high", "medium", "low"] as RiskLevel[]).map((level) => {
+    const of = [...best.values()].filter((v) => v.level === level);
+    return {
+      level,
+      identities: of.length,
+      fromIdentityProtection: of.filter((v) => v.ip).length,
+      fromSignals: of.filter((v) => v.sig).length,
+    };
+  });
+}
+
+function sameFilter(a: SignInFilter, b: SignInFilter): boolean {
+  return a.spId === b.spId && a.field === b.field && a.values.length === b.values.length && a.values.every((v, i) => v === b.values[i]);
+}
+
+/** The sign-ins behind a signal: at most 200, oldest first, each carrying the value the filter matches. */
+export function mockSignalSignIns(s: RiskSignal, filter: SignInFilter): SignInRow[] {
+  const n = Math.min(200, s.signInCount);
+  const start = Date.parse(s.detectedAt);
+  const end = Math.max(start + 1, Date.parse(s.lastSeen));
+  const step = n > 1 ? (end - start) / (n - 1) : 0;
+  return Array.from({ length: n }, (_, i): SignInRow => {
+    const v = filter.values[i % filter.values.length] ?? "";
+    const failed = filter.field === "errorCode";
+    return {
+      id: `${s.id}#${i}`,
+      createdDateTime: new Date(start + Math.round(step * i)).toISOString(),
+      resourceDisplayName: filter.field === "resource" ? s.value : "Microsoft Graph",
+      ipAddress: filter.field === "ipAddress" ? v : `198.51.100.${20 + (i % 5)}`,
+      country: filter.field === "country" ? v : filter.field === "ipAddress" && s.kind === "newIpRange" ? "NL" : "BR",
+      city: null,
+      errorCode: failed ? Number(v) : 0,
+      failureReason: failed ? (v === "7000222" ? "The provided client secret keys are expired." : "Invalid client secret provided.") : null,
+      clientCredentialType: filter.field === "credentialType" ? v : failed ? "clientSecret" : "certificate",
+      credentialKeyId: filter.field === "keyId" ? v : null,
+      conditionalAccessStatus: "notApplied",
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+/** A small bar chart, shaped like the core's (an SVG document with a title). */
+export function mockBarSvg(title: string, values: number[]): string {
+  const max = Math.max(1, ...values);
+  const w = 24;
+  const bars = values
+    .map((v, i) => `<rect x="${i * w + 4}" y="${200 - (v / max) * 180}" width="${w - 6}" height="${(v / max) * 180}" fill="#0f6cbd"/>`)
+    .join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${values.length * w + 8}" height="220"><title>${title}</title>${bars}</svg>`;
+}
+
+function chart(key: string, title: string, description: string, columns: string[], rows: string[][], values: number[]): DashboardChart {
+  return { key, title, description, svg: mockBarSvg(title, values), table: { columns, rows } };
+}
+
+/** Sign-ins of day `i` (0 = the first of the mock calendar). */
+export function mockDaySignIns(i: number): { success: number; failure: number } {
+  return { success: 40 + (i % 30), failure: i % 3 };
+}
+
 type ScopeState = { accessReview: boolean; picked: boolean };
 type LicensingState = { scope: Map<string, ScopeState>; candidates: ReviewCandidate[]; saved: PlanSettings };
 
@@ -680,6 +1108,280 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     servicePrincipalCount: rowsByTenant.get(t.id)?.length ?? 0,
   });
 
+  const overviewOf = (tenantId: string): Overview => {
+    const rows = tenantRows(tenantId);
+    const t = tenants.find((x) => x.id === tenantId)!;
+    const countBy = <K extends string>(keys: K[], labels: Record<K, string>, get: (r: IdentityRow) => K) =>
+      keys.map((key) => ({ key, label: labels[key], count: rows.filter((r) => get(r) === key).length }));
+    const enabled = rows.filter((r) => r.accountEnabled).length;
+    const expiring = rows.filter((r) => r.secretCount > 0);
+    return {
+      tenant: tenantSummary(t),
+      asOf: "2025-06-01T12:00:00Z",
+      totalServicePrincipals: rows.length,
+      enabledServicePrincipals: enabled,
+      disabledServicePrincipals: rows.length - enabled,
+      byKind: countBy(KIND_KEYS, KIND_LABELS, (r) => r.kind),
+      byOwnership: countBy(OWNERSHIP_KEYS, OWNERSHIP_LABELS, (r) => r.ownership),
+      credentialsExpiring30d: expiring.length,
+      credentialsExpired: rows.reduce((n, r) => n + Math.max(0, r.secretCount - 1), 0),
+      expiringSoon: expiring.slice(0, 10).map((r) => ({
+        servicePrincipalId: r.id,
+        displayName: r.displayName,
+        credentialType: "secret",
+        credentialName: "Secret 0",
+        endDateTime: "2025-06-10T00:00:00Z",
+        daysLeft: 9,
+      })),
+      signIns30d: 1234,
+      signInFailures30d: 56,
+      signInsPerDay: Array.from({ length: 30 }, (_, i) => ({
+        day: `2025-05-${String(i + 1).padStart(2, "0")}`,
+        success: 40 + i,
+        failure: i % 3,
+      })),
+      signInsChartSvg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    };
+  };
+
+  // Risk: the admin's latest decision per identity, as the core keeps them.
+  const riskActions = new Map<string, Map<string, RiskActionRecord>>();
+  let riskActionSeq = 0;
+  const riskActionsOf = (tenantId: string) => {
+    let m = riskActions.get(tenantId);
+    if (!m) riskActions.set(tenantId, (m = new Map()));
+    return m;
+  };
+  const allSignalsOf = (tenantId: string): RiskSignal[] => {
+    const actions = riskActionsOf(tenantId);
+    return makeRiskSignals(tenantRows(tenantId), options.risk?.namedLocations ?? false).map((s) => {
+      const a = actions.get(s.spId);
+      return a && a.at >= s.detectedAt ? { ...s, state: ACTION_STATE[a.action], stateAt: a.at } : s;
+    });
+  };
+  const riskyOf = (tenantId: string): RiskyIdentity[] => {
+    if (options.risk?.identityProtection === false) return [];
+    const actions = riskActionsOf(tenantId);
+    return makeRiskyIdentities(tenantRows(tenantId)).map((r) => {
+      const a = actions.get(r.id);
+      if (!a || a.action === "remediated") return r;
+      const [riskLevel, riskState, riskDetail] =
+        a.action === "confirmCompromised"
+          ? ["high", "confirmedCompromised", "adminConfirmedServicePrincipalCompromised"]
+          : ["none", "dismissed", "adminDismissedAllRiskForServicePrincipal"];
+      return {
+        ...r,
+        riskLevel,
+        riskState,
+        riskDetail,
+        riskLastUpdated: a.at,
+        history: [...r.history, { at: a.at, riskLevel, riskState, riskDetail, initiatedBy: "Steward (not yet pushed to Entra)" }],
+        pendingAction: a.pushed ? null : a.action,
+      };
+    });
+  };
+  const riskReportOf = (tenantId: string, settings: RiskSettings): RiskReport => {
+    if (settings.windowDays < 1 || settings.baselineMinDays < 0 || settings.burstThreshold < 1)
+      throw new BackendError(
+        "invalidInput",
+        "risk settings need a window of at least 1 day, a non-negative baseline and a burst threshold of at least 1",
+      );
+    const windowFrom = mockAgo(settings.windowDays);
+    const signals = allSignalsOf(tenantId)
+      .filter((s) => s.detectedAt > windowFrom)
+      .sort(
+        (a, b) =>
+          Number(a.state !== "active") - Number(b.state !== "active") ||
+          LEVEL_RANK[a.level] - LEVEL_RANK[b.level] ||
+          (a.detectedAt < b.detectedAt ? 1 : a.detectedAt > b.detectedAt ? -1 : 0) ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
+    const risky = riskyOf(tenantId);
+    const unavailable: Evidence[] = options.risk?.namedLocations
+      ? []
+      : [
+          {
+            label: TITLES.outsideNamedLocations,
+            value:
+              "No named locations are cached for this tenant: sync conditional access (Policy.Read.All) or define named locations in Entra.",
+          },
+        ];
+    return {
+      asOf: MOCK_AS_OF,
+      windowFrom,
+      settings: { ...settings },
+      identityProtectionSyncedAt: options.risk?.identityProtection === false ? null : "2025-06-01T11:40:00.000Z",
+      riskyIdentities: risky,
+      signals,
+      unavailable,
+      byLevel: riskByLevel(risky, signals),
+      historyFrom: "2025-04-02T06:00:00.000Z",
+    };
+  };
+
+  const dashboardOf = (tenantId: string, days: number): Dashboard => {
+    if (!Number.isInteger(days) || days < 1 || days > 366)
+      throw new BackendError(
+        "invalidInput",
+        `a dashboard range of ${days} days is not offered: pick 1 to 366 days (the window offers 7, 30, 60 and 90)`,
+      );
+    const summary = overviewOf(tenantId);
+    const lastDay = Date.parse(MOCK_AS_OF.slice(0, 10));
+    const perDay = Array.from({ length: days }, (_, i) => ({
+      day: new Date(lastDay - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10),
+      ...mockDaySignIns(i),
+    }));
+    const total = perDay.reduce((n, d) => n + d.success + d.failure, 0);
+    const failed = perDay.reduce((n, d) => n + d.failure, 0);
+    const codes: Array<[string, string, number]> = [
+      ["AADSTS7000215", "Invalid client secret provided.", Math.ceil(failed * 0.6)],
+      ["AADSTS700027", "Client assertion failed signature validation.", Math.ceil(failed * 0.25)],
+      ["AADSTS7000222", "The client secret keys are expired.", Math.floor(failed * 0.15)],
+    ];
+    const rows = tenantRows(tenantId);
+    const top = rows.slice(0, 5).map((r, i) => [r.displayName, r.id, (900 - i * 150) * Math.ceil(days / 30), i * 4] as const);
+    const recs = recommendationsOf(tenantId, DEFAULT_RECOMMENDATION_SETTINGS).filter((r) => r.status === "active" && r.impactedTotal > 0);
+    const prios = ["high", "medium", "low"] as const;
+    const byPrio = prios.map((p) => recs.filter((r) => r.priority === p));
+    const risk = riskReportOf(tenantId, DEFAULT_RISK_SETTINGS);
+    const levels = risk.byLevel.map((l) => l.identities);
+    const estimate = estimateOf(tenantId);
+    const buckets = estimate.bucketDetails.filter((b) => b.total > 0);
+    const weeks = [3, 1, 0, 2, 5, 0, 1, 0, 0, 4, 0, 1, 2];
+    const week = (w: number) => new Date(Date.parse(MOCK_AS_OF) + w * 7 * DAY_MS).toISOString().slice(0, 10);
+    const charts: DashboardChart[] = [
+      chart(
+        "signInsPerDay",
+        "Sign-ins per day",
+        "Service-principal and managed-identity sign-ins in the cache, by result.",
+        ["Day", "Success", "Failure"],
+        perDay.map((d) => [d.day, String(d.success), String(d.failure)]),
+        perDay.map((d) => d.success + d.failure),
+      ),
+      chart(
+        "topFailureCodes",
+        "Top failure codes",
+        "AADSTS error codes of failed sign-ins in the range, with what they mean.",
+        ["Code", "Meaning", "Failures"],
+        codes.map(([c, m, n]) => [c, m, String(n)]),
+        codes.map(([, , n]) => n),
+      ),
+      chart(
+        "topIdentities",
+        "Top identities by sign-ins",
+        "The 5 identities with the most sign-ins in the range.",
+        ["Identity", "Object id", "Success", "Failure"],
+        top.map(([name, id, ok, ko]) => [name, id, String(ok), String(ko)]),
+        top.map(([, , ok, ko]) => ok + ko),
+      ),
+      chart(
+        "identitiesByKind",
+        "Identities by kind and ownership",
+        "Active service principals (soft-deleted ones excluded).",
+        ["Grouping", "Group", "Identities"],
+        [
+          ...summary.byKind.filter((k) => k.count > 0).map((k) => ["Kind", k.label, String(k.count)]),
+          ...summary.byOwnership.filter((k) => k.count > 0).map((k) => ["Ownership", k.label, String(k.count)]),
+        ],
+        [...summary.byKind, ...summary.byOwnership].filter((k) => k.count > 0).map((k) => k.count),
+      ),
+      chart(
+        "expiringCredentials",
+        "Credentials expiring in the next 90 days",
+        "Secrets and certificates on active objects, by the week they expire (weeks start at the as-of day).",
+        ["Week from", "Expiring"],
+        weeks.map((n, w) => [week(w), String(n)]),
+        weeks,
+      ),
+      chart(
+        "recommendationsByPriority",
+        "Recommendations by priority",
+        "Active recommendations with at least one impacted resource.",
+        ["Priority", "Recommendations", "Impacted resources"],
+        byPrio.map((rs, i) => [PRIORITY_NAMES[i]!, String(rs.length), String(rs.reduce((n, r) => n + r.impactedTotal, 0))]),
+        byPrio.map((rs) => rs.length),
+      ),
+      chart(
+        "riskByLevel",
+        "Risky identities by level",
+        "Identities at risk by their highest open level: Identity Protection's and Steward's signals of the last 7 days.",
+        ["Level", "Identities", "From Identity Protection", "From Steward's signals"],
+        risk.byLevel.map((c) => [c.level, String(c.identities), String(c.fromIdentityProtection), String(c.fromSignals)]),
+        levels,
+      ),
+      chart(
+        "licenseBuckets",
+        "Workload ID Premium license buckets",
+        "Identities per counting bucket; only counted buckets are billable.",
+        ["Bucket", "Counted", "Identities", "Of which disabled"],
+        buckets.map((b) => [b.label, b.counted ? "yes" : "no", String(b.total), String(b.disabled)]),
+        buckets.map((b) => b.total),
+      ),
+    ];
+    const highRecs = byPrio[0]!.length;
+    const atRisk = levels.reduce((n, l) => n + l, 0);
+    const kpis: Kpi[] = [
+      { key: "identities", label: "Workload identities", value: summary.totalServicePrincipals, unit: "count", detail: `${summary.disabledServicePrincipals} disabled`, tone: "neutral" },
+      { key: "signIns", label: `Sign-ins, last ${days} days`, value: total, unit: "count", detail: `${failed} failed`, tone: "neutral" },
+      {
+        key: "failureRate",
+        label: "Failure rate",
+        value: total === 0 ? 0 : (failed * 100) / total,
+        unit: "percent",
+        detail: `of ${total} sign-ins`,
+        tone: total > 0 && failed * 10 > total ? "warning" : "neutral",
+      },
+      {
+        key: "expiring30d",
+        label: "Credentials expiring in 30 days",
+        value: summary.credentialsExpiring30d,
+        unit: "count",
+        detail: `${summary.credentialsExpired} already expired`,
+        tone: summary.credentialsExpiring30d > 0 ? "warning" : "neutral",
+      },
+      {
+        key: "highRecommendations",
+        label: "High-priority recommendations",
+        value: highRecs,
+        unit: "count",
+        detail: `${byPrio[0]!.reduce((n, r) => n + r.impactedTotal, 0)} impacted resources`,
+        tone: highRecs > 0 ? "danger" : "neutral",
+      },
+      {
+        key: "riskyIdentities",
+        label: "Identities at risk",
+        value: atRisk,
+        unit: "count",
+        detail: `${levels[0]} high`,
+        tone: levels[0]! > 0 ? "danger" : atRisk > 0 ? "warning" : "neutral",
+      },
+      {
+        key: "billable",
+        label: "Billable identities (full coverage)",
+        value: estimate.billableIdentities,
+        unit: "count",
+        detail: estimate.unusedBillable === null ? "usage history too short to tell unused ones" : `${estimate.unusedBillable} unused in 90 days`,
+        tone: "neutral",
+      },
+      {
+        key: "monthlyCost",
+        label: "Workload ID Premium at list price",
+        value: estimate.monthlyCostUsd,
+        unit: "usdPerMonth",
+        detail: "$3 per identity per month",
+        tone: "neutral",
+      },
+    ];
+    return {
+      summary,
+      asOf: MOCK_AS_OF,
+      from: new Date(lastDay - (days - 1) * DAY_MS).toISOString(),
+      days,
+      kpis,
+      charts,
+    };
+  };
+
   const backend: MockBackend = {
     calls,
     callsOf: (m) => calls.filter((c) => c.method === m).map((c) => c.args),
@@ -699,39 +1401,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 
     async overview(tenantId: string): Promise<Overview> {
       record("overview", [tenantId]);
-      const rows = tenantRows(tenantId);
-      const t = tenants.find((x) => x.id === tenantId)!;
-      const countBy = <K extends string>(keys: K[], labels: Record<K, string>, get: (r: IdentityRow) => K) =>
-        keys.map((key) => ({ key, label: labels[key], count: rows.filter((r) => get(r) === key).length }));
-      const enabled = rows.filter((r) => r.accountEnabled).length;
-      const expiring = rows.filter((r) => r.secretCount > 0);
-      return {
-        tenant: tenantSummary(t),
-        asOf: "2025-06-01T12:00:00Z",
-        totalServicePrincipals: rows.length,
-        enabledServicePrincipals: enabled,
-        disabledServicePrincipals: rows.length - enabled,
-        byKind: countBy(KIND_KEYS, KIND_LABELS, (r) => r.kind),
-        byOwnership: countBy(OWNERSHIP_KEYS, OWNERSHIP_LABELS, (r) => r.ownership),
-        credentialsExpiring30d: expiring.length,
-        credentialsExpired: rows.reduce((n, r) => n + Math.max(0, r.secretCount - 1), 0),
-        expiringSoon: expiring.slice(0, 10).map((r) => ({
-          servicePrincipalId: r.id,
-          displayName: r.displayName,
-          credentialType: "secret",
-          credentialName: "Secret 0",
-          endDateTime: "2025-06-10T00:00:00Z",
-          daysLeft: 9,
-        })),
-        signIns30d: 1234,
-        signInFailures30d: 56,
-        signInsPerDay: Array.from({ length: 30 }, (_, i) => ({
-          day: `2025-05-${String(i + 1).padStart(2, "0")}`,
-          success: 40 + i,
-          failure: i % 3,
-        })),
-        signInsChartSvg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
-      };
+      return overviewOf(tenantId);
     },
 
     async listIdentities(tenantId: string, query: IdentityQuery): Promise<IdentityPage> {
@@ -841,6 +1511,33 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       if (next.accessReview || next.picked) st.scope.set(id, next);
       else st.scope.delete(id);
       return scopeFlagsOf(tenantId, id);
+    },
+
+    async dashboard(tenantId: string, days: number): Promise<Dashboard> {
+      record("dashboard", [tenantId, days]);
+      return dashboardOf(tenantId, days);
+    },
+
+    async riskReport(tenantId: string, settings: RiskSettings): Promise<RiskReport> {
+      record("riskReport", [tenantId, settings]);
+      return riskReportOf(tenantId, settings);
+    },
+
+    async riskAction(tenantId: string, spIds: string[], action: RiskAction): Promise<null> {
+      record("riskAction", [tenantId, spIds, action]);
+      tenantRows(tenantId);
+      if (spIds.length === 0) throw new BackendError("invalidInput", "no identity given: pick at least one identity to act on");
+      const actions = riskActionsOf(tenantId);
+      riskActionSeq += 1;
+      const at = new Date(Date.parse(MOCK_AS_OF) + riskActionSeq * 1000).toISOString();
+      for (const sp of spIds) actions.set(sp, { action, at, pushed: false });
+      return null;
+    },
+
+    async riskSignalSignIns(tenantId: string, filter: SignInFilter): Promise<SignInRow[]> {
+      record("riskSignalSignIns", [tenantId, filter]);
+      const s = allSignalsOf(tenantId).find((x) => sameFilter(x.signIns, filter));
+      return s ? mockSignalSignIns(s, filter) : [];
     },
   };
   return backend;
