@@ -190,10 +190,27 @@ impl App {
     }
 
     pub async fn screenshot(&self) {
+        self.settle().await;
         let dir = workspace_root().join("target/e2e-screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(dir.join(format!("{}.png", self.name)), png).expect("write screenshot");
+    }
+
+    /// Lets WebKit paint what the DOM already holds: under Xvfb a screenshot taken right after an
+    /// update can show the frame before it.
+    async fn settle(&self) {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    }
+
+    /// A second screenshot of the same test, saved as `<test>-<suffix>.png`.
+    pub async fn screenshot_as(&self, suffix: &str) {
+        self.settle().await;
+        let dir = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{}-{suffix}.png", self.name)), png)
+            .expect("write screenshot");
     }
 
     pub async fn stop(self) {

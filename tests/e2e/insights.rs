@@ -173,3 +173,167 @@ async fn licensing_shows_every_bucket_and_the_planner_recomputes_on_a_price_chan
     app.screenshot().await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn risk_shows_the_cli_signals_and_a_dismissal_is_recorded() {
+    // Enough sign-ins for the demo's anomalies to have baselines behind them.
+    let cache = Cache::demo(400, 40_000);
+    let report = cli_json(&cache, &["risks"]);
+    let mut want: BTreeMap<String, i64> = BTreeMap::new();
+    for s in report["signals"].as_array().unwrap() {
+        *want
+            .entry(s["kind"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(
+        want.len(),
+        7,
+        "the demo shows every kind of signal: {want:?}"
+    );
+    let risky = report["riskyIdentities"].as_array().unwrap().len();
+
+    let app = App::start("risk", &cache).await;
+    open(&app, "nav-risk", "page-risk").await;
+    app.until("every signal the CLI lists is shown", || async {
+        let kinds = app
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(\"[data-testid='signal-row']\")).map(r => r.getAttribute('data-kind'))",
+                vec![],
+            )
+            .await
+            .expect("read rows");
+        let kinds: Vec<String> = serde_json::from_value(kinds).unwrap_or_default();
+        let mut got: BTreeMap<String, i64> = BTreeMap::new();
+        for k in kinds {
+            *got.entry(k).or_default() += 1;
+        }
+        got == want
+    })
+    .await;
+    assert_eq!(app.all("[data-testid='risky-row']").await.len(), risky);
+    app.screenshot_as("list").await;
+
+    // The new-country signal: open it, see the sign-ins behind it, dismiss the identity's risk.
+    let signal = report["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "newCountry")
+        .unwrap();
+    let sp = signal["spId"].as_str().unwrap();
+    let behind = signal["signInCount"].as_i64().unwrap();
+    let row = app
+        .client
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-testid='signal-row'][data-kind='newCountry'][data-sp='{sp}'] [data-testid='signal-title']"
+        )))
+        .await
+        .expect("row");
+    app.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&row).expect("element")],
+        )
+        .await
+        .expect("scroll");
+    row.click().await.expect("open the signal");
+    app.find("signal-detail").await;
+    app.until("the sign-ins behind it are listed", || async {
+        app.all("[data-testid='signal-signin-row']").await.len() as i64 == behind.min(200)
+    })
+    .await;
+    app.find("risk-dismiss")
+        .await
+        .click()
+        .await
+        .expect("dismiss");
+    app.until("the signal reads Dismissed", || async {
+        app.texts(&format!(
+            "[data-testid='signal-row'][data-kind='newCountry'][data-sp='{sp}'] [data-testid='signal-state']"
+        ))
+        .await
+        .first()
+        .map(|t| t.contains("Dismissed"))
+        .unwrap_or(false)
+    })
+    .await;
+    app.screenshot().await;
+    app.stop().await;
+    assert_eq!(
+        cache.string(&format!(
+            "SELECT action FROM risk_actions WHERE sp_id = '{sp}' ORDER BY at DESC LIMIT 1"
+        )),
+        "dismiss"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_dashboard_draws_every_chart_with_its_table_and_follows_the_range() {
+    let cache = Cache::demo(400, 5_000);
+    let app = App::start("dashboard", &cache).await;
+    app.find("page-overview").await;
+    app.until("eight charts are drawn by the core", || async {
+        app.all("[data-testid='chart-card']").await.len() == 8
+    })
+    .await;
+    let kpi = |key: &'static str| {
+        let app = &app;
+        async move {
+            app.texts(&format!(
+                "[data-testid='kpi'][data-key='{key}'] [data-testid='kpi-value']"
+            ))
+            .await
+            .first()
+            .and_then(|t| number_in(t))
+        }
+    };
+    let identities = cache.count("SELECT count(*) FROM service_principals WHERE deleted IS NULL");
+    app.until("the identities KPI counts the cache", || async {
+        kpi("identities").await == Some(identities)
+    })
+    .await;
+    let month = kpi("signIns").await.expect("sign-ins KPI");
+    let card = app
+        .client
+        .find(fantoccini::Locator::Css(
+            "[data-testid='chart-card'][data-key='topFailureCodes']",
+        ))
+        .await
+        .expect("failure codes card");
+    card.find(fantoccini::Locator::Css(
+        "[data-testid='chart-table-toggle']",
+    ))
+    .await
+    .expect("toggle")
+    .click()
+    .await
+    .expect("show the table");
+    app.find("chart-table").await;
+    app.screenshot().await;
+    app.client
+        .execute(
+            "document.querySelector(\"[data-testid='chart-card'][data-key='topIdentities']\").scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll to the charts");
+    app.screenshot_as("charts").await;
+    app.client
+        .execute(
+            "document.querySelector(\"[data-testid='chart-card'][data-key='riskByLevel']\").scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll to the charts");
+    app.screenshot_as("charts2").await;
+
+    // Seven days hold fewer sign-ins than thirty.
+    let select = app.find("range-select").await;
+    select.select_by_value("7").await.expect("pick 7 days");
+    app.until("the KPI follows the range", || async {
+        matches!(kpi("signIns").await, Some(n) if n < month)
+    })
+    .await;
+    app.stop().await;
+}

@@ -164,6 +164,22 @@ fn main() {
     time("license plan (3 scenarios, 36 months)", 9, || {
         steward_core::licensing::plan(&estimate, &plan_settings, as_of).expect("plan")
     });
+    let risk_settings = steward_core::risk::RiskSettings::default();
+    let risk =
+        steward_core::risk::risk_report(&conn, key, as_of, &risk_settings).expect("risk report");
+    println!(
+        "risk: {} signals, {} risky identities from Identity Protection",
+        risk.signals.len(),
+        risk.risky_identities.len()
+    );
+    time("risk report (signals over 7 days)", 9, || {
+        steward_core::risk::risk_report(&conn, key, as_of, &risk_settings).expect("risk")
+    });
+    for days in [7, 30, 90] {
+        time(&format!("dashboard ({days} days, 8 charts)"), 3, || {
+            steward_core::dashboard::dashboard(&conn, key, &tenant, as_of, days).expect("dashboard")
+        });
+    }
     time("full inventory (identities --json rows)", 3, || {
         let mut n = 0u64;
         for_each_identity_record(&conn, key, None, |_| {

@@ -11,8 +11,8 @@ UPDATE sign_in_activity SET first_any = (
 -- What each identity has been seen doing, one row per distinct value: when it first and last
 -- appeared and how often. Local risk signals ("new country", "new IP range", …) are the rows whose
 -- first appearance falls in the detection window after a baseline.
--- kind: 0 country, 1 IP address (label: its country), 2 resource (value: its appId; label: its
--- display name), 3 credential type, 4 credential key id.
+-- kind: 1 IP address (label: its country, which is how countries are known), 2 resource
+-- (value: its appId; label: its display name), 3 credential type, 4 credential key id.
 CREATE TABLE sign_in_features (
     tenant     INTEGER NOT NULL REFERENCES tenants(key) ON DELETE CASCADE,
     sp_id      TEXT NOT NULL,
@@ -22,10 +22,10 @@ CREATE TABLE sign_in_features (
     first_seen INTEGER NOT NULL,
     last_seen  INTEGER NOT NULL,
     count      INTEGER NOT NULL,
-    PRIMARY KEY (tenant, sp_id, kind, value)
+    PRIMARY KEY (tenant, kind, sp_id, value)
 ) WITHOUT ROWID;
+-- Ingest rewrites first_seen only when it moves earlier, so this index costs little to keep.
 CREATE INDEX sign_in_features_by_first ON sign_in_features(tenant, first_seen);
-CREATE INDEX sign_in_features_by_last ON sign_in_features(tenant, kind, last_seen);
 
 -- Invalid-credential failures (AADSTS7000215 invalid secret, 7000222 expired secret) per
 -- identity and UTC hour: what a burst is measured on.
@@ -129,11 +129,6 @@ CREATE TABLE risk_actions (
     pushed_at INTEGER,
     PRIMARY KEY (tenant, sp_id, at)
 ) WITHOUT ROWID;
-
-INSERT INTO sign_in_features (tenant, sp_id, kind, value, label, first_seen, last_seen, count)
-SELECT s.tenant, sp.value, 0, c.value, NULL, min(s.created), max(s.created), count(*)
-FROM sign_ins s JOIN strings sp ON sp.id = s.sp JOIN strings c ON c.id = s.country
-GROUP BY s.tenant, sp.value, c.value;
 
 -- The bare column beside max() takes its value from the row holding the maximum.
 INSERT INTO sign_in_features (tenant, sp_id, kind, value, label, first_seen, last_seen, count)

@@ -1171,10 +1171,12 @@ impl<'o> Generator<'o> {
                 "servicePrincipal",
             ));
         }
-        // An older, dismissed detection on a busy application that is not otherwise anomalous.
-        if let Some(p) = (0..self.profiles.len())
-            .find(|p| !self.profiles[*p].managed && !self.anomalies.iter().any(|(q, _)| q == p))
-        {
+        // An older, dismissed detection on one of the tenant's own apps that is not otherwise
+        // anomalous.
+        if let Some(p) = (0..self.profiles.len()).find(|p| {
+            let prof = &self.profiles[*p];
+            !prof.managed && prof.ca_eligible && !self.anomalies.iter().any(|(q, _)| q == p)
+        }) {
             items.push((
                 p,
                 as_of - Duration::days(20),

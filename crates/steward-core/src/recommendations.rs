@@ -703,16 +703,18 @@ pub fn recommendations(
     let mut out = Vec::new();
     for m in metas(settings) {
         let (mut impacted, mut undetermined) = found.remove(m.kind).unwrap_or_default();
-        impacted.sort_by(|a, b| {
-            (a.display_name.to_lowercase(), &a.id, &a.credential_key_id).cmp(&(
-                b.display_name.to_lowercase(),
-                &b.id,
-                &b.credential_key_id,
-            ))
-        });
-        undetermined.sort_by(|a, b| {
-            (a.display_name.to_lowercase(), &a.id).cmp(&(b.display_name.to_lowercase(), &b.id))
-        });
+        // Order matters only for what is returned; counts (the dashboard) need none. Keys are
+        // computed once per resource, not once per comparison.
+        if limit != Some(0) {
+            impacted.sort_by_cached_key(|a| {
+                (
+                    a.display_name.to_lowercase(),
+                    a.id.clone(),
+                    a.credential_key_id.clone(),
+                )
+            });
+            undetermined.sort_by_cached_key(|a| (a.display_name.to_lowercase(), a.id.clone()));
+        }
         let (status, postpone_until) = effective_status(states.get(m.kind), &impacted, as_of_ms);
         let undetermined_reason = (!undetermined.is_empty()).then(|| {
             ctx.not_enough_history(

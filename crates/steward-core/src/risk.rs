@@ -469,18 +469,40 @@ pub fn risk_report(
 
     // Everything first seen in the window, by kind.
     let fresh = features_first_seen(conn, key, from, now)?;
-    let mut ip_known: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    let mut ip_known: HashMap<String, Vec<(String, i64, Option<String>)>> = HashMap::new();
     let mut new_ranges: BTreeMap<(String, String), Vec<Feature>> = BTreeMap::new();
+    let mut new_countries: BTreeMap<(String, String), Vec<Feature>> = BTreeMap::new();
     let mut keys_known: HashMap<String, HashSet<String>> = HashMap::new();
     for f in fresh {
         if f.kind == feature::IP {
-            let Some(range) = ip_range(&f.value) else {
-                continue;
-            };
+            // Countries are known through the addresses: each address row carries its country.
             if !ip_known.contains_key(&f.sp_id) {
                 ip_known.insert(f.sp_id.clone(), ips_of(conn, key, &f.sp_id)?);
             }
-            let earlier = ip_known[&f.sp_id].iter().any(|(ip, first)| {
+            let known = &ip_known[&f.sp_id];
+            if let Some(country) = f.label.clone() {
+                let earlier = known.iter().any(|(_, first, c)| {
+                    *first < f.first && c.as_deref() == Some(country.as_str())
+                });
+                if !earlier {
+                    new_countries
+                        .entry((f.sp_id.clone(), country))
+                        .or_default()
+                        .push(Feature {
+                            sp_id: f.sp_id.clone(),
+                            kind: f.kind,
+                            value: f.value.clone(),
+                            label: f.label.clone(),
+                            first: f.first,
+                            last: f.last,
+                            count: f.count,
+                        });
+                }
+            }
+            let Some(range) = ip_range(&f.value) else {
+                continue;
+            };
+            let earlier = known.iter().any(|(ip, first, _)| {
                 *first < f.first && ip_range(ip).as_deref() == Some(range.as_str())
             });
             if !earlier {
@@ -495,13 +517,6 @@ pub fn risk_report(
             continue;
         }
         let (kind, level, field, value, mut evidence) = match f.kind {
-            feature::COUNTRY => (
-                SignalKind::NewCountry,
-                RiskLevel::Medium,
-                SignInField::Country,
-                f.value.clone(),
-                vec![],
-            ),
             feature::RESOURCE => (
                 SignalKind::NewResource,
                 RiskLevel::Low,
@@ -547,6 +562,39 @@ pub fn risk_report(
         };
         evidence.extend(baseline.evidence(&f.sp_id, f.first)?);
         signals.push(novelty_signal(kind, level, field, value, &f, evidence, now));
+    }
+    for ((sp_id, country), ips) in new_countries {
+        let first = ips.iter().map(|f| f.first).min().unwrap_or(now);
+        if !baseline.holds(&sp_id, first)? {
+            continue;
+        }
+        let f = Feature {
+            sp_id: sp_id.clone(),
+            kind: feature::IP,
+            value: country.clone(),
+            label: None,
+            first,
+            last: ips.iter().map(|f| f.last).max().unwrap_or(first),
+            count: ips.iter().map(|f| f.count).sum(),
+        };
+        let mut evidence = vec![Evidence {
+            label: "Addresses".into(),
+            value: ips
+                .iter()
+                .map(|f| f.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }];
+        evidence.extend(baseline.evidence(&sp_id, first)?);
+        signals.push(novelty_signal(
+            SignalKind::NewCountry,
+            RiskLevel::Medium,
+            SignInField::Country,
+            country,
+            &f,
+            evidence,
+            now,
+        ));
     }
     for ((sp_id, range), ips) in new_ranges {
         let first = ips.iter().map(|f| f.first).min().unwrap_or(now);
@@ -814,13 +862,18 @@ fn features_first_seen(
     Ok(rows)
 }
 
-fn ips_of(conn: &Connection, key: TenantKey, sp_id: &str) -> Result<Vec<(String, i64)>> {
+fn ips_of(
+    conn: &Connection,
+    key: TenantKey,
+    sp_id: &str,
+) -> Result<Vec<(String, i64, Option<String>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT value, first_seen FROM sign_in_features WHERE tenant = ?1 AND sp_id = ?2 AND kind = ?3",
+        "SELECT value, first_seen, label FROM sign_in_features
+         WHERE tenant = ?1 AND kind = ?3 AND sp_id = ?2",
     )?;
     let rows = stmt
         .query_map(params![key.0, sp_id, feature::IP], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
@@ -981,7 +1034,7 @@ fn outside_locations(
 ) -> Result<Vec<RiskSignal>> {
     let mut stmt = conn.prepare_cached(
         "SELECT sp_id, value, label, first_seen, last_seen, count
-         FROM sign_in_features INDEXED BY sign_in_features_by_last
+         FROM sign_in_features
          WHERE tenant = ?1 AND kind = ?2 AND last_seen > ?3 AND first_seen <= ?4",
     )?;
     let mut per_sp: BTreeMap<String, Vec<(String, Option<String>, i64, i64, i64)>> =

@@ -286,47 +286,31 @@ fn fixture() -> Fx {
         },
     );
 
+    let german = Use {
+        country: "DE",
+        ip: "20.1.2.88",
+        ..USUAL
+    };
     // Baseline too short: first seen 40 hours ago, then something new 10 hours ago.
     f.habit("sp-young", 12, -40, -20, &USUAL);
-    f.sign_in(
-        "sp-young",
-        hours(-10),
-        &Use {
-            country: "DE",
-            ..USUAL
-        },
-    );
+    f.sign_in("sp-young", hours(-10), &german);
 
     // Baseline too thin: 5 sign-ins in 30 days.
     f.habit("sp-sparse", 5, -24 * 40, -24 * 10, &USUAL);
-    f.sign_in(
-        "sp-sparse",
-        hours(-10),
-        &Use {
-            country: "DE",
-            ..USUAL
-        },
-    );
+    f.sign_in("sp-sparse", hours(-10), &german);
 
-    // The 7-day window's edges: 6 days 23 hours ago is in, 7 days 1 hour ago is out.
+    // The 7-day window's edges: 6 days 23 hours ago is in, 7 days 1 hour ago is out. (A country
+    // is known through the addresses seen in it, so the French sign-ins come from their own
+    // address, in the usual /24.)
+    let french = Use {
+        country: "FR",
+        ip: "20.1.2.77",
+        ..USUAL
+    };
     let sp = f.baseline("edge-in", &USUAL);
-    f.sign_in(
-        &sp,
-        hours(-(24 * 7) + 1),
-        &Use {
-            country: "FR",
-            ..USUAL
-        },
-    );
+    f.sign_in(&sp, hours(-(24 * 7) + 1), &french);
     let sp = f.baseline("edge-out", &USUAL);
-    f.sign_in(
-        &sp,
-        hours(-(24 * 7) - 1),
-        &Use {
-            country: "FR",
-            ..USUAL
-        },
-    );
+    f.sign_in(&sp, hours(-(24 * 7) - 1), &french);
 
     // Twelve wrong secrets within one hour; nine; and twelve spread over twelve hours.
     let wrong = Use {

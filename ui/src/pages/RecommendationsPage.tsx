@@ -111,7 +111,7 @@ export function RecommendationsPage({ tenantId, onOpenIdentity }: Recommendation
 
   return (
     <section data-testid="page-recommendations" className="page split-page" aria-labelledby="recommendations-heading">
-      <div className="split">
+      <div className={selected ? "split split-open" : "split"}>
         <div className="split-main">
           <div className="page-header">
             <div className="page-header-text">

@@ -140,7 +140,7 @@ export function RiskPage({ tenantId, onOpenIdentity }: RiskPageProps) {
 
   return (
     <section data-testid="page-risk" className="page split-page" aria-labelledby="risk-heading">
-      <div className="split">
+      <div className={report && (selectedSignal || selectedRisky) ? "split split-open" : "split"}>
         <div className="split-main">
           <div className="page-header">
             <div className="page-header-text">
@@ -361,12 +361,12 @@ function IdentityProtection({
                     <TableCell className="top">
                       <LevelBadge level={r.riskLevel} testId="risky-level" />
                     </TableCell>
-                    <TableCell className="top" data-testid="risky-state">
+                    <TableCell className="top col-state" data-testid="risky-state">
                       {riskStateLabel(r.riskState)}
                     </TableCell>
                     <TableCell className="top col-detail break">{humanize(r.riskDetail)}</TableCell>
                     <TableCell className="top col-date">{formatDateTimeShort(r.riskLastUpdated)}</TableCell>
-                    <TableCell className="num top" data-testid="risky-detections">
+                    <TableCell className="num top col-count" data-testid="risky-detections">
                       {formatNumber(r.detections.length)}
                     </TableCell>
                   </TableRow>
@@ -455,10 +455,10 @@ function Signals({
                       {s.value}
                     </TableCell>
                     <TableCell className="top col-date">{formatDateTimeShort(s.detectedAt)}</TableCell>
-                    <TableCell className="num top" data-testid="signal-count">
+                    <TableCell className="num top col-count" data-testid="signal-count">
                       {formatNumber(s.signInCount)}
                     </TableCell>
-                    <TableCell className="top">
+                    <TableCell className="top col-state">
                       <StateBadge state={s.state} testId="signal-state" />
                     </TableCell>
                   </TableRow>

@@ -39,7 +39,6 @@ pub struct SignInWriter {
 
 /// Kinds of `sign_in_features` rows.
 pub mod feature {
-    pub const COUNTRY: u8 = 0;
     pub const IP: u8 = 1;
     pub const RESOURCE: u8 = 2;
     pub const CREDENTIAL_TYPE: u8 = 3;
@@ -196,7 +195,6 @@ impl SignInWriter {
             }
             let sp = s.service_principal_id.as_str();
             let country = s.country_or_region.as_deref();
-            self.feature(sp, feature::COUNTRY, country, None, created);
             self.feature(sp, feature::IP, s.ip_address.as_deref(), country, created);
             self.feature(
                 sp,
@@ -319,27 +317,39 @@ impl SignInWriter {
         for ((day, code), n) in self.failure_days.drain() {
             failure_days.execute(params![self.tenant.0, day, code, n])?;
         }
+        // first_seen is left out of the upsert's SET so that the index on it is rewritten only
+        // by the second statement, and only when a value turns out to be older than known.
         let mut features = conn.prepare_cached(
-            "INSERT INTO sign_in_features (tenant, sp_id, kind, value, label, first_seen, last_seen,
+            "INSERT INTO sign_in_features (tenant, kind, sp_id, value, label, first_seen, last_seen,
                  count)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (tenant, sp_id, kind, value) DO UPDATE SET
+             ON CONFLICT (tenant, kind, sp_id, value) DO UPDATE SET
                  label = CASE WHEN excluded.last_seen >= last_seen OR label IS NULL
                      THEN coalesce(excluded.label, label) ELSE label END,
-                 first_seen = min(first_seen, excluded.first_seen),
-                 last_seen = max(last_seen, excluded.last_seen), count = count + excluded.count",
+                 last_seen = max(last_seen, excluded.last_seen), count = count + excluded.count
+             RETURNING first_seen",
+        )?;
+        let mut earlier = conn.prepare_cached(
+            "UPDATE sign_in_features SET first_seen = ?5
+             WHERE tenant = ?1 AND kind = ?2 AND sp_id = ?3 AND value = ?4 AND first_seen > ?5",
         )?;
         for ((sp, kind, value), f) in self.features.drain() {
-            features.execute(params![
-                self.tenant.0,
-                sp,
-                kind,
-                value,
-                f.label,
-                f.first,
-                f.last,
-                f.count
-            ])?;
+            let known_first: i64 = features.query_row(
+                params![
+                    self.tenant.0,
+                    kind,
+                    sp,
+                    value,
+                    f.label,
+                    f.first,
+                    f.last,
+                    f.count
+                ],
+                |r| r.get(0),
+            )?;
+            if known_first > f.first {
+                earlier.execute(params![self.tenant.0, kind, sp, value, f.first])?;
+            }
         }
         let mut hours = conn.prepare_cached(
             "INSERT INTO credential_failure_hours (tenant, sp_id, hour, count) VALUES (?1, ?2, ?3, ?4)
