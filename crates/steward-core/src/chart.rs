@@ -1,5 +1,6 @@
 //! Charts drawn by plotters into SVG strings, so the window and the reports show the same
-//! picture. Charts carry only numbers and dates, never tenant strings.
+//! picture. Tenant strings appear only as bar labels, which plotters' SVG backend escapes (a test
+//! holds it to that) and which are cut to 32 characters.
 
 use plotters::prelude::*;
 
@@ -13,7 +14,7 @@ const FAILURE: RGBColor = RGBColor(196, 49, 75); // Fluent danger red
 pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (760, 300)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (CHART_WIDTH, 300)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err)?;
         let max = days
             .iter()
@@ -43,7 +44,7 @@ pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
             .x_labels(8)
             .x_label_formatter(&|x| labels.get(*x as usize).cloned().unwrap_or_default())
             .y_label_formatter(&|v| thousands(*v))
-            .label_style(("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80)))
+            .label_style(label_font())
             .draw()
             .map_err(chart_err)?;
         chart
@@ -70,12 +71,31 @@ pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
             .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
+            .label_font(("sans-serif", 13))
             .draw()
             .map_err(chart_err)?;
         root.present().map_err(chart_err)?;
     }
     Ok(svg)
+}
+
+/// Width of the dashboard's charts: close to the width they are shown at, so text stays legible.
+const CHART_WIDTH: u32 = 640;
+
+fn label_font() -> TextStyle<'static> {
+    ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80))
+}
+
+/// "No data in this period", centred, for a chart with nothing to draw.
+fn no_data(root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, height: u32) -> Result<()> {
+    root.draw(&Text::new(
+        "No data in this period",
+        (CHART_WIDTH as i32 / 2 - 80, height as i32 / 2 - 8),
+        ("sans-serif", 16).into_font().color(&RGBColor(96, 94, 92)),
+    ))
+    .map_err(chart_err)?;
+    root.present().map_err(chart_err)?;
+    Ok(())
 }
 
 /// One series of a bar chart: its legend name and colour.
@@ -111,19 +131,13 @@ pub fn horizontal_bars(
     series: &[Series],
 ) -> Result<String> {
     let n = labels.len();
-    let height = (64 + 30 * n.max(1)) as u32;
+    let height = (64 + 32 * n.max(1)) as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (CHART_WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err)?;
-        if n == 0 {
-            root.draw(&Text::new(
-                "No data in this period",
-                (300, height as i32 / 2 - 6),
-                ("sans-serif", 14).into_font().color(&RGBColor(96, 94, 92)),
-            ))
-            .map_err(chart_err)?;
-            root.present().map_err(chart_err)?;
+        if n == 0 || values.iter().all(|v| v.iter().all(|x| *x == 0)) {
+            no_data(&root, height)?;
             drop(root);
             return Ok(svg);
         }
@@ -133,7 +147,7 @@ pub fn horizontal_bars(
             .max()
             .unwrap_or(0)
             .max(1);
-        let top = nice_ceiling(max + max / 8);
+        let top = nice_ceiling((max + max / 8).max(max + 1));
         let short: Vec<String> = labels
             .iter()
             .map(|l| {
@@ -147,8 +161,10 @@ pub fn horizontal_bars(
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(30)
-            .y_label_area_size(230)
-            .build_cartesian_2d(0..top, (0..n as i32).into_segmented())
+            .y_label_area_size(250)
+            // A discrete range holds both ends: 0..n-1 gives exactly n rows (plotters draws no
+            // label on a one-segment axis, so a single row gets an empty one beside it).
+            .build_cartesian_2d(0..top, (0..(n as i32 - 1).max(1)).into_segmented())
             .map_err(chart_err)?;
         chart
             .configure_mesh()
@@ -161,19 +177,19 @@ pub fn horizontal_bars(
             .y_label_formatter(&|v| match v {
                 // Row 0 is drawn at the top.
                 SegmentValue::CenterOf(i) => short
-                    .get(n.wrapping_sub(1).wrapping_sub(*i as usize))
+                    .get(n.max(2).wrapping_sub(1).wrapping_sub(*i as usize))
                     .cloned()
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style(("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80)))
+            .label_style(label_font())
             .draw()
             .map_err(chart_err)?;
         for (s, ser) in series.iter().enumerate() {
             let bars = values.iter().enumerate().map(|(row, v)| {
                 let start: i64 = v.iter().take(s).sum();
                 let end = start + v.get(s).copied().unwrap_or(0);
-                let y = (n - 1 - row) as i32;
+                let y = (n.max(2) - 1 - row) as i32;
                 let mut r = Rectangle::new(
                     [
                         (start, SegmentValue::Exact(y)),
@@ -198,7 +214,7 @@ pub fn horizontal_bars(
                 .position(SeriesLabelPosition::LowerRight)
                 .background_style(WHITE.mix(0.9))
                 .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", 12))
+                .label_font(("sans-serif", 13))
                 .draw()
                 .map_err(chart_err)?;
         }
@@ -212,15 +228,20 @@ pub fn column_bars(labels: &[String], values: &[i64], colors: &[RGBColor]) -> Re
     let n = labels.len().max(1);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (760, 300)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (CHART_WIDTH, 300)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err)?;
+        if values.iter().all(|v| *v == 0) {
+            no_data(&root, 300)?;
+            drop(root);
+            return Ok(svg);
+        }
         let max = values.iter().copied().max().unwrap_or(0).max(1);
-        let top = nice_ceiling(max + max / 8);
+        let top = nice_ceiling((max + max / 8).max(max + 1));
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(64)
-            .build_cartesian_2d((0..n as i32).into_segmented(), 0..top)
+            .build_cartesian_2d((0..(n as i32 - 1).max(1)).into_segmented(), 0..top)
             .map_err(chart_err)?;
         chart
             .configure_mesh()
@@ -234,7 +255,7 @@ pub fn column_bars(labels: &[String], values: &[i64], colors: &[RGBColor]) -> Re
                 SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style(("sans-serif", 12).into_font().color(&RGBColor(80, 80, 80)))
+            .label_style(label_font())
             .draw()
             .map_err(chart_err)?;
         chart
@@ -351,6 +372,10 @@ mod tests {
         assert!(svg.contains("b &amp; c"));
         let empty = horizontal_bars(&[], &[], &[SERIES_COUNT]).unwrap();
         assert!(empty.contains("No data in this period"));
+        let one = horizontal_bars(&["only".to_string()], &[vec![4]], &[SERIES_COUNT]).unwrap();
+        assert!(one.contains("only"));
+        let zeros = column_bars(&["High".into()], &[0], &[HIGH]).unwrap();
+        assert!(zeros.contains("No data in this period"));
         let cols = column_bars(&["High".into(), "Low".into()], &[2, 5], &[HIGH, LOW]).unwrap();
         assert!(cols.starts_with("<svg") && cols.contains("High"));
     }
