@@ -38,15 +38,18 @@ CREATE TABLE credential_failure_hours (
 ) WITHOUT ROWID;
 CREATE INDEX credential_failure_hours_by_hour ON credential_failure_hours(tenant, hour);
 
--- Sign-ins per identity per UTC day, for "top identities" over a time range.
+-- Sign-ins per identity per UTC day, for "top identities" over a time range: candidates come
+-- from sign_in_activity by all-time total (an upper bound of any range's count), each summed
+-- over the range here, until no remaining candidate can enter the top.
 CREATE TABLE sp_sign_in_days (
     tenant  INTEGER NOT NULL REFERENCES tenants(key) ON DELETE CASCADE,
-    day     INTEGER NOT NULL,
     sp_id   TEXT NOT NULL,
+    day     INTEGER NOT NULL,
     success INTEGER NOT NULL,
     failure INTEGER NOT NULL,
-    PRIMARY KEY (tenant, day, sp_id)
+    PRIMARY KEY (tenant, sp_id, day)
 ) WITHOUT ROWID;
+CREATE INDEX sign_in_activity_by_total ON sign_in_activity(tenant, total);
 
 -- GET /identityProtection/riskyServicePrincipals
 CREATE TABLE risky_service_principals (

@@ -361,7 +361,7 @@ impl SignInWriter {
         let mut sp_days = conn.prepare_cached(
             "INSERT INTO sp_sign_in_days (tenant, day, sp_id, success, failure)
              VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (tenant, day, sp_id) DO UPDATE SET success = success + excluded.success,
+             ON CONFLICT (tenant, sp_id, day) DO UPDATE SET success = success + excluded.success,
                  failure = failure + excluded.failure",
         )?;
         for ((day, sp), (ok, failed)) in self.sp_days.drain() {
