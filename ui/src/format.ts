@@ -201,7 +201,14 @@ export const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, lo
 export const PRIORITY_LABELS: Record<Priority, string> = { high: "High", medium: "Medium", low: "Low" };
 
 export function sourceLabel(source: RecommendationSource): string {
-  return source === "entraRule" ? "Entra recommendation" : "Steward check";
+  switch (source) {
+    case "entraRule":
+      return "Entra recommendation";
+    case "entraSynced":
+      return "Entra (synced)";
+    case "steward":
+      return "Steward check";
+  }
 }
 
 export function recommendationStatusText(r: Pick<Recommendation, "status" | "postponeUntil">): string {

@@ -166,3 +166,34 @@ INSERT INTO sp_sign_in_days (tenant, day, sp_id, success, failure)
 SELECT s.tenant, s.created / 86400000, sp.value, sum(s.error_code = 0), sum(s.error_code <> 0)
 FROM sign_ins s JOIN strings sp ON sp.id = s.sp
 GROUP BY s.tenant, s.created / 86400000, sp.value;
+
+-- GET /beta/directory/recommendations and their impactedResources: Entra's own recommendations
+-- as Entra computed them, shown beside Steward's.
+CREATE TABLE directory_recommendations (
+    tenant              INTEGER NOT NULL REFERENCES tenants(key) ON DELETE CASCADE,
+    id                  TEXT NOT NULL,
+    recommendation_type TEXT NOT NULL,
+    display_name        TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    priority            TEXT NOT NULL,
+    insights            TEXT,
+    benefits            TEXT,
+    action_steps        TEXT NOT NULL,    -- JSON array of step texts, in order
+    last_checked        INTEGER,
+    postpone_until      INTEGER,
+    PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+
+CREATE TABLE directory_recommendation_resources (
+    tenant             INTEGER NOT NULL REFERENCES tenants(key) ON DELETE CASCADE,
+    recommendation_id  TEXT NOT NULL,
+    id                 TEXT NOT NULL,
+    subject_id         TEXT,
+    resource_type      TEXT,
+    display_name       TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    added              INTEGER,
+    portal_url         TEXT,
+    additional_details TEXT NOT NULL,     -- JSON array of {key, value}
+    PRIMARY KEY (tenant, recommendation_id, id)
+) WITHOUT ROWID;

@@ -14,11 +14,12 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 
 use crate::model::{
-    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRoleAssignment,
-    FederatedIdentityCredential, KeyCredential, NamedLocation, Owner, OwnerRelation,
-    PasswordCredential, RiskyServicePrincipal, RiskyServicePrincipalHistoryItem, ServicePrincipal,
-    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SignInLocation,
-    SubscribedSku, Tenant, MICROSOFT_TENANTS, WORKLOAD_ID_SERVICE_PLANS,
+    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryImpactedResource,
+    DirectoryRecommendation, DirectoryRoleAssignment, FederatedIdentityCredential, KeyCredential,
+    NamedLocation, Owner, OwnerRelation, PasswordCredential, RiskyServicePrincipal,
+    RiskyServicePrincipalHistoryItem, ServicePrincipal, ServicePrincipalRiskDetection,
+    ServicePrincipalSignInActivity, SignIn, SignInLocation, SubscribedSku, Tenant,
+    MICROSOFT_TENANTS, WORKLOAD_ID_SERVICE_PLANS,
 };
 use crate::store::sign_ins::SignInWriter;
 use crate::store::{
@@ -91,10 +92,13 @@ pub trait DemoSink {
     fn risky_service_principal(&mut self, r: &RiskyServicePrincipal) -> Result<()>;
     fn risk_history(&mut self, h: &RiskyServicePrincipalHistoryItem) -> Result<()>;
     fn risk_detection(&mut self, d: &ServicePrincipalRiskDetection) -> Result<()>;
+    fn directory_recommendation(&mut self, r: &DirectoryRecommendation) -> Result<()>;
+    fn directory_impacted_resource(&mut self, r: &DirectoryImpactedResource) -> Result<()>;
 }
 
 /// The Graph datasets a demo tenant holds besides identities and sign-ins.
-pub const DEMO_DATASETS: [&str; 6] = [
+pub const DEMO_DATASETS: [&str; 7] = [
+    crate::recommendations::DIRECTORY_RECOMMENDATIONS_DATASET,
     crate::recommendations::ACTIVITY_REPORT_DATASET,
     crate::recommendations::CREDENTIAL_REPORT_DATASET,
     "subscribedSkus",
@@ -219,6 +223,7 @@ pub fn generate(
     g.named_locations(sink)?;
     g.sign_ins(sink, progress)?;
     g.identity_protection(sink)?;
+    g.directory_recommendations(sink)?;
     Ok(g.summary)
 }
 
@@ -238,6 +243,8 @@ struct Generator<'o> {
     anomalies: Vec<(usize, Anomaly)>,
     /// When the first anomalous sign-in of each profile happened.
     anomaly_at: Vec<(usize, DateTime<Utc>)>,
+    /// The first own applications: (object id, appId, name), for Entra's synced recommendations.
+    own_apps: Vec<(String, String, String)>,
 }
 
 fn guid(v: u128) -> String {
@@ -268,6 +275,7 @@ impl<'o> Generator<'o> {
             graph_sp: 0,
             anomalies: Vec::new(),
             anomaly_at: Vec::new(),
+            own_apps: Vec::new(),
         }
     }
 
@@ -521,6 +529,13 @@ impl<'o> Generator<'o> {
                 self.summary.federated_credentials +=
                     app.federated_identity_credentials.len() as u64;
                 sink.application(&app)?;
+                if !deleted && self.own_apps.len() < 16 {
+                    self.own_apps.push((
+                        app.id.clone(),
+                        app.app_id.clone(),
+                        app.display_name.clone(),
+                    ));
+                }
                 self.owners(sink, &app.id, OwnerRelation::Owner, 0.2)?;
             }
             Category::ThirdParty => {
@@ -1148,7 +1163,17 @@ impl<'o> Generator<'o> {
                 .find(|(_, k)| *k == kind)
                 .and_then(|(p, _)| g.anomaly_at.iter().find(|(q, _)| q == p).copied())
         };
-        let mut items: Vec<(usize, DateTime<Utc>, &str, &str, &str, &str, &str)> = Vec::new();
+        // (profile, when, level, state, detail, riskEventType, activity)
+        type Item = (
+            usize,
+            DateTime<Utc>,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+        );
+        let mut items: Vec<Item> = Vec::new();
         if let Some((p, at)) = at_of(self, Anomaly::NewCountry) {
             items.push((
                 p,
@@ -1271,6 +1296,98 @@ impl<'o> Generator<'o> {
                 risk_detail: detail.into(),
                 risk_last_updated_date_time: Some(updated),
             })?;
+        }
+        Ok(())
+    }
+
+    /// Entra's own recommendations as a sync would bring them: two types Steward cannot compute
+    /// from sign-ins (Azure AD Graph and ADAL use), and Entra's view of expiring credentials.
+    fn directory_recommendations(&mut self, sink: &mut dyn DemoSink) -> Result<()> {
+        let as_of = self.opts.as_of;
+        let tenant = self.tenant_id.clone();
+        let apps = self.own_apps.clone();
+        // (type, name, priority, insights, steps, which of the own apps it impacts)
+        type Kind = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            std::ops::Range<usize>,
+        );
+        let kinds: [Kind; 3] = [
+            (
+                "aadGraphDeprecationApplication",
+                "Migrate applications from the retiring Azure AD Graph APIs to Microsoft Graph",
+                "high",
+                "Your tenant has applications that call the retiring Azure AD Graph API.",
+                &["Update the applications to call Microsoft Graph instead of Azure AD Graph."],
+                0..3,
+            ),
+            (
+                "adalToMsalMigration",
+                "Migrate from ADAL to MSAL",
+                "medium",
+                "Applications in your tenant requested tokens through ADAL in the past 30 days.",
+                &["Move the applications to the Microsoft Authentication Library (MSAL)."],
+                3..5,
+            ),
+            (
+                "applicationCredentialExpiry",
+                "Renew expiring application credentials",
+                "high",
+                "Your tenant has applications with credentials that will expire soon.",
+                &["Renew the credentials before they expire."],
+                5..6,
+            ),
+        ];
+        for (kind, name, priority, insights, steps, range) in kinds {
+            let id = format!("{tenant}_{kind}");
+            sink.directory_recommendation(&DirectoryRecommendation {
+                id: id.clone(),
+                recommendation_type: kind.into(),
+                display_name: name.into(),
+                status: "active".into(),
+                priority: priority.into(),
+                insights: Some(insights.into()),
+                benefits: None,
+                action_steps: steps.iter().map(|s| s.to_string()).collect(),
+                last_checked_date_time: Some(as_of - Duration::hours(20)),
+                postpone_until_date_time: None,
+            })?;
+            for (app, app_id, app_name) in apps.get(range).unwrap_or_default() {
+                let details = match kind {
+                    "aadGraphDeprecationApplication" => vec![
+                        ("AppId".to_string(), app_id.clone()),
+                        (
+                            "RequestCount".to_string(),
+                            self.rng.random_range(40..4000).to_string(),
+                        ),
+                        (
+                            "LastRequestDate".to_string(),
+                            (as_of - Duration::days(self.rng.random_range(1..20)))
+                                .format("%Y-%m-%d")
+                                .to_string(),
+                        ),
+                    ],
+                    "adalToMsalMigration" => vec![
+                        ("AppId".to_string(), app_id.clone()),
+                        ("Library".to_string(), "ADAL.Net".to_string()),
+                    ],
+                    _ => vec![("AppId".to_string(), app_id.clone())],
+                };
+                sink.directory_impacted_resource(&DirectoryImpactedResource {
+                    id: app.clone(),
+                    recommendation_id: id.clone(),
+                    subject_id: Some(app_id.clone()),
+                    resource_type: Some("application".into()),
+                    display_name: app_name.clone(),
+                    status: "active".into(),
+                    added_date_time: Some(as_of - Duration::days(self.rng.random_range(2..40))),
+                    portal_url: None,
+                    additional_details: details,
+                })?;
+            }
         }
         Ok(())
     }
@@ -1510,6 +1627,14 @@ impl DemoSink for StoreSink<'_> {
     }
     fn risk_detection(&mut self, d: &ServicePrincipalRiskDetection) -> Result<()> {
         crate::store::risk::upsert_detection(self.conn, self.key()?.0, d)?;
+        self.tick()
+    }
+    fn directory_recommendation(&mut self, r: &DirectoryRecommendation) -> Result<()> {
+        insights::upsert_directory_recommendation(self.conn, self.key()?.0, r)?;
+        self.tick()
+    }
+    fn directory_impacted_resource(&mut self, r: &DirectoryImpactedResource) -> Result<()> {
+        insights::upsert_directory_impacted_resource(self.conn, self.key()?.0, r)?;
         self.tick()
     }
 }

@@ -651,3 +651,37 @@ pub fn aadsts_meaning(code: i64) -> &'static str {
         _ => "Other failure: look the code up in the Entra error reference",
     }
 }
+
+/// One of Entra's own recommendations (`GET /beta/directory/recommendations`), reduced to what
+/// Steward shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryRecommendation {
+    pub id: String,
+    pub recommendation_type: String,
+    pub display_name: String,
+    pub status: String,
+    pub priority: String,
+    pub insights: Option<String>,
+    pub benefits: Option<String>,
+    /// The texts of `actionSteps`, in order.
+    pub action_steps: Vec<String>,
+    pub last_checked_date_time: Option<DateTime<Utc>>,
+    pub postpone_until_date_time: Option<DateTime<Utc>>,
+}
+
+/// One impactedResource of a directory recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryImpactedResource {
+    pub id: String,
+    pub recommendation_id: String,
+    pub subject_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub display_name: String,
+    pub status: String,
+    pub added_date_time: Option<DateTime<Utc>>,
+    pub portal_url: Option<String>,
+    /// `additionalDetails` as (key, value) pairs.
+    pub additional_details: Vec<(String, String)>,
+}

@@ -37,6 +37,8 @@ pub const FEDERATION_MISMATCH_CODES: [i64; 5] = [70021, 700211, 700212, 700213, 
 /// Graph datasets whose presence means last use is known beyond the sign-in log.
 pub const ACTIVITY_REPORT_DATASET: &str = "servicePrincipalSignInActivities";
 pub const CREDENTIAL_REPORT_DATASET: &str = "appCredentialSignInActivities";
+/// Entra's own recommendations (`directory/recommendations`).
+pub const DIRECTORY_RECOMMENDATIONS_DATASET: &str = "directoryRecommendations";
 /// Application Proxy apps are exempt from `staleApps`; their SP carries this tag.
 const APP_PROXY_TAG: &str = "WindowsAzureActiveDirectoryOnPremApp";
 
@@ -100,6 +102,22 @@ pub enum RecommendationSource {
     EntraRule,
     /// A check of Steward's own.
     Steward,
+    /// One of Entra's recommendations as Entra reported it (synced), of a type Steward does not
+    /// compute itself.
+    EntraSynced,
+}
+
+/// What Entra itself reported for a recommendation type, when directory recommendations are
+/// synced: shown beside Steward's local verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct EntraView {
+    /// Entra's status: active, completedBySystem, completedByUser, dismissed, postponed.
+    pub status: String,
+    /// Impacted resources Entra lists as active.
+    pub impacted_total: i64,
+    pub last_checked: Option<String>,
 }
 
 /// Thresholds an admin may change.
@@ -172,6 +190,8 @@ pub struct Recommendation {
     pub undetermined_total: i64,
     pub undetermined: Vec<ImpactedResource>,
     pub undetermined_reason: Option<String>,
+    /// Entra's own result for this type, when synced.
+    pub entra: Option<EntraView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -749,8 +769,10 @@ pub fn recommendations(
             undetermined_total,
             undetermined,
             undetermined_reason,
+            entra: None,
         });
     }
+    synced(&ctx, &states, &mut out, limit)?;
     Ok(RecommendationReport {
         tenant_id: tenant_id.into(),
         as_of: crate::clock::rfc3339(as_of),
@@ -759,6 +781,123 @@ pub fn recommendations(
         settings: *settings,
         recommendations: out,
     })
+}
+
+/// Adds Entra's synced recommendations: beside the computed one of the same type, or as rows of
+/// their own for types Steward does not compute (e.g. ADAL or Azure AD Graph use, which the
+/// sign-in log does not show).
+fn synced(
+    ctx: &Ctx<'_>,
+    states: &HashMap<String, RecommendationState>,
+    out: &mut Vec<Recommendation>,
+    limit: Option<usize>,
+) -> Result<()> {
+    for rec in insights::list_directory_recommendations(ctx.conn, ctx.key)? {
+        let resources = insights::list_directory_impacted_resources(ctx.conn, ctx.key, &rec.id)?;
+        let active: Vec<_> = resources
+            .into_iter()
+            .filter(|r| matches!(r.status.as_str(), "active" | "postponed"))
+            .collect();
+        let view = EntraView {
+            status: rec.status.clone(),
+            impacted_total: active.len() as i64,
+            last_checked: rec.last_checked_date_time.map(crate::clock::rfc3339),
+        };
+        if let Some(mine) = out
+            .iter_mut()
+            .find(|r| r.recommendation_type == rec.recommendation_type)
+        {
+            mine.entra = Some(view);
+            continue;
+        }
+        let mut impacted: Vec<ImpactedResource> = active
+            .iter()
+            .map(|r| {
+                let detail = |k: &str| {
+                    r.additional_details
+                        .iter()
+                        .find(|(key, _)| key.eq_ignore_ascii_case(k))
+                        .map(|(_, v)| v.clone())
+                };
+                let app_id = detail("AppId").or_else(|| r.subject_id.clone());
+                let mut evidence: Vec<Evidence> = r
+                    .additional_details
+                    .iter()
+                    .map(|(k, v)| ev(k, v.clone()))
+                    .collect();
+                if let Some(a) = r.added_date_time {
+                    evidence.insert(0, ev("Flagged by Entra", ctx.ago(to_ms(a))));
+                }
+                ImpactedResource {
+                    id: r.id.clone(),
+                    resource_type: r
+                        .resource_type
+                        .clone()
+                        .unwrap_or_else(|| "application".into()),
+                    display_name: r.display_name.clone(),
+                    portal_url: r
+                        .portal_url
+                        .clone()
+                        .filter(|u| u.starts_with("https://"))
+                        .unwrap_or_else(|| app_url(app_id.as_deref().unwrap_or_default())),
+                    app_id,
+                    service_principal_id: None,
+                    credential_key_id: detail("CredentialId"),
+                    evidence,
+                    owners: Vec::new(),
+                }
+            })
+            .collect();
+        let impacted_total = impacted.len() as i64;
+        let (status, postpone_until) = match states.get(&rec.recommendation_type) {
+            Some(_) => effective_status(states.get(&rec.recommendation_type), &impacted, ctx.as_of),
+            None => match rec.status.as_str() {
+                "dismissed" => (RecommendationStatus::Dismissed, None),
+                "postponed" => match rec.postpone_until_date_time.map(to_ms) {
+                    Some(u) if u > ctx.as_of => (RecommendationStatus::Postponed, Some(u)),
+                    _ => (RecommendationStatus::Active, None),
+                },
+                "completedBySystem" | "completedByUser" => (RecommendationStatus::Completed, None),
+                _ => (RecommendationStatus::Active, None),
+            },
+        };
+        if let Some(n) = limit {
+            impacted.truncate(n);
+        }
+        for r in impacted.iter_mut() {
+            ctx.enrich(r)?;
+        }
+        let rationale = [rec.insights.clone(), rec.benefits.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Recommendation {
+            recommendation_type: rec.recommendation_type.clone(),
+            source: RecommendationSource::EntraSynced,
+            display_name: rec.display_name.clone(),
+            priority: match rec.priority.as_str() {
+                "high" => Priority::High,
+                "low" => Priority::Low,
+                _ => Priority::Medium,
+            },
+            status,
+            postpone_until: postpone_until.map(rfc3339_ms),
+            rationale: if rationale.is_empty() {
+                "Reported by Microsoft Entra recommendations; Steward does not compute this type itself.".into()
+            } else {
+                rationale
+            },
+            action_steps: rec.action_steps.clone(),
+            impacted_total,
+            impacted,
+            undetermined_total: 0,
+            undetermined: Vec::new(),
+            undetermined_reason: None,
+            entra: Some(view),
+        });
+    }
+    Ok(())
 }
 
 /// The status shown: a postponement lapses on its date; a completed recommendation becomes
@@ -809,7 +948,13 @@ pub fn change_status(
     as_of: DateTime<Utc>,
     settings: &RecommendationSettings,
 ) -> Result<()> {
-    if !recommendation_types().contains(&recommendation_type) {
+    let synced_types: Vec<String> = insights::list_directory_recommendations(conn, key)?
+        .into_iter()
+        .map(|r| r.recommendation_type)
+        .collect();
+    if !recommendation_types().contains(&recommendation_type)
+        && !synced_types.iter().any(|t| t == recommendation_type)
+    {
         return Err(Error::InvalidInput(format!(
             "`{recommendation_type}` is not a recommendation type Steward knows; use one of: {}",
             recommendation_types().join(", ")

@@ -1037,8 +1037,9 @@ fn outside_locations(
          FROM sign_in_features
          WHERE tenant = ?1 AND kind = ?2 AND last_seen > ?3 AND first_seen <= ?4",
     )?;
-    let mut per_sp: BTreeMap<String, Vec<(String, Option<String>, i64, i64, i64)>> =
-        BTreeMap::new();
+    // Per identity: (address, country, first seen, last seen, sign-ins).
+    type Outside = (String, Option<String>, i64, i64, i64);
+    let mut per_sp: BTreeMap<String, Vec<Outside>> = BTreeMap::new();
     let mut rows = stmt.query(params![key.0, feature::IP, from, now])?;
     while let Some(r) = rows.next()? {
         let ip: String = r.get(1)?;

@@ -796,3 +796,144 @@ fn the_planner_prices_scenarios_with_trial_and_growth() {
     licensing::save_settings(&f.conn, f.key, &s).unwrap();
     assert_eq!(licensing::load_settings(&f.conn, f.key).unwrap(), s);
 }
+
+#[test]
+fn entra_synced_recommendations_sit_beside_steward_and_keep_their_source() {
+    let f = fixture();
+    let rec = |kind: &str, status: &str| DirectoryRecommendation {
+        id: format!("{HOME}_{kind}"),
+        recommendation_type: kind.into(),
+        display_name: format!("Entra: {kind}"),
+        status: status.into(),
+        priority: "medium".into(),
+        insights: Some("Entra says so.".into()),
+        benefits: None,
+        action_steps: vec!["Do the thing.".into()],
+        last_checked_date_time: Some(days(-1)),
+        postpone_until_date_time: None,
+    };
+    let resource = |kind: &str, id: &str, status: &str| DirectoryImpactedResource {
+        id: id.into(),
+        recommendation_id: format!("{HOME}_{kind}"),
+        subject_id: Some(format!("appid-{id}")),
+        resource_type: Some("application".into()),
+        display_name: "<b>hostile</b> app".into(),
+        status: status.into(),
+        added_date_time: Some(days(-5)),
+        portal_url: Some("javascript:alert(1)".into()),
+        additional_details: vec![("Library".into(), "ADAL.Net".into())],
+    };
+    insights::upsert_directory_recommendation(
+        &f.conn,
+        f.key,
+        &rec("adalToMsalMigration", "active"),
+    )
+    .unwrap();
+    for (id, status) in [
+        ("adal-1", "active"),
+        ("adal-2", "active"),
+        ("adal-3", "completedBySystem"),
+    ] {
+        insights::upsert_directory_impacted_resource(
+            &f.conn,
+            f.key,
+            &resource("adalToMsalMigration", id, status),
+        )
+        .unwrap();
+    }
+    insights::upsert_directory_recommendation(
+        &f.conn,
+        f.key,
+        &rec("applicationCredentialExpiry", "active"),
+    )
+    .unwrap();
+    insights::upsert_directory_impacted_resource(
+        &f.conn,
+        f.key,
+        &resource("applicationCredentialExpiry", "expiring", "active"),
+    )
+    .unwrap();
+    insights::upsert_directory_recommendation(
+        &f.conn,
+        f.key,
+        &rec("overprivilegedApps", "dismissed"),
+    )
+    .unwrap();
+
+    let report = recommendations::recommendations(
+        &f.conn,
+        f.key,
+        HOME,
+        as_of(),
+        &RecommendationSettings::default(),
+        None,
+    )
+    .unwrap();
+    let get = |t: &str| {
+        report
+            .recommendations
+            .iter()
+            .filter(|r| r.recommendation_type == t)
+            .collect::<Vec<_>>()
+    };
+    let adal = get("adalToMsalMigration");
+    assert_eq!(adal.len(), 1);
+    assert_eq!(
+        adal[0].source,
+        recommendations::RecommendationSource::EntraSynced
+    );
+    assert_eq!(
+        adal[0].impacted_total, 2,
+        "completed resources are not impacted"
+    );
+    assert!(
+        adal[0].impacted[0]
+            .portal_url
+            .starts_with("https://entra.microsoft.com/"),
+        "a non-https link from outside is replaced"
+    );
+    assert!(adal[0].impacted[0]
+        .evidence
+        .iter()
+        .any(|e| e.label == "Library" && e.value == "ADAL.Net"));
+    // Entra's own verdict on a type Steward computes is shown on Steward's row, not as a second one.
+    let expiry = get("applicationCredentialExpiry");
+    assert_eq!(expiry.len(), 1);
+    assert_eq!(
+        expiry[0].source,
+        recommendations::RecommendationSource::EntraRule
+    );
+    let entra = expiry[0].entra.as_ref().expect("Entra's view");
+    assert_eq!((entra.status.as_str(), entra.impacted_total), ("active", 1));
+    assert_eq!(
+        get("overprivilegedApps")[0].status,
+        RecommendationStatus::Dismissed
+    );
+
+    // The admin's decision on a synced type is kept locally like any other.
+    recommendations::change_status(
+        &f.conn,
+        f.key,
+        HOME,
+        "adalToMsalMigration",
+        &StatusChange::Dismiss,
+        as_of(),
+        &RecommendationSettings::default(),
+    )
+    .unwrap();
+    let report = recommendations::recommendations(
+        &f.conn,
+        f.key,
+        HOME,
+        as_of(),
+        &RecommendationSettings::default(),
+        None,
+    )
+    .unwrap();
+    let adal = report
+        .recommendations
+        .iter()
+        .find(|r| r.recommendation_type == "adalToMsalMigration")
+        .unwrap();
+    assert_eq!(adal.status, RecommendationStatus::Dismissed);
+}

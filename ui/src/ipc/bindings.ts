@@ -186,6 +186,19 @@ export type DetectionRow = { id: string; riskEventType: string;
 description: string; riskLevel: string; riskState: string; riskDetail: string; detectionTimingType: string | null; activity: string | null; activityAt: string | null; detectedAt: string | null; ipAddress: string | null; location: string | null; keyIds: string[] }
 export type DirectoryRoleView = { roleName: string; roleTemplateId: string; privileged: boolean; assignmentType: string }
 /**
+ * What Entra itself reported for a recommendation type, when directory recommendations are
+ * synced: shown beside Steward's local verdict.
+ */
+export type EntraView = { 
+/**
+ * Entra's status: active, completedBySystem, completedByUser, dismissed, postponed.
+ */
+status: string; 
+/**
+ * Impacted resources Entra lists as active.
+ */
+impactedTotal: number; lastChecked: string | null }
+/**
  * One fact behind a verdict, e.g. "Last sign-in (cached log)" → "2026-08-01 (117 days ago)".
  */
 export type Evidence = { label: string; value: string }
@@ -368,7 +381,11 @@ actionSteps: string[]; impactedTotal: number; impacted: ImpactedResource[];
 /**
  * Resources the cache cannot judge (not enough history), kept apart from the verdict.
  */
-undeterminedTotal: number; undetermined: ImpactedResource[]; undeterminedReason: string | null }
+undeterminedTotal: number; undetermined: ImpactedResource[]; undeterminedReason: string | null; 
+/**
+ * Entra's own result for this type, when synced.
+ */
+entra: EntraView | null }
 export type RecommendationReport = { tenantId: string; asOf: string; 
 /**
  * The oldest sign-in the cache holds for this tenant.
@@ -401,7 +418,12 @@ export type RecommendationSource =
 /**
  * A check of Steward's own.
  */
-"steward"
+"steward" | 
+/**
+ * One of Entra's recommendations as Entra reported it (synced), of a type Steward does not
+ * compute itself.
+ */
+"entraSynced"
 export type RecommendationStatus = "active" | "dismissed" | "postponed" | "completed"
 export type ReviewCandidate = { id: string; displayName: string; kind: string; 
 /**

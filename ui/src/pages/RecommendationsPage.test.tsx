@@ -41,6 +41,7 @@ describe("Recommendations", () => {
     expect(rows.map((r) => r.getAttribute("data-type"))).toEqual([
       "applicationCredentialExpiry",
       "privilegedWithSecret",
+      "adalToMsalMigration",
       "staleApps",
       "staleAppCreds",
       "longLivedSecrets",
@@ -52,16 +53,17 @@ describe("Recommendations", () => {
       "Medium",
       "Medium",
       "Medium",
+      "Medium",
       "Low",
     ]);
-    expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(["3", "2", "2", "612", "3", "4"]);
+    expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(["3", "2", "1", "2", "612", "3", "4"]);
     expect(within(rows[0]!).getByTestId("rec-source").textContent).toBe("Entra recommendation");
     expect(within(rows[1]!).getByTestId("rec-source").textContent).toBe("Steward check");
     expect(rows.every((r) => within(r).getByTestId("rec-status").textContent === "Active")).toBe(true);
 
     // Summary strip: active findings per priority.
     expect(screen.getByTestId("rec-summary-high").textContent).toBe("2");
-    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("3");
+    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("4");
     expect(screen.getByTestId("rec-summary-low").textContent).toBe("1");
 
     // The checks with nothing to report are listed by name.
@@ -102,6 +104,16 @@ describe("Recommendations", () => {
     expect(link.getAttribute("target")).toBe("_blank");
     expect(link.getAttribute("rel")).toBe("noreferrer noopener");
     expect(link.textContent).toContain("Open in Entra");
+  });
+
+  it("marks Entra's synced recommendations with their source and Entra's own status", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    expect(within(rowOf("adalToMsalMigration")).getByTestId("rec-source").textContent).toBe("Entra (synced)");
+    const detail = await select(user, "adalToMsalMigration");
+    expect(within(detail).getByTestId("rec-entra").textContent).toMatch(/As reported by Microsoft Entra recommendations \(status in Entra: active/);
+    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(1);
   });
 
   it("opens the impacted identity in the identities view", async () => {

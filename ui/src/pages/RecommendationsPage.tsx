@@ -48,6 +48,7 @@ import {
   addDays,
   formatDate,
   formatDateTime,
+  formatDateTimeShort,
   formatNumber,
   isEntraPortalUrl,
   plural,
@@ -254,7 +255,7 @@ function PriorityBadge({ priority }: { priority: Priority }) {
 
 function SourceBadge({ rec }: { rec: Recommendation }) {
   return (
-    <Badge appearance="outline" color={rec.source === "entraRule" ? "brand" : "subtle"} data-testid="rec-source">
+    <Badge appearance="outline" color={rec.source === "steward" ? "subtle" : "brand"} data-testid="rec-source">
       {sourceLabel(rec.source)}
     </Badge>
   );
@@ -439,6 +440,16 @@ function RecommendationDetail({ tenantId, rec, asOf, settings, onChanged, onClos
           </Badge>
         </div>
         <StatusActions tenantId={tenantId} rec={rec} asOf={asOf} settings={settings} onChanged={onChanged} />
+        {rec.entra && (
+          <Caption1 className="secondary" data-testid="rec-entra">
+            {rec.source === "entraSynced"
+              ? "As reported by Microsoft Entra recommendations"
+              : `Entra itself reports ${formatNumber(rec.entra.impactedTotal)} impacted`}
+            {` (status in Entra: ${rec.entra.status}${
+              rec.entra.lastChecked ? `; checked ${formatDateTimeShort(rec.entra.lastChecked)}` : ""
+            }). Statuses set here stay in Steward until a sync pushes them.`}
+          </Caption1>
+        )}
 
         <Subtitle2 as="h3" className="subheading">
           Why it matters

@@ -295,6 +295,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       ),
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "staleApps",
@@ -324,6 +325,23 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       ),
       undeterminedReason:
         "The cache holds sign-ins from 2025-04-02 only (60 days); 90 days are needed to call an app unused. Sync again later or import Graph's usage reports.",
+      entra: null,
+    }),
+    rec({
+      type: "adalToMsalMigration",
+      source: "entraSynced",
+      displayName: "Migrate from ADAL to MSAL",
+      priority: "medium",
+      rationale: "Applications in your tenant requested tokens through ADAL in the past 30 days.",
+      actionSteps: ["Move the applications to the Microsoft Authentication Library (MSAL)."],
+      impacted: [
+        makeImpacted(at(30), {
+          evidence: [{ label: "Library", value: "ADAL.Net" }],
+        }),
+      ],
+      undetermined: [],
+      undeterminedReason: null,
+      entra: { status: "active", impactedTotal: 1, lastChecked: "2025-06-01T08:00:00Z" },
     }),
     rec({
       type: "privilegedWithSecret",
@@ -360,6 +378,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       ],
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "applicationCredentialExpiry",
@@ -384,6 +403,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       ),
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "longLivedSecrets",
@@ -405,6 +425,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
         ),
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "staleAppCreds",
@@ -422,6 +443,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       ),
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "longLivedCertificates",
@@ -437,6 +459,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
         ),
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "credentialOnMicrosoftApp",
@@ -448,6 +471,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       impacted: [],
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
     rec({
       type: "agentWithoutSponsor",
@@ -459,6 +483,7 @@ export function makeRecommendations(rows: IdentityRow[], settings: Recommendatio
       impacted: [],
       undetermined: [],
       undeterminedReason: null,
+      entra: null,
     }),
   ];
 }

@@ -5,7 +5,10 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{json_list, ms, parse_json_list, time, TenantKey};
-use crate::model::{AppCredentialSignInActivity, ServicePrincipalSignInActivity, SubscribedSku};
+use crate::model::{
+    AppCredentialSignInActivity, DirectoryImpactedResource, DirectoryRecommendation,
+    ServicePrincipalSignInActivity, SubscribedSku,
+};
 use crate::Result;
 
 pub fn upsert_sp_activity(
@@ -230,4 +233,117 @@ pub fn set_license_scope(
         .execute(params![tenant.0, sp_id, reason])?;
     }
     Ok(())
+}
+
+pub fn upsert_directory_recommendation(
+    conn: &Connection,
+    tenant: TenantKey,
+    r: &DirectoryRecommendation,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO directory_recommendations (tenant, id, recommendation_type,
+             display_name, status, priority, insights, benefits, action_steps, last_checked,
+             postpone_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        tenant.0,
+        r.id,
+        r.recommendation_type,
+        r.display_name,
+        r.status,
+        r.priority,
+        r.insights,
+        r.benefits,
+        json_list(&r.action_steps),
+        ms(r.last_checked_date_time),
+        ms(r.postpone_until_date_time)
+    ])?;
+    Ok(())
+}
+
+pub fn list_directory_recommendations(
+    conn: &Connection,
+    tenant: TenantKey,
+) -> Result<Vec<DirectoryRecommendation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, recommendation_type, display_name, status, priority, insights, benefits,
+                action_steps, last_checked, postpone_until
+         FROM directory_recommendations WHERE tenant = ?1 ORDER BY recommendation_type, id",
+    )?;
+    let rows = stmt
+        .query_map([tenant.0], |r| {
+            Ok(DirectoryRecommendation {
+                id: r.get(0)?,
+                recommendation_type: r.get(1)?,
+                display_name: r.get(2)?,
+                status: r.get(3)?,
+                priority: r.get(4)?,
+                insights: r.get(5)?,
+                benefits: r.get(6)?,
+                action_steps: parse_json_list(&r.get::<_, String>(7)?),
+                last_checked_date_time: time(r.get(8)?),
+                postpone_until_date_time: time(r.get(9)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn upsert_directory_impacted_resource(
+    conn: &Connection,
+    tenant: TenantKey,
+    r: &DirectoryImpactedResource,
+) -> Result<()> {
+    let details = serde_json::to_string(&r.additional_details).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO directory_recommendation_resources (tenant, recommendation_id, id,
+             subject_id, resource_type, display_name, status, added, portal_url,
+             additional_details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        tenant.0,
+        r.recommendation_id,
+        r.id,
+        r.subject_id,
+        r.resource_type,
+        r.display_name,
+        r.status,
+        ms(r.added_date_time),
+        r.portal_url,
+        details
+    ])?;
+    Ok(())
+}
+
+/// The impacted resources of one directory recommendation, by name.
+pub fn list_directory_impacted_resources(
+    conn: &Connection,
+    tenant: TenantKey,
+    recommendation_id: &str,
+) -> Result<Vec<DirectoryImpactedResource>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, subject_id, resource_type, display_name, status, added, portal_url,
+                additional_details
+         FROM directory_recommendation_resources WHERE tenant = ?1 AND recommendation_id = ?2
+         ORDER BY display_name COLLATE NOCASE, id",
+    )?;
+    let rows = stmt
+        .query_map(params![tenant.0, recommendation_id], |r| {
+            Ok(DirectoryImpactedResource {
+                id: r.get(0)?,
+                recommendation_id: recommendation_id.to_string(),
+                subject_id: r.get(1)?,
+                resource_type: r.get(2)?,
+                display_name: r.get(3)?,
+                status: r.get(4)?,
+                added_date_time: time(r.get(5)?),
+                portal_url: r.get(6)?,
+                additional_details: serde_json::from_str(&r.get::<_, String>(7)?)
+                    .unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }

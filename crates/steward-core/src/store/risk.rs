@@ -190,7 +190,7 @@ pub fn list_detections(
                 detection_timing_type: r.get(9)?,
                 activity: r.get(10)?,
                 ip_address: r.get(11)?,
-                location: (city.is_some() || country.is_some()).then(|| SignInLocation {
+                location: (city.is_some() || country.is_some()).then_some(SignInLocation {
                     city,
                     state: None,
                     country_or_region: country,
