@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{rfc3339_ms, to_ms};
@@ -394,6 +394,8 @@ struct Ctx<'c> {
     history_from: Option<i64>,
     activity_report: bool,
     credential_report: bool,
+    /// appId → (object id, name) of the tenant's active applications, read once when first asked.
+    apps_by_app_id: std::cell::OnceCell<HashMap<String, (String, String)>>,
 }
 
 impl Ctx<'_> {
@@ -439,17 +441,27 @@ impl Ctx<'_> {
         Ok(rows)
     }
 
-    /// The own-tenant application behind an appId: (object id, display name).
+    /// The own-tenant application behind an appId: (object id, display name). The first call
+    /// reads every active application in one scan; checks ask for many.
     fn application_of(&self, app_id: &str) -> Result<Option<(String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, display_name FROM applications WHERE tenant = ?1 AND app_id = ?2
-             AND deleted IS NULL LIMIT 1",
-        )?;
-        let mut rows = stmt.query(params![self.key.0, app_id])?;
-        Ok(match rows.next()? {
-            Some(r) => Some((r.get(0)?, r.get(1)?)),
-            None => None,
-        })
+        if self.apps_by_app_id.get().is_none() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT app_id, id, display_name FROM applications
+                 WHERE tenant = ?1 AND deleted IS NULL ORDER BY id DESC",
+            )?;
+            let mut map = HashMap::new();
+            let mut rows = stmt.query([self.key.0])?;
+            while let Some(r) = rows.next()? {
+                // Ordered so that the lowest object id wins where an appId repeats.
+                map.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+            }
+            let _ = self.apps_by_app_id.set(map);
+        }
+        Ok(self
+            .apps_by_app_id
+            .get()
+            .and_then(|m| m.get(app_id))
+            .cloned())
     }
 
     /// The active service principal of an appId in this tenant.
@@ -658,6 +670,7 @@ pub fn recommendations(
         activity_report: insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?.is_some(),
         credential_report: insights::dataset_synced_at(conn, key, CREDENTIAL_REPORT_DATASET)?
             .is_some(),
+        apps_by_app_id: std::cell::OnceCell::new(),
     };
     let creds = load_credentials(&ctx)?;
     let mut found: HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)> =
@@ -999,44 +1012,95 @@ pub fn change_status(
     )
 }
 
+/// Every credential on an active object, with its holder and last use. The holders' names and
+/// the two last-use sources are read by sequential scans into maps: one B-tree lookup per
+/// credential per source cost more than the whole scan on a large tenant.
 fn load_credentials(ctx: &Ctx<'_>) -> Result<Vec<Cred>> {
-    let mut stmt = ctx.conn.prepare_cached(
-        "SELECT c.owner_id, c.owner_type, c.key_id, c.credential_type, c.display_name,
-                c.thumbprint, c.usage, c.start_time, c.end_time,
-                coalesce(a.display_name, sp.display_name, c.owner_id),
-                coalesce(a.app_id, sp.app_id), sp.ownership, sp.kind,
-                ca.last_used, g.last_sign_in
-         FROM credentials c
-         LEFT JOIN applications a ON c.owner_type = 'application' AND a.tenant = c.tenant
-             AND a.id = c.owner_id
-         LEFT JOIN service_principals sp ON c.owner_type = 'servicePrincipal'
-             AND sp.tenant = c.tenant AND sp.id = c.owner_id
-         LEFT JOIN credential_activity ca ON ca.tenant = c.tenant AND ca.key_id = c.key_id
-         LEFT JOIN credential_sign_in_activities g ON g.tenant = c.tenant AND g.key_id = c.key_id
-         WHERE c.tenant = ?1 AND c.owner_deleted = 0",
+    let conn = ctx.conn;
+    let key = ctx.key.0;
+    let mut used: HashMap<String, i64> = HashMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT key_id, last_used FROM credential_activity WHERE tenant = ?1")?;
+    let mut rows = stmt.query([key])?;
+    while let Some(r) = rows.next()? {
+        used.insert(r.get(0)?, r.get(1)?);
+    }
+    let mut reported: HashMap<String, i64> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_id, last_sign_in FROM credential_sign_in_activities
+         WHERE tenant = ?1 AND last_sign_in IS NOT NULL",
     )?;
-    let rows = stmt
-        .query_map([ctx.key.0], |r| {
-            Ok(Cred {
-                owner_id: r.get(0)?,
-                owner_type: r.get(1)?,
-                key_id: r.get(2)?,
-                credential_type: r.get(3)?,
-                name: r.get(4)?,
-                thumbprint: r.get(5)?,
-                usage: r.get(6)?,
-                start: r.get(7)?,
-                end: r.get(8)?,
-                owner_name: r.get(9)?,
-                app_id: r.get(10)?,
-                sp_ownership: r.get(11)?,
-                sp_kind: r.get(12)?,
-                last_used: r.get(13)?,
-                graph_last_used: r.get(14)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let mut rows = stmt.query([key])?;
+    while let Some(r) = rows.next()? {
+        reported.insert(r.get(0)?, r.get(1)?);
+    }
+    let mut apps: HashMap<String, (String, String)> = HashMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT id, display_name, app_id FROM applications WHERE tenant = ?1")?;
+    let mut rows = stmt.query([key])?;
+    while let Some(r) = rows.next()? {
+        apps.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+    }
+    type SpFacts = (String, String, Option<String>, Option<String>);
+    let mut sps: HashMap<String, Option<SpFacts>> = HashMap::new();
+    let mut sp_stmt = conn.prepare_cached(
+        "SELECT display_name, app_id, ownership, kind FROM service_principals
+         WHERE tenant = ?1 AND id = ?2",
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT owner_id, owner_type, key_id, credential_type, display_name, thumbprint, usage,
+                start_time, end_time
+         FROM credentials WHERE tenant = ?1 AND owner_deleted = 0",
+    )?;
+    let mut rows = stmt.query([key])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let owner_id: String = r.get(0)?;
+        let owner_type: String = r.get(1)?;
+        let key_id: String = r.get(2)?;
+        let (owner_name, app_id, sp_ownership, sp_kind) = if owner_type == "application" {
+            match apps.get(&owner_id) {
+                Some((name, app_id)) => (name.clone(), Some(app_id.clone()), None, None),
+                None => (owner_id.clone(), None, None, None),
+            }
+        } else {
+            if !sps.contains_key(&owner_id) {
+                let facts = sp_stmt
+                    .query_row(params![key, owner_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()?;
+                sps.insert(owner_id.clone(), facts);
+            }
+            match &sps[&owner_id] {
+                Some((name, app_id, ownership, kind)) => (
+                    name.clone(),
+                    Some(app_id.clone()),
+                    ownership.clone(),
+                    kind.clone(),
+                ),
+                None => (owner_id.clone(), None, None, None),
+            }
+        };
+        out.push(Cred {
+            last_used: used.get(&key_id).copied(),
+            graph_last_used: reported.get(&key_id).copied(),
+            owner_id,
+            owner_type,
+            key_id,
+            credential_type: r.get(3)?,
+            name: r.get(4)?,
+            thumbprint: r.get(5)?,
+            usage: r.get(6)?,
+            start: r.get(7)?,
+            end: r.get(8)?,
+            owner_name,
+            app_id,
+            sp_ownership,
+            sp_kind,
+        });
+    }
+    Ok(out)
 }
 
 impl Cred {
