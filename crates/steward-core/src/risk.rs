@@ -764,6 +764,8 @@ struct Baseline<'a> {
     key: TenantKey,
     settings: &'a RiskSettings,
     first_any: HashMap<String, Option<i64>>,
+    /// Verdicts already reached, per (identity, instant): values first seen together share one.
+    holds: HashMap<(String, i64), bool>,
 }
 
 impl<'a> Baseline<'a> {
@@ -773,6 +775,7 @@ impl<'a> Baseline<'a> {
             key,
             settings,
             first_any: HashMap::new(),
+            holds: HashMap::new(),
         }
     }
 
@@ -812,8 +815,13 @@ impl<'a> Baseline<'a> {
         if first > t - self.settings.baseline_min_days * DAY_MS {
             return Ok(false);
         }
+        if let Some(v) = self.holds.get(&(sp_id.to_string(), t)) {
+            return Ok(*v);
+        }
         let need = self.settings.baseline_min_sign_ins;
-        Ok(self.count_before(sp_id, t, need)? >= need)
+        let v = self.count_before(sp_id, t, need)? >= need;
+        self.holds.insert((sp_id.to_string(), t), v);
+        Ok(v)
     }
 
     fn evidence(&mut self, sp_id: &str, t: i64) -> Result<Vec<Evidence>> {
@@ -1032,10 +1040,12 @@ fn outside_locations(
     now: i64,
     locations: &[NamedLocation],
 ) -> Result<Vec<RiskSignal>> {
+    // The unary + keeps the planner on the primary key's (tenant, kind) prefix: the index on
+    // first_seen would visit every row of every kind and look each up.
     let mut stmt = conn.prepare_cached(
         "SELECT sp_id, value, label, first_seen, last_seen, count
          FROM sign_in_features
-         WHERE tenant = ?1 AND kind = ?2 AND last_seen > ?3 AND first_seen <= ?4",
+         WHERE tenant = ?1 AND kind = ?2 AND last_seen > ?3 AND +first_seen <= ?4",
     )?;
     // Per identity: (address, country, first seen, last seen, sign-ins).
     type Outside = (String, Option<String>, i64, i64, i64);
