@@ -396,6 +396,10 @@ struct Ctx<'c> {
     credential_report: bool,
     /// appId → (object id, name) of the tenant's active applications, read once when first asked.
     apps_by_app_id: std::cell::OnceCell<HashMap<String, (String, String)>>,
+    /// appId → object id of its active service principal, as looked up so far.
+    sps_by_app_id: std::cell::RefCell<HashMap<String, Option<String>>>,
+    /// object id → owners' names (sorted), read once when first asked.
+    owners_by_object: std::cell::OnceCell<HashMap<String, Vec<String>>>,
 }
 
 impl Ctx<'_> {
@@ -430,15 +434,27 @@ impl Ctx<'_> {
         }
     }
 
+    /// The owners of an object, by name. The first call reads every owner of the tenant in one
+    /// scan: the enrichment asks for thousands.
     fn owners(&self, object_id: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT display_name FROM owners WHERE tenant = ?1 AND object_id = ?2
-             AND relation = 'owner' ORDER BY display_name",
-        )?;
-        let rows = stmt
-            .query_map(params![self.key.0, object_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(rows)
+        if self.owners_by_object.get().is_none() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT object_id, display_name FROM owners WHERE tenant = ?1 AND relation = 'owner'
+                 ORDER BY object_id, display_name",
+            )?;
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            let mut rows = stmt.query([self.key.0])?;
+            while let Some(r) = rows.next()? {
+                map.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+            let _ = self.owners_by_object.set(map);
+        }
+        Ok(self
+            .owners_by_object
+            .get()
+            .and_then(|m| m.get(object_id))
+            .cloned()
+            .unwrap_or_default())
     }
 
     /// The own-tenant application behind an appId: (object id, display name). The first call
@@ -464,17 +480,23 @@ impl Ctx<'_> {
             .cloned())
     }
 
-    /// The active service principal of an appId in this tenant.
+    /// The active service principal of an appId in this tenant, memoised: the enrichment asks
+    /// for a few thousand, far fewer than a tenant holds.
     fn service_principal_of(&self, app_id: &str) -> Result<Option<String>> {
+        if let Some(v) = self.sps_by_app_id.borrow().get(app_id) {
+            return Ok(v.clone());
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM service_principals WHERE tenant = ?1 AND app_id = ?2
-             AND deleted IS NULL LIMIT 1",
+             AND deleted IS NULL ORDER BY id LIMIT 1",
         )?;
-        let mut rows = stmt.query(params![self.key.0, app_id])?;
-        Ok(match rows.next()? {
-            Some(r) => Some(r.get(0)?),
-            None => None,
-        })
+        let v: Option<String> = stmt
+            .query_row(params![self.key.0, app_id], |r| r.get(0))
+            .optional()?;
+        self.sps_by_app_id
+            .borrow_mut()
+            .insert(app_id.to_string(), v.clone());
+        Ok(v)
     }
 
     fn application_resource(
@@ -671,6 +693,8 @@ pub fn recommendations(
         credential_report: insights::dataset_synced_at(conn, key, CREDENTIAL_REPORT_DATASET)?
             .is_some(),
         apps_by_app_id: std::cell::OnceCell::new(),
+        sps_by_app_id: std::cell::RefCell::new(HashMap::new()),
+        owners_by_object: std::cell::OnceCell::new(),
     };
     let creds = load_credentials(&ctx)?;
     let mut found: HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)> =
@@ -736,18 +760,6 @@ pub fn recommendations(
     let mut out = Vec::new();
     for m in metas(settings) {
         let (mut impacted, mut undetermined) = found.remove(m.kind).unwrap_or_default();
-        // Order matters only for what is returned; counts (the dashboard) need none. Keys are
-        // computed once per resource, not once per comparison.
-        if limit != Some(0) {
-            impacted.sort_by_cached_key(|a| {
-                (
-                    a.display_name.to_lowercase(),
-                    a.id.clone(),
-                    a.credential_key_id.clone(),
-                )
-            });
-            undetermined.sort_by_cached_key(|a| (a.display_name.to_lowercase(), a.id.clone()));
-        }
         let (status, postpone_until) = effective_status(states.get(m.kind), &impacted, as_of_ms);
         let undetermined_reason = (!undetermined.is_empty()).then(|| {
             ctx.not_enough_history(
@@ -761,10 +773,9 @@ pub fn recommendations(
         });
         let impacted_total = impacted.len() as i64;
         let undetermined_total = undetermined.len() as i64;
-        if let Some(n) = limit {
-            impacted.truncate(n);
-            undetermined.truncate(n);
-        }
+        // Only what is returned needs ordering: pick the first `limit` without sorting the rest.
+        first_in_order(&mut impacted, limit);
+        first_in_order(&mut undetermined, limit);
         for r in impacted.iter_mut().chain(undetermined.iter_mut()) {
             ctx.enrich(r)?;
         }
@@ -794,6 +805,32 @@ pub fn recommendations(
         settings: *settings,
         recommendations: out,
     })
+}
+
+/// Impacted resources in the order the window lists them: by name (case-insensitive), then id,
+/// then credential. Compares without allocating.
+fn in_list_order(a: &ImpactedResource, b: &ImpactedResource) -> std::cmp::Ordering {
+    a.display_name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.display_name.chars().flat_map(char::to_lowercase))
+        .then_with(|| a.id.cmp(&b.id))
+        .then_with(|| a.credential_key_id.cmp(&b.credential_key_id))
+}
+
+/// Keeps the first `limit` resources in list order (all when `None`), sorted.
+fn first_in_order(list: &mut Vec<ImpactedResource>, limit: Option<usize>) {
+    if let Some(n) = limit {
+        if n == 0 {
+            list.clear();
+            return;
+        }
+        if list.len() > n {
+            list.select_nth_unstable_by(n - 1, in_list_order);
+            list.truncate(n);
+        }
+    }
+    list.sort_by(in_list_order);
 }
 
 /// Adds Entra's synced recommendations: beside the computed one of the same type, or as rows of
@@ -1680,8 +1717,12 @@ fn federation_failures(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
 fn disabled_with_credentials(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
     let owners = by_owner(creds);
     let mut stmt = ctx.conn.prepare_cached(
-        "SELECT id, app_id, display_name FROM service_principals INDEXED BY service_principals_by_class
-         WHERE tenant = ?1 AND deleted IS NULL AND account_enabled = 0",
+        // The inner query reads the class index alone (it holds the id): filtering a WITHOUT ROWID
+        // table through an index otherwise looks every candidate row up before testing it.
+        "SELECT sp.id, sp.app_id, sp.display_name FROM service_principals sp
+         WHERE sp.tenant = ?1 AND sp.id IN (
+             SELECT id FROM service_principals INDEXED BY service_principals_by_class
+             WHERE tenant = ?1 AND deleted IS NULL AND account_enabled = 0)",
     )?;
     let rows = stmt
         .query_map([ctx.key.0], |r| {
