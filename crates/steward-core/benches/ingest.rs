@@ -109,6 +109,7 @@ fn main() {
         (25_000, 1),
         (1_000, 100),
         (1_000, usize::MAX),
+        (25_000, usize::MAX),
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("ingest.db");
