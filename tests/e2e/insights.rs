@@ -259,6 +259,32 @@ async fn risk_shows_the_cli_signals_and_a_dismissal_is_recorded() {
     })
     .await;
     app.screenshot().await;
+
+    // A risky identity from Identity Protection: its detections and history are listed.
+    let first = &report["riskyIdentities"][0];
+    let id = first["id"].as_str().unwrap();
+    let name = app
+        .client
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-testid='risky-row'][data-id='{id}'] [data-testid='risky-name']"
+        )))
+        .await
+        .expect("risky row");
+    app.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&name).expect("element")],
+        )
+        .await
+        .expect("scroll");
+    name.click().await.expect("open the risky identity");
+    app.find("risky-detail").await;
+    let detections = first["detections"].as_array().unwrap().len();
+    app.until("its detections are listed", || async {
+        app.all("[data-testid='detection-row']").await.len() == detections
+    })
+    .await;
+    app.screenshot_as("identity-protection").await;
     app.stop().await;
     assert_eq!(
         cache.string(&format!(

@@ -228,7 +228,7 @@ describe("Risk", () => {
       "Valid credentials of this identity were found in a public place (GitHub, paste sites, the dark web).",
       "Sign-in properties unusual for this identity (IP, resource, country or credential type).",
     ]);
-    expect(within(detections[0]!).getByText("9f1c2d3e-0000-4000-8000-0000000000aa")).toBeTruthy();
+    expect(within(detections[0]!).getByTestId("detection-key").textContent).toBe("Key ID 9f1c2d3e-0000-4000-8000-0000000000aa");
     expect(within(detections[1]!).getByText("198.51.100.23")).toBeTruthy();
     expect(within(detections[1]!).getByText("São Paulo, BR")).toBeTruthy();
     expect(within(detail).getAllByTestId("history-row")).toHaveLength(2);

@@ -706,7 +706,6 @@ function RiskyDetail({
                   <TableHeaderCell>State</TableHeaderCell>
                   <TableHeaderCell>Detected</TableHeaderCell>
                   <TableHeaderCell>IP / location</TableHeaderCell>
-                  <TableHeaderCell>Key IDs</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -717,6 +716,11 @@ function RiskyDetail({
                         {d.description}
                       </span>
                       <Caption1 className="secondary block mono">{d.riskEventType}</Caption1>
+                      {d.keyIds.map((k, i) => (
+                        <Caption1 key={i} className="secondary block mono" data-testid="detection-key">
+                          Key ID {k}
+                        </Caption1>
+                      ))}
                     </TableCell>
                     <TableCell className="top">
                       <LevelBadge level={d.riskLevel} />
@@ -734,19 +738,6 @@ function RiskyDetail({
                     <TableCell className="top">
                       <span className="mono block">{d.ipAddress ?? "—"}</span>
                       {d.location && <Caption1 className="secondary block break">{d.location}</Caption1>}
-                    </TableCell>
-                    <TableCell className="top">
-                      {d.keyIds.length === 0 ? (
-                        "—"
-                      ) : (
-                        <ul className="plain-list">
-                          {d.keyIds.map((k, i) => (
-                            <li key={i} className="mono break">
-                              {k}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
                     </TableCell>
                   </TableRow>
                 ))}
