@@ -7,12 +7,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::chart::{self, Series, HIGH, LOW, MEDIUM, SERIES_COUNT, SERIES_FAILURE, SERIES_SUCCESS};
-use crate::clock::{day_of_ms, day_to_date, rfc3339, to_ms, DAY_MS};
+use crate::clock::{day_of_ms, rfc3339, to_ms, DAY_MS};
 use crate::model::{aadsts_meaning, Tenant};
-use crate::overview::{self, DailySignIns, Overview};
+use crate::overview::{self, Overview};
 use crate::recommendations::{self, Priority, RecommendationSettings, RecommendationStatus};
 use crate::risk::{self, RiskLevel, RiskSettings};
-use crate::store::{sign_ins, TenantKey};
+use crate::store::TenantKey;
 use crate::{licensing, Error, Result};
 
 /// The ranges the time-range control offers, in days ending at `as_of`.
@@ -115,20 +115,7 @@ pub fn dashboard(
     let mut charts = Vec::new();
 
     // Sign-ins per day by result.
-    let stored = sign_ins::list_days(conn, key, first_day, last_day)?;
-    let per_day: Vec<DailySignIns> = (first_day..=last_day)
-        .map(|d| {
-            let (s, f) = stored
-                .iter()
-                .find(|r| r.0 == d)
-                .map_or((0, 0), |r| (r.1, r.2));
-            DailySignIns {
-                day: day_to_date(d).to_string(),
-                success: s,
-                failure: f,
-            }
-        })
-        .collect();
+    let per_day = overview::daily_sign_ins(conn, key, first_day, last_day)?;
     let total: i64 = per_day.iter().map(|d| d.success + d.failure).sum();
     let failed: i64 = per_day.iter().map(|d| d.failure).sum();
     charts.push(DashboardChart {

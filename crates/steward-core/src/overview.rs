@@ -145,20 +145,7 @@ pub fn overview(
 
     let last_day = day_of_ms(now);
     let first_day = last_day - (CHART_DAYS - 1);
-    let stored = sign_ins::list_days(conn, key, first_day, last_day)?;
-    let sign_ins_per_day: Vec<DailySignIns> = (first_day..=last_day)
-        .map(|d| {
-            let (s, f) = stored
-                .iter()
-                .find(|r| r.0 == d)
-                .map_or((0, 0), |r| (r.1, r.2));
-            DailySignIns {
-                day: day_to_date(d).to_string(),
-                success: s,
-                failure: f,
-            }
-        })
-        .collect();
+    let sign_ins_per_day = daily_sign_ins(conn, key, first_day, last_day)?;
     let sign_ins30d = sign_ins_per_day.iter().map(|d| d.success + d.failure).sum();
     let sign_in_failures30d = sign_ins_per_day.iter().map(|d| d.failure).sum();
     let sign_ins_chart_svg = chart::sign_ins_per_day(&sign_ins_per_day)?;
@@ -187,6 +174,30 @@ pub fn overview(
         sign_ins_per_day,
         sign_ins_chart_svg,
     })
+}
+
+/// Sign-ins per day by result for days `first..=last` (days since the epoch), days without any
+/// included as zeros.
+pub fn daily_sign_ins(
+    conn: &Connection,
+    key: TenantKey,
+    first: i64,
+    last: i64,
+) -> Result<Vec<DailySignIns>> {
+    let stored = sign_ins::list_days(conn, key, first, last)?;
+    Ok((first..=last)
+        .map(|d| {
+            let (s, f) = stored
+                .iter()
+                .find(|r| r.0 == d)
+                .map_or((0, 0), |r| (r.1, r.2));
+            DailySignIns {
+                day: day_to_date(d).to_string(),
+                success: s,
+                failure: f,
+            }
+        })
+        .collect())
 }
 
 /// The earliest instant a credential can end at, for "already expired" ranges.

@@ -564,78 +564,32 @@ pub fn risk_report(
         signals.push(novelty_signal(kind, level, field, value, &f, evidence, now));
     }
     for ((sp_id, country), ips) in new_countries {
-        let first = ips.iter().map(|f| f.first).min().unwrap_or(now);
-        if !baseline.holds(&sp_id, first)? {
-            continue;
-        }
-        let f = Feature {
-            sp_id: sp_id.clone(),
-            kind: feature::IP,
-            value: country.clone(),
-            label: None,
-            first,
-            last: ips.iter().map(|f| f.last).max().unwrap_or(first),
-            count: ips.iter().map(|f| f.count).sum(),
-        };
-        let mut evidence = vec![Evidence {
-            label: "Addresses".into(),
-            value: ips
-                .iter()
-                .map(|f| f.value.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }];
-        evidence.extend(baseline.evidence(&sp_id, first)?);
-        signals.push(novelty_signal(
+        if let Some(s) = address_group(
+            &mut baseline,
             SignalKind::NewCountry,
             RiskLevel::Medium,
-            SignInField::Country,
+            &sp_id,
             country,
-            &f,
-            evidence,
+            &ips,
             now,
-        ));
+        )? {
+            signals.push(s);
+        }
     }
     for ((sp_id, range), ips) in new_ranges {
-        let first = ips.iter().map(|f| f.first).min().unwrap_or(now);
-        if !baseline.holds(&sp_id, first)? {
-            continue;
-        }
-        let f = Feature {
-            sp_id: sp_id.clone(),
-            kind: feature::IP,
-            value: range.clone(),
-            label: ips.iter().find_map(|f| f.label.clone()),
-            first,
-            last: ips.iter().map(|f| f.last).max().unwrap_or(first),
-            count: ips.iter().map(|f| f.count).sum(),
-        };
-        let mut evidence = vec![Evidence {
-            label: "Addresses".into(),
-            value: ips
-                .iter()
-                .map(|f| f.value.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }];
-        if let Some(c) = &f.label {
-            evidence.push(Evidence {
-                label: "Country".into(),
-                value: c.clone(),
-            });
-        }
-        evidence.extend(baseline.evidence(&sp_id, first)?);
-        let mut s = novelty_signal(
+        if let Some(mut s) = address_group(
+            &mut baseline,
             SignalKind::NewIpRange,
             RiskLevel::Low,
-            SignInField::IpAddress,
+            &sp_id,
             range,
-            &f,
-            evidence,
+            &ips,
             now,
-        );
-        s.sign_ins.values = ips.iter().map(|f| f.value.clone()).collect();
-        signals.push(s);
+        )? {
+            // The range's sign-ins are those from its addresses.
+            s.sign_ins.values = ips.iter().map(|f| f.value.clone()).collect();
+            signals.push(s);
+        }
     }
     signals.extend(bursts(conn, key, from, now, settings)?);
     let mut unavailable = Vec::new();
@@ -696,6 +650,58 @@ pub fn risk_report(
         by_level,
         history_from: crate::store::sign_ins::history_from(conn, key)?.map(rfc3339_ms),
     })
+}
+
+/// A signal about addresses first seen together (a new country, a new range): their counts
+/// summed, their list as evidence, and the baseline before the first of them. `None` when the
+/// identity had no baseline then.
+fn address_group(
+    baseline: &mut Baseline<'_>,
+    kind: SignalKind,
+    level: RiskLevel,
+    sp_id: &str,
+    value: String,
+    ips: &[Feature],
+    now: i64,
+) -> Result<Option<RiskSignal>> {
+    let first = ips.iter().map(|f| f.first).min().unwrap_or(now);
+    if !baseline.holds(sp_id, first)? {
+        return Ok(None);
+    }
+    let f = Feature {
+        sp_id: sp_id.to_string(),
+        kind: feature::IP,
+        value: value.clone(),
+        label: None,
+        first,
+        last: ips.iter().map(|f| f.last).max().unwrap_or(first),
+        count: ips.iter().map(|f| f.count).sum(),
+    };
+    let mut evidence = vec![Evidence {
+        label: "Addresses".into(),
+        value: ips
+            .iter()
+            .map(|f| f.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }];
+    if kind == SignalKind::NewIpRange {
+        if let Some(c) = ips.iter().find_map(|f| f.label.clone()) {
+            evidence.push(Evidence {
+                label: "Country".into(),
+                value: c,
+            });
+        }
+    }
+    evidence.extend(baseline.evidence(sp_id, first)?);
+    let field = if kind == SignalKind::NewCountry {
+        SignInField::Country
+    } else {
+        SignInField::IpAddress
+    };
+    Ok(Some(novelty_signal(
+        kind, level, field, value, &f, evidence, now,
+    )))
 }
 
 fn parse_ms(s: &str) -> i64 {
