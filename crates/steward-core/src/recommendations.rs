@@ -402,6 +402,24 @@ struct Ctx<'c> {
     owners_by_object: std::cell::OnceCell<HashMap<String, Vec<String>>>,
 }
 
+impl<'c> Ctx<'c> {
+    fn new(conn: &'c Connection, key: TenantKey, as_of: i64) -> Result<Ctx<'c>> {
+        Ok(Ctx {
+            conn,
+            key,
+            as_of,
+            history_from: crate::store::sign_ins::history_from(conn, key)?,
+            activity_report: insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?
+                .is_some(),
+            credential_report: insights::dataset_synced_at(conn, key, CREDENTIAL_REPORT_DATASET)?
+                .is_some(),
+            apps_by_app_id: std::cell::OnceCell::new(),
+            sps_by_app_id: std::cell::RefCell::new(HashMap::new()),
+            owners_by_object: std::cell::OnceCell::new(),
+        })
+    }
+}
+
 impl Ctx<'_> {
     /// Whether usage evidence covers `[as_of - days, as_of]`.
     fn covers(&self, days: i64, credential: bool) -> bool {
@@ -674,6 +692,8 @@ fn latest(values: &[Option<i64>]) -> Option<i64> {
 
 /// Computes every recommendation for one tenant. `limit` caps the impacted and undetermined
 /// resources returned per recommendation (totals are always exact); `None` returns them all.
+/// On a cache file half the checks run on a second connection, so do not call this inside an
+/// uncommitted write transaction: that connection would not see its changes.
 pub fn recommendations(
     conn: &Connection,
     key: TenantKey,
@@ -683,74 +703,37 @@ pub fn recommendations(
     limit: Option<usize>,
 ) -> Result<RecommendationReport> {
     let as_of_ms = to_ms(as_of);
-    let history_from = crate::store::sign_ins::history_from(conn, key)?;
-    let ctx = Ctx {
-        conn,
-        key,
-        as_of: as_of_ms,
-        history_from,
-        activity_report: insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?.is_some(),
-        credential_report: insights::dataset_synced_at(conn, key, CREDENTIAL_REPORT_DATASET)?
-            .is_some(),
-        apps_by_app_id: std::cell::OnceCell::new(),
-        sps_by_app_id: std::cell::RefCell::new(HashMap::new()),
-        owners_by_object: std::cell::OnceCell::new(),
+    let ctx = Ctx::new(conn, key, as_of_ms)?;
+    let history_from = ctx.history_from;
+    // A cache file gets a second connection: the checks that need no credentials (and one that
+    // does) run on it in parallel. An in-memory cache (tests) runs them all here, in turn.
+    let second = conn
+        .path()
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from);
+    let mut found = match second {
+        Some(path) => std::thread::scope(|scope| -> Result<Found> {
+            let other = scope.spawn(move || -> Result<Found> {
+                let conn = crate::store::open(&path)?;
+                let ctx = Ctx::new(&conn, key, as_of_ms)?;
+                checks_b(&ctx)
+            });
+            let mut found = checks_a(&ctx, settings)?;
+            let b = other.join().map_err(|_| {
+                Error::InvalidInput(
+                    "a recommendation check failed unexpectedly; try again, and report it if it persists"
+                        .into(),
+                )
+            })??;
+            found.extend(b);
+            Ok(found)
+        })?,
+        None => {
+            let mut found = checks_a(&ctx, settings)?;
+            found.extend(checks_b(&ctx)?);
+            found
+        }
     };
-    let creds = load_credentials(&ctx)?;
-    let mut found: HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)> =
-        HashMap::new();
-    found.insert(
-        "applicationCredentialExpiry",
-        (expiring(&ctx, &creds, "application")?, vec![]),
-    );
-    found.insert(
-        "servicePrincipalKeyExpiry",
-        (expiring(&ctx, &creds, "servicePrincipal")?, vec![]),
-    );
-    found.insert("staleApps", stale_apps(&ctx)?);
-    found.insert("staleAppCreds", stale_credentials(&ctx, &creds)?);
-    found.insert(
-        "credentialOnMicrosoftApp",
-        (on_microsoft_apps(&ctx, &creds)?, vec![]),
-    );
-    let (with_secret, unused, unknown) = privileged(&ctx, &creds)?;
-    found.insert("privilegedWithSecret", (with_secret, vec![]));
-    found.insert("privilegedUnused", (unused, unknown));
-    found.insert(
-        "federatedSubjectMismatch",
-        (federation_failures(&ctx)?, vec![]),
-    );
-    found.insert(
-        "credentialsOnServicePrincipal",
-        (on_service_principals(&ctx, &creds)?, vec![]),
-    );
-    found.insert(
-        "longLivedSecrets",
-        (
-            long_lived(&ctx, &creds, "secret", settings.secret_max_days)?,
-            vec![],
-        ),
-    );
-    found.insert(
-        "longLivedCertificates",
-        (
-            long_lived(&ctx, &creds, "certificate", settings.certificate_max_days)?,
-            vec![],
-        ),
-    );
-    found.insert(
-        "multipleActiveSecrets",
-        (multiple_secrets(&ctx, &creds)?, vec![]),
-    );
-    found.insert(
-        "disabledWithCredentials",
-        (disabled_with_credentials(&ctx, &creds)?, vec![]),
-    );
-    found.insert("ownerlessApps", (ownerless(&ctx)?, vec![]));
-    found.insert(
-        "agentWithoutSponsor",
-        (agents_without_sponsor(&ctx)?, vec![]),
-    );
 
     let states: HashMap<String, RecommendationState> =
         insights::list_recommendation_states(conn, key)?
@@ -805,6 +788,76 @@ pub fn recommendations(
         settings: *settings,
         recommendations: out,
     })
+}
+
+/// Impacted and undetermined resources per recommendation type.
+type Found = HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)>;
+
+/// The checks over the tenant's credentials.
+fn checks_a(ctx: &Ctx<'_>, settings: &RecommendationSettings) -> Result<Found> {
+    let creds = load_credentials(ctx)?;
+    let mut found: Found = HashMap::new();
+    found.insert(
+        "applicationCredentialExpiry",
+        (expiring(ctx, &creds, "application")?, vec![]),
+    );
+    found.insert(
+        "servicePrincipalKeyExpiry",
+        (expiring(ctx, &creds, "servicePrincipal")?, vec![]),
+    );
+    found.insert("staleAppCreds", stale_credentials(ctx, &creds)?);
+    found.insert(
+        "credentialOnMicrosoftApp",
+        (on_microsoft_apps(ctx, &creds)?, vec![]),
+    );
+    found.insert(
+        "credentialsOnServicePrincipal",
+        (on_service_principals(ctx, &creds)?, vec![]),
+    );
+    found.insert(
+        "longLivedSecrets",
+        (
+            long_lived(ctx, &creds, "secret", settings.secret_max_days)?,
+            vec![],
+        ),
+    );
+    found.insert(
+        "longLivedCertificates",
+        (
+            long_lived(ctx, &creds, "certificate", settings.certificate_max_days)?,
+            vec![],
+        ),
+    );
+    found.insert(
+        "multipleActiveSecrets",
+        (multiple_secrets(ctx, &creds)?, vec![]),
+    );
+    found.insert(
+        "disabledWithCredentials",
+        (disabled_with_credentials(ctx, &creds)?, vec![]),
+    );
+    Ok(found)
+}
+
+/// The checks over applications, roles and the sign-in roll-ups (the privileged ones read the
+/// credentials on their own).
+fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
+    let mut found: Found = HashMap::new();
+    found.insert("staleApps", stale_apps(ctx)?);
+    let creds = load_credentials(ctx)?;
+    let (with_secret, unused, unknown) = privileged(ctx, &creds)?;
+    found.insert("privilegedWithSecret", (with_secret, vec![]));
+    found.insert("privilegedUnused", (unused, unknown));
+    found.insert(
+        "federatedSubjectMismatch",
+        (federation_failures(ctx)?, vec![]),
+    );
+    found.insert("ownerlessApps", (ownerless(ctx)?, vec![]));
+    found.insert(
+        "agentWithoutSponsor",
+        (agents_without_sponsor(ctx)?, vec![]),
+    );
+    Ok(found)
 }
 
 /// Impacted resources in the order the window lists them: by name (case-insensitive), then id,
@@ -1837,4 +1890,45 @@ fn agents_without_sponsor(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
             ctx.sp_resource(&id, &app_id, &name, evidence)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::parse_as_of;
+    use crate::demo::{write_demo, DemoOptions};
+    use crate::store::{open, open_in_memory, tenants};
+
+    #[test]
+    fn a_cache_file_checked_on_two_connections_gives_what_one_connection_gives() {
+        let opts = DemoOptions {
+            seed: 5,
+            service_principals: 300,
+            sign_ins: 10_000,
+            as_of: parse_as_of("2026-03-01T12:00:00Z").unwrap(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = open(&dir.path().join("r.db")).unwrap();
+        let memory = open_in_memory().unwrap();
+        let mut reports = Vec::new();
+        for conn in [&file, &memory] {
+            write_demo(conn, &opts, &mut |_, _, _| {}).unwrap();
+            let (key, t) = tenants::resolve_tenant(conn, None).unwrap();
+            let r = recommendations(
+                conn,
+                key,
+                &t.id,
+                opts.as_of,
+                &RecommendationSettings::default(),
+                None,
+            )
+            .unwrap();
+            reports.push(serde_json::to_value(&r).unwrap());
+        }
+        assert!(
+            file.path().is_some_and(|p| !p.is_empty()),
+            "the file runs in parallel"
+        );
+        assert_eq!(reports[0], reports[1]);
+    }
 }
