@@ -35,7 +35,6 @@ import {
   type LicenseBucket,
   type LicenseEstimate,
   type LicensePlan,
-  type Licensing,
   type PlanSettings,
   type ReviewCandidate,
   type ScenarioBasis,
@@ -43,6 +42,7 @@ import {
   type Subscription,
 } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
+import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import {
@@ -63,36 +63,20 @@ type Mode = "fullCoverage" | "featureScoped";
 
 export type LicensingPageProps = { tenantId: string; onOpenIdentity: (id: string) => void };
 
-type LoadState = { data: Licensing | null; error: BackendError | null; loading: boolean; version: number };
-
 export function LicensingPage({ tenantId, onOpenIdentity }: LicensingPageProps) {
   const backend = useBackend();
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<LoadState>({ data: null, error: null, loading: true, version: 0 });
   const [mode, setMode] = useState<Mode>("fullCoverage");
   // The plan last computed by the planner (the saved one until an input changes).
   const [plan, setPlan] = useState<LicensePlan | null>(null);
 
   // Keeps the last figures on screen while they reload (after a review toggle).
+  const state = useKeptAsync(() => backend.licensing(tenantId), [backend, tenantId]);
+  const reload = state.reload;
+  // The planner starts from the saved plan the first figures bring.
   useEffect(() => {
-    let cancelled = false;
-    setState((s) => ({ ...s, loading: true }));
-    backend.licensing(tenantId).then(
-      (data) => {
-        if (cancelled) return;
-        setState((s) => ({ data, error: null, loading: false, version: s.version + 1 }));
-        setPlan((p) => p ?? data.plan);
-      },
-      (e: unknown) => {
-        if (!cancelled) setState((s) => ({ ...s, error: toBackendError(e), loading: false }));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [backend, tenantId, reloads]);
-
-  const reload = () => setReloads((n) => n + 1);
+    const first = state.data?.plan;
+    if (first) setPlan((p) => p ?? first);
+  }, [state.data]);
   const data = state.data;
 
   return (

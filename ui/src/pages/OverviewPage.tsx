@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import {
   Badge,
   Body1,
@@ -22,8 +22,6 @@ import {
 } from "@fluentui/react-components";
 import { Table16Regular } from "@fluentui/react-icons";
 import {
-  toBackendError,
-  type BackendError,
   type CountItem,
   type Dashboard,
   type DashboardChart,
@@ -31,6 +29,7 @@ import {
   type Overview,
 } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
+import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import {
@@ -60,30 +59,12 @@ export function svgDataUrl(svg: string): string {
   return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
 }
 
-type LoadState = { data: Dashboard | null; error: BackendError | null; loading: boolean };
-
 export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; onOpenIdentity: (id: string) => void }) {
   const backend = useBackend();
   const [days, setDays] = useState<number>(DEFAULT_DASHBOARD_DAYS);
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<LoadState>({ data: null, error: null, loading: true });
 
   // Keeps the last dashboard on screen while another range loads.
-  useEffect(() => {
-    let cancelled = false;
-    setState((s) => ({ ...s, loading: true }));
-    backend.dashboard(tenantId, days).then(
-      (data) => {
-        if (!cancelled) setState({ data, error: null, loading: false });
-      },
-      (e: unknown) => {
-        if (!cancelled) setState((s) => ({ ...s, error: toBackendError(e), loading: false }));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [backend, tenantId, days, reloads]);
+  const state = useKeptAsync(() => backend.dashboard(tenantId, days), [backend, tenantId, days]);
 
   const data = state.data;
   return (
@@ -115,7 +96,7 @@ export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; o
           </Select>
         </Field>
       </div>
-      {state.error && <ErrorBar error={state.error} onRetry={() => setReloads((n) => n + 1)} />}
+      {state.error && <ErrorBar error={state.error} onRetry={state.reload} />}
       {!data ? !state.error && <Loading /> : <DashboardContent data={data} onOpenIdentity={onOpenIdentity} />}
     </section>
   );

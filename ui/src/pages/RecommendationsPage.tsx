@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import {
   Accordion,
   AccordionHeader,
@@ -42,6 +42,7 @@ import {
   type StatusChange,
 } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
+import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import {
@@ -71,8 +72,6 @@ const PRIORITIES: Priority[] = ["high", "medium", "low"];
 
 export type RecommendationsPageProps = { tenantId: string; onOpenIdentity: (id: string) => void };
 
-type LoadState = { report: RecommendationReport | null; error: BackendError | null; loading: boolean };
-
 function byPriorityThenName(a: Recommendation, b: Recommendation): number {
   return PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.displayName.localeCompare(b.displayName);
 }
@@ -84,30 +83,13 @@ function isClosed(r: Recommendation): boolean {
 export function RecommendationsPage({ tenantId, onOpenIdentity }: RecommendationsPageProps) {
   const backend = useBackend();
   const [settings, setSettings] = useState<RecommendationSettings>(DEFAULT_RECOMMENDATION_SETTINGS);
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<LoadState>({ report: null, error: null, loading: true });
   const [selectedType, setSelectedType] = useState<string | null>(null);
   const [showClosed, setShowClosed] = useState(true);
 
   // Keeps the last report on screen while a new one loads (after a status change or new thresholds).
-  useEffect(() => {
-    let cancelled = false;
-    setState((s) => ({ ...s, loading: true }));
-    backend.recommendations(tenantId, settings).then(
-      (report) => {
-        if (!cancelled) setState({ report, error: null, loading: false });
-      },
-      (e: unknown) => {
-        if (!cancelled) setState((s) => ({ ...s, error: toBackendError(e), loading: false }));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [backend, tenantId, settings, reloads]);
-
-  const reload = () => setReloads((n) => n + 1);
-  const report = state.report;
+  const state = useKeptAsync(() => backend.recommendations(tenantId, settings), [backend, tenantId, settings]);
+  const reload = state.reload;
+  const report = state.data;
   const selected = report?.recommendations.find((r) => r.type === selectedType) ?? null;
 
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import {
   Badge,
   Body1,
@@ -44,7 +44,7 @@ import {
   type SignInRow,
 } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
-import { useAsync } from "../useAsync";
+import { useAsync, useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import { PortalLink } from "./RecommendationsPage";
@@ -103,36 +103,17 @@ function identityState(r: RiskyIdentity): SignalState {
 
 type Selection = { type: "signal"; id: string } | { type: "risky"; id: string } | null;
 
-type LoadState = { report: RiskReport | null; error: BackendError | null; loading: boolean };
-
 export type RiskPageProps = { tenantId: string; onOpenIdentity: (id: string) => void };
 
 export function RiskPage({ tenantId, onOpenIdentity }: RiskPageProps) {
   const backend = useBackend();
   const [settings, setSettings] = useState<RiskSettings>(DEFAULT_RISK_SETTINGS);
-  const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<LoadState>({ report: null, error: null, loading: true });
   const [selection, setSelection] = useState<Selection>(null);
 
   // Keeps the last report on screen while a new one loads (after an action or a new window).
-  useEffect(() => {
-    let cancelled = false;
-    setState((s) => ({ ...s, loading: true }));
-    backend.riskReport(tenantId, settings).then(
-      (report) => {
-        if (!cancelled) setState({ report, error: null, loading: false });
-      },
-      (e: unknown) => {
-        if (!cancelled) setState((s) => ({ ...s, error: toBackendError(e), loading: false }));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [backend, tenantId, settings, reloads]);
-
-  const reload = () => setReloads((n) => n + 1);
-  const report = state.report;
+  const state = useKeptAsync(() => backend.riskReport(tenantId, settings), [backend, tenantId, settings]);
+  const reload = state.reload;
+  const report = state.data;
   const selectedSignal =
     selection?.type === "signal" ? (report?.signals.find((s) => s.id === selection.id) ?? null) : null;
   const selectedRisky =
