@@ -197,6 +197,26 @@ impl App {
         std::fs::write(dir.join(format!("{}.png", self.name)), png).expect("write screenshot");
     }
 
+    /// Scrolls the element `css` selects to the middle of its scroll area and clicks it
+    /// (WebKitWebDriver refuses to click what is scrolled out of view).
+    pub async fn click_in_view(&self, css: &str) {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on screen: {e}"));
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&el).expect("element")],
+            )
+            .await
+            .expect("scroll into view");
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
     /// Lets WebKit paint what the DOM already holds: under Xvfb a screenshot taken right after an
     /// update can show the frame before it.
     async fn settle(&self) {

@@ -223,21 +223,10 @@ async fn risk_shows_the_cli_signals_and_a_dismissal_is_recorded() {
         .unwrap();
     let sp = signal["spId"].as_str().unwrap();
     let behind = signal["signInCount"].as_i64().unwrap();
-    let row = app
-        .client
-        .find(fantoccini::Locator::Css(&format!(
-            "[data-testid='signal-row'][data-kind='newCountry'][data-sp='{sp}'] [data-testid='signal-title']"
-        )))
-        .await
-        .expect("row");
-    app.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![serde_json::to_value(&row).expect("element")],
-        )
-        .await
-        .expect("scroll");
-    row.click().await.expect("open the signal");
+    app.click_in_view(&format!(
+        "[data-testid='signal-row'][data-kind='newCountry'][data-sp='{sp}'] [data-testid='signal-title']"
+    ))
+    .await;
     app.find("signal-detail").await;
     app.until("the sign-ins behind it are listed", || async {
         app.all("[data-testid='signal-signin-row']").await.len() as i64 == behind.min(200)
@@ -263,21 +252,10 @@ async fn risk_shows_the_cli_signals_and_a_dismissal_is_recorded() {
     // A risky identity from Identity Protection: its detections and history are listed.
     let first = &report["riskyIdentities"][0];
     let id = first["id"].as_str().unwrap();
-    let name = app
-        .client
-        .find(fantoccini::Locator::Css(&format!(
-            "[data-testid='risky-row'][data-id='{id}'] [data-testid='risky-name']"
-        )))
-        .await
-        .expect("risky row");
-    app.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![serde_json::to_value(&name).expect("element")],
-        )
-        .await
-        .expect("scroll");
-    name.click().await.expect("open the risky identity");
+    app.click_in_view(&format!(
+        "[data-testid='risky-row'][data-id='{id}'] [data-testid='risky-name']"
+    ))
+    .await;
     app.find("risky-detail").await;
     let detections = first["detections"].as_array().unwrap().len();
     app.until("its detections are listed", || async {
