@@ -307,7 +307,7 @@ impl<'o> Generator<'o> {
             for k in 0..count {
                 self.identity(sink, category, k, false)?;
                 done += 1;
-                if done % 5_000 == 0 {
+                if done.is_multiple_of(5_000) {
                     progress("service principals", done, total);
                 }
                 // Soft-deleted apps (own ones) come on top of the active count.
@@ -1057,7 +1057,7 @@ impl<'o> Generator<'o> {
                 let s = self.event(at, p as usize, anomaly);
                 sink.sign_in(&s)?;
                 done += 1;
-                if done % 100_000 == 0 {
+                if done.is_multiple_of(100_000) {
                     progress("sign-ins", done, total);
                 }
             }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod dashboard;
 pub mod demo;
 mod error;
+pub mod expiry;
 pub mod identities;
 pub mod licensing;
 pub mod model;

@@ -23,7 +23,8 @@ pub const DEFAULT_PRICE: f64 = 3.0;
 pub const TRIAL_DAYS: i64 = 90;
 /// Planning horizons, in months.
 pub const HORIZONS: [i64; 3] = [12, 24, 36];
-const MONTH_DAYS: f64 = 365.25 / 12.0;
+/// The planner's month: a twelfth of an average year.
+pub const MONTH_DAYS: f64 = 365.25 / 12.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -1,0 +1,1225 @@
+//! Builds each report from the core's views. Everything here is a function of the cache, the
+//! request and `as_of`; nothing reads the clock.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use steward_core::chart::{self, HIGH, LOW, MEDIUM};
+use steward_core::clock::{parse_as_of, rfc3339, to_ms};
+use steward_core::dashboard::{self, KpiUnit, Tone};
+use steward_core::expiry::{self, Urgency};
+use steward_core::identities::{self, IdentityRecord};
+use steward_core::licensing;
+use steward_core::recommendations::{self, RecommendationSettings};
+use steward_core::risk::{self, RiskSettings};
+use steward_core::store::{sign_ins, tenants, TenantKey};
+
+use crate::ir::{
+    col, Cell, ColumnKind as K, Kpi, PlannerModel, Report, ReportKind, RowSource, Rows, Section,
+    Table,
+};
+use crate::text::{money, thousands};
+use crate::{Error, Result};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// What to report on.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ReportRequest {
+    pub kind: ReportKind,
+    /// The tenant id (default: the only tenant in the cache).
+    pub tenant: Option<String>,
+    /// The instant the report is computed for; every date in the file derives from it.
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub as_of: DateTime<Utc>,
+    /// Start of the period (overview: the dashboard's range; sign-ins: the extract's start).
+    /// Default: 30 days before `as_of`.
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub from: Option<DateTime<Utc>>,
+    /// End of the sign-in extract (default: `as_of`).
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub to: Option<DateTime<Utc>>,
+    /// Only this service principal's sign-ins (object id).
+    pub sp: Option<String>,
+}
+
+impl ReportRequest {
+    pub fn new(kind: ReportKind, as_of: DateTime<Utc>) -> ReportRequest {
+        ReportRequest {
+            kind,
+            tenant: None,
+            as_of,
+            from: None,
+            to: None,
+            sp: None,
+        }
+    }
+}
+
+/// Builds the report `request` asks for.
+pub fn build(conn: &Connection, request: &ReportRequest) -> Result<Report> {
+    let (key, tenant) = tenants::resolve_tenant(conn, request.tenant.as_deref())?;
+    let as_of = request.as_of;
+    let from = request.from.unwrap_or(as_of - Duration::days(30));
+    let mut report = Report {
+        kind: request.kind,
+        title: request.kind.title().into(),
+        tenant_key: key,
+        tenant_id: tenant.id.clone(),
+        tenant_name: tenant.display_name.clone(),
+        as_of,
+        period: None,
+        facts: Vec::new(),
+        sections: Vec::new(),
+        primary: String::new(),
+        generator: crate::generator(),
+    };
+    if let Some(d) = &tenant.default_domain {
+        report.facts.push(("Default domain".into(), d.clone()));
+    }
+    if let Some(t) = tenant.data_as_of {
+        report
+            .facts
+            .push(("Data read from Entra".into(), crate::text::as_of_text(t)));
+    }
+    match request.kind {
+        ReportKind::Overview => overview(conn, key, &tenant, from, &mut report)?,
+        ReportKind::CredentialExpiry => credential_expiry(conn, key, &mut report)?,
+        ReportKind::Recommendations => recommendations(conn, key, &mut report)?,
+        ReportKind::Risk => risk(conn, key, &mut report)?,
+        ReportKind::Licenses => licenses(conn, key, &mut report)?,
+        ReportKind::Inventory => inventory(conn, key, &mut report)?,
+        ReportKind::SignIns => {
+            let to = request.to.unwrap_or(as_of);
+            sign_in_extract(conn, key, from, to, request.sp.clone(), &mut report)?
+        }
+    }
+    Ok(report)
+}
+
+/// An RFC 3339 string from a view back to milliseconds.
+fn ms(s: &str) -> Option<i64> {
+    parse_as_of(s).ok().map(to_ms)
+}
+
+fn opt_ms(s: Option<&String>) -> Cell {
+    Cell::opt_time(s.and_then(|s| ms(s)))
+}
+
+fn overview(
+    conn: &Connection,
+    key: TenantKey,
+    tenant: &steward_core::model::Tenant,
+    from: DateTime<Utc>,
+    report: &mut Report,
+) -> Result<()> {
+    let as_of = report.as_of;
+    let span = (to_ms(as_of) - to_ms(from)).max(DAY_MS);
+    let days = ((span + DAY_MS - 1) / DAY_MS).clamp(1, 366);
+    if to_ms(from) >= to_ms(as_of) {
+        return Err(Error::InvalidInput(
+            "the period must start before --as-of; give --from an earlier date".into(),
+        ));
+    }
+    let d = dashboard::dashboard(conn, key, tenant, as_of, days)?;
+    report.period = Some((to_ms(as_of) - days * DAY_MS, to_ms(as_of)));
+    let mut kpis = Section::new("At a glance");
+    let mut table = Table::new(
+        "kpis",
+        "Key figures",
+        vec![
+            col("key", "Key", K::Text, 1.2),
+            col("label", "Figure", K::Text, 2.0),
+            col("value", "Value", K::Number, 1.0),
+            col("unit", "Unit", K::Text, 0.9),
+            col("detail", "Detail", K::Text, 3.0),
+        ],
+    );
+    for k in &d.kpis {
+        let (value, unit) = match k.unit {
+            KpiUnit::Count => (thousands(k.value.round() as i64), "count"),
+            KpiUnit::UsdPerMonth => (format!("${}", money(k.value)), "USD per month"),
+            KpiUnit::Percent => (format!("{:.1} %", k.value), "percent"),
+        };
+        kpis.kpis.push(Kpi {
+            label: k.label.clone(),
+            value,
+            detail: k.detail.clone(),
+            alert: k.tone != Tone::Neutral,
+        });
+        table.push(vec![
+            Cell::text(&k.key),
+            Cell::text(&k.label),
+            Cell::Num(k.value),
+            Cell::text(unit),
+            Cell::text(&k.detail),
+        ]);
+    }
+    kpis.table = Some(table);
+    report.sections.push(kpis);
+    for c in &d.charts {
+        let mut s = Section::new(&c.title).text(&c.description);
+        s.chart = Some(c.svg.clone());
+        s.table = Some(chart_table(&c.key, &c.title, &c.table));
+        report.sections.push(s);
+    }
+    let mut soon = Table::new(
+        "expiringSoon",
+        "Credentials expiring soonest",
+        vec![
+            col("servicePrincipalId", "Service principal id", K::Text, 2.2),
+            col("displayName", "Identity", K::Text, 2.2),
+            col("credentialType", "Type", K::Text, 0.9),
+            col("credentialName", "Credential", K::Text, 1.6),
+            col("endDateTime", "Expires", K::DateTime, 1.4),
+            col("daysLeft", "Days left", K::Integer, 0.7),
+        ],
+    );
+    for e in &d.summary.expiring_soon {
+        soon.push(vec![
+            Cell::text(&e.service_principal_id),
+            Cell::text(&e.display_name),
+            Cell::text(e.credential_type.as_str()),
+            Cell::opt_text(e.credential_name.clone()),
+            opt_ms(Some(&e.end_date_time)),
+            Cell::Int(e.days_left),
+        ]);
+    }
+    report.sections.push(
+        Section::new("Credentials expiring soonest")
+            .text("The ten credentials that expire first within the next 30 days; the credential-expiry report lists them all.")
+            .with_table(soon),
+    );
+    report.primary = "kpis".into();
+    Ok(())
+}
+
+/// A chart's table as typed cells: a column whose every value is a number is numeric.
+fn chart_table(key: &str, title: &str, t: &dashboard::ChartTable) -> Table {
+    let numeric: Vec<bool> = (0..t.columns.len())
+        .map(|i| {
+            i > 0
+                && !t.rows.is_empty()
+                && t.rows
+                    .iter()
+                    .all(|r| r.get(i).is_some_and(|v| v.trim().parse::<f64>().is_ok()))
+        })
+        .collect();
+    let columns = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let key: String = c
+                .split_whitespace()
+                .enumerate()
+                .map(|(j, w)| {
+                    let w: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+                    if j == 0 {
+                        w.to_lowercase()
+                    } else {
+                        let mut cs = w.chars();
+                        cs.next()
+                            .map(|f| f.to_uppercase().collect::<String>() + cs.as_str())
+                            .unwrap_or_default()
+                    }
+                })
+                .collect();
+            let kind = if numeric[i] { K::Number } else { K::Text };
+            col(&key, c, kind, if numeric[i] { 1.0 } else { 2.5 })
+        })
+        .collect();
+    let mut table = Table::new(key, title, columns);
+    for r in &t.rows {
+        table.push(
+            r.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    if numeric[i] {
+                        let n: f64 = v.trim().parse().unwrap_or(0.0);
+                        if n.fract() == 0.0 && n.abs() < 9e15 {
+                            Cell::Int(n as i64)
+                        } else {
+                            Cell::Num(n)
+                        }
+                    } else {
+                        Cell::text(v)
+                    }
+                })
+                .collect(),
+        );
+    }
+    table
+}
+
+fn credential_expiry(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
+    let rows = expiry::credential_expiry(conn, key, report.as_of)?;
+    let bands = [
+        Urgency::ExpiredInUse,
+        Urgency::Expiring30,
+        Urgency::Expiring90,
+        Urgency::Expired,
+        Urgency::Valid,
+        Urgency::NoExpiry,
+    ];
+    let counts: Vec<i64> = bands
+        .iter()
+        .map(|b| rows.iter().filter(|r| r.urgency == *b).count() as i64)
+        .collect();
+    let mut summary = Section::new("Summary").text(
+        "Every secret and certificate on an active application or service principal, most urgent first. \
+         \"Expired, still in use\" means a sign-in used the credential after it ended or within the last 30 days: \
+         a workload is failing now. Last use is the latest of the cached sign-in log and Graph's credential usage report.",
+    );
+    for (b, n) in bands.iter().zip(&counts) {
+        summary.kpis.push(Kpi {
+            label: b.label().into(),
+            value: thousands(*n),
+            detail: String::new(),
+            alert: matches!(b, Urgency::ExpiredInUse | Urgency::Expiring30) && *n > 0,
+        });
+    }
+    let short = [
+        "Expired, in use",
+        "≤ 30 days",
+        "31–90 days",
+        "Expired",
+        "> 90 days",
+        "No end",
+    ];
+    summary.chart = Some(chart::column_bars(
+        &short.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
+        &counts,
+        &[HIGH, HIGH, MEDIUM, LOW, LOW, LOW],
+    )?);
+    report.sections.push(summary);
+    let mut t = Table::new(
+        "credentials",
+        "Credentials by urgency",
+        vec![
+            col("urgency", "Urgency", K::Text, 1.5),
+            col("displayName", "Held by", K::Text, 2.2),
+            col("holderType", "Holder type", K::Text, 1.1),
+            col("holderId", "Holder object id", K::Text, 2.2),
+            col("appId", "App id", K::Text, 2.2),
+            col("credentialType", "Type", K::Text, 0.9),
+            col("credentialName", "Credential", K::Text, 1.5),
+            col("keyId", "Key id", K::Text, 2.2),
+            col("startDateTime", "Created", K::Date, 1.0),
+            col("endDateTime", "Expires", K::Date, 1.0),
+            col("daysLeft", "Days left", K::Integer, 0.7),
+            col("lastUsed", "Last used", K::DateTime, 1.3),
+            col("owners", "Owners", K::Text, 2.0),
+            col("adminCenter", "Admin center", K::Link, 1.2),
+        ],
+    );
+    for r in rows {
+        t.push(vec![
+            Cell::text(r.urgency.label()),
+            Cell::text(r.display_name),
+            Cell::text(r.holder_type),
+            Cell::text(r.holder_id),
+            Cell::opt_text(r.app_id),
+            Cell::text(r.credential_type),
+            Cell::opt_text(r.credential_name),
+            Cell::text(r.key_id),
+            Cell::opt_time(r.start),
+            Cell::opt_time(r.end),
+            Cell::opt_int(r.days_left),
+            Cell::opt_time(r.last_used),
+            Cell::text(r.owners.join("; ")),
+            Cell::text(r.portal_url),
+        ]);
+    }
+    report
+        .sections
+        .push(Section::new("Credentials by urgency").with_table(t));
+    report.primary = "credentials".into();
+    Ok(())
+}
+
+fn recommendations(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
+    let settings = RecommendationSettings::default();
+    let r = recommendations::recommendations(
+        conn,
+        key,
+        &report.tenant_id,
+        report.as_of,
+        &settings,
+        None,
+    )?;
+    if let Some(h) = r.history_from.as_deref().and_then(ms) {
+        report
+            .facts
+            .push(("Sign-in history from".into(), crate::text::date(h)));
+    }
+    report.facts.push((
+        "Graph usage reports".into(),
+        if r.activity_report {
+            "cached"
+        } else {
+            "not cached: last use comes from the sign-in log alone"
+        }
+        .into(),
+    ));
+    let mut summary = Table::new(
+        "recommendations",
+        "Recommendations",
+        vec![
+            col("type", "Type", K::Text, 1.8),
+            col("displayName", "Recommendation", K::Text, 2.6),
+            col("priority", "Priority", K::Text, 0.8),
+            col("status", "Status", K::Text, 0.9),
+            col("source", "Source", K::Text, 0.9),
+            col("impacted", "Impacted", K::Integer, 0.8),
+            col("undetermined", "Undetermined", K::Integer, 0.9),
+            col("rationale", "Why it matters", K::Text, 4.0),
+        ],
+    );
+    let mut impacted = Table::new(
+        "impacted",
+        "Impacted resources",
+        vec![
+            col("recommendation", "Recommendation", K::Text, 1.8),
+            col("priority", "Priority", K::Text, 0.8),
+            col("verdict", "Verdict", K::Text, 1.0),
+            col("displayName", "Resource", K::Text, 2.0),
+            col("resourceType", "Resource type", K::Text, 1.1),
+            col("id", "Object id", K::Text, 2.2),
+            col("appId", "App id", K::Text, 2.2),
+            col("credentialKeyId", "Credential key id", K::Text, 2.2),
+            col("evidence", "Evidence", K::Text, 4.0),
+            col("owners", "Owners", K::Text, 1.8),
+            col("adminCenter", "Admin center", K::Link, 1.2),
+        ],
+    );
+    let mut by_priority = [0i64; 3];
+    let mut details = Vec::new();
+    for rec in &r.recommendations {
+        let prio = rec.priority.as_str();
+        summary.push(vec![
+            Cell::text(&rec.recommendation_type),
+            Cell::text(&rec.display_name),
+            Cell::text(prio),
+            Cell::text(rec.status.as_str()),
+            Cell::text(
+                serde_json::to_value(rec.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
+            Cell::Int(rec.impacted_total),
+            Cell::Int(rec.undetermined_total),
+            Cell::text(&rec.rationale),
+        ]);
+        if rec.impacted_total > 0 {
+            let i = match prio {
+                "high" => 0,
+                "medium" => 1,
+                _ => 2,
+            };
+            by_priority[i] += 1;
+        }
+        for (verdict, list) in [
+            ("impacted", &rec.impacted),
+            ("undetermined", &rec.undetermined),
+        ] {
+            for res in list {
+                let evidence: Vec<String> = res
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{}: {}", e.label, e.value))
+                    .collect();
+                impacted.push(vec![
+                    Cell::text(&rec.recommendation_type),
+                    Cell::text(prio),
+                    Cell::text(verdict),
+                    Cell::text(&res.display_name),
+                    Cell::text(&res.resource_type),
+                    Cell::text(&res.id),
+                    Cell::opt_text(res.app_id.clone()),
+                    Cell::opt_text(res.credential_key_id.clone()),
+                    Cell::text(evidence.join("; ")),
+                    Cell::text(res.owners.join("; ")),
+                    Cell::text(&res.portal_url),
+                ]);
+            }
+        }
+        if rec.impacted_total > 0 || rec.undetermined_total > 0 {
+            let mut s = Section::new(format!(
+                "{} ({} priority): {} impacted",
+                rec.display_name,
+                prio,
+                thousands(rec.impacted_total)
+            ))
+            .text(&rec.rationale);
+            if let Some(reason) = &rec.undetermined_reason {
+                s = s.text(format!(
+                    "{} undetermined: {reason}",
+                    thousands(rec.undetermined_total)
+                ));
+            }
+            for (i, step) in rec.action_steps.iter().enumerate() {
+                s = s.text(format!("Step {}: {step}", i + 1));
+            }
+            details.push(s);
+        }
+    }
+    let mut head = Section::new("Summary").text(
+        "Entra's app-health recommendation types computed locally with Entra's thresholds, Steward's own checks, \
+         and Entra's synced recommendations. Every impacted resource is listed with the evidence behind its verdict; \
+         resources the cache cannot judge are listed as undetermined, never as unused.",
+    );
+    for (label, n, alert) in [
+        ("High priority", by_priority[0], true),
+        ("Medium priority", by_priority[1], false),
+        ("Low priority", by_priority[2], false),
+    ] {
+        head.kpis.push(Kpi {
+            label: label.into(),
+            value: thousands(n),
+            detail: "recommendations with impacted resources".into(),
+            alert: alert && n > 0,
+        });
+    }
+    head.chart = Some(chart::column_bars(
+        &["High".to_string(), "Medium".into(), "Low".into()],
+        &by_priority,
+        &[HIGH, MEDIUM, LOW],
+    )?);
+    head.table = Some(summary);
+    report.sections.push(head);
+    report.sections.extend(details);
+    report
+        .sections
+        .push(Section::new("Impacted resources").with_table(impacted));
+    report.primary = "impacted".into();
+    Ok(())
+}
+
+fn risk(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
+    let settings = RiskSettings::default();
+    let r = risk::risk_report(conn, key, report.as_of, &settings)?;
+    report.facts.push((
+        "Signal window".into(),
+        format!("{} days before the as-of time", settings.window_days),
+    ));
+    report.facts.push((
+        "Identity Protection".into(),
+        match r.identity_protection_synced_at.as_deref().and_then(ms) {
+            Some(t) => format!("synced {}", crate::text::date_time(t)),
+            None => "not in the cache (needs Workload ID Premium and IdentityRiskyServicePrincipal.Read.All)".into(),
+        },
+    ));
+    let mut head = Section::new("Summary").text(
+        "Identity Protection's risky service principals, when synced, and Steward's own signals computed from the cached sign-ins: \
+         a new country, IP range, resource, credential type or key id after a baseline; bursts of invalid-credential failures; \
+         sign-ins outside every named location.",
+    );
+    for u in &r.unavailable {
+        head = head.text(format!("{}: {}", u.label, u.value));
+    }
+    let mut levels = Vec::new();
+    let mut level_counts = Vec::new();
+    for l in &r.by_level {
+        levels.push(capitalise(l.level.as_str()));
+        level_counts.push(l.identities);
+        head.kpis.push(Kpi {
+            label: format!("{} risk", capitalise(l.level.as_str())),
+            value: thousands(l.identities),
+            detail: format!(
+                "{} from Identity Protection, {} from Steward's signals",
+                l.from_identity_protection, l.from_signals
+            ),
+            alert: l.level.as_str() == "high" && l.identities > 0,
+        });
+    }
+    head.chart = Some(chart::column_bars(
+        &levels,
+        &level_counts,
+        &[HIGH, MEDIUM, LOW],
+    )?);
+    report.sections.push(head);
+
+    // One row per identity at risk, whichever source found it: what a ticket system takes.
+    struct AtRisk {
+        name: String,
+        level: String,
+        rank: u8,
+        sources: Vec<&'static str>,
+        signals: i64,
+        state: String,
+        latest: Option<i64>,
+        url: String,
+    }
+    let rank = |l: &str| match l {
+        "high" => 0,
+        "medium" => 1,
+        "low" => 2,
+        _ => 3,
+    };
+    let mut ids: std::collections::BTreeMap<String, AtRisk> = Default::default();
+    for i in &r.risky_identities {
+        if matches!(i.risk_state.as_str(), "dismissed" | "remediated" | "none") {
+            continue;
+        }
+        ids.insert(
+            i.id.clone(),
+            AtRisk {
+                name: i.display_name.clone(),
+                level: i.risk_level.clone(),
+                rank: rank(&i.risk_level),
+                sources: vec!["Identity Protection"],
+                signals: 0,
+                state: i.risk_state.clone(),
+                latest: i.risk_last_updated.as_deref().and_then(ms),
+                url: i.admin_center_url.clone(),
+            },
+        );
+    }
+    for s in &r.signals {
+        if s.state != risk::SignalState::Active {
+            continue;
+        }
+        let level = s.level.as_str().to_string();
+        let at = ms(&s.detected_at);
+        let e = ids.entry(s.sp_id.clone()).or_insert_with(|| AtRisk {
+            name: s.display_name.clone(),
+            level: level.clone(),
+            rank: rank(&level),
+            sources: Vec::new(),
+            signals: 0,
+            state: "atRisk".into(),
+            latest: at,
+            url: recommendations::sp_url(&s.sp_id, ""),
+        });
+        if !e.sources.contains(&"Steward signals") {
+            e.sources.push("Steward signals");
+        }
+        e.signals += 1;
+        if rank(&level) < e.rank {
+            e.rank = rank(&level);
+            e.level = level;
+        }
+        e.latest = e.latest.max(at);
+    }
+    let mut list: Vec<(String, AtRisk)> = ids.into_iter().collect();
+    list.sort_by(|a, b| {
+        a.1.rank
+            .cmp(&b.1.rank)
+            .then(b.1.latest.cmp(&a.1.latest))
+            .then(a.0.cmp(&b.0))
+    });
+    let mut t = Table::new(
+        "identitiesAtRisk",
+        "Identities at risk",
+        vec![
+            col("displayName", "Identity", K::Text, 2.2),
+            col("servicePrincipalId", "Object id", K::Text, 2.2),
+            col("riskLevel", "Level", K::Text, 0.8),
+            col("sources", "Found by", K::Text, 2.0),
+            col("signals", "Signals", K::Integer, 0.7),
+            col("riskState", "State", K::Text, 1.2),
+            col("latest", "Latest", K::DateTime, 1.3),
+            col("adminCenter", "Admin center", K::Link, 1.2),
+        ],
+    );
+    for (id, a) in list {
+        t.push(vec![
+            Cell::text(a.name),
+            Cell::text(id),
+            Cell::text(a.level),
+            Cell::text(a.sources.join(", ")),
+            Cell::Int(a.signals),
+            Cell::text(a.state),
+            Cell::opt_time(a.latest),
+            Cell::text(a.url),
+        ]);
+    }
+    report.sections.push(
+        Section::new("Identities at risk")
+            .text("Open risk only: dismissed and remediated identities are left out.")
+            .with_table(t),
+    );
+
+    let mut sig = Table::new(
+        "signals",
+        "Steward's signals",
+        vec![
+            col("level", "Level", K::Text, 0.7),
+            col("kind", "Signal", K::Text, 1.6),
+            col("displayName", "Identity", K::Text, 2.0),
+            col("servicePrincipalId", "Object id", K::Text, 2.2),
+            col("value", "What was new", K::Text, 1.6),
+            col("detectedAt", "First seen", K::DateTime, 1.3),
+            col("lastSeen", "Last seen", K::DateTime, 1.3),
+            col("signIns", "Sign-ins", K::Integer, 0.7),
+            col("state", "State", K::Text, 1.0),
+            col("evidence", "Evidence", K::Text, 3.5),
+        ],
+    );
+    for s in &r.signals {
+        let evidence: Vec<String> = s
+            .evidence
+            .iter()
+            .map(|e| format!("{}: {}", e.label, e.value))
+            .collect();
+        sig.push(vec![
+            Cell::text(s.level.as_str()),
+            Cell::text(&s.title),
+            Cell::text(&s.display_name),
+            Cell::text(&s.sp_id),
+            Cell::text(&s.value),
+            opt_ms(Some(&s.detected_at)),
+            opt_ms(Some(&s.last_seen)),
+            Cell::Int(s.sign_in_count),
+            Cell::text(
+                serde_json::to_value(s.state)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
+            Cell::text(evidence.join("; ")),
+        ]);
+    }
+    report.sections.push(
+        Section::new("Steward's signals")
+            .text(format!(
+                "Signals first seen in the {} days before the as-of time, each after a baseline of at least {} sign-ins over at least {} days.",
+                settings.window_days, settings.baseline_min_sign_ins, settings.baseline_min_days
+            ))
+            .with_table(sig),
+    );
+
+    let mut ip = Table::new(
+        "riskyServicePrincipals",
+        "Identity Protection: risky service principals",
+        vec![
+            col("displayName", "Identity", K::Text, 2.0),
+            col("id", "Object id", K::Text, 2.2),
+            col("appId", "App id", K::Text, 2.2),
+            col("riskLevel", "Level", K::Text, 0.8),
+            col("riskState", "State", K::Text, 1.3),
+            col("riskDetail", "Detail", K::Text, 1.8),
+            col("riskLastUpdatedDateTime", "Last updated", K::DateTime, 1.3),
+            col("detections", "Detections", K::Integer, 0.8),
+            col("pendingAction", "Pending push", K::Text, 1.2),
+            col("adminCenter", "Admin center", K::Link, 1.2),
+        ],
+    );
+    let mut det = Table::new(
+        "detections",
+        "Identity Protection: risk detections",
+        vec![
+            col("identity", "Identity", K::Text, 2.0),
+            col("riskEventType", "Detection", K::Text, 1.6),
+            col("description", "Meaning", K::Text, 3.0),
+            col("riskLevel", "Level", K::Text, 0.7),
+            col("riskState", "State", K::Text, 1.2),
+            col("detectedDateTime", "Detected", K::DateTime, 1.3),
+            col("ipAddress", "IP address", K::Text, 1.2),
+            col("location", "Location", K::Text, 1.2),
+        ],
+    );
+    for i in &r.risky_identities {
+        ip.push(vec![
+            Cell::text(&i.display_name),
+            Cell::text(&i.id),
+            Cell::opt_text(i.app_id.clone()),
+            Cell::text(&i.risk_level),
+            Cell::text(&i.risk_state),
+            Cell::text(&i.risk_detail),
+            opt_ms(i.risk_last_updated.as_ref()),
+            Cell::Int(i.detections.len() as i64),
+            Cell::opt_text(i.pending_action.map(|a| a.as_str())),
+            Cell::text(&i.admin_center_url),
+        ]);
+        for d in &i.detections {
+            det.push(vec![
+                Cell::text(&i.display_name),
+                Cell::text(&d.risk_event_type),
+                Cell::text(&d.description),
+                Cell::text(&d.risk_level),
+                Cell::text(&d.risk_state),
+                opt_ms(d.detected_at.as_ref()),
+                Cell::opt_text(d.ip_address.clone()),
+                Cell::opt_text(d.location.clone()),
+            ]);
+        }
+    }
+    report
+        .sections
+        .push(Section::new("Identity Protection: risky service principals").with_table(ip));
+    report
+        .sections
+        .push(Section::new("Identity Protection: risk detections").with_table(det));
+    report.primary = "identitiesAtRisk".into();
+    Ok(())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn licenses(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
+    let est = licensing::estimate(conn, key, &report.tenant_id, report.as_of)?;
+    let settings = licensing::load_settings(conn, key)?;
+    let plan = licensing::plan(&est, &settings, report.as_of)?;
+    let cur = &settings.currency;
+    let mut head = Section::new("Estimate").text(
+        "Workload ID Premium is licensed per workload identity per month. The full-coverage estimate counts \
+         single-tenant and multitenant apps of this tenant, third-party apps, legacy service principals and managed \
+         identities in access reviews; Microsoft's apps, other managed identities, agent identities and social \
+         identity providers do not count. Disabled identities count all the same.",
+    );
+    head.kpis.push(Kpi {
+        label: "Billable identities".into(),
+        value: thousands(est.billable_identities),
+        detail: format!("{} of them disabled", thousands(est.billable_disabled)),
+        alert: false,
+    });
+    head.kpis.push(Kpi {
+        label: "Monthly cost".into(),
+        value: format!(
+            "{} {cur}",
+            money(est.billable_identities as f64 * settings.price)
+        ),
+        detail: format!("at {} {cur} per identity per month", money(settings.price)),
+        alert: false,
+    });
+    head.kpis.push(Kpi {
+        label: "Unused billable".into(),
+        value: est.unused_billable.map_or("unknown".into(), thousands),
+        detail: est.unused_explanation.clone(),
+        alert: est.unused_billable.is_some_and(|u| u > 0),
+    });
+    head.kpis.push(Kpi {
+        label: "Feature-scoped".into(),
+        value: thousands(est.feature_scope.total),
+        detail: est.feature_scope.explanation.clone(),
+        alert: false,
+    });
+    let counted: Vec<&licensing::LicenseBucket> = est.bucket_details.iter().collect();
+    head.chart = Some(chart::horizontal_bars(
+        &counted.iter().map(|b| b.label.clone()).collect::<Vec<_>>(),
+        &counted
+            .iter()
+            .map(|b| vec![b.billable, b.total - b.billable])
+            .collect::<Vec<_>>(),
+        &[
+            chart::Series {
+                name: "Billable",
+                color: HIGH,
+            },
+            chart::Series {
+                name: "Not billable",
+                color: LOW,
+            },
+        ],
+    )?);
+    let mut buckets = Table::new(
+        "buckets",
+        "Buckets",
+        vec![
+            col("key", "Bucket", K::Text, 1.6),
+            col("label", "Description", K::Text, 2.2),
+            col("counted", "Counted", K::Bool, 0.7),
+            col("uncertain", "Uncertain", K::Bool, 0.7),
+            col("total", "Identities", K::Integer, 0.8),
+            col("disabled", "Disabled", K::Integer, 0.7),
+            col("billable", "Billable", K::Integer, 0.7),
+            col("rule", "Rule", K::Text, 4.5),
+        ],
+    );
+    for b in &est.bucket_details {
+        buckets.push(vec![
+            Cell::text(&b.key),
+            Cell::text(&b.label),
+            Cell::Bool(b.counted),
+            Cell::Bool(b.uncertain),
+            Cell::Int(b.total),
+            Cell::Int(b.disabled),
+            Cell::Int(b.billable),
+            Cell::text(&b.rule),
+        ]);
+    }
+    head.table = Some(buckets);
+    report.sections.push(head);
+
+    let mut subs = Table::new(
+        "subscriptions",
+        "Subscriptions",
+        vec![
+            col("skuPartNumber", "SKU", K::Text, 2.0),
+            col("capabilityStatus", "Status", K::Text, 1.0),
+            col("prepaidUnits", "Prepaid", K::Integer, 0.8),
+            col("consumedUnits", "Consumed", K::Integer, 0.8),
+            col("isTrial", "Trial", K::Bool, 0.6),
+            col("nextLifecycle", "Trial end or renewal", K::DateTime, 1.4),
+            col("daysLeft", "Days left", K::Integer, 0.7),
+        ],
+    );
+    for s in &est.subscriptions {
+        subs.push(vec![
+            Cell::text(&s.sku_part_number),
+            Cell::text(&s.capability_status),
+            Cell::Int(s.prepaid_units),
+            Cell::Int(s.consumed_units),
+            Cell::Bool(s.is_trial),
+            opt_ms(s.next_lifecycle.as_ref()),
+            Cell::opt_int(s.days_left),
+        ]);
+    }
+    let mut s = Section::new("Subscriptions");
+    if !est.skus_synced {
+        s = s.text("Subscribed SKUs are not in the cache yet: a sync reads them.");
+    } else if est.subscriptions.is_empty() {
+        s = s.text("The tenant holds no Workload ID Premium subscription.");
+    }
+    report.sections.push(s.with_table(subs));
+
+    let mut scen = Table::new(
+        "scenarios",
+        "Planner scenarios",
+        vec![
+            col("name", "Scenario", K::Text, 2.4),
+            col("basis", "Basis", K::Text, 1.3),
+            col("adjustment", "Adjustment", K::Integer, 0.8),
+            col("identities", "Identities", K::Integer, 0.8),
+            col("monthlyCost", "Per month", K::Money, 1.0),
+            col("annualCost", "First 12 months", K::Money, 1.1),
+            col("total24", "24 months", K::Money, 1.1),
+            col("total36", "36 months", K::Money, 1.1),
+            col("note", "Note", K::Text, 2.5),
+        ],
+    );
+    for r in &plan.results {
+        let horizon =
+            |m: i64| Cell::opt_num(r.horizons.iter().find(|h| h.months == m).map(|h| h.total));
+        scen.push(vec![
+            Cell::text(&r.name),
+            Cell::text(
+                serde_json::to_value(r.basis)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
+            Cell::Int(r.adjustment),
+            Cell::opt_int(r.identities),
+            Cell::opt_num(r.monthly_cost),
+            Cell::opt_num(r.annual_cost),
+            horizon(24),
+            horizon(36),
+            Cell::opt_text(r.note.clone()),
+        ]);
+    }
+    // The share of each planned month inside the free trial, as the planner computes it.
+    let month_ms = licensing::MONTH_DAYS * DAY_MS as f64;
+    let start = to_ms(report.as_of);
+    let trial = plan
+        .settings
+        .trial_start
+        .as_deref()
+        .and_then(ms)
+        .map(|s| (s, s + licensing::TRIAL_DAYS * DAY_MS));
+    let free_share = (0..36)
+        .map(|m| {
+            let a = start as f64 + m as f64 * month_ms;
+            let b = a + month_ms;
+            trial.map_or(0.0, |(ts, te)| {
+                ((b.min(te as f64) - a.max(ts as f64)).max(0.0)) / month_ms
+            })
+        })
+        .collect();
+    let mut planner = Section::new("Planner").text(format!(
+        "Price {} {cur} per identity per month, growth {}% a year (compounded monthly, counts rounded up){}. \
+         In the spreadsheet the planner sheet keeps its formulas: change the price or growth there.",
+        money(settings.price),
+        settings.growth_pct,
+        match &plan.trial_end {
+            Some(e) => format!(", trial free until {}", &e[..10.min(e.len())]),
+            None => String::new(),
+        }
+    ));
+    planner.planner = Some(PlannerModel {
+        price: settings.price,
+        currency: cur.clone(),
+        growth_pct: settings.growth_pct,
+        scenarios: plan
+            .results
+            .iter()
+            .map(|r| (r.name.clone(), r.identities))
+            .collect(),
+        free_share,
+        start,
+    });
+    planner.table = Some(scen);
+    report.sections.push(planner);
+    report.facts.push((
+        "Price".into(),
+        format!("{} {cur} per identity per month", money(settings.price)),
+    ));
+    report.primary = "buckets".into();
+    Ok(())
+}
+
+struct InventoryRows {
+    key: TenantKey,
+}
+
+impl RowSource for InventoryRows {
+    fn estimate(&self, conn: &Connection) -> Result<Option<u64>> {
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL",
+            [self.key.0],
+            |r| r.get(0),
+        )?;
+        Ok(Some(n as u64))
+    }
+
+    fn for_each(
+        &self,
+        conn: &Connection,
+        each: &mut dyn FnMut(Vec<Cell>) -> Result<()>,
+    ) -> Result<()> {
+        let mut failed = None;
+        let result =
+            identities::for_each_identity_record(conn, self.key, None, |r: IdentityRecord| {
+                let row = vec![
+                    Cell::text(r.id),
+                    Cell::text(r.app_id),
+                    Cell::text(r.display_name),
+                    Cell::opt_text(r.app_display_name),
+                    Cell::text(r.kind.as_str()),
+                    Cell::text(r.service_principal_type),
+                    Cell::text(r.ownership.as_str()),
+                    Cell::Bool(r.account_enabled),
+                    Cell::opt_text(r.app_owner_organization_id),
+                    Cell::opt_text(r.sign_in_audience),
+                    opt_ms(r.created_date_time.as_ref()),
+                    Cell::Int(r.credential_counts.secrets),
+                    Cell::Int(r.credential_counts.certificates),
+                    Cell::Int(r.credential_counts.federated),
+                    opt_ms(r.last_sign_in_date_time.as_ref()),
+                    opt_ms(r.last_successful_sign_in_date_time.as_ref()),
+                    Cell::text(r.tags.join("; ")),
+                ];
+                each(row).map_err(|e| {
+                    failed = Some(e);
+                    steward_core::Error::InvalidInput("stopped".into())
+                })
+            });
+        match (failed, result) {
+            (Some(f), _) => Err(f),
+            (None, r) => Ok(r?),
+        }
+    }
+}
+
+fn inventory(_conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
+    let mut t = Table::new(
+        "servicePrincipals",
+        "Service principals",
+        vec![
+            col("id", "Object id", K::Text, 2.2),
+            col("appId", "App id", K::Text, 2.2),
+            col("displayName", "Display name", K::Text, 2.2),
+            col("appDisplayName", "App display name", K::Text, 2.0),
+            col("kind", "Kind", K::Text, 1.3),
+            col("servicePrincipalType", "Type", K::Text, 1.1),
+            col("ownership", "Ownership", K::Text, 1.1),
+            col("accountEnabled", "Enabled", K::Bool, 0.6),
+            col("appOwnerOrganizationId", "Owner tenant", K::Text, 2.2),
+            col("signInAudience", "Audience", K::Text, 1.4),
+            col("createdDateTime", "Created", K::DateTime, 1.3),
+            col("secrets", "Secrets", K::Integer, 0.6),
+            col("certificates", "Certificates", K::Integer, 0.7),
+            col("federated", "Federated", K::Integer, 0.7),
+            col("lastSignInDateTime", "Last sign-in", K::DateTime, 1.3),
+            col(
+                "lastSuccessfulSignInDateTime",
+                "Last successful sign-in",
+                K::DateTime,
+                1.3,
+            ),
+            col("tags", "Tags", K::Text, 1.5),
+        ],
+    );
+    t.rows = Rows::Query(Box::new(InventoryRows { key }));
+    report.sections.push(
+        Section::new("Service principals")
+            .text("Every active service principal of the tenant, sorted by object id; last sign-in comes from the cached sign-in log.")
+            .with_table(t),
+    );
+    report.primary = "servicePrincipals".into();
+    Ok(())
+}
+
+struct SignInRows {
+    key: TenantKey,
+    from: i64,
+    to: i64,
+    sp: Option<String>,
+}
+
+impl RowSource for SignInRows {
+    fn estimate(&self, conn: &Connection) -> Result<Option<u64>> {
+        if self.sp.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(
+            sign_ins::estimate_in_range(conn, self.key, self.from, self.to)? as u64,
+        ))
+    }
+
+    fn for_each(
+        &self,
+        conn: &Connection,
+        each: &mut dyn FnMut(Vec<Cell>) -> Result<()>,
+    ) -> Result<()> {
+        let mut failed = None;
+        let result = sign_ins::for_each_in_range(
+            conn,
+            self.key,
+            self.from,
+            self.to,
+            self.sp.as_deref(),
+            |s| {
+                let row = vec![
+                    Cell::text(s.id),
+                    Cell::Time(to_ms(s.created_date_time)),
+                    Cell::text(s.sign_in_event_type),
+                    Cell::text(s.service_principal_id),
+                    Cell::opt_text(s.service_principal_name),
+                    Cell::opt_text(s.app_id),
+                    Cell::opt_text(s.resource_display_name),
+                    Cell::opt_text(s.resource_id),
+                    Cell::opt_text(s.ip_address),
+                    Cell::opt_text(s.city),
+                    Cell::opt_text(s.country_or_region),
+                    Cell::Int(s.error_code),
+                    Cell::opt_text(s.failure_reason),
+                    Cell::opt_text(s.client_credential_type),
+                    Cell::opt_text(s.service_principal_credential_key_id),
+                    Cell::opt_text(s.service_principal_credential_thumbprint),
+                    Cell::opt_text(s.federated_credential_id),
+                    Cell::opt_text(s.conditional_access_status),
+                ];
+                each(row).map_err(|e| {
+                    failed = Some(e);
+                    steward_core::Error::InvalidInput("stopped".into())
+                })
+            },
+        );
+        match (failed, result) {
+            (Some(f), _) => Err(f),
+            (None, r) => Ok(r?),
+        }
+    }
+}
+
+fn sign_in_extract(
+    conn: &Connection,
+    key: TenantKey,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    sp: Option<String>,
+    report: &mut Report,
+) -> Result<()> {
+    if from > to {
+        return Err(Error::InvalidInput(format!(
+            "the period starts ({}) after it ends ({}); give --from a date before --to",
+            rfc3339(from),
+            rfc3339(to)
+        )));
+    }
+    report.period = Some((to_ms(from), to_ms(to)));
+    report.facts.push((
+        "Period".into(),
+        format!(
+            "{} to {}",
+            crate::text::as_of_text(from),
+            crate::text::as_of_text(to)
+        ),
+    ));
+    if let Some(id) = &sp {
+        let name: Option<String> = conn
+            .query_row(
+                "SELECT display_name FROM service_principals WHERE tenant = ?1 AND id = ?2",
+                rusqlite::params![key.0, id],
+                |r| r.get(0),
+            )
+            .ok();
+        let Some(name) = name else {
+            return Err(steward_core::Error::UnknownServicePrincipal {
+                tenant: report.tenant_id.clone(),
+                id: id.clone(),
+            }
+            .into());
+        };
+        report
+            .facts
+            .push(("Service principal".into(), format!("{name} ({id})")));
+    }
+    let mut t = Table::new(
+        "signIns",
+        "Sign-ins",
+        vec![
+            col("id", "Sign-in id", K::Text, 2.2),
+            col("createdDateTime", "Time", K::DateTime, 1.3),
+            col("signInEventType", "Event type", K::Text, 1.1),
+            col("servicePrincipalId", "Service principal id", K::Text, 2.2),
+            col("servicePrincipalName", "Service principal", K::Text, 1.8),
+            col("appId", "App id", K::Text, 2.2),
+            col("resourceDisplayName", "Resource", K::Text, 1.6),
+            col("resourceId", "Resource app id", K::Text, 2.2),
+            col("ipAddress", "IP address", K::Text, 1.2),
+            col("city", "City", K::Text, 1.0),
+            col("countryOrRegion", "Country", K::Text, 0.6),
+            col("errorCode", "Error code", K::Integer, 0.8),
+            col("failureReason", "Failure reason", K::Text, 2.5),
+            col("clientCredentialType", "Credential type", K::Text, 1.2),
+            col(
+                "servicePrincipalCredentialKeyId",
+                "Credential key id",
+                K::Text,
+                2.2,
+            ),
+            col(
+                "servicePrincipalCredentialThumbprint",
+                "Thumbprint",
+                K::Text,
+                2.2,
+            ),
+            col(
+                "federatedCredentialId",
+                "Federated credential id",
+                K::Text,
+                2.2,
+            ),
+            col(
+                "conditionalAccessStatus",
+                "Conditional access",
+                K::Text,
+                1.1,
+            ),
+        ],
+    );
+    t.rows = Rows::Query(Box::new(SignInRows {
+        key,
+        from: to_ms(from),
+        to: to_ms(to),
+        sp,
+    }));
+    report.sections.push(
+        Section::new("Sign-ins")
+            .text("Service-principal and managed-identity sign-ins from the cache, oldest first. Error code 0 is a success.")
+            .with_table(t),
+    );
+    report.primary = "signIns".into();
+    Ok(())
+}
