@@ -559,6 +559,14 @@ fn risk(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
         "low" => 2,
         _ => 3,
     };
+    let mut app_stmt = conn.prepare_cached(
+        "SELECT app_id FROM service_principals WHERE tenant = ?1 AND id = ?2",
+    )?;
+    let mut app_of = |sp: &str| -> String {
+        app_stmt
+            .query_row(rusqlite::params![key.0, sp], |r| r.get(0))
+            .unwrap_or_default()
+    };
     let mut ids: std::collections::BTreeMap<String, AtRisk> = Default::default();
     for i in &r.risky_identities {
         if matches!(i.risk_state.as_str(), "dismissed" | "remediated" | "none") {
@@ -592,7 +600,7 @@ fn risk(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
             signals: 0,
             state: "atRisk".into(),
             latest: at,
-            url: recommendations::sp_url(&s.sp_id, ""),
+            url: recommendations::sp_url(&s.sp_id, &app_of(&s.sp_id)),
         });
         if !e.sources.contains(&"Steward signals") {
             e.sources.push("Steward signals");
