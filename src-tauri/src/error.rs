@@ -13,6 +13,12 @@ pub enum AppError {
     Database { message: String },
     #[error("{message}")]
     Internal { message: String },
+    /// A file could not be written (a report export); the message names it.
+    #[error("{message}")]
+    Io { message: String },
+    /// The user cancelled a long operation; nothing was written.
+    #[error("{message}")]
+    Cancelled { message: String },
 }
 
 impl From<steward_core::Error> for AppError {
@@ -28,6 +34,21 @@ impl From<steward_core::Error> for AppError {
                 AppError::Database { message }
             }
             E::Chart(_) => AppError::Internal { message },
+        }
+    }
+}
+
+impl From<steward_report::Error> for AppError {
+    fn from(e: steward_report::Error) -> AppError {
+        use steward_report::Error as E;
+        let message = e.to_string();
+        match e {
+            E::Core(core) => core.into(),
+            E::Database(_) => AppError::Database { message },
+            E::Unsupported { .. } | E::InvalidInput(_) => AppError::InvalidInput { message },
+            E::Write { .. } | E::Io(_) | E::Json(_) => AppError::Io { message },
+            E::Xlsx(_) | E::Pdf(_) | E::RowLimit => AppError::Internal { message },
+            E::Cancelled => AppError::Cancelled { message },
         }
     }
 }

@@ -3,6 +3,7 @@
 //! function off the async runtime, and converts the error; nothing here computes.
 
 mod error;
+mod reports;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -42,6 +43,7 @@ pub struct Args {
 pub struct AppState {
     db: PathBuf,
     active: Mutex<Option<String>>,
+    exports: std::sync::Arc<reports::ExportState>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -370,6 +372,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         dashboard,
         risk_report,
         risk_action,
+        reports::report_catalog,
+        reports::report_preview,
+        reports::choose_report_path,
+        reports::export_report,
+        reports::export_progress,
+        reports::cancel_export,
         risk_signal_sign_ins,
     ])
 }
@@ -419,7 +427,9 @@ pub fn run() {
         .manage(AppState {
             db,
             active: Mutex::new(first.as_ref().map(|t| t.id.clone())),
+            exports: Default::default(),
         })
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -272,3 +272,115 @@ fn insight_commands_print_their_json_contract() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn report_writes_the_file_it_names_and_refuses_what_it_cannot_do_with_a_way_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let demo = steward(
+        &db,
+        &[
+            "demo",
+            "--service-principals",
+            "120",
+            "--sign-ins",
+            "4000",
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    let out = dir.path().join("expiry.csv");
+    let run = steward(
+        &db,
+        &[
+            "report",
+            "credential-expiry",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-03-01",
+            "--json",
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(summary["kind"], "credential-expiry");
+    assert_eq!(summary["format"], "csv");
+    assert_eq!(summary["asOf"], "2026-03-01T00:00:00Z");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        csv.lines().count() as u64,
+        summary["rows"].as_u64().unwrap() + 1,
+        "the summary counts the rows written, below one header"
+    );
+    assert!(csv.starts_with("urgency,displayName,holderType"));
+
+    let again = dir.path().join("expiry2.csv");
+    let run = steward(
+        &db,
+        &[
+            "report",
+            "credential-expiry",
+            "--format",
+            "csv",
+            "--out",
+            again.to_str().unwrap(),
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert!(run.status.success());
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&again).unwrap(),
+        "the same cache and --as-of give the same bytes"
+    );
+
+    let pdf = dir.path().join("inventory.pdf");
+    let refused = steward(
+        &db,
+        &[
+            "report",
+            "inventory",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("html, xlsx, csv, json"),
+        "names the formats it has: {err}"
+    );
+    assert!(!pdf.exists(), "nothing written");
+
+    let unknown = steward(
+        &db,
+        &["report", "everything", "--format", "csv", "--out", "x.csv"],
+    );
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("credential-expiry"));
+
+    let misplaced = steward(
+        &db,
+        &[
+            "report", "risk", "--format", "html", "--out", "x.html", "--sp", "abc",
+        ],
+    );
+    assert!(!misplaced.status.success());
+    assert!(String::from_utf8_lossy(&misplaced.stderr).contains("sign-ins report only"));
+}

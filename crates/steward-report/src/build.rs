@@ -559,9 +559,8 @@ fn risk(conn: &Connection, key: TenantKey, report: &mut Report) -> Result<()> {
         "low" => 2,
         _ => 3,
     };
-    let mut app_stmt = conn.prepare_cached(
-        "SELECT app_id FROM service_principals WHERE tenant = ?1 AND id = ?2",
-    )?;
+    let mut app_stmt =
+        conn.prepare_cached("SELECT app_id FROM service_principals WHERE tenant = ?1 AND id = ?2")?;
     let mut app_of = |sp: &str| -> String {
         app_stmt
             .query_row(rusqlite::params![key.0, sp], |r| r.get(0))

@@ -30,6 +30,9 @@ pub enum Error {
     InvalidInput(String),
     #[error("the export was cancelled; nothing was written")]
     Cancelled,
+    /// A preview reached its row limit; the writer stops there. Never returned by `export`.
+    #[error("the preview shows only the first rows; export the report for all of them")]
+    RowLimit,
 }
 
 impl Error {

@@ -115,6 +115,7 @@ fn write_table(
     t: &Table,
     out: &mut dyn Write,
     progress: &mut Progress<'_>,
+    limit: Option<u64>,
 ) -> Result<()> {
     let head = html! {
         thead { tr { @for c in &t.columns { th scope="col" { (c.header) } } } }
@@ -126,7 +127,10 @@ fn write_table(
         head.into_string()
     )?;
     let mut rows = 0u64;
-    t.for_each_row(conn, &mut |row| {
+    let written = t.for_each_row(conn, &mut |row| {
+        if limit.is_some_and(|l| rows >= l) {
+            return Err(crate::Error::RowLimit);
+        }
         let m = html! {
             tr { @for (cell, c) in row.iter().zip(&t.columns) { (cell_markup(cell, c.kind)) } }
         };
@@ -134,7 +138,14 @@ fn write_table(
         out.write_all(b"\n")?;
         rows += 1;
         progress.row()
-    })?;
+    });
+    let cut = match written {
+        Err(crate::Error::RowLimit) => true,
+        other => {
+            other?;
+            false
+        }
+    };
     if rows == 0 {
         writeln!(
             out,
@@ -142,10 +153,18 @@ fn write_table(
             t.columns.len()
         )?;
     }
-    write!(
+    let count = if cut {
+        format!(
+            "The preview shows the first {} rows; the exported file holds them all.",
+            crate::text::thousands(rows as i64)
+        )
+    } else {
+        format!("{} rows", crate::text::thousands(rows as i64))
+    };
+    writeln!(
         out,
-        "</tbody></table></div>\n<p class=\"count\">{} rows</p>\n",
-        crate::text::thousands(rows as i64)
+        "</tbody></table></div>\n<p class=\"count\">{}</p>",
+        html! { (count) }.into_string()
     )?;
     Ok(())
 }
@@ -155,6 +174,7 @@ pub fn write(
     report: &Report,
     out: &mut dyn Write,
     progress: &mut Progress<'_>,
+    limit: Option<u64>,
 ) -> Result<()> {
     let top = html! {
         (DOCTYPE)
@@ -205,7 +225,7 @@ pub fn write(
         out.write_all(b"\n<section>")?;
         out.write_all(section_head(i, s).into_string().as_bytes())?;
         if let Some(t) = &s.table {
-            write_table(conn, t, out, progress)?;
+            write_table(conn, t, out, progress, limit)?;
         }
         out.write_all(b"</section>")?;
     }

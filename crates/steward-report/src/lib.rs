@@ -31,7 +31,9 @@ pub use error::{Error, Result};
 pub use ir::{Cell, Column, ColumnKind, Format, Report, ReportKind, Section, Table};
 
 /// Where a long export stands, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct ProgressState {
     pub rows_done: u64,
     pub rows_total: Option<u64>,
@@ -113,7 +115,7 @@ pub fn render(
         progress.add_total(t.row_estimate(conn)?);
     }
     match format {
-        Format::Html => html::write(conn, report, out, progress)?,
+        Format::Html => html::write(conn, report, out, progress, None)?,
         Format::Pdf => pdf::write(conn, report, out, progress)?,
         Format::Xlsx => xlsx::write(conn, report, out, progress)?,
         Format::Csv => csv_out::write(conn, report, out, progress, options.csv_bom)?,
@@ -233,6 +235,16 @@ pub fn render_to_vec(conn: &Connection, report: &Report, format: Format) -> Resu
         &mut progress,
     )?;
     Ok(out)
+}
+
+/// A report as HTML for the window's preview: every table is cut after `row_limit` rows (with a
+/// note saying so), so a preview of ten million sign-ins stays small.
+pub fn preview_html(conn: &Connection, report: &Report, row_limit: u64) -> Result<String> {
+    let mut out = Vec::new();
+    let mut sink = |_: ProgressState| {};
+    let mut progress = Progress::new(&mut sink, None);
+    html::write(conn, report, &mut out, &mut progress, Some(row_limit))?;
+    String::from_utf8(out).map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
 /// "Steward 0.1.0": what every report names as its producer.
