@@ -6,6 +6,8 @@ const TITLES: Record<BackendError["kind"], string> = {
   invalidInput: "Invalid input",
   database: "Database problem",
   internal: "Something went wrong",
+  io: "Could not write the file",
+  cancelled: "Cancelled",
 };
 
 export function ErrorBar({ error, onRetry }: { error: BackendError; onRetry?: () => void }) {

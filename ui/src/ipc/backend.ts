@@ -5,6 +5,8 @@ import type {
   AppError,
   AppInfo,
   Dashboard,
+  ExportResult,
+  Format,
   IdentityDetail,
   IdentityPage,
   IdentityQuery,
@@ -12,8 +14,12 @@ import type {
   Licensing,
   Overview,
   PlanSettings,
+  ProgressState,
   RecommendationReport,
   RecommendationSettings,
+  ReportArgs,
+  ReportInfo,
+  ReportPreview,
   Result,
   RiskAction,
   RiskReport,
@@ -39,8 +45,10 @@ export type {
   DetectionRow,
   Evidence,
   ExpiringCredential,
+  ExportResult,
   FeatureScope,
   FederatedCredentialView,
+  Format,
   HistoryRow,
   HorizonCost,
   IdentityDetail,
@@ -60,11 +68,16 @@ export type {
   Ownership,
   PlanSettings,
   Priority,
+  ProgressState,
   Recommendation,
   RecommendationReport,
   RecommendationSettings,
   RecommendationSource,
   RecommendationStatus,
+  ReportArgs,
+  ReportInfo,
+  ReportKind,
+  ReportPreview,
   ReviewCandidate,
   RiskAction,
   RiskLevel,
@@ -124,6 +137,18 @@ export interface Backend {
   riskAction(tenantId: string, spIds: string[], action: RiskAction): Promise<null>;
   /** The sign-ins behind a risk signal, oldest first (at most 200). */
   riskSignalSignIns(tenantId: string, filter: SignInFilter): Promise<SignInRow[]>;
+  /** The reports on offer, with the formats each can be saved in. */
+  reportCatalog(): Promise<ReportInfo[]>;
+  /** A report as a self-contained HTML document (no script), for the sandboxed preview frame. */
+  reportPreview(args: ReportArgs): Promise<ReportPreview>;
+  /** Opens the native save dialog; `null` when the user cancels it. */
+  chooseReportPath(args: ReportArgs, format: Format): Promise<string | null>;
+  /** Writes the report to `path`; fails with kind `cancelled` when `cancelExport` stopped it. */
+  exportReport(args: ReportArgs, format: Format, path: string, csvBom: boolean): Promise<ExportResult>;
+  /** Where the running export stands; `null` when none runs. */
+  exportProgress(): Promise<ProgressState | null>;
+  /** Asks the running export to stop; it removes its partial file. */
+  cancelExport(): Promise<void>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -155,6 +180,15 @@ async function unwrap<T>(call: () => Promise<Result<T, AppError>>): Promise<T> {
   throw toBackendError(result.error);
 }
 
+/** For commands that cannot fail on the Rust side (no `Result`): only the IPC itself can throw. */
+async function plain<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
 export const tauriBackend: Backend = {
   appInfo: () => unwrap(() => commands.appInfo()),
   overview: (tenantId) => unwrap(() => commands.overview(tenantId)),
@@ -173,4 +207,10 @@ export const tauriBackend: Backend = {
   riskReport: (tenantId, settings) => unwrap(() => commands.riskReport(tenantId, settings)),
   riskAction: (tenantId, spIds, action) => unwrap(() => commands.riskAction(tenantId, spIds, action)),
   riskSignalSignIns: (tenantId, filter) => unwrap(() => commands.riskSignalSignIns(tenantId, filter)),
+  reportCatalog: () => plain(() => commands.reportCatalog()),
+  reportPreview: (args) => unwrap(() => commands.reportPreview(args)),
+  chooseReportPath: (args, format) => unwrap(() => commands.chooseReportPath(args, format)),
+  exportReport: (args, format, path, csvBom) => unwrap(() => commands.exportReport(args, format, path, csvBom)),
+  exportProgress: () => plain(() => commands.exportProgress()),
+  cancelExport: () => plain(() => commands.cancelExport()),
 };

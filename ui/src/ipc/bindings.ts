@@ -126,6 +126,48 @@ async riskAction(tenantId: string, spIds: string[], action: RiskAction) : Promis
     else return { status: "error", error: e  as any };
 }
 },
+async reportCatalog() : Promise<ReportInfo[]> {
+    return await TAURI_INVOKE("report_catalog");
+},
+async reportPreview(args: ReportArgs) : Promise<Result<ReportPreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_preview", { args }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the native save dialog; `None` when the user cancels it.
+ */
+async chooseReportPath(args: ReportArgs, format: Format) : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_report_path", { args, format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async exportReport(args: ReportArgs, format: Format, path: string, csvBom: boolean) : Promise<Result<ExportResult, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_report", { args, format, path, csvBom }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where the running export stands; `None` when none runs.
+ */
+async exportProgress() : Promise<ProgressState | null> {
+    return await TAURI_INVOKE("export_progress");
+},
+/**
+ * Asks the running export to stop; it removes its partial file and reports `cancelled`.
+ */
+async cancelExport() : Promise<void> {
+    await TAURI_INVOKE("cancel_export");
+},
 /**
  * The sign-ins behind a risk signal, oldest first (at most 200).
  */
@@ -149,7 +191,15 @@ async riskSignalSignIns(tenantId: string, filter: SignInFilter) : Promise<Result
 
 /** user-defined types **/
 
-export type AppError = { kind: "notFound"; message: string } | { kind: "invalidInput"; message: string } | { kind: "database"; message: string } | { kind: "internal"; message: string }
+export type AppError = { kind: "notFound"; message: string } | { kind: "invalidInput"; message: string } | { kind: "database"; message: string } | { kind: "internal"; message: string } | 
+/**
+ * A file could not be written (a report export); the message names it.
+ */
+{ kind: "io"; message: string } | 
+/**
+ * The user cancelled a long operation; nothing was written.
+ */
+{ kind: "cancelled"; message: string }
 export type AppInfo = { version: string; dbPath: string; tenants: TenantSummary[]; activeTenantId: string | null }
 export type AppRoleView = { resourceDisplayName: string; permission: string; createdDateTime: string | null; highRisk: boolean }
 export type ApplicationSummary = { id: string; displayName: string; signInAudience: string | null; createdDateTime: string | null }
@@ -203,6 +253,7 @@ impactedTotal: number; lastChecked: string | null }
  */
 export type Evidence = { label: string; value: string }
 export type ExpiringCredential = { servicePrincipalId: string; displayName: string; credentialType: CredentialType; credentialName: string | null; endDateTime: string; daysLeft: number }
+export type ExportResult = { path: string; bytes: number; rows: number; format: Format; asOf: string }
 export type FeatureScope = { 
 /**
  * Service principals targeted by enabled CA policies for workload identities; `None` while
@@ -214,6 +265,7 @@ conditionalAccess: number | null; accessReviewedManagedIdentities: number; picke
  */
 total: number; explanation: string }
 export type FederatedCredentialView = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null }
+export type Format = "html" | "pdf" | "xlsx" | "csv" | "json"
 export type HistoryRow = { at: string; riskLevel: string; riskState: string; riskDetail: string; initiatedBy: string | null }
 export type HorizonCost = { months: number; total: number; 
 /**
@@ -365,6 +417,10 @@ trialStart: string | null;
  */
 growthPct: number; scenarios: Scenario[] }
 export type Priority = "high" | "medium" | "low"
+/**
+ * Where a long export stands, for a progress bar.
+ */
+export type ProgressState = { rowsDone: number; rowsTotal: number | null }
 export type Recommendation = { 
 /**
  * Graph's `recommendationType` for Entra's types; a camelCase name for Steward's own.
@@ -425,6 +481,33 @@ export type RecommendationSource =
  */
 "entraSynced"
 export type RecommendationStatus = "active" | "dismissed" | "postponed" | "completed"
+/**
+ * What the Reports page asks for. `as_of` is absent for a new preview (now) and given back by
+ * the export, so the saved file is the report that was previewed.
+ */
+export type ReportArgs = { tenantId: string; kind: ReportKind; asOf: string | null; 
+/**
+ * The period in days before `as_of` (overview and sign-ins; default 30).
+ */
+days: number | null; 
+/**
+ * Sign-ins of this service principal only (object id).
+ */
+sp: string | null }
+export type ReportInfo = { kind: ReportKind; title: string; description: string; formats: Format[]; 
+/**
+ * Whether a period applies (overview: the dashboard's range; sign-ins: the extract's).
+ */
+hasPeriod: boolean }
+/**
+ * What a report covers.
+ */
+export type ReportKind = "overview" | "credential-expiry" | "recommendations" | "risk" | "licenses" | "inventory" | "sign-ins"
+export type ReportPreview = { title: string; tenantId: string; asOf: string; 
+/**
+ * A self-contained HTML document (no script); each table shows its first rows.
+ */
+html: string }
 export type ReviewCandidate = { id: string; displayName: string; kind: string; 
 /**
  * Privileged directory roles held (the reason access reviews would cover it).

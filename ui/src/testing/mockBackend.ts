@@ -8,6 +8,8 @@ import {
   type DashboardChart,
   type DetectionRow,
   type Evidence,
+  type ExportResult,
+  type Format,
   type HistoryRow,
   type IdentityDetail,
   type IdentityKind,
@@ -24,10 +26,15 @@ import {
   type Overview,
   type Ownership,
   type PlanSettings,
+  type ProgressState,
   type Recommendation,
   type RecommendationReport,
   type RecommendationSettings,
   type RecommendationStatus,
+  type ReportArgs,
+  type ReportInfo,
+  type ReportKind,
+  type ReportPreview,
   type ReviewCandidate,
   type RiskAction,
   type RiskLevel,
@@ -68,6 +75,15 @@ export type MockBackendOptions = {
   licensing?: MockLicensingOptions;
   /** Tweaks of the risk report. */
   risk?: MockRiskOptions;
+  /** Tweaks of the report exports. */
+  reports?: MockReportOptions;
+};
+
+export type MockReportOptions = {
+  /** What the save dialog returns; `null`: the user cancelled it. Defaults to a path named after the report. */
+  savePath?: string | null;
+  /** Keep each export running (at `MOCK_EXPORT_PROGRESS`) until `cancelExport` stops it. */
+  holdExport?: boolean;
 };
 
 export type MockRiskOptions = {
@@ -1011,6 +1027,79 @@ export function mockDaySignIns(i: number): { success: number; failure: number } 
   return { success: 40 + (i % 30), failure: i % 3 };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Reports
+
+const ALL_FORMATS: Format[] = ["html", "pdf", "xlsx", "csv", "json"];
+const TABLE_FORMATS: Format[] = ["html", "xlsx", "csv", "json"];
+
+/** The catalogue as the Rust side lists it: inventory and sign-ins offer no PDF. */
+export const MOCK_REPORT_CATALOG: ReportInfo[] = [
+  { kind: "overview", title: "Executive overview", description: "KPIs and the dashboard's charts with the tables behind them.", formats: ALL_FORMATS, hasPeriod: true },
+  {
+    kind: "credential-expiry",
+    title: "Credential expiry",
+    description: "Every secret and certificate with expiry, last use, owners and an admin-center link, most urgent first.",
+    formats: ALL_FORMATS,
+    hasPeriod: false,
+  },
+  {
+    kind: "recommendations",
+    title: "App-health recommendations",
+    description: "App-health recommendations with every impacted resource and the evidence behind it.",
+    formats: ALL_FORMATS,
+    hasPeriod: false,
+  },
+  { kind: "risk", title: "Risky workload identities", description: "Identities at risk, Steward's signals and Identity Protection's detections.", formats: ALL_FORMATS, hasPeriod: false },
+  {
+    kind: "licenses",
+    title: "Workload ID Premium license estimate",
+    description: "The Workload ID Premium estimate bucket by bucket and the planner's scenarios (live formulas in XLSX).",
+    formats: ALL_FORMATS,
+    hasPeriod: false,
+  },
+  { kind: "inventory", title: "Workload identity inventory", description: "Every service principal with kind, ownership, credentials and last sign-in.", formats: TABLE_FORMATS, hasPeriod: false },
+  { kind: "sign-ins", title: "Sign-in extract", description: "The cached sign-ins of a period, optionally of one identity.", formats: TABLE_FORMATS, hasPeriod: true },
+];
+
+/** Where a held export stands while it runs. */
+export const MOCK_EXPORT_PROGRESS: ProgressState = { rowsDone: 120, rowsTotal: 480 };
+
+export const MOCK_EXPORT_BYTES = 48_213;
+
+/** The file name the save dialog suggests, as the Rust side builds it. */
+export function mockReportFileName(args: ReportArgs, format: Format): string {
+  const day = (args.asOf ?? MOCK_AS_OF).slice(0, 10);
+  return `steward-${args.kind}-${args.tenantId}-${day}.${format}`;
+}
+
+/** Escapes text for HTML content and attribute values, as the Rust report writer does. */
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/** A self-contained report document like the Rust side's: no script, its own CSP, every tenant string escaped. */
+export function mockReportHtml(info: ReportInfo, tenantName: string, asOf: string, args: ReportArgs, names: string[]): string {
+  const e = escapeHtml;
+  const scope = [
+    info.hasPeriod ? `<p class="period">The last ${e(String(args.days ?? 30))} days</p>` : "",
+    args.sp ? `<p class="identity">Identity ${e(args.sp)}</p>` : "",
+  ].join("");
+  const rows = names.map((n) => `<tr><td>${e(n)}</td></tr>`).join("");
+  return (
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
+    `<title>${e(info.title)}</title><style>body{font-family:sans-serif}</style></head>` +
+    `<body><h1>${e(info.title)}</h1><p class="tenant">${e(tenantName)} · as of ${e(asOf)}</p>${scope}` +
+    `<table><thead><tr><th>Name</th></tr></thead><tbody>${rows}</tbody></table></body></html>`
+  );
+}
+
 type ScopeState = { accessReview: boolean; picked: boolean };
 type LicensingState = { scope: Map<string, ScopeState>; candidates: ReviewCandidate[]; saved: PlanSettings };
 
@@ -1407,6 +1496,21 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     };
   };
 
+  const reportInfoOf = (kind: ReportKind): ReportInfo => {
+    const info = MOCK_REPORT_CATALOG.find((r) => r.kind === kind);
+    if (!info) throw new BackendError("invalidInput", `\`${kind}\` is not a report Steward knows`);
+    return info;
+  };
+  const checkReportArgs = (args: ReportArgs): ReportInfo => {
+    tenantRows(args.tenantId);
+    const info = reportInfoOf(args.kind);
+    if (args.days !== null && !(args.days >= 1 && args.days <= 366))
+      throw new BackendError("invalidInput", `a period of ${args.days} days is not offered: pick 1 to 366 days`);
+    return info;
+  };
+  let exportProgressState: ProgressState | null = null;
+  let stopExport: (() => void) | null = null;
+
   const backend: MockBackend = {
     calls,
     callsOf: (m) => calls.filter((c) => c.method === m).map((c) => c.args),
@@ -1563,6 +1667,60 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       record("riskSignalSignIns", [tenantId, filter]);
       const s = allSignalsOf(tenantId).find((x) => sameFilter(x.signIns, filter));
       return s ? mockSignalSignIns(s, filter) : [];
+    },
+
+    async reportCatalog(): Promise<ReportInfo[]> {
+      record("reportCatalog", []);
+      return structuredClone(MOCK_REPORT_CATALOG);
+    },
+
+    async reportPreview(args: ReportArgs): Promise<ReportPreview> {
+      record("reportPreview", [args]);
+      const info = checkReportArgs(args);
+      const tenant = tenants.find((t) => t.id === args.tenantId)!;
+      const asOf = args.asOf ?? MOCK_AS_OF;
+      const names = [HOSTILE_NAME, ...tenantRows(args.tenantId).slice(0, 5).map((r) => r.displayName)];
+      return { title: info.title, tenantId: args.tenantId, asOf, html: mockReportHtml(info, tenant.displayName, asOf, args, names) };
+    },
+
+    async chooseReportPath(args: ReportArgs, format: Format): Promise<string | null> {
+      record("chooseReportPath", [args, format]);
+      const info = checkReportArgs(args);
+      if (!info.formats.includes(format))
+        throw new BackendError("invalidInput", `the ${info.title} report is not offered as ${format.toUpperCase()}`);
+      const saved = options.reports?.savePath;
+      return saved === undefined ? `/home/admin/Documents/${mockReportFileName(args, format)}` : saved;
+    },
+
+    async exportReport(args: ReportArgs, format: Format, path: string, csvBom: boolean): Promise<ExportResult> {
+      record("exportReport", [args, format, path, csvBom]);
+      const info = checkReportArgs(args);
+      if (!info.formats.includes(format))
+        throw new BackendError("invalidInput", `the ${info.title} report is not offered as ${format.toUpperCase()}`);
+      if (path === "") throw new BackendError("invalidInput", "choose a file to save the report to");
+      if (exportProgressState) throw new BackendError("invalidInput", "an export is already running; wait for it or cancel it first");
+      exportProgressState = { ...MOCK_EXPORT_PROGRESS };
+      try {
+        if (options.reports?.holdExport) {
+          await new Promise<void>((resolve) => (stopExport = resolve));
+          throw new BackendError("cancelled", "The export was cancelled; nothing was written.");
+        }
+        const rows = args.kind === "inventory" ? tenantRows(args.tenantId).length : MOCK_EXPORT_PROGRESS.rowsTotal!;
+        return { path, bytes: MOCK_EXPORT_BYTES, rows, format, asOf: args.asOf ?? MOCK_AS_OF };
+      } finally {
+        exportProgressState = null;
+        stopExport = null;
+      }
+    },
+
+    async exportProgress(): Promise<ProgressState | null> {
+      record("exportProgress", []);
+      return exportProgressState ? { ...exportProgressState } : null;
+    },
+
+    async cancelExport(): Promise<void> {
+      record("cancelExport", []);
+      stopExport?.();
     },
   };
   return backend;
