@@ -11,6 +11,7 @@ import {
 } from "@fluentui/react-components";
 import {
   Board20Regular,
+  DocumentData20Regular,
   Lightbulb20Regular,
   PeopleList20Regular,
   Receipt20Regular,
@@ -27,6 +28,7 @@ import { IdentitiesPage } from "./pages/IdentitiesPage";
 import { RecommendationsPage } from "./pages/RecommendationsPage";
 import { LicensingPage } from "./pages/LicensingPage";
 import { RiskPage } from "./pages/RiskPage";
+import { ReportsPage } from "./pages/ReportsPage";
 import { formatDateTime } from "./format";
 
 export type Route =
@@ -34,7 +36,8 @@ export type Route =
   | { page: "identities"; detailId: string | null }
   | { page: "recommendations" }
   | { page: "risk" }
-  | { page: "licensing" };
+  | { page: "licensing" }
+  | { page: "reports" };
 
 export function App() {
   const backend = useBackend();
@@ -177,6 +180,16 @@ function Shell({ info }: { info: AppInfo }) {
           >
             Licensing
           </Button>
+          <Button
+            data-testid="nav-reports"
+            appearance={route.page === "reports" ? "secondary" : "subtle"}
+            aria-current={route.page === "reports" ? "page" : undefined}
+            icon={<DocumentData20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "reports" })}
+          >
+            Reports
+          </Button>
           <div className="app-nav-spacer" />
           <Caption1 className="app-version">v{info.version}</Caption1>
         </nav>
@@ -202,6 +215,8 @@ function Shell({ info }: { info: AppInfo }) {
             <RiskPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "licensing" ? (
             <LicensingPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+          ) : route.page === "reports" ? (
+            <ReportsPage key={tenant.id} tenantId={tenant.id} />
           ) : (
             <IdentitiesPage
               key={tenant.id}

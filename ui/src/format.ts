@@ -104,6 +104,19 @@ export function formatMoney(amount: number, currency: string): string {
   return label ? `${formatDecimal2(amount)} ${label}` : formatDecimal2(amount);
 }
 
+/** A file size as Windows Explorer shows it: bytes below 1 KB, then 1024-based with one decimal ("47.1 KB"). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return plural(n, "byte");
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${decimal1Format.format(v)} ${units[i]}`;
+}
+
 export function plural(n: number, singular: string, pluralForm = singular + "s"): string {
   return `${formatNumber(n)} ${n === 1 ? singular : pluralForm}`;
 }
