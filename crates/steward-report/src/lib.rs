@@ -164,6 +164,14 @@ pub fn export(
     }
     let report = build(conn, request)?;
     progress.check()?;
+    // A streamed extract reads the whole log once: through SQLite's bounded page cache rather
+    // than a memory map, whose pages would count toward the process's resident memory.
+    let streamed = report
+        .tables()
+        .any(|t| matches!(t.rows, ir::Rows::Query(_)));
+    if streamed {
+        conn.pragma_update(None, "mmap_size", 0)?;
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
