@@ -6,3 +6,4 @@ mod harness;
 mod identities;
 mod insights;
 mod overview;
+mod reports;

@@ -1,0 +1,133 @@
+//! The Reports page: the report HTML rendered by the window's own WebKit in a sandboxed preview,
+//! with the demo tenant's hostile display name shown as text, and an export through the real
+//! backend that writes the file and matches the cache.
+
+use crate::harness::{App, Cache};
+
+/// The demo tenant's display name that would run script if it were rendered as markup.
+const HOSTILE: &str = "<img src=x onerror=alert(1)> Partner Sync";
+
+async fn srcdoc(app: &App) -> String {
+    let v = app
+        .client
+        .execute(
+            "const f = document.querySelector(\"[data-testid='report-preview']\"); return f ? (f.getAttribute('srcdoc') || '') : ''",
+            vec![],
+        )
+        .await
+        .expect("read the preview");
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_the_file() {
+    let cache = Cache::demo(300, 4_000);
+    let app = App::start("reports", &cache).await;
+    app.find("nav-reports")
+        .await
+        .click()
+        .await
+        .expect("open Reports");
+    app.find("page-reports").await;
+    app.click_in_view("[data-testid='report-option'][data-kind='inventory']")
+        .await;
+    app.until(
+        "the inventory preview holds the hostile name as escaped text",
+        || async {
+            srcdoc(&app)
+                .await
+                .contains("&lt;img src=x onerror=alert(1)&gt; Partner Sync")
+        },
+    )
+    .await;
+    let doc = srcdoc(&app).await;
+    assert!(!doc.contains("<img"), "no tenant string becomes an element");
+    assert!(
+        !doc.to_lowercase().contains("<script"),
+        "report HTML carries no script"
+    );
+    let sandbox = app
+        .client
+        .execute(
+            "return document.querySelector(\"[data-testid='report-preview']\").getAttribute('sandbox')",
+            vec![],
+        )
+        .await
+        .expect("read sandbox");
+    assert_eq!(
+        sandbox.as_str(),
+        Some(""),
+        "the preview frame may run nothing"
+    );
+
+    // The frame's document, as WebKit parsed it: the name is a text node, no image exists.
+    app.client
+        .enter_frame(0)
+        .await
+        .expect("enter the preview frame");
+    let body = app
+        .client
+        .find(fantoccini::Locator::Css("body"))
+        .await
+        .expect("the preview has a body")
+        .text()
+        .await
+        .unwrap_or_default();
+    let images = app
+        .client
+        .find_all(fantoccini::Locator::Css("img"))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0);
+    app.client
+        .enter_parent_frame()
+        .await
+        .expect("leave the frame");
+    assert!(
+        body.contains(HOSTILE),
+        "the name reads as text in the rendered report: {}",
+        body.chars().take(300).collect::<String>()
+    );
+    assert_eq!(images, 0, "the name's <img> was never parsed as an element");
+    let rows = cache.count("SELECT count(*) FROM service_principals WHERE deleted IS NULL");
+    assert!(
+        doc.contains("The preview shows the first 200 rows") || rows <= 200,
+        "a long table is cut in the preview and says so"
+    );
+    app.screenshot().await;
+
+    // The export itself, through the window's backend (the native save dialog is the only part
+    // WebDriver cannot drive, so the path is given directly).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("inventory.csv");
+    let tenant = cache.string("SELECT id FROM tenants LIMIT 1");
+    let result = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('export_report', {
+                 args: { tenantId: arguments[0], kind: 'inventory', asOf: null, days: null, sp: null },
+                 format: 'csv', path: arguments[1], csvBom: false })
+               .then(r => done({ ok: r }), e => done({ err: e }));",
+            vec![
+                serde_json::Value::String(tenant),
+                serde_json::Value::String(out.display().to_string()),
+            ],
+        )
+        .await
+        .expect("call export_report");
+    assert!(result.get("ok").is_some(), "export succeeded: {result}");
+    let csv = std::fs::read_to_string(&out).expect("the export wrote its file");
+    assert_eq!(
+        csv.lines().count() as i64,
+        rows + 1,
+        "one line per active service principal below the header"
+    );
+    assert!(csv.contains(HOSTILE), "CSV keeps the name as data");
+    assert_eq!(
+        result["ok"]["rows"].as_i64(),
+        Some(rows),
+        "the window is told how many rows were written"
+    );
+    app.stop().await;
+}
