@@ -96,6 +96,16 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
     );
     app.screenshot().await;
 
+    // The executive overview, charts included, as WebKit draws the report file.
+    app.click_in_view("[data-testid='report-option'][data-kind='overview']")
+        .await;
+    app.until("the overview preview is shown", || async {
+        let doc = srcdoc(&app).await;
+        doc.contains("Executive overview") && doc.contains("<svg")
+    })
+    .await;
+    app.screenshot_as("overview").await;
+
     // The export itself, through the window's backend (the native save dialog is the only part
     // WebDriver cannot drive, so the path is given directly).
     let dir = tempfile::tempdir().expect("temp dir");
