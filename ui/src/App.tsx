@@ -216,7 +216,7 @@ function Shell({ info }: { info: AppInfo }) {
           ) : route.page === "licensing" ? (
             <LicensingPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "reports" ? (
-            <ReportsPage key={tenant.id} tenantId={tenant.id} />
+            <ReportsPage key={tenant.id} tenantId={tenant.id} tenants={info.tenants} />
           ) : (
             <IdentitiesPage
               key={tenant.id}

@@ -7,6 +7,7 @@ import {
   createMockBackend,
   escapeHtml,
   HOSTILE_NAME,
+  makeTenant,
   MOCK_AS_OF,
   MOCK_REPORT_CATALOG,
   mockReportFileName,
@@ -44,6 +45,24 @@ async function pick(user: User, kind: string) {
 }
 
 describe("Reports", () => {
+  it("offers every cached tenant and previews the one picked", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    const tenants = [makeTenant("contoso", "Contoso"), makeTenant("fabrikam", "Fabrikam")];
+    renderWithBackend(<ReportsPage tenantId="contoso" tenants={tenants} />, backend);
+    const select = (await screen.findByTestId("report-tenant")) as HTMLSelectElement;
+    expect(select.value).toBe("contoso");
+    await user.selectOptions(select, "fabrikam");
+    await waitFor(() => expect(backend.callsOf("reportPreview").at(-1)).toEqual([args({ tenantId: "fabrikam" })]));
+  });
+
+  it("shows no tenant picker when the cache holds one tenant", async () => {
+    const backend = createMockBackend();
+    renderWithBackend(<ReportsPage tenantId="contoso" tenants={[makeTenant("contoso", "Contoso")]} />, backend);
+    await screen.findByTestId("report-preview");
+    expect(screen.queryByTestId("report-tenant")).toBeNull();
+  });
+
   it("is reached from the navigation", async () => {
     const user = userEvent.setup();
     const backend = createMockBackend();

@@ -26,6 +26,7 @@ import {
   type ReportArgs,
   type ReportInfo,
   type ReportKind,
+  type TenantSummary,
 } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
 import { useAsync, useKeptAsync } from "../useAsync";
@@ -61,15 +62,19 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-export type ReportsPageProps = { tenantId: string };
+export type ReportsPageProps = {
+  tenantId: string;
+  /** Every tenant in the cache: a report may be of another tenant than the one on screen. */
+  tenants?: TenantSummary[];
+};
 
-export function ReportsPage({ tenantId }: ReportsPageProps) {
+export function ReportsPage({ tenantId, tenants = [] }: ReportsPageProps) {
   const backend = useBackend();
   const [catalog, retry] = useAsync(() => backend.reportCatalog(), [backend]);
   return (
     <section data-testid="page-reports" className="page reports-page" aria-labelledby="reports-heading">
       {catalog.status === "ok" && catalog.data.length > 0 ? (
-        <Reports tenantId={tenantId} catalog={catalog.data} />
+        <Reports tenantId={tenantId} tenants={tenants} catalog={catalog.data} />
       ) : (
         <div className="page-pad page">
           <Title3 as="h2" id="reports-heading">
@@ -90,8 +95,17 @@ export function ReportsPage({ tenantId }: ReportsPageProps) {
 
 type Outcome = { type: "saved"; result: ExportResult } | { type: "cancelled" } | { type: "error"; error: BackendError } | null;
 
-function Reports({ tenantId, catalog }: { tenantId: string; catalog: ReportInfo[] }) {
+function Reports({
+  tenantId: currentTenant,
+  tenants,
+  catalog,
+}: {
+  tenantId: string;
+  tenants: TenantSummary[];
+  catalog: ReportInfo[];
+}) {
   const backend = useBackend();
+  const [tenantId, setTenantId] = useState(currentTenant);
   const [kind, setKind] = useState<ReportKind>(catalog[0]!.kind);
   const [days, setDays] = useState<number>(DEFAULT_REPORT_PERIOD);
   const [spInput, setSpInput] = useState("");
@@ -191,6 +205,18 @@ function Reports({ tenantId, catalog }: { tenantId: string; catalog: ReportInfo[
             Reports of the cached data, to take to a meeting or hand to an auditor. Preview one, then save it.
           </Caption1>
         </div>
+
+        {tenants.length > 1 && (
+          <Field label="Tenant">
+            <Select data-testid="report-tenant" value={tenantId} onChange={(_, d) => setTenantId(d.value)}>
+              {tenants.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.displayName} ({t.id})
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
 
         <div role="group" aria-label="Report" className="report-list" data-testid="report-list">
           {catalog.map((r) => {
