@@ -62,6 +62,16 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, steward_core::Error> + Send + 'static,
 {
+    blocking_with(f).await
+}
+
+/// `blocking` for work whose error is another crate's (the reports').
+async fn blocking_with<T, E, F>(f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    E: Into<AppError> + Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| AppError::Internal {
@@ -69,7 +79,7 @@ where
                 "a background task failed ({e}); try again, and restart Steward if it persists"
             ),
         })?
-        .map_err(AppError::from)
+        .map_err(Into::into)
 }
 
 /// Runs `f` on a fresh connection with the requested tenant resolved: the shape of every

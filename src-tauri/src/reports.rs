@@ -118,21 +118,6 @@ pub struct ReportPreview {
     pub html: String,
 }
 
-async fn blocking_report<T, F>(f: F) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, steward_report::Error> + Send + 'static,
-{
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal {
-            message: format!(
-                "a background task failed ({e}); try again, and restart Steward if it persists"
-            ),
-        })?
-        .map_err(AppError::from)
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn report_preview(
@@ -142,7 +127,7 @@ pub async fn report_preview(
     let request = args.request()?;
     let db = state.db.clone();
     // Building the report reads the whole cache: off the async runtime.
-    blocking_report(move || {
+    crate::blocking_with(move || -> Result<_, steward_report::Error> {
         let conn = store::open(&db)?;
         let report = steward_report::build(&conn, &request)?;
         let html = steward_report::preview_html(&conn, &report, PREVIEW_ROWS)?;
@@ -225,7 +210,7 @@ pub async fn export_report(
     }
     let db = state.db.clone();
     let shared = exports.clone();
-    let result = blocking_report(move || {
+    let result = crate::blocking_with(move || -> Result<_, steward_report::Error> {
         let conn = store::open(&db)?;
         let mut on_progress = |p: ProgressState| {
             if let Ok(mut slot) = shared.progress.lock() {

@@ -96,15 +96,31 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
     );
     app.screenshot().await;
 
-    // The executive overview, charts included, as WebKit draws the report file.
-    app.click_in_view("[data-testid='report-option'][data-kind='overview']")
+    // Every report, as the window's WebKit draws its HTML (the executive overview last, so its
+    // charts are on screen for the main screenshot's companion).
+    for (kind, title) in [
+        ("credential-expiry", "Credential expiry"),
+        ("recommendations", "App-health recommendations"),
+        ("risk", "Risky workload identities"),
+        ("licenses", "Workload ID Premium license estimate"),
+        ("sign-ins", "Sign-in extract"),
+        ("overview", "Executive overview"),
+    ] {
+        app.click_in_view(&format!(
+            "[data-testid='report-option'][data-kind='{kind}']"
+        ))
         .await;
-    app.until("the overview preview is shown", || async {
-        let doc = srcdoc(&app).await;
-        doc.contains("Executive overview") && doc.contains("<svg")
-    })
-    .await;
-    app.screenshot_as("overview").await;
+        app.until(&format!("the {kind} preview is shown"), || async {
+            let doc = srcdoc(&app).await;
+            doc.contains(&format!("<h1>{title}</h1>")) && doc.contains("</html>")
+        })
+        .await;
+        app.screenshot_as(kind).await;
+    }
+    assert!(
+        srcdoc(&app).await.contains("<svg"),
+        "the overview's charts are inline SVG"
+    );
 
     // The export itself, through the window's backend (the native save dialog is the only part
     // WebDriver cannot drive, so the path is given directly).

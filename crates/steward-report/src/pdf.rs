@@ -139,6 +139,18 @@ impl<'f> Layout<'f> {
         }
     }
 
+    /// A horizontal line across the content width.
+    fn rule(&mut self, y: f32, width: f32) {
+        self.page().push(Op::Line {
+            x1: MARGIN,
+            y1: y,
+            x2: MARGIN + CONTENT_W,
+            y2: y,
+            color: LINE,
+            width,
+        });
+    }
+
     fn heading(&mut self, title: &str) {
         self.ensure(60.0);
         self.y += 10.0;
@@ -146,14 +158,7 @@ impl<'f> Layout<'f> {
         self.outline.push((title.to_string(), page, self.y));
         self.paragraph(title, 15.0, true, INK, CONTENT_W);
         let y = self.y + 2.0;
-        self.page().push(Op::Line {
-            x1: MARGIN,
-            y1: y,
-            x2: MARGIN + CONTENT_W,
-            y2: y,
-            color: LINE,
-            width: 0.8,
-        });
+        self.rule(y, 0.8);
         self.y += 8.0;
     }
 
@@ -354,15 +359,7 @@ impl<'f> Layout<'f> {
                 x += w;
             }
             self.y = top + h;
-            let y = self.y;
-            self.page().push(Op::Line {
-                x1: MARGIN,
-                y1: y,
-                x2: MARGIN + CONTENT_W,
-                y2: y,
-                color: LINE,
-                width: 0.4,
-            });
+            self.rule(top + h, 0.4);
             Ok(())
         })?;
         self.y += 4.0;

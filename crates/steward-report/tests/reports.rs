@@ -227,6 +227,23 @@ fn xlsx_of(f: &Fixture, kind: ReportKind, dir: &Path) -> Xlsx<std::io::BufReader
 fn xlsx_cells_are_typed_formulas_are_neutralised_and_the_planner_keeps_its_formulas() {
     let f = fixture();
     let dir = tempfile::tempdir().unwrap();
+    // Every report's workbook reads back, sheet by sheet, with a header row on each data sheet.
+    for kind in ReportKind::ALL {
+        let mut wb = xlsx_of(&f, kind, dir.path());
+        let names = wb.sheet_names();
+        assert_eq!(names[0], "Report", "{}: a cover sheet first", kind.as_str());
+        assert!(names.len() >= 2, "{}: at least one table", kind.as_str());
+        for name in &names {
+            let range = wb
+                .worksheet_range(name)
+                .unwrap_or_else(|e| panic!("{} sheet {name} reads back: {e}", kind.as_str()));
+            assert!(
+                range.get_size().0 >= 1,
+                "{} sheet {name} has rows",
+                kind.as_str()
+            );
+        }
+    }
     let mut wb = xlsx_of(&f, ReportKind::CredentialExpiry, dir.path());
     assert_eq!(
         wb.sheet_names(),
