@@ -21,8 +21,8 @@ say "UI: typecheck, unit tests, build"
 say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-say "The core, the reports and the CLI have no tauri in their normal dependency tree"
-for crate in steward-core steward-report steward-cli; do
+say "The core, reports, Graph crate and CLI have no tauri in their normal dependency tree"
+for crate in steward-core steward-report steward-graph steward-cli; do
     if cargo tree -p "$crate" -e normal --prefix none | grep -Eiq '^(tauri|wry|webkit2gtk|gtk)'; then
         echo "error: $crate depends on tauri/GTK/WebKit; it must stay headless" >&2
         exit 1

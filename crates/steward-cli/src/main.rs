@@ -111,6 +111,19 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 10)]
         burst_threshold: i64,
     },
+    /// Import Graph JSON exports (files or folders): Graph responses, az CLI and Graph
+    /// PowerShell output. All or nothing: a bad file stops the import and nothing is written.
+    Import {
+        /// Files or folders of .json files.
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+        /// The tenant the files belong to, when no organization response comes with them.
+        #[arg(long, value_name = "ID")]
+        tenant: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory
     /// or sign-ins, as HTML, PDF, XLSX, CSV or JSON. The same cache and --as-of give the same
     /// bytes.
@@ -561,6 +574,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             r.note.as_deref().unwrap_or_default()
                         )?,
                     }
+                }
+            }
+        }
+        Command::Import {
+            paths,
+            tenant,
+            json,
+        } => {
+            let started = std::time::Instant::now();
+            let summary = steward_graph::import(
+                &conn,
+                &paths,
+                &steward_graph::ImportOptions { tenant },
+                clock::now(),
+            )?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &summary)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Imported {} file{} into tenant \"{}\" ({}) in {:.1} s:",
+                    summary.files,
+                    if summary.files == 1 { "" } else { "s" },
+                    summary.tenant_name,
+                    summary.tenant_id,
+                    started.elapsed().as_secs_f64()
+                )?;
+                for d in &summary.datasets {
+                    writeln!(out, "  {:<34} {:>9}", d.dataset.name(), d.items)?;
+                }
+                if summary.new_sign_ins > 0 {
+                    writeln!(
+                        out,
+                        "  ({} sign-ins were new to the cache)",
+                        summary.new_sign_ins
+                    )?;
+                }
+                for f in &summary.empty_files {
+                    writeln!(out, "  {} held no item", f.display())?;
                 }
             }
         }

@@ -384,3 +384,46 @@ fn report_writes_the_file_it_names_and_refuses_what_it_cannot_do_with_a_way_forw
     assert!(!misplaced.status.success());
     assert!(String::from_utf8_lossy(&misplaced.stderr).contains("sign-ins report only"));
 }
+
+#[test]
+fn import_reads_the_graph_fixtures_and_a_bad_file_fails_with_its_name_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("i.db");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/graph");
+    let run = steward(&db, &["import", fixtures.to_str().unwrap(), "--json"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(summary["tenantId"], "5b7c3f3a-2d41-4c8e-9a57-3c1f0e9b6d21");
+    let sps = summary["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dataset"] == "servicePrincipals")
+        .unwrap()["items"]
+        .as_u64()
+        .unwrap();
+    let listed = steward(&db, &["identities", "--json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(
+        list.len() as u64,
+        sps,
+        "the imported tenant is the default one now"
+    );
+
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"value\": [{\"id\": \"1\", ").unwrap();
+    let failed = steward(&db, &["import", bad.to_str().unwrap(), "--tenant", "x"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        err.contains("broken.json:1:") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let after = steward(&db, &["tenants", "--json"]);
+    let tenants: Vec<serde_json::Value> = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(tenants.len(), 1, "the failed run added no tenant");
+}

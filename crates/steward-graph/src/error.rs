@@ -1,0 +1,45 @@
+use std::path::PathBuf;
+
+/// The Graph crate's error. Every message says what was wrong, where, and what to do; an import
+/// that fails writes nothing, and says so.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Core(#[from] steward_core::Error),
+    #[error("database error while importing: {0}; nothing was imported. If this persists, the cache file may be damaged: move it aside and import again")]
+    Database(#[from] rusqlite::Error),
+    #[error("could not read {path}: {source}. Check the path and that the file is readable; nothing was imported")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}; nothing was imported")]
+    NoFiles { path: PathBuf, message: String },
+    #[error("{path}:{line}:{column}: not valid JSON ({message}). The file may be truncated: export it again; nothing was imported")]
+    Json {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {message}; nothing was imported")]
+    Shape { path: PathBuf, message: String },
+    #[error("{path}, item {index} ({dataset}): {message}; nothing was imported. Export the dataset again from Graph, or leave this file out")]
+    Item {
+        path: PathBuf,
+        /// 1-based position of the item in its file.
+        index: usize,
+        dataset: &'static str,
+        message: String,
+    },
+    #[error("none of the files is an organization response and no tenant was given: add the output of GET /v1.0/organization to the import, or pass --tenant ID; nothing was imported")]
+    NoTenant,
+    #[error("{path} is the organization of tenant {found}, but --tenant {given} was given: import one tenant at a time; nothing was imported")]
+    TenantMismatch {
+        path: PathBuf,
+        found: String,
+        given: String,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

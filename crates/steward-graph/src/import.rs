@@ -1,0 +1,463 @@
+//! `steward import`: Graph JSON as admins export it — one response page (`{"value": [...]}`), a
+//! plain array, a folder of pages, `az ad sp list --all` / `az ad app list` output, Graph
+//! PowerShell's `ConvertTo-Json` — recognised by `@odata.context`, `@odata.type` or shape.
+//!
+//! Every file is read and checked before anything is written; then the whole run is written in
+//! one transaction. A bad file stops the run with an error naming it, and the cache keeps exactly
+//! what it held before.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::Value;
+use steward_core::clock::to_ms;
+use steward_core::model::{
+    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRecommendation,
+    FederatedIdentityCredential, NamedLocation, RiskyServicePrincipal, ServicePrincipal,
+    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
+};
+use steward_core::store::{
+    self, app_role_assignments, applications, federated_credentials, insights, service_principals,
+    sign_ins::SignInWriter, tenants,
+};
+
+use crate::json::{normalise, Obj};
+use crate::wire::{self, Dataset, Organization};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The tenant the files belong to, when no organization response comes with them.
+    pub tenant: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetCount {
+    pub dataset: Dataset,
+    pub items: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub files: usize,
+    /// Files that held no item (an empty page): nothing to import from them.
+    pub empty_files: Vec<PathBuf>,
+    pub datasets: Vec<DatasetCount>,
+    /// Sign-ins the cache did not hold yet (the others were already there).
+    pub new_sign_ins: u64,
+}
+
+/// Everything a run read, checked and converted, waiting to be written.
+#[derive(Default)]
+struct Batch {
+    organizations: Vec<(PathBuf, Organization)>,
+    applications: Vec<Application>,
+    service_principals: Vec<ServicePrincipal>,
+    /// Application object id → its federated credentials (from `applications('…')/…` pages).
+    federated: Vec<(String, Vec<FederatedIdentityCredential>)>,
+    app_role_assignments: Vec<AppRoleAssignment>,
+    sign_ins: Vec<SignIn>,
+    sp_activities: Vec<ServicePrincipalSignInActivity>,
+    credential_activities: Vec<AppCredentialSignInActivity>,
+    skus: Vec<SubscribedSku>,
+    named_locations: Vec<NamedLocation>,
+    risky: Vec<RiskyServicePrincipal>,
+    detections: Vec<ServicePrincipalRiskDetection>,
+    recommendations: Vec<DirectoryRecommendation>,
+    counts: BTreeMap<Dataset, u64>,
+}
+
+/// The `.json` files of `paths`: files as given, folders searched recursively, each folder's
+/// files in name order (a folder of pages is one unit, whatever the order they were saved in).
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| Error::Read {
+            path: p.clone(),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            let before = out.len();
+            walk(p, &mut out)?;
+            if out.len() == before {
+                return Err(Error::NoFiles {
+                    path: p.clone(),
+                    message: "this folder holds no .json file; point at the folder of Graph JSON exports or at the files themselves".into(),
+                });
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let read = |e| Error::Read {
+        path: dir.to_path_buf(),
+        source: e,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(read)?;
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            walk(&e, out)?;
+        } else if e
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+/// The file's text: UTF-8 (with or without a BOM) or UTF-16 with a BOM, which Windows
+/// PowerShell's `Out-File` writes.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let utf16 = |le: bool| -> Result<String> {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| Error::Shape {
+            path: path.to_path_buf(),
+            message: "the file starts like UTF-16 text but is not; save it as UTF-8".into(),
+        })
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => {
+            String::from_utf8(rest.to_vec()).map_err(|e| not_utf8(path, e))
+        }
+        _ => String::from_utf8(bytes.clone()).map_err(|e| not_utf8(path, e)),
+    }
+}
+
+fn not_utf8(path: &Path, e: std::string::FromUtf8Error) -> Error {
+    Error::Shape {
+        path: path.to_path_buf(),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {}); Graph JSON is UTF-8: export it again",
+            e.utf8_error().valid_up_to()
+        ),
+    }
+}
+
+/// The items of one file and the `@odata.context` they came with.
+fn items_of(path: &Path, v: Value) -> Result<(Option<String>, Vec<Value>)> {
+    match v {
+        Value::Array(items) => Ok((None, items)),
+        Value::Object(mut map) => {
+            let context = match map.get("@odata.context") {
+                Some(Value::String(s)) => Some(s.clone()),
+                _ => None,
+            };
+            match map.remove("value") {
+                Some(Value::Array(items)) => Ok((context, items)),
+                Some(other) => Err(Error::Shape {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "`value` should be the list of items, found {}",
+                        if other.is_object() { "an object" } else { "something else" }
+                    ),
+                }),
+                // One object: `GET /organization/{id}`, or PowerShell's `ConvertTo-Json` of one item.
+                None if map.contains_key("id") => Ok((context, vec![Value::Object(map)])),
+                None => Err(Error::Shape {
+                    path: path.to_path_buf(),
+                    message: "not a Graph response: expected {\"value\": [...]} as Graph returns it, a JSON array of Graph objects, or one Graph object".into(),
+                }),
+            }
+        }
+        _ => Err(Error::Shape {
+            path: path.to_path_buf(),
+            message: "not a Graph response: expected {\"value\": [...]}, a JSON array or an object"
+                .into(),
+        }),
+    }
+}
+
+fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result<()> {
+    let text = read_text(path)?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| Error::Json {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let (context, items) = items_of(path, normalise(v))?;
+    if items.is_empty() {
+        empty.push(path.to_path_buf());
+        return Ok(());
+    }
+    let by_context = context.as_deref().and_then(Dataset::from_context);
+    let objects: Vec<Obj<'_>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Object(m) => Ok(Obj(m)),
+            _ => Err(Error::Shape {
+                path: path.to_path_buf(),
+                message: format!("item {} is not an object; Graph lists objects", i + 1),
+            }),
+        })
+        .collect::<Result<_>>()?;
+    let dataset = match by_context {
+        Some(d) => d,
+        None => Dataset::from_item(objects[0]).ok_or_else(|| Error::Shape {
+            path: path.to_path_buf(),
+            message: match &context {
+                Some(c) => format!("`@odata.context` {c} names no dataset Steward imports, and the items' fields do not say what they are"),
+                None => "the items' fields do not say which Graph dataset this is (no `@odata.context`, no `@odata.type`); export it with Graph, az or Graph PowerShell as it comes".into(),
+            },
+        })?,
+    };
+    let item_err = |index: usize, message: String| Error::Item {
+        path: path.to_path_buf(),
+        index: index + 1,
+        dataset: dataset.item_name(),
+        message,
+    };
+    for (i, o) in objects.iter().enumerate() {
+        // A file holds one dataset: an item that plainly is something else is an error, not a guess.
+        if let Some(other) = Dataset::from_item(*o) {
+            if other != dataset && by_context.is_none() {
+                return Err(item_err(
+                    i,
+                    format!("this looks like a {} while the file's first item is a {}; keep one dataset per file", other.item_name(), dataset.item_name()),
+                ));
+            }
+        }
+        match dataset {
+            Dataset::Organization => {
+                let org = wire::organization(*o).map_err(|m| item_err(i, m))?;
+                batch.organizations.push((path.to_path_buf(), org));
+            }
+            Dataset::Applications => batch
+                .applications
+                .push(wire::application(*o).map_err(|m| item_err(i, m))?),
+            Dataset::ServicePrincipals => batch
+                .service_principals
+                .push(wire::service_principal(*o).map_err(|m| item_err(i, m))?),
+            Dataset::FederatedIdentityCredentials => {
+                let from_item = match o.get("@odata.id") {
+                    Some(Value::String(id)) => Dataset::application_in_odata_id(id),
+                    _ => None,
+                };
+                let parent = from_item
+                    .or_else(|| context.as_deref().and_then(Dataset::parent_id))
+                    .ok_or_else(|| item_err(
+                        i,
+                        "a federated identity credential needs the application it belongs to: keep Graph's `@odata.context` (…#applications('<id>')/federatedIdentityCredentials) or the items' `@odata.id` in the file".into(),
+                    ))?;
+                let fic = wire::federated_credential(*o).map_err(|m| item_err(i, m))?;
+                match batch.federated.iter_mut().find(|(id, _)| *id == parent) {
+                    Some((_, list)) => list.push(fic),
+                    None => batch.federated.push((parent, vec![fic])),
+                }
+            }
+            Dataset::AppRoleAssignments => batch
+                .app_role_assignments
+                .push(wire::app_role_assignment(*o).map_err(|m| item_err(i, m))?),
+            Dataset::SignIns => batch
+                .sign_ins
+                .push(wire::sign_in(*o).map_err(|m| item_err(i, m))?),
+            Dataset::ServicePrincipalSignInActivities => batch
+                .sp_activities
+                .push(wire::sp_activity(*o).map_err(|m| item_err(i, m))?),
+            Dataset::AppCredentialSignInActivities => batch
+                .credential_activities
+                .push(wire::credential_activity(*o).map_err(|m| item_err(i, m))?),
+            Dataset::SubscribedSkus => batch
+                .skus
+                .push(wire::subscribed_sku(*o).map_err(|m| item_err(i, m))?),
+            Dataset::NamedLocations => batch
+                .named_locations
+                .push(wire::named_location(*o).map_err(|m| item_err(i, m))?),
+            Dataset::RiskyServicePrincipals => batch
+                .risky
+                .push(wire::risky_service_principal(*o).map_err(|m| item_err(i, m))?),
+            Dataset::ServicePrincipalRiskDetections => batch
+                .detections
+                .push(wire::risk_detection(*o).map_err(|m| item_err(i, m))?),
+            Dataset::DirectoryRecommendations => batch
+                .recommendations
+                .push(wire::directory_recommendation(*o).map_err(|m| item_err(i, m))?),
+        }
+        *batch.counts.entry(dataset).or_default() += 1;
+    }
+    Ok(())
+}
+
+/// The tenant the run writes into: its organization response, or `--tenant`.
+fn tenant_of(
+    conn: &Connection,
+    batch: &Batch,
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<Tenant> {
+    let org = batch.organizations.first();
+    for (path, o) in &batch.organizations {
+        if let Some(given) = &opts.tenant {
+            if !o.id.eq_ignore_ascii_case(given) {
+                return Err(Error::TenantMismatch {
+                    path: path.clone(),
+                    found: o.id.clone(),
+                    given: given.clone(),
+                });
+            }
+        }
+        if let Some((first_path, first)) = org {
+            if !o.id.eq_ignore_ascii_case(&first.id) {
+                return Err(Error::TenantMismatch {
+                    path: path.clone(),
+                    found: o.id.clone(),
+                    given: format!("{} (from {})", first.id, first_path.display()),
+                });
+            }
+        }
+    }
+    let id = match (org, &opts.tenant) {
+        (Some((_, o)), _) => o.id.clone(),
+        (None, Some(t)) => t.clone(),
+        (None, None) => return Err(Error::NoTenant),
+    };
+    let known = tenants::get_tenant(conn, &id)?.map(|(_, t)| t);
+    Ok(Tenant {
+        display_name: org
+            .map(|(_, o)| o.display_name.clone())
+            .filter(|n| !n.is_empty())
+            .or_else(|| known.as_ref().map(|t| t.display_name.clone()))
+            .unwrap_or_else(|| id.clone()),
+        default_domain: org
+            .and_then(|(_, o)| o.default_domain.clone())
+            .or_else(|| known.as_ref().and_then(|t| t.default_domain.clone())),
+        id,
+        is_demo: false,
+        data_as_of: Some(now),
+    })
+}
+
+fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) -> Result<u64> {
+    let key = tenants::upsert_tenant(conn, tenant, false)?;
+    let home = tenant.id.as_str();
+    for a in &batch.applications {
+        applications::upsert_application(conn, key, a)?;
+    }
+    for sp in &batch.service_principals {
+        service_principals::upsert_service_principal(conn, key, home, sp)?;
+    }
+    for (app, fics) in &batch.federated {
+        federated_credentials::replace_for_application(conn, key, app, fics)?;
+    }
+    for a in &batch.app_role_assignments {
+        app_role_assignments::upsert_app_role_assignment(conn, key, a)?;
+    }
+    let mut writer = SignInWriter::new(key);
+    let mut new_sign_ins = 0;
+    for s in &batch.sign_ins {
+        if writer.insert(conn, s)? {
+            new_sign_ins += 1;
+        }
+    }
+    writer.flush(conn)?;
+    for a in &batch.sp_activities {
+        insights::upsert_sp_activity(conn, key, a)?;
+    }
+    for a in &batch.credential_activities {
+        insights::upsert_credential_activity(conn, key, a)?;
+    }
+    for s in &batch.skus {
+        insights::upsert_sku(conn, key, s)?;
+    }
+    for l in &batch.named_locations {
+        store::risk::upsert_named_location(conn, key, l)?;
+    }
+    for r in &batch.risky {
+        store::risk::upsert_risky_service_principal(conn, key, r)?;
+    }
+    for d in &batch.detections {
+        store::risk::upsert_detection(conn, key, d)?;
+    }
+    for r in &batch.recommendations {
+        insights::upsert_directory_recommendation(conn, key, r)?;
+    }
+    for dataset in batch.counts.keys() {
+        insights::mark_dataset(
+            conn,
+            key,
+            dataset.name(),
+            to_ms(now),
+            "ok",
+            Some("imported"),
+        )?;
+    }
+    Ok(new_sign_ins)
+}
+
+/// Imports the Graph JSON files under `paths` into the cache, all or nothing. `now` is recorded
+/// as when the data was read.
+pub fn import(
+    conn: &Connection,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary> {
+    let files = expand(paths)?;
+    let mut batch = Batch::default();
+    let mut empty = Vec::new();
+    for f in &files {
+        read_file(f, &mut batch, &mut empty)?;
+    }
+    let tenant = tenant_of(conn, &batch, opts, now)?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let written = write(conn, &batch, &tenant, now);
+    let new_sign_ins = match written {
+        Ok(n) => {
+            conn.execute_batch("COMMIT")?;
+            n
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    };
+    Ok(ImportSummary {
+        tenant_id: tenant.id,
+        tenant_name: tenant.display_name,
+        files: files.len(),
+        empty_files: empty,
+        datasets: batch
+            .counts
+            .iter()
+            .map(|(d, n)| DatasetCount {
+                dataset: *d,
+                items: *n,
+            })
+            .collect(),
+        new_sign_ins,
+    })
+}

@@ -1,0 +1,541 @@
+//! Graph's wire format: which dataset a response holds, and each item turned into Steward's
+//! model. Unknown fields are ignored; missing optional ones are `None`; a field of the wrong type
+//! or a missing required one is an error naming the field.
+
+use serde_json::Value;
+use steward_core::model::{
+    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRecommendation,
+    FederatedIdentityCredential, KeyCredential, NamedLocation, PasswordCredential,
+    RiskyServicePrincipal, ServicePrincipal, ServicePrincipalRiskDetection,
+    ServicePrincipalSignInActivity, SignIn, SignInLocation, SubscribedSku,
+};
+
+use crate::json::{Field, Obj};
+
+/// The datasets an import recognises, in the order they are written (applications before their
+/// federated credentials, identities before what refers to them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Dataset {
+    Organization,
+    Applications,
+    ServicePrincipals,
+    FederatedIdentityCredentials,
+    AppRoleAssignments,
+    SignIns,
+    ServicePrincipalSignInActivities,
+    AppCredentialSignInActivities,
+    SubscribedSkus,
+    NamedLocations,
+    RiskyServicePrincipals,
+    ServicePrincipalRiskDetections,
+    DirectoryRecommendations,
+}
+
+impl Dataset {
+    /// The name recorded in the cache's `datasets` table (Graph's collection name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Organization => "organization",
+            Dataset::Applications => "applications",
+            Dataset::ServicePrincipals => "servicePrincipals",
+            Dataset::FederatedIdentityCredentials => "federatedIdentityCredentials",
+            Dataset::AppRoleAssignments => "appRoleAssignments",
+            Dataset::SignIns => "signIns",
+            Dataset::ServicePrincipalSignInActivities => {
+                steward_core::recommendations::ACTIVITY_REPORT_DATASET
+            }
+            Dataset::AppCredentialSignInActivities => {
+                steward_core::recommendations::CREDENTIAL_REPORT_DATASET
+            }
+            Dataset::SubscribedSkus => "subscribedSkus",
+            Dataset::NamedLocations => steward_core::risk::NAMED_LOCATIONS_DATASET,
+            Dataset::RiskyServicePrincipals => steward_core::risk::RISKY_SP_DATASET,
+            Dataset::ServicePrincipalRiskDetections => steward_core::risk::DETECTIONS_DATASET,
+            Dataset::DirectoryRecommendations => {
+                steward_core::recommendations::DIRECTORY_RECOMMENDATIONS_DATASET
+            }
+        }
+    }
+
+    /// From the `@odata.context` of a response: `…/$metadata#servicePrincipals`,
+    /// `…/$metadata#auditLogs/signIns`, `…/$metadata#applications('…')/federatedIdentityCredentials`.
+    pub fn from_context(context: &str) -> Option<Dataset> {
+        let fragment = context.split_once('#')?.1;
+        // The last path segment names the collection (`$entity` and `$delta` are not names);
+        // `servicePrincipals(id,appId)` carries a $select, `applications('…')` a key.
+        let last = fragment.rsplit('/').find(|s| !s.starts_with('$'))?;
+        let last = last.split('(').next()?;
+        Some(match last {
+            "organization" => Dataset::Organization,
+            "applications" => Dataset::Applications,
+            "servicePrincipals" => Dataset::ServicePrincipals,
+            "federatedIdentityCredentials" => Dataset::FederatedIdentityCredentials,
+            "appRoleAssignments" | "appRoleAssignedTo" => Dataset::AppRoleAssignments,
+            "signIns" => Dataset::SignIns,
+            "servicePrincipalSignInActivities" => Dataset::ServicePrincipalSignInActivities,
+            "appCredentialSignInActivities" => Dataset::AppCredentialSignInActivities,
+            "subscribedSkus" => Dataset::SubscribedSkus,
+            "namedLocations" => Dataset::NamedLocations,
+            // Graph's documentation shows the singular form for some collections.
+            "riskyServicePrincipals" | "riskyServicePrincipal" => Dataset::RiskyServicePrincipals,
+            "servicePrincipalRiskDetections" | "servicePrincipalRiskDetection" => {
+                Dataset::ServicePrincipalRiskDetections
+            }
+            "recommendations" => Dataset::DirectoryRecommendations,
+            _ => return None,
+        })
+    }
+
+    /// The key of the parent in a context such as `…#applications('1a2b…')/federatedIdentityCredentials`.
+    pub fn parent_id(context: &str) -> Option<String> {
+        let fragment = context.split_once('#')?.1;
+        let open = fragment.find('(')?;
+        let close = fragment[open..].find(')')? + open;
+        let key = fragment[open + 1..close]
+            .trim_matches('\'')
+            .trim_matches('"');
+        (!key.is_empty() && !key.contains(',')).then(|| key.to_string())
+    }
+
+    /// The application a federated credential belongs to, from the item's `@odata.id`
+    /// (`…/Microsoft.DirectoryServices.Application('<id>')/federatedIdentityCredentials/…`).
+    pub fn application_in_odata_id(odata_id: &str) -> Option<String> {
+        let lower = odata_id.to_ascii_lowercase();
+        let start = ["application('", "applications('"]
+            .iter()
+            .find_map(|p| lower.find(p).map(|i| i + p.len()))?;
+        let end = odata_id[start..].find('\'')? + start;
+        (end > start).then(|| odata_id[start..end].to_string())
+    }
+
+    /// From one item's `@odata.type` or, failing that, its shape.
+    pub fn from_item(o: Obj<'_>) -> Option<Dataset> {
+        if let Some(Value::String(t)) = o.get("@odata.type") {
+            let t = t
+                .trim_start_matches('#')
+                .trim_start_matches("microsoft.graph.");
+            let by_type = match t {
+                "organization" => Some(Dataset::Organization),
+                "application" => Some(Dataset::Applications),
+                "servicePrincipal" | "agentIdentity" => Some(Dataset::ServicePrincipals),
+                "federatedIdentityCredential" => Some(Dataset::FederatedIdentityCredentials),
+                "appRoleAssignment" => Some(Dataset::AppRoleAssignments),
+                "signIn" => Some(Dataset::SignIns),
+                "servicePrincipalSignInActivity" => Some(Dataset::ServicePrincipalSignInActivities),
+                "appCredentialSignInActivity" => Some(Dataset::AppCredentialSignInActivities),
+                "subscribedSku" => Some(Dataset::SubscribedSkus),
+                "ipNamedLocation" | "countryNamedLocation" => Some(Dataset::NamedLocations),
+                "riskyServicePrincipal" => Some(Dataset::RiskyServicePrincipals),
+                "servicePrincipalRiskDetection" => Some(Dataset::ServicePrincipalRiskDetections),
+                "recommendation" => Some(Dataset::DirectoryRecommendations),
+                _ => None,
+            };
+            if by_type.is_some() {
+                return by_type;
+            }
+        }
+        let has = |k: &str| o.has(k);
+        Some(if has("servicePrincipalType") && !has("riskLevel") {
+            Dataset::ServicePrincipals
+        } else if has("riskEventType") {
+            Dataset::ServicePrincipalRiskDetections
+        } else if has("riskLevel") && has("riskState") {
+            Dataset::RiskyServicePrincipals
+        } else if has("verifiedDomains") || has("tenantType") {
+            Dataset::Organization
+        } else if has("signInEventTypes")
+            || (has("servicePrincipalId") && has("status") && has("createdDateTime"))
+        {
+            Dataset::SignIns
+        } else if has("skuPartNumber") {
+            Dataset::SubscribedSkus
+        } else if has("ipRanges") || has("countriesAndRegions") {
+            Dataset::NamedLocations
+        } else if has("recommendationType") {
+            Dataset::DirectoryRecommendations
+        } else if has("lastSignInActivity") || has("applicationAuthenticationClientSignInActivity")
+        {
+            Dataset::ServicePrincipalSignInActivities
+        } else if has("keyId") && has("credentialOrigin") {
+            Dataset::AppCredentialSignInActivities
+        } else if has("issuer") && has("subject") && has("audiences") {
+            Dataset::FederatedIdentityCredentials
+        } else if has("appRoleId") && has("principalId") && has("resourceId") {
+            Dataset::AppRoleAssignments
+        } else if has("appId")
+            && (has("signInAudience")
+                || has("requiredResourceAccess")
+                || has("passwordCredentials"))
+        {
+            Dataset::Applications
+        } else {
+            return None;
+        })
+    }
+
+    /// What an item of this dataset is called in messages.
+    pub fn item_name(self) -> &'static str {
+        match self {
+            Dataset::Organization => "organization",
+            Dataset::Applications => "application",
+            Dataset::ServicePrincipals => "servicePrincipal",
+            Dataset::FederatedIdentityCredentials => "federatedIdentityCredential",
+            Dataset::AppRoleAssignments => "appRoleAssignment",
+            Dataset::SignIns => "signIn",
+            Dataset::ServicePrincipalSignInActivities => "servicePrincipalSignInActivity",
+            Dataset::AppCredentialSignInActivities => "appCredentialSignInActivity",
+            Dataset::SubscribedSkus => "subscribedSku",
+            Dataset::NamedLocations => "namedLocation",
+            Dataset::RiskyServicePrincipals => "riskyServicePrincipal",
+            Dataset::ServicePrincipalRiskDetections => "servicePrincipalRiskDetection",
+            Dataset::DirectoryRecommendations => "recommendation",
+        }
+    }
+}
+
+/// The organization's id, name and default domain.
+pub struct Organization {
+    pub id: String,
+    pub display_name: String,
+    pub default_domain: Option<String>,
+}
+
+pub fn organization(o: Obj<'_>) -> Field<Organization> {
+    let default_domain = o
+        .objs("verifiedDomains")?
+        .into_iter()
+        .find(|d| d.opt_bool("isDefault").ok().flatten() == Some(true))
+        .map(|d| d.str("name"))
+        .transpose()?;
+    Ok(Organization {
+        id: o.str("id")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        default_domain,
+    })
+}
+
+fn password_credentials(o: Obj<'_>) -> Field<Vec<PasswordCredential>> {
+    o.objs("passwordCredentials")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            o.within("passwordCredentials", i, || {
+                // `secretText` is never read: the cache holds no secret's value.
+                Ok(PasswordCredential {
+                    key_id: c.str("keyId")?,
+                    display_name: c.opt_str("displayName")?,
+                    hint: c.opt_str("hint")?,
+                    start_date_time: c.opt_time("startDateTime")?,
+                    end_date_time: c.opt_time("endDateTime")?,
+                })
+            })
+        })
+        .collect()
+}
+
+fn key_credentials(o: Obj<'_>) -> Field<Vec<KeyCredential>> {
+    o.objs("keyCredentials")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            o.within("keyCredentials", i, || {
+                Ok(KeyCredential {
+                    key_id: c.str("keyId")?,
+                    display_name: c.opt_str("displayName")?,
+                    key_type: c.opt_str("type")?,
+                    usage: c.opt_str("usage")?,
+                    custom_key_identifier: c.opt_str("customKeyIdentifier")?,
+                    start_date_time: c.opt_time("startDateTime")?,
+                    end_date_time: c.opt_time("endDateTime")?,
+                })
+            })
+        })
+        .collect()
+}
+
+pub fn federated_credential(c: Obj<'_>) -> Field<FederatedIdentityCredential> {
+    Ok(FederatedIdentityCredential {
+        id: c.str("id")?,
+        name: c.str("name")?,
+        issuer: c.str("issuer")?,
+        subject: c.opt_str("subject")?,
+        audiences: c.strings("audiences")?,
+        description: c.opt_str("description")?,
+    })
+}
+
+pub fn application(o: Obj<'_>) -> Field<Application> {
+    let fics = o
+        .objs("federatedIdentityCredentials")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            o.within("federatedIdentityCredentials", i, || {
+                federated_credential(c)
+            })
+        })
+        .collect::<Field<Vec<_>>>()?;
+    Ok(Application {
+        id: o.str("id")?,
+        app_id: o.str("appId")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        sign_in_audience: o.opt_str("signInAudience")?,
+        publisher_domain: o.opt_str("publisherDomain")?,
+        created_date_time: o.opt_time("createdDateTime")?,
+        deleted_date_time: o.opt_time("deletedDateTime")?,
+        disabled_by_microsoft_status: o.opt_str("disabledByMicrosoftStatus")?,
+        password_credentials: password_credentials(o)?,
+        key_credentials: key_credentials(o)?,
+        federated_identity_credentials: fics,
+    })
+}
+
+pub fn service_principal(o: Obj<'_>) -> Field<ServicePrincipal> {
+    let agent =
+        matches!(o.get("@odata.type"), Some(Value::String(t)) if t.ends_with("agentIdentity"));
+    let sp_type = match o.opt_str("servicePrincipalType")? {
+        Some(t) => t,
+        None if agent => "ServiceIdentity".into(),
+        None => return Err("`servicePrincipalType` is missing".into()),
+    };
+    Ok(ServicePrincipal {
+        id: o.str("id")?,
+        app_id: o.str("appId")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        app_display_name: o.opt_str("appDisplayName")?,
+        service_principal_type: sp_type,
+        app_owner_organization_id: o.opt_str("appOwnerOrganizationId")?,
+        // Graph always sends it; a tool that drops it most likely drops `true`.
+        account_enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
+        sign_in_audience: o.opt_str("signInAudience")?,
+        created_date_time: o.opt_time("createdDateTime")?,
+        deleted_date_time: o.opt_time("deletedDateTime")?,
+        tags: o.strings("tags")?,
+        alternative_names: o.strings("alternativeNames")?,
+        agent_identity_blueprint_id: o.opt_str("agentIdentityBlueprintId")?,
+        disabled_by_microsoft_status: o.opt_str("disabledByMicrosoftStatus")?,
+        password_credentials: password_credentials(o)?,
+        key_credentials: key_credentials(o)?,
+    })
+}
+
+pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
+    Ok(AppRoleAssignment {
+        id: o.str("id")?,
+        principal_id: o.str("principalId")?,
+        resource_id: o.str("resourceId")?,
+        resource_display_name: o.opt_str("resourceDisplayName")?.unwrap_or_default(),
+        app_role_id: o.str("appRoleId")?,
+        permission: None,
+        created_date_time: o.opt_time("createdDateTime")?,
+    })
+}
+
+pub fn sign_in(o: Obj<'_>) -> Field<SignIn> {
+    let types = o.strings("signInEventTypes")?;
+    let event = match o.opt_str("signInEventType")? {
+        Some(t) => t,
+        None if types.iter().any(|t| t == "managedIdentity") => "managedIdentity".into(),
+        None => "servicePrincipal".into(),
+    };
+    let location = o.opt_obj("location")?;
+    let status = o.opt_obj("status")?;
+    let loc = |k: &str| -> Field<Option<String>> {
+        match location {
+            Some(l) => l.opt_str(k),
+            None => Ok(None),
+        }
+    };
+    let service_principal_id = match o.opt_str("servicePrincipalId")? {
+        Some(id) if !id.is_empty() && id != "00000000-0000-0000-0000-000000000000" => id,
+        _ => {
+            return Err("`servicePrincipalId` is missing: this is an interactive (user) sign-in, not a workload identity's; export with $filter=signInEventTypes/any(t: t eq 'servicePrincipal' or t eq 'managedIdentity')".into())
+        }
+    };
+    Ok(SignIn {
+        id: o.str("id")?,
+        created_date_time: o.time("createdDateTime")?,
+        sign_in_event_type: event,
+        service_principal_id,
+        service_principal_name: o.opt_str("servicePrincipalName")?,
+        app_id: o.opt_str("appId")?,
+        resource_id: o.opt_str("resourceId")?,
+        resource_service_principal_id: o.opt_str("resourceServicePrincipalId")?,
+        resource_display_name: o.opt_str("resourceDisplayName")?,
+        ip_address: o.opt_str("ipAddress")?,
+        city: loc("city")?,
+        state: loc("state")?,
+        country_or_region: loc("countryOrRegion")?,
+        error_code: match status {
+            Some(s) => s.opt_i64("errorCode")?.unwrap_or(0),
+            None => 0,
+        },
+        failure_reason: match status {
+            Some(s) => s.opt_str("failureReason")?,
+            None => None,
+        },
+        client_credential_type: o.opt_str("clientCredentialType")?,
+        service_principal_credential_key_id: o.opt_str("servicePrincipalCredentialKeyId")?,
+        service_principal_credential_thumbprint: o
+            .opt_str("servicePrincipalCredentialThumbprint")?,
+        federated_credential_id: o.opt_str("federatedCredentialId")?,
+        conditional_access_status: o.opt_str("conditionalAccessStatus")?,
+    })
+}
+
+fn last_sign_in(o: Obj<'_>, key: &str) -> Field<Option<chrono::DateTime<chrono::Utc>>> {
+    match o.opt_obj(key)? {
+        Some(a) => a.opt_time("lastSignInDateTime"),
+        None => Ok(None),
+    }
+}
+
+pub fn sp_activity(o: Obj<'_>) -> Field<ServicePrincipalSignInActivity> {
+    Ok(ServicePrincipalSignInActivity {
+        id: o.opt_str("id")?,
+        app_id: o.str("appId")?,
+        last_sign_in: last_sign_in(o, "lastSignInActivity")?,
+        application_client: last_sign_in(o, "applicationAuthenticationClientSignInActivity")?,
+        application_resource: last_sign_in(o, "applicationAuthenticationResourceSignInActivity")?,
+        delegated_client: last_sign_in(o, "delegatedClientSignInActivity")?,
+        delegated_resource: last_sign_in(o, "delegatedResourceSignInActivity")?,
+    })
+}
+
+pub fn credential_activity(o: Obj<'_>) -> Field<AppCredentialSignInActivity> {
+    Ok(AppCredentialSignInActivity {
+        id: o.opt_str("id")?,
+        key_id: o.str("keyId")?,
+        app_id: o.opt_str("appId")?,
+        app_object_id: o.opt_str("appObjectId")?,
+        service_principal_object_id: o.opt_str("servicePrincipalObjectId")?,
+        credential_origin: o.opt_str("credentialOrigin")?,
+        key_type: o.opt_str("keyType")?,
+        last_sign_in: last_sign_in(o, "signInActivity")?,
+    })
+}
+
+pub fn subscribed_sku(o: Obj<'_>) -> Field<SubscribedSku> {
+    let prepaid = match o.opt_obj("prepaidUnits")? {
+        Some(p) => p.opt_i64("enabled")?.unwrap_or(0),
+        None => 0,
+    };
+    let plans = o
+        .objs("servicePlans")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| o.within("servicePlans", i, || p.str("servicePlanId")))
+        .collect::<Field<Vec<_>>>()?;
+    Ok(SubscribedSku {
+        sku_id: o.str("skuId")?,
+        sku_part_number: o.str("skuPartNumber")?,
+        capability_status: o
+            .opt_str("capabilityStatus")?
+            .unwrap_or_else(|| "Enabled".into()),
+        prepaid_enabled: prepaid,
+        consumed_units: o.opt_i64("consumedUnits")?.unwrap_or(0),
+        service_plan_ids: plans,
+        // Trial state lives in directory/subscriptions, which an import of subscribedSkus lacks.
+        is_trial: false,
+        next_lifecycle: None,
+    })
+}
+
+pub fn named_location(o: Obj<'_>) -> Field<NamedLocation> {
+    let odata = match o.get("@odata.type") {
+        Some(Value::String(t)) => t.as_str(),
+        _ => "",
+    };
+    let ip = odata.ends_with("ipNamedLocation") || o.has("ipRanges");
+    let ranges = o
+        .objs("ipRanges")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| o.within("ipRanges", i, || r.str("cidrAddress")))
+        .collect::<Field<Vec<_>>>()?;
+    Ok(NamedLocation {
+        id: o.str("id")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        kind: if ip { "ip" } else { "country" }.into(),
+        is_trusted: o.opt_bool("isTrusted")?.unwrap_or(false),
+        ip_ranges: ranges,
+        countries_and_regions: o.strings("countriesAndRegions")?,
+        include_unknown_countries_and_regions: o
+            .opt_bool("includeUnknownCountriesAndRegions")?
+            .unwrap_or(false),
+    })
+}
+
+pub fn risky_service_principal(o: Obj<'_>) -> Field<RiskyServicePrincipal> {
+    Ok(RiskyServicePrincipal {
+        id: o.str("id")?,
+        app_id: o.opt_str("appId")?,
+        display_name: o.opt_str("displayName")?,
+        service_principal_type: o.opt_str("servicePrincipalType")?,
+        is_enabled: o.opt_bool("isEnabled")?,
+        is_processing: o.opt_bool("isProcessing")?,
+        risk_level: o.opt_str("riskLevel")?.unwrap_or_else(|| "none".into()),
+        risk_state: o.opt_str("riskState")?.unwrap_or_else(|| "none".into()),
+        risk_detail: o.opt_str("riskDetail")?.unwrap_or_else(|| "none".into()),
+        risk_last_updated_date_time: o.opt_time("riskLastUpdatedDateTime")?,
+    })
+}
+
+pub fn risk_detection(o: Obj<'_>) -> Field<ServicePrincipalRiskDetection> {
+    let location = match o.opt_obj("location")? {
+        Some(l) => Some(SignInLocation {
+            city: l.opt_str("city")?,
+            state: l.opt_str("state")?,
+            country_or_region: l.opt_str("countryOrRegion")?,
+        }),
+        None => None,
+    };
+    Ok(ServicePrincipalRiskDetection {
+        id: o.str("id")?,
+        service_principal_id: o.str("servicePrincipalId")?,
+        service_principal_display_name: o.opt_str("servicePrincipalDisplayName")?,
+        app_id: o.opt_str("appId")?,
+        risk_event_type: o.str("riskEventType")?,
+        risk_state: o.opt_str("riskState")?.unwrap_or_else(|| "atRisk".into()),
+        risk_level: o.opt_str("riskLevel")?.unwrap_or_else(|| "none".into()),
+        risk_detail: o.opt_str("riskDetail")?.unwrap_or_else(|| "none".into()),
+        source: o.opt_str("source")?,
+        detection_timing_type: o.opt_str("detectionTimingType")?,
+        activity: o.opt_str("activity")?,
+        ip_address: o.opt_str("ipAddress")?,
+        location,
+        activity_date_time: o.opt_time("activityDateTime")?,
+        detected_date_time: o.opt_time("detectedDateTime")?,
+        last_updated_date_time: o.opt_time("lastUpdatedDateTime")?,
+        key_ids: o.strings("keyIds")?,
+        request_id: o.opt_str("requestId")?,
+        correlation_id: o.opt_str("correlationId")?,
+        additional_info: o.opt_str("additionalInfo")?,
+    })
+}
+
+pub fn directory_recommendation(o: Obj<'_>) -> Field<DirectoryRecommendation> {
+    let steps = o
+        .objs("actionSteps")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            o.within("actionSteps", i, || {
+                Ok(s.opt_str("text")?.unwrap_or_default())
+            })
+        })
+        .collect::<Field<Vec<_>>>()?;
+    Ok(DirectoryRecommendation {
+        id: o.str("id")?,
+        recommendation_type: o.str("recommendationType")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        status: o.opt_str("status")?.unwrap_or_else(|| "active".into()),
+        priority: o.opt_str("priority")?.unwrap_or_else(|| "medium".into()),
+        insights: o.opt_str("insights")?,
+        benefits: o.opt_str("benefits")?,
+        action_steps: steps,
+        last_checked_date_time: o.opt_time("lastCheckedDateTime")?,
+        postpone_until_date_time: o.opt_time("postponeUntilDateTime")?,
+    })
+}
