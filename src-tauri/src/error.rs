@@ -52,3 +52,21 @@ impl From<steward_report::Error> for AppError {
         }
     }
 }
+
+impl From<steward_graph::Error> for AppError {
+    fn from(e: steward_graph::Error) -> AppError {
+        use steward_graph::Error as E;
+        let message = e.to_string();
+        match e {
+            E::Core(core) => core.into(),
+            E::Database(_) => AppError::Database { message },
+            E::Read { .. } => AppError::Io { message },
+            E::NoFiles { .. }
+            | E::Json { .. }
+            | E::Shape { .. }
+            | E::Item { .. }
+            | E::NoTenant
+            | E::TenantMismatch { .. } => AppError::InvalidInput { message },
+        }
+    }
+}

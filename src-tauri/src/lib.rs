@@ -3,6 +3,7 @@
 //! function off the async runtime, and converts the error; nothing here computes.
 
 mod error;
+mod import;
 mod reports;
 
 use std::path::PathBuf;
@@ -382,6 +383,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         dashboard,
         risk_report,
         risk_action,
+        import::choose_import_paths,
+        import::import_graph_files,
         reports::report_catalog,
         reports::report_preview,
         reports::choose_report_path,
