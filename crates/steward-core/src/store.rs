@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_insights.sql"),
     include_str!("../migrations/0003_risk.sql"),
+    include_str!("../migrations/0004_sync.sql"),
 ];
 
 /// The schema version this build writes.

@@ -77,3 +77,53 @@ pub fn get_application_by_app_id(
         })
         .optional()?)
 }
+
+/// Up to `limit` applications with ids after `after`, in id order, each with its credentials and
+/// federated credentials: the whole object as Graph would list it.
+pub fn list_page(
+    conn: &Connection,
+    tenant: TenantKey,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Application>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
+                disabled_by_microsoft_status
+         FROM applications WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
+         ORDER BY id LIMIT ?3",
+    )?;
+    let mut apps = stmt
+        .query_map(params![tenant.0, after.unwrap_or(""), limit], |r| {
+            Ok(Application {
+                id: r.get(0)?,
+                app_id: r.get(1)?,
+                display_name: r.get(2)?,
+                sign_in_audience: r.get(3)?,
+                publisher_domain: r.get(4)?,
+                created_date_time: time(r.get(5)?),
+                deleted_date_time: time(r.get(6)?),
+                disabled_by_microsoft_status: r.get(7)?,
+                password_credentials: Vec::new(),
+                key_credentials: Vec::new(),
+                federated_identity_credentials: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for a in &mut apps {
+        let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &a.id)?;
+        a.password_credentials = secrets;
+        a.key_credentials = certs;
+        a.federated_identity_credentials =
+            federated_credentials::list_for_application(conn, tenant, &a.id)?;
+    }
+    Ok(apps)
+}
+
+/// Removes an application that is gone from the tenant, with its credentials.
+pub fn delete_application(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    credentials::delete_for_owner(conn, tenant, id)?;
+    federated_credentials::replace_for_application(conn, tenant, id, &[])?;
+    conn.prepare_cached("DELETE FROM applications WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    Ok(())
+}

@@ -135,3 +135,48 @@ pub fn list_for_owners(
     out.sort_by(|a, b| a.end.cmp(&b.end).then_with(|| a.key_id.cmp(&b.key_id)));
     Ok(out)
 }
+
+/// One object's credentials in Graph's shapes (secrets and certificates), as they were stored.
+pub fn list_model_for_owner(
+    conn: &Connection,
+    tenant: TenantKey,
+    owner_id: &str,
+) -> Result<(Vec<PasswordCredential>, Vec<KeyCredential>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_id, credential_type, display_name, hint, thumbprint, key_type, usage,
+                start_time, end_time
+         FROM credentials WHERE tenant = ?1 AND owner_id = ?2 ORDER BY key_id",
+    )?;
+    let mut rows = stmt.query(params![tenant.0, owner_id])?;
+    let (mut secrets, mut certs) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(1)?;
+        if kind == "secret" {
+            secrets.push(PasswordCredential {
+                key_id: r.get(0)?,
+                display_name: r.get(2)?,
+                hint: r.get(3)?,
+                start_date_time: time(r.get(7)?),
+                end_date_time: time(r.get(8)?),
+            });
+        } else {
+            certs.push(KeyCredential {
+                key_id: r.get(0)?,
+                display_name: r.get(2)?,
+                key_type: r.get(5)?,
+                usage: r.get(6)?,
+                custom_key_identifier: r.get(4)?,
+                start_date_time: time(r.get(7)?),
+                end_date_time: time(r.get(8)?),
+            });
+        }
+    }
+    Ok((secrets, certs))
+}
+
+/// Removes every credential of one object (the object is gone from the tenant).
+pub fn delete_for_owner(conn: &Connection, tenant: TenantKey, owner_id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM credentials WHERE tenant = ?1 AND owner_id = ?2")?
+        .execute(params![tenant.0, owner_id])?;
+    Ok(())
+}

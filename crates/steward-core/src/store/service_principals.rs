@@ -151,3 +151,37 @@ pub fn count_service_principals(
     };
     Ok(conn.query_row(sql, [tenant.0], |r| r.get(0))?)
 }
+
+/// Up to `limit` active service principals with ids after `after`, in id order, each with its
+/// own credentials: the whole object as Graph would list it.
+pub fn list_page(
+    conn: &Connection,
+    tenant: TenantKey,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ServicePrincipal>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, app_id, display_name, app_display_name, service_principal_type,
+                app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
+                tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status
+         FROM service_principals WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
+         ORDER BY id LIMIT ?3",
+    )?;
+    let mut sps = stmt
+        .query_map(params![tenant.0, after.unwrap_or(""), limit], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for sp in &mut sps {
+        let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &sp.id)?;
+        sp.password_credentials = secrets;
+        sp.key_credentials = certs;
+    }
+    Ok(sps)
+}
+
+/// Removes a service principal that is gone from the tenant, with its credentials.
+pub fn delete_service_principal(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    credentials::delete_for_owner(conn, tenant, id)?;
+    conn.prepare_cached("DELETE FROM service_principals WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    Ok(())
+}

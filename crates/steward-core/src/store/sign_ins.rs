@@ -541,6 +541,101 @@ pub fn list_for_sp_where(
     Ok(rows)
 }
 
+/// A sign-in from a row of `RAW_COLUMNS`, its interned strings resolved through `text`.
+fn raw_sign_in(
+    r: &rusqlite::Row<'_>,
+    text: &mut impl FnMut(Option<i64>) -> Result<Option<String>>,
+) -> Result<SignIn> {
+    Ok(SignIn {
+        id: guid_string(&r.get::<_, Vec<u8>>(0)?),
+        created_date_time: from_ms(r.get(1)?),
+        sign_in_event_type: if r.get::<_, i64>(2)? == 1 {
+            "managedIdentity".into()
+        } else {
+            "servicePrincipal".into()
+        },
+        service_principal_id: text(r.get(3)?)?.unwrap_or_default(),
+        service_principal_name: text(r.get(4)?)?,
+        app_id: text(r.get(5)?)?,
+        resource_id: text(r.get(6)?)?,
+        resource_service_principal_id: text(r.get(7)?)?,
+        resource_display_name: text(r.get(8)?)?,
+        ip_address: text(r.get(9)?)?,
+        city: text(r.get(10)?)?,
+        state: text(r.get(11)?)?,
+        country_or_region: text(r.get(12)?)?,
+        error_code: r.get(13)?,
+        failure_reason: text(r.get(14)?)?,
+        client_credential_type: text(r.get(15)?)?,
+        service_principal_credential_key_id: text(r.get(16)?)?,
+        service_principal_credential_thumbprint: text(r.get(17)?)?,
+        federated_credential_id: text(r.get(18)?)?,
+        conditional_access_status: text(r.get(19)?)?,
+    })
+}
+
+/// The columns `raw_sign_in` reads, strings as their ids.
+const RAW_COLUMNS: &str = "s.id, s.created, s.event_type, s.sp, s.sp_name, s.app, s.resource_app,
+    s.resource_sp, s.resource_name, s.ip, s.city, s.state, s.country, s.error_code,
+    s.failure_reason, s.credential_type, s.key_id, s.thumbprint, s.federated_id, s.ca_status";
+
+/// Resolves interned strings through a cache that is emptied when it grows past a bound.
+struct StringCache<'c> {
+    lookup: rusqlite::CachedStatement<'c>,
+    cache: HashMap<i64, std::rc::Rc<str>>,
+}
+
+impl<'c> StringCache<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(StringCache {
+            lookup: conn.prepare_cached("SELECT value FROM strings WHERE id = ?1")?,
+            cache: HashMap::new(),
+        })
+    }
+
+    fn get(&mut self, id: Option<i64>) -> Result<Option<String>> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(v) = self.cache.get(&id) {
+            return Ok(Some(v.to_string()));
+        }
+        let v: Option<String> = self.lookup.query_row([id], |r| r.get(0)).optional()?;
+        if let Some(v) = &v {
+            if self.cache.len() >= 500_000 {
+                self.cache.clear();
+            }
+            self.cache.insert(id, v.as_str().into());
+        }
+        Ok(v)
+    }
+}
+
+/// One page of a tenant's sign-ins created in `from..=to` (ms), newest first as Graph lists them,
+/// starting after `before` (the (created, raw id) of the last row of the previous page).
+pub fn page_newest_first(
+    conn: &Connection,
+    tenant: TenantKey,
+    from: i64,
+    to: i64,
+    before: Option<(i64, Vec<u8>)>,
+    limit: i64,
+) -> Result<Vec<(SignIn, (i64, Vec<u8>))>> {
+    let (b_created, b_id) = before.unwrap_or((i64::MAX, Vec::new()));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RAW_COLUMNS} FROM sign_ins s
+         WHERE s.tenant = ?1 AND s.created >= ?2 AND s.created <= ?3
+           AND (s.created < ?4 OR (s.created = ?4 AND s.id < ?5))
+         ORDER BY s.created DESC, s.id DESC LIMIT ?6"
+    ))?;
+    let mut strings = StringCache::new(conn)?;
+    let mut rows = stmt.query(params![tenant.0, from, to, b_created, b_id, limit])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let position = (r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(0)?);
+        out.push((raw_sign_in(r, &mut |id| strings.get(id))?, position));
+    }
+    Ok(out)
+}
+
 /// Every sign-in of a tenant created in `from..=to` (ms), optionally of one service principal,
 /// oldest first, handed to `each` one at a time: an export of ten million sign-ins holds one
 /// row at a time. Interned strings are resolved through a cache that is emptied when it grows
@@ -553,9 +648,6 @@ pub fn for_each_in_range(
     sp_id: Option<&str>,
     mut each: impl FnMut(SignIn) -> Result<()>,
 ) -> Result<()> {
-    const COLUMNS: &str = "s.id, s.created, s.event_type, s.sp, s.sp_name, s.app, s.resource_app,
-        s.resource_sp, s.resource_name, s.ip, s.city, s.state, s.country, s.error_code,
-        s.failure_reason, s.credential_type, s.key_id, s.thumbprint, s.federated_id, s.ca_status";
     let sp = match sp_id {
         Some(id) => match string_id(conn, id)? {
             Some(sp) => Some(sp),
@@ -565,61 +657,21 @@ pub fn for_each_in_range(
     };
     let sql = match sp {
         Some(_) => format!(
-            "SELECT {COLUMNS} FROM sign_ins s INDEXED BY sign_ins_by_sp
+            "SELECT {RAW_COLUMNS} FROM sign_ins s INDEXED BY sign_ins_by_sp
              WHERE s.tenant = ?1 AND s.sp = ?4 AND s.created >= ?2 AND s.created <= ?3
              ORDER BY s.created, s.id"
         ),
         None => format!(
-            "SELECT {COLUMNS} FROM sign_ins s
+            "SELECT {RAW_COLUMNS} FROM sign_ins s
              WHERE s.tenant = ?1 AND s.created >= ?2 AND s.created <= ?3 AND ?4 IS NULL
              ORDER BY s.created, s.id"
         ),
     };
     let mut stmt = conn.prepare(&sql)?;
-    let mut lookup = conn.prepare_cached("SELECT value FROM strings WHERE id = ?1")?;
-    let mut cache: HashMap<i64, std::rc::Rc<str>> = HashMap::new();
-    let mut text = |id: Option<i64>| -> Result<Option<String>> {
-        let Some(id) = id else { return Ok(None) };
-        if let Some(v) = cache.get(&id) {
-            return Ok(Some(v.to_string()));
-        }
-        let v: Option<String> = lookup.query_row([id], |r| r.get(0)).optional()?;
-        if let Some(v) = &v {
-            if cache.len() >= 500_000 {
-                cache.clear();
-            }
-            cache.insert(id, v.as_str().into());
-        }
-        Ok(v)
-    };
+    let mut strings = StringCache::new(conn)?;
     let mut rows = stmt.query(params![tenant.0, from, to, sp])?;
     while let Some(r) = rows.next()? {
-        let sign_in = SignIn {
-            id: guid_string(&r.get::<_, Vec<u8>>(0)?),
-            created_date_time: from_ms(r.get(1)?),
-            sign_in_event_type: if r.get::<_, i64>(2)? == 1 {
-                "managedIdentity".into()
-            } else {
-                "servicePrincipal".into()
-            },
-            service_principal_id: text(r.get(3)?)?.unwrap_or_default(),
-            service_principal_name: text(r.get(4)?)?,
-            app_id: text(r.get(5)?)?,
-            resource_id: text(r.get(6)?)?,
-            resource_service_principal_id: text(r.get(7)?)?,
-            resource_display_name: text(r.get(8)?)?,
-            ip_address: text(r.get(9)?)?,
-            city: text(r.get(10)?)?,
-            state: text(r.get(11)?)?,
-            country_or_region: text(r.get(12)?)?,
-            error_code: r.get(13)?,
-            failure_reason: text(r.get(14)?)?,
-            client_credential_type: text(r.get(15)?)?,
-            service_principal_credential_key_id: text(r.get(16)?)?,
-            service_principal_credential_thumbprint: text(r.get(17)?)?,
-            federated_credential_id: text(r.get(18)?)?,
-            conditional_access_status: text(r.get(19)?)?,
-        };
+        let sign_in = raw_sign_in(r, &mut |id| strings.get(id))?;
         each(sign_in)?;
     }
     Ok(())
