@@ -609,6 +609,9 @@ impl<'c> StringCache<'c> {
     }
 }
 
+/// Where a sign-in stands in the log's order: its creation (ms) and its stored id.
+pub type SignInPosition = (i64, Vec<u8>);
+
 /// One page of a tenant's sign-ins created in `from..=to` (ms), newest first as Graph lists them,
 /// starting after `before` (the (created, raw id) of the last row of the previous page).
 pub fn page_newest_first(
@@ -616,9 +619,9 @@ pub fn page_newest_first(
     tenant: TenantKey,
     from: i64,
     to: i64,
-    before: Option<(i64, Vec<u8>)>,
+    before: Option<SignInPosition>,
     limit: i64,
-) -> Result<Vec<(SignIn, (i64, Vec<u8>))>> {
+) -> Result<Vec<(SignIn, SignInPosition)>> {
     let (b_created, b_id) = before.unwrap_or((i64::MAX, Vec::new()));
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {RAW_COLUMNS} FROM sign_ins s
