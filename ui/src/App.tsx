@@ -10,6 +10,7 @@ import {
   Text,
 } from "@fluentui/react-components";
 import {
+  ArrowImport20Regular,
   Board20Regular,
   DocumentData20Regular,
   Lightbulb20Regular,
@@ -17,12 +18,13 @@ import {
   Receipt20Regular,
   ShieldError20Regular,
 } from "@fluentui/react-icons";
-import type { AppInfo, TenantSummary } from "./ipc/backend";
+import type { AppInfo, BackendError, ImportResult, TenantSummary } from "./ipc/backend";
 import { toBackendError } from "./ipc/backend";
 import { useBackend } from "./ipc/context";
-import { useAsync } from "./useAsync";
+import { useKeptAsync } from "./useAsync";
 import { ErrorBar } from "./components/ErrorBar";
 import { Loading } from "./components/Loading";
+import { ImportDialog } from "./components/ImportDialog";
 import { OverviewPage } from "./pages/OverviewPage";
 import { IdentitiesPage } from "./pages/IdentitiesPage";
 import { RecommendationsPage } from "./pages/RecommendationsPage";
@@ -41,28 +43,43 @@ export type Route =
 
 export function App() {
   const backend = useBackend();
-  const [info, retry] = useAsync(() => backend.appInfo(), [backend]);
+  // Kept while it reloads (after an import), so the shell and its open dialog stay on screen.
+  const info = useKeptAsync(() => backend.appInfo(), [backend]);
 
-  if (info.status === "loading") return <Loading label="Starting Steward…" />;
-  if (info.status === "error")
-    return (
-      <div className="page-pad">
-        <ErrorBar error={info.error} onRetry={retry} />
-      </div>
-    );
-  return <Shell info={info.data} />;
+  if (info.data === null) {
+    if (info.error)
+      return (
+        <div className="page-pad">
+          <ErrorBar error={info.error} onRetry={info.reload} />
+        </div>
+      );
+    return <Loading label="Starting Steward…" />;
+  }
+  return <Shell info={info.data} infoError={info.error} reloadInfo={info.reload} />;
 }
 
 function pickInitialTenant(info: AppInfo): TenantSummary | null {
   return info.tenants.find((t) => t.id === info.activeTenantId) ?? info.tenants[0] ?? null;
 }
 
-function Shell({ info }: { info: AppInfo }) {
+function Shell({
+  info,
+  infoError,
+  reloadInfo,
+}: {
+  info: AppInfo;
+  /** Why the latest reload of the tenant list failed; the list on screen is the one before it. */
+  infoError: BackendError | null;
+  reloadInfo: () => void;
+}) {
   const backend = useBackend();
   const [tenant, setTenant] = useState<TenantSummary | null>(() => pickInitialTenant(info));
   const [route, setRoute] = useState<Route>({ page: "overview" });
   const [switchError, setSwitchError] = useState<string | null>(null);
   const [switching, setSwitching] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
+  // Bumped by an import into the tenant on screen, so its page reloads with the imported data.
+  const [dataVersion, setDataVersion] = useState(0);
 
   useEffect(() => {
     setTenant(pickInitialTenant(info));
@@ -87,6 +104,19 @@ function Shell({ info }: { info: AppInfo }) {
   );
 
   const openIdentity = useCallback((id: string) => setRoute({ page: "identities", detailId: id }), []);
+
+  // After an import: select the imported tenant (it becomes the backend's active one), then reload the
+  // tenant list, which shows the active tenant with its new data.
+  const onImported = useCallback(
+    async (result: ImportResult) => {
+      // A new tenant remounts the pages anyway; the same one reloads them.
+      if (result.tenantId === tenant?.id) setDataVersion((v) => v + 1);
+      else await switchTenant(result.tenantId);
+      reloadInfo();
+    },
+    [switchTenant, reloadInfo, tenant?.id],
+  );
+  const pageKey = `${tenant?.id ?? ""}#${dataVersion}`;
 
   return (
     <div className="app">
@@ -190,10 +220,25 @@ function Shell({ info }: { info: AppInfo }) {
           >
             Reports
           </Button>
+          <Button
+            data-testid="nav-import"
+            appearance="subtle"
+            icon={<ArrowImport20Regular />}
+            className="nav-item"
+            aria-haspopup="dialog"
+            onClick={() => setImportOpen(true)}
+          >
+            Import…
+          </Button>
           <div className="app-nav-spacer" />
           <Caption1 className="app-version">v{info.version}</Caption1>
         </nav>
         <main className="app-main">
+          {infoError && (
+            <div className="page-pad">
+              <ErrorBar error={infoError} onRetry={reloadInfo} />
+            </div>
+          )}
           {switchError && (
             <MessageBar intent="error">
               <MessageBarBody>{switchError}</MessageBarBody>
@@ -203,23 +248,24 @@ function Shell({ info }: { info: AppInfo }) {
             <div className="page-pad">
               <MessageBar intent="warning" data-testid="no-tenants">
                 <MessageBarBody>
-                  No tenant data found in {info.dbPath}. Load the demo tenant or sync a tenant, then restart Steward.
+                  No tenant data found in {info.dbPath}. Import Graph JSON exports with Import… on the left, or load
+                  the demo tenant or sync a tenant and restart Steward.
                 </MessageBarBody>
               </MessageBar>
             </div>
           ) : route.page === "overview" ? (
-            <OverviewPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+            <OverviewPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "recommendations" ? (
-            <RecommendationsPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+            <RecommendationsPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "risk" ? (
-            <RiskPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+            <RiskPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "licensing" ? (
-            <LicensingPage key={tenant.id} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+            <LicensingPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "reports" ? (
-            <ReportsPage key={tenant.id} tenantId={tenant.id} tenants={info.tenants} />
+            <ReportsPage key={pageKey} tenantId={tenant.id} tenants={info.tenants} />
           ) : (
             <IdentitiesPage
-              key={tenant.id}
+              key={pageKey}
               tenantId={tenant.id}
               detailId={route.detailId}
               onOpenDetail={(id) => setRoute({ page: "identities", detailId: id })}
@@ -227,6 +273,7 @@ function Shell({ info }: { info: AppInfo }) {
           )}
         </main>
       </div>
+      <ImportDialog open={importOpen} onClose={() => setImportOpen(false)} onImported={onImported} />
     </div>
   );
 }

@@ -10,11 +10,20 @@ const TITLES: Record<BackendError["kind"], string> = {
   cancelled: "Cancelled",
 };
 
-export function ErrorBar({ error, onRetry }: { error: BackendError; onRetry?: () => void }) {
+export function ErrorBar({
+  error,
+  onRetry,
+  titles,
+}: {
+  error: BackendError;
+  onRetry?: () => void;
+  /** Titles that fit the caller better than the defaults (an import reads files rather than writing them). */
+  titles?: Partial<Record<BackendError["kind"], string>>;
+}) {
   return (
     <MessageBar intent="error" data-testid="error-bar" layout="multiline">
       <MessageBarBody>
-        <MessageBarTitle>{TITLES[error.kind] ?? "Error"}</MessageBarTitle>
+        <MessageBarTitle>{titles?.[error.kind] ?? TITLES[error.kind] ?? "Error"}</MessageBarTitle>
         {error.message}
       </MessageBarBody>
       {onRetry && (

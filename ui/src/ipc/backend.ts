@@ -10,6 +10,7 @@ import type {
   IdentityDetail,
   IdentityPage,
   IdentityQuery,
+  ImportResult,
   LicensePlan,
   Licensing,
   Overview,
@@ -57,6 +58,8 @@ export type {
   IdentityQuery,
   IdentityRow,
   ImpactedResource,
+  ImportedDataset,
+  ImportResult,
   Kpi,
   KpiUnit,
   LevelCount,
@@ -149,6 +152,14 @@ export interface Backend {
   exportProgress(): Promise<ProgressState | null>;
   /** Asks the running export to stop; it removes its partial file. */
   cancelExport(): Promise<void>;
+  /** Opens the native dialog for Graph JSON files (or one folder when `folder`); `null` when the user cancels it. */
+  chooseImportPaths(folder: boolean): Promise<string[] | null>;
+  /**
+   * Imports the Graph JSON files (and folders) under `paths` into the cache, all or nothing: on a bad file it
+   * fails (kind `invalidInput` or `io`) naming the file and writes nothing. The tenant comes from an
+   * organization response among the files, or from `tenant` when none is.
+   */
+  importGraphFiles(paths: string[], tenant: string | null): Promise<ImportResult>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -213,4 +224,6 @@ export const tauriBackend: Backend = {
   exportReport: (args, format, path, csvBom) => unwrap(() => commands.exportReport(args, format, path, csvBom)),
   exportProgress: () => plain(() => commands.exportProgress()),
   cancelExport: () => plain(() => commands.cancelExport()),
+  chooseImportPaths: (folder) => unwrap(() => commands.chooseImportPaths(folder)),
+  importGraphFiles: (paths, tenant) => unwrap(() => commands.importGraphFiles(paths, tenant)),
 };

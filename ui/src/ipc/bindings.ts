@@ -126,6 +126,29 @@ async riskAction(tenantId: string, spIds: string[], action: RiskAction) : Promis
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Opens the native dialog for JSON files (or a folder); `None` when the user cancels it.
+ */
+async chooseImportPaths(folder: boolean) : Promise<Result<string[] | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_import_paths", { folder }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports the Graph JSON under `paths` into `tenant` (or the tenant of an organization response
+ * among them). Nothing is written unless every file is good.
+ */
+async importGraphFiles(paths: string[], tenant: string | null) : Promise<Result<ImportResult, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_graph_files", { paths, tenant }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async reportCatalog() : Promise<ReportInfo[]> {
     return await TAURI_INVOKE("report_catalog");
 },
@@ -298,6 +321,8 @@ resourceType: string; displayName: string; appId: string | null;
  * The service principal to open in Steward's identity view, when there is one.
  */
 servicePrincipalId: string | null; credentialKeyId: string | null; evidence: Evidence[]; owners: string[]; portalUrl: string }
+export type ImportResult = { tenantId: string; tenantName: string; files: number; datasets: ImportedDataset[]; newSignIns: number; emptyFiles: string[] }
+export type ImportedDataset = { dataset: string; items: number }
 export type Kpi = { key: string; label: string; value: number; unit: KpiUnit; detail: string; tone: Tone }
 /**
  * How a KPI's value reads.

@@ -1,0 +1,237 @@
+import { useState } from "react";
+import {
+  Body1,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Textarea,
+} from "@fluentui/react-components";
+import { DocumentMultiple20Regular, Folder20Regular } from "@fluentui/react-icons";
+import { toBackendError, type BackendError, type ImportResult } from "../ipc/backend";
+import { useBackend } from "../ipc/context";
+import { ErrorBar } from "./ErrorBar";
+
+/** The paths of the field: one per line, blank lines left out. */
+export function parseImportPaths(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+}
+
+/** `text` with the `chosen` paths it does not list yet appended, one per line. */
+export function appendImportPaths(text: string, chosen: string[]): string {
+  const listed = new Set(parseImportPaths(text));
+  const added = chosen.filter((p) => p.trim() !== "" && !listed.has(p.trim()));
+  if (added.length === 0) return text;
+  const kept = text.replace(/\s+$/, "");
+  return (kept === "" ? "" : `${kept}\n`) + added.join("\n");
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
+const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = { io: "Could not read the file" };
+
+export function ImportDialog({
+  open,
+  onClose,
+  onImported,
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** Called after a successful import, so the app can refresh its tenants and show the imported one. */
+  onImported: (result: ImportResult) => void | Promise<void>;
+}) {
+  const backend = useBackend();
+  const [text, setText] = useState("");
+  const [tenant, setTenant] = useState("");
+  const [running, setRunning] = useState(false);
+  const [choosing, setChoosing] = useState(false);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+
+  const paths = parseImportPaths(text);
+
+  const choose = async (folder: boolean) => {
+    setChoosing(true);
+    try {
+      const chosen = await backend.chooseImportPaths(folder);
+      if (chosen && chosen.length > 0) setText((t) => appendImportPaths(t, chosen));
+    } catch (e) {
+      setError(toBackendError(e));
+    } finally {
+      setChoosing(false);
+    }
+  };
+
+  const run = async () => {
+    if (paths.length === 0 || running) return;
+    setRunning(true);
+    setError(null);
+    setResult(null);
+    let imported: ImportResult;
+    try {
+      imported = await backend.importGraphFiles(paths, tenant.trim() === "" ? null : tenant.trim());
+    } catch (e) {
+      setError(toBackendError(e));
+      setRunning(false);
+      return;
+    }
+    setResult(imported);
+    try {
+      // The spinner stays until the app shows the imported tenant.
+      await onImported(imported);
+    } catch (e) {
+      setError(toBackendError(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const close = () => {
+    if (running) return;
+    // After an import the next one starts afresh; after a failure the paths stay for another try.
+    if (result) {
+      setText("");
+      setTenant("");
+    }
+    setResult(null);
+    setError(null);
+    onClose();
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(_, d) => {
+        if (!d.open) close();
+      }}
+    >
+      <DialogSurface aria-describedby="import-intro" data-testid="import-dialog">
+        <DialogBody>
+          <DialogTitle>Import Graph JSON</DialogTitle>
+          <DialogContent className="dialog-text import-dialog">
+            <Body1 id="import-intro" className="block">
+              Import Microsoft Graph JSON you exported — Graph API responses, <code>az ad sp list --all</code> output or
+              Graph PowerShell <code>ConvertTo-Json</code> files — into Steward's local cache. The import is all or
+              nothing: if any file cannot be read, nothing is imported.
+            </Body1>
+            <Field label="Files or folders, one per line">
+              <Textarea
+                data-testid="import-paths"
+                value={text}
+                onChange={(_, d) => setText(d.value)}
+                disabled={running}
+                rows={4}
+                resize="vertical"
+                spellCheck={false}
+              />
+            </Field>
+            <div className="import-choose">
+              <Button
+                data-testid="import-choose-files"
+                icon={<DocumentMultiple20Regular />}
+                disabled={running || choosing}
+                onClick={() => void choose(false)}
+              >
+                Choose files…
+              </Button>
+              <Button
+                data-testid="import-choose-folder"
+                icon={<Folder20Regular />}
+                disabled={running || choosing}
+                onClick={() => void choose(true)}
+              >
+                Choose folder…
+              </Button>
+            </div>
+            <Field label="Tenant id" hint="Needed only when no organization export (GET /v1.0/organization) is included.">
+              <Input
+                data-testid="import-tenant"
+                value={tenant}
+                onChange={(_, d) => setTenant(d.value)}
+                disabled={running}
+                spellCheck={false}
+              />
+            </Field>
+            {error && <ErrorBar error={error} titles={ERROR_TITLES} />}
+            {result && <ImportSummary result={result} />}
+          </DialogContent>
+          <DialogActions>
+            <Button
+              appearance="primary"
+              data-testid="import-run"
+              disabled={paths.length === 0 || running}
+              icon={running ? <Spinner size="tiny" aria-label="Importing" /> : undefined}
+              onClick={() => void run()}
+            >
+              Import
+            </Button>
+            <Button data-testid="import-close" disabled={running} onClick={close}>
+              Close
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function ImportSummary({ result }: { result: ImportResult }) {
+  return (
+    <MessageBar intent="success" data-testid="import-done" layout="multiline">
+      <MessageBarBody className="import-summary">
+        <MessageBarTitle>
+          Imported {plural(result.files, "file", "files")} into {result.tenantName} ({result.tenantId})
+        </MessageBarTitle>
+        {result.datasets.length > 0 && (
+          <Table size="extra-small" aria-label="Imported datasets" className="import-datasets">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>Dataset</TableHeaderCell>
+                <TableHeaderCell>Items</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {result.datasets.map((d) => (
+                <TableRow key={d.dataset} data-testid="import-dataset">
+                  <TableCell>{d.dataset}</TableCell>
+                  <TableCell>{d.items.toLocaleString("en-US")}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        <div data-testid="import-sign-ins">{plural(result.newSignIns, "new sign-in", "new sign-ins")}</div>
+        {result.emptyFiles.length > 0 && (
+          <div data-testid="import-empty">
+            Empty files, nothing to import:
+            <ul className="plain-list">
+              {result.emptyFiles.map((f) => (
+                <li key={f} className="break">
+                  {f}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
