@@ -54,6 +54,9 @@ pub struct Faults {
     pub delay: Duration,
     /// `Retry-After` seconds on throttled responses.
     pub retry_after_secs: u64,
+    /// At most this many items per page whatever `$top` asks (0: no cap). Graph may return fewer
+    /// items than asked; tests use it to make small tenants span many pages.
+    pub page_cap: i64,
     pub seed: u64,
 }
 
@@ -469,6 +472,13 @@ fn page_size(q: &HashMap<String, String>, default: i64, max: i64) -> Result<i64,
     }
 }
 
+fn capped(sim: &Sim, n: i64) -> i64 {
+    match sim.config.faults.page_cap {
+        0 => n,
+        cap => n.min(cap),
+    }
+}
+
 fn bad_token() -> Response {
     graph_error(
         StatusCode::BAD_REQUEST,
@@ -489,7 +499,7 @@ async fn list_directory(
         return r;
     }
     let top = match page_size(&q, 100, 999) {
-        Ok(n) => n,
+        Ok(n) => capped(&sim, n),
         Err(r) => return r,
     };
     let after = match &skip {
@@ -620,7 +630,7 @@ async fn list_sign_ins(
         return r;
     }
     let top = match page_size(&q, 1000, 1000) {
-        Ok(n) => n,
+        Ok(n) => capped(&sim, n),
         Err(r) => return r,
     };
     let (from, to) = match created_range(q.get("$filter")) {

@@ -60,6 +60,9 @@ struct Args {
     retry_after_secs: u64,
     #[arg(long, default_value_t = 1)]
     fault_seed: u64,
+    /// Serve at most this many items per page whatever $top asks (0: no cap).
+    #[arg(long, default_value_t = 0)]
+    page_cap: i64,
 }
 
 #[tokio::main]
@@ -92,6 +95,7 @@ async fn main() {
             delay: Duration::from_millis(a.delay_ms),
             retry_after_secs: a.retry_after_secs,
             seed: a.fault_seed,
+            page_cap: a.page_cap,
         },
         db: a.db,
     };

@@ -32,9 +32,9 @@ pub enum Error {
         dataset: &'static str,
         message: String,
     },
-    #[error("none of the files is an organization response and no tenant was given: add the output of GET /v1.0/organization to the import, or pass --tenant ID; nothing was imported")]
+    #[error("none of the files is an organization response and no tenant id was given: add the output of GET /v1.0/organization to the import, or give the tenant id (--tenant ID on the command line); nothing was imported")]
     NoTenant,
-    #[error("{path} is the organization of tenant {found}, but --tenant {given} was given: import one tenant at a time; nothing was imported")]
+    #[error("{path} is the organization of tenant {found}, but the import is for tenant {given}: import one tenant at a time; nothing was imported")]
     TenantMismatch {
         path: PathBuf,
         found: String,

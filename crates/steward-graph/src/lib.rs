@@ -7,6 +7,7 @@
 mod error;
 pub mod import;
 pub mod json;
+pub mod sync;
 pub mod wire;
 
 pub use error::{Error, Result};

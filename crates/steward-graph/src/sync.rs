@@ -1,0 +1,782 @@
+//! `steward sync`: reads a tenant from Microsoft Graph into the cache, resumably.
+//!
+//! Each page's rows and the collection's next position (`sync_state`) are committed in one
+//! transaction, so a sync killed at any instant resumes where it stopped, with no duplicate and
+//! no missing row. Applications and service principals are read in full rounds; the ids a round
+//! has seen are kept (`sync_seen`) and what a completed round did not see is removed. Sign-ins
+//! are read by time window, newest first as Graph pages them: the window is the checkpoint, the
+//! next window overlaps the last one, and sign-ins are de-duplicated by id.
+//!
+//! Transport: `Retry-After` is honoured on 429 and 503; without it, exponential backoff with
+//! jitter; a 401 fetches a new token; an expired page token restarts only that collection from
+//! its checkpoint; a 403 marks the dataset "not available" and the sync goes on.
+
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::Value;
+use steward_core::clock::{from_ms, to_ms};
+use steward_core::model::Tenant;
+use steward_core::store::{
+    applications, insights, service_principals, sign_ins::SignInWriter, tenants, TenantKey,
+};
+
+use crate::json::{normalise, Obj};
+use crate::wire::{self, Dataset};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// How a sync reaches the tenant. The secret is held in memory only.
+#[derive(Clone)]
+pub struct SyncOptions {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// `https://graph.microsoft.com` (or a national cloud's, or the simulator's).
+    pub graph_url: String,
+    /// `https://login.microsoftonline.com` (or a national cloud's, or the simulator's).
+    pub authority_url: String,
+    /// The datasets to read; empty means all that this build syncs.
+    pub datasets: Vec<Dataset>,
+    /// How far back the first sign-in window reaches (Graph keeps 30 days).
+    pub sign_in_days: i64,
+    /// How much a sign-in window overlaps the last completed one (sign-ins arrive late).
+    pub overlap: Duration,
+    /// Attempts per request before the sync gives up on it.
+    pub max_attempts: u32,
+    /// Longest wait between attempts when Graph names none.
+    pub max_backoff: Duration,
+}
+
+impl std::fmt::Debug for SyncOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncOptions")
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("graph_url", &self.graph_url)
+            .field("authority_url", &self.authority_url)
+            .finish()
+    }
+}
+
+impl SyncOptions {
+    pub fn new(tenant_id: &str, client_id: &str, client_secret: &str) -> SyncOptions {
+        SyncOptions {
+            tenant_id: tenant_id.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            graph_url: "https://graph.microsoft.com".into(),
+            authority_url: "https://login.microsoftonline.com".into(),
+            datasets: Vec::new(),
+            sign_in_days: 30,
+            overlap: Duration::from_secs(3600),
+            max_attempts: 12,
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The datasets this build syncs, in order.
+pub const SYNCED: [Dataset; 4] = [
+    Dataset::Organization,
+    Dataset::Applications,
+    Dataset::ServicePrincipals,
+    Dataset::SignIns,
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Core(#[from] steward_core::Error),
+    #[error(
+        "database error during the sync: {0}; what was committed is kept, run sync again to resume"
+    )]
+    Database(#[from] rusqlite::Error),
+    #[error("could not sign in to tenant {tenant}: {message}. Check the client id and secret (or certificate) and that the app is registered in that tenant")]
+    SignIn { tenant: String, message: String },
+    #[error("Graph did not answer {url} after {attempts} attempts (last: {last}); what was read so far is kept: run sync again to resume")]
+    GaveUp {
+        url: String,
+        attempts: u32,
+        last: String,
+    },
+    #[error(
+        "Graph answered {url} with HTTP {status} {code}: {message}; what was read so far is kept"
+    )]
+    Http {
+        url: String,
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("Graph's answer to {url} was not what the sync expected: {message}; what was read so far is kept, run sync again to resume")]
+    Unexpected { url: String, message: String },
+    #[error("the organization Graph returned is {found}, not tenant {expected}: check --tenant")]
+    WrongTenant { expected: String, found: String },
+}
+
+pub type SyncResult<T> = std::result::Result<T, SyncError>;
+
+/// One dataset's outcome.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetReport {
+    pub dataset: Dataset,
+    /// `ok`, or `notAvailable` with why (a license or permission is missing).
+    pub status: String,
+    pub detail: Option<String>,
+    pub items: u64,
+    pub pages: u64,
+    pub removed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSummary {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub datasets: Vec<DatasetReport>,
+    /// Requests that were answered with a throttle, an error or an expired token and retried.
+    pub retries: u64,
+}
+
+/// Progress of a sync: dataset, items so far in this run.
+pub type Progress<'a> = &'a mut dyn FnMut(Dataset, u64);
+
+enum Fetch {
+    Ok(Value),
+    PageTokenExpired,
+    Forbidden(String),
+}
+
+struct Client {
+    http: reqwest::Client,
+    opts: SyncOptions,
+    token: Option<(String, std::time::Instant)>,
+    retries: u64,
+    /// Jitter only: waits need not be reproducible.
+    rng: ChaCha8Rng,
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get("retry-after")?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+impl Client {
+    fn new(opts: SyncOptions) -> SyncResult<Client> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("Steward/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SyncError::Unexpected {
+                url: opts.graph_url.clone(),
+                message: format!("the HTTP client could not start: {e}"),
+            })?;
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(7, |d| d.as_nanos() as u64);
+        Ok(Client {
+            http,
+            opts,
+            token: None,
+            retries: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        })
+    }
+
+    fn backoff(&mut self, attempt: u32) -> Duration {
+        let base = 250u64.saturating_mul(1 << attempt.min(10));
+        let capped = base.min(self.opts.max_backoff.as_millis() as u64);
+        // Full jitter: many clients retrying together do not retry together.
+        Duration::from_millis(self.rng.random_range(capped / 2..=capped.max(1)))
+    }
+
+    async fn token(&mut self) -> SyncResult<String> {
+        if let Some((t, exp)) = &self.token {
+            if *exp > std::time::Instant::now() + Duration::from_secs(60) {
+                return Ok(t.clone());
+            }
+        }
+        let url = format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.opts.authority_url.trim_end_matches('/'),
+            self.opts.tenant_id
+        );
+        let scope = format!("{}/.default", self.opts.graph_url.trim_end_matches('/'));
+        let (id, secret) = (self.opts.client_id.clone(), self.opts.client_secret.clone());
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", id.as_str()),
+            ("client_secret", secret.as_str()),
+            ("scope", scope.as_str()),
+        ];
+        let mut last = String::new();
+        for attempt in 0..self.opts.max_attempts {
+            match self.http.post(&url).form(&form).send().await {
+                Ok(r) if r.status().is_success() => {
+                    let v: Value = r.json().await.map_err(|e| SyncError::SignIn {
+                        tenant: self.opts.tenant_id.clone(),
+                        message: format!("the token endpoint's answer was not JSON ({e})"),
+                    })?;
+                    let token = v["access_token"]
+                        .as_str()
+                        .ok_or_else(|| SyncError::SignIn {
+                            tenant: self.opts.tenant_id.clone(),
+                            message: "the token endpoint returned no access_token".into(),
+                        })?;
+                    let lifetime = v["expires_in"].as_u64().unwrap_or(3599);
+                    let exp = std::time::Instant::now() + Duration::from_secs(lifetime);
+                    self.token = Some((token.to_string(), exp));
+                    return Ok(token.to_string());
+                }
+                Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
+                    last = format!("HTTP {}", r.status().as_u16());
+                }
+                Ok(r) => {
+                    let v: Value = r.json().await.unwrap_or(Value::Null);
+                    // The description carries the AADSTS code; it never echoes the secret.
+                    let message = v["error_description"]
+                        .as_str()
+                        .or(v["error"].as_str())
+                        .unwrap_or("the token endpoint refused the request")
+                        .to_string();
+                    return Err(SyncError::SignIn {
+                        tenant: self.opts.tenant_id.clone(),
+                        message,
+                    });
+                }
+                Err(e) => last = format!("{e}"),
+            }
+            self.retries += 1;
+            tokio::time::sleep(self.backoff(attempt)).await;
+        }
+        Err(SyncError::SignIn {
+            tenant: self.opts.tenant_id.clone(),
+            message: format!("the token endpoint did not answer ({last})"),
+        })
+    }
+
+    async fn get(&mut self, url: &str) -> SyncResult<Fetch> {
+        let mut last = String::new();
+        for attempt in 0..self.opts.max_attempts {
+            let token = self.token().await?;
+            let sent = self
+                .http
+                .get(url)
+                .bearer_auth(&token)
+                .header("ConsistencyLevel", "eventual")
+                .send()
+                .await;
+            let r = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    last = format!("{e}");
+                    self.retries += 1;
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    continue;
+                }
+            };
+            let status = r.status().as_u16();
+            let wait = retry_after(r.headers());
+            if status == 200 {
+                match r.json::<Value>().await {
+                    Ok(v) => return Ok(Fetch::Ok(v)),
+                    // A body cut short by a reset connection: the same request again.
+                    Err(e) => last = format!("an incomplete answer ({e})"),
+                }
+                self.retries += 1;
+                tokio::time::sleep(self.backoff(attempt)).await;
+                continue;
+            }
+            let body: Value = r.json().await.unwrap_or(Value::Null);
+            let code = body["error"]["code"].as_str().unwrap_or("").to_string();
+            let message = body["error"]["message"].as_str().unwrap_or("").to_string();
+            match status {
+                401 => {
+                    // The token expired or was revoked: a new one, then the same request.
+                    self.token = None;
+                    last = format!("HTTP 401 {code}");
+                }
+                429 | 500 | 502 | 503 | 504 => {
+                    last = format!("HTTP {status} {code}");
+                    self.retries += 1;
+                    let d = wait.unwrap_or_else(|| self.backoff(attempt));
+                    tokio::time::sleep(d).await;
+                    continue;
+                }
+                400 if code.contains("PageToken")
+                    || message.to_lowercase().contains("page token")
+                    || message.to_lowercase().contains("skiptoken") =>
+                {
+                    return Ok(Fetch::PageTokenExpired);
+                }
+                403 => return Ok(Fetch::Forbidden(format!("{code}: {message}"))),
+                _ => {
+                    return Err(SyncError::Http {
+                        url: url.to_string(),
+                        status,
+                        code,
+                        message,
+                    })
+                }
+            }
+            self.retries += 1;
+        }
+        Err(SyncError::GaveUp {
+            url: url.to_string(),
+            attempts: self.opts.max_attempts,
+            last,
+        })
+    }
+}
+
+#[derive(Default)]
+struct State {
+    next_link: Option<String>,
+    round_started: Option<i64>,
+    window_from: Option<i64>,
+    window_to: Option<i64>,
+    done_to: Option<i64>,
+}
+
+fn load_state(conn: &Connection, key: TenantKey, d: Dataset) -> SyncResult<State> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT next_link, round_started, window_from, window_to, done_to FROM sync_state
+             WHERE tenant = ?1 AND dataset = ?2",
+        )?
+        .query_row(params![key.0, d.name()], |r| {
+            Ok(State {
+                next_link: r.get(0)?,
+                round_started: r.get(1)?,
+                window_from: r.get(2)?,
+                window_to: r.get(3)?,
+                done_to: r.get(4)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+fn save_state(
+    conn: &Connection,
+    key: TenantKey,
+    d: Dataset,
+    s: &State,
+    items: u64,
+) -> SyncResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO sync_state (tenant, dataset, next_link, round_started, window_from, window_to, done_to, items)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (tenant, dataset) DO UPDATE SET next_link = excluded.next_link,
+             round_started = excluded.round_started, window_from = excluded.window_from,
+             window_to = excluded.window_to, done_to = excluded.done_to,
+             items = sync_state.items + excluded.items",
+    )?
+    .execute(params![
+        key.0,
+        d.name(),
+        s.next_link,
+        s.round_started,
+        s.window_from,
+        s.window_to,
+        s.done_to,
+        items as i64
+    ])?;
+    Ok(())
+}
+
+fn complete(conn: &Connection, key: TenantKey, d: Dataset, now: i64) -> SyncResult<()> {
+    conn.prepare_cached(
+        "UPDATE sync_state SET completed_at = ?3 WHERE tenant = ?1 AND dataset = ?2",
+    )?
+    .execute(params![key.0, d.name(), now])?;
+    insights::mark_dataset(conn, key, d.name(), now, "ok", Some("synced"))?;
+    Ok(())
+}
+
+fn items(v: &Value, url: &str) -> SyncResult<Vec<serde_json::Map<String, Value>>> {
+    match v.get("value") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match normalise(i.clone()) {
+                Value::Object(m) => Ok(m),
+                _ => Err(SyncError::Unexpected {
+                    url: url.into(),
+                    message: "an item of `value` is not an object".into(),
+                }),
+            })
+            .collect(),
+        _ => Err(SyncError::Unexpected {
+            url: url.into(),
+            message: "no `value` list in the answer".into(),
+        }),
+    }
+}
+
+fn next_link(v: &Value) -> Option<String> {
+    v.get("@odata.nextLink")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+fn iso_ms(ms: i64) -> String {
+    from_ms(ms).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Runs `f` in one transaction.
+fn in_tx<T>(conn: &Connection, f: impl FnOnce() -> SyncResult<T>) -> SyncResult<T> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+fn bad_item(url: &str, d: Dataset, i: usize, m: String) -> SyncError {
+    SyncError::Unexpected {
+        url: url.into(),
+        message: format!("item {} ({}): {m}", i + 1, d.item_name()),
+    }
+}
+
+/// A full round over applications or service principals.
+async fn sync_directory(
+    client: &mut Client,
+    conn: &Connection,
+    key: TenantKey,
+    home: &str,
+    d: Dataset,
+    now: i64,
+    progress: Progress<'_>,
+) -> SyncResult<DatasetReport> {
+    let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let first = match d {
+        Dataset::Applications => format!(
+            "{graph}/v1.0/applications?$top=999&$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials&$expand=federatedIdentityCredentials"
+        ),
+        _ => format!(
+            "{graph}/v1.0/servicePrincipals?$top=999&$select=id,appId,displayName,appDisplayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,signInAudience,tags,alternativeNames,disabledByMicrosoftStatus,passwordCredentials,keyCredentials"
+        ),
+    };
+    let mut state = load_state(conn, key, d)?;
+    if state.next_link.is_none() {
+        state = State {
+            next_link: Some(first.clone()),
+            round_started: Some(now),
+            ..State::default()
+        };
+        in_tx(conn, || {
+            conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
+                .execute(params![key.0, d.name()])?;
+            save_state(conn, key, d, &state, 0)
+        })?;
+    }
+    let mut report = DatasetReport {
+        dataset: d,
+        status: "ok".into(),
+        detail: None,
+        items: 0,
+        pages: 0,
+        removed: 0,
+    };
+    while let Some(url) = state.next_link.clone() {
+        let v = match client.get(&url).await? {
+            Fetch::Ok(v) => v,
+            Fetch::PageTokenExpired => {
+                // Only this collection restarts, from its first page; what it has seen stays seen.
+                state.next_link = Some(first.clone());
+                in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+                continue;
+            }
+            Fetch::Forbidden(why) => {
+                report.status = "notAvailable".into();
+                report.detail = Some(why.clone());
+                insights::mark_dataset(conn, key, d.name(), now, "notAvailable", Some(&why))?;
+                return Ok(report);
+            }
+        };
+        let page = items(&v, &url)?;
+        let next = next_link(&v);
+        let removed = in_tx(conn, || {
+            let mut seen = conn.prepare_cached(
+                "INSERT OR IGNORE INTO sync_seen (tenant, dataset, id) VALUES (?1, ?2, ?3)",
+            )?;
+            for (i, m) in page.iter().enumerate() {
+                let o = Obj(m);
+                match d {
+                    Dataset::Applications => {
+                        let a = wire::application(o).map_err(|e| bad_item(&url, d, i, e))?;
+                        applications::upsert_application(conn, key, &a)?;
+                        seen.execute(params![key.0, d.name(), a.id])?;
+                    }
+                    _ => {
+                        let sp = wire::service_principal(o).map_err(|e| bad_item(&url, d, i, e))?;
+                        service_principals::upsert_service_principal(conn, key, home, &sp)?;
+                        seen.execute(params![key.0, d.name(), sp.id])?;
+                    }
+                }
+            }
+            state.next_link = next.clone();
+            let mut removed = 0;
+            if next.is_none() {
+                // The round is complete: what it did not see is gone from the tenant.
+                let table = if d == Dataset::Applications {
+                    "applications"
+                } else {
+                    "service_principals"
+                };
+                let gone: Vec<String> = conn
+                    .prepare(&format!(
+                        "SELECT t.id FROM {table} t WHERE t.tenant = ?1 AND NOT EXISTS
+                         (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2 AND s.id = t.id)"
+                    ))?
+                    .query_map(params![key.0, d.name()], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for id in &gone {
+                    if d == Dataset::Applications {
+                        applications::delete_application(conn, key, id)?;
+                    } else {
+                        service_principals::delete_service_principal(conn, key, id)?;
+                    }
+                }
+                removed = gone.len() as u64;
+                conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
+                    .execute(params![key.0, d.name()])?;
+                state.round_started = None;
+            }
+            save_state(conn, key, d, &state, page.len() as u64)?;
+            if next.is_none() {
+                complete(conn, key, d, now)?;
+            }
+            Ok(removed)
+        })?;
+        report.items += page.len() as u64;
+        report.pages += 1;
+        report.removed += removed;
+        progress(d, report.items);
+    }
+    Ok(report)
+}
+
+/// Sign-ins of workload identities, window by window.
+async fn sync_sign_ins(
+    client: &mut Client,
+    conn: &Connection,
+    key: TenantKey,
+    now: i64,
+    progress: Progress<'_>,
+) -> SyncResult<DatasetReport> {
+    let d = Dataset::SignIns;
+    let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let mut state = load_state(conn, key, d)?;
+    if state.next_link.is_none() {
+        let oldest = now - client.opts.sign_in_days * DAY_MS;
+        let overlap = client.opts.overlap.as_millis() as i64;
+        let from = state.done_to.map_or(oldest, |t| (t - overlap).max(oldest));
+        state.window_from = Some(from);
+        state.window_to = Some(now);
+        state.round_started = Some(now);
+        state.next_link = None;
+    }
+    let window_url = |from: i64, to: i64| -> SyncResult<String> {
+        Ok(reqwest::Url::parse_with_params(
+            &format!("{graph}/beta/auditLogs/signIns"),
+            &[
+                ("$top", "1000".to_string()),
+                (
+                    "$filter",
+                    format!(
+                        "createdDateTime ge {} and createdDateTime le {} and (signInEventTypes/any(t: t eq 'servicePrincipal') or signInEventTypes/any(t: t eq 'managedIdentity'))",
+                        iso_ms(from),
+                        iso_ms(to)
+                    ),
+                ),
+            ],
+        )
+        .map_err(|e| SyncError::Unexpected {
+            url: graph.clone(),
+            message: format!("the Graph URL is not valid ({e}); check --graph-url"),
+        })?
+        .to_string())
+    };
+    let first = window_url(
+        state.window_from.unwrap_or(now),
+        state.window_to.unwrap_or(now),
+    )?;
+    if state.next_link.is_none() {
+        state.next_link = Some(first.clone());
+        in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+    }
+    let mut report = DatasetReport {
+        dataset: d,
+        status: "ok".into(),
+        detail: None,
+        items: 0,
+        pages: 0,
+        removed: 0,
+    };
+    while let Some(url) = state.next_link.clone() {
+        let v = match client.get(&url).await? {
+            Fetch::Ok(v) => v,
+            Fetch::PageTokenExpired => {
+                // Pages come newest first and each committed page narrowed the window to what is
+                // older: a fresh query for the rest of the window loses nothing and repeats little
+                // (a sign-in seen twice is stored once).
+                state.next_link = Some(window_url(
+                    state.window_from.unwrap_or(now),
+                    state.window_to.unwrap_or(now),
+                )?);
+                in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+                continue;
+            }
+            Fetch::Forbidden(why) => {
+                report.status = "notAvailable".into();
+                report.detail = Some(format!(
+                    "needs AuditLog.Read.All and an Entra ID P1 or P2 license: {why}"
+                ));
+                insights::mark_dataset(
+                    conn,
+                    key,
+                    d.name(),
+                    now,
+                    "notAvailable",
+                    report.detail.as_deref(),
+                )?;
+                return Ok(report);
+            }
+        };
+        let page = items(&v, &url)?;
+        let next = next_link(&v);
+        in_tx(conn, || {
+            let mut writer = SignInWriter::new(key);
+            let mut oldest = None::<i64>;
+            for (i, m) in page.iter().enumerate() {
+                let s = wire::sign_in(Obj(m)).map_err(|e| bad_item(&url, d, i, e))?;
+                let at = to_ms(s.created_date_time);
+                oldest = Some(oldest.map_or(at, |o| o.min(at)));
+                writer.insert(conn, &s)?;
+            }
+            writer.flush(conn)?;
+            state.next_link = next.clone();
+            if next.is_some() {
+                // What is left of the window is no newer than this page's oldest sign-in.
+                if let Some(o) = oldest {
+                    state.window_to = Some(o);
+                }
+            } else {
+                state.done_to = state.round_started;
+                state.round_started = None;
+            }
+            save_state(conn, key, d, &state, page.len() as u64)?;
+            if next.is_none() {
+                complete(conn, key, d, now)?;
+            }
+            Ok(())
+        })?;
+        report.items += page.len() as u64;
+        report.pages += 1;
+        progress(d, report.items);
+    }
+    Ok(report)
+}
+
+/// Syncs the tenant `opts` names into the cache. `now` is when this run reads (windows end
+/// there); a run resumed later continues the windows it had started.
+pub async fn sync(
+    conn: &Connection,
+    opts: &SyncOptions,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> SyncResult<SyncSummary> {
+    let mut client = Client::new(opts.clone())?;
+    let graph = opts.graph_url.trim_end_matches('/').to_string();
+    let url = format!("{graph}/v1.0/organization");
+    let org = match client.get(&url).await? {
+        Fetch::Ok(v) => v,
+        _ => {
+            return Err(SyncError::Unexpected {
+                url,
+                message: "the organization could not be read; the app needs Organization.Read.All or Directory.Read.All".into(),
+            })
+        }
+    };
+    let first = items(&org, &url)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| SyncError::Unexpected {
+            url: url.clone(),
+            message: "no organization in the answer".into(),
+        })?;
+    let o = wire::organization(Obj(&first)).map_err(|m| SyncError::Unexpected {
+        url: url.clone(),
+        message: m,
+    })?;
+    if !o.id.eq_ignore_ascii_case(&opts.tenant_id) {
+        return Err(SyncError::WrongTenant {
+            expected: opts.tenant_id.clone(),
+            found: o.id,
+        });
+    }
+    let now_ms = to_ms(now);
+    let tenant = Tenant {
+        id: o.id.clone(),
+        display_name: o.display_name.clone(),
+        default_domain: o.default_domain.clone(),
+        is_demo: false,
+        data_as_of: Some(now),
+    };
+    let key = in_tx(conn, || {
+        let key = tenants::upsert_tenant(conn, &tenant, false)?;
+        insights::mark_dataset(
+            conn,
+            key,
+            Dataset::Organization.name(),
+            now_ms,
+            "ok",
+            Some("synced"),
+        )?;
+        Ok(key)
+    })?;
+    let wanted: Vec<Dataset> = if opts.datasets.is_empty() {
+        SYNCED.to_vec()
+    } else {
+        opts.datasets.clone()
+    };
+    let mut reports = vec![DatasetReport {
+        dataset: Dataset::Organization,
+        status: "ok".into(),
+        detail: None,
+        items: 1,
+        pages: 1,
+        removed: 0,
+    }];
+    for d in wanted {
+        let r = match d {
+            Dataset::Applications | Dataset::ServicePrincipals => {
+                sync_directory(&mut client, conn, key, &tenant.id, d, now_ms, progress).await?
+            }
+            Dataset::SignIns => sync_sign_ins(&mut client, conn, key, now_ms, progress).await?,
+            _ => continue,
+        };
+        reports.push(r);
+    }
+    Ok(SyncSummary {
+        tenant_id: tenant.id,
+        tenant_name: tenant.display_name,
+        datasets: reports,
+        retries: client.retries,
+    })
+}
