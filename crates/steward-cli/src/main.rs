@@ -111,6 +111,46 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 10)]
         burst_threshold: i64,
     },
+    /// Read a tenant from Microsoft Graph into the cache (app-only sign-in with a client
+    /// secret). Resumable: a run stopped at any point continues where it stopped.
+    Sync {
+        /// The tenant (directory) id.
+        #[arg(long, value_name = "ID")]
+        tenant: String,
+        /// The client (application) id of Steward's app registration in that tenant.
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// Read the client secret from this file (its first line). The secret is never taken
+        /// as an argument; STEWARD_CLIENT_SECRET or a prompt also give it.
+        #[arg(long, value_name = "FILE")]
+        client_secret_file: Option<PathBuf>,
+        /// Read the client secret from standard input (its first line).
+        #[arg(long)]
+        client_secret_stdin: bool,
+        /// Microsoft Graph's address (a national cloud's, or the simulator's).
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://graph.microsoft.com"
+        )]
+        graph_url: String,
+        /// The sign-in authority (a national cloud's, or the simulator's).
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://login.microsoftonline.com"
+        )]
+        authority_url: String,
+        /// Only these datasets: applications, servicePrincipals, signIns (repeatable).
+        #[arg(long = "dataset", value_name = "NAME", value_parser = parse_sync_dataset)]
+        datasets: Vec<steward_graph::Dataset>,
+        /// How many days of sign-ins the first run reads (Graph keeps 30).
+        #[arg(long, value_name = "DAYS", default_value_t = 30)]
+        sign_in_days: i64,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import Graph JSON exports (files or folders): Graph responses, az CLI and Graph
     /// PowerShell output. All or nothing: a bad file stops the import and nothing is written.
     Import {
@@ -193,6 +233,48 @@ fn parse_report_kind(s: &str) -> Result<ReportKind, String> {
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse(s)
         .ok_or_else(|| format!("unknown format `{s}`; use html, pdf, xlsx, csv or json"))
+}
+
+fn parse_sync_dataset(s: &str) -> Result<steward_graph::Dataset, String> {
+    steward_graph::Dataset::parse(s)
+        .filter(|d| steward_graph::sync::SYNCED.contains(d))
+        .ok_or_else(|| {
+            let all: Vec<&str> = steward_graph::sync::SYNCED
+                .iter()
+                .map(|d| d.name())
+                .collect();
+            format!(
+                "`{s}` is not a dataset sync reads; use one of {}",
+                all.join(", ")
+            )
+        })
+}
+
+/// The client secret: from a file, standard input, STEWARD_CLIENT_SECRET or a prompt — never
+/// from the command line, where it would land in shell history and process lists.
+fn client_secret(file: Option<&PathBuf>, stdin: bool) -> anyhow::Result<String> {
+    let first_line = |s: String| s.lines().next().unwrap_or("").trim().to_string();
+    let secret = if let Some(f) = file {
+        first_line(std::fs::read_to_string(f).map_err(|e| {
+            anyhow::anyhow!("could not read the client secret from {}: {e}", f.display())
+        })?)
+    } else if stdin {
+        let mut s = String::new();
+        std::io::stdin().read_line(&mut s)?;
+        first_line(s)
+    } else if let Ok(s) = std::env::var("STEWARD_CLIENT_SECRET") {
+        first_line(s)
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Client secret (not shown): ")?
+            .trim()
+            .to_string()
+    } else {
+        anyhow::bail!("no client secret: give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET")
+    };
+    if secret.is_empty() {
+        anyhow::bail!("the client secret is empty; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET");
+    }
+    Ok(secret)
 }
 
 fn main() -> ExitCode {
@@ -574,6 +656,67 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             r.note.as_deref().unwrap_or_default()
                         )?,
                     }
+                }
+            }
+        }
+        Command::Sync {
+            tenant,
+            client_id,
+            client_secret_file,
+            client_secret_stdin,
+            graph_url,
+            authority_url,
+            datasets,
+            sign_in_days,
+            json,
+        } => {
+            let secret = client_secret(client_secret_file.as_ref(), client_secret_stdin)?;
+            let mut opts = steward_graph::sync::SyncOptions::new(&tenant, &client_id, &secret);
+            opts.graph_url = graph_url;
+            opts.authority_url = authority_url;
+            opts.datasets = datasets;
+            opts.sign_in_days = sign_in_days;
+            let bar = progress_bar();
+            let started = std::time::Instant::now();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let summary = runtime.block_on(steward_graph::sync::sync(
+                &conn,
+                &opts,
+                clock::now(),
+                &mut |d, n| {
+                    bar.set_message(d.name());
+                    bar.set_position(n);
+                },
+            ))?;
+            bar.finish_and_clear();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &summary)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Synced tenant \"{}\" ({}) in {:.1} s ({} requests retried):",
+                    summary.tenant_name,
+                    summary.tenant_id,
+                    started.elapsed().as_secs_f64(),
+                    summary.retries
+                )?;
+                for d in &summary.datasets {
+                    writeln!(
+                        out,
+                        "  {:<20} {:<13} {:>9} items {:>6} pages {:>6} removed{}",
+                        d.dataset.name(),
+                        d.status,
+                        d.items,
+                        d.pages,
+                        d.removed,
+                        d.detail
+                            .as_deref()
+                            .map(|x| format!("  ({x})"))
+                            .unwrap_or_default()
+                    )?;
                 }
             }
         }

@@ -174,6 +174,12 @@ impl Dataset {
         })
     }
 
+    /// The dataset a name (as `name()` spells it) stands for.
+    pub fn parse(name: &str) -> Option<Dataset> {
+        ALL.into_iter()
+            .find(|d| d.name().eq_ignore_ascii_case(name))
+    }
+
     /// What an item of this dataset is called in messages.
     pub fn item_name(self) -> &'static str {
         match self {
@@ -193,6 +199,23 @@ impl Dataset {
         }
     }
 }
+
+/// Every dataset, in the order an import writes them.
+pub const ALL: [Dataset; 13] = [
+    Dataset::Organization,
+    Dataset::Applications,
+    Dataset::ServicePrincipals,
+    Dataset::FederatedIdentityCredentials,
+    Dataset::AppRoleAssignments,
+    Dataset::SignIns,
+    Dataset::ServicePrincipalSignInActivities,
+    Dataset::AppCredentialSignInActivities,
+    Dataset::SubscribedSkus,
+    Dataset::NamedLocations,
+    Dataset::RiskyServicePrincipals,
+    Dataset::ServicePrincipalRiskDetections,
+    Dataset::DirectoryRecommendations,
+];
 
 /// The organization's id, name and default domain.
 pub struct Organization {
