@@ -4,6 +4,7 @@
 
 mod harness;
 mod identities;
+mod import;
 mod insights;
 mod overview;
 mod reports;
