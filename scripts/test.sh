@@ -22,7 +22,7 @@ say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 say "The core, reports, Graph crate and CLI have no tauri in their normal dependency tree"
-for crate in steward-core steward-report steward-graph steward-cli; do
+for crate in steward-core steward-report steward-graph graph-sim steward-cli; do
     if cargo tree -p "$crate" -e normal --prefix none | grep -Eiq '^(tauri|wry|webkit2gtk|gtk)'; then
         echo "error: $crate depends on tauri/GTK/WebKit; it must stay headless" >&2
         exit 1
