@@ -531,7 +531,10 @@ fn a_sync_killed_with_sigkill_twenty_times_resumes_to_an_equal_cache_and_keeps_n
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    assert!(finished_early < 15, "most kills landed mid-sync ({finished_early} of 20 runs finished first)");
+    assert!(
+        finished_early < 15,
+        "most kills landed mid-sync ({finished_early} of 20 runs finished first)"
+    );
     let want = tenant_text(&sim_db);
     let got = tenant_text(&db);
     assert!(!want.is_empty());

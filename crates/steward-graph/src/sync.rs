@@ -50,6 +50,8 @@ pub struct SyncOptions {
     pub max_attempts: u32,
     /// Longest wait between attempts when Graph names none.
     pub max_backoff: Duration,
+    /// Set to stop the sync after the page in hand (it resumes from there next time).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -77,6 +79,7 @@ impl SyncOptions {
             overlap: Duration::from_secs(3600),
             max_attempts: 12,
             max_backoff: Duration::from_secs(60),
+            cancel: None,
         }
     }
 }
@@ -116,8 +119,14 @@ pub enum SyncError {
     },
     #[error("Graph's answer to {url} was not what the sync expected: {message}; what was read so far is kept, run sync again to resume")]
     Unexpected { url: String, message: String },
-    #[error("the organization Graph returned is {found}, not tenant {expected}: check --tenant")]
+    #[error(
+        "the organization Graph returned is {found}, not tenant {expected}: check the tenant id"
+    )]
     WrongTenant { expected: String, found: String },
+    #[error(
+        "the sync was cancelled; every page read so far is kept, and the next sync resumes there"
+    )]
+    Cancelled,
 }
 
 pub type SyncResult<T> = std::result::Result<T, SyncError>;
@@ -188,6 +197,13 @@ impl Client {
             retries: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
         })
+    }
+
+    fn check_cancel(&self) -> SyncResult<()> {
+        match &self.opts.cancel {
+            Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => Err(SyncError::Cancelled),
+            _ => Ok(()),
+        }
     }
 
     fn backoff(&mut self, attempt: u32) -> Duration {
@@ -493,6 +509,7 @@ async fn sync_directory(
         removed: 0,
     };
     while let Some(url) = state.next_link.clone() {
+        client.check_cancel()?;
         let v = match client.get(&url).await? {
             Fetch::Ok(v) => v,
             Fetch::PageTokenExpired => {
@@ -629,6 +646,7 @@ async fn sync_sign_ins(
         removed: 0,
     };
     while let Some(url) = state.next_link.clone() {
+        client.check_cancel()?;
         let v = match client.get(&url).await? {
             Fetch::Ok(v) => v,
             Fetch::PageTokenExpired => {
@@ -693,15 +711,11 @@ async fn sync_sign_ins(
     Ok(report)
 }
 
-/// Syncs the tenant `opts` names into the cache. `now` is when this run reads (windows end
-/// there); a run resumed later continues the windows it had started.
-pub async fn sync(
-    conn: &Connection,
+/// Signs in and reads the organization: the tenant exists, the app may read it.
+async fn read_organization(
+    client: &mut Client,
     opts: &SyncOptions,
-    now: DateTime<Utc>,
-    progress: Progress<'_>,
-) -> SyncResult<SyncSummary> {
-    let mut client = Client::new(opts.clone())?;
+) -> SyncResult<wire::Organization> {
     let graph = opts.graph_url.trim_end_matches('/').to_string();
     let url = format!("{graph}/v1.0/organization");
     let org = match client.get(&url).await? {
@@ -730,6 +744,25 @@ pub async fn sync(
             found: o.id,
         });
     }
+    Ok(o)
+}
+
+/// Tests a connection: signs in and reads the organization. Returns the tenant's name.
+pub async fn test_connection(opts: &SyncOptions) -> SyncResult<String> {
+    let mut client = Client::new(opts.clone())?;
+    Ok(read_organization(&mut client, opts).await?.display_name)
+}
+
+/// Syncs the tenant `opts` names into the cache. `now` is when this run reads (windows end
+/// there); a run resumed later continues the windows it had started.
+pub async fn sync(
+    conn: &Connection,
+    opts: &SyncOptions,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> SyncResult<SyncSummary> {
+    let mut client = Client::new(opts.clone())?;
+    let o = read_organization(&mut client, opts).await?;
     let now_ms = to_ms(now);
     let tenant = Tenant {
         id: o.id.clone(),

@@ -238,3 +238,42 @@ async fn a_wrong_secret_fails_with_the_aadsts_reason_and_never_echoes_the_secret
     );
     sim.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equal() {
+    let sim = start(small_pages()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut o = options(&sim);
+    o.cancel = Some(flag.clone());
+    let mut pages = 0;
+    let now = as_of() + chrono::Duration::hours(1);
+    let err = sync(&conn, &o, now, &mut |_, _| {
+        pages += 1;
+        if pages == 3 {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, steward_graph::sync::SyncError::Cancelled),
+        "{err}"
+    );
+    assert!(err.to_string().contains("resumes"), "{err}");
+    let kept: i64 = conn
+        .query_row("SELECT count(*) FROM applications", [], |r| r.get(0))
+        .unwrap();
+    assert!(kept > 0, "the pages read before the cancel are kept");
+    o.cancel = None;
+    sync(&conn, &o, now, &mut |_, _| {}).await.unwrap();
+    let want = sim_snapshot(&sim);
+    let got = snapshot(&conn);
+    assert!(
+        want == got,
+        "the next sync finishes the job: {}",
+        diff(&want, &got)
+    );
+    sim.running.shutdown().await;
+}
