@@ -2,6 +2,7 @@
 //! crosses to the UI, and the app state. Each command takes its arguments, calls one core
 //! function off the async runtime, and converts the error; nothing here computes.
 
+mod connections;
 mod error;
 mod import;
 mod reports;
@@ -45,6 +46,7 @@ pub struct AppState {
     db: PathBuf,
     active: Mutex<Option<String>>,
     exports: std::sync::Arc<reports::ExportState>,
+    syncs: std::sync::Arc<connections::SyncState>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -383,6 +385,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         dashboard,
         risk_report,
         risk_action,
+        connections::connection_status,
+        connections::test_connection,
+        connections::sync_tenant,
+        connections::sync_progress,
+        connections::cancel_sync,
         import::choose_import_paths,
         import::import_graph_files,
         reports::report_catalog,
@@ -441,6 +448,7 @@ pub fn run() {
             db,
             active: Mutex::new(first.as_ref().map(|t| t.id.clone())),
             exports: Default::default(),
+            syncs: Default::default(),
         })
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
