@@ -4,6 +4,8 @@ import { commands } from "./bindings";
 import type {
   AppError,
   AppInfo,
+  ConnectArgs,
+  ConnectionStatus,
   Dashboard,
   ExportResult,
   Format,
@@ -30,6 +32,8 @@ import type {
   SignInFilter,
   SignInRow,
   StatusChange,
+  SyncOutcome,
+  SyncProgress,
   TenantSummary,
 } from "./bindings";
 
@@ -37,12 +41,15 @@ export type {
   AppError,
   AppInfo,
   ChartTable,
+  ConnectArgs,
+  ConnectionStatus,
   CountItem,
   CredentialType,
   CredentialView,
   DailySignIns,
   Dashboard,
   DashboardChart,
+  DatasetStatus,
   DetectionRow,
   Evidence,
   ExpiringCredential,
@@ -100,6 +107,9 @@ export type {
   SignInRow,
   StatusChange,
   Subscription,
+  SyncedDataset,
+  SyncOutcome,
+  SyncProgress,
   TenantSummary,
   Tone,
 } from "./bindings";
@@ -160,6 +170,19 @@ export interface Backend {
    * organization response among the files, or from `tenant` when none is.
    */
   importGraphFiles(paths: string[], tenant: string | null): Promise<ImportResult>;
+  /** What the cache holds for a tenant, dataset by dataset, and any sync round still open. */
+  connectionStatus(tenantId: string): Promise<ConnectionStatus>;
+  /** Signs in and reads the organization; returns the tenant's display name. The secret is used for this call only. */
+  testConnection(args: ConnectArgs): Promise<string>;
+  /**
+   * Syncs a tenant from Microsoft Graph. Fails with kind `invalidInput` on a bad sign-in (the message carries the
+   * AADSTS reason), `io` when Graph does not answer, `cancelled` when `cancelSync` stopped it (pages read are kept).
+   */
+  syncTenant(args: ConnectArgs): Promise<SyncOutcome>;
+  /** Where the running sync stands; `null` when none runs. */
+  syncProgress(): Promise<SyncProgress | null>;
+  /** Asks the running sync to stop after the page in hand; the next sync resumes from there. */
+  cancelSync(): Promise<void>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -226,4 +249,9 @@ export const tauriBackend: Backend = {
   cancelExport: () => plain(() => commands.cancelExport()),
   chooseImportPaths: (folder) => unwrap(() => commands.chooseImportPaths(folder)),
   importGraphFiles: (paths, tenant) => unwrap(() => commands.importGraphFiles(paths, tenant)),
+  connectionStatus: (tenantId) => unwrap(() => commands.connectionStatus(tenantId)),
+  testConnection: (args) => unwrap(() => commands.testConnection(args)),
+  syncTenant: (args) => unwrap(() => commands.syncTenant(args)),
+  syncProgress: () => plain(() => commands.syncProgress()),
+  cancelSync: () => plain(() => commands.cancelSync()),
 };

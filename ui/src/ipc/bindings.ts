@@ -127,6 +127,51 @@ async riskAction(tenantId: string, spIds: string[], action: RiskAction) : Promis
 }
 },
 /**
+ * What the cache holds for a tenant, dataset by dataset, and any sync round still open.
+ */
+async connectionStatus(tenantId: string) : Promise<Result<ConnectionStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connection_status", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs in and reads the organization; returns the tenant's name.
+ */
+async testConnection(args: ConnectArgs) : Promise<Result<string, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("test_connection", { args }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Syncs a tenant; the window polls `sync_progress` meanwhile and may `cancel_sync`.
+ */
+async syncTenant(args: ConnectArgs) : Promise<Result<SyncOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_tenant", { args }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where the running sync stands; `None` when none runs.
+ */
+async syncProgress() : Promise<SyncProgress | null> {
+    return await TAURI_INVOKE("sync_progress");
+},
+/**
+ * Asks the running sync to stop after the page in hand; it resumes from there next time.
+ */
+async cancelSync() : Promise<void> {
+    await TAURI_INVOKE("cancel_sync");
+},
+/**
  * Opens the native dialog for JSON files (or a folder); `None` when the user cancels it.
  */
 async chooseImportPaths(folder: boolean) : Promise<Result<string[] | null, AppError>> {
@@ -230,6 +275,19 @@ export type ApplicationSummary = { id: string; displayName: string; signInAudien
  * The numbers behind a chart, for its table view and for exports.
  */
 export type ChartTable = { columns: string[]; rows: string[][] }
+/**
+ * How to reach a tenant. The secret is used for this call and dropped.
+ */
+export type ConnectArgs = { tenantId: string; clientId: string; clientSecret: string; 
+/**
+ * Default `https://graph.microsoft.com`.
+ */
+graphUrl: string | null; 
+/**
+ * Default `https://login.microsoftonline.com`.
+ */
+authorityUrl: string | null }
+export type ConnectionStatus = { tenantId: string; datasets: DatasetStatus[] }
 export type CountItem = { key: string; label: string; count: number }
 export type CredentialStatus = "expired" | "expiringSoon" | "valid"
 /**
@@ -252,6 +310,19 @@ summary: Overview; asOf: string;
  */
 from: string; days: number; kpis: Kpi[]; charts: DashboardChart[] }
 export type DashboardChart = { key: string; title: string; description: string; svg: string; table: ChartTable }
+export type DatasetStatus = { dataset: string; 
+/**
+ * `ok`, `notAvailable`, or `inProgress` while a round has pages left.
+ */
+status: string; detail: string | null; 
+/**
+ * When the dataset was last read completely (RFC 3339).
+ */
+syncedAt: string | null; 
+/**
+ * How it got there: `synced`, `imported`, `demo`.
+ */
+source: string | null }
 export type DetectionRow = { id: string; riskEventType: string; 
 /**
  * What the detection means, in the admin's words.
@@ -696,6 +767,13 @@ export type Subscription = { skuPartNumber: string; capabilityStatus: string; pr
  * When the trial ends (or the term renews), when known.
  */
 nextLifecycle: string | null; daysLeft: number | null }
+export type SyncOutcome = { tenantId: string; tenantName: string; datasets: SyncedDataset[]; retries: number }
+export type SyncProgress = { dataset: string; 
+/**
+ * Items read in this run for the dataset in progress.
+ */
+items: number }
+export type SyncedDataset = { dataset: string; status: string; detail: string | null; items: number; pages: number; removed: number }
 export type TenantSummary = { id: string; displayName: string; defaultDomain: string | null; isDemo: boolean; dataAsOf: string | null; servicePrincipalCount: number }
 /**
  * Whether a KPI asks for attention.

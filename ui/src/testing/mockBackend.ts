@@ -3,9 +3,12 @@ import {
   BackendError,
   type AppInfo,
   type Backend,
+  type ConnectArgs,
+  type ConnectionStatus,
   type CredentialView,
   type Dashboard,
   type DashboardChart,
+  type DatasetStatus,
   type DetectionRow,
   type Evidence,
   type ExportResult,
@@ -54,6 +57,9 @@ import {
   type SignInRow,
   type StatusChange,
   type Subscription,
+  type SyncedDataset,
+  type SyncOutcome,
+  type SyncProgress,
   type TenantSummary,
 } from "../ipc/backend";
 import { KIND_KEYS, KIND_LABELS, OWNERSHIP_KEYS, OWNERSHIP_LABELS } from "../format";
@@ -81,6 +87,15 @@ export type MockBackendOptions = {
   reports?: MockReportOptions;
   /** Tweaks of the Graph JSON import. */
   imports?: MockImportOptions;
+  /** Tweaks of the Graph sync (Connections page). */
+  sync?: MockSyncOptions;
+};
+
+export type MockSyncOptions = {
+  /** Keep each sync running (at `MOCK_SYNC_PROGRESS`) until `cancelSync` stops it with kind `cancelled`. */
+  hold?: boolean;
+  /** The organization's name for a tenant not in the cache. Defaults to `MOCK_SYNC_TENANT_NAME`. */
+  tenantName?: string;
 };
 
 export type MockImportOptions = {
@@ -1149,6 +1164,64 @@ function mockExpand(paths: string[]): string[] {
   return paths.flatMap((p) => (/\.json$/i.test(p) ? [p] : MOCK_FOLDER_FILES.map((f) => `${p.replace(/[\\/]+$/, "")}/${f}`)));
 }
 
+/** The only client secret the mock's sign-in accepts. */
+export const MOCK_GOOD_SECRET = "good";
+export const MOCK_BAD_SECRET_MESSAGE =
+  "Sign-in failed: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID. Check the secret under Certificates & secrets of the app registration.";
+/** The organization a sync reads for a tenant the cache does not hold yet. */
+export const MOCK_SYNC_TENANT_NAME = "Northwind Traders";
+/** When the mock's syncs read their data. */
+export const MOCK_SYNCED_AT = "2025-06-03T08:15:00Z";
+/** Where a held sync stands while it runs. */
+export const MOCK_SYNC_PROGRESS: SyncProgress = { dataset: "servicePrincipals", items: 250 };
+export const MOCK_SYNC_CANCELLED_MESSAGE =
+  "The sync was cancelled; the 3 pages read are kept and the next sync resumes from there.";
+/** What one mock sync reads. */
+export const MOCK_SYNCED_DATASETS: SyncedDataset[] = [
+  { dataset: "organization", status: "ok", detail: null, items: 1, pages: 1, removed: 0 },
+  { dataset: "applications", status: "ok", detail: null, items: 42, pages: 1, removed: 0 },
+  { dataset: "servicePrincipals", status: "ok", detail: null, items: 318, pages: 2, removed: 3 },
+  { dataset: "signIns", status: "ok", detail: null, items: 1_250, pages: 3, removed: 0 },
+  {
+    dataset: "riskyServicePrincipals",
+    status: "notAvailable",
+    detail: "Graph answered 403: the tenant has no Workload ID Premium licence.",
+    items: 0,
+    pages: 0,
+    removed: 0,
+  },
+];
+
+/** What the cache holds for a tenant the mock has not synced: a mix of sources, or demo data for the demo tenant. */
+export function mockConnectionDatasets(demo: boolean): DatasetStatus[] {
+  if (demo)
+    return ["organization", "applications", "servicePrincipals", "signIns"].map((dataset) => ({
+      dataset,
+      status: "ok",
+      detail: null,
+      syncedAt: MOCK_AS_OF,
+      source: null,
+    }));
+  return [
+    { dataset: "organization", status: "ok", detail: null, syncedAt: "2025-05-30T07:00:00Z", source: "synced" },
+    { dataset: "servicePrincipals", status: "ok", detail: null, syncedAt: MOCK_IMPORTED_AT, source: "imported" },
+    {
+      dataset: "signIns",
+      status: "inProgress",
+      detail: "2 pages read of a round that was cancelled",
+      syncedAt: "2025-05-29T07:00:00Z",
+      source: "synced",
+    },
+    {
+      dataset: "riskyServicePrincipals",
+      status: "notAvailable",
+      detail: "Graph answered 403: the tenant has no Workload ID Premium licence.",
+      syncedAt: null,
+      source: null,
+    },
+  ];
+}
+
 type ScopeState = { accessReview: boolean; picked: boolean };
 type LicensingState = { scope: Map<string, ScopeState>; candidates: ReviewCandidate[]; saved: PlanSettings };
 
@@ -1621,6 +1694,19 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   let exportProgressState: ProgressState | null = null;
   let stopExport: (() => void) | null = null;
 
+  // What the cache holds per tenant after a sync (tenants not synced show `mockConnectionDatasets`).
+  const syncedStatus = new Map<string, DatasetStatus[]>();
+  let syncProgressState: SyncProgress | null = null;
+  let stopSync: (() => void) | null = null;
+  const signIn = (args: ConnectArgs): string => {
+    const tenantId = args.tenantId.trim();
+    if (tenantId === "" || args.clientId.trim() === "" || args.clientSecret === "")
+      throw new BackendError("invalidInput", "a tenant id, a client id and a client secret are all needed to sign in");
+    if (args.clientSecret !== MOCK_GOOD_SECRET) throw new BackendError("invalidInput", MOCK_BAD_SECRET_MESSAGE);
+    const known = tenants.find((t) => t.id.toLowerCase() === tenantId.toLowerCase());
+    return known && !known.isDemo ? known.displayName : (options.sync?.tenantName ?? MOCK_SYNC_TENANT_NAME);
+  };
+
   const backend: MockBackend = {
     calls,
     callsOf: (m) => calls.filter((c) => c.method === m).map((c) => c.args),
@@ -1846,6 +1932,68 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     async importGraphFiles(paths: string[], tenant: string | null): Promise<ImportResult> {
       record("importGraphFiles", [paths, tenant]);
       return importGraph(paths, tenant);
+    },
+
+    async connectionStatus(tenantId: string): Promise<ConnectionStatus> {
+      record("connectionStatus", [tenantId]);
+      const t = tenants.find((x) => x.id === tenantId);
+      if (!t) throw new BackendError("notFound", `Tenant ${tenantId} is not in the local database. Pick another tenant.`);
+      const datasets = syncedStatus.get(t.id) ?? mockConnectionDatasets(t.isDemo);
+      return { tenantId: t.id, datasets: structuredClone(datasets) };
+    },
+
+    async testConnection(args: ConnectArgs): Promise<string> {
+      record("testConnection", [args]);
+      return signIn(args);
+    },
+
+    async syncTenant(args: ConnectArgs): Promise<SyncOutcome> {
+      record("syncTenant", [args]);
+      const tenantName = signIn(args);
+      if (syncProgressState) throw new BackendError("invalidInput", "a sync is already running; wait for it or cancel it first");
+      syncProgressState = { ...MOCK_SYNC_PROGRESS };
+      try {
+        if (options.sync?.hold) {
+          await new Promise<void>((resolve) => (stopSync = resolve));
+          throw new BackendError("cancelled", MOCK_SYNC_CANCELLED_MESSAGE);
+        }
+        const given = args.tenantId.trim();
+        const at = tenants.findIndex((t) => t.id.toLowerCase() === given.toLowerCase());
+        const id = at >= 0 ? tenants[at]!.id : given;
+        const tenant: TenantSummary = {
+          ...(at >= 0 ? tenants[at]! : makeTenant(id, tenantName, { defaultDomain: null })),
+          displayName: tenantName,
+          isDemo: false,
+          dataAsOf: MOCK_SYNCED_AT,
+        };
+        if (at >= 0) tenants[at] = tenant;
+        else tenants.push(tenant);
+        if (!rowsByTenant.has(id)) rowsByTenant.set(id, sortRows(makeRows(options.rowCount ?? 50)));
+        syncedStatus.set(
+          id,
+          MOCK_SYNCED_DATASETS.map((d) => ({
+            dataset: d.dataset,
+            status: d.status,
+            detail: d.detail,
+            syncedAt: d.status === "ok" ? MOCK_SYNCED_AT : null,
+            source: d.status === "ok" ? "synced" : null,
+          })),
+        );
+        return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1 };
+      } finally {
+        syncProgressState = null;
+        stopSync = null;
+      }
+    },
+
+    async syncProgress(): Promise<SyncProgress | null> {
+      record("syncProgress", []);
+      return syncProgressState ? { ...syncProgressState } : null;
+    },
+
+    async cancelSync(): Promise<void> {
+      record("cancelSync", []);
+      stopSync?.();
     },
   };
   return backend;
