@@ -15,10 +15,11 @@ import {
   DocumentData20Regular,
   Lightbulb20Regular,
   PeopleList20Regular,
+  PlugConnected20Regular,
   Receipt20Regular,
   ShieldError20Regular,
 } from "@fluentui/react-icons";
-import type { AppInfo, BackendError, ImportResult, TenantSummary } from "./ipc/backend";
+import type { AppInfo, BackendError, ImportResult, SyncOutcome, TenantSummary } from "./ipc/backend";
 import { toBackendError } from "./ipc/backend";
 import { useBackend } from "./ipc/context";
 import { useKeptAsync } from "./useAsync";
@@ -31,6 +32,7 @@ import { RecommendationsPage } from "./pages/RecommendationsPage";
 import { LicensingPage } from "./pages/LicensingPage";
 import { RiskPage } from "./pages/RiskPage";
 import { ReportsPage } from "./pages/ReportsPage";
+import { ConnectionsPage } from "./pages/ConnectionsPage";
 import { formatDateTime } from "./format";
 
 export type Route =
@@ -39,7 +41,8 @@ export type Route =
   | { page: "recommendations" }
   | { page: "risk" }
   | { page: "licensing" }
-  | { page: "reports" };
+  | { page: "reports" }
+  | { page: "connections" };
 
 export function App() {
   const backend = useBackend();
@@ -115,6 +118,17 @@ function Shell({
       reloadInfo();
     },
     [switchTenant, reloadInfo, tenant?.id],
+  );
+  // After a sync: a tenant new to the cache is selected, as after an import; the tenant list reloads either way
+  // (new name, new data-as-of). The Connections page is not remounted, so its summary of the sync stays.
+  const onSynced = useCallback(
+    async (outcome: SyncOutcome) => {
+      const known = info.tenants.some((t) => t.id === outcome.tenantId);
+      if (!known) await switchTenant(outcome.tenantId);
+      else if (outcome.tenantId === tenant?.id) setDataVersion((v) => v + 1);
+      reloadInfo();
+    },
+    [info.tenants, switchTenant, reloadInfo, tenant?.id],
   );
   const pageKey = `${tenant?.id ?? ""}#${dataVersion}`;
 
@@ -221,6 +235,16 @@ function Shell({
             Reports
           </Button>
           <Button
+            data-testid="nav-connections"
+            appearance={route.page === "connections" ? "secondary" : "subtle"}
+            aria-current={route.page === "connections" ? "page" : undefined}
+            icon={<PlugConnected20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "connections" })}
+          >
+            Connections
+          </Button>
+          <Button
             data-testid="nav-import"
             appearance="subtle"
             icon={<ArrowImport20Regular />}
@@ -244,12 +268,15 @@ function Shell({
               <MessageBarBody>{switchError}</MessageBarBody>
             </MessageBar>
           )}
-          {!tenant ? (
+          {route.page === "connections" ? (
+            // Reachable without a tenant too: a sync is one way to get the first one.
+            <ConnectionsPage tenantId={tenant?.id ?? null} isDemo={tenant?.isDemo ?? false} onSynced={onSynced} />
+          ) : !tenant ? (
             <div className="page-pad">
               <MessageBar intent="warning" data-testid="no-tenants">
                 <MessageBarBody>
-                  No tenant data found in {info.dbPath}. Import Graph JSON exports with Import… on the left, or load
-                  the demo tenant or sync a tenant and restart Steward.
+                  No tenant data found in {info.dbPath}. Sync a tenant from Microsoft Graph under Connections or
+                  import Graph JSON exports with Import… on the left, or load the demo tenant and restart Steward.
                 </MessageBarBody>
               </MessageBar>
             </div>

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import { renderWithBackend } from "../testing/render";
+import {
+  createMockBackend,
+  HOSTILE_NAME,
+  makeTenant,
+  MOCK_BAD_SECRET_MESSAGE,
+  MOCK_SYNC_CANCELLED_MESSAGE,
+  MOCK_SYNC_TENANT_NAME,
+  MOCK_SYNCED_DATASETS,
+  type MockBackend,
+} from "../testing/mockBackend";
+import type { ConnectArgs } from "../ipc/backend";
+import { ConnectionsPage } from "./ConnectionsPage";
+
+type User = ReturnType<typeof userEvent.setup>;
+
+const FABRIKAM = makeTenant("fabrikam", "Fabrikam", { isDemo: false });
+const CLIENT = "11111111-2222-3333-4444-555555555555";
+
+const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;
+const button = (id: string) => screen.getByTestId(id) as HTMLButtonElement;
+const datasetRows = () => screen.getAllByTestId("conn-dataset");
+const row = (dataset: string) => datasetRows().find((r) => r.getAttribute("data-dataset") === dataset)!;
+
+async function openPage(backend: MockBackend, props: { tenantId?: string; isDemo?: boolean } = {}) {
+  renderWithBackend(<ConnectionsPage tenantId={props.tenantId ?? "fabrikam"} isDemo={props.isDemo ?? false} />, backend);
+  await screen.findByTestId("page-connections");
+  await waitFor(() => expect(datasetRows().length).toBeGreaterThan(0));
+}
+
+async function fill(user: User, { tenant, secret = "good" }: { tenant?: string; secret?: string } = {}) {
+  if (tenant !== undefined) {
+    await user.clear(input("conn-tenant"));
+    await user.type(input("conn-tenant"), tenant);
+  }
+  await user.type(input("conn-client"), CLIENT);
+  await user.type(input("conn-secret"), secret);
+}
+
+describe("ConnectionsPage", () => {
+  it("is reached from the navigation and leaves the demo tenant's id out of the form", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByTestId("nav-connections"));
+    expect(await screen.findByTestId("page-connections")).toBeTruthy();
+    expect(screen.getByTestId("nav-connections").getAttribute("aria-current")).toBe("page");
+    expect(input("conn-tenant").value).toBe("");
+    await waitFor(() => expect(backend.callsOf("connectionStatus")).toEqual([["contoso"]]));
+    await waitFor(() => expect(datasetRows().length).toBe(4));
+    expect(row("organization").textContent).toContain("Demo data");
+  });
+
+  it("lists what the cache holds, with status, source and last read", async () => {
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    expect(datasetRows().map((r) => r.getAttribute("data-dataset"))).toEqual([
+      "organization",
+      "servicePrincipals",
+      "signIns",
+      "riskyServicePrincipals",
+    ]);
+    expect(row("organization").textContent).toContain("Synced");
+    expect(row("servicePrincipals").textContent).toContain("Imported");
+    expect(row("signIns").textContent).toContain("In progress");
+    expect(row("riskyServicePrincipals").textContent).toContain("Not available: Graph answered 403");
+    expect(row("riskyServicePrincipals").textContent).toContain("never");
+    expect(screen.getByTestId("page-connections").textContent).toContain("Connect a tenant");
+    // A real tenant's id is offered for the sync.
+    expect(input("conn-tenant").value).toBe("fabrikam");
+  });
+
+  it("keeps Sync now disabled until the tenant, client and secret are all filled", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    expect(input("conn-secret").type).toBe("password");
+    expect(button("conn-sync").disabled).toBe(true);
+    await user.type(input("conn-client"), CLIENT);
+    expect(button("conn-sync").disabled).toBe(true);
+    await user.type(input("conn-secret"), "good");
+    expect(button("conn-sync").disabled).toBe(false);
+    await user.clear(input("conn-tenant"));
+    expect(button("conn-sync").disabled).toBe(true);
+  });
+
+  it("tests the connection with a good secret and shows the sign-in error with a bad one", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    await fill(user, { secret: "wrong" });
+    await user.click(button("conn-test"));
+    const error = await screen.findByTestId("error-bar");
+    expect(error.textContent).toContain("Sign-in failed");
+    expect(error.textContent).toContain("AADSTS7000215");
+    expect(error.textContent).toContain(MOCK_BAD_SECRET_MESSAGE);
+    expect(screen.queryByTestId("conn-test-ok")).toBeNull();
+
+    await user.clear(input("conn-secret"));
+    await user.type(input("conn-secret"), "good");
+    await user.click(button("conn-test"));
+    expect((await screen.findByTestId("conn-test-ok")).textContent).toBe("Connected to Fabrikam");
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+    expect(backend.callsOf("testConnection").at(-1)).toEqual([
+      { tenantId: "fabrikam", clientId: CLIENT, clientSecret: "good", graphUrl: null, authorityUrl: null } satisfies ConnectArgs,
+    ]);
+    expect(backend.callsOf("syncTenant")).toEqual([]);
+  });
+
+  it("passes the advanced Graph and authority URLs", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    expect(screen.queryByTestId("conn-graph-url")).toBeNull();
+    await user.click(within(screen.getByTestId("conn-advanced")).getByRole("button"));
+    await user.type(await screen.findByTestId("conn-graph-url"), "http://127.0.0.1:8080");
+    await user.type(input("conn-authority-url"), "http://127.0.0.1:8080/auth");
+    await fill(user);
+    await user.click(button("conn-test"));
+    await screen.findByTestId("conn-test-ok");
+    expect(backend.callsOf("testConnection")[0]![0]).toMatchObject({
+      graphUrl: "http://127.0.0.1:8080",
+      authorityUrl: "http://127.0.0.1:8080/auth",
+    });
+  });
+
+  it("syncs, summarises each dataset, clears the secret and refreshes the table", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+    expect(backend.callsOf("connectionStatus")).toHaveLength(1);
+
+    await fill(user);
+    await user.click(button("conn-sync"));
+    const synced = await screen.findByTestId("conn-synced");
+    expect(synced.textContent).toContain("Synced Fabrikam");
+    const rows = screen.getAllByTestId("conn-synced-dataset");
+    expect(rows.map((r) => r.getAttribute("data-dataset"))).toEqual(MOCK_SYNCED_DATASETS.map((d) => d.dataset));
+    const sps = rows.find((r) => r.getAttribute("data-dataset") === "servicePrincipals")!;
+    expect([...sps.querySelectorAll("td")].map((c) => c.textContent)).toEqual(["servicePrincipals", "318", "2", "3", "OK"]);
+    expect(synced.textContent).toContain("1 request retried");
+    expect(input("conn-secret").value).toBe("");
+    expect(button("conn-sync").disabled).toBe(true);
+
+    await waitFor(() => expect(backend.callsOf("connectionStatus")).toHaveLength(2));
+    await waitFor(() => expect(row("applications")).toBeTruthy());
+    expect(row("servicePrincipals").textContent).toContain("Synced");
+    expect(row("servicePrincipals").textContent).not.toContain("Imported");
+    expect(screen.queryByTestId("conn-progress")).toBeNull();
+  });
+
+  it("shows the progress of a running sync and cancels it", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { hold: true } });
+    await openPage(backend);
+
+    await fill(user);
+    await user.click(button("conn-sync"));
+    const progress = await screen.findByTestId("conn-progress");
+    await waitFor(() => expect(progress.textContent).toContain("Reading servicePrincipals: 250 items"));
+    expect(button("conn-sync").disabled).toBe(true);
+
+    await user.click(button("conn-cancel"));
+    const cancelled = await screen.findByTestId("conn-cancelled");
+    expect(cancelled.textContent).toContain(MOCK_SYNC_CANCELLED_MESSAGE);
+    expect(backend.callsOf("cancelSync")).toHaveLength(1);
+    expect(screen.queryByTestId("conn-progress")).toBeNull();
+    expect(screen.queryByTestId("conn-synced")).toBeNull();
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+    // The secret stays for another try.
+    expect(button("conn-sync").disabled).toBe(false);
+  });
+
+  it("shows a failed sync in the error bar", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    await fill(user, { secret: "bad" });
+    await user.click(button("conn-sync"));
+    expect((await screen.findByTestId("error-bar")).textContent).toContain("AADSTS7000215");
+    expect(screen.queryByTestId("conn-synced")).toBeNull();
+    expect(screen.queryByTestId("conn-cancelled")).toBeNull();
+  });
+
+  it("reloads the tenants and selects a tenant new to the cache after its sync", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByTestId("nav-connections"));
+    await screen.findByTestId("page-connections");
+
+    await fill(user, { tenant: "northwind" });
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-synced");
+    await waitFor(() => expect(screen.getByTestId("tenant-name").textContent).toBe(MOCK_SYNC_TENANT_NAME));
+    expect(backend.callsOf("selectTenant")).toEqual([["northwind"]]);
+    expect(backend.callsOf("appInfo")).toHaveLength(2);
+    await waitFor(() => expect(backend.callsOf("connectionStatus").at(-1)).toEqual(["northwind"]));
+    expect(screen.getByTestId("conn-synced")).toBeTruthy();
+    expect(screen.queryByTestId("demo-badge")).toBeNull();
+  });
+
+  it("shows a hostile tenant name as text", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { tenantName: HOSTILE_NAME } });
+    await openPage(backend);
+
+    await fill(user, { tenant: "northwind" });
+    await user.click(button("conn-test"));
+    expect((await screen.findByTestId("conn-test-ok")).textContent).toBe(`Connected to ${HOSTILE_NAME}`);
+    await user.click(button("conn-sync"));
+    expect((await screen.findByTestId("conn-synced")).textContent).toContain(HOSTILE_NAME);
+    expect(document.querySelector("img")).toBeNull();
+  });
+});

@@ -1,0 +1,429 @@
+import { useEffect, useState } from "react";
+import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Title3,
+} from "@fluentui/react-components";
+import { ArrowSync20Regular, PlugConnected20Regular } from "@fluentui/react-icons";
+import {
+  toBackendError,
+  type BackendError,
+  type ConnectArgs,
+  type DatasetStatus,
+  type SyncOutcome,
+  type SyncProgress,
+} from "../ipc/backend";
+import { useBackend } from "../ipc/context";
+import { useKeptAsync } from "../useAsync";
+import { ErrorBar } from "../components/ErrorBar";
+import { Loading } from "../components/Loading";
+import { formatDateTime, formatNumber, plural } from "../format";
+
+/** How often the page asks a running sync how far it got. */
+export const SYNC_POLL_MS = 300;
+
+export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com";
+export const DEFAULT_AUTHORITY_URL = "https://login.microsoftonline.com";
+
+const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = {
+  invalidInput: "Sign-in failed",
+  io: "Microsoft Graph did not answer",
+};
+
+/** A dataset's status as the admin reads it. */
+export function datasetStatusText(d: Pick<DatasetStatus, "status" | "detail">): string {
+  switch (d.status) {
+    case "ok":
+      return "OK";
+    case "notAvailable":
+      return d.detail ? `Not available: ${d.detail}` : "Not available";
+    case "inProgress":
+      return "In progress — a round was interrupted and will resume on the next sync";
+    default:
+      return d.detail ? `${d.status}: ${d.detail}` : d.status;
+  }
+}
+
+/** Where a dataset's data came from. */
+export function datasetSourceText(d: Pick<DatasetStatus, "source" | "status" | "syncedAt">): string {
+  switch (d.source) {
+    case "synced":
+      return "Synced";
+    case "imported":
+      return "Imported";
+    case "demo":
+      return "Demo data";
+    case null:
+      // Nothing read yet (a dataset Graph would not give) has no source; the demo tenant's data has none either.
+      return d.status === "notAvailable" && d.syncedAt === null ? "—" : "Demo data";
+    default:
+      return d.source;
+  }
+}
+
+export type ConnectionsPageProps = {
+  /** The tenant on screen; `null` when the cache holds none yet. */
+  tenantId: string | null;
+  /** Whether the tenant on screen is the demo tenant (its id is then not offered for a sync). */
+  isDemo?: boolean;
+  /** Called after a successful sync, so the app can refresh its tenants and show the synced one. */
+  onSynced?: (outcome: SyncOutcome) => void | Promise<void>;
+};
+
+type Outcome =
+  | { type: "synced"; result: SyncOutcome }
+  | { type: "cancelled"; message: string }
+  | { type: "error"; error: BackendError }
+  | null;
+
+type TestResult = { type: "ok"; name: string } | { type: "error"; error: BackendError } | null;
+
+export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: ConnectionsPageProps) {
+  const backend = useBackend();
+  const [tenantField, setTenantField] = useState(tenantId && !isDemo ? tenantId : "");
+  const [clientId, setClientId] = useState("");
+  const [secret, setSecret] = useState("");
+  const [graphUrl, setGraphUrl] = useState("");
+  const [authorityUrl, setAuthorityUrl] = useState("");
+
+  const [testing, setTesting] = useState(false);
+  const [testResult, setTestResult] = useState<TestResult>(null);
+  const [syncing, setSyncing] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  const complete = tenantField.trim() !== "" && clientId.trim() !== "" && secret !== "";
+
+  const connectArgs = (): ConnectArgs => ({
+    tenantId: tenantField.trim(),
+    clientId: clientId.trim(),
+    clientSecret: secret,
+    graphUrl: graphUrl.trim() === "" ? null : graphUrl.trim(),
+    authorityUrl: authorityUrl.trim() === "" ? null : authorityUrl.trim(),
+  });
+
+  // While a sync runs, ask how far it got.
+  useEffect(() => {
+    if (!syncing) return;
+    let stopped = false;
+    const poll = () => {
+      backend.syncProgress().then(
+        (p) => {
+          if (!stopped && p) setProgress(p);
+        },
+        () => {
+          // A missed reading is not worth an error: the next poll tries again.
+        },
+      );
+    };
+    poll();
+    const timer = setInterval(poll, SYNC_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [backend, syncing]);
+
+  const status = useKeptAsync(
+    () => (tenantId === null ? Promise.resolve(null) : backend.connectionStatus(tenantId)),
+    [backend, tenantId],
+  );
+
+  const test = async () => {
+    if (!complete) return;
+    setTesting(true);
+    setTestResult(null);
+    try {
+      const name = await backend.testConnection(connectArgs());
+      setTestResult({ type: "ok", name });
+    } catch (e) {
+      setTestResult({ type: "error", error: toBackendError(e) });
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  const sync = async () => {
+    if (!complete || syncing) return;
+    setOutcome(null);
+    setTestResult(null);
+    setProgress(null);
+    setCancelling(false);
+    setSyncing(true);
+    let result: SyncOutcome;
+    try {
+      result = await backend.syncTenant(connectArgs());
+    } catch (e) {
+      const error = toBackendError(e);
+      setOutcome(error.kind === "cancelled" ? { type: "cancelled", message: error.message } : { type: "error", error });
+      setSyncing(false);
+      // A cancelled round keeps the pages it read: the table shows it as in progress.
+      if (error.kind === "cancelled") status.reload();
+      return;
+    }
+    setSecret("");
+    setOutcome({ type: "synced", result });
+    try {
+      await onSynced?.(result);
+    } catch (e) {
+      setOutcome({ type: "error", error: toBackendError(e) });
+    } finally {
+      setSyncing(false);
+      status.reload();
+    }
+  };
+
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      await backend.cancelSync();
+    } catch (e) {
+      setCancelling(false);
+      setOutcome({ type: "error", error: toBackendError(e) });
+    }
+  };
+
+  return (
+    <section data-testid="page-connections" className="page page-pad connections" aria-labelledby="connections-heading">
+      <div className="page-header-text">
+        <Title3 as="h2" id="connections-heading">
+          Connections
+        </Title3>
+        <Caption1 className="secondary">
+          Sign-in needs an app registration in the tenant with a client secret and application permissions (with admin
+          consent) for the datasets to read: see the section “Connect a tenant” of the README.
+        </Caption1>
+      </div>
+
+      <div className="connections-form" role="group" aria-labelledby="connections-sync-heading">
+        <Subtitle2 as="h3" id="connections-sync-heading">
+          Sync a tenant
+        </Subtitle2>
+        <Field label="Tenant id" required>
+          <Input
+            data-testid="conn-tenant"
+            className="mono"
+            value={tenantField}
+            placeholder="00000000-0000-0000-0000-000000000000"
+            spellCheck={false}
+            disabled={syncing}
+            onChange={(_, d) => setTenantField(d.value)}
+          />
+        </Field>
+        <Field label="Client (application) id" required>
+          <Input
+            data-testid="conn-client"
+            className="mono"
+            value={clientId}
+            placeholder="00000000-0000-0000-0000-000000000000"
+            spellCheck={false}
+            disabled={syncing}
+            onChange={(_, d) => setClientId(d.value)}
+          />
+        </Field>
+        <Field label="Client secret" required hint="Used for this sync only; never stored.">
+          <Input
+            data-testid="conn-secret"
+            type="password"
+            autoComplete="off"
+            value={secret}
+            disabled={syncing}
+            onChange={(_, d) => setSecret(d.value)}
+          />
+        </Field>
+        <Accordion collapsible>
+          <AccordionItem value="advanced">
+            <AccordionHeader as="h4" data-testid="conn-advanced" size="small">
+              Advanced
+            </AccordionHeader>
+            <AccordionPanel className="form-stack connections-advanced">
+              <Caption1 className="secondary">
+                For national clouds or the local Graph simulator; leave empty for the global Microsoft cloud.
+              </Caption1>
+              <Field label="Graph URL">
+                <Input
+                  data-testid="conn-graph-url"
+                  value={graphUrl}
+                  placeholder={DEFAULT_GRAPH_URL}
+                  spellCheck={false}
+                  disabled={syncing}
+                  onChange={(_, d) => setGraphUrl(d.value)}
+                />
+              </Field>
+              <Field label="Authority URL">
+                <Input
+                  data-testid="conn-authority-url"
+                  value={authorityUrl}
+                  placeholder={DEFAULT_AUTHORITY_URL}
+                  spellCheck={false}
+                  disabled={syncing}
+                  onChange={(_, d) => setAuthorityUrl(d.value)}
+                />
+              </Field>
+            </AccordionPanel>
+          </AccordionItem>
+        </Accordion>
+        <div className="actions">
+          <Button
+            data-testid="conn-test"
+            icon={<PlugConnected20Regular />}
+            disabled={!complete || testing || syncing}
+            onClick={() => void test()}
+          >
+            {testing ? "Testing…" : "Test connection"}
+          </Button>
+          <Button
+            appearance="primary"
+            data-testid="conn-sync"
+            icon={<ArrowSync20Regular />}
+            disabled={!complete || syncing}
+            onClick={() => void sync()}
+          >
+            Sync now
+          </Button>
+        </div>
+
+        {testResult?.type === "ok" && (
+          <MessageBar intent="success" layout="multiline" data-testid="conn-test-ok">
+            <MessageBarBody>Connected to {testResult.name}</MessageBarBody>
+          </MessageBar>
+        )}
+        {testResult?.type === "error" && <ErrorBar error={testResult.error} titles={ERROR_TITLES} />}
+
+        {syncing && (
+          <SyncProgressArea progress={progress} cancelling={cancelling} onCancel={() => void cancel()} />
+        )}
+        {outcome?.type === "synced" && <SyncedBar result={outcome.result} />}
+        {outcome?.type === "cancelled" && (
+          <MessageBar intent="info" layout="multiline" data-testid="conn-cancelled">
+            <MessageBarBody>
+              <MessageBarTitle>Sync cancelled</MessageBarTitle>
+              {outcome.message}
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {outcome?.type === "error" && <ErrorBar error={outcome.error} titles={ERROR_TITLES} />}
+      </div>
+
+      {tenantId !== null && (
+        <div className="connections-cache">
+          <Subtitle2 as="h3">What the cache holds</Subtitle2>
+          {status.error && <ErrorBar error={status.error} onRetry={status.reload} />}
+          {status.data ? (
+            <DatasetTable datasets={status.data.datasets} />
+          ) : (
+            !status.error && <Loading label="Reading the cache…" />
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SyncProgressArea({
+  progress,
+  cancelling,
+  onCancel,
+}: {
+  progress: SyncProgress | null;
+  cancelling: boolean;
+  onCancel: () => void;
+}) {
+  const text = progress ? `Reading ${progress.dataset}: ${plural(progress.items, "item")}` : "Signing in…";
+  return (
+    <div className="export-progress" data-testid="conn-progress">
+      <ProgressBar thickness="large" aria-label="Sync progress" aria-valuetext={text} />
+      <Caption1 className="secondary">{text}</Caption1>
+      <div className="actions">
+        <Button data-testid="conn-cancel" disabled={cancelling} onClick={onCancel}>
+          {cancelling ? "Cancelling…" : "Cancel"}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function SyncedBar({ result }: { result: SyncOutcome }) {
+  return (
+    <MessageBar intent="success" layout="multiline" data-testid="conn-synced">
+      <MessageBarBody className="import-summary">
+        <MessageBarTitle>Synced {result.tenantName}</MessageBarTitle>
+        <Table size="extra-small" aria-label="Datasets synced" className="connections-summary">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Dataset</TableHeaderCell>
+              <TableHeaderCell className="num">Items</TableHeaderCell>
+              <TableHeaderCell className="num">Pages</TableHeaderCell>
+              <TableHeaderCell className="num">Removed</TableHeaderCell>
+              <TableHeaderCell>Status</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {result.datasets.map((d) => (
+              <TableRow key={d.dataset} data-testid="conn-synced-dataset" data-dataset={d.dataset}>
+                <TableCell className="mono">{d.dataset}</TableCell>
+                <TableCell className="num">{formatNumber(d.items)}</TableCell>
+                <TableCell className="num">{formatNumber(d.pages)}</TableCell>
+                <TableCell className="num">{formatNumber(d.removed)}</TableCell>
+                <TableCell>{datasetStatusText(d)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <span className="block" data-testid="conn-synced-retries">
+          {result.retries === 0
+            ? "No request had to be retried."
+            : `${plural(result.retries, "request")} retried after throttling or a transient error.`}
+        </span>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
+  if (datasets.length === 0)
+    return <Body1 className="empty">Nothing is cached for this tenant yet: sync it or import Graph JSON.</Body1>;
+  return (
+    <div className="table-scroll">
+      <Table size="small" aria-label="Cached datasets" data-testid="conn-datasets">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Dataset</TableHeaderCell>
+            <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell>Source</TableHeaderCell>
+            <TableHeaderCell>Last read</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {datasets.map((d) => (
+            <TableRow key={d.dataset} data-testid="conn-dataset" data-dataset={d.dataset}>
+              <TableCell className="mono">{d.dataset}</TableCell>
+              <TableCell>{datasetStatusText(d)}</TableCell>
+              <TableCell>{datasetSourceText(d)}</TableCell>
+              <TableCell>{formatDateTime(d.syncedAt, "never")}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
