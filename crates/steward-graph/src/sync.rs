@@ -763,6 +763,9 @@ pub async fn sync(
 ) -> SyncResult<SyncSummary> {
     let mut client = Client::new(opts.clone())?;
     let o = read_organization(&mut client, opts).await?;
+    // A sync writes far more than it reads: SQLite's bounded page cache serves it, and a memory
+    // map would only count the file's pages as the process's resident memory.
+    conn.pragma_update(None, "mmap_size", 0)?;
     let now_ms = to_ms(now);
     let tenant = Tenant {
         id: o.id.clone(),
