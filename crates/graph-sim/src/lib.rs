@@ -226,7 +226,7 @@ fn service_principal_json(sp: &ServicePrincipal) -> Value {
         "appDisplayName": sp.app_display_name,
         "appId": sp.app_id,
         "appOwnerOrganizationId": sp.app_owner_organization_id,
-        "createdDateTime": time(sp.created_date_time),
+        // v1.0's servicePrincipal has no createdDateTime: none is served.
         "disabledByMicrosoftStatus": sp.disabled_by_microsoft_status,
         "displayName": sp.display_name,
         "servicePrincipalType": sp.service_principal_type,
