@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
@@ -177,6 +177,25 @@ describe("ConnectionsPage", () => {
     expect(screen.queryByTestId("error-bar")).toBeNull();
     // The secret stays for another try.
     expect(button("conn-sync").disabled).toBe(false);
+  });
+
+  it("shows a sync started before the page opened, and its end refreshes the table", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { hold: true } });
+    await openPage(backend);
+    await fill(user);
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-progress");
+    cleanup();
+
+    // The page opens again while the backend still runs that sync.
+    await openPage(backend);
+    const progress = await screen.findByTestId("conn-progress");
+    await waitFor(() => expect(progress.textContent).toContain("A sync started earlier is still running"));
+    const before = backend.callsOf("connectionStatus").length;
+    await user.click(button("conn-cancel"));
+    await waitFor(() => expect(screen.queryByTestId("conn-progress")).toBeNull());
+    await waitFor(() => expect(backend.callsOf("connectionStatus").length).toBeGreaterThan(before));
   });
 
   it("shows a failed sync in the error bar", async () => {

@@ -121,14 +121,46 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     authorityUrl: authorityUrl.trim() === "" ? null : authorityUrl.trim(),
   });
 
+  const status = useKeptAsync(
+    () => (tenantId === null ? Promise.resolve(null) : backend.connectionStatus(tenantId)),
+    [backend, tenantId],
+  );
+
+  // A sync started before this page opened (the user left while it ran) is still the one the
+  // backend runs: show it, with its progress and Cancel, until it ends.
+  const [earlier, setEarlier] = useState(false);
+  useEffect(() => {
+    let stopped = false;
+    backend.syncProgress().then(
+      (p) => {
+        if (!stopped && p) {
+          setProgress(p);
+          setEarlier(true);
+        }
+      },
+      () => {},
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [backend]);
+
   // While a sync runs, ask how far it got.
   useEffect(() => {
-    if (!syncing) return;
+    if (!syncing && !earlier) return;
     let stopped = false;
     const poll = () => {
       backend.syncProgress().then(
         (p) => {
-          if (!stopped && p) setProgress(p);
+          if (stopped) return;
+          if (p) {
+            setProgress(p);
+          } else if (earlier) {
+            // The earlier sync ended: what it read is in the cache now.
+            setEarlier(false);
+            setProgress(null);
+            status.reload();
+          }
         },
         () => {
           // A missed reading is not worth an error: the next poll tries again.
@@ -141,12 +173,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       stopped = true;
       clearInterval(timer);
     };
-  }, [backend, syncing]);
-
-  const status = useKeptAsync(
-    () => (tenantId === null ? Promise.resolve(null) : backend.connectionStatus(tenantId)),
-    [backend, tenantId],
-  );
+  }, [backend, syncing, earlier]);
 
   const test = async () => {
     if (!complete) return;
@@ -295,7 +322,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
             appearance="primary"
             data-testid="conn-sync"
             icon={<ArrowSync20Regular />}
-            disabled={!complete || syncing}
+            disabled={!complete || syncing || earlier}
             onClick={() => void sync()}
           >
             Sync now
@@ -309,8 +336,13 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
         )}
         {testResult?.type === "error" && <ErrorBar error={testResult.error} titles={ERROR_TITLES} />}
 
-        {syncing && (
-          <SyncProgressArea progress={progress} cancelling={cancelling} onCancel={() => void cancel()} />
+        {(syncing || earlier) && (
+          <SyncProgressArea
+            progress={progress}
+            cancelling={cancelling}
+            onCancel={() => void cancel()}
+            earlier={earlier && !syncing}
+          />
         )}
         {outcome?.type === "synced" && <SyncedBar result={outcome.result} />}
         {outcome?.type === "cancelled" && (
@@ -343,12 +375,16 @@ function SyncProgressArea({
   progress,
   cancelling,
   onCancel,
+  earlier = false,
 }: {
   progress: SyncProgress | null;
   cancelling: boolean;
   onCancel: () => void;
+  /** The sync was started before this page was opened. */
+  earlier?: boolean;
 }) {
-  const text = progress ? `Reading ${progress.dataset}: ${plural(progress.items, "item")}` : "Signing in…";
+  const reading = progress ? `Reading ${progress.dataset}: ${plural(progress.items, "item")}` : "Signing in…";
+  const text = earlier ? `A sync started earlier is still running. ${reading}` : reading;
   return (
     <div className="export-progress" data-testid="conn-progress">
       <ProgressBar thickness="large" aria-label="Sync progress" aria-valuetext={text} />
