@@ -48,6 +48,24 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
     Ok(())
 }
 
+/// An application's own fields from a row of `id, app_id, display_name, sign_in_audience,
+/// publisher_domain, created, deleted, disabled_by_microsoft_status` (credentials come apart).
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
+    Ok(Application {
+        id: r.get(0)?,
+        app_id: r.get(1)?,
+        display_name: r.get(2)?,
+        sign_in_audience: r.get(3)?,
+        publisher_domain: r.get(4)?,
+        created_date_time: time(r.get(5)?),
+        deleted_date_time: time(r.get(6)?),
+        disabled_by_microsoft_status: r.get(7)?,
+        password_credentials: Vec::new(),
+        key_credentials: Vec::new(),
+        federated_identity_credentials: Vec::new(),
+    })
+}
+
 /// The application (without its credentials) registered under `app_id`, if this tenant has it.
 pub fn get_application_by_app_id(
     conn: &Connection,
@@ -60,21 +78,7 @@ pub fn get_application_by_app_id(
                     disabled_by_microsoft_status
              FROM applications WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL",
         )?
-        .query_row(params![tenant.0, app_id], |r| {
-            Ok(Application {
-                id: r.get(0)?,
-                app_id: r.get(1)?,
-                display_name: r.get(2)?,
-                sign_in_audience: r.get(3)?,
-                publisher_domain: r.get(4)?,
-                created_date_time: time(r.get(5)?),
-                deleted_date_time: time(r.get(6)?),
-                disabled_by_microsoft_status: r.get(7)?,
-                password_credentials: Vec::new(),
-                key_credentials: Vec::new(),
-                federated_identity_credentials: Vec::new(),
-            })
-        })
+        .query_row(params![tenant.0, app_id], from_row)
         .optional()?)
 }
 
@@ -93,21 +97,7 @@ pub fn list_page(
          ORDER BY id LIMIT ?3",
     )?;
     let mut apps = stmt
-        .query_map(params![tenant.0, after.unwrap_or(""), limit], |r| {
-            Ok(Application {
-                id: r.get(0)?,
-                app_id: r.get(1)?,
-                display_name: r.get(2)?,
-                sign_in_audience: r.get(3)?,
-                publisher_domain: r.get(4)?,
-                created_date_time: time(r.get(5)?),
-                deleted_date_time: time(r.get(6)?),
-                disabled_by_microsoft_status: r.get(7)?,
-                password_credentials: Vec::new(),
-                key_credentials: Vec::new(),
-                federated_identity_credentials: Vec::new(),
-            })
-        })?
+        .query_map(params![tenant.0, after.unwrap_or(""), limit], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for a in &mut apps {
         let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &a.id)?;
