@@ -8,15 +8,6 @@ use crate::harness::{App, Cache};
 const CLIENT_ID: &str = "11111111-2222-4333-8444-555555555555";
 const SECRET: &str = "e2e-loopback-secret";
 
-/// Types into an empty field (the demo tenant leaves the form empty).
-async fn type_into(app: &App, testid: &str, text: &str) {
-    let field = app.find(testid).await;
-    field
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {testid}: {e}"));
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -50,16 +41,16 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
         .await
         .expect("open Connections");
     app.find("page-connections").await;
-    type_into(&app, "conn-tenant", &sim.tenant_id).await;
-    type_into(&app, "conn-client", CLIENT_ID).await;
-    type_into(&app, "conn-secret", SECRET).await;
+    app.type_into("conn-tenant", &sim.tenant_id).await;
+    app.type_into("conn-client", CLIENT_ID).await;
+    app.type_into("conn-secret", SECRET).await;
     app.find("conn-advanced")
         .await
         .click()
         .await
         .expect("open Advanced");
-    type_into(&app, "conn-graph-url", &sim.url()).await;
-    type_into(&app, "conn-authority-url", &sim.url()).await;
+    app.type_into("conn-graph-url", &sim.url()).await;
+    app.type_into("conn-authority-url", &sim.url()).await;
     app.find("conn-test")
         .await
         .click()

@@ -141,8 +141,66 @@ impl App {
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{}-failure.png", self.name)), png);
         }
-        let source = self.client.source().await.unwrap_or_default();
-        source.chars().take(1500).collect()
+        // The visible text says what the user saw (an error bar, a spinner); the page source would
+        // mostly show style tags.
+        let text = self
+            .client
+            .execute(
+                "return document.body ? document.body.innerText : ''",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        text.chars().take(3000).collect()
+    }
+
+    /// Types `text` into the (empty) field with this test id and waits until the field holds
+    /// exactly that text: under load WebKitWebDriver can deliver keys while the app is still
+    /// re-rendering the field, so a short value is retyped once rather than used as is.
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        for attempt in 0..2 {
+            let field = self.find(testid).await;
+            if attempt > 0 {
+                field
+                    .clear()
+                    .await
+                    .unwrap_or_else(|e| panic!("clear {testid}: {e}"));
+            }
+            field
+                .send_keys(text)
+                .await
+                .unwrap_or_else(|e| panic!("type into {testid}: {e}"));
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if self.value(testid).await == text {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        let page = self.failure_evidence().await;
+        panic!(
+            "[data-testid={testid}] holds {:?}, not {text:?}\npage: {page}",
+            self.value(testid).await
+        );
+    }
+
+    /// The current value of the input or textarea with this test id (Fluent puts the test id
+    /// on the element itself for Input's and Textarea's native slot).
+    pub async fn value(&self, testid: &str) -> String {
+        let v = self
+            .client
+            .execute(
+                "const e = document.querySelector(`[data-testid='${arguments[0]}']`); \
+                 const f = e && (e.matches('input,textarea') ? e : e.querySelector('input,textarea')); \
+                 return f ? f.value : null;",
+                vec![serde_json::Value::String(testid.into())],
+            )
+            .await
+            .expect("read value");
+        v.as_str().unwrap_or_default().to_owned()
     }
 
     pub async fn all(&self, css: &str) -> Vec<Element> {

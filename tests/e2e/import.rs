@@ -14,11 +14,8 @@ async fn importing_graph_exports_from_the_window_adds_the_tenant_and_shows_what_
         .expect("open Import");
     app.find("import-dialog").await;
     let fixtures = workspace_root().join("tests/fixtures/graph");
-    app.find("import-paths")
-        .await
-        .send_keys(&fixtures.display().to_string())
-        .await
-        .expect("type the folder");
+    app.type_into("import-paths", &fixtures.display().to_string())
+        .await;
     app.find("import-run").await.click().await.expect("import");
     let done = app.text("import-done").await;
     assert!(
