@@ -192,6 +192,8 @@ pub async fn connection_status(
 pub struct SyncedDataset {
     pub dataset: String,
     pub status: String,
+    /// `full`, `delta` (only what changed since the last sync) or `window` (sign-ins).
+    pub mode: String,
     pub detail: Option<String>,
     pub items: u32,
     pub pages: u32,
@@ -244,6 +246,7 @@ pub async fn sync_tenant(
                 .map(|d| SyncedDataset {
                     dataset: d.dataset.name().into(),
                     status: d.status.clone(),
+                    mode: d.mode.clone(),
                     detail: d.detail.clone(),
                     items: d.items as u32,
                     pages: d.pages as u32,

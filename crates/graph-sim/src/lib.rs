@@ -2,7 +2,10 @@
 //! generator as `steward demo`) into its own SQLite file and serves it in Graph's wire format:
 //! a client-credentials token endpoint issuing expiring bearer tokens, `organization`,
 //! `applications` and `servicePrincipals` (v1.0, `$top` up to 999, opaque `$skiptoken` links),
-//! and beta `auditLogs/signIns` (newest first, `$top` up to 1000, filtered by `createdDateTime`).
+//! their `/delta` functions (`$deltatoken=latest`, full and change rounds, `@removed`, delta
+//! links that expire with Graph's 400 `syncStateNotFound`), single objects by id, `$batch` of up
+//! to 20 requests, and beta `auditLogs/signIns` (newest first, `$top` up to 1000, filtered by
+//! `createdDateTime`).
 //!
 //! Faults are injected by rate from a seeded generator, so a test run is repeatable: 429 with
 //! and without `Retry-After`, 503, expired page tokens (Graph's 400), access tokens revoked
@@ -81,7 +84,32 @@ struct Inner {
     tokens: HashMap<String, Instant>,
     issued: u64,
     requests: u64,
+    /// Changes made through `/_sim/…`, in order: what delta rounds report.
+    changes: Vec<Change>,
+    seq: u64,
+    /// Delta links of an earlier epoch are expired (`/_sim/expireDeltaTokens`).
+    delta_epoch: u64,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKind {
+    Added,
+    /// Only the display name changed: a delta round sends the id and that property alone, as
+    /// Graph may.
+    Renamed,
+    Deleted,
+}
+
+#[derive(Debug, Clone)]
+struct Change {
+    seq: u64,
+    collection: &'static str,
+    id: String,
+    kind: ChangeKind,
+}
+
+/// How long Graph keeps a delta link usable.
+const DELTA_LINK_LIFETIME_MS: i64 = 7 * 86_400_000;
 
 #[derive(Clone)]
 struct Sim {
@@ -123,6 +151,9 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         tokens: HashMap::new(),
         issued: 0,
         requests: 0,
+        changes: Vec::new(),
+        seq: 0,
+        delta_epoch: 0,
     };
     let sim = Sim {
         config: Arc::new(config),
@@ -133,9 +164,18 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/applications", get(list_applications))
         .route("/v1.0/servicePrincipals", get(list_service_principals))
+        .route("/v1.0/applications/delta", get(delta_applications))
+        .route(
+            "/v1.0/servicePrincipals/delta",
+            get(delta_service_principals),
+        )
+        .route("/v1.0/{collection}/{id}", get(get_object))
+        .route("/v1.0/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
-        .route("/_sim/servicePrincipals/{id}/delete", post(sim_delete_sp))
-        .route("/_sim/servicePrincipals/{id}/rename", post(sim_rename_sp))
+        .route("/_sim/{collection}/add", post(sim_add))
+        .route("/_sim/{collection}/{id}/delete", post(sim_delete))
+        .route("/_sim/{collection}/{id}/rename", post(sim_rename))
+        .route("/_sim/expireDeltaTokens", post(sim_expire_delta_tokens))
         .route("/_sim/stats", get(sim_stats))
         .with_state(sim);
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -583,6 +623,410 @@ async fn list_service_principals(
     list_directory(sim, headers, q, "servicePrincipals").await
 }
 
+/// The whole object `id` of a directory collection as Graph serves it, if the tenant has it.
+fn object_json(inner: &Inner, collection: &str, id: &str) -> steward_core::Result<Option<Value>> {
+    Ok(if collection == "applications" {
+        applications::get_application(&inner.conn, inner.key, id)?
+            .as_ref()
+            .map(application_json)
+    } else {
+        service_principals::get_full(&inner.conn, inner.key, id)?
+            .as_ref()
+            .map(service_principal_json)
+    })
+}
+
+fn odata_type(collection: &str) -> &'static str {
+    if collection == "applications" {
+        "#microsoft.graph.application"
+    } else {
+        "#microsoft.graph.servicePrincipal"
+    }
+}
+
+fn not_found(id: &str) -> Response {
+    graph_error(
+        StatusCode::NOT_FOUND,
+        "Request_ResourceNotFound",
+        &format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."),
+    )
+}
+
+fn sync_state_not_found() -> Response {
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        "syncStateNotFound",
+        "The sync state generation is expired or not found. Restart the sync without a delta token.",
+    )
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    graph_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "generalException",
+        &e.to_string(),
+    )
+}
+
+/// `GET /v1.0/{applications|servicePrincipals}/{id}`.
+async fn get_object(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    delay(&sim).await;
+    if let Err(r) = gate(&sim, &headers, false) {
+        return r;
+    }
+    let Some(collection) = directory_collection(&collection) else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            &format!("Resource not found for the segment '{collection}'."),
+        );
+    };
+    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    match object_json(&inner, collection, &id) {
+        Ok(Some(mut v)) => {
+            v["@odata.context"] =
+                format!("https://graph.microsoft.com/v1.0/$metadata#{collection}/$entity").into();
+            Json(v).into_response()
+        }
+        Ok(None) => not_found(&id),
+        Err(e) => internal(e),
+    }
+}
+
+async fn delta_applications(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    delta(sim, headers, q, "applications").await
+}
+
+async fn delta_service_principals(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    delta(sim, headers, q, "servicePrincipals").await
+}
+
+/// The delta function. Without a token it starts a full round (every object, then a delta link);
+/// `$deltatoken=latest` answers no objects and a delta link from now; a delta link answers what
+/// changed since it was issued: whole objects for additions, the id and the changed property for
+/// renames, and `@removed` for deletions. A link from an earlier epoch, or older than seven days,
+/// is answered with Graph's 400 `syncStateNotFound`.
+async fn delta(
+    sim: Sim,
+    headers: HeaderMap,
+    q: HashMap<String, String>,
+    collection: &'static str,
+) -> Response {
+    delay(&sim).await;
+    let skip = q.get("$skiptoken").cloned();
+    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
+        return r;
+    }
+    let top = match page_size(&q, 200, 999) {
+        Ok(n) => capped(&sim, n),
+        Err(r) => return r,
+    };
+    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let epoch = inner.delta_epoch.to_string();
+    let link = format!("{}/v1.0/{collection}/delta", base_url(&headers));
+    let now = steward_core::clock::now().timestamp_millis();
+    let delta_link = |seq: u64| {
+        format!(
+            "{link}?$deltatoken={}",
+            encode_token(&[
+                "delta",
+                collection,
+                &seq.to_string(),
+                &epoch,
+                &now.to_string()
+            ])
+        )
+    };
+    let mut body = json!({
+        "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#{collection}"),
+        "value": [],
+    });
+    match (q.get("$deltatoken").map(String::as_str), skip.as_deref()) {
+        (Some("latest"), _) => {
+            body["@odata.deltaLink"] = delta_link(inner.seq).into();
+        }
+        (Some(token), _) => {
+            let Some(p) = decode_token(token) else {
+                return bad_token();
+            };
+            if p.len() != 5 || p[0] != "delta" || p[1] != collection {
+                return bad_token();
+            }
+            let issued = p[4].parse::<i64>().unwrap_or(0);
+            if p[3] != epoch || now - issued > DELTA_LINK_LIFETIME_MS {
+                return sync_state_not_found();
+            }
+            let Ok(from) = p[2].parse::<u64>() else {
+                return bad_token();
+            };
+            let to = inner.seq;
+            return change_page(
+                &inner, &mut body, collection, from, to, 0, top, &link, &epoch,
+            )
+            .unwrap_or_else(|r| r);
+        }
+        (None, Some(token)) => {
+            let Some(p) = decode_token(token) else {
+                return bad_token();
+            };
+            if p.len() < 2 || p[1] != collection {
+                return bad_token();
+            }
+            match (p[0].as_str(), p.len()) {
+                ("full", 5) => {
+                    if p[4] != epoch {
+                        return sync_state_not_found();
+                    }
+                    let Ok(seq) = p[3].parse::<u64>() else {
+                        return bad_token();
+                    };
+                    return full_page(
+                        &inner,
+                        &mut body,
+                        collection,
+                        Some(&p[2]),
+                        seq,
+                        top,
+                        &link,
+                        &epoch,
+                    )
+                    .unwrap_or_else(|r| r);
+                }
+                ("changes", 6) => {
+                    if p[5] != epoch {
+                        return sync_state_not_found();
+                    }
+                    let (Ok(from), Ok(to), Ok(offset)) = (
+                        p[2].parse::<u64>(),
+                        p[3].parse::<u64>(),
+                        p[4].parse::<usize>(),
+                    ) else {
+                        return bad_token();
+                    };
+                    return change_page(
+                        &inner, &mut body, collection, from, to, offset, top, &link, &epoch,
+                    )
+                    .unwrap_or_else(|r| r);
+                }
+                _ => return bad_token(),
+            }
+        }
+        (None, None) => {
+            let seq = inner.seq;
+            return full_page(&inner, &mut body, collection, None, seq, top, &link, &epoch)
+                .unwrap_or_else(|r| r);
+        }
+    }
+    Json(body).into_response()
+}
+
+/// A page of a delta function's full round: objects after `after`, then a delta link from `seq`.
+#[allow(clippy::too_many_arguments)]
+fn full_page(
+    inner: &Inner,
+    body: &mut Value,
+    collection: &'static str,
+    after: Option<&str>,
+    seq: u64,
+    top: i64,
+    link: &str,
+    epoch: &str,
+) -> Result<Response, Response> {
+    let (items, last): (Vec<Value>, Option<String>) = if collection == "applications" {
+        let v = applications::list_page(&inner.conn, inner.key, after, top).map_err(internal)?;
+        (
+            v.iter().map(application_json).collect(),
+            v.last().map(|a| a.id.clone()),
+        )
+    } else {
+        let v =
+            service_principals::list_page(&inner.conn, inner.key, after, top).map_err(internal)?;
+        (
+            v.iter().map(service_principal_json).collect(),
+            v.last().map(|s| s.id.clone()),
+        )
+    };
+    let full = items.len() as i64 == top;
+    body["value"] = Value::Array(items);
+    match last {
+        Some(last) if full => {
+            body["@odata.nextLink"] = format!(
+                "{link}?$skiptoken={}",
+                encode_token(&["full", collection, &last, &seq.to_string(), epoch])
+            )
+            .into();
+        }
+        _ => {
+            body["@odata.deltaLink"] = format!(
+                "{link}?$deltatoken={}",
+                encode_token(&[
+                    "delta",
+                    collection,
+                    &seq.to_string(),
+                    epoch,
+                    &steward_core::clock::now().timestamp_millis().to_string()
+                ])
+            )
+            .into();
+        }
+    }
+    Ok(Json(body.take()).into_response())
+}
+
+/// A page of a change round: the objects changed after `from` up to `to`, from `offset` on.
+#[allow(clippy::too_many_arguments)]
+fn change_page(
+    inner: &Inner,
+    body: &mut Value,
+    collection: &'static str,
+    from: u64,
+    to: u64,
+    offset: usize,
+    top: i64,
+    link: &str,
+    epoch: &str,
+) -> Result<Response, Response> {
+    // Each changed id once, in the order of its first change; what happened to it in the range.
+    let mut ids: Vec<(&str, Vec<ChangeKind>)> = Vec::new();
+    for c in inner
+        .changes
+        .iter()
+        .filter(|c| c.collection == collection && c.seq > from && c.seq <= to)
+    {
+        match ids.iter_mut().find(|(id, _)| *id == c.id) {
+            Some((_, kinds)) => kinds.push(c.kind),
+            None => ids.push((&c.id, vec![c.kind])),
+        }
+    }
+    let page: Vec<&(&str, Vec<ChangeKind>)> = ids.iter().skip(offset).take(top as usize).collect();
+    let mut items = Vec::with_capacity(page.len());
+    for (id, kinds) in &page {
+        let item = match object_json(inner, collection, id).map_err(internal)? {
+            None => json!({
+                "@odata.type": odata_type(collection),
+                "id": id,
+                "@removed": {"reason": "changed"},
+            }),
+            Some(whole) if kinds.iter().any(|k| *k != ChangeKind::Renamed) => whole,
+            Some(whole) => json!({
+                "@odata.type": odata_type(collection),
+                "id": id,
+                "displayName": whole["displayName"],
+            }),
+        };
+        items.push(item);
+    }
+    body["value"] = Value::Array(items);
+    let next = offset + page.len();
+    if next < ids.len() {
+        body["@odata.nextLink"] = format!(
+            "{link}?$skiptoken={}",
+            encode_token(&[
+                "changes",
+                collection,
+                &from.to_string(),
+                &to.to_string(),
+                &next.to_string(),
+                epoch
+            ])
+        )
+        .into();
+    } else {
+        body["@odata.deltaLink"] = format!(
+            "{link}?$deltatoken={}",
+            encode_token(&[
+                "delta",
+                collection,
+                &to.to_string(),
+                epoch,
+                &steward_core::clock::now().timestamp_millis().to_string()
+            ])
+        )
+        .into();
+    }
+    Ok(Json(body.take()).into_response())
+}
+
+/// JSON batching: up to 20 GET requests of single directory objects, each answered on its own
+/// (a sub-request may be throttled while the others succeed, as Graph does).
+async fn batch(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    delay(&sim).await;
+    if let Err(r) = gate(&sim, &headers, false) {
+        return r;
+    }
+    let Some(requests) = body["requests"].as_array() else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "Invalid batch payload format: no `requests` array.",
+        );
+    };
+    if requests.len() > 20 {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "The number of batch requests in the payload exceeds the limit of 20.",
+        );
+    }
+    let f = &sim.config.faults;
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let mut responses = Vec::with_capacity(requests.len());
+    for r in requests {
+        let id = r["id"].clone();
+        let method = r["method"].as_str().unwrap_or("");
+        let url = r["url"].as_str().unwrap_or("");
+        let path = url.split('?').next().unwrap_or("").trim_start_matches('/');
+        let parts: Vec<&str> = path.split('/').collect();
+        let roll = inner.rng.random::<f64>();
+        let (status, headers, body) = if roll < f.throttle + f.throttle_no_retry_after {
+            (
+                429,
+                json!({"Retry-After": f.retry_after_secs.to_string()}),
+                json!({"error": {"code": "TooManyRequests", "message": "Too many requests."}}),
+            )
+        } else if method != "GET" || parts.len() != 2 {
+            (
+                400,
+                json!({}),
+                json!({"error": {"code": "BadRequest", "message": format!("This batch supports GET of a single object, not {method} {url}.")}}),
+            )
+        } else {
+            match directory_collection(parts[0]).map(|c| object_json(&inner, c, parts[1])) {
+                Some(Ok(Some(v))) => (200, json!({"Content-Type": "application/json"}), v),
+                Some(Ok(None)) => (
+                    404,
+                    json!({}),
+                    json!({"error": {"code": "Request_ResourceNotFound", "message": format!("Resource '{}' does not exist.", parts[1])}}),
+                ),
+                Some(Err(e)) => (
+                    500,
+                    json!({}),
+                    json!({"error": {"code": "generalException", "message": e.to_string()}}),
+                ),
+                None => (
+                    400,
+                    json!({}),
+                    json!({"error": {"code": "BadRequest", "message": format!("Resource not found for the segment '{}'.", parts[0])}}),
+                ),
+            }
+        };
+        responses.push(json!({"id": id, "status": status, "headers": headers, "body": body}));
+    }
+    Json(json!({"responses": responses})).into_response()
+}
+
 /// `createdDateTime ge X and createdDateTime le Y` (either may be absent), as instants in ms.
 fn created_range(filter: Option<&String>) -> Result<(i64, i64), Response> {
     let (mut from, mut to) = (i64::MIN, i64::MAX);
@@ -690,32 +1134,153 @@ async fn list_sign_ins(
     Json(body).into_response()
 }
 
-async fn sim_delete_sp(State(sim): State<Sim>, Path(id): Path<String>) -> Response {
-    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    match service_principals::delete_service_principal(&inner.conn, inner.key, &id) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+/// `applications` or `servicePrincipals` as the static name a change records.
+fn directory_collection(name: &str) -> Option<&'static str> {
+    match name {
+        "applications" => Some("applications"),
+        "servicePrincipals" => Some("servicePrincipals"),
+        _ => None,
     }
 }
 
-async fn sim_rename_sp(
+fn record(inner: &mut Inner, collection: &'static str, id: &str, kind: ChangeKind) {
+    inner.seq += 1;
+    let seq = inner.seq;
+    inner.changes.push(Change {
+        seq,
+        collection,
+        id: id.to_string(),
+        kind,
+    });
+}
+
+fn sim_error(e: impl std::fmt::Display) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+}
+
+async fn sim_delete(
     State(sim): State<Sim>,
-    Path(id): Path<String>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    let Some(collection) = directory_collection(&collection) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let done = if collection == "applications" {
+        applications::delete_application(&inner.conn, inner.key, &id)
+    } else {
+        service_principals::delete_service_principal(&inner.conn, inner.key, &id)
+    };
+    match done {
+        Ok(()) => {
+            record(&mut inner, collection, &id, ChangeKind::Deleted);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => sim_error(e),
+    }
+}
+
+async fn sim_rename(
+    State(sim): State<Sim>,
+    Path((collection, id)): Path<(String, String)>,
     Json(body): Json<Value>,
 ) -> Response {
+    let Some(collection) = directory_collection(&collection) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let name = body["displayName"]
         .as_str()
         .unwrap_or("renamed")
         .to_string();
-    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let table = if collection == "applications" {
+        "applications"
+    } else {
+        "service_principals"
+    };
     match inner.conn.execute(
-        "UPDATE service_principals SET display_name = ?1 WHERE tenant = ?2 AND id = ?3",
+        &format!("UPDATE {table} SET display_name = ?1 WHERE tenant = ?2 AND id = ?3"),
         rusqlite::params![name, inner.key.0, id],
     ) {
-        Ok(1) => StatusCode::NO_CONTENT.into_response(),
+        Ok(1) => {
+            record(&mut inner, collection, &id, ChangeKind::Renamed);
+            StatusCode::NO_CONTENT.into_response()
+        }
         Ok(_) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => sim_error(e),
     }
+}
+
+/// Adds an object to the tenant: a copy of the first one with new ids, the given display name
+/// and no credentials. Answers `{"id": …}`.
+async fn sim_add(
+    State(sim): State<Sim>,
+    Path(collection): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let Some(collection) = directory_collection(&collection) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let name = body["displayName"].as_str().unwrap_or("added").to_string();
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let uuid = |rng: &mut ChaCha8Rng| {
+        let b: [u8; 16] = rng.random();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+            u16::from_be_bytes([b[4], b[5]]),
+            u16::from_be_bytes([b[6], b[7]]) & 0xfff,
+            u16::from_be_bytes([b[8], b[9]]) & 0xfff,
+            u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
+        )
+    };
+    let (id, app_id) = (uuid(&mut inner.rng), uuid(&mut inner.rng));
+    let done = if collection == "applications" {
+        match applications::list_page(&inner.conn, inner.key, None, 1) {
+            Ok(mut v) if !v.is_empty() => {
+                let mut a = v.remove(0);
+                a.id = id.clone();
+                a.app_id = app_id;
+                a.display_name = name;
+                a.created_date_time = Some(steward_core::clock::now());
+                a.password_credentials.clear();
+                a.key_credentials.clear();
+                a.federated_identity_credentials.clear();
+                applications::upsert_application(&inner.conn, inner.key, &a)
+            }
+            Ok(_) => return StatusCode::CONFLICT.into_response(),
+            Err(e) => Err(e),
+        }
+    } else {
+        match service_principals::list_page(&inner.conn, inner.key, None, 1) {
+            Ok(mut v) if !v.is_empty() => {
+                let mut sp = v.remove(0);
+                sp.id = id.clone();
+                sp.app_id = app_id;
+                sp.display_name = name;
+                sp.password_credentials.clear();
+                sp.key_credentials.clear();
+                let home = inner.tenant_id.clone();
+                service_principals::upsert_service_principal(&inner.conn, inner.key, &home, &sp)
+            }
+            Ok(_) => return StatusCode::CONFLICT.into_response(),
+            Err(e) => Err(e),
+        }
+    };
+    match done {
+        Ok(()) => {
+            record(&mut inner, collection, &id, ChangeKind::Added);
+            (StatusCode::CREATED, Json(json!({"id": id}))).into_response()
+        }
+        Err(e) => sim_error(e),
+    }
+}
+
+/// Every delta link issued so far expires, as after Graph's seven days.
+async fn sim_expire_delta_tokens(State(sim): State<Sim>) -> Response {
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.delta_epoch += 1;
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn sim_stats(State(sim): State<Sim>) -> Response {

@@ -706,9 +706,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 for d in &summary.datasets {
                     writeln!(
                         out,
-                        "  {:<20} {:<13} {:>9} items {:>6} pages {:>6} removed{}",
+                        "  {:<20} {:<13} {:<6} {:>9} items {:>6} pages {:>6} removed{}",
                         d.dataset.name(),
                         d.status,
+                        d.mode,
                         d.items,
                         d.pages,
                         d.removed,

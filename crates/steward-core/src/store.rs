@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_insights.sql"),
     include_str!("../migrations/0003_risk.sql"),
     include_str!("../migrations/0004_sync.sql"),
+    include_str!("../migrations/0005_delta.sql"),
 ];
 
 /// The schema version this build writes.

@@ -2,8 +2,12 @@
 //!
 //! Each page's rows and the collection's next position (`sync_state`) are committed in one
 //! transaction, so a sync killed at any instant resumes where it stopped, with no duplicate and
-//! no missing row. Applications and service principals are read in full rounds; the ids a round
-//! has seen are kept (`sync_seen`) and what a completed round did not see is removed. Sign-ins
+//! no missing row. Applications and service principals are read in a full round first: it takes
+//! a delta link from its start (`$deltatoken=latest`), keeps the ids it has seen (`sync_seen`)
+//! and removes what it did not see. Later syncs run delta rounds from that link: objects marked
+//! `@removed` are removed, and every other changed object is read whole by id through `$batch`
+//! (a delta round may carry only the properties that changed). An expired delta link (Graph's
+//! `syncStateNotFound`) falls back to a full round. Sign-ins
 //! are read by time window, newest first as Graph pages them: the window is the checkpoint, the
 //! next window overlaps the last one, and sign-ins are de-duplicated by id.
 //!
@@ -136,6 +140,9 @@ pub type SyncResult<T> = std::result::Result<T, SyncError>;
 #[serde(rename_all = "camelCase")]
 pub struct DatasetReport {
     pub dataset: Dataset,
+    /// How the dataset was read: `full` (every object), `delta` (what changed since the last
+    /// sync) or `window` (sign-ins by time window).
+    pub mode: String,
     /// `ok`, or `notAvailable` with why (a license or permission is missing).
     pub status: String,
     pub detail: Option<String>,
@@ -160,8 +167,13 @@ pub type Progress<'a> = &'a mut dyn FnMut(Dataset, u64);
 enum Fetch {
     Ok(Value),
     PageTokenExpired,
+    /// A delta link Graph no longer knows (`syncStateNotFound`, after seven days).
+    DeltaExpired,
     Forbidden(String),
 }
+
+/// How many requests one `$batch` may carry.
+const BATCH_MAX: usize = 20;
 
 struct Client {
     http: reqwest::Client,
@@ -279,12 +291,19 @@ impl Client {
     }
 
     async fn get(&mut self, url: &str) -> SyncResult<Fetch> {
+        self.fetch(url, None).await
+    }
+
+    /// GET `url`, or POST `body` to it, with retries.
+    async fn fetch(&mut self, url: &str, body: Option<&Value>) -> SyncResult<Fetch> {
         let mut last = String::new();
         for attempt in 0..self.opts.max_attempts {
             let token = self.token().await?;
-            let sent = self
-                .http
-                .get(url)
+            let request = match body {
+                Some(b) => self.http.post(url).json(b),
+                None => self.http.get(url),
+            };
+            let sent = request
                 .bearer_auth(&token)
                 .header("ConsistencyLevel", "eventual")
                 .send()
@@ -326,6 +345,12 @@ impl Client {
                     tokio::time::sleep(d).await;
                     continue;
                 }
+                400 | 410
+                    if code.eq_ignore_ascii_case("syncStateNotFound")
+                        || code.eq_ignore_ascii_case("resyncRequired") =>
+                {
+                    return Ok(Fetch::DeltaExpired);
+                }
                 400 if code.contains("PageToken")
                     || message.to_lowercase().contains("page token")
                     || message.to_lowercase().contains("skiptoken") =>
@@ -352,6 +377,101 @@ impl Client {
     }
 }
 
+impl Client {
+    /// GETs each of `paths` (relative to `/v1.0`, e.g. `/servicePrincipals/{id}`) through `$batch`,
+    /// twenty to a request. A sub-request throttled or failed on Graph's side is sent again after
+    /// the wait Graph names; the others keep their answers. Returns each path's status and body.
+    async fn batch_get(&mut self, paths: &[String]) -> SyncResult<Vec<(u16, Value)>> {
+        let url = format!("{}/v1.0/$batch", self.opts.graph_url.trim_end_matches('/'));
+        let mut answers: Vec<Option<(u16, Value)>> = vec![None; paths.len()];
+        for chunk_start in (0..paths.len()).step_by(BATCH_MAX) {
+            let chunk: Vec<usize> =
+                (chunk_start..paths.len().min(chunk_start + BATCH_MAX)).collect();
+            let mut pending = chunk;
+            let mut attempt = 0;
+            while !pending.is_empty() {
+                self.check_cancel()?;
+                if attempt >= self.opts.max_attempts {
+                    return Err(SyncError::GaveUp {
+                        url: url.clone(),
+                        attempts: attempt,
+                        last: format!("{} sub-requests still throttled or failing", pending.len()),
+                    });
+                }
+                let requests: Vec<Value> = pending
+                    .iter()
+                    .map(|&i| serde_json::json!({"id": i.to_string(), "method": "GET", "url": paths[i]}))
+                    .collect();
+                let body = serde_json::json!({ "requests": requests });
+                let v = match self.fetch(&url, Some(&body)).await? {
+                    Fetch::Ok(v) => v,
+                    Fetch::Forbidden(why) => {
+                        return Err(SyncError::Http {
+                            url,
+                            status: 403,
+                            code: "Forbidden".into(),
+                            message: why,
+                        })
+                    }
+                    Fetch::PageTokenExpired | Fetch::DeltaExpired => {
+                        return Err(SyncError::Unexpected {
+                            url,
+                            message: "a $batch was answered as if it carried a page token".into(),
+                        })
+                    }
+                };
+                let Some(responses) = v["responses"].as_array() else {
+                    return Err(SyncError::Unexpected {
+                        url,
+                        message: "no `responses` list in the $batch answer".into(),
+                    });
+                };
+                let mut wait: Option<Duration> = None;
+                let mut again = Vec::new();
+                for r in responses {
+                    let Some(i) = r["id"].as_str().and_then(|id| id.parse::<usize>().ok()) else {
+                        continue;
+                    };
+                    if !pending.contains(&i) {
+                        continue;
+                    }
+                    let status = r["status"].as_u64().unwrap_or(0) as u16;
+                    if status == 429 || status >= 500 {
+                        let named = r["headers"]["Retry-After"]
+                            .as_str()
+                            .or(r["headers"]["retry-after"].as_str())
+                            .and_then(|s| s.trim().parse::<u64>().ok())
+                            .map(Duration::from_secs);
+                        if let Some(n) = named {
+                            wait = Some(wait.map_or(n, |w| w.max(n)));
+                        }
+                        again.push(i);
+                    } else {
+                        answers[i] = Some((status, r["body"].clone()));
+                    }
+                }
+                // A sub-request the answer left out is sent again too.
+                for &i in &pending {
+                    if answers[i].is_none() && !again.contains(&i) {
+                        again.push(i);
+                    }
+                }
+                if !again.is_empty() {
+                    self.retries += 1;
+                    let d = wait.unwrap_or_else(|| self.backoff(attempt));
+                    tokio::time::sleep(d).await;
+                }
+                pending = again;
+                attempt += 1;
+            }
+        }
+        Ok(answers
+            .into_iter()
+            .map(|a| a.unwrap_or((0, Value::Null)))
+            .collect())
+    }
+}
+
 #[derive(Default)]
 struct State {
     next_link: Option<String>,
@@ -359,13 +479,16 @@ struct State {
     window_from: Option<i64>,
     window_to: Option<i64>,
     done_to: Option<i64>,
+    delta_link: Option<String>,
+    pending_delta: Option<String>,
 }
 
 fn load_state(conn: &Connection, key: TenantKey, d: Dataset) -> SyncResult<State> {
     Ok(conn
         .prepare_cached(
-            "SELECT next_link, round_started, window_from, window_to, done_to FROM sync_state
-             WHERE tenant = ?1 AND dataset = ?2",
+            "SELECT next_link, round_started, window_from, window_to, done_to, delta_link,
+                    pending_delta
+             FROM sync_state WHERE tenant = ?1 AND dataset = ?2",
         )?
         .query_row(params![key.0, d.name()], |r| {
             Ok(State {
@@ -374,6 +497,8 @@ fn load_state(conn: &Connection, key: TenantKey, d: Dataset) -> SyncResult<State
                 window_from: r.get(2)?,
                 window_to: r.get(3)?,
                 done_to: r.get(4)?,
+                delta_link: r.get(5)?,
+                pending_delta: r.get(6)?,
             })
         })
         .optional()?
@@ -388,12 +513,14 @@ fn save_state(
     items: u64,
 ) -> SyncResult<()> {
     conn.prepare_cached(
-        "INSERT INTO sync_state (tenant, dataset, next_link, round_started, window_from, window_to, done_to, items)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO sync_state (tenant, dataset, next_link, round_started, window_from, window_to,
+                                 done_to, items, delta_link, pending_delta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (tenant, dataset) DO UPDATE SET next_link = excluded.next_link,
              round_started = excluded.round_started, window_from = excluded.window_from,
              window_to = excluded.window_to, done_to = excluded.done_to,
-             items = sync_state.items + excluded.items",
+             items = sync_state.items + excluded.items, delta_link = excluded.delta_link,
+             pending_delta = excluded.pending_delta",
     )?
     .execute(params![
         key.0,
@@ -403,7 +530,9 @@ fn save_state(
         s.window_from,
         s.window_to,
         s.done_to,
-        items as i64
+        items as i64,
+        s.delta_link,
+        s.pending_delta
     ])?;
     Ok(())
 }
@@ -468,7 +597,24 @@ fn bad_item(url: &str, d: Dataset, i: usize, m: String) -> SyncError {
     }
 }
 
-/// A full round over applications or service principals.
+/// The properties Steward reads of applications and service principals, with the expansion.
+fn directory_query(d: Dataset) -> &'static str {
+    match d {
+        Dataset::Applications => "$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials&$expand=federatedIdentityCredentials",
+        _ => "$select=id,appId,displayName,appDisplayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,signInAudience,tags,alternativeNames,disabledByMicrosoftStatus,passwordCredentials,keyCredentials",
+    }
+}
+
+fn directory_path(d: Dataset) -> &'static str {
+    if d == Dataset::Applications {
+        "applications"
+    } else {
+        "servicePrincipals"
+    }
+}
+
+/// A round over applications or service principals: a delta round when the last round left a
+/// delta link, else a full round (which takes one for the next sync).
 async fn sync_directory(
     client: &mut Client,
     conn: &Connection,
@@ -479,113 +625,298 @@ async fn sync_directory(
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
-    let first = match d {
-        Dataset::Applications => format!(
-            "{graph}/v1.0/applications?$top=999&$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials&$expand=federatedIdentityCredentials"
-        ),
-        _ => format!(
-            "{graph}/v1.0/servicePrincipals?$top=999&$select=id,appId,displayName,appDisplayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,signInAudience,tags,alternativeNames,disabledByMicrosoftStatus,passwordCredentials,keyCredentials"
-        ),
-    };
+    let path = directory_path(d);
+    let first = format!("{graph}/v1.0/{path}?$top=999&{}", directory_query(d));
     let mut state = load_state(conn, key, d)?;
-    if state.next_link.is_none() {
-        state = State {
-            next_link: Some(first.clone()),
-            round_started: Some(now),
-            ..State::default()
-        };
-        in_tx(conn, || {
-            conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
-                .execute(params![key.0, d.name()])?;
-            save_state(conn, key, d, &state, 0)
-        })?;
-    }
     let mut report = DatasetReport {
         dataset: d,
+        mode: "full".into(),
         status: "ok".into(),
         detail: None,
         items: 0,
         pages: 0,
         removed: 0,
     };
-    while let Some(url) = state.next_link.clone() {
-        client.check_cancel()?;
-        let v = match client.get(&url).await? {
-            Fetch::Ok(v) => v,
-            Fetch::PageTokenExpired => {
-                // Only this collection restarts, from its first page; what it has seen stays seen.
-                state.next_link = Some(first.clone());
-                in_tx(conn, || save_state(conn, key, d, &state, 0))?;
-                continue;
-            }
-            Fetch::Forbidden(why) => {
-                report.status = "notAvailable".into();
-                report.detail = Some(why.clone());
-                insights::mark_dataset(conn, key, d.name(), now, "notAvailable", Some(&why))?;
-                return Ok(report);
-            }
-        };
-        let page = items(&v, &url)?;
-        let next = next_link(&v);
-        let removed = in_tx(conn, || {
-            let mut seen = conn.prepare_cached(
-                "INSERT OR IGNORE INTO sync_seen (tenant, dataset, id) VALUES (?1, ?2, ?3)",
-            )?;
-            for (i, m) in page.iter().enumerate() {
-                let o = Obj(m);
-                match d {
-                    Dataset::Applications => {
-                        let a = wire::application(o).map_err(|e| bad_item(&url, d, i, e))?;
-                        applications::upsert_application(conn, key, &a)?;
-                        seen.execute(params![key.0, d.name(), a.id])?;
-                    }
-                    _ => {
-                        let sp = wire::service_principal(o).map_err(|e| bad_item(&url, d, i, e))?;
-                        service_principals::upsert_service_principal(conn, key, home, &sp)?;
-                        seen.execute(params![key.0, d.name(), sp.id])?;
-                    }
+    let mut delta_expired = false;
+    'round: loop {
+        if state.next_link.is_none() {
+            match state.delta_link.clone() {
+                Some(link) => {
+                    state.next_link = Some(link);
+                    state.round_started = Some(now);
+                    in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+                }
+                None => {
+                    // A delta link from before the first page: what changes while this round
+                    // runs is read by the next one.
+                    let latest = format!("{graph}/v1.0/{path}/delta?$deltatoken=latest");
+                    let pending = match client.get(&latest).await? {
+                        Fetch::Ok(v) => v
+                            .get("@odata.deltaLink")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
+                        // Without delta (a cloud or proxy lacking it), every sync is a full round.
+                        _ => None,
+                    };
+                    state = State {
+                        next_link: Some(first.clone()),
+                        round_started: Some(now),
+                        pending_delta: pending,
+                        ..State::default()
+                    };
+                    in_tx(conn, || {
+                        conn.prepare_cached(
+                            "DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2",
+                        )?
+                        .execute(params![key.0, d.name()])?;
+                        save_state(conn, key, d, &state, 0)
+                    })?;
                 }
             }
-            state.next_link = next.clone();
-            let mut removed = 0;
-            if next.is_none() {
-                // The round is complete: what it did not see is gone from the tenant.
-                let table = if d == Dataset::Applications {
-                    "applications"
-                } else {
-                    "service_principals"
-                };
-                let gone: Vec<String> = conn
-                    .prepare(&format!(
-                        "SELECT t.id FROM {table} t WHERE t.tenant = ?1 AND NOT EXISTS
-                         (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2 AND s.id = t.id)"
-                    ))?
-                    .query_map(params![key.0, d.name()], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for id in &gone {
-                    if d == Dataset::Applications {
-                        applications::delete_application(conn, key, id)?;
+        }
+        let delta_round = state
+            .next_link
+            .as_deref()
+            .is_some_and(|u| u.contains(&format!("/{path}/delta")));
+        report.mode = if delta_round { "delta" } else { "full" }.into();
+        if delta_expired && !delta_round {
+            report.detail = Some(
+                "the last delta link had expired (Graph keeps them seven days): read in full"
+                    .into(),
+            );
+        }
+        while let Some(url) = state.next_link.clone() {
+            client.check_cancel()?;
+            let v = match client.get(&url).await? {
+                Fetch::Ok(v) => v,
+                Fetch::PageTokenExpired => {
+                    // Only this collection restarts: a full round from its first page (what it
+                    // has seen stays seen), a delta round from its delta link.
+                    state.next_link = if delta_round {
+                        state.delta_link.clone()
                     } else {
-                        service_principals::delete_service_principal(conn, key, id)?;
-                    }
+                        Some(first.clone())
+                    };
+                    in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+                    continue;
                 }
-                removed = gone.len() as u64;
-                conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
-                    .execute(params![key.0, d.name()])?;
-                state.round_started = None;
-            }
-            save_state(conn, key, d, &state, page.len() as u64)?;
-            if next.is_none() {
-                complete(conn, key, d, now)?;
-            }
-            Ok(removed)
-        })?;
-        report.items += page.len() as u64;
-        report.pages += 1;
-        report.removed += removed;
-        progress(d, report.items);
+                Fetch::DeltaExpired => {
+                    // Graph forgot the link (after seven days): a full round, whose set
+                    // difference removes what was deleted meanwhile.
+                    state.delta_link = None;
+                    state.next_link = None;
+                    in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+                    delta_expired = true;
+                    continue 'round;
+                }
+                Fetch::Forbidden(why) => {
+                    report.status = "notAvailable".into();
+                    report.detail = Some(format!("needs Application.Read.All: {why}"));
+                    insights::mark_dataset(
+                        conn,
+                        key,
+                        d.name(),
+                        now,
+                        "notAvailable",
+                        report.detail.as_deref(),
+                    )?;
+                    return Ok(report);
+                }
+            };
+            let page = items(&v, &url)?;
+            let (n, removed) = if delta_round {
+                delta_page(client, conn, key, home, d, &url, &v, page, &mut state, now).await?
+            } else {
+                full_page(conn, key, home, d, &url, &v, &page, &mut state, now)?
+            };
+            report.items += n;
+            report.pages += 1;
+            report.removed += removed;
+            progress(d, report.items);
+        }
+        return Ok(report);
     }
-    Ok(report)
+}
+
+/// Commits one page of a full round; at its end, removes what the round did not see.
+#[allow(clippy::too_many_arguments)]
+fn full_page(
+    conn: &Connection,
+    key: TenantKey,
+    home: &str,
+    d: Dataset,
+    url: &str,
+    v: &Value,
+    page: &[serde_json::Map<String, Value>],
+    state: &mut State,
+    now: i64,
+) -> SyncResult<(u64, u64)> {
+    let next = next_link(v);
+    let removed = in_tx(conn, || {
+        let mut seen = conn.prepare_cached(
+            "INSERT OR IGNORE INTO sync_seen (tenant, dataset, id) VALUES (?1, ?2, ?3)",
+        )?;
+        for (i, m) in page.iter().enumerate() {
+            let id =
+                upsert_object(conn, key, home, d, Obj(m)).map_err(|e| bad_item(url, d, i, e))??;
+            seen.execute(params![key.0, d.name(), id])?;
+        }
+        state.next_link = next.clone();
+        let mut removed = 0;
+        if next.is_none() {
+            // The round is complete: what it did not see is gone from the tenant.
+            let table = if d == Dataset::Applications {
+                "applications"
+            } else {
+                "service_principals"
+            };
+            let gone: Vec<String> = conn
+                .prepare(&format!(
+                    "SELECT t.id FROM {table} t WHERE t.tenant = ?1 AND NOT EXISTS
+                     (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2 AND s.id = t.id)"
+                ))?
+                .query_map(params![key.0, d.name()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in &gone {
+                delete_object(conn, key, d, id)?;
+            }
+            removed = gone.len() as u64;
+            conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
+                .execute(params![key.0, d.name()])?;
+            state.round_started = None;
+            state.delta_link = state.pending_delta.take();
+        }
+        save_state(conn, key, d, state, page.len() as u64)?;
+        if next.is_none() {
+            complete(conn, key, d, now)?;
+        }
+        Ok(removed)
+    })?;
+    Ok((page.len() as u64, removed))
+}
+
+/// Reads the changed objects of one delta page whole (through `$batch`) and commits them with
+/// the removals and the round's next position.
+#[allow(clippy::too_many_arguments)]
+async fn delta_page(
+    client: &mut Client,
+    conn: &Connection,
+    key: TenantKey,
+    home: &str,
+    d: Dataset,
+    url: &str,
+    v: &Value,
+    page: Vec<serde_json::Map<String, Value>>,
+    state: &mut State,
+    now: i64,
+) -> SyncResult<(u64, u64)> {
+    let mut gone = Vec::new();
+    let mut changed = Vec::new();
+    for (i, m) in page.iter().enumerate() {
+        let id = match m.get("id") {
+            Some(Value::String(id)) if !id.is_empty() => id.clone(),
+            _ => return Err(bad_item(url, d, i, "no `id`".into())),
+        };
+        if m.contains_key("@removed") {
+            gone.push(id);
+        } else {
+            changed.push(id);
+        }
+    }
+    let path = directory_path(d);
+    let query = directory_query(d);
+    let paths: Vec<String> = changed
+        .iter()
+        .map(|id| format!("/{path}/{id}?{query}"))
+        .collect();
+    let answers = client.batch_get(&paths).await?;
+    let mut whole = Vec::new();
+    for (id, (status, body)) in changed.iter().zip(answers) {
+        match status {
+            200 => match normalise(body) {
+                Value::Object(m) => whole.push(m),
+                _ => {
+                    return Err(SyncError::Unexpected {
+                        url: format!("$batch GET /{path}/{id}"),
+                        message: "the answer is not an object".into(),
+                    })
+                }
+            },
+            // Deleted since the delta page was made.
+            404 => gone.push(id.clone()),
+            _ => {
+                return Err(SyncError::Http {
+                    url: format!("$batch GET /{path}/{id}"),
+                    status,
+                    code: body["error"]["code"].as_str().unwrap_or("").into(),
+                    message: body["error"]["message"].as_str().unwrap_or("").into(),
+                })
+            }
+        }
+    }
+    let next = next_link(v);
+    let delta = v
+        .get("@odata.deltaLink")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if next.is_none() && delta.is_none() {
+        return Err(SyncError::Unexpected {
+            url: url.into(),
+            message: "a delta page with neither @odata.nextLink nor @odata.deltaLink".into(),
+        });
+    }
+    let removed = in_tx(conn, || {
+        for (i, m) in whole.iter().enumerate() {
+            upsert_object(conn, key, home, d, Obj(m)).map_err(|e| bad_item(url, d, i, e))??;
+        }
+        for id in &gone {
+            delete_object(conn, key, d, id)?;
+        }
+        state.next_link = next.clone();
+        if let Some(link) = &delta {
+            state.delta_link = Some(link.clone());
+            state.round_started = None;
+        }
+        save_state(conn, key, d, state, whole.len() as u64)?;
+        if delta.is_some() {
+            complete(conn, key, d, now)?;
+        }
+        Ok(gone.len() as u64)
+    })?;
+    Ok((page.len() as u64, removed))
+}
+
+/// Converts and upserts one application or service principal; its id, or why the item is not one.
+fn upsert_object(
+    conn: &Connection,
+    key: TenantKey,
+    home: &str,
+    d: Dataset,
+    o: Obj<'_>,
+) -> Result<SyncResult<String>, String> {
+    Ok(match d {
+        Dataset::Applications => {
+            let a = wire::application(o)?;
+            applications::upsert_application(conn, key, &a)
+                .map(|()| a.id)
+                .map_err(SyncError::from)
+        }
+        _ => {
+            let sp = wire::service_principal(o)?;
+            service_principals::upsert_service_principal(conn, key, home, &sp)
+                .map(|()| sp.id)
+                .map_err(SyncError::from)
+        }
+    })
+}
+
+fn delete_object(conn: &Connection, key: TenantKey, d: Dataset, id: &str) -> SyncResult<()> {
+    if d == Dataset::Applications {
+        applications::delete_application(conn, key, id)?;
+    } else {
+        service_principals::delete_service_principal(conn, key, id)?;
+    }
+    Ok(())
 }
 
 /// Sign-ins of workload identities, window by window.
@@ -639,6 +970,7 @@ async fn sync_sign_ins(
     }
     let mut report = DatasetReport {
         dataset: d,
+        mode: "window".into(),
         status: "ok".into(),
         detail: None,
         items: 0,
@@ -649,7 +981,7 @@ async fn sync_sign_ins(
         client.check_cancel()?;
         let v = match client.get(&url).await? {
             Fetch::Ok(v) => v,
-            Fetch::PageTokenExpired => {
+            Fetch::PageTokenExpired | Fetch::DeltaExpired => {
                 // Pages come newest first and each committed page narrowed the window to what is
                 // older: a fresh query for the rest of the window loses nothing and repeats little
                 // (a sign-in seen twice is stored once).
@@ -793,6 +1125,7 @@ pub async fn sync(
     };
     let mut reports = vec![DatasetReport {
         dataset: Dataset::Organization,
+        mode: "full".into(),
         status: "ok".into(),
         detail: None,
         items: 1,

@@ -12,6 +12,7 @@ use steward_core::clock::parse_as_of;
 use steward_core::demo::DemoOptions;
 use steward_core::store::{self, applications, service_principals, sign_ins, tenants};
 use steward_graph::sync::{sync, SyncOptions};
+use steward_graph::wire::Dataset;
 
 const CLIENT_ID: &str = "11111111-2222-4333-8444-555555555555";
 const SECRET: &str = "loopback-test-secret-value";
@@ -133,27 +134,23 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         summary.datasets
     );
 
-    // The tenant changes: one service principal is removed, another renamed.
+    for d in &summary.datasets {
+        if matches!(d.dataset.name(), "applications" | "servicePrincipals") {
+            assert_eq!(d.mode, "full", "a first sync reads everything: {d:?}");
+        }
+    }
+
+    // The tenant changes: a service principal and an application are removed, others renamed,
+    // one of each added.
     let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
     let sps = service_principals::list_page(&conn, key, None, 10).unwrap();
-    let http = reqwest::Client::new();
-    http.post(format!(
-        "{}/_sim/servicePrincipals/{}/delete",
-        sim.running.url(),
-        sps[0].id
-    ))
-    .send()
-    .await
-    .unwrap();
-    http.post(format!(
-        "{}/_sim/servicePrincipals/{}/rename",
-        sim.running.url(),
-        sps[1].id
-    ))
-    .json(&serde_json::json!({"displayName": "Renamed between syncs"}))
-    .send()
-    .await
-    .unwrap();
+    let apps = applications::list_page(&conn, key, None, 10).unwrap();
+    change(&sim, "servicePrincipals", &sps[0].id, "delete").await;
+    change(&sim, "servicePrincipals", &sps[1].id, "rename").await;
+    change(&sim, "applications", &apps[0].id, "delete").await;
+    change(&sim, "applications", &apps[1].id, "rename").await;
+    add(&sim, "servicePrincipals", "Added between syncs (SP)").await;
+    add(&sim, "applications", "Added between syncs (app)").await;
     let second = sync(
         &conn,
         &options(&sim),
@@ -162,15 +159,19 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     )
     .await
     .unwrap();
-    let sp_report = second
-        .datasets
-        .iter()
-        .find(|d| d.dataset.name() == "servicePrincipals")
-        .unwrap();
-    assert_eq!(
-        sp_report.removed, 1,
-        "the removed service principal is removed from the cache"
-    );
+    for name in ["servicePrincipals", "applications"] {
+        let r = second
+            .datasets
+            .iter()
+            .find(|d| d.dataset.name() == name)
+            .unwrap();
+        assert_eq!(r.mode, "delta", "{name}: only the changes are read: {r:?}");
+        assert_eq!(
+            (r.items, r.removed),
+            (3, 1),
+            "{name}: three changes read (removed, renamed, added), one removal applied: {r:?}"
+        );
+    }
     let want = sim_snapshot(&sim);
     let got = snapshot(&conn);
     assert!(
@@ -178,7 +179,136 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "the second sync applies exactly the changes: {}",
         diff(&want, &got)
     );
-    assert!(got.contains("Renamed between syncs"));
+    for text in [
+        "Renamed between syncs (servicePrincipals)",
+        "Renamed between syncs (applications)",
+        "Added between syncs (SP)",
+        "Added between syncs (app)",
+    ] {
+        assert!(got.contains(text), "{text} is in the cache");
+    }
+
+    // A third sync with nothing changed reads nothing but the sign-in window's overlap.
+    let third = sync(
+        &conn,
+        &options(&sim),
+        now + chrono::Duration::hours(2),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    for d in &third.datasets {
+        if matches!(d.dataset.name(), "applications" | "servicePrincipals") {
+            assert_eq!((d.mode.as_str(), d.items), ("delta", 0), "{d:?}");
+        }
+    }
+    sim.running.shutdown().await;
+}
+
+/// Changes the simulated tenant: `what` is `delete` or `rename`.
+async fn change(sim: &Sim, collection: &str, id: &str, what: &str) {
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/_sim/{collection}/{id}/{what}",
+            sim.running.url()
+        ))
+        .json(&serde_json::json!({"displayName": format!("Renamed between syncs ({collection})")}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "{what} {collection} {id}: {}",
+        r.status()
+    );
+}
+
+async fn add(sim: &Sim, collection: &str, name: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sim/{collection}/add", sim.running.url()))
+        .json(&serde_json::json!({ "displayName": name }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "add to {collection}: {}",
+        r.status()
+    );
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what_is_gone() {
+    let sim = start(small_pages()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let now = as_of() + chrono::Duration::hours(1);
+    let mut opts = options(&sim);
+    opts.datasets = vec![Dataset::Applications, Dataset::ServicePrincipals];
+    sync(&conn, &opts, now, &mut |_, _| {}).await.unwrap();
+    let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+    let sps = service_principals::list_page(&conn, key, None, 10).unwrap();
+    change(&sim, "servicePrincipals", &sps[2].id, "delete").await;
+    change(&sim, "servicePrincipals", &sps[3].id, "rename").await;
+    // Seven days pass: Graph forgets every delta link.
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sim/expireDeltaTokens", sim.running.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let second = sync(
+        &conn,
+        &opts,
+        now + chrono::Duration::days(8),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    let r = second
+        .datasets
+        .iter()
+        .find(|d| d.dataset.name() == "servicePrincipals")
+        .unwrap();
+    assert_eq!(r.mode, "full", "{r:?}");
+    assert_eq!(
+        r.removed, 1,
+        "the full read's set difference removes the deleted one"
+    );
+    assert!(
+        r.detail.as_deref().unwrap_or("").contains("expired"),
+        "the report says why everything was read again: {r:?}"
+    );
+    let want = sim_snapshot(&sim);
+    let got = snapshot(&conn);
+    // The sign-ins were not synced here: compare the directory alone.
+    let dir_only = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("Application") || l.starts_with("ServicePrincipal"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        dir_only(&want) == dir_only(&got),
+        "the cache equals the tenant again: {}",
+        diff(&dir_only(&want), &dir_only(&got))
+    );
+    // And the round took a new delta link: the next sync reads changes only.
+    let third = sync(
+        &conn,
+        &opts,
+        now + chrono::Duration::days(9),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(third
+        .datasets
+        .iter()
+        .filter(|d| d.dataset.name() == "servicePrincipals")
+        .all(|d| d.mode == "delta"));
     sim.running.shutdown().await;
 }
 
@@ -216,6 +346,32 @@ async fn faults_on_a_fifth_of_requests_end_in_the_same_equal_cache() {
     assert!(
         want == got,
         "the cache equals the simulated tenant despite faults: {}",
+        diff(&want, &got)
+    );
+    // A delta round under the same faults, with its `$batch` reads throttled at random too.
+    let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+    let sps = service_principals::list_page(&conn, key, None, 60).unwrap();
+    for sp in sps.iter().step_by(2).take(25) {
+        change(&sim, "servicePrincipals", &sp.id, "rename").await;
+    }
+    change(&sim, "servicePrincipals", &sps[1].id, "delete").await;
+    let second = sync(
+        &conn,
+        &options(&sim),
+        as_of() + chrono::Duration::hours(2),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(second
+        .datasets
+        .iter()
+        .any(|d| d.dataset.name() == "servicePrincipals" && d.mode == "delta" && d.items == 26));
+    let want = sim_snapshot(&sim);
+    let got = snapshot(&conn);
+    assert!(
+        want == got,
+        "a delta round under faults ends equal too: {}",
         diff(&want, &got)
     );
     sim.running.shutdown().await;

@@ -773,7 +773,11 @@ export type SyncProgress = { dataset: string;
  * Items read in this run for the dataset in progress.
  */
 items: number }
-export type SyncedDataset = { dataset: string; status: string; detail: string | null; items: number; pages: number; removed: number }
+export type SyncedDataset = { dataset: string; status: string; 
+/**
+ * `full`, `delta` (only what changed since the last sync) or `window` (sign-ins).
+ */
+mode: string; detail: string | null; items: number; pages: number; removed: number }
 export type TenantSummary = { id: string; displayName: string; defaultDomain: string | null; isDemo: boolean; dataAsOf: string | null; servicePrincipalCount: number }
 /**
  * Whether a KPI asks for attention.

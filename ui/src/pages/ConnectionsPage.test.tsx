@@ -145,7 +145,16 @@ describe("ConnectionsPage", () => {
     const rows = screen.getAllByTestId("conn-synced-dataset");
     expect(rows.map((r) => r.getAttribute("data-dataset"))).toEqual(MOCK_SYNCED_DATASETS.map((d) => d.dataset));
     const sps = rows.find((r) => r.getAttribute("data-dataset") === "servicePrincipals")!;
-    expect([...sps.querySelectorAll("td")].map((c) => c.textContent)).toEqual(["servicePrincipals", "318", "2", "3", "OK"]);
+    expect([...sps.querySelectorAll("td")].map((c) => c.textContent)).toEqual([
+      "servicePrincipals",
+      "Changes since last sync",
+      "5",
+      "1",
+      "3",
+      "OK",
+    ]);
+    const signIns = rows.find((r) => r.getAttribute("data-dataset") === "signIns")!;
+    expect(signIns.querySelector("[data-testid='conn-synced-mode']")!.textContent).toBe("By time window");
     expect(synced.textContent).toContain("1 request retried");
     expect(input("conn-secret").value).toBe("");
     expect(button("conn-sync").disabled).toBe(true);

@@ -398,6 +398,20 @@ function SyncProgressArea({
   );
 }
 
+/** How a sync read a dataset, in the admin's words. */
+export function readModeText(mode: string): string {
+  switch (mode) {
+    case "delta":
+      return "Changes since last sync";
+    case "window":
+      return "By time window";
+    case "full":
+      return "In full";
+    default:
+      return mode;
+  }
+}
+
 function SyncedBar({ result }: { result: SyncOutcome }) {
   return (
     <MessageBar intent="success" layout="multiline" data-testid="conn-synced">
@@ -407,6 +421,7 @@ function SyncedBar({ result }: { result: SyncOutcome }) {
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Dataset</TableHeaderCell>
+              <TableHeaderCell>Read</TableHeaderCell>
               <TableHeaderCell className="num">Items</TableHeaderCell>
               <TableHeaderCell className="num">Pages</TableHeaderCell>
               <TableHeaderCell className="num">Removed</TableHeaderCell>
@@ -417,6 +432,7 @@ function SyncedBar({ result }: { result: SyncOutcome }) {
             {result.datasets.map((d) => (
               <TableRow key={d.dataset} data-testid="conn-synced-dataset" data-dataset={d.dataset}>
                 <TableCell className="mono">{d.dataset}</TableCell>
+                <TableCell data-testid="conn-synced-mode">{readModeText(d.mode)}</TableCell>
                 <TableCell className="num">{formatNumber(d.items)}</TableCell>
                 <TableCell className="num">{formatNumber(d.pages)}</TableCell>
                 <TableCell className="num">{formatNumber(d.removed)}</TableCell>

@@ -1178,13 +1178,14 @@ export const MOCK_SYNC_CANCELLED_MESSAGE =
   "The sync was cancelled; the 3 pages read are kept and the next sync resumes from there.";
 /** What one mock sync reads. */
 export const MOCK_SYNCED_DATASETS: SyncedDataset[] = [
-  { dataset: "organization", status: "ok", detail: null, items: 1, pages: 1, removed: 0 },
-  { dataset: "applications", status: "ok", detail: null, items: 42, pages: 1, removed: 0 },
-  { dataset: "servicePrincipals", status: "ok", detail: null, items: 318, pages: 2, removed: 3 },
-  { dataset: "signIns", status: "ok", detail: null, items: 1_250, pages: 3, removed: 0 },
+  { dataset: "organization", status: "ok", mode: "full", detail: null, items: 1, pages: 1, removed: 0 },
+  { dataset: "applications", status: "ok", mode: "full", detail: null, items: 42, pages: 1, removed: 0 },
+  { dataset: "servicePrincipals", status: "ok", mode: "delta", detail: null, items: 5, pages: 1, removed: 3 },
+  { dataset: "signIns", status: "ok", mode: "window", detail: null, items: 1_250, pages: 3, removed: 0 },
   {
     dataset: "riskyServicePrincipals",
     status: "notAvailable",
+    mode: "full",
     detail: "Graph answered 403: the tenant has no Workload ID Premium licence.",
     items: 0,
     pages: 0,

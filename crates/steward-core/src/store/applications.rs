@@ -100,13 +100,41 @@ pub fn list_page(
         .query_map(params![tenant.0, after.unwrap_or(""), limit], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for a in &mut apps {
-        let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &a.id)?;
-        a.password_credentials = secrets;
-        a.key_credentials = certs;
-        a.federated_identity_credentials =
-            federated_credentials::list_for_application(conn, tenant, &a.id)?;
+        attach_credentials(conn, tenant, a)?;
     }
     Ok(apps)
+}
+
+fn attach_credentials(conn: &Connection, tenant: TenantKey, a: &mut Application) -> Result<()> {
+    let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &a.id)?;
+    a.password_credentials = secrets;
+    a.key_credentials = certs;
+    a.federated_identity_credentials =
+        federated_credentials::list_for_application(conn, tenant, &a.id)?;
+    Ok(())
+}
+
+/// The active application with object id `id`, with its credentials and federated credentials.
+pub fn get_application(
+    conn: &Connection,
+    tenant: TenantKey,
+    id: &str,
+) -> Result<Option<Application>> {
+    let found = conn
+        .prepare_cached(
+            "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
+                    disabled_by_microsoft_status
+             FROM applications WHERE tenant = ?1 AND id = ?2 AND deleted IS NULL",
+        )?
+        .query_row(params![tenant.0, id], from_row)
+        .optional()?;
+    match found {
+        Some(mut a) => {
+            attach_credentials(conn, tenant, &mut a)?;
+            Ok(Some(a))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Removes an application that is gone from the tenant, with its credentials.

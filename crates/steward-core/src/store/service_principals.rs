@@ -171,11 +171,35 @@ pub fn list_page(
         .query_map(params![tenant.0, after.unwrap_or(""), limit], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for sp in &mut sps {
-        let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &sp.id)?;
-        sp.password_credentials = secrets;
-        sp.key_credentials = certs;
+        attach_credentials(conn, tenant, sp)?;
     }
     Ok(sps)
+}
+
+fn attach_credentials(
+    conn: &Connection,
+    tenant: TenantKey,
+    sp: &mut ServicePrincipal,
+) -> Result<()> {
+    let (secrets, certs) = credentials::list_model_for_owner(conn, tenant, &sp.id)?;
+    sp.password_credentials = secrets;
+    sp.key_credentials = certs;
+    Ok(())
+}
+
+/// The active service principal `id` with its credentials: the whole object as Graph serves it.
+pub fn get_full(
+    conn: &Connection,
+    tenant: TenantKey,
+    id: &str,
+) -> Result<Option<ServicePrincipal>> {
+    match get_service_principal(conn, tenant, id)? {
+        Some(mut sp) if sp.deleted_date_time.is_none() => {
+            attach_credentials(conn, tenant, &mut sp)?;
+            Ok(Some(sp))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Removes a service principal that is gone from the tenant, with its credentials.
