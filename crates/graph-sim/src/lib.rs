@@ -9,7 +9,7 @@
 //!
 //! Faults are injected by rate from a seeded generator, so a test run is repeatable: 429 with
 //! and without `Retry-After`, 503, expired page tokens (Graph's 400), access tokens revoked
-//! mid-sync (401) and slow responses. `/_sim/…` endpoints change the tenant between two syncs.
+//! mid-sync (401), connections reset halfway through a response, and slow responses. `/_sim/…` endpoints change the tenant between two syncs.
 //!
 //! The JSON is written here field by field with Graph's names, not by serialising Steward's
 //! types: the sync must read Graph, not itself.
@@ -53,6 +53,8 @@ pub struct Faults {
     pub expire_page_token: f64,
     /// 401 on a valid token: it is revoked, as if it expired mid-sync.
     pub revoke_token: f64,
+    /// The connection drops halfway through the response body (any endpoint but `/_sim/…`).
+    pub connection_reset: f64,
     /// Added to every Graph response.
     pub delay: Duration,
     /// `Retry-After` seconds on throttled responses.
@@ -177,6 +179,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/_sim/{collection}/{id}/rename", post(sim_rename))
         .route("/_sim/expireDeltaTokens", post(sim_expire_delta_tokens))
         .route("/_sim/stats", get(sim_stats))
+        .layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            connection_faults,
+        ))
         .with_state(sim);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
@@ -194,6 +200,41 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         shutdown: tx,
         task,
     })
+}
+
+/// Drops the connection halfway through a response body, at the `connection_reset` rate: the
+/// client sees a body cut short, as when a proxy or Graph's front door resets the connection.
+async fn connection_faults(
+    State(sim): State<Sim>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let rate = sim.config.faults.connection_reset;
+    let reset = rate > 0.0 && !request.uri().path().starts_with("/_sim") && {
+        let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.rng.random::<f64>() < rate
+    };
+    let response = next.run(request).await;
+    if !reset {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(0..bytes.len() / 2);
+    let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> = vec![
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "simulated connection reset",
+        )),
+    ];
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(
+        parts,
+        axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
+    )
 }
 
 fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {

@@ -53,6 +53,9 @@ struct Args {
     /// Rate of access tokens revoked mid-sync (401).
     #[arg(long, default_value_t = 0.0)]
     revoke_token_rate: f64,
+    /// Rate of connections reset halfway through a response.
+    #[arg(long, default_value_t = 0.0)]
+    connection_reset_rate: f64,
     /// Delay added to every Graph response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     delay_ms: u64,
@@ -92,6 +95,7 @@ async fn main() {
             server_error: a.server_error_rate,
             expire_page_token: a.expire_page_token_rate,
             revoke_token: a.revoke_token_rate,
+            connection_reset: a.connection_reset_rate,
             delay: Duration::from_millis(a.delay_ms),
             retry_after_secs: a.retry_after_secs,
             seed: a.fault_seed,

@@ -248,10 +248,21 @@ impl Client {
         for attempt in 0..self.opts.max_attempts {
             match self.http.post(&url).form(&form).send().await {
                 Ok(r) if r.status().is_success() => {
-                    let v: Value = r.json().await.map_err(|e| SyncError::SignIn {
-                        tenant: self.opts.tenant_id.clone(),
-                        message: format!("the token endpoint's answer was not JSON ({e})"),
-                    })?;
+                    let bytes = match r.bytes().await {
+                        Ok(b) => b,
+                        Err(e) => {
+                            // Cut short by a reset connection: ask again.
+                            last = format!("an incomplete answer ({e})");
+                            self.retries += 1;
+                            tokio::time::sleep(self.backoff(attempt)).await;
+                            continue;
+                        }
+                    };
+                    let v: Value =
+                        serde_json::from_slice(&bytes).map_err(|e| SyncError::SignIn {
+                            tenant: self.opts.tenant_id.clone(),
+                            message: format!("the token endpoint's answer was not JSON ({e})"),
+                        })?;
                     let token = v["access_token"]
                         .as_str()
                         .ok_or_else(|| SyncError::SignIn {
@@ -319,17 +330,29 @@ impl Client {
             };
             let status = r.status().as_u16();
             let wait = retry_after(r.headers());
-            if status == 200 {
-                match r.json::<Value>().await {
-                    Ok(v) => return Ok(Fetch::Ok(v)),
-                    // A body cut short by a reset connection: the same request again.
-                    Err(e) => last = format!("an incomplete answer ({e})"),
+            let bytes = match r.bytes().await {
+                Ok(b) => b,
+                Err(e) => {
+                    // A body cut short by a reset connection: the same request again, whatever
+                    // its status said.
+                    last = format!("an incomplete answer ({e})");
+                    self.retries += 1;
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    continue;
                 }
-                self.retries += 1;
-                tokio::time::sleep(self.backoff(attempt)).await;
-                continue;
+            };
+            if status == 200 {
+                match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(v) => return Ok(Fetch::Ok(v)),
+                    Err(e) => {
+                        return Err(SyncError::Unexpected {
+                            url: url.to_string(),
+                            message: format!("the answer is not JSON ({e})"),
+                        })
+                    }
+                }
             }
-            let body: Value = r.json().await.unwrap_or(Value::Null);
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             let code = body["error"]["code"].as_str().unwrap_or("").to_string();
             let message = body["error"]["message"].as_str().unwrap_or("").to_string();
             match status {
@@ -355,6 +378,8 @@ impl Client {
                     || message.to_lowercase().contains("page token")
                     || message.to_lowercase().contains("skiptoken") =>
                 {
+                    // The collection restarts from its checkpoint: a retry too.
+                    self.retries += 1;
                     return Ok(Fetch::PageTokenExpired);
                 }
                 403 => return Ok(Fetch::Forbidden(format!("{code}: {message}"))),

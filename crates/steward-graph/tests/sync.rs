@@ -28,13 +28,17 @@ struct Sim {
 }
 
 async fn start(faults: Faults) -> Sim {
+    start_sized(faults, 150, 6_000).await
+}
+
+async fn start_sized(faults: Faults, service_principals: usize, sign_ins: u64) -> Sim {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sim.db");
     let config = SimConfig {
         demo: DemoOptions {
             seed: 5,
-            service_principals: 150,
-            sign_ins: 6_000,
+            service_principals,
+            sign_ins,
             as_of: as_of(),
         },
         client_id: CLIENT_ID.into(),
@@ -315,11 +319,12 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_on_a_fifth_of_requests_end_in_the_same_equal_cache() {
     let sim = start(Faults {
-        throttle: 0.05,
-        throttle_no_retry_after: 0.04,
-        server_error: 0.04,
+        throttle: 0.04,
+        throttle_no_retry_after: 0.03,
+        server_error: 0.03,
         expire_page_token: 0.04,
         revoke_token: 0.03,
+        connection_reset: 0.03,
         retry_after_secs: 0,
         seed: 9,
         page_cap: 40,
@@ -375,6 +380,65 @@ async fn faults_on_a_fifth_of_requests_end_in_the_same_equal_cache() {
         diff(&want, &got)
     );
     sim.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fault_alone_on_a_fifth_of_requests_ends_in_the_same_equal_cache() {
+    type SetFault = fn(&mut Faults);
+    let alone: [(&str, SetFault); 6] = [
+        ("429 with Retry-After", |f| f.throttle = 0.2),
+        ("429 without Retry-After", |f| {
+            f.throttle_no_retry_after = 0.2
+        }),
+        ("503", |f| f.server_error = 0.2),
+        ("expired page token", |f| f.expire_page_token = 0.2),
+        ("access token revoked", |f| f.revoke_token = 0.2),
+        ("connection reset", |f| f.connection_reset = 0.2),
+    ];
+    for (name, set) in alone {
+        let mut faults = Faults {
+            retry_after_secs: 0,
+            seed: 17,
+            page_cap: 25,
+            ..Faults::default()
+        };
+        set(&mut faults);
+        let sim = start_sized(faults, 60, 1_500).await;
+        let dir = tempfile::tempdir().unwrap();
+        let conn = store::open(&dir.path().join("cache.db")).unwrap();
+        let first = sync(
+            &conn,
+            &options(&sim),
+            as_of() + chrono::Duration::hours(1),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(first.retries > 0, "{name}: the fault was met");
+        // And a delta round under the same fault.
+        let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+        let sps = service_principals::list_page(&conn, key, None, 30).unwrap();
+        for sp in sps.iter().take(22) {
+            change(&sim, "servicePrincipals", &sp.id, "rename").await;
+        }
+        change(&sim, "servicePrincipals", &sps[25].id, "delete").await;
+        sync(
+            &conn,
+            &options(&sim),
+            as_of() + chrono::Duration::hours(2),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}, delta round: {e}"));
+        let want = sim_snapshot(&sim);
+        let got = snapshot(&conn);
+        assert!(
+            want == got,
+            "{name}: the cache equals the simulated tenant: {}",
+            diff(&want, &got)
+        );
+        sim.running.shutdown().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
