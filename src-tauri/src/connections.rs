@@ -154,9 +154,15 @@ pub async fn connection_status(
                     Some("synced") | Some("imported") => detail.clone(),
                     _ => None,
                 };
+                let status: String = r.get(1)?;
                 Ok(DatasetStatus {
                     dataset: r.get(0)?,
-                    status: r.get(1)?,
+                    // The cache says `unavailable` where Graph refused (403).
+                    status: if status == "unavailable" {
+                        "notAvailable".into()
+                    } else {
+                        status
+                    },
                     detail: if source.is_some() { None } else { detail },
                     synced_at: r.get::<_, Option<i64>>(3)?.map(clock::rfc3339_ms),
                     source,

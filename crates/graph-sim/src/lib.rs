@@ -36,7 +36,9 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 use steward_core::demo::{self, DemoOptions};
 use steward_core::model::{
-    Application, KeyCredential, PasswordCredential, ServicePrincipal, SignIn,
+    AppCredentialSignInActivity, Application, DirectoryRecommendation, KeyCredential,
+    NamedLocation, PasswordCredential, RiskyServicePrincipal, ServicePrincipal,
+    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku,
 };
 use steward_core::store::{self, applications, service_principals, sign_ins, tenants, TenantKey};
 
@@ -63,6 +65,68 @@ pub struct Faults {
     /// items than asked; tests use it to make small tenants span many pages.
     pub page_cap: i64,
     pub seed: u64,
+    /// The tenant has no Workload ID Premium: Identity Protection's workload-identity endpoints
+    /// answer 403, as Graph does.
+    pub no_workload_id_premium: bool,
+    /// The tenant has no Entra ID P1 or P2: the sign-in log answers 403, as Graph does.
+    pub no_entra_premium: bool,
+    /// Graph's published limits per endpoint family, enforced; `None` serves without limit.
+    pub limits: Option<Limits>,
+}
+
+/// Graph's throttling limits per endpoint family (domain.md §8), per app and tenant.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Directory objects: resource units per 10 s (3,500 for a small tenant). A list or object
+    /// read costs 2 units, 1 with `$select`, one more with `$expand`.
+    pub directory_units_per_10s: f64,
+    /// Reports and audit logs (sign-ins, usage reports): requests per 10 s (5).
+    pub reports_per_10s: f64,
+    /// Identity Protection and conditional access: requests per second (1), answered with 429
+    /// and no `Retry-After`.
+    pub protection_per_s: f64,
+    /// How fast the simulated clock of the limits runs: 1.0 is Graph's; 20.0 refills every
+    /// bucket twenty times faster (the same bursts, shorter windows) for tests and benches.
+    pub speed: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            directory_units_per_10s: 3_500.0,
+            reports_per_10s: 5.0,
+            protection_per_s: 1.0,
+            speed: 1.0,
+        }
+    }
+}
+
+impl Limits {
+    /// The same limits over windows `factor` times shorter.
+    pub fn scaled(self, factor: f64) -> Limits {
+        Limits {
+            speed: self.speed * factor,
+            ..self
+        }
+    }
+}
+
+/// The endpoint families Graph throttles separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Family {
+    Directory,
+    Reports,
+    Protection,
+}
+
+fn family_of(path: &str) -> Family {
+    if path.contains("/auditLogs/") || path.contains("/reports/") {
+        Family::Reports
+    } else if path.contains("/identityProtection/") || path.contains("/conditionalAccess/") {
+        Family::Protection
+    } else {
+        Family::Directory
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +155,10 @@ struct Inner {
     seq: u64,
     /// Delta links of an earlier epoch are expired (`/_sim/expireDeltaTokens`).
     delta_epoch: u64,
+    /// Token buckets of the families under `Limits`: (tokens left, last refill).
+    buckets: HashMap<Family, (f64, Instant)>,
+    /// Requests answered 429 by the limits.
+    limited: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +224,8 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         changes: Vec::new(),
         seq: 0,
         delta_epoch: 0,
+        buckets: HashMap::new(),
+        limited: 0,
     };
     let sim = Sim {
         config: Arc::new(config),
@@ -174,6 +244,31 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/v1.0/{collection}/{id}", get(get_object))
         .route("/v1.0/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
+        .route("/v1.0/subscribedSkus", get(snapshot_route(Snapshot::Skus)))
+        .route(
+            "/v1.0/identity/conditionalAccess/namedLocations",
+            get(snapshot_route(Snapshot::NamedLocations)),
+        )
+        .route(
+            "/v1.0/identityProtection/riskyServicePrincipals",
+            get(snapshot_route(Snapshot::RiskyServicePrincipals)),
+        )
+        .route(
+            "/v1.0/identityProtection/servicePrincipalRiskDetections",
+            get(snapshot_route(Snapshot::RiskDetections)),
+        )
+        .route(
+            "/beta/directory/recommendations",
+            get(snapshot_route(Snapshot::Recommendations)),
+        )
+        .route(
+            "/beta/reports/servicePrincipalSignInActivities",
+            get(snapshot_route(Snapshot::SpActivities)),
+        )
+        .route(
+            "/beta/reports/appCredentialSignInActivities",
+            get(snapshot_route(Snapshot::CredentialActivities)),
+        )
         .route("/_sim/{collection}/add", post(sim_add))
         .route("/_sim/{collection}/{id}/delete", post(sim_delete))
         .route("/_sim/{collection}/{id}/rename", post(sim_rename))
@@ -209,8 +304,16 @@ async fn connection_faults(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let path = request.uri().path().to_string();
+    let graph = path.starts_with("/v1.0/") || path.starts_with("/beta/");
+    if let (Some(limits), true) = (sim.config.faults.limits, graph) {
+        let query = request.uri().query().unwrap_or("");
+        if let Some(r) = over_limit(&sim, &limits, &path, query) {
+            return r;
+        }
+    }
     let rate = sim.config.faults.connection_reset;
-    let reset = rate > 0.0 && !request.uri().path().starts_with("/_sim") && {
+    let reset = rate > 0.0 && !path.starts_with("/_sim") && {
         let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.rng.random::<f64>() < rate
     };
@@ -235,6 +338,65 @@ async fn connection_faults(
         parts,
         axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
     )
+}
+
+/// Takes this request's cost from its family's token bucket, or answers 429 as Graph does for
+/// that family: with `Retry-After` (the seconds until the bucket holds the cost again), or none
+/// for Identity Protection and conditional access.
+fn over_limit(sim: &Sim, limits: &Limits, path: &str, query: &str) -> Option<Response> {
+    let family = family_of(path);
+    let (capacity, per_sec, cost) = match family {
+        Family::Directory => {
+            let mut cost: f64 = 2.0;
+            if query.contains("select=") {
+                cost -= 1.0;
+            }
+            if query.contains("expand=") {
+                cost += 1.0;
+            }
+            if path.ends_with("/$batch") {
+                cost = 20.0;
+            }
+            (
+                limits.directory_units_per_10s,
+                limits.directory_units_per_10s / 10.0 * limits.speed,
+                cost,
+            )
+        }
+        Family::Reports => (
+            limits.reports_per_10s,
+            limits.reports_per_10s / 10.0 * limits.speed,
+            1.0,
+        ),
+        Family::Protection => (
+            limits.protection_per_s,
+            limits.protection_per_s * limits.speed,
+            1.0,
+        ),
+    };
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let now = Instant::now();
+    let (tokens, last) = inner.buckets.entry(family).or_insert((capacity, now));
+    *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * per_sec).min(capacity);
+    *last = now;
+    if *tokens >= cost {
+        *tokens -= cost;
+        return None;
+    }
+    let wait = ((cost - *tokens) / per_sec).ceil().max(1.0) as u64;
+    inner.limited += 1;
+    let mut r = graph_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequests",
+        "Too many requests: the application exceeded its limit for this tenant.",
+    );
+    if family != Family::Protection {
+        r.headers_mut().insert(
+            "Retry-After",
+            HeaderValue::from_str(&wait.to_string()).unwrap_or(HeaderValue::from_static("1")),
+        );
+    }
+    Some(r)
 }
 
 fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -1068,6 +1230,330 @@ async fn batch(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Valu
     Json(json!({"responses": responses})).into_response()
 }
 
+/// The collections the simulator serves whole from its cache, paged by offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Snapshot {
+    Skus,
+    NamedLocations,
+    RiskyServicePrincipals,
+    RiskDetections,
+    Recommendations,
+    SpActivities,
+    CredentialActivities,
+}
+
+impl Snapshot {
+    fn path(self) -> &'static str {
+        match self {
+            Snapshot::Skus => "/v1.0/subscribedSkus",
+            Snapshot::NamedLocations => "/v1.0/identity/conditionalAccess/namedLocations",
+            Snapshot::RiskyServicePrincipals => "/v1.0/identityProtection/riskyServicePrincipals",
+            Snapshot::RiskDetections => "/v1.0/identityProtection/servicePrincipalRiskDetections",
+            Snapshot::Recommendations => "/beta/directory/recommendations",
+            Snapshot::SpActivities => "/beta/reports/servicePrincipalSignInActivities",
+            Snapshot::CredentialActivities => "/beta/reports/appCredentialSignInActivities",
+        }
+    }
+
+    fn context(self) -> &'static str {
+        match self {
+            Snapshot::Skus => "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus",
+            Snapshot::NamedLocations => {
+                "https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/namedLocations"
+            }
+            Snapshot::RiskyServicePrincipals => {
+                "https://graph.microsoft.com/v1.0/$metadata#identityProtection/riskyServicePrincipals"
+            }
+            Snapshot::RiskDetections => {
+                "https://graph.microsoft.com/v1.0/$metadata#identityProtection/servicePrincipalRiskDetections"
+            }
+            Snapshot::Recommendations => {
+                "https://graph.microsoft.com/beta/$metadata#directory/recommendations"
+            }
+            Snapshot::SpActivities => {
+                "https://graph.microsoft.com/beta/$metadata#reports/servicePrincipalSignInActivities"
+            }
+            Snapshot::CredentialActivities => {
+                "https://graph.microsoft.com/beta/$metadata#reports/appCredentialSignInActivities"
+            }
+        }
+    }
+
+    /// Graph pages these by its own size; `$top` is honoured up to this.
+    fn max_top(self) -> i64 {
+        match self {
+            Snapshot::Skus => 999,
+            _ => 500,
+        }
+    }
+
+    fn values(self, inner: &Inner) -> steward_core::Result<Vec<Value>> {
+        let (c, k) = (&inner.conn, inner.key);
+        Ok(match self {
+            Snapshot::Skus => store::insights::list_skus(c, k)?
+                .iter()
+                .map(|s| sku_json(s, &inner.tenant_id, &inner.tenant_name))
+                .collect(),
+            Snapshot::NamedLocations => store::risk::list_named_locations(c, k)?
+                .iter()
+                .map(named_location_json)
+                .collect(),
+            Snapshot::RiskyServicePrincipals => store::risk::list_risky_service_principals(c, k)?
+                .iter()
+                .map(risky_json)
+                .collect(),
+            Snapshot::RiskDetections => store::risk::list_detections(c, k)?
+                .iter()
+                .map(detection_json)
+                .collect(),
+            Snapshot::Recommendations => store::insights::list_directory_recommendations(c, k)?
+                .iter()
+                .map(|r| recommendation_json(r, &inner.tenant_id))
+                .collect(),
+            Snapshot::SpActivities => store::insights::list_sp_activities(c, k)?
+                .iter()
+                .map(sp_activity_json)
+                .collect(),
+            Snapshot::CredentialActivities => store::insights::list_credential_activities(c, k)?
+                .iter()
+                .map(credential_activity_json)
+                .collect(),
+        })
+    }
+}
+
+type Handled = std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>;
+
+/// The handler of one snapshot collection.
+fn snapshot_route(
+    which: Snapshot,
+) -> impl Fn(State<Sim>, HeaderMap, Query<HashMap<String, String>>) -> Handled
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    move |State(sim), headers, Query(q)| Box::pin(snapshot_list(sim, headers, q, which))
+}
+
+/// A collection served whole from the cache, `$top` items a page, `$skiptoken` an offset.
+async fn snapshot_list(
+    sim: Sim,
+    headers: HeaderMap,
+    q: HashMap<String, String>,
+    which: Snapshot,
+) -> Response {
+    delay(&sim).await;
+    let skip = q.get("$skiptoken").cloned();
+    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
+        return r;
+    }
+    let gated = matches!(
+        which,
+        Snapshot::RiskyServicePrincipals | Snapshot::RiskDetections
+    );
+    if gated && sim.config.faults.no_workload_id_premium {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "The tenant does not have a valid Microsoft Entra Workload ID Premium license.",
+        );
+    }
+    let top = match page_size(&q, which.max_top(), which.max_top()) {
+        Ok(n) => capped(&sim, n),
+        Err(r) => return r,
+    };
+    let offset = match &skip {
+        Some(t) => match decode_token(t) {
+            Some(p) if p.len() == 2 && p[0] == which.path() => match p[1].parse::<usize>() {
+                Ok(n) => n,
+                Err(_) => return bad_token(),
+            },
+            _ => return bad_token(),
+        },
+        None => 0,
+    };
+    let values = {
+        let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+        match which.values(&inner) {
+            Ok(v) => v,
+            Err(e) => return internal(e),
+        }
+    };
+    let page: Vec<Value> = values
+        .iter()
+        .skip(offset)
+        .take(top as usize)
+        .cloned()
+        .collect();
+    let next = offset + page.len();
+    let mut body = json!({"@odata.context": which.context(), "value": page});
+    if next < values.len() {
+        body["@odata.nextLink"] = format!(
+            "{}{}?$top={top}&$skiptoken={}",
+            base_url(&headers),
+            which.path(),
+            encode_token(&[which.path(), &next.to_string()])
+        )
+        .into();
+    }
+    Json(body).into_response()
+}
+
+fn sku_json(s: &SubscribedSku, tenant_id: &str, tenant_name: &str) -> Value {
+    json!({
+        "accountName": tenant_name,
+        "accountId": tenant_id,
+        "appliesTo": "User",
+        "capabilityStatus": s.capability_status,
+        "consumedUnits": s.consumed_units,
+        "id": format!("{tenant_id}_{}", s.sku_id),
+        "prepaidUnits": {"enabled": s.prepaid_enabled, "lockedOut": 0, "suspended": 0, "warning": 0},
+        "servicePlans": s.service_plan_ids.iter().map(|p| json!({
+            "servicePlanId": p,
+            "servicePlanName": s.sku_part_number,
+            "provisioningStatus": "Success",
+            "appliesTo": "User",
+        })).collect::<Vec<_>>(),
+        "skuId": s.sku_id,
+        "skuPartNumber": s.sku_part_number,
+        "subscriptionIds": [],
+    })
+}
+
+fn named_location_json(l: &NamedLocation) -> Value {
+    if l.kind == "ip" {
+        json!({
+            "@odata.type": "#microsoft.graph.ipNamedLocation",
+            "id": l.id,
+            "displayName": l.display_name,
+            "modifiedDateTime": null,
+            "createdDateTime": null,
+            "isTrusted": l.is_trusted,
+            "ipRanges": l.ip_ranges.iter().map(|r| json!({
+                "@odata.type": if r.contains(':') { "#microsoft.graph.iPv6CidrRange" } else { "#microsoft.graph.iPv4CidrRange" },
+                "cidrAddress": r,
+            })).collect::<Vec<_>>(),
+        })
+    } else {
+        json!({
+            "@odata.type": "#microsoft.graph.countryNamedLocation",
+            "id": l.id,
+            "displayName": l.display_name,
+            "modifiedDateTime": null,
+            "createdDateTime": null,
+            "countriesAndRegions": l.countries_and_regions,
+            "includeUnknownCountriesAndRegions": l.include_unknown_countries_and_regions,
+        })
+    }
+}
+
+fn risky_json(r: &RiskyServicePrincipal) -> Value {
+    json!({
+        "id": r.id,
+        "isEnabled": r.is_enabled,
+        "isProcessing": r.is_processing,
+        "riskLastUpdatedDateTime": time(r.risk_last_updated_date_time),
+        "riskLevel": r.risk_level,
+        "riskState": r.risk_state,
+        "riskDetail": r.risk_detail,
+        "displayName": r.display_name,
+        "appId": r.app_id,
+        "servicePrincipalType": r.service_principal_type,
+    })
+}
+
+fn detection_json(d: &ServicePrincipalRiskDetection) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.servicePrincipalRiskDetection",
+        "id": d.id,
+        "requestId": d.request_id,
+        "correlationId": d.correlation_id,
+        "riskEventType": d.risk_event_type,
+        "riskState": d.risk_state,
+        "riskLevel": d.risk_level,
+        "riskDetail": d.risk_detail,
+        "source": d.source,
+        "detectionTimingType": d.detection_timing_type,
+        "activity": d.activity,
+        "tokenIssuerType": "AzureAD",
+        "ipAddress": d.ip_address,
+        "location": d.location.as_ref().map(|l| json!({
+            "city": l.city,
+            "state": l.state,
+            "countryOrRegion": l.country_or_region,
+        })),
+        "activityDateTime": time(d.activity_date_time),
+        "detectedDateTime": time(d.detected_date_time),
+        "lastUpdatedDateTime": time(d.last_updated_date_time),
+        "servicePrincipalId": d.service_principal_id,
+        "servicePrincipalDisplayName": d.service_principal_display_name,
+        "appId": d.app_id,
+        "keyIds": d.key_ids,
+        "additionalInfo": d.additional_info,
+    })
+}
+
+fn recommendation_json(r: &DirectoryRecommendation, tenant_id: &str) -> Value {
+    json!({
+        "id": r.id,
+        "recommendationType": r.recommendation_type,
+        "createdDateTime": null,
+        "impactStartDateTime": null,
+        "postponeUntilDateTime": time(r.postpone_until_date_time),
+        "lastModifiedDateTime": null,
+        "lastModifiedBy": null,
+        "lastCheckedDateTime": time(r.last_checked_date_time),
+        "currentScore": 0.0,
+        "maxScore": 0.0,
+        "displayName": r.display_name,
+        "featureAreas": ["applications"],
+        "insights": r.insights,
+        "benefits": r.benefits,
+        "category": "identityBestPractice",
+        "status": r.status,
+        "priority": r.priority,
+        "impactType": "applications",
+        "remediationImpact": "",
+        "actionSteps": r.action_steps.iter().enumerate().map(|(i, t)| json!({
+            "stepNumber": i + 1,
+            "text": t,
+            "actionUrl": {
+                "displayName": "Open App registrations",
+                "url": format!("https://entra.microsoft.com/{tenant_id}/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade"),
+            },
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn activity(t: Option<DateTime<Utc>>) -> Value {
+    json!({"lastSignInDateTime": time(t), "lastSignInRequestId": null})
+}
+
+fn sp_activity_json(a: &ServicePrincipalSignInActivity) -> Value {
+    json!({
+        "id": a.id,
+        "appId": a.app_id,
+        "lastSignInActivity": activity(a.last_sign_in),
+        "applicationAuthenticationClientSignInActivity": activity(a.application_client),
+        "applicationAuthenticationResourceSignInActivity": activity(a.application_resource),
+        "delegatedClientSignInActivity": activity(a.delegated_client),
+        "delegatedResourceSignInActivity": activity(a.delegated_resource),
+    })
+}
+
+fn credential_activity_json(a: &AppCredentialSignInActivity) -> Value {
+    json!({
+        "id": a.id,
+        "keyId": a.key_id,
+        "appId": a.app_id,
+        "appObjectId": a.app_object_id,
+        "servicePrincipalObjectId": a.service_principal_object_id,
+        "credentialOrigin": a.credential_origin,
+        "keyType": a.key_type,
+        "signInActivity": activity(a.last_sign_in),
+    })
+}
+
 /// `createdDateTime ge X and createdDateTime le Y` (either may be absent), as instants in ms.
 fn created_range(filter: Option<&String>) -> Result<(i64, i64), Response> {
     let (mut from, mut to) = (i64::MIN, i64::MAX);
@@ -1113,6 +1599,13 @@ async fn list_sign_ins(
     let skip = q.get("$skiptoken").cloned();
     if let Err(r) = gate(&sim, &headers, skip.is_some()) {
         return r;
+    }
+    if sim.config.faults.no_entra_premium {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+            "Neither tenant is B2C or tenant doesn't have premium license",
+        );
     }
     let top = match page_size(&q, 1000, 1000) {
         Ok(n) => capped(&sim, n),
@@ -1326,5 +1819,8 @@ async fn sim_expire_delta_tokens(State(sim): State<Sim>) -> Response {
 
 async fn sim_stats(State(sim): State<Sim>) -> Response {
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    Json(json!({"requests": inner.requests, "tokensIssued": inner.issued})).into_response()
+    Json(
+        json!({"requests": inner.requests, "tokensIssued": inner.issued, "limited": inner.limited}),
+    )
+    .into_response()
 }

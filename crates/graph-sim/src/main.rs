@@ -66,6 +66,21 @@ struct Args {
     /// Serve at most this many items per page whatever $top asks (0: no cap).
     #[arg(long, default_value_t = 0)]
     page_cap: i64,
+    /// Enforce Graph's published throttling per endpoint family: directory objects 3,500
+    /// resource units per 10 s, reports and sign-ins 5 requests per 10 s, Identity Protection and
+    /// conditional access 1 request per second (429 without Retry-After).
+    #[arg(long)]
+    graph_limits: bool,
+    /// Run the windows of --graph-limits this many times faster (same bursts, shorter windows).
+    #[arg(long, default_value_t = 1.0)]
+    limits_scale: f64,
+    /// The tenant has no Workload ID Premium: risky service principals and their detections
+    /// answer 403.
+    #[arg(long)]
+    no_workload_id_premium: bool,
+    /// The tenant has no Entra ID P1/P2: the sign-in log answers 403.
+    #[arg(long)]
+    no_entra_premium: bool,
 }
 
 #[tokio::main]
@@ -100,6 +115,11 @@ async fn main() {
             retry_after_secs: a.retry_after_secs,
             seed: a.fault_seed,
             page_cap: a.page_cap,
+            no_workload_id_premium: a.no_workload_id_premium,
+            no_entra_premium: a.no_entra_premium,
+            limits: a
+                .graph_limits
+                .then(|| graph_sim::Limits::default().scaled(a.limits_scale)),
         },
         db: a.db,
     };

@@ -72,10 +72,18 @@ fn conforms(path: &str, ours: &Value, docs: &[&Value], problems: &mut BTreeSet<S
 fn documented_elsewhere(path: &str, field: &str) -> bool {
     let sp = path.starts_with("/v1.0/servicePrincipals");
     // graph-docs v1.0 serviceprincipal.md (properties) and beta agentidentity.md.
-    sp && matches!(
-        field,
-        "signInAudience" | "disabledByMicrosoftStatus" | "@odata.type" | "agentIdentityBlueprintId"
-    )
+    let sp_field = sp
+        && matches!(
+            field,
+            "signInAudience"
+                | "disabledByMicrosoftStatus"
+                | "@odata.type"
+                | "agentIdentityBlueprintId"
+        );
+    // graph-docs beta recommendation.md (properties).
+    let recommendation_field =
+        path.starts_with("/beta/directory/recommendations") && field == "lastCheckedDateTime";
+    sp_field || recommendation_field
 }
 
 fn items(v: &Value) -> Vec<&Value> {
@@ -133,6 +141,35 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         ("/v1.0/organization", "organization-list.json"),
         ("/v1.0/servicePrincipals?$top=999", "serviceprincipals.json"),
         ("/beta/auditLogs/signIns?$top=200", "signins-beta.json"),
+        (
+            "/v1.0/servicePrincipals/delta?$top=999",
+            "serviceprincipals.json",
+        ),
+        ("/v1.0/subscribedSkus", "subscribedskus.json"),
+        (
+            "/v1.0/identity/conditionalAccess/namedLocations",
+            "namedlocations.json",
+        ),
+        (
+            "/v1.0/identityProtection/riskyServicePrincipals",
+            "riskyserviceprincipals.json",
+        ),
+        (
+            "/v1.0/identityProtection/servicePrincipalRiskDetections",
+            "serviceprincipalriskdetections.json",
+        ),
+        (
+            "/beta/directory/recommendations",
+            "directory-recommendations-beta.json",
+        ),
+        (
+            "/beta/reports/servicePrincipalSignInActivities",
+            "serviceprincipalsigninactivities-beta.json",
+        ),
+        (
+            "/beta/reports/appCredentialSignInActivities",
+            "appcredentialsigninactivities-beta.json",
+        ),
     ] {
         let ours = get(path).await;
         let docs = fixture(doc);

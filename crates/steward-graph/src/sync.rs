@@ -89,12 +89,82 @@ impl SyncOptions {
 }
 
 /// The datasets this build syncs, in order.
-pub const SYNCED: [Dataset; 4] = [
+pub const SYNCED: [Dataset; 11] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
     Dataset::SignIns,
+    Dataset::ServicePrincipalSignInActivities,
+    Dataset::AppCredentialSignInActivities,
+    Dataset::SubscribedSkus,
+    Dataset::NamedLocations,
+    Dataset::RiskyServicePrincipals,
+    Dataset::ServicePrincipalRiskDetections,
+    Dataset::DirectoryRecommendations,
 ];
+
+/// How a dataset read whole each sync is fetched and kept: its Graph path, the cache table and
+/// key column it fills, and what Graph needs to answer it.
+struct Snapshot {
+    path: &'static str,
+    table: &'static str,
+    key: &'static str,
+    needs: &'static str,
+}
+
+fn snapshot(d: Dataset) -> Option<Snapshot> {
+    let (path, table, key, needs) = match d {
+        Dataset::ServicePrincipalSignInActivities => (
+            "/beta/reports/servicePrincipalSignInActivities",
+            "sp_sign_in_activities",
+            "app_id",
+            "AuditLog.Read.All (and an Entra ID P1 or P2 license)",
+        ),
+        Dataset::AppCredentialSignInActivities => (
+            "/beta/reports/appCredentialSignInActivities",
+            "credential_sign_in_activities",
+            "key_id",
+            "AuditLog.Read.All (and an Entra ID P1 or P2 license)",
+        ),
+        Dataset::SubscribedSkus => (
+            "/v1.0/subscribedSkus",
+            "subscribed_skus",
+            "sku_id",
+            "Organization.Read.All or LicenseAssignment.Read.All",
+        ),
+        Dataset::NamedLocations => (
+            "/v1.0/identity/conditionalAccess/namedLocations",
+            "named_locations",
+            "id",
+            "Policy.Read.All (or Policy.Read.ConditionalAccess)",
+        ),
+        Dataset::RiskyServicePrincipals => (
+            "/v1.0/identityProtection/riskyServicePrincipals",
+            "risky_service_principals",
+            "id",
+            "IdentityRiskyServicePrincipal.Read.All and a Workload ID Premium license",
+        ),
+        Dataset::ServicePrincipalRiskDetections => (
+            "/v1.0/identityProtection/servicePrincipalRiskDetections",
+            "sp_risk_detections",
+            "id",
+            "IdentityRiskEvent.Read.All and a Workload ID Premium license",
+        ),
+        Dataset::DirectoryRecommendations => (
+            "/beta/directory/recommendations",
+            "directory_recommendations",
+            "id",
+            "DirectoryRecommendations.Read.All",
+        ),
+        _ => return None,
+    };
+    Some(Snapshot {
+        path,
+        table,
+        key,
+        needs,
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -182,6 +252,29 @@ struct Client {
     retries: u64,
     /// Jitter only: waits need not be reproducible.
     rng: ChaCha8Rng,
+    /// Families that answered 429 without `Retry-After`: the interval their documented limit
+    /// allows, kept for the rest of the run, and when the last request went out.
+    pace: std::collections::HashMap<Family, (Duration, Option<std::time::Instant>)>,
+}
+
+/// The endpoint families Graph throttles separately (domain.md §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Family {
+    Directory,
+    /// Audit logs and usage reports: 5 requests per 10 s, answered with `Retry-After`.
+    Reports,
+    /// Identity Protection and conditional access: 1 request per second, no `Retry-After`.
+    Protection,
+}
+
+fn family_of(url: &str) -> Family {
+    if url.contains("/identityProtection/") || url.contains("/conditionalAccess/") {
+        Family::Protection
+    } else if url.contains("/auditLogs/") || url.contains("/reports/") {
+        Family::Reports
+    } else {
+        Family::Directory
+    }
 }
 
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
@@ -208,6 +301,7 @@ impl Client {
             token: None,
             retries: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
+            pace: std::collections::HashMap::new(),
         })
     }
 
@@ -308,8 +402,19 @@ impl Client {
     /// GET `url`, or POST `body` to it, with retries.
     async fn fetch(&mut self, url: &str, body: Option<&Value>) -> SyncResult<Fetch> {
         let mut last = String::new();
+        let family = family_of(url);
         for attempt in 0..self.opts.max_attempts {
             let token = self.token().await?;
+            if let Some((interval, Some(sent))) = self.pace.get(&family).copied() {
+                let due = sent + interval;
+                let now = std::time::Instant::now();
+                if due > now {
+                    tokio::time::sleep(due - now).await;
+                }
+            }
+            if let Some((_, sent)) = self.pace.get_mut(&family) {
+                *sent = Some(std::time::Instant::now());
+            }
             let request = match body {
                 Some(b) => self.http.post(url).json(b),
                 None => self.http.get(url),
@@ -364,7 +469,22 @@ impl Client {
                 429 | 500 | 502 | 503 | 504 => {
                     last = format!("HTTP {status} {code}");
                     self.retries += 1;
-                    let d = wait.unwrap_or_else(|| self.backoff(attempt));
+                    let documented = match family {
+                        Family::Protection => Some(Duration::from_millis(1_050)),
+                        // These name their wait in `Retry-After`.
+                        Family::Reports | Family::Directory => None,
+                    };
+                    let d = match (wait, status, documented) {
+                        (Some(w), _, _) => w,
+                        // Identity Protection and conditional access name no wait: keep to
+                        // their documented rate from now on rather than guess by backing off.
+                        (None, 429, Some(interval)) => {
+                            self.pace
+                                .insert(family, (interval, Some(std::time::Instant::now())));
+                            Duration::ZERO
+                        }
+                        _ => self.backoff(attempt),
+                    };
                     tokio::time::sleep(d).await;
                     continue;
                 }
@@ -742,7 +862,8 @@ async fn sync_directory(
                         key,
                         d.name(),
                         now,
-                        "notAvailable",
+                        // The cache's name for it; the window says "not available".
+                        "unavailable",
                         report.detail.as_deref(),
                     )?;
                     return Ok(report);
@@ -944,6 +1065,170 @@ fn delete_object(conn: &Connection, key: TenantKey, d: Dataset, id: &str) -> Syn
     Ok(())
 }
 
+/// A dataset Graph offers no delta for, read whole: each page commits with the keys it saw, and
+/// a completed round removes what it did not see.
+async fn sync_snapshot(
+    client: &mut Client,
+    conn: &Connection,
+    key: TenantKey,
+    d: Dataset,
+    spec: &Snapshot,
+    now: i64,
+    progress: Progress<'_>,
+) -> SyncResult<DatasetReport> {
+    let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let first = format!("{graph}{}", spec.path);
+    let mut state = load_state(conn, key, d)?;
+    if state.next_link.is_none() {
+        state = State {
+            next_link: Some(first.clone()),
+            round_started: Some(now),
+            ..State::default()
+        };
+        in_tx(conn, || {
+            conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
+                .execute(params![key.0, d.name()])?;
+            save_state(conn, key, d, &state, 0)
+        })?;
+    }
+    let mut report = DatasetReport {
+        dataset: d,
+        mode: "full".into(),
+        status: "ok".into(),
+        detail: None,
+        items: 0,
+        pages: 0,
+        removed: 0,
+    };
+    while let Some(url) = state.next_link.clone() {
+        client.check_cancel()?;
+        let v = match client.get(&url).await? {
+            Fetch::Ok(v) => v,
+            Fetch::PageTokenExpired | Fetch::DeltaExpired => {
+                state.next_link = Some(first.clone());
+                in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+                continue;
+            }
+            Fetch::Forbidden(why) => {
+                // The round is abandoned: the next sync starts it afresh.
+                state.next_link = None;
+                state.round_started = None;
+                report.status = "notAvailable".into();
+                report.detail = Some(format!("needs {}: {why}", spec.needs));
+                in_tx(conn, || {
+                    save_state(conn, key, d, &state, 0)?;
+                    insights::mark_dataset(
+                        conn,
+                        key,
+                        d.name(),
+                        now,
+                        // The cache's name for it; the window says "not available".
+                        "unavailable",
+                        report.detail.as_deref(),
+                    )?;
+                    Ok(())
+                })?;
+                return Ok(report);
+            }
+        };
+        let page = items(&v, &url)?;
+        let next = next_link(&v);
+        let removed = in_tx(conn, || {
+            let mut seen = conn.prepare_cached(
+                "INSERT OR IGNORE INTO sync_seen (tenant, dataset, id) VALUES (?1, ?2, ?3)",
+            )?;
+            for (i, m) in page.iter().enumerate() {
+                let id = write_snapshot_item(conn, key, d, Obj(m))
+                    .map_err(|e| bad_item(&url, d, i, e))??;
+                seen.execute(params![key.0, d.name(), id])?;
+            }
+            state.next_link = next.clone();
+            let mut removed = 0;
+            if next.is_none() {
+                let table = spec.table;
+                let column = spec.key;
+                removed = conn.execute(
+                    &format!(
+                        "DELETE FROM {table} WHERE tenant = ?1 AND NOT EXISTS
+                         (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2
+                          AND s.id = {table}.{column})"
+                    ),
+                    params![key.0, d.name()],
+                )? as u64;
+                if d == Dataset::DirectoryRecommendations {
+                    conn.execute(
+                        "DELETE FROM directory_recommendation_resources WHERE tenant = ?1
+                         AND recommendation_id NOT IN
+                         (SELECT id FROM directory_recommendations WHERE tenant = ?1)",
+                        params![key.0],
+                    )?;
+                }
+                conn.prepare_cached("DELETE FROM sync_seen WHERE tenant = ?1 AND dataset = ?2")?
+                    .execute(params![key.0, d.name()])?;
+                state.round_started = None;
+            }
+            save_state(conn, key, d, &state, page.len() as u64)?;
+            if next.is_none() {
+                complete(conn, key, d, now)?;
+            }
+            Ok(removed)
+        })?;
+        report.items += page.len() as u64;
+        report.pages += 1;
+        report.removed += removed;
+        progress(d, report.items);
+    }
+    Ok(report)
+}
+
+/// Converts and upserts one item of a snapshot dataset; its key, or why the item is not one.
+fn write_snapshot_item(
+    conn: &Connection,
+    key: TenantKey,
+    d: Dataset,
+    o: Obj<'_>,
+) -> Result<SyncResult<String>, String> {
+    use steward_core::store::risk;
+    let done = |r: steward_core::Result<()>, id: String| r.map(|()| id).map_err(SyncError::from);
+    Ok(match d {
+        Dataset::ServicePrincipalSignInActivities => {
+            let a = wire::sp_activity(o)?;
+            done(insights::upsert_sp_activity(conn, key, &a), a.app_id)
+        }
+        Dataset::AppCredentialSignInActivities => {
+            let a = wire::credential_activity(o)?;
+            done(
+                insights::upsert_credential_activity(conn, key, &a),
+                a.key_id,
+            )
+        }
+        Dataset::SubscribedSkus => {
+            let s = wire::subscribed_sku(o)?;
+            done(insights::upsert_sku(conn, key, &s), s.sku_id)
+        }
+        Dataset::NamedLocations => {
+            let l = wire::named_location(o)?;
+            done(risk::upsert_named_location(conn, key, &l), l.id)
+        }
+        Dataset::RiskyServicePrincipals => {
+            let r = wire::risky_service_principal(o)?;
+            done(risk::upsert_risky_service_principal(conn, key, &r), r.id)
+        }
+        Dataset::ServicePrincipalRiskDetections => {
+            let r = wire::risk_detection(o)?;
+            done(risk::upsert_detection(conn, key, &r), r.id)
+        }
+        Dataset::DirectoryRecommendations => {
+            let r = wire::directory_recommendation(o)?;
+            done(
+                insights::upsert_directory_recommendation(conn, key, &r),
+                r.id,
+            )
+        }
+        other => return Err(format!("{} is not read whole", other.name())),
+    })
+}
+
 /// Sign-ins of workload identities, window by window.
 async fn sync_sign_ins(
     client: &mut Client,
@@ -1027,7 +1312,8 @@ async fn sync_sign_ins(
                     key,
                     d.name(),
                     now,
-                    "notAvailable",
+                    // The cache's name for it; the window says "not available".
+                    "unavailable",
                     report.detail.as_deref(),
                 )?;
                 return Ok(report);
@@ -1163,7 +1449,12 @@ pub async fn sync(
                 sync_directory(&mut client, conn, key, &tenant.id, d, now_ms, progress).await?
             }
             Dataset::SignIns => sync_sign_ins(&mut client, conn, key, now_ms, progress).await?,
-            _ => continue,
+            other => match snapshot(other) {
+                Some(spec) => {
+                    sync_snapshot(&mut client, conn, key, other, &spec, now_ms, progress).await?
+                }
+                None => continue,
+            },
         };
         reports.push(r);
     }

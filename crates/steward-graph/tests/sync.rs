@@ -10,7 +10,9 @@ use graph_sim::{Faults, Running, SimConfig};
 use rusqlite::Connection;
 use steward_core::clock::parse_as_of;
 use steward_core::demo::DemoOptions;
-use steward_core::store::{self, applications, service_principals, sign_ins, tenants};
+use steward_core::store::{
+    self, applications, insights, risk, service_principals, sign_ins, tenants,
+};
 use steward_graph::sync::{sync, SyncOptions};
 use steward_graph::wire::Dataset;
 
@@ -88,6 +90,30 @@ fn snapshot(conn: &Connection) -> String {
         s.created_date_time = None;
         out.push_str(&format!("{s:?}\n"));
     }
+    for mut sku in insights::list_skus(conn, key).unwrap() {
+        // Trial state comes from directory/subscriptions, which Graph's subscribedSkus lacks.
+        sku.is_trial = false;
+        sku.next_lifecycle = None;
+        out.push_str(&format!("{sku:?}\n"));
+    }
+    for x in risk::list_named_locations(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in risk::list_risky_service_principals(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in risk::list_detections(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in insights::list_directory_recommendations(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in insights::list_sp_activities(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in insights::list_credential_activities(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
     sign_ins::for_each_in_range(conn, key, i64::MIN, i64::MAX, None, |s| {
         out.push_str(&format!(
             "{} {} {} {} {:?}\n",
@@ -135,6 +161,23 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     assert!(
         summary.datasets.iter().any(|d| d.pages > 3),
         "the tenant spans several pages: {:?}",
+        summary.datasets
+    );
+    for kind in [
+        "SubscribedSku {",
+        "NamedLocation {",
+        "RiskyServicePrincipal {",
+        "ServicePrincipalRiskDetection {",
+        "DirectoryRecommendation {",
+        "ServicePrincipalSignInActivity {",
+        "AppCredentialSignInActivity {",
+    ] {
+        assert!(got.contains(kind), "the sync read {kind}…}}");
+    }
+    assert_eq!(
+        summary.datasets.len(),
+        steward_graph::sync::SYNCED.len(),
+        "every dataset reported: {:?}",
         summary.datasets
     );
 
@@ -290,7 +333,7 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
     // The sign-ins were not synced here: compare the directory alone.
     let dir_only = |s: &str| {
         s.lines()
-            .filter(|l| l.starts_with("Application") || l.starts_with("ServicePrincipal"))
+            .filter(|l| l.starts_with("Application {") || l.starts_with("ServicePrincipal {"))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -439,6 +482,111 @@ async fn each_fault_alone_on_a_fifth_of_requests_ends_in_the_same_equal_cache() 
         );
         sim.running.shutdown().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() {
+    let sim = start_sized(
+        Faults {
+            no_workload_id_premium: true,
+            no_entra_premium: true,
+            page_cap: 40,
+            ..Faults::default()
+        },
+        60,
+        1_000,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let summary = sync(
+        &conn,
+        &options(&sim),
+        as_of() + chrono::Duration::hours(1),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    for d in &summary.datasets {
+        let gated = match d.dataset.name() {
+            "signIns" => Some("P1 or P2"),
+            n if n == Dataset::RiskyServicePrincipals.name()
+                || n == Dataset::ServicePrincipalRiskDetections.name() =>
+            {
+                Some("Workload ID Premium")
+            }
+            _ => None,
+        };
+        match gated {
+            Some(license) => {
+                assert_eq!(d.status, "notAvailable", "{d:?}");
+                assert!(
+                    d.detail.as_deref().unwrap_or("").contains(license),
+                    "the report names the missing license: {d:?}"
+                );
+            }
+            None => assert_eq!(d.status, "ok", "{d:?}"),
+        }
+    }
+    let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+    let (status, detail): (String, String) = conn
+        .query_row(
+            "SELECT status, detail FROM datasets WHERE tenant = ?1 AND name = ?2",
+            rusqlite::params![key.0, Dataset::RiskyServicePrincipals.name()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        status, "unavailable",
+        "the cache records it as not available"
+    );
+    assert!(detail.contains("Workload ID Premium"), "{detail}");
+    sim.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphs_own_limits_per_endpoint_family_are_waited_out_and_the_cache_ends_equal() {
+    // Graph's limits over windows twenty times shorter: the test is quick, and the sign-in log
+    // (5 requests a window) and Identity Protection (1) throttle.
+    let sim = start_sized(
+        Faults {
+            limits: Some(graph_sim::Limits::default().scaled(20.0)),
+            page_cap: 25,
+            ..Faults::default()
+        },
+        40,
+        300,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let summary = sync(
+        &conn,
+        &options(&sim),
+        as_of() + chrono::Duration::hours(1),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    let stats: serde_json::Value = reqwest::get(format!("{}/_sim/stats", sim.running.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        stats["limited"].as_u64().unwrap_or(0) > 0 && summary.retries > 0,
+        "the limits were met: {stats} / {} retries",
+        summary.retries
+    );
+    let want = sim_snapshot(&sim);
+    let got = snapshot(&conn);
+    assert!(
+        want == got,
+        "the cache equals the simulated tenant: {}",
+        diff(&want, &got)
+    );
+    sim.running.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

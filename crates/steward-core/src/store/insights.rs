@@ -67,6 +67,59 @@ pub fn upsert_credential_activity(
     Ok(())
 }
 
+/// Every row of Graph's servicePrincipalSignInActivities report the cache holds, by app id.
+pub fn list_sp_activities(
+    conn: &Connection,
+    tenant: TenantKey,
+) -> Result<Vec<ServicePrincipalSignInActivity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT app_id, id, last_sign_in, app_client, app_resource, delegated_client,
+                delegated_resource
+         FROM sp_sign_in_activities WHERE tenant = ?1 ORDER BY app_id",
+    )?;
+    let rows = stmt
+        .query_map([tenant.0], |r| {
+            Ok(ServicePrincipalSignInActivity {
+                app_id: r.get(0)?,
+                id: r.get(1)?,
+                last_sign_in: time(r.get(2)?),
+                application_client: time(r.get(3)?),
+                application_resource: time(r.get(4)?),
+                delegated_client: time(r.get(5)?),
+                delegated_resource: time(r.get(6)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every row of Graph's appCredentialSignInActivities report the cache holds, by key id.
+pub fn list_credential_activities(
+    conn: &Connection,
+    tenant: TenantKey,
+) -> Result<Vec<AppCredentialSignInActivity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_id, id, app_id, app_object_id, service_principal_object_id,
+                credential_origin, key_type, last_sign_in
+         FROM credential_sign_in_activities WHERE tenant = ?1 ORDER BY key_id",
+    )?;
+    let rows = stmt
+        .query_map([tenant.0], |r| {
+            Ok(AppCredentialSignInActivity {
+                key_id: r.get(0)?,
+                id: r.get(1)?,
+                app_id: r.get(2)?,
+                app_object_id: r.get(3)?,
+                service_principal_object_id: r.get(4)?,
+                credential_origin: r.get(5)?,
+                key_type: r.get(6)?,
+                last_sign_in: time(r.get(7)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub fn upsert_sku(conn: &Connection, tenant: TenantKey, s: &SubscribedSku) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO subscribed_skus (tenant, sku_id, sku_part_number, capability_status,
