@@ -15,9 +15,11 @@ fi
 
 # System packages: WebKitGTK and GTK for the window, Xvfb and WebKitWebDriver for headless
 # end-to-end tests, ImageMagick for screenshots, Node.js for the UI when it is missing,
-# poppler-utils to open the PDF reports in tests, and a CJK font the PDF reports fall back to.
+# poppler-utils to open the PDF reports in tests, a CJK font the PDF reports fall back to, and
+# D-Bus with gnome-keyring for the OS keyring (libdbus to build against, a Secret Service to test).
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev build-essential pkg-config file curl ca-certificates
-          xvfb xauth webkit2gtk-driver imagemagick x11-utils poppler-utils fonts-droid-fallback)
+          xvfb xauth webkit2gtk-driver imagemagick x11-utils poppler-utils fonts-droid-fallback
+          libdbus-1-dev dbus gnome-keyring)
 command -v node >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

@@ -32,6 +32,16 @@ done
 say "Rust tests (includes the bindings freshness check)"
 cargo test --workspace --exclude steward-e2e --quiet 2>&1 | tee "$logs/rust.log"
 
+say "The OS keyring: a real Secret Service (gnome-keyring in a private D-Bus session)"
+# A throwaway keyring folder, unlocked with a throwaway password: nothing of the machine's own.
+keyring_home="$(mktemp -d)"
+dbus-run-session -- bash -c '
+    export XDG_DATA_HOME="$1"
+    printf %s steward-test | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+    cargo test -p steward-cli --test cli --quiet -- --ignored secret_service
+' _ "$keyring_home" 2>&1 | grep -v "fd limit" | tee "$logs/keyring.log"
+rm -rf "$keyring_home"
+
 say "End-to-end tests through the real window (tauri-driver + WebKitWebDriver under Xvfb)"
 cargo build -p steward-desktop -p steward-cli --quiet
 rm -rf target/e2e-screenshots

@@ -1,6 +1,6 @@
 //! The Connections page's commands: each tenant's sync status per dataset, a connection test,
-//! and a sync with progress and cancel. The client secret comes with each call and is held in
-//! memory for that call only; it is never written anywhere.
+//! and a sync with progress and cancel. The client secret comes with a call, or from the OS
+//! keyring where a sync that signed in with it kept it; it is never written anywhere else.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use steward_core::{clock, store};
+use steward_graph::secrets::{self, SecretSource, SecretStore};
 use steward_graph::sync::{self, SyncOptions};
 use tauri::State;
 
@@ -29,13 +30,17 @@ pub struct SyncProgress {
     pub items: u32,
 }
 
-/// How to reach a tenant. The secret is used for this call and dropped.
+/// How to reach a tenant. The secret is used for this call and dropped, unless `remember_secret`
+/// asks to keep it in the OS keyring once it has signed in. An empty secret means the kept one.
 #[derive(Clone, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectArgs {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: String,
+    /// Keep the secret in the OS keyring after it signs in (for a sync).
+    #[serde(default)]
+    pub remember_secret: bool,
     /// Default `https://graph.microsoft.com`.
     pub graph_url: Option<String>,
     /// Default `https://login.microsoftonline.com`.
@@ -43,15 +48,23 @@ pub struct ConnectArgs {
 }
 
 impl ConnectArgs {
-    fn options(&self) -> Result<SyncOptions, AppError> {
+    /// The sync's options, with the secret given or else the one kept in `store`; where the
+    /// secret came from.
+    fn options(&self, store: &dyn SecretStore) -> Result<(SyncOptions, SecretSource), AppError> {
         let (tenant, client) = (self.tenant_id.trim(), self.client_id.trim());
-        if tenant.is_empty() || client.is_empty() || self.client_secret.is_empty() {
+        if tenant.is_empty() || client.is_empty() {
             return Err(AppError::InvalidInput {
                 message: "give the tenant id, the client (application) id and its client secret"
                     .into(),
             });
         }
-        let mut o = SyncOptions::new(tenant, client, &self.client_secret);
+        let given = Some(self.client_secret.clone()).filter(|s| !s.is_empty());
+        let Some((secret, source)) = secrets::resolve(store, tenant, client, given) else {
+            return Err(AppError::InvalidInput {
+                message: "give the client secret: none is kept in the OS keyring for this tenant and client id".into(),
+            });
+        };
+        let mut o = SyncOptions::new(tenant, client, &secret);
         if let Some(u) = self
             .graph_url
             .as_deref()
@@ -68,7 +81,7 @@ impl ConnectArgs {
         {
             o.authority_url = u.into();
         }
-        Ok(o)
+        Ok((o, source))
     }
 }
 
@@ -111,8 +124,11 @@ where
 /// Signs in and reads the organization; returns the tenant's name.
 #[tauri::command]
 #[specta::specta]
-pub async fn test_connection(args: ConnectArgs) -> Result<String, AppError> {
-    let opts = args.options()?;
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    args: ConnectArgs,
+) -> Result<String, AppError> {
+    let (opts, _) = args.options(state.secrets.as_ref())?;
     on_own_runtime(move |rt| Ok(rt.block_on(sync::test_connection(&opts))?)).await
 }
 
@@ -213,6 +229,8 @@ pub struct SyncOutcome {
     pub tenant_name: String,
     pub datasets: Vec<SyncedDataset>,
     pub retries: u32,
+    /// Whether the secret was kept in the OS keyring, or why it could not be.
+    pub secret_note: Option<String>,
 }
 
 /// Syncs a tenant; the window polls `sync_progress` meanwhile and may `cancel_sync`.
@@ -222,7 +240,15 @@ pub async fn sync_tenant(
     state: State<'_, AppState>,
     args: ConnectArgs,
 ) -> Result<SyncOutcome, AppError> {
-    let mut opts = args.options()?;
+    let store = state.secrets.clone();
+    let (mut opts, source) = args.options(store.as_ref())?;
+    let keep = (args.remember_secret && source == SecretSource::Given).then(|| {
+        (
+            opts.tenant_id.clone(),
+            opts.client_id.clone(),
+            opts.client_secret.clone(),
+        )
+    });
     let shared = state.syncs.clone();
     if shared.running.swap(true, Ordering::SeqCst) {
         return Err(AppError::InvalidInput {
@@ -235,14 +261,26 @@ pub async fn sync_tenant(
     let progress = shared.clone();
     let result = on_own_runtime(move |rt| {
         let conn = store::open(&db)?;
-        let s = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |d, n| {
+        let result = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |d, n| {
             if let Ok(mut p) = progress.progress.lock() {
                 *p = Some(SyncProgress {
                     dataset: d.name().into(),
                     items: n as u32,
                 });
             }
-        }))?;
+        }));
+        // A secret that signed in is kept, even when the sync stopped later on.
+        let signed_in = !matches!(result, Err(sync::SyncError::SignIn { .. }));
+        let secret_note = match (&keep, signed_in) {
+            (Some((tenant, client, secret)), true) => Some(
+                match secrets::remember(store.as_ref(), tenant, client, secret) {
+                    Ok(note) => note,
+                    Err(e) => secrets::not_kept(&e),
+                },
+            ),
+            _ => None,
+        };
+        let s = result?;
         Ok(SyncOutcome {
             tenant_id: s.tenant_id,
             tenant_name: s.tenant_name,
@@ -260,6 +298,7 @@ pub async fn sync_tenant(
                 })
                 .collect(),
             retries: s.retries as u32,
+            secret_note,
         })
     })
     .await;
@@ -282,4 +321,67 @@ pub fn sync_progress(state: State<'_, AppState>) -> Option<SyncProgress> {
 #[specta::specta]
 pub fn cancel_sync(state: State<'_, AppState>) {
     state.syncs.cancel.store(true, Ordering::SeqCst);
+}
+
+/// Whether a client secret is kept for a tenant's app registration, and where.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretStatus {
+    /// A secret is kept: a sync may leave the secret field empty.
+    pub kept: bool,
+    /// Secrets can be kept on this machine (an OS keyring is reachable).
+    pub available: bool,
+    /// Where they are kept ("the OS keyring"), or why none can be.
+    pub detail: String,
+}
+
+/// Whether a secret is kept for this tenant and client id.
+#[tauri::command]
+#[specta::specta]
+pub async fn secret_status(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    client_id: String,
+) -> Result<SecretStatus, AppError> {
+    let store = state.secrets.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        match store.get(&secrets::account(&tenant_id, &client_id)) {
+            Ok(found) => SecretStatus {
+                kept: found.is_some_and(|s| !s.is_empty()),
+                available: true,
+                detail: store.describe().into(),
+            },
+            Err(e) => SecretStatus {
+                kept: false,
+                available: false,
+                detail: e.to_string(),
+            },
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal {
+        message: format!("a background task failed ({e}); try again"),
+    })
+}
+
+/// Removes the secret kept for this tenant and client id; whether there was one.
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_secret(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    client_id: String,
+) -> Result<bool, AppError> {
+    let store = state.secrets.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        store
+            .delete(&secrets::account(&tenant_id, &client_id))
+            .map_err(|e| AppError::Io {
+                message: format!("{e}; nothing was removed"),
+            })
+    })
+    .await
+    .map_err(|e| AppError::Internal {
+        message: format!("a background task failed ({e}); try again"),
+    })?
 }

@@ -47,6 +47,8 @@ pub struct AppState {
     active: Mutex<Option<String>>,
     exports: std::sync::Arc<reports::ExportState>,
     syncs: std::sync::Arc<connections::SyncState>,
+    /// Where client secrets are kept between syncs (the OS keyring; `STEWARD_SECRET_STORE`).
+    secrets: std::sync::Arc<dyn steward_graph::secrets::SecretStore>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -390,6 +392,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         connections::sync_tenant,
         connections::sync_progress,
         connections::cancel_sync,
+        connections::secret_status,
+        connections::forget_secret,
         import::choose_import_paths,
         import::import_graph_files,
         reports::report_catalog,
@@ -449,6 +453,7 @@ pub fn run() {
             active: Mutex::new(first.as_ref().map(|t| t.id.clone())),
             exports: Default::default(),
             syncs: Default::default(),
+            secrets: std::sync::Arc::from(steward_graph::secrets::from_env()),
         })
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use steward_graph::secrets::{self, SecretSource, SecretStore};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -112,7 +113,8 @@ enum Command {
         burst_threshold: i64,
     },
     /// Read a tenant from Microsoft Graph into the cache (app-only sign-in with a client
-    /// secret). Resumable: a run stopped at any point continues where it stopped.
+    /// secret). Resumable: a run stopped at any point continues where it stopped. A secret that
+    /// signs in is kept in the OS keyring for the next sync of the tenant.
     Sync {
         /// The tenant (directory) id.
         #[arg(long, value_name = "ID")]
@@ -127,6 +129,9 @@ enum Command {
         /// Read the client secret from standard input (its first line).
         #[arg(long)]
         client_secret_stdin: bool,
+        /// Do not keep the secret in the OS keyring (and do not use one kept there).
+        #[arg(long)]
+        no_keyring: bool,
         /// Microsoft Graph's address (a national cloud's, or the simulator's).
         #[arg(
             long,
@@ -141,7 +146,10 @@ enum Command {
             default_value = "https://login.microsoftonline.com"
         )]
         authority_url: String,
-        /// Only these datasets: applications, servicePrincipals, signIns (repeatable).
+        /// Only these datasets (repeatable): applications, servicePrincipals, signIns,
+        /// servicePrincipalSignInActivities, appCredentialSignInActivities, subscribedSkus,
+        /// namedLocations, riskyServicePrincipals, servicePrincipalRiskDetections,
+        /// directoryRecommendations.
         #[arg(long = "dataset", value_name = "NAME", value_parser = parse_sync_dataset)]
         datasets: Vec<steward_graph::Dataset>,
         /// How many days of sign-ins the first run reads (Graph keeps 30).
@@ -150,6 +158,15 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Remove the client secret kept in the OS keyring for a tenant's app registration.
+    Forget {
+        /// The tenant (directory) id.
+        #[arg(long, value_name = "ID")]
+        tenant: String,
+        /// The client (application) id.
+        #[arg(long, value_name = "ID")]
+        client_id: String,
     },
     /// Import Graph JSON exports (files or folders): Graph responses, az CLI and Graph
     /// PowerShell output. All or nothing: a bad file stops the import and nothing is written.
@@ -250,9 +267,9 @@ fn parse_sync_dataset(s: &str) -> Result<steward_graph::Dataset, String> {
         })
 }
 
-/// The client secret: from a file, standard input, STEWARD_CLIENT_SECRET or a prompt — never
-/// from the command line, where it would land in shell history and process lists.
-fn client_secret(file: Option<&PathBuf>, stdin: bool) -> anyhow::Result<String> {
+/// The client secret given for this run: from a file, standard input or STEWARD_CLIENT_SECRET —
+/// never from the command line, where it would land in shell history and process lists.
+fn given_client_secret(file: Option<&PathBuf>, stdin: bool) -> anyhow::Result<Option<String>> {
     let first_line = |s: String| s.lines().next().unwrap_or("").trim().to_string();
     let secret = if let Some(f) = file {
         first_line(std::fs::read_to_string(f).map_err(|e| {
@@ -264,17 +281,41 @@ fn client_secret(file: Option<&PathBuf>, stdin: bool) -> anyhow::Result<String> 
         first_line(s)
     } else if let Ok(s) = std::env::var("STEWARD_CLIENT_SECRET") {
         first_line(s)
-    } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Client secret (not shown): ")?
-            .trim()
-            .to_string()
     } else {
-        anyhow::bail!("no client secret: give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET")
+        return Ok(None);
     };
     if secret.is_empty() {
         anyhow::bail!("the client secret is empty; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET");
     }
-    Ok(secret)
+    Ok(Some(secret))
+}
+
+/// The secret for a sync: the one given, else the one kept in the keyring, else a prompt.
+fn client_secret(
+    store: Option<&dyn SecretStore>,
+    tenant: &str,
+    client_id: &str,
+    file: Option<&PathBuf>,
+    stdin: bool,
+) -> anyhow::Result<(String, SecretSource)> {
+    let given = given_client_secret(file, stdin)?;
+    if let Some(found) = store.and_then(|st| secrets::resolve(st, tenant, client_id, given.clone()))
+    {
+        return Ok(found);
+    }
+    if let Some(g) = given {
+        return Ok((g, SecretSource::Given));
+    }
+    if std::io::stdin().is_terminal() {
+        let s = rpassword::prompt_password("Client secret (not shown): ")?
+            .trim()
+            .to_string();
+        if s.is_empty() {
+            anyhow::bail!("the client secret is empty; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET");
+        }
+        return Ok((s, SecretSource::Given));
+    }
+    anyhow::bail!("no client secret: none is kept in the OS keyring for this tenant and client id; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET")
 }
 
 fn main() -> ExitCode {
@@ -664,13 +705,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             client_id,
             client_secret_file,
             client_secret_stdin,
+            no_keyring,
             graph_url,
             authority_url,
             datasets,
             sign_in_days,
             json,
         } => {
-            let secret = client_secret(client_secret_file.as_ref(), client_secret_stdin)?;
+            let store = (!no_keyring).then(secrets::from_env);
+            let (secret, source) = client_secret(
+                store.as_deref(),
+                &tenant,
+                &client_id,
+                client_secret_file.as_ref(),
+                client_secret_stdin,
+            )?;
             let mut opts = steward_graph::sync::SyncOptions::new(&tenant, &client_id, &secret);
             opts.graph_url = graph_url;
             opts.authority_url = authority_url;
@@ -681,7 +730,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            let summary = runtime.block_on(steward_graph::sync::sync(
+            let result = runtime.block_on(steward_graph::sync::sync(
                 &conn,
                 &opts,
                 clock::now(),
@@ -689,8 +738,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     bar.set_message(d.name());
                     bar.set_position(n);
                 },
-            ))?;
+            ));
             bar.finish_and_clear();
+            let signed_in = !matches!(result, Err(steward_graph::sync::SyncError::SignIn { .. }));
+            match (&store, source, signed_in) {
+                // A secret that signed in is kept for next time.
+                (Some(st), SecretSource::Given, true) => {
+                    match secrets::remember(st.as_ref(), &tenant, &client_id, &secret) {
+                        Ok(note) => eprintln!("{note}"),
+                        Err(e) => eprintln!("note: {}", secrets::not_kept(&e)),
+                    }
+                }
+                (Some(st), SecretSource::Stored, false) => eprintln!(
+                    "note: the secret kept in {} was refused; give the current one with --client-secret-file, --client-secret-stdin or STEWARD_CLIENT_SECRET (it replaces the kept one), or remove it with `steward forget`",
+                    st.describe()
+                ),
+                _ => {}
+            }
+            let summary = result?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &summary)?;
                 writeln!(out)?;
@@ -719,6 +784,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             .unwrap_or_default()
                     )?;
                 }
+            }
+        }
+        Command::Forget { tenant, client_id } => {
+            let store = secrets::from_env();
+            if store.delete(&secrets::account(&tenant, &client_id))? {
+                writeln!(
+                    out,
+                    "Removed the client secret of {client_id} in tenant {tenant} from {}.",
+                    store.describe()
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "No client secret of {client_id} in tenant {tenant} is kept in {}.",
+                    store.describe()
+                )?;
             }
         }
         Command::Import {

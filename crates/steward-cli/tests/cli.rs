@@ -502,6 +502,8 @@ fn a_sync_killed_with_sigkill_twenty_times_resumes_to_an_equal_cache_and_keeps_n
         Command::new(env!("CARGO_BIN_EXE_steward"))
             .args(&args)
             .env("STEWARD_CLIENT_SECRET", secret)
+            // As on a server without a Secret Service: nothing can be kept.
+            .env("STEWARD_SECRET_STORE", "none")
             .env_remove("STEWARD_DB")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -550,6 +552,10 @@ fn a_sync_killed_with_sigkill_twenty_times_resumes_to_an_equal_cache_and_keeps_n
         !stderr.contains(secret) && !stdout.contains(secret),
         "no output line holds the secret"
     );
+    assert!(
+        stderr.contains("no OS secret store") && stderr.contains("give it again next time"),
+        "without a secret store the sync says the secret was not kept: {stderr}"
+    );
     for entry in std::fs::read_dir(&data).unwrap() {
         let p = entry.unwrap().path();
         let bytes = std::fs::read(&p).unwrap();
@@ -559,5 +565,101 @@ fn a_sync_killed_with_sigkill_twenty_times_resumes_to_an_equal_cache_and_keeps_n
             p.display()
         );
     }
+    runtime.block_on(sim.shutdown());
+}
+
+/// Runs against the real Secret Service: `scripts/test.sh` starts gnome-keyring in a private
+/// D-Bus session (`dbus-run-session`) and runs this test there.
+#[test]
+#[ignore = "needs a Secret Service; scripts/test.sh runs it under dbus-run-session with gnome-keyring"]
+fn a_secret_that_signs_in_is_kept_in_the_secret_service_for_the_next_sync_and_forgotten_on_request()
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "Keyring-Test-Secret~9876543210";
+    let client = "11111111-2222-4333-8444-555555555555";
+    let sim = runtime
+        .block_on(graph_sim::start(
+            graph_sim::SimConfig {
+                demo: steward_core::demo::DemoOptions {
+                    seed: 4,
+                    service_principals: 30,
+                    sign_ins: 300,
+                    as_of: steward_core::clock::now(),
+                },
+                client_id: client.into(),
+                client_secret: secret.into(),
+                token_lifetime: std::time::Duration::from_secs(3600),
+                faults: graph_sim::Faults::default(),
+                db: dir.path().join("sim.db"),
+            },
+            ([127, 0, 0, 1], 0).into(),
+        ))
+        .unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = data.join("cache.db");
+    let run = |args: &[&str], secret: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_steward"));
+        c.arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("STEWARD_DB")
+            .env_remove("STEWARD_CLIENT_SECRET")
+            .env_remove("STEWARD_SECRET_STORE")
+            .stdin(std::process::Stdio::null());
+        if let Some(s) = secret {
+            c.env("STEWARD_CLIENT_SECRET", s);
+        }
+        c.output().unwrap()
+    };
+    let url = sim.url();
+    let sync: Vec<&str> = vec![
+        "sync",
+        "--tenant",
+        &sim.tenant_id,
+        "--client-id",
+        client,
+        "--graph-url",
+        &url,
+        "--authority-url",
+        &url,
+    ];
+    let first = run(&sync, Some(secret));
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{err}");
+    assert!(err.contains("kept in the OS keyring"), "{err}");
+    // No secret given: the kept one signs in.
+    let second = run(&sync, None);
+    assert!(
+        second.status.success(),
+        "the kept secret is used: {}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let p = entry.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{} holds the secret",
+            p.display()
+        );
+    }
+    let forget = run(
+        &["forget", "--tenant", &sim.tenant_id, "--client-id", client],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&forget.stdout).contains("Removed"));
+    let third = run(&sync, None);
+    assert!(!third.status.success());
+    assert!(
+        String::from_utf8_lossy(&third.stderr).contains("no client secret"),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
     runtime.block_on(sim.shutdown());
 }

@@ -7,6 +7,7 @@
 mod error;
 pub mod import;
 pub mod json;
+pub mod secrets;
 pub mod sync;
 pub mod wire;
 

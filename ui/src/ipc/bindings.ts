@@ -172,6 +172,28 @@ async cancelSync() : Promise<void> {
     await TAURI_INVOKE("cancel_sync");
 },
 /**
+ * Whether a secret is kept for this tenant and client id.
+ */
+async secretStatus(tenantId: string, clientId: string) : Promise<Result<SecretStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("secret_status", { tenantId, clientId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes the secret kept for this tenant and client id; whether there was one.
+ */
+async forgetSecret(tenantId: string, clientId: string) : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("forget_secret", { tenantId, clientId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Opens the native dialog for JSON files (or a folder); `None` when the user cancels it.
  */
 async chooseImportPaths(folder: boolean) : Promise<Result<string[] | null, AppError>> {
@@ -276,9 +298,14 @@ export type ApplicationSummary = { id: string; displayName: string; signInAudien
  */
 export type ChartTable = { columns: string[]; rows: string[][] }
 /**
- * How to reach a tenant. The secret is used for this call and dropped.
+ * How to reach a tenant. The secret is used for this call and dropped, unless `remember_secret`
+ * asks to keep it in the OS keyring once it has signed in. An empty secret means the kept one.
  */
 export type ConnectArgs = { tenantId: string; clientId: string; clientSecret: string; 
+/**
+ * Keep the secret in the OS keyring after it signs in (for a sync).
+ */
+rememberSecret?: boolean; 
 /**
  * Default `https://graph.microsoft.com`.
  */
@@ -721,6 +748,22 @@ export type ScopeReason =
  */
 "picked"
 /**
+ * Whether a client secret is kept for a tenant's app registration, and where.
+ */
+export type SecretStatus = { 
+/**
+ * A secret is kept: a sync may leave the secret field empty.
+ */
+kept: boolean; 
+/**
+ * Secrets can be kept on this machine (an OS keyring is reachable).
+ */
+available: boolean; 
+/**
+ * Where they are kept ("the OS keyring"), or why none can be.
+ */
+detail: string }
+/**
  * The sign-in field a signal's filter matches on.
  */
 export type SignInField = "country" | "ipAddress" | 
@@ -767,7 +810,11 @@ export type Subscription = { skuPartNumber: string; capabilityStatus: string; pr
  * When the trial ends (or the term renews), when known.
  */
 nextLifecycle: string | null; daysLeft: number | null }
-export type SyncOutcome = { tenantId: string; tenantName: string; datasets: SyncedDataset[]; retries: number }
+export type SyncOutcome = { tenantId: string; tenantName: string; datasets: SyncedDataset[]; retries: number; 
+/**
+ * Whether the secret was kept in the OS keyring, or why it could not be.
+ */
+secretNote: string | null }
 export type SyncProgress = { dataset: string; 
 /**
  * Items read in this run for the dataset in progress.

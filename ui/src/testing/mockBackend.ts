@@ -1980,7 +1980,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
             source: d.status === "ok" ? "synced" : null,
           })),
         );
-        return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1 };
+        return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1, secretNote: null };
       } finally {
         syncProgressState = null;
         stopSync = null;
