@@ -41,6 +41,10 @@ pub struct ConnectArgs {
     /// Keep the secret in the OS keyring after it signs in (for a sync).
     #[serde(default)]
     pub remember_secret: bool,
+    /// Sign in with a certificate instead: a PEM file holding the certificate uploaded to the
+    /// app registration and its RSA private key.
+    #[serde(default)]
+    pub certificate_path: Option<String>,
     /// Default `https://graph.microsoft.com`.
     pub graph_url: Option<String>,
     /// Default `https://login.microsoftonline.com`.
@@ -58,13 +62,37 @@ impl ConnectArgs {
                     .into(),
             });
         }
+        if let Some(path) = self
+            .certificate_path
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let text = std::fs::read_to_string(path).map_err(|e| AppError::Io {
+                message: format!("could not read the certificate {path}: {e}; check the path"),
+            })?;
+            let cert =
+                steward_graph::certificate::ClientCertificate::from_pem(&text).map_err(|e| {
+                    AppError::InvalidInput {
+                        message: format!("{path}: {e}"),
+                    }
+                })?;
+            let mut o = SyncOptions::new(tenant, client, "");
+            o.certificate = Some(cert);
+            return Ok((self.endpoints(o), SecretSource::Stored));
+        }
         let given = Some(self.client_secret.clone()).filter(|s| !s.is_empty());
         let Some((secret, source)) = secrets::resolve(store, tenant, client, given) else {
             return Err(AppError::InvalidInput {
                 message: "give the client secret: none is kept in the OS keyring for this tenant and client id".into(),
             });
         };
-        let mut o = SyncOptions::new(tenant, client, &secret);
+        let o = SyncOptions::new(tenant, client, &secret);
+        Ok((self.endpoints(o), source))
+    }
+
+    /// `o` with the Graph and authority addresses the form gave.
+    fn endpoints(&self, mut o: SyncOptions) -> SyncOptions {
         if let Some(u) = self
             .graph_url
             .as_deref()
@@ -81,7 +109,7 @@ impl ConnectArgs {
         {
             o.authority_url = u.into();
         }
-        Ok((o, source))
+        o
     }
 }
 

@@ -21,6 +21,7 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
             },
             client_id: CLIENT_ID.into(),
             client_secret: SECRET.into(),
+            client_certificate: None,
             token_lifetime: Duration::from_secs(3600),
             faults: graph_sim::Faults {
                 page_cap: 30,

@@ -129,11 +129,41 @@ fn family_of(path: &str) -> Family {
     }
 }
 
+/// The certificate uploaded to the simulated app registration: its PEM and its public key's.
+#[derive(Debug, Clone)]
+pub struct SimCertificate {
+    pub certificate_pem: String,
+    pub public_key_pem: String,
+}
+
+impl SimCertificate {
+    /// The JWT header's `x5t` a client assertion must carry: base64url of the certificate's
+    /// SHA-1 digest.
+    fn x5t(&self) -> Option<String> {
+        use base64::Engine;
+        use sha1::Digest;
+        let body: String = self
+            .certificate_pem
+            .lines()
+            .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE"))
+            .skip(1)
+            .take_while(|l| !l.starts_with("-----END"))
+            .map(str::trim)
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .ok()?;
+        Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha1::Sha1::digest(der)))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     pub demo: DemoOptions,
     pub client_id: String,
     pub client_secret: String,
+    /// A certificate the app may sign in with instead of the secret (a client assertion).
+    pub client_certificate: Option<SimCertificate>,
     pub token_lifetime: Duration,
     pub faults: Faults,
     /// The simulator's own cache file (generated at start).
@@ -600,9 +630,36 @@ async fn delay(sim: &Sim) {
     }
 }
 
+/// Checks a client assertion as Entra does: signed by the registered certificate's key (RS256),
+/// naming it by `x5t`, for this token endpoint, by this client, and not expired.
+fn check_assertion(c: &SimConfig, jwt: &str, audience: &str) -> Result<(), String> {
+    let Some(cert) = &c.client_certificate else {
+        return Err("AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.".into());
+    };
+    let header = jsonwebtoken::decode_header(jwt)
+        .map_err(|e| format!("AADSTS50027: JWT token is invalid or malformed ({e})."))?;
+    if header.x5t.is_none() || header.x5t != cert.x5t() {
+        return Err("AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.".into());
+    }
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(cert.public_key_pem.as_bytes())
+        .map_err(|e| format!("the simulator's public key is not valid PEM ({e})"))?;
+    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    v.set_audience(&[audience]);
+    v.set_issuer(&[c.client_id.as_str()]);
+    v.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+    let data = jsonwebtoken::decode::<Value>(jwt, &key, &v).map_err(|e| {
+        format!("AADSTS700027: Client assertion failed signature validation ({e}).")
+    })?;
+    if data.claims["sub"].as_str() != Some(c.client_id.as_str()) {
+        return Err("AADSTS700021: Client assertion application identifier doesn't match 'client_id' parameter.".into());
+    }
+    Ok(())
+}
+
 async fn token(
     State(sim): State<Sim>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let c = &sim.config;
@@ -632,7 +689,23 @@ async fn token(
         )
             .into_response();
     }
-    if form.get("client_secret") != Some(&c.client_secret) {
+    let assertion_type = form.get("client_assertion_type").map(String::as_str);
+    if assertion_type == Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+        let audience = format!("{}/{tenant}/oauth2/v2.0/token", base_url(&headers));
+        if let Err(why) = check_assertion(
+            c,
+            form.get("client_assertion")
+                .map(String::as_str)
+                .unwrap_or(""),
+            &audience,
+        ) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"error": "invalid_client", "error_description": why})),
+            )
+                .into_response();
+        }
+    } else if form.get("client_secret") != Some(&c.client_secret) {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({"error": "invalid_client",

@@ -36,6 +36,13 @@ struct Args {
     /// The client secret the token endpoint accepts (loopback test value; never a real one).
     #[arg(long, env = "GRAPH_SIM_CLIENT_SECRET", default_value = "sim-secret")]
     client_secret: String,
+    /// The certificate (PEM) the app may sign in with instead of the secret; give its public
+    /// key with --client-public-key.
+    #[arg(long, value_name = "FILE", requires = "client_public_key")]
+    client_certificate: Option<std::path::PathBuf>,
+    /// The public key (PEM) of --client-certificate.
+    #[arg(long, value_name = "FILE")]
+    client_public_key: Option<std::path::PathBuf>,
     #[arg(long, default_value_t = 3599)]
     token_lifetime_secs: u64,
     /// Rate of 429 answers with Retry-After.
@@ -103,6 +110,19 @@ async fn main() {
         },
         client_id: a.client_id,
         client_secret: a.client_secret,
+        client_certificate: match (&a.client_certificate, &a.client_public_key) {
+            (Some(c), Some(k)) => Some(graph_sim::SimCertificate {
+                certificate_pem: std::fs::read_to_string(c).unwrap_or_else(|e| {
+                    eprintln!("error: --client-certificate {}: {e}", c.display());
+                    std::process::exit(2)
+                }),
+                public_key_pem: std::fs::read_to_string(k).unwrap_or_else(|e| {
+                    eprintln!("error: --client-public-key {}: {e}", k.display());
+                    std::process::exit(2)
+                }),
+            }),
+            _ => None,
+        },
         token_lifetime: Duration::from_secs(a.token_lifetime_secs),
         faults: Faults {
             throttle: a.throttle_rate,

@@ -106,6 +106,7 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
             },
             client_id: "c".into(),
             client_secret: "s".into(),
+            client_certificate: None,
             token_lifetime: Duration::from_secs(600),
             faults: Faults::default(),
             db: dir.path().join("sim.db"),

@@ -113,7 +113,7 @@ enum Command {
         burst_threshold: i64,
     },
     /// Read a tenant from Microsoft Graph into the cache (app-only sign-in with a client
-    /// secret). Resumable: a run stopped at any point continues where it stopped. A secret that
+    /// secret or a certificate). Resumable: a run stopped at any point continues where it stopped. A secret that
     /// signs in is kept in the OS keyring for the next sync of the tenant.
     Sync {
         /// The tenant (directory) id.
@@ -132,6 +132,10 @@ enum Command {
         /// Do not keep the secret in the OS keyring (and do not use one kept there).
         #[arg(long)]
         no_keyring: bool,
+        /// Sign in with a certificate instead of a secret: a PEM file holding the certificate
+        /// uploaded to the app registration and its RSA private key.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["client_secret_file", "client_secret_stdin"])]
+        certificate: Option<PathBuf>,
         /// Microsoft Graph's address (a national cloud's, or the simulator's).
         #[arg(
             long,
@@ -706,21 +710,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             client_secret_file,
             client_secret_stdin,
             no_keyring,
+            certificate,
             graph_url,
             authority_url,
             datasets,
             sign_in_days,
             json,
         } => {
-            let store = (!no_keyring).then(secrets::from_env);
-            let (secret, source) = client_secret(
-                store.as_deref(),
-                &tenant,
-                &client_id,
-                client_secret_file.as_ref(),
-                client_secret_stdin,
-            )?;
+            let cert = match &certificate {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        anyhow::anyhow!("could not read the certificate {}: {e}", path.display())
+                    })?;
+                    Some(
+                        steward_graph::certificate::ClientCertificate::from_pem(&text)
+                            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                    )
+                }
+                None => None,
+            };
+            // With a certificate there is no secret to ask for or keep.
+            let store = (!no_keyring && cert.is_none()).then(secrets::from_env);
+            let (secret, source) = match &cert {
+                Some(_) => (String::new(), SecretSource::Stored),
+                None => client_secret(
+                    store.as_deref(),
+                    &tenant,
+                    &client_id,
+                    client_secret_file.as_ref(),
+                    client_secret_stdin,
+                )?,
+            };
             let mut opts = steward_graph::sync::SyncOptions::new(&tenant, &client_id, &secret);
+            opts.certificate = cert;
             opts.graph_url = graph_url;
             opts.authority_url = authority_url;
             opts.datasets = datasets;

@@ -469,6 +469,7 @@ fn a_sync_killed_with_sigkill_twenty_times_resumes_to_an_equal_cache_and_keeps_n
         },
         client_id: "11111111-2222-4333-8444-555555555555".into(),
         client_secret: secret.into(),
+        client_certificate: None,
         token_lifetime: std::time::Duration::from_secs(3600),
         faults: graph_sim::Faults {
             page_cap: 25,
@@ -593,6 +594,7 @@ fn a_secret_that_signs_in_is_kept_in_the_secret_service_for_the_next_sync_and_fo
                 },
                 client_id: client.into(),
                 client_secret: secret.into(),
+                client_certificate: None,
                 token_lifetime: std::time::Duration::from_secs(3600),
                 faults: graph_sim::Faults::default(),
                 db: dir.path().join("sim.db"),

@@ -4,6 +4,7 @@
 //! (PowerShell's PascalCase, seven fractional digits, `-8:00` offsets) and the CLI and the
 //! desktop app share one import path.
 
+pub mod certificate;
 mod error;
 pub mod import;
 pub mod json;

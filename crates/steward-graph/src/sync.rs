@@ -40,6 +40,8 @@ pub struct SyncOptions {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: String,
+    /// Sign in with this certificate (a client assertion) instead of the client secret.
+    pub certificate: Option<crate::certificate::ClientCertificate>,
     /// `https://graph.microsoft.com` (or a national cloud's, or the simulator's).
     pub graph_url: String,
     /// `https://login.microsoftonline.com` (or a national cloud's, or the simulator's).
@@ -76,6 +78,7 @@ impl SyncOptions {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             client_secret: client_secret.into(),
+            certificate: None,
             graph_url: "https://graph.microsoft.com".into(),
             authority_url: "https://login.microsoftonline.com".into(),
             datasets: Vec::new(),
@@ -331,13 +334,34 @@ impl Client {
             self.opts.tenant_id
         );
         let scope = format!("{}/.default", self.opts.graph_url.trim_end_matches('/'));
-        let (id, secret) = (self.opts.client_id.clone(), self.opts.client_secret.clone());
-        let form = [
+        let id = self.opts.client_id.clone();
+        let credential = match &self.opts.certificate {
+            Some(cert) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64);
+                let jwt = cert
+                    .assertion(&id, &url, now)
+                    .map_err(|message| SyncError::SignIn {
+                        tenant: self.opts.tenant_id.clone(),
+                        message,
+                    })?;
+                vec![
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string(),
+                    ),
+                    ("client_assertion", jwt),
+                ]
+            }
+            None => vec![("client_secret", self.opts.client_secret.clone())],
+        };
+        let mut form: Vec<(&str, &str)> = vec![
             ("grant_type", "client_credentials"),
             ("client_id", id.as_str()),
-            ("client_secret", secret.as_str()),
             ("scope", scope.as_str()),
         ];
+        form.extend(credential.iter().map(|(k, v)| (*k, v.as_str())));
         let mut last = String::new();
         for attempt in 0..self.opts.max_attempts {
             match self.http.post(&url).form(&form).send().await {

@@ -34,6 +34,24 @@ async fn start(faults: Faults) -> Sim {
 }
 
 async fn start_sized(faults: Faults, service_principals: usize, sign_ins: u64) -> Sim {
+    start_with(faults, service_principals, sign_ins, None).await
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/certificate")
+            .join(name),
+    )
+    .unwrap()
+}
+
+async fn start_with(
+    faults: Faults,
+    service_principals: usize,
+    sign_ins: u64,
+    client_certificate: Option<graph_sim::SimCertificate>,
+) -> Sim {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sim.db");
     let config = SimConfig {
@@ -45,6 +63,7 @@ async fn start_sized(faults: Faults, service_principals: usize, sign_ins: u64) -
         },
         client_id: CLIENT_ID.into(),
         client_secret: SECRET.into(),
+        client_certificate,
         token_lifetime: Duration::from_secs(3600),
         faults,
         db: db.clone(),
@@ -585,6 +604,52 @@ async fn graphs_own_limits_per_endpoint_family_are_waited_out_and_the_cache_ends
         want == got,
         "the cache equals the simulated tenant: {}",
         diff(&want, &got)
+    );
+    sim.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_signs_in_instead_of_a_secret_and_an_unregistered_one_is_refused() {
+    let registered = graph_sim::SimCertificate {
+        certificate_pem: fixture("cert.pem"),
+        public_key_pem: fixture("public-key.pem"),
+    };
+    let sim = start_with(small_pages(), 40, 500, Some(registered)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let mut opts = options(&sim);
+    opts.client_secret = String::new();
+    opts.certificate = Some(
+        steward_graph::certificate::ClientCertificate::from_pem(&fixture("steward-test.pem"))
+            .unwrap(),
+    );
+    sync(
+        &conn,
+        &opts,
+        as_of() + chrono::Duration::hours(1),
+        &mut |_, _| {},
+    )
+    .await
+    .expect("the certificate signs in");
+    let want = sim_snapshot(&sim);
+    let got = snapshot(&conn);
+    assert!(want == got, "{}", diff(&want, &got));
+    sim.running.shutdown().await;
+
+    // The same certificate against an app that has none registered: Entra's AADSTS700027.
+    let sim = start_with(small_pages(), 10, 10, None).await;
+    let mut opts2 = options(&sim);
+    opts2.client_secret = String::new();
+    opts2.certificate = opts.certificate.clone();
+    let conn = store::open(&dir.path().join("other.db")).unwrap();
+    let e = sync(&conn, &opts2, as_of(), &mut |_, _| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("AADSTS700027"), "{e}");
+    assert!(
+        e.contains("certificate"),
+        "the error says what to check: {e}"
     );
     sim.running.shutdown().await;
 }

@@ -307,6 +307,11 @@ export type ConnectArgs = { tenantId: string; clientId: string; clientSecret: st
  */
 rememberSecret?: boolean; 
 /**
+ * Sign in with a certificate instead: a PEM file holding the certificate uploaded to the
+ * app registration and its RSA private key.
+ */
+certificatePath?: string | null; 
+/**
  * Default `https://graph.microsoft.com`.
  */
 graphUrl: string | null; 
