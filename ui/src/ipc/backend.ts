@@ -29,6 +29,7 @@ import type {
   RiskSettings,
   ScopeFlags,
   ScopeReason,
+  SecretStatus,
   SignInFilter,
   SignInRow,
   StatusChange,
@@ -100,6 +101,7 @@ export type {
   ScenarioResult,
   ScopeFlags,
   ScopeReason,
+  SecretStatus,
   SignalKind,
   SignalState,
   SignInField,
@@ -183,6 +185,13 @@ export interface Backend {
   syncProgress(): Promise<SyncProgress | null>;
   /** Asks the running sync to stop after the page in hand; the next sync resumes from there. */
   cancelSync(): Promise<void>;
+  /**
+   * Whether a client secret is kept (in the OS keyring) for this tenant and client id, and whether this machine
+   * can keep one at all. A sync or test with an empty secret uses the kept one.
+   */
+  secretStatus(tenantId: string, clientId: string): Promise<SecretStatus>;
+  /** Removes the secret kept for this tenant and client id; whether there was one. Fails with kind `io` when the store refuses. */
+  forgetSecret(tenantId: string, clientId: string): Promise<boolean>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -254,4 +263,6 @@ export const tauriBackend: Backend = {
   syncTenant: (args) => unwrap(() => commands.syncTenant(args)),
   syncProgress: () => plain(() => commands.syncProgress()),
   cancelSync: () => plain(() => commands.cancelSync()),
+  secretStatus: (tenantId, clientId) => unwrap(() => commands.secretStatus(tenantId, clientId)),
+  forgetSecret: (tenantId, clientId) => unwrap(() => commands.forgetSecret(tenantId, clientId)),
 };

@@ -8,6 +8,8 @@ import {
   HOSTILE_NAME,
   makeTenant,
   MOCK_BAD_SECRET_MESSAGE,
+  MOCK_NO_SECRET_STORE_DETAIL,
+  MOCK_SECRET_KEPT_NOTE,
   MOCK_SYNC_CANCELLED_MESSAGE,
   MOCK_SYNC_TENANT_NAME,
   MOCK_SYNCED_DATASETS,
@@ -157,7 +159,8 @@ describe("ConnectionsPage", () => {
     expect(signIns.querySelector("[data-testid='conn-synced-mode']")!.textContent).toBe("By time window");
     expect(synced.textContent).toContain("1 request retried");
     expect(input("conn-secret").value).toBe("");
-    expect(button("conn-sync").disabled).toBe(true);
+    // The secret signed in and is kept (the default): the next sync needs none typed.
+    await waitFor(() => expect(button("conn-sync").disabled).toBe(false));
 
     await waitFor(() => expect(backend.callsOf("connectionStatus")).toHaveLength(2));
     await waitFor(() => expect(row("applications")).toBeTruthy());
@@ -235,6 +238,130 @@ describe("ConnectionsPage", () => {
     await waitFor(() => expect(backend.callsOf("connectionStatus").at(-1)).toEqual(["northwind"]));
     expect(screen.getByTestId("conn-synced")).toBeTruthy();
     expect(screen.queryByTestId("demo-badge")).toBeNull();
+  });
+
+  it("keeps the secret in the OS keyring on sync, and a second sync with the secret field empty uses it", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    const remember = input("conn-remember");
+    expect(remember.checked).toBe(true);
+    expect(remember.disabled).toBe(false);
+    expect(screen.getByText("Keep the secret in the OS keyring")).toBeTruthy();
+
+    await fill(user);
+    expect((await screen.findByTestId("conn-secret-status")).textContent).toBe(
+      "No secret is kept in the OS keyring for this app registration.",
+    );
+    expect(screen.queryByTestId("conn-forget")).toBeNull();
+    await user.click(button("conn-sync"));
+    expect((await screen.findByTestId("conn-secret-note")).textContent).toBe(MOCK_SECRET_KEPT_NOTE);
+    expect(within(screen.getByTestId("conn-synced")).getByTestId("conn-secret-note")).toBeTruthy();
+    expect(backend.callsOf("syncTenant")[0]![0]).toMatchObject({ clientSecret: "good", rememberSecret: true });
+
+    // The form now says a secret is kept, and lets the secret field stay empty.
+    await waitFor(() =>
+      expect(screen.getByTestId("conn-secret-status").textContent).toBe(
+        "A secret is kept in the OS keyring for this app registration.",
+      ),
+    );
+    expect(input("conn-secret").value).toBe("");
+    expect(input("conn-secret").placeholder).toBe("Kept in the OS keyring — leave empty to use it");
+    expect(button("conn-test").disabled).toBe(false);
+    expect(button("conn-sync").disabled).toBe(false);
+
+    await user.click(button("conn-test"));
+    expect((await screen.findByTestId("conn-test-ok")).textContent).toBe("Connected to Fabrikam");
+    expect(backend.callsOf("testConnection")[0]![0]).toMatchObject({ clientSecret: "" });
+
+    await user.click(button("conn-sync"));
+    await waitFor(() => expect(backend.callsOf("syncTenant")).toHaveLength(2));
+    expect(backend.callsOf("syncTenant")[1]![0]).toMatchObject({ clientSecret: "" });
+    expect((await screen.findByTestId("conn-synced")).textContent).toContain("Synced Fabrikam");
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+    // The kept secret was used, not given again: nothing new was kept.
+    expect(screen.queryByTestId("conn-secret-note")).toBeNull();
+
+    // Another app registration has no secret kept: the form asks for one again.
+    await user.clear(input("conn-client"));
+    await user.type(input("conn-client"), "99999999-2222-3333-4444-555555555555");
+    await waitFor(() =>
+      expect(screen.getByTestId("conn-secret-status").textContent).toContain("No secret is kept"),
+    );
+    expect(input("conn-secret").placeholder).toBe("");
+    expect(button("conn-sync").disabled).toBe(true);
+    expect(button("conn-test").disabled).toBe(true);
+  });
+
+  it("syncs without keeping the secret when Keep is unchecked", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    await user.click(input("conn-remember"));
+    expect(input("conn-remember").checked).toBe(false);
+    await fill(user);
+    await waitFor(() => expect(screen.getByTestId("conn-secret-status").textContent).toContain("No secret is kept"));
+    const checks = backend.callsOf("secretStatus").length;
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-synced");
+    expect(backend.callsOf("syncTenant")[0]![0]).toMatchObject({ rememberSecret: false });
+    expect(screen.queryByTestId("conn-secret-note")).toBeNull();
+    // The status is asked again after the sync.
+    await waitFor(() => expect(backend.callsOf("secretStatus").length).toBeGreaterThan(checks));
+    await waitFor(() =>
+      expect(screen.getByTestId("conn-secret-status").textContent).toContain("No secret is kept"),
+    );
+    expect(input("conn-secret").value).toBe("");
+    expect(button("conn-sync").disabled).toBe(true);
+  });
+
+  it("forgets the kept secret", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    await fill(user);
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-synced");
+    await user.click(await screen.findByTestId("conn-forget"));
+
+    await waitFor(() => expect(screen.queryByTestId("conn-forget")).toBeNull());
+    expect(backend.callsOf("forgetSecret")).toEqual([["fabrikam", CLIENT]]);
+    expect(screen.getByTestId("conn-secret-status").textContent).toBe(
+      "No secret is kept in the OS keyring for this app registration.",
+    );
+    expect(input("conn-secret").placeholder).toBe("");
+    expect(button("conn-sync").disabled).toBe(true);
+    expect(button("conn-test").disabled).toBe(true);
+    // The backend no longer has it either: a sync with an empty secret is refused.
+    await expect(
+      backend.syncTenant({ tenantId: "fabrikam", clientId: CLIENT, clientSecret: "", graphUrl: null, authorityUrl: null }),
+    ).rejects.toMatchObject({ kind: "invalidInput" });
+  });
+
+  it("on a machine without a secret store, disables Keep with the reason and shows the sync's note", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { noSecretStore: true } });
+    await openPage(backend);
+
+    await fill(user);
+    await waitFor(() => expect(input("conn-remember").disabled).toBe(true));
+    expect(screen.getByTestId("conn-remember-hint").textContent).toContain(MOCK_NO_SECRET_STORE_DETAIL);
+    expect(screen.queryByTestId("conn-secret-status")).toBeNull();
+
+    const checks = backend.callsOf("secretStatus").length;
+    await user.click(button("conn-sync"));
+    const note = await screen.findByTestId("conn-secret-note");
+    expect(note.textContent).toContain("The secret was not stored: give it again next time");
+    expect(within(screen.getByTestId("conn-synced")).getByTestId("conn-secret-note")).toBe(note);
+    // Nothing was kept: the next sync needs the secret again.
+    await waitFor(() => expect(backend.callsOf("secretStatus").length).toBeGreaterThan(checks));
+    expect(input("conn-secret").value).toBe("");
+    expect(input("conn-secret").placeholder).toBe("");
+    expect(button("conn-sync").disabled).toBe(true);
+    expect(screen.queryByTestId("conn-forget")).toBeNull();
   });
 
   it("shows a hostile tenant name as text", async () => {

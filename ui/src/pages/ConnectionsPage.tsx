@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   Accordion,
   AccordionHeader,
@@ -7,6 +7,7 @@ import {
   Body1,
   Button,
   Caption1,
+  Checkbox,
   Field,
   Input,
   MessageBar,
@@ -22,12 +23,13 @@ import {
   TableRow,
   Title3,
 } from "@fluentui/react-components";
-import { ArrowSync20Regular, PlugConnected20Regular } from "@fluentui/react-icons";
+import { ArrowSync20Regular, KeyReset20Regular, PlugConnected20Regular } from "@fluentui/react-icons";
 import {
   toBackendError,
   type BackendError,
   type ConnectArgs,
   type DatasetStatus,
+  type SecretStatus,
   type SyncOutcome,
   type SyncProgress,
 } from "../ipc/backend";
@@ -40,6 +42,9 @@ import { formatDateTime, formatNumber, plural } from "../format";
 /** How often the page asks a running sync how far it got. */
 export const SYNC_POLL_MS = 300;
 
+/** How long the page waits after the tenant or client id last changed before asking whether a secret is kept. */
+export const SECRET_STATUS_DEBOUNCE_MS = 300;
+
 export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com";
 export const DEFAULT_AUTHORITY_URL = "https://login.microsoftonline.com";
 
@@ -47,6 +52,18 @@ const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = {
   invalidInput: "Sign-in failed",
   io: "Microsoft Graph did not answer",
 };
+
+const FORGET_TITLES: Partial<Record<BackendError["kind"], string>> = {
+  io: "The kept secret could not be removed",
+};
+
+/** Where secrets go when the backend has not said yet. */
+const DEFAULT_SECRET_STORE = "the OS keyring";
+
+/** The key of an app registration's kept secret, as the backend files it (case-insensitive). */
+function secretKey(tenantId: string, clientId: string): string {
+  return `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
+}
 
 /** A dataset's status as the admin reads it. */
 export function datasetStatusText(d: Pick<DatasetStatus, "status" | "detail">): string {
@@ -96,6 +113,9 @@ type Outcome =
 
 type TestResult = { type: "ok"; name: string } | { type: "error"; error: BackendError } | null;
 
+/** What the backend said about the kept secret of one tenant and client id (`key`). */
+type SecretState = { key: string; status: SecretStatus } | { key: string; error: BackendError };
+
 export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: ConnectionsPageProps) {
   const backend = useBackend();
   const [tenantField, setTenantField] = useState(tenantId && !isDemo ? tenantId : "");
@@ -111,7 +131,54 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
-  const complete = tenantField.trim() !== "" && clientId.trim() !== "" && secret !== "";
+  // The OS keyring: whether a secret is kept for the tenant and client id in the form, and whether
+  // this machine can keep one at all.
+  const [remember, setRemember] = useState(true);
+  const [secretState, setSecretState] = useState<SecretState | null>(null);
+  // Whether secrets can be kept here is the machine's, not the app registration's: the latest answer holds.
+  const [store, setStore] = useState<Pick<SecretStatus, "available" | "detail"> | null>(null);
+  const [forgetting, setForgetting] = useState(false);
+  const [forgetError, setForgetError] = useState<BackendError | null>(null);
+  const secretRequest = useRef(0);
+
+  const tenantKey = tenantField.trim();
+  const clientKey = clientId.trim();
+  const pairKey = tenantKey !== "" && clientKey !== "" ? secretKey(tenantKey, clientKey) : null;
+  // An answer about another tenant or client id (the fields changed since) does not count.
+  const secretNow = secretState !== null && secretState.key === pairKey ? secretState : null;
+  const secretStatus = secretNow && "status" in secretNow ? secretNow.status : null;
+  const kept = secretStatus?.kept === true;
+  const storeName = store?.available ? store.detail : DEFAULT_SECRET_STORE;
+
+  const checkSecret = useCallback(
+    async (tenant: string, client: string) => {
+      const request = ++secretRequest.current;
+      const key = secretKey(tenant, client);
+      try {
+        const status = await backend.secretStatus(tenant, client);
+        if (request !== secretRequest.current) return;
+        setSecretState({ key, status });
+        setStore({ available: status.available, detail: status.detail });
+      } catch (e) {
+        if (request === secretRequest.current) setSecretState({ key, error: toBackendError(e) });
+      }
+    },
+    [backend],
+  );
+
+  // Ask again whenever the tenant or client id settles.
+  useEffect(() => {
+    setForgetError(null);
+    if (tenantKey === "" || clientKey === "") {
+      secretRequest.current++;
+      setSecretState(null);
+      return;
+    }
+    const timer = setTimeout(() => void checkSecret(tenantKey, clientKey), SECRET_STATUS_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [checkSecret, tenantKey, clientKey]);
+
+  const complete = tenantKey !== "" && clientKey !== "" && (secret !== "" || kept);
 
   const connectArgs = (): ConnectArgs => ({
     tenantId: tenantField.trim(),
@@ -196,17 +263,21 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     setProgress(null);
     setCancelling(false);
     setSyncing(true);
+    const args: ConnectArgs = { ...connectArgs(), rememberSecret: remember };
     let result: SyncOutcome;
     try {
-      result = await backend.syncTenant(connectArgs());
+      result = await backend.syncTenant(args);
     } catch (e) {
       const error = toBackendError(e);
       setOutcome(error.kind === "cancelled" ? { type: "cancelled", message: error.message } : { type: "error", error });
       setSyncing(false);
       // A cancelled round keeps the pages it read: the table shows it as in progress.
       if (error.kind === "cancelled") status.reload();
+      // A secret that signed in is kept even when the sync stopped later on.
+      void checkSecret(args.tenantId, args.clientId);
       return;
     }
+    void checkSecret(args.tenantId, args.clientId);
     setSecret("");
     setOutcome({ type: "synced", result });
     try {
@@ -217,6 +288,21 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       setSyncing(false);
       status.reload();
     }
+  };
+
+  const forget = async () => {
+    if (pairKey === null) return;
+    const [tenant, client] = [tenantKey, clientKey];
+    setForgetting(true);
+    setForgetError(null);
+    try {
+      await backend.forgetSecret(tenant, client);
+    } catch (e) {
+      setForgetError(toBackendError(e));
+    } finally {
+      setForgetting(false);
+    }
+    await checkSecret(tenant, client);
   };
 
   const cancel = async () => {
@@ -267,14 +353,57 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
             onChange={(_, d) => setClientId(d.value)}
           />
         </Field>
-        <Field label="Client secret" required hint="Used for this sync only; never stored.">
+        <Field label="Client secret" required={!kept} hint={secretHint(kept, remember && store?.available !== false, storeName)}>
           <Input
             data-testid="conn-secret"
             type="password"
             autoComplete="off"
             value={secret}
+            placeholder={kept ? `Kept in ${storeName} — leave empty to use it` : undefined}
             disabled={syncing}
             onChange={(_, d) => setSecret(d.value)}
+          />
+        </Field>
+        {secretStatus?.available && (
+          <div className="connections-secret-status">
+            <Caption1 className="secondary" data-testid="conn-secret-status">
+              {secretStatus.kept
+                ? `A secret is kept in ${secretStatus.detail} for this app registration.`
+                : `No secret is kept in ${secretStatus.detail} for this app registration.`}
+            </Caption1>
+            {secretStatus.kept && (
+              <Button
+                appearance="subtle"
+                size="small"
+                data-testid="conn-forget"
+                icon={<KeyReset20Regular />}
+                disabled={forgetting || syncing}
+                onClick={() => void forget()}
+              >
+                Forget kept secret
+              </Button>
+            )}
+          </div>
+        )}
+        {secretNow && "error" in secretNow && (
+          <Caption1 className="secondary" data-testid="conn-secret-status">
+            Could not tell whether a secret is kept: {secretNow.error.message}
+          </Caption1>
+        )}
+        {forgetError && <ErrorBar error={forgetError} titles={FORGET_TITLES} />}
+        <Field
+          hint={
+            store?.available === false ? (
+              <span data-testid="conn-remember-hint">Nothing can be kept on this machine: {store.detail}</span>
+            ) : undefined
+          }
+        >
+          <Checkbox
+            data-testid="conn-remember"
+            label={`Keep the secret in ${storeName}`}
+            checked={remember}
+            disabled={syncing || store?.available === false}
+            onChange={(_, d) => setRemember(d.checked === true)}
           />
         </Field>
         <Accordion collapsible>
@@ -398,6 +527,15 @@ function SyncProgressArea({
   );
 }
 
+/** What becomes of the secret typed in the form. */
+function secretHint(kept: boolean, remember: boolean, storeName: string): string {
+  if (kept)
+    return remember
+      ? "Leave empty to use the kept secret, or give a new one: it replaces the kept one once it signs in."
+      : "Leave empty to use the kept secret, or give another one for this sync only.";
+  return remember ? `Kept in ${storeName} once a sync signs in with it.` : "Used for this sync only; never stored.";
+}
+
 /** How a sync read a dataset, in the admin's words. */
 export function readModeText(mode: string): string {
   switch (mode) {
@@ -446,6 +584,11 @@ function SyncedBar({ result }: { result: SyncOutcome }) {
             ? "No request had to be retried."
             : `${plural(result.retries, "request")} retried after throttling or a transient error.`}
         </span>
+        {result.secretNote !== null && (
+          <span className="block" data-testid="conn-secret-note">
+            {result.secretNote}
+          </span>
+        )}
       </MessageBarBody>
     </MessageBar>
   );

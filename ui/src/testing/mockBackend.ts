@@ -50,6 +50,7 @@ import {
   type ScenarioResult,
   type ScopeFlags,
   type ScopeReason,
+  type SecretStatus,
   type SignalKind,
   type SignalState,
   type SignInField,
@@ -96,6 +97,12 @@ export type MockSyncOptions = {
   hold?: boolean;
   /** The organization's name for a tenant not in the cache. Defaults to `MOCK_SYNC_TENANT_NAME`. */
   tenantName?: string;
+  /**
+   * Simulate a machine without an OS secret store (a server without a Secret Service): nothing can be kept,
+   * `secretStatus` answers `available: false` with `MOCK_NO_SECRET_STORE_DETAIL`, and a sync asked to remember
+   * its secret says it was not stored.
+   */
+  noSecretStore?: boolean;
 };
 
 export type MockImportOptions = {
@@ -1193,6 +1200,19 @@ export const MOCK_SYNCED_DATASETS: SyncedDataset[] = [
   },
 ];
 
+/** Where the mock keeps secrets, as the Rust side's OS keyring describes itself. */
+export const MOCK_SECRET_STORE = "the OS keyring";
+/** Why the mock cannot keep secrets when `sync.noSecretStore` is set (the Rust side's wording). */
+export const MOCK_NO_SECRET_STORE_DETAIL =
+  "no OS secret store is reachable here (no D-Bus session bus); on Linux that is a Secret Service such as GNOME Keyring or KWallet, reached over D-Bus";
+/** The sync's note when it kept the secret. */
+export const MOCK_SECRET_KEPT_NOTE = `The client secret is kept in ${MOCK_SECRET_STORE} for the next sync of this tenant.`;
+/** The sync's note when it was asked to keep the secret on a machine without a secret store. */
+export const MOCK_SECRET_NOT_KEPT_NOTE = `${MOCK_NO_SECRET_STORE_DETAIL}. The secret was not stored: give it again next time`;
+/** The error of a sync or test with an empty secret when none is kept. */
+export const MOCK_NO_KEPT_SECRET_MESSAGE =
+  "give the client secret: none is kept in the OS keyring for this tenant and client id";
+
 /** What the cache holds for a tenant the mock has not synced: a mix of sources, or demo data for the demo tenant. */
 export function mockConnectionDatasets(demo: boolean): DatasetStatus[] {
   if (demo)
@@ -1699,13 +1719,31 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   const syncedStatus = new Map<string, DatasetStatus[]>();
   let syncProgressState: SyncProgress | null = null;
   let stopSync: (() => void) | null = null;
-  const signIn = (args: ConnectArgs): string => {
+  // Secrets kept "in the OS keyring", by tenant and client id (case-insensitive, as the Rust side's accounts).
+  const keptSecrets = new Map<string, string>();
+  const secretStore = !options.sync?.noSecretStore;
+  const account = (tenantId: string, clientId: string) =>
+    `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
+  /** The secret to sign in with: the one given, else the kept one; and whether it was given. */
+  const resolveSecret = (args: ConnectArgs): { secret: string; given: boolean } => {
+    if (args.tenantId.trim() === "" || args.clientId.trim() === "")
+      throw new BackendError("invalidInput", "give the tenant id, the client (application) id and its client secret");
+    if (args.clientSecret !== "") return { secret: args.clientSecret, given: true };
+    const kept = secretStore ? keptSecrets.get(account(args.tenantId, args.clientId)) : undefined;
+    if (kept === undefined) throw new BackendError("invalidInput", MOCK_NO_KEPT_SECRET_MESSAGE);
+    return { secret: kept, given: false };
+  };
+  const signIn = (args: ConnectArgs, secret: string): string => {
+    if (secret !== MOCK_GOOD_SECRET) throw new BackendError("invalidInput", MOCK_BAD_SECRET_MESSAGE);
     const tenantId = args.tenantId.trim();
-    if (tenantId === "" || args.clientId.trim() === "" || args.clientSecret === "")
-      throw new BackendError("invalidInput", "a tenant id, a client id and a client secret are all needed to sign in");
-    if (args.clientSecret !== MOCK_GOOD_SECRET) throw new BackendError("invalidInput", MOCK_BAD_SECRET_MESSAGE);
     const known = tenants.find((t) => t.id.toLowerCase() === tenantId.toLowerCase());
     return known && !known.isDemo ? known.displayName : (options.sync?.tenantName ?? MOCK_SYNC_TENANT_NAME);
+  };
+  /** Keeps a secret that signed in, as the Rust side does when asked to; what the sync says about it. */
+  const rememberSecret = (args: ConnectArgs, secret: string): string => {
+    if (!secretStore) return MOCK_SECRET_NOT_KEPT_NOTE;
+    keptSecrets.set(account(args.tenantId, args.clientId), secret);
+    return MOCK_SECRET_KEPT_NOTE;
   };
 
   const backend: MockBackend = {
@@ -1945,13 +1983,16 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 
     async testConnection(args: ConnectArgs): Promise<string> {
       record("testConnection", [args]);
-      return signIn(args);
+      return signIn(args, resolveSecret(args).secret);
     },
 
     async syncTenant(args: ConnectArgs): Promise<SyncOutcome> {
       record("syncTenant", [args]);
-      const tenantName = signIn(args);
+      const { secret, given } = resolveSecret(args);
       if (syncProgressState) throw new BackendError("invalidInput", "a sync is already running; wait for it or cancel it first");
+      const tenantName = signIn(args, secret);
+      // A secret that signed in is kept even when the sync stops later on (it is cancelled, say).
+      const secretNote = args.rememberSecret && given ? rememberSecret(args, secret) : null;
       syncProgressState = { ...MOCK_SYNC_PROGRESS };
       try {
         if (options.sync?.hold) {
@@ -1980,7 +2021,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
             source: d.status === "ok" ? "synced" : null,
           })),
         );
-        return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1, secretNote: null };
+        return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1, secretNote };
       } finally {
         syncProgressState = null;
         stopSync = null;
@@ -1995,6 +2036,18 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     async cancelSync(): Promise<void> {
       record("cancelSync", []);
       stopSync?.();
+    },
+
+    async secretStatus(tenantId: string, clientId: string): Promise<SecretStatus> {
+      record("secretStatus", [tenantId, clientId]);
+      if (!secretStore) return { kept: false, available: false, detail: MOCK_NO_SECRET_STORE_DETAIL };
+      return { kept: keptSecrets.has(account(tenantId, clientId)), available: true, detail: MOCK_SECRET_STORE };
+    },
+
+    async forgetSecret(tenantId: string, clientId: string): Promise<boolean> {
+      record("forgetSecret", [tenantId, clientId]);
+      if (!secretStore) throw new BackendError("io", `${MOCK_NO_SECRET_STORE_DETAIL}; nothing was removed`);
+      return keptSecrets.delete(account(tenantId, clientId));
     },
   };
   return backend;
