@@ -237,8 +237,8 @@ pub struct SyncSummary {
 /// Progress of a sync: dataset, items so far in this run.
 pub type Progress<'a> = &'a mut dyn FnMut(Dataset, u64);
 
-enum Fetch {
-    Ok(Value),
+enum Fetch<T = Value> {
+    Ok(T),
     PageTokenExpired,
     /// A delta link Graph no longer knows (`syncStateNotFound`, after seven days).
     DeltaExpired,
@@ -423,8 +423,26 @@ impl Client {
         self.fetch(url, None).await
     }
 
-    /// GET `url`, or POST `body` to it, with retries.
+    /// GET `url`, or POST `body` to it, with retries; the answer as JSON.
     async fn fetch(&mut self, url: &str, body: Option<&Value>) -> SyncResult<Fetch> {
+        Ok(match self.fetch_bytes(url, body).await? {
+            Fetch::Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => Fetch::Ok(v),
+                Err(e) => {
+                    return Err(SyncError::Unexpected {
+                        url: url.to_string(),
+                        message: format!("the answer is not JSON ({e})"),
+                    })
+                }
+            },
+            Fetch::PageTokenExpired => Fetch::PageTokenExpired,
+            Fetch::DeltaExpired => Fetch::DeltaExpired,
+            Fetch::Forbidden(why) => Fetch::Forbidden(why),
+        })
+    }
+
+    /// GET `url`, or POST `body` to it, with retries; the answer's bytes.
+    async fn fetch_bytes(&mut self, url: &str, body: Option<&Value>) -> SyncResult<Fetch<Vec<u8>>> {
         let mut last = String::new();
         let family = family_of(url);
         for attempt in 0..self.opts.max_attempts {
@@ -471,15 +489,7 @@ impl Client {
                 }
             };
             if status == 200 {
-                match serde_json::from_slice::<Value>(&bytes) {
-                    Ok(v) => return Ok(Fetch::Ok(v)),
-                    Err(e) => {
-                        return Err(SyncError::Unexpected {
-                            url: url.to_string(),
-                            message: format!("the answer is not JSON ({e})"),
-                        })
-                    }
-                }
+                return Ok(Fetch::Ok(bytes.to_vec()));
             }
             let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             let code = body["error"]["code"].as_str().unwrap_or("").to_string();
@@ -1311,22 +1321,34 @@ async fn sync_sign_ins(
         pages: 0,
         removed: 0,
     };
-    while let Some(url) = state.next_link.clone() {
-        client.check_cancel()?;
-        let v = match client.get(&url).await? {
-            Fetch::Ok(v) => v,
+    // Pages are held and committed together, with the position after the last of them, once
+    // they reach COMMIT_ROWS sign-ins or COMMIT_EVERY has passed: far fewer commits and roll-up
+    // writes than one per page, and a run killed meanwhile fetches those few pages again.
+    let mut writer = SignInWriter::new(key);
+    let mut held: Vec<steward_core::model::SignIn> = Vec::new();
+    let mut last_commit = std::time::Instant::now();
+    loop {
+        let Some(url) = state.next_link.clone() else {
+            break;
+        };
+        if client.check_cancel().is_err() {
+            commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
+            return Err(SyncError::Cancelled);
+        }
+        let bytes = match client.fetch_bytes(&url, None).await? {
+            Fetch::Ok(b) => b,
             Fetch::PageTokenExpired | Fetch::DeltaExpired => {
-                // Pages come newest first and each committed page narrowed the window to what is
+                // Pages come newest first and each page read narrowed the window to what is
                 // older: a fresh query for the rest of the window loses nothing and repeats little
                 // (a sign-in seen twice is stored once).
                 state.next_link = Some(window_url(
                     state.window_from.unwrap_or(now),
                     state.window_to.unwrap_or(now),
                 )?);
-                in_tx(conn, || save_state(conn, key, d, &state, 0))?;
                 continue;
             }
             Fetch::Forbidden(why) => {
+                commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
                 report.status = "notAvailable".into();
                 report.detail = Some(format!(
                     "needs AuditLog.Read.All and an Entra ID P1 or P2 license: {why}"
@@ -1343,39 +1365,91 @@ async fn sync_sign_ins(
                 return Ok(report);
             }
         };
-        let page = items(&v, &url)?;
-        let next = next_link(&v);
-        in_tx(conn, || {
-            let mut writer = SignInWriter::new(key);
-            let mut oldest = None::<i64>;
-            for (i, m) in page.iter().enumerate() {
-                let s = wire::sign_in(Obj(m)).map_err(|e| bad_item(&url, d, i, e))?;
-                let at = to_ms(s.created_date_time);
-                oldest = Some(oldest.map_or(at, |o| o.min(at)));
-                writer.insert(conn, &s)?;
-            }
-            writer.flush(conn)?;
-            state.next_link = next.clone();
+        let (page, next) = sign_in_page(&bytes, &url)?;
+        let n = page.len() as u64;
+        if let Some(o) = page.iter().map(|s| s.created_date_time).min() {
             if next.is_some() {
                 // What is left of the window is no newer than this page's oldest sign-in.
-                if let Some(o) = oldest {
-                    state.window_to = Some(o);
-                }
-            } else {
-                state.done_to = state.round_started;
-                state.round_started = None;
+                state.window_to = Some(to_ms(o));
             }
-            save_state(conn, key, d, &state, page.len() as u64)?;
-            if next.is_none() {
-                complete(conn, key, d, now)?;
-            }
-            Ok(())
-        })?;
-        report.items += page.len() as u64;
+        }
+        held.extend(page);
+        state.next_link = next.clone();
+        if next.is_none() {
+            state.done_to = state.round_started;
+            state.round_started = None;
+        }
+        report.items += n;
         report.pages += 1;
         progress(d, report.items);
+        if next.is_none() || held.len() >= COMMIT_ROWS || last_commit.elapsed() >= COMMIT_EVERY {
+            commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
+            last_commit = std::time::Instant::now();
+        }
     }
     Ok(report)
+}
+
+/// Sign-ins held before a commit, at most (about ten pages of Graph's largest).
+const COMMIT_ROWS: usize = 10_000;
+/// Time between commits, at most, however slowly pages arrive.
+const COMMIT_EVERY: Duration = Duration::from_secs(3);
+
+/// Commits the held sign-ins, their roll-ups and the position after them in one transaction.
+fn commit_sign_ins(
+    conn: &Connection,
+    key: TenantKey,
+    writer: &mut SignInWriter,
+    held: &mut Vec<steward_core::model::SignIn>,
+    state: &State,
+    now: i64,
+) -> SyncResult<()> {
+    let d = Dataset::SignIns;
+    let done = in_tx(conn, || {
+        for s in held.iter() {
+            writer.insert(conn, s)?;
+        }
+        writer.flush(conn)?;
+        save_state(conn, key, d, state, held.len() as u64)?;
+        if state.next_link.is_none() {
+            complete(conn, key, d, now)?;
+        }
+        Ok(())
+    });
+    if done.is_err() {
+        // What the writer remembered of the rolled-back transaction is void.
+        *writer = SignInWriter::new(key);
+    }
+    held.clear();
+    done
+}
+
+/// A page of sign-ins: Graph's own JSON through the typed fast path, anything else through the
+/// tolerant reader that names what is wrong.
+fn sign_in_page(
+    bytes: &[u8],
+    url: &str,
+) -> SyncResult<(Vec<steward_core::model::SignIn>, Option<String>)> {
+    let d = Dataset::SignIns;
+    if let Ok(page) = serde_json::from_slice::<wire::SignInPage>(bytes) {
+        let rows = page
+            .value
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| w.into_sign_in().map_err(|e| bad_item(url, d, i, e)))
+            .collect::<SyncResult<Vec<_>>>()?;
+        return Ok((rows, page.next_link));
+    }
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| SyncError::Unexpected {
+        url: url.to_string(),
+        message: format!("the answer is not JSON ({e})"),
+    })?;
+    let rows = items(&v, url)?
+        .iter()
+        .enumerate()
+        .map(|(i, m)| wire::sign_in(Obj(m)).map_err(|e| bad_item(url, d, i, e)))
+        .collect::<SyncResult<Vec<_>>>()?;
+    Ok((rows, next_link(&v)))
 }
 
 /// Signs in and reads the organization: the tenant exists, the app may read it.
