@@ -1327,10 +1327,7 @@ async fn sync_sign_ins(
     let mut writer = SignInWriter::new(key);
     let mut held: Vec<steward_core::model::SignIn> = Vec::new();
     let mut last_commit = std::time::Instant::now();
-    loop {
-        let Some(url) = state.next_link.clone() else {
-            break;
-        };
+    while let Some(url) = state.next_link.clone() {
         if client.check_cancel().is_err() {
             commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
             return Err(SyncError::Cancelled);
