@@ -88,7 +88,31 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
             .any(|r| r.contains("servicePrincipals"))
     })
     .await;
+    let note = app.text("conn-secret-note").await;
+    assert!(
+        note.contains("kept in"),
+        "the secret that signed in is kept: {note}"
+    );
     app.screenshot().await;
+    // A second sync with the secret field left empty signs in with the kept secret and reads
+    // only what changed.
+    app.until("the page says a secret is kept", || async {
+        app.texts("[data-testid='conn-secret-status']")
+            .await
+            .iter()
+            .any(|t| t.contains("is kept"))
+    })
+    .await;
+    assert_eq!(app.value("conn-secret").await, "", "the secret field was cleared");
+    app.click_in_view("[data-testid='conn-sync']").await;
+    app.until("the second sync reports a delta round", || async {
+        app.texts("[data-testid='conn-synced-mode']")
+            .await
+            .iter()
+            .any(|t| t.contains("Changes only"))
+    })
+    .await;
+    app.screenshot_as("second-sync").await;
     app.stop().await;
     sim.shutdown().await;
 }

@@ -84,6 +84,9 @@ impl App {
                     "--native-port",
                     &(port + 1).to_string(),
                 ])
+                // The app keeps client secrets for its own lifetime only: a test never writes to
+                // the machine's keyring.
+                .env("STEWARD_SECRET_STORE", "memory")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
