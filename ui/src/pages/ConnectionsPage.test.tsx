@@ -16,7 +16,7 @@ import {
   type MockBackend,
 } from "../testing/mockBackend";
 import type { ConnectArgs } from "../ipc/backend";
-import { ConnectionsPage } from "./ConnectionsPage";
+import { ConnectionsPage, readModeText } from "./ConnectionsPage";
 
 type User = ReturnType<typeof userEvent.setup>;
 
@@ -42,6 +42,15 @@ async function fill(user: User, { tenant, secret = "good" }: { tenant?: string; 
   await user.type(input("conn-client"), CLIENT);
   await user.type(input("conn-secret"), secret);
 }
+
+describe("readModeText", () => {
+  it("says briefly how a dataset was read", () => {
+    expect(readModeText("delta")).toBe("Changes only");
+    expect(readModeText("window")).toBe("Time window");
+    expect(readModeText("full")).toBe("In full");
+    expect(readModeText("somethingNew")).toBe("somethingNew");
+  });
+});
 
 describe("ConnectionsPage", () => {
   it("is reached from the navigation and leaves the demo tenant's id out of the form", async () => {
@@ -72,6 +81,10 @@ describe("ConnectionsPage", () => {
     expect(row("signIns").textContent).toContain("In progress");
     expect(row("riskyServicePrincipals").textContent).toContain("Not available: Graph answered 403");
     expect(row("riskyServicePrincipals").textContent).toContain("never");
+    // Each row names the dataset as the admin knows it, and as Graph does.
+    expect(row("servicePrincipals").textContent).toContain("Service principals");
+    expect(row("servicePrincipals").textContent).toContain("servicePrincipals");
+    expect(row("riskyServicePrincipals").textContent).toContain("Risky service principals");
     expect(screen.getByTestId("page-connections").textContent).toContain("Connect a tenant");
     // A real tenant's id is offered for the sync.
     expect(input("conn-tenant").value).toBe("fabrikam");
@@ -147,16 +160,16 @@ describe("ConnectionsPage", () => {
     const rows = screen.getAllByTestId("conn-synced-dataset");
     expect(rows.map((r) => r.getAttribute("data-dataset"))).toEqual(MOCK_SYNCED_DATASETS.map((d) => d.dataset));
     const sps = rows.find((r) => r.getAttribute("data-dataset") === "servicePrincipals")!;
-    expect([...sps.querySelectorAll("td")].map((c) => c.textContent)).toEqual([
-      "servicePrincipals",
-      "Changes since last sync",
-      "5",
-      "1",
-      "3",
-      "OK",
-    ]);
+    const [name, ...cells] = sps.querySelectorAll("td");
+    expect(cells.map((c) => c.textContent)).toEqual(["Changes only", "5", "1", "3", "OK"]);
+    // The admin's label first, Graph's name under it.
+    expect(name!.querySelector(".dataset-label")!.textContent).toBe("Service principals");
+    expect(name!.querySelector(".dataset-graph-name")!.textContent).toBe("servicePrincipals");
     const signIns = rows.find((r) => r.getAttribute("data-dataset") === "signIns")!;
-    expect(signIns.querySelector("[data-testid='conn-synced-mode']")!.textContent).toBe("By time window");
+    expect(signIns.querySelector("[data-testid='conn-synced-mode']")!.textContent).toBe("Time window");
+    expect(signIns.textContent).toContain("Sign-ins (workload identities)");
+    const org = rows.find((r) => r.getAttribute("data-dataset") === "organization")!;
+    expect(org.querySelector("[data-testid='conn-synced-mode']")!.textContent).toBe("In full");
     expect(synced.textContent).toContain("1 request retried");
     expect(input("conn-secret").value).toBe("");
     // The secret signed in and is kept (the default): the next sync needs none typed.

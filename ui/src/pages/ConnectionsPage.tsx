@@ -37,6 +37,7 @@ import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
+import { DatasetName } from "../components/DatasetName";
 import { formatDateTime, formatNumber, plural } from "../format";
 
 /** How often the page asks a running sync how far it got. */
@@ -331,131 +332,134 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
         <Subtitle2 as="h3" id="connections-sync-heading">
           Sync a tenant
         </Subtitle2>
-        <Field label="Tenant id" required>
-          <Input
-            data-testid="conn-tenant"
-            className="mono"
-            value={tenantField}
-            placeholder="00000000-0000-0000-0000-000000000000"
-            spellCheck={false}
-            disabled={syncing}
-            onChange={(_, d) => setTenantField(d.value)}
-          />
-        </Field>
-        <Field label="Client (application) id" required>
-          <Input
-            data-testid="conn-client"
-            className="mono"
-            value={clientId}
-            placeholder="00000000-0000-0000-0000-000000000000"
-            spellCheck={false}
-            disabled={syncing}
-            onChange={(_, d) => setClientId(d.value)}
-          />
-        </Field>
-        <Field label="Client secret" required={!kept} hint={secretHint(kept, remember && store?.available !== false, storeName)}>
-          <Input
-            data-testid="conn-secret"
-            type="password"
-            autoComplete="off"
-            value={secret}
-            placeholder={kept ? `Kept in ${storeName} — leave empty to use it` : undefined}
-            disabled={syncing}
-            onChange={(_, d) => setSecret(d.value)}
-          />
-        </Field>
-        {secretStatus?.available && (
-          <div className="connections-secret-status">
-            <Caption1 className="secondary" data-testid="conn-secret-status">
-              {secretStatus.kept
-                ? `A secret is kept in ${secretStatus.detail} for this app registration.`
-                : `No secret is kept in ${secretStatus.detail} for this app registration.`}
-            </Caption1>
-            {secretStatus.kept && (
-              <Button
-                appearance="subtle"
-                size="small"
-                data-testid="conn-forget"
-                icon={<KeyReset20Regular />}
-                disabled={forgetting || syncing}
-                onClick={() => void forget()}
-              >
-                Forget kept secret
-              </Button>
-            )}
-          </div>
-        )}
-        {secretNow && "error" in secretNow && (
-          <Caption1 className="secondary" data-testid="conn-secret-status">
-            Could not tell whether a secret is kept: {secretNow.error.message}
-          </Caption1>
-        )}
-        {forgetError && <ErrorBar error={forgetError} titles={FORGET_TITLES} />}
-        <Field
-          hint={
-            store?.available === false ? (
-              <span data-testid="conn-remember-hint">Nothing can be kept on this machine: {store.detail}</span>
-            ) : undefined
-          }
-        >
-          <Checkbox
-            data-testid="conn-remember"
-            label={`Keep the secret in ${storeName}`}
-            checked={remember}
-            disabled={syncing || store?.available === false}
-            onChange={(_, d) => setRemember(d.checked === true)}
-          />
-        </Field>
-        <Accordion collapsible>
-          <AccordionItem value="advanced">
-            <AccordionHeader as="h4" data-testid="conn-advanced" size="small">
-              Advanced
-            </AccordionHeader>
-            <AccordionPanel className="form-stack connections-advanced">
-              <Caption1 className="secondary">
-                For national clouds or the local Graph simulator; leave empty for the global Microsoft cloud.
+        {/* The fields keep a narrow column; what the test or sync reports below spans the wider form. */}
+        <div className="connections-fields">
+          <Field label="Tenant id" required>
+            <Input
+              data-testid="conn-tenant"
+              className="mono"
+              value={tenantField}
+              placeholder="00000000-0000-0000-0000-000000000000"
+              spellCheck={false}
+              disabled={syncing}
+              onChange={(_, d) => setTenantField(d.value)}
+            />
+          </Field>
+          <Field label="Client (application) id" required>
+            <Input
+              data-testid="conn-client"
+              className="mono"
+              value={clientId}
+              placeholder="00000000-0000-0000-0000-000000000000"
+              spellCheck={false}
+              disabled={syncing}
+              onChange={(_, d) => setClientId(d.value)}
+            />
+          </Field>
+          <Field label="Client secret" required={!kept} hint={secretHint(kept, remember && store?.available !== false, storeName)}>
+            <Input
+              data-testid="conn-secret"
+              type="password"
+              autoComplete="off"
+              value={secret}
+              placeholder={kept ? `Kept in ${storeName} — leave empty to use it` : undefined}
+              disabled={syncing}
+              onChange={(_, d) => setSecret(d.value)}
+            />
+          </Field>
+          {secretStatus?.available && (
+            <div className="connections-secret-status">
+              <Caption1 className="secondary" data-testid="conn-secret-status">
+                {secretStatus.kept
+                  ? `A secret is kept in ${secretStatus.detail} for this app registration.`
+                  : `No secret is kept in ${secretStatus.detail} for this app registration.`}
               </Caption1>
-              <Field label="Graph URL">
-                <Input
-                  data-testid="conn-graph-url"
-                  value={graphUrl}
-                  placeholder={DEFAULT_GRAPH_URL}
-                  spellCheck={false}
-                  disabled={syncing}
-                  onChange={(_, d) => setGraphUrl(d.value)}
-                />
-              </Field>
-              <Field label="Authority URL">
-                <Input
-                  data-testid="conn-authority-url"
-                  value={authorityUrl}
-                  placeholder={DEFAULT_AUTHORITY_URL}
-                  spellCheck={false}
-                  disabled={syncing}
-                  onChange={(_, d) => setAuthorityUrl(d.value)}
-                />
-              </Field>
-            </AccordionPanel>
-          </AccordionItem>
-        </Accordion>
-        <div className="actions">
-          <Button
-            data-testid="conn-test"
-            icon={<PlugConnected20Regular />}
-            disabled={!complete || testing || syncing}
-            onClick={() => void test()}
+              {secretStatus.kept && (
+                <Button
+                  appearance="subtle"
+                  size="small"
+                  data-testid="conn-forget"
+                  icon={<KeyReset20Regular />}
+                  disabled={forgetting || syncing}
+                  onClick={() => void forget()}
+                >
+                  Forget kept secret
+                </Button>
+              )}
+            </div>
+          )}
+          {secretNow && "error" in secretNow && (
+            <Caption1 className="secondary" data-testid="conn-secret-status">
+              Could not tell whether a secret is kept: {secretNow.error.message}
+            </Caption1>
+          )}
+          {forgetError && <ErrorBar error={forgetError} titles={FORGET_TITLES} />}
+          <Field
+            hint={
+              store?.available === false ? (
+                <span data-testid="conn-remember-hint">Nothing can be kept on this machine: {store.detail}</span>
+              ) : undefined
+            }
           >
-            {testing ? "Testing…" : "Test connection"}
-          </Button>
-          <Button
-            appearance="primary"
-            data-testid="conn-sync"
-            icon={<ArrowSync20Regular />}
-            disabled={!complete || syncing || earlier}
-            onClick={() => void sync()}
-          >
-            Sync now
-          </Button>
+            <Checkbox
+              data-testid="conn-remember"
+              label={`Keep the secret in ${storeName}`}
+              checked={remember}
+              disabled={syncing || store?.available === false}
+              onChange={(_, d) => setRemember(d.checked === true)}
+            />
+          </Field>
+          <Accordion collapsible>
+            <AccordionItem value="advanced">
+              <AccordionHeader as="h4" data-testid="conn-advanced" size="small">
+                Advanced
+              </AccordionHeader>
+              <AccordionPanel className="form-stack connections-advanced">
+                <Caption1 className="secondary">
+                  For national clouds or the local Graph simulator; leave empty for the global Microsoft cloud.
+                </Caption1>
+                <Field label="Graph URL">
+                  <Input
+                    data-testid="conn-graph-url"
+                    value={graphUrl}
+                    placeholder={DEFAULT_GRAPH_URL}
+                    spellCheck={false}
+                    disabled={syncing}
+                    onChange={(_, d) => setGraphUrl(d.value)}
+                  />
+                </Field>
+                <Field label="Authority URL">
+                  <Input
+                    data-testid="conn-authority-url"
+                    value={authorityUrl}
+                    placeholder={DEFAULT_AUTHORITY_URL}
+                    spellCheck={false}
+                    disabled={syncing}
+                    onChange={(_, d) => setAuthorityUrl(d.value)}
+                  />
+                </Field>
+              </AccordionPanel>
+            </AccordionItem>
+          </Accordion>
+          <div className="actions">
+            <Button
+              data-testid="conn-test"
+              icon={<PlugConnected20Regular />}
+              disabled={!complete || testing || syncing}
+              onClick={() => void test()}
+            >
+              {testing ? "Testing…" : "Test connection"}
+            </Button>
+            <Button
+              appearance="primary"
+              data-testid="conn-sync"
+              icon={<ArrowSync20Regular />}
+              disabled={!complete || syncing || earlier}
+              onClick={() => void sync()}
+            >
+              Sync now
+            </Button>
+          </div>
         </div>
 
         {testResult?.type === "ok" && (
@@ -536,18 +540,26 @@ function secretHint(kept: boolean, remember: boolean, storeName: string): string
   return remember ? `Kept in ${storeName} once a sync signs in with it.` : "Used for this sync only; never stored.";
 }
 
-/** How a sync read a dataset, in the admin's words. */
+/** How a sync read a dataset, in the admin's words (short: the summary keeps it on one line). */
 export function readModeText(mode: string): string {
   switch (mode) {
     case "delta":
-      return "Changes since last sync";
+      return "Changes only";
     case "window":
-      return "By time window";
+      return "Time window";
     case "full":
       return "In full";
     default:
       return mode;
   }
+}
+
+/**
+ * A status cell stays on one line; a status with Graph's explanation (or the long in-progress note)
+ * wraps instead, so that it does not push the table wider than the page.
+ */
+function statusClass(d: Pick<DatasetStatus, "status" | "detail">): string {
+  return d.detail || d.status === "inProgress" ? "connections-status-long" : "nowrap";
 }
 
 function SyncedBar({ result }: { result: SyncOutcome }) {
@@ -569,12 +581,16 @@ function SyncedBar({ result }: { result: SyncOutcome }) {
           <TableBody>
             {result.datasets.map((d) => (
               <TableRow key={d.dataset} data-testid="conn-synced-dataset" data-dataset={d.dataset}>
-                <TableCell className="mono">{d.dataset}</TableCell>
-                <TableCell data-testid="conn-synced-mode">{readModeText(d.mode)}</TableCell>
-                <TableCell className="num">{formatNumber(d.items)}</TableCell>
-                <TableCell className="num">{formatNumber(d.pages)}</TableCell>
-                <TableCell className="num">{formatNumber(d.removed)}</TableCell>
-                <TableCell>{datasetStatusText(d)}</TableCell>
+                <TableCell>
+                  <DatasetName dataset={d.dataset} />
+                </TableCell>
+                <TableCell data-testid="conn-synced-mode" className="nowrap">
+                  {readModeText(d.mode)}
+                </TableCell>
+                <TableCell className="num nowrap">{formatNumber(d.items)}</TableCell>
+                <TableCell className="num nowrap">{formatNumber(d.pages)}</TableCell>
+                <TableCell className="num nowrap">{formatNumber(d.removed)}</TableCell>
+                <TableCell className={statusClass(d)}>{datasetStatusText(d)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -599,7 +615,7 @@ function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
     return <Body1 className="empty">Nothing is cached for this tenant yet: sync it or import Graph JSON.</Body1>;
   return (
     <div className="table-scroll">
-      <Table size="small" aria-label="Cached datasets" data-testid="conn-datasets">
+      <Table size="small" aria-label="Cached datasets" data-testid="conn-datasets" className="connections-datasets">
         <TableHeader>
           <TableRow>
             <TableHeaderCell>Dataset</TableHeaderCell>
@@ -611,10 +627,12 @@ function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
         <TableBody>
           {datasets.map((d) => (
             <TableRow key={d.dataset} data-testid="conn-dataset" data-dataset={d.dataset}>
-              <TableCell className="mono">{d.dataset}</TableCell>
-              <TableCell>{datasetStatusText(d)}</TableCell>
-              <TableCell>{datasetSourceText(d)}</TableCell>
-              <TableCell>{formatDateTime(d.syncedAt, "never")}</TableCell>
+              <TableCell>
+                <DatasetName dataset={d.dataset} />
+              </TableCell>
+              <TableCell className={statusClass(d)}>{datasetStatusText(d)}</TableCell>
+              <TableCell className="nowrap">{datasetSourceText(d)}</TableCell>
+              <TableCell className="nowrap">{formatDateTime(d.syncedAt, "never")}</TableCell>
             </TableRow>
           ))}
         </TableBody>
