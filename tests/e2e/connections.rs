@@ -103,7 +103,11 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
             .any(|t| t.contains("is kept"))
     })
     .await;
-    assert_eq!(app.value("conn-secret").await, "", "the secret field was cleared");
+    assert_eq!(
+        app.value("conn-secret").await,
+        "",
+        "the secret field was cleared"
+    );
     app.click_in_view("[data-testid='conn-sync']").await;
     app.until("the second sync reports a delta round", || async {
         app.texts("[data-testid='conn-synced-mode']")

@@ -189,6 +189,12 @@ struct Inner {
     buckets: HashMap<Family, (f64, Instant)>,
     /// Requests answered 429 by the limits.
     limited: u64,
+    /// Authorization codes issued by `/authorize`: code → (PKCE challenge, redirect URI).
+    codes: HashMap<String, (String, String)>,
+    /// Device codes: device code → (user code, approved by the simulated admin).
+    device_codes: HashMap<String, (String, bool)>,
+    /// Refresh tokens that are still valid (each is used once: Entra rotates them).
+    refresh_tokens: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +262,9 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         delta_epoch: 0,
         buckets: HashMap::new(),
         limited: 0,
+        codes: HashMap::new(),
+        device_codes: HashMap::new(),
+        refresh_tokens: std::collections::HashSet::new(),
     };
     let sim = Sim {
         config: Arc::new(config),
@@ -263,6 +272,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
     };
     let app = Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token))
+        .route("/{tenant}/oauth2/v2.0/authorize", get(authorize))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(device_code))
+        .route("/devicelogin", get(device_login))
+        .route("/_sim/revokeRefreshTokens", post(sim_revoke_refresh_tokens))
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/applications", get(list_applications))
         .route("/v1.0/servicePrincipals", get(list_service_principals))
@@ -630,6 +643,225 @@ async fn delay(sim: &Sim) {
     }
 }
 
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
+}
+
+fn random_token(inner: &mut Inner, prefix: &str) -> String {
+    let value: u128 = inner.rng.random();
+    format!("{prefix}.{value:032x}")
+}
+
+/// Issues an access token and a refresh token for a delegated sign-in.
+fn delegated_tokens(sim: &Sim, inner: &mut Inner) -> Response {
+    inner.issued += 1;
+    let access = random_token(inner, "sim-delegated");
+    let refresh = random_token(inner, "sim-refresh");
+    inner
+        .tokens
+        .insert(access.clone(), Instant::now() + sim.config.token_lifetime);
+    inner.refresh_tokens.insert(refresh.clone());
+    Json(json!({
+        "token_type": "Bearer",
+        "scope": "https://graph.microsoft.com/.default",
+        "expires_in": sim.config.token_lifetime.as_secs(),
+        "ext_expires_in": sim.config.token_lifetime.as_secs(),
+        "access_token": access,
+        "refresh_token": refresh,
+    }))
+    .into_response()
+}
+
+/// The token endpoint's delegated grants: an authorization code with its PKCE verifier, a
+/// device code once the admin approved it, and a refresh token (rotated on each use).
+fn delegated_token(sim: &Sim, tenant: &str, form: &HashMap<String, String>) -> Response {
+    let c = &sim.config;
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    if !tenant.eq_ignore_ascii_case(&inner.tenant_id) && tenant != "organizations" {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("AADSTS90002: Tenant '{tenant}' not found."),
+        );
+    }
+    if form.get("client_id") != Some(&c.client_id) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "AADSTS700016: Application not found in the directory.",
+        );
+    }
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    match get("grant_type") {
+        "authorization_code" => {
+            let Some((challenge, redirect)) = inner.codes.remove(get("code")) else {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "AADSTS70008: The provided authorization code or refresh token has expired or was already used.",
+                );
+            };
+            use base64::Engine;
+            use sha2::Digest;
+            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(get("code_verifier").as_bytes()));
+            if computed != challenge {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                );
+            }
+            if get("redirect_uri") != redirect {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "AADSTS50148: The redirect_uri does not match the one of the authorization request.",
+                );
+            }
+            delegated_tokens(sim, &mut inner)
+        }
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            match inner.device_codes.get(get("device_code")) {
+                None => oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "expired_token",
+                    "AADSTS70020: The provided value for the input parameter 'device_code' is not valid.",
+                ),
+                Some((_, false)) => oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "authorization_pending",
+                    "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+                ),
+                Some((_, true)) => {
+                    inner.device_codes.remove(get("device_code"));
+                    delegated_tokens(sim, &mut inner)
+                }
+            }
+        }
+        _ => {
+            if !inner.refresh_tokens.remove(get("refresh_token")) {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "AADSTS700082: The refresh token has expired due to inactivity. The user must sign in again.",
+                );
+            }
+            delegated_tokens(sim, &mut inner)
+        }
+    }
+}
+
+/// The sign-in page of the authorization code flow. The simulated admin signs in and consents
+/// at once: the browser is sent back to the app's loopback redirect with a code.
+async fn authorize(
+    State(sim): State<Sim>,
+    Path(tenant): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let redirect = get("redirect_uri").to_string();
+    let loopback =
+        redirect.starts_with("http://localhost:") || redirect.starts_with("http://127.0.0.1:");
+    if !loopback {
+        return (
+            StatusCode::BAD_REQUEST,
+            "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.",
+        )
+            .into_response();
+    }
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let error = if !tenant.eq_ignore_ascii_case(&inner.tenant_id) {
+        Some(format!("AADSTS90002: Tenant '{tenant}' not found."))
+    } else if get("client_id") != sim.config.client_id {
+        Some("AADSTS700016: Application not found in the directory.".to_string())
+    } else if get("response_type") != "code" || get("code_challenge_method") != "S256" {
+        Some("AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.".to_string())
+    } else {
+        None
+    };
+    let state = get("state").to_string();
+    let target = match error {
+        Some(e) => format!(
+            "{redirect}?error=invalid_request&error_description={}&state={state}",
+            e.replace(' ', "%20")
+                .replace(':', "%3A")
+                .replace('\'', "%27")
+        ),
+        None => {
+            let code = random_token(&mut inner, "sim-code");
+            inner.codes.insert(
+                code.clone(),
+                (get("code_challenge").to_string(), redirect.clone()),
+            );
+            format!("{redirect}?code={code}&state={state}")
+        }
+    };
+    (StatusCode::FOUND, [("Location", target)]).into_response()
+}
+
+/// The device code flow's first step.
+async fn device_code(
+    State(sim): State<Sim>,
+    Path(_tenant): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if form.get("client_id") != Some(&sim.config.client_id) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "AADSTS700016: Application not found in the directory.",
+        );
+    }
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let device = random_token(&mut inner, "sim-device");
+    let n: u32 = inner.rng.random_range(10_000_000..99_999_999);
+    let user_code = format!("S{n}");
+    inner
+        .device_codes
+        .insert(device.clone(), (user_code.clone(), false));
+    let uri = format!("{}/devicelogin", base_url(&headers));
+    Json(json!({
+        "device_code": device,
+        "user_code": user_code,
+        "verification_uri": uri,
+        "expires_in": 900,
+        "interval": 1,
+        "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {user_code} to authenticate."),
+    }))
+    .into_response()
+}
+
+/// The device login page: `?code=USERCODE` is the simulated admin entering the code and
+/// approving.
+async fn device_login(
+    State(sim): State<Sim>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let code = q.get("code").cloned().unwrap_or_default();
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    match inner.device_codes.values_mut().find(|(u, _)| *u == code) {
+        Some(entry) => {
+            entry.1 = true;
+            "You have signed in to Steward on your device. You may now close this window."
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "That code is not valid.").into_response(),
+    }
+}
+
+/// Every refresh token issued so far stops working, as after a password reset or revocation.
+async fn sim_revoke_refresh_tokens(State(sim): State<Sim>) -> Response {
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.refresh_tokens.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
 /// Checks a client assertion as Entra does: signed by the registered certificate's key (RS256),
 /// naming it by `x5t`, for this token endpoint, by this client, and not expired.
 fn check_assertion(c: &SimConfig, jwt: &str, audience: &str) -> Result<(), String> {
@@ -664,6 +896,14 @@ async fn token(
 ) -> Response {
     let c = &sim.config;
     let grant = form.get("grant_type").map(String::as_str);
+    if matches!(
+        grant,
+        Some("authorization_code")
+            | Some("refresh_token")
+            | Some("urn:ietf:params:oauth:grant-type:device_code")
+    ) {
+        return delegated_token(&sim, &tenant, &form);
+    }
     if grant != Some("client_credentials") {
         return (
             StatusCode::BAD_REQUEST,

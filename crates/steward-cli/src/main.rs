@@ -136,6 +136,15 @@ enum Command {
         /// uploaded to the app registration and its RSA private key.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["client_secret_file", "client_secret_stdin"])]
         certificate: Option<PathBuf>,
+        /// Sign in as an admin (delegated) instead of as the app: the admin sign-in kept by
+        /// `steward sign-in`, or a sign-in in the browser now. The client id is then that of a
+        /// public client app registration with delegated Graph permissions.
+        #[arg(long, conflicts_with_all = ["client_secret_file", "client_secret_stdin", "certificate"])]
+        delegated: bool,
+        /// With --delegated and no kept sign-in: sign in with a code on another device instead
+        /// of a browser on this one.
+        #[arg(long, requires = "delegated")]
+        device_code: bool,
         /// Microsoft Graph's address (a national cloud's, or the simulator's).
         #[arg(
             long,
@@ -163,7 +172,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Remove the client secret kept in the OS keyring for a tenant's app registration.
+    /// Sign in as an admin (delegated: authorization code with PKCE in the system browser, or
+    /// --device-code) and keep the sign-in in the OS keyring for `steward sync --delegated`.
+    SignIn {
+        /// The tenant (directory) id.
+        #[arg(long, value_name = "ID")]
+        tenant: String,
+        /// The client (application) id of a public client app registration.
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// Sign in with a code on another device instead of a browser on this one.
+        #[arg(long)]
+        device_code: bool,
+        /// Microsoft Graph's address (a national cloud's, or the simulator's).
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://graph.microsoft.com"
+        )]
+        graph_url: String,
+        /// The sign-in authority (a national cloud's, or the simulator's).
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://login.microsoftonline.com"
+        )]
+        authority_url: String,
+    },
+    /// Remove the client secret (and any admin sign-in) kept in the OS keyring for a tenant's
+    /// app registration.
     Forget {
         /// The tenant (directory) id.
         #[arg(long, value_name = "ID")]
@@ -269,6 +306,45 @@ fn parse_sync_dataset(s: &str) -> Result<steward_graph::Dataset, String> {
                 all.join(", ")
             )
         })
+}
+
+/// Signs an admin in interactively: the browser flow (the system browser opens at Entra's sign-in
+/// page unless STEWARD_NO_BROWSER is set; the address is printed either way) or the device code
+/// flow. Instructions go to standard error.
+fn delegated_sign_in(
+    runtime: &tokio::runtime::Runtime,
+    authority: &str,
+    graph: &str,
+    tenant: &str,
+    client_id: &str,
+    device_code: bool,
+) -> anyhow::Result<steward_graph::delegated::Tokens> {
+    use steward_graph::delegated;
+    let tokens = if device_code {
+        runtime.block_on(delegated::sign_in_device(
+            authority,
+            graph,
+            tenant,
+            client_id,
+            |_, _, message| eprintln!("{message}"),
+        ))?
+    } else {
+        runtime.block_on(delegated::sign_in_browser(
+            authority,
+            graph,
+            tenant,
+            client_id,
+            std::time::Duration::from_secs(300),
+            |url| {
+                eprintln!("Sign in to the tenant in your browser: {url}");
+                if std::env::var_os("STEWARD_NO_BROWSER").is_none() && webbrowser::open(url).is_err() {
+                    eprintln!("(no browser could be opened here: open the address above yourself, or use --device-code)");
+                }
+            },
+        ))?
+    };
+    eprintln!("Signed in.");
+    Ok(tokens)
 }
 
 /// The client secret given for this run: from a file, standard input or STEWARD_CLIENT_SECRET —
@@ -711,6 +787,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             client_secret_stdin,
             no_keyring,
             certificate,
+            delegated,
+            device_code,
             graph_url,
             authority_url,
             datasets,
@@ -729,11 +807,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            // With a certificate there is no secret to ask for or keep.
-            let store = (!no_keyring && cert.is_none()).then(secrets::from_env);
-            let (secret, source) = match &cert {
-                Some(_) => (String::new(), SecretSource::Stored),
-                None => client_secret(
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            // With a certificate or an admin sign-in there is no secret to ask for or keep.
+            let store = (!no_keyring).then(secrets::from_env);
+            let admin_account = steward_graph::delegated::account(&tenant, &client_id);
+            let refresh = if delegated {
+                let kept = store
+                    .as_ref()
+                    .and_then(|st| st.get(&admin_account).ok().flatten());
+                let token = match kept {
+                    Some(t) => t,
+                    None => {
+                        delegated_sign_in(
+                            &runtime,
+                            &authority_url,
+                            &graph_url,
+                            &tenant,
+                            &client_id,
+                            device_code,
+                        )?
+                        .refresh_token
+                    }
+                };
+                Some(std::sync::Arc::new(std::sync::Mutex::new(token)))
+            } else {
+                None
+            };
+            let (secret, source) = match (&cert, &refresh) {
+                (Some(_), _) | (_, Some(_)) => (String::new(), SecretSource::Stored),
+                (None, None) => client_secret(
                     store.as_deref(),
                     &tenant,
                     &client_id,
@@ -742,16 +846,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 )?,
             };
             let mut opts = steward_graph::sync::SyncOptions::new(&tenant, &client_id, &secret);
+            let by_secret = cert.is_none() && refresh.is_none();
             opts.certificate = cert;
+            opts.refresh_token = refresh.clone();
             opts.graph_url = graph_url;
             opts.authority_url = authority_url;
             opts.datasets = datasets;
             opts.sign_in_days = sign_in_days;
             let bar = progress_bar();
             let started = std::time::Instant::now();
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
             let result = runtime.block_on(steward_graph::sync::sync(
                 &conn,
                 &opts,
@@ -763,7 +866,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             bar.finish_and_clear();
             let signed_in = !matches!(result, Err(steward_graph::sync::SyncError::SignIn { .. }));
-            match (&store, source, signed_in) {
+            if let (Some(slot), Some(st)) = (&refresh, &store) {
+                // Entra rotated the refresh token: the newest replaces the kept one.
+                let latest = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                if signed_in {
+                    if let Err(e) = st.set(&admin_account, &latest) {
+                        eprintln!(
+                            "note: {}",
+                            secrets::not_kept(&e).replace("secret", "sign-in")
+                        );
+                    }
+                } else {
+                    let _ = st.delete(&admin_account);
+                    eprintln!("note: the kept admin sign-in has ended; run `steward sign-in` (or `steward sync --delegated`) to sign in again");
+                }
+            }
+            match (&store, source, signed_in && by_secret) {
                 // A secret that signed in is kept for next time.
                 (Some(st), SecretSource::Given, true) => {
                     match secrets::remember(st.as_ref(), &tenant, &client_id, &secret) {
@@ -771,7 +889,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         Err(e) => eprintln!("note: {}", secrets::not_kept(&e)),
                     }
                 }
-                (Some(st), SecretSource::Stored, false) => eprintln!(
+                (Some(st), SecretSource::Stored, false) if by_secret => eprintln!(
                     "note: the secret kept in {} was refused; give the current one with --client-secret-file, --client-secret-stdin or STEWARD_CLIENT_SECRET (it replaces the kept one), or remove it with `steward forget`",
                     st.describe()
                 ),
@@ -808,8 +926,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::SignIn {
+            tenant,
+            client_id,
+            device_code,
+            graph_url,
+            authority_url,
+        } => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let tokens = delegated_sign_in(
+                &runtime,
+                &authority_url,
+                &graph_url,
+                &tenant,
+                &client_id,
+                device_code,
+            )?;
+            let store = secrets::from_env();
+            match store.set(
+                &steward_graph::delegated::account(&tenant, &client_id),
+                &tokens.refresh_token,
+            ) {
+                Ok(()) => writeln!(
+                    out,
+                    "The admin sign-in is kept in {}: `steward sync --tenant {tenant} --client-id {client_id} --delegated` uses it.",
+                    store.describe()
+                )?,
+                Err(e) => anyhow::bail!(
+                    "signed in, but {e}: nothing was kept. `steward sync --delegated` signs in each time instead"
+                ),
+            }
+        }
         Command::Forget { tenant, client_id } => {
             let store = secrets::from_env();
+            let admin = store
+                .delete(&steward_graph::delegated::account(&tenant, &client_id))
+                .unwrap_or(false);
+            if admin {
+                writeln!(
+                    out,
+                    "Removed the admin sign-in for {client_id} in tenant {tenant} from {}.",
+                    store.describe()
+                )?;
+            }
             if store.delete(&secrets::account(&tenant, &client_id))? {
                 writeln!(
                     out,

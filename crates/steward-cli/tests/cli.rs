@@ -665,3 +665,73 @@ fn a_secret_that_signs_in_is_kept_in_the_secret_service_for_the_next_sync_and_fo
     );
     runtime.block_on(sim.shutdown());
 }
+
+#[test]
+fn a_delegated_sync_signs_the_admin_in_with_a_device_code_and_reads_the_tenant() {
+    use std::io::{BufRead, BufReader};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = "11111111-2222-4333-8444-555555555555";
+    let sim = runtime
+        .block_on(graph_sim::start(
+            graph_sim::SimConfig {
+                demo: steward_core::demo::DemoOptions {
+                    seed: 6,
+                    service_principals: 30,
+                    sign_ins: 300,
+                    as_of: steward_core::clock::now(),
+                },
+                client_id: client.into(),
+                client_secret: "not-used-by-a-delegated-sync".into(),
+                client_certificate: None,
+                token_lifetime: std::time::Duration::from_secs(3600),
+                faults: graph_sim::Faults::default(),
+                db: dir.path().join("sim.db"),
+            },
+            ([127, 0, 0, 1], 0).into(),
+        ))
+        .unwrap();
+    let db = dir.path().join("cache.db");
+    let url = sim.url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--tenant", &sim.tenant_id, "--client-id", client])
+        .args(["--graph-url", &url, "--authority-url", &url])
+        .args(["--delegated", "--device-code", "--json"])
+        .env("STEWARD_SECRET_STORE", "none")
+        .env_remove("STEWARD_DB")
+        .env_remove("STEWARD_CLIENT_SECRET")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The admin reads the code on the terminal and enters it on another device.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let message = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("enter the code"))
+        .expect("the sync shows the device code");
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let uri = words.iter().find(|w| w.starts_with("http")).unwrap();
+    let code = words.last().unwrap();
+    runtime
+        .block_on(reqwest::get(format!("{uri}?code={code}")))
+        .unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{rest:?}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["tenantId"], sim.tenant_id.as_str());
+    assert!(
+        rest.iter().any(|l| l.contains("sign-in was not stored")),
+        "without a secret store the sync says the sign-in was not kept: {rest:?}"
+    );
+    runtime.block_on(sim.shutdown());
+}

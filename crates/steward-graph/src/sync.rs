@@ -42,6 +42,9 @@ pub struct SyncOptions {
     pub client_secret: String,
     /// Sign in with this certificate (a client assertion) instead of the client secret.
     pub certificate: Option<crate::certificate::ClientCertificate>,
+    /// Sign in as the admin who signed in (`delegated`) with this refresh token instead. Entra
+    /// rotates it: after the sync it holds the newest one, to keep in place of the old.
+    pub refresh_token: Option<std::sync::Arc<std::sync::Mutex<String>>>,
     /// `https://graph.microsoft.com` (or a national cloud's, or the simulator's).
     pub graph_url: String,
     /// `https://login.microsoftonline.com` (or a national cloud's, or the simulator's).
@@ -79,6 +82,7 @@ impl SyncOptions {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             certificate: None,
+            refresh_token: None,
             graph_url: "https://graph.microsoft.com".into(),
             authority_url: "https://login.microsoftonline.com".into(),
             datasets: Vec::new(),
@@ -356,12 +360,28 @@ impl Client {
             }
             None => vec![("client_secret", self.opts.client_secret.clone())],
         };
-        let mut form: Vec<(&str, &str)> = vec![
-            ("grant_type", "client_credentials"),
-            ("client_id", id.as_str()),
-            ("scope", scope.as_str()),
-        ];
-        form.extend(credential.iter().map(|(k, v)| (*k, v.as_str())));
+        let delegated_scope = format!("{scope} offline_access");
+        let refresh = self
+            .opts
+            .refresh_token
+            .as_ref()
+            .map(|r| r.lock().unwrap_or_else(|e| e.into_inner()).clone());
+        let mut form: Vec<(&str, &str)> = match &refresh {
+            Some(r) => vec![
+                ("grant_type", "refresh_token"),
+                ("client_id", id.as_str()),
+                ("refresh_token", r.as_str()),
+                ("scope", delegated_scope.as_str()),
+            ],
+            None => vec![
+                ("grant_type", "client_credentials"),
+                ("client_id", id.as_str()),
+                ("scope", scope.as_str()),
+            ],
+        };
+        if refresh.is_none() {
+            form.extend(credential.iter().map(|(k, v)| (*k, v.as_str())));
+        }
         let mut last = String::new();
         for attempt in 0..self.opts.max_attempts {
             match self.http.post(&url).form(&form).send().await {
@@ -387,6 +407,11 @@ impl Client {
                             tenant: self.opts.tenant_id.clone(),
                             message: "the token endpoint returned no access_token".into(),
                         })?;
+                    if let (Some(slot), Some(rotated)) =
+                        (&self.opts.refresh_token, v["refresh_token"].as_str())
+                    {
+                        *slot.lock().unwrap_or_else(|e| e.into_inner()) = rotated.to_string();
+                    }
                     let lifetime = v["expires_in"].as_u64().unwrap_or(3599);
                     let exp = std::time::Instant::now() + Duration::from_secs(lifetime);
                     self.token = Some((token.to_string(), exp));
@@ -398,11 +423,16 @@ impl Client {
                 Ok(r) => {
                     let v: Value = r.json().await.unwrap_or(Value::Null);
                     // The description carries the AADSTS code; it never echoes the secret.
-                    let message = v["error_description"]
+                    let mut message = v["error_description"]
                         .as_str()
                         .or(v["error"].as_str())
                         .unwrap_or("the token endpoint refused the request")
                         .to_string();
+                    if refresh.is_some() {
+                        message.push_str(
+                            "; the admin sign-in has ended: sign in again (steward sign-in, or Sign in on the Connections page)",
+                        );
+                    }
                     return Err(SyncError::SignIn {
                         tenant: self.opts.tenant_id.clone(),
                         message,

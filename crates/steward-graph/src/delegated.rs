@@ -1,0 +1,268 @@
+//! Delegated admin sign-in: the authorization code flow with PKCE through the system browser and
+//! a loopback redirect, or the device code flow where no browser can open (the `oauth2` crate).
+//! Either yields a refresh token; a sync then signs in with it, and the rotated token it gets
+//! back replaces the kept one in the OS keyring.
+
+use std::time::Duration;
+
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, DeviceAuthorizationUrl, EndpointNotSet,
+    EndpointSet, PkceCodeChallenge, RedirectUrl, Scope, StandardDeviceAuthorizationResponse,
+    TokenResponse, TokenUrl,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The keyring account of a delegated sign-in's refresh token.
+pub fn account(tenant_id: &str, client_id: &str) -> String {
+    format!(
+        "{}#delegated",
+        crate::secrets::account(tenant_id, client_id)
+    )
+}
+
+/// The scopes Steward asks for: Graph with the app registration's delegated permissions, and a
+/// refresh token.
+pub fn scopes(graph_url: &str) -> Vec<String> {
+    vec![
+        format!("{}/.default", graph_url.trim_end_matches('/')),
+        "offline_access".into(),
+    ]
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("the sign-in did not finish: {0}")]
+    Failed(String),
+    #[error("no browser came back to Steward within {0} minutes; run the sign-in again, or use --device-code on a machine without a browser")]
+    TimedOut(u64),
+}
+
+/// What a delegated sign-in yields. The refresh token is a secret: keep it in the OS keyring.
+pub struct Tokens {
+    pub refresh_token: String,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens { refresh_token: <redacted> }")
+    }
+}
+
+type Client = oauth2::Client<
+    oauth2::basic::BasicErrorResponse,
+    oauth2::basic::BasicTokenResponse,
+    oauth2::basic::BasicTokenIntrospectionResponse,
+    oauth2::StandardRevocableToken,
+    oauth2::basic::BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+fn client(authority: &str, tenant: &str, client_id: &str) -> Result<Client, SignInError> {
+    let base = format!(
+        "{}/{}/oauth2/v2.0",
+        authority.trim_end_matches('/'),
+        tenant.trim()
+    );
+    let bad = |e: oauth2::url::ParseError| {
+        SignInError::Failed(format!(
+            "the authority URL is not valid ({e}); check --authority-url"
+        ))
+    };
+    Ok(
+        BasicClient::new(ClientId::new(client_id.trim().to_string()))
+            .set_auth_uri(AuthUrl::new(format!("{base}/authorize")).map_err(bad)?)
+            .set_token_uri(TokenUrl::new(format!("{base}/token")).map_err(bad)?)
+            .set_device_authorization_url(
+                DeviceAuthorizationUrl::new(format!("{base}/devicecode")).map_err(bad)?,
+            ),
+    )
+}
+
+fn http() -> Result<reqwest::Client, SignInError> {
+    reqwest::Client::builder()
+        // Following redirects from the token endpoint would open the door to SSRF.
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| SignInError::Failed(format!("the HTTP client could not start ({e})")))
+}
+
+fn describe<E: std::error::Error>(e: E) -> SignInError {
+    // The token endpoint's error description carries the AADSTS code; nothing secret.
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    SignInError::Failed(text)
+}
+
+fn refresh_of(t: &oauth2::basic::BasicTokenResponse) -> Result<Tokens, SignInError> {
+    t.refresh_token()
+        .map(|r| Tokens {
+            refresh_token: r.secret().clone(),
+        })
+        .ok_or_else(|| SignInError::Failed("the token endpoint returned no refresh token; the app registration must allow public client flows and the offline_access scope".into()))
+}
+
+/// The authorization code flow with PKCE. `open` is given the sign-in page's address: open the
+/// system browser there (and print it). The browser comes back to a one-time loopback listener.
+pub async fn sign_in_browser(
+    authority: &str,
+    graph_url: &str,
+    tenant: &str,
+    client_id: &str,
+    wait: Duration,
+    open: impl FnOnce(&str),
+) -> Result<Tokens, SignInError> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| SignInError::Failed(format!("no loopback port to listen on ({e})")))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| SignInError::Failed(e.to_string()))?
+        .port();
+    let redirect = format!("http://localhost:{port}/");
+    let client = client(authority, tenant, client_id)?.set_redirect_uri(
+        RedirectUrl::new(redirect).map_err(|e| SignInError::Failed(e.to_string()))?,
+    );
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client.authorize_url(CsrfToken::new_random);
+    for s in scopes(graph_url) {
+        request = request.add_scope(Scope::new(s));
+    }
+    let (url, csrf) = request.set_pkce_challenge(challenge).url();
+    open(url.as_str());
+    let query = tokio::time::timeout(wait, receive_redirect(&listener))
+        .await
+        .map_err(|_| SignInError::TimedOut(wait.as_secs() / 60))??;
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    if let Some(error) = param("error") {
+        return Err(SignInError::Failed(format!(
+            "{error}: {}",
+            param("error_description").unwrap_or_default()
+        )));
+    }
+    if param("state").as_deref() != Some(csrf.secret().as_str()) {
+        return Err(SignInError::Failed(
+            "the browser came back with another sign-in's state; run the sign-in again".into(),
+        ));
+    }
+    let code = param("code").ok_or_else(|| {
+        SignInError::Failed("the browser came back without an authorization code".into())
+    })?;
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(verifier)
+        .request_async(&http()?)
+        .await
+        .map_err(describe)?;
+    refresh_of(&token)
+}
+
+/// Accepts the browser's one request on the loopback listener and answers with a page saying
+/// the sign-in is done. The page is static: nothing from the request is echoed into it.
+async fn receive_redirect(
+    listener: &tokio::net::TcpListener,
+) -> Result<Vec<(String, String)>, SignInError> {
+    loop {
+        let (mut stream, _) = listener
+            .accept()
+            .await
+            .map_err(|e| SignInError::Failed(format!("the loopback listener failed ({e})")))?;
+        let mut buf = vec![0u8; 8192];
+        let mut len = 0;
+        while len < buf.len() {
+            let n = stream.read(&mut buf[len..]).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            len += n;
+            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+        let head = String::from_utf8_lossy(&buf[..len]).to_string();
+        let target = head
+            .lines()
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("");
+        let Ok(parsed) = reqwest::Url::parse(&format!("http://localhost{target}")) else {
+            continue;
+        };
+        let query: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        // A browser may ask for /favicon.ico first: only the redirect carries code or error.
+        if !query.iter().any(|(k, _)| k == "code" || k == "error") {
+            let _ = stream
+                .write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await;
+            continue;
+        }
+        let ok = !query.iter().any(|(k, _)| k == "error");
+        let body = if ok {
+            "<!doctype html><meta charset=utf-8><title>Steward</title><p>Signed in to Steward. You can close this tab and return to Steward.</p>"
+        } else {
+            "<!doctype html><meta charset=utf-8><title>Steward</title><p>The sign-in did not complete. Return to Steward to see why.</p>"
+        };
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Security-Policy: default-src 'none'\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.write_all(response.as_bytes()).await;
+        let _ = stream.shutdown().await;
+        return Ok(query);
+    }
+}
+
+/// The device code flow: `show` gets the page to open and the code to enter (and Entra's
+/// message saying so); the function returns once the admin has signed in there.
+pub async fn sign_in_device(
+    authority: &str,
+    graph_url: &str,
+    tenant: &str,
+    client_id: &str,
+    show: impl FnOnce(&str, &str, &str),
+) -> Result<Tokens, SignInError> {
+    let client = client(authority, tenant, client_id)?;
+    let http = http()?;
+    let mut request = client.exchange_device_code();
+    for s in scopes(graph_url) {
+        request = request.add_scope(Scope::new(s));
+    }
+    let details: StandardDeviceAuthorizationResponse =
+        request.request_async(&http).await.map_err(describe)?;
+    let message = format!(
+        "To sign in, open {} in a browser and enter the code {}",
+        details.verification_uri().as_str(),
+        details.user_code().secret()
+    );
+    show(
+        details.verification_uri().as_str(),
+        details.user_code().secret(),
+        &message,
+    );
+    let token = client
+        .exchange_device_access_token(&details)
+        .request_async(&http, tokio::time::sleep, None)
+        .await
+        .map_err(describe)?;
+    refresh_of(&token)
+}
