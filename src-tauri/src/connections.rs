@@ -20,6 +20,35 @@ pub struct SyncState {
     progress: Mutex<Option<SyncProgress>>,
     cancel: Arc<AtomicBool>,
     running: AtomicBool,
+    /// The admin sign-in in flight: what the window shows while it waits.
+    sign_in: Mutex<Option<AdminSignInProgress>>,
+    /// Admin sign-ins kept for this session where the OS has no keyring.
+    session_sign_ins: secrets::MemoryStore,
+}
+
+/// Where an admin sign-in stands while the window waits for it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminSignInProgress {
+    /// `browser` or `deviceCode`.
+    pub method: String,
+    /// The page the admin signs in on (Entra's sign-in page, or the device login page).
+    pub url: String,
+    /// The code to enter there (device code flow only).
+    pub user_code: Option<String>,
+}
+
+/// An admin sign-in to start from the window.
+#[derive(Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminSignInArgs {
+    pub tenant_id: String,
+    /// A public client app registration's client id.
+    pub client_id: String,
+    /// Sign in with a code on another device instead of the system browser.
+    pub device_code: bool,
+    pub graph_url: Option<String>,
+    pub authority_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -45,6 +74,9 @@ pub struct ConnectArgs {
     /// app registration and its RSA private key.
     #[serde(default)]
     pub certificate_path: Option<String>,
+    /// Sign in as the admin who signed in with `sign_in_admin` (a kept refresh token) instead.
+    #[serde(default)]
+    pub delegated: bool,
     /// Default `https://graph.microsoft.com`.
     pub graph_url: Option<String>,
     /// Default `https://login.microsoftonline.com`.
@@ -54,13 +86,33 @@ pub struct ConnectArgs {
 impl ConnectArgs {
     /// The sync's options, with the secret given or else the one kept in `store`; where the
     /// secret came from.
-    fn options(&self, store: &dyn SecretStore) -> Result<(SyncOptions, SecretSource), AppError> {
+    fn options(
+        &self,
+        store: &dyn SecretStore,
+        session: &dyn SecretStore,
+    ) -> Result<(SyncOptions, SecretSource), AppError> {
         let (tenant, client) = (self.tenant_id.trim(), self.client_id.trim());
         if tenant.is_empty() || client.is_empty() {
             return Err(AppError::InvalidInput {
                 message: "give the tenant id, the client (application) id and its client secret"
                     .into(),
             });
+        }
+        if self.delegated {
+            let account = steward_graph::delegated::account(tenant, client);
+            let kept = store
+                .get(&account)
+                .ok()
+                .flatten()
+                .or_else(|| session.get(&account).ok().flatten())
+                .ok_or_else(|| AppError::InvalidInput {
+                    message:
+                        "no admin is signed in for this tenant and client id: choose Sign in first"
+                            .into(),
+                })?;
+            let mut o = SyncOptions::new(tenant, client, "");
+            o.refresh_token = Some(Arc::new(Mutex::new(kept)));
+            return Ok((self.endpoints(o), SecretSource::Stored));
         }
         if let Some(path) = self
             .certificate_path
@@ -156,8 +208,15 @@ pub async fn test_connection(
     state: State<'_, AppState>,
     args: ConnectArgs,
 ) -> Result<String, AppError> {
-    let (opts, _) = args.options(state.secrets.as_ref())?;
-    on_own_runtime(move |rt| Ok(rt.block_on(sync::test_connection(&opts))?)).await
+    let (opts, _) = args.options(state.secrets.as_ref(), &state.syncs.session_sign_ins)?;
+    let shared = state.syncs.clone();
+    let store = state.secrets.clone();
+    on_own_runtime(move |rt| {
+        let result = rt.block_on(sync::test_connection(&opts));
+        keep_rotated(&opts, &result, store.as_ref(), &shared.session_sign_ins);
+        Ok(result?)
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -269,7 +328,7 @@ pub async fn sync_tenant(
     args: ConnectArgs,
 ) -> Result<SyncOutcome, AppError> {
     let store = state.secrets.clone();
-    let (mut opts, source) = args.options(store.as_ref())?;
+    let (mut opts, source) = args.options(store.as_ref(), &state.syncs.session_sign_ins)?;
     let keep = (args.remember_secret && source == SecretSource::Given).then(|| {
         (
             opts.tenant_id.clone(),
@@ -299,6 +358,7 @@ pub async fn sync_tenant(
         }));
         // A secret that signed in is kept, even when the sync stopped later on.
         let signed_in = !matches!(result, Err(sync::SyncError::SignIn { .. }));
+        keep_rotated(&opts, &result, store.as_ref(), &progress.session_sign_ins);
         let secret_note = match (&keep, signed_in) {
             (Some((tenant, client, secret)), true) => Some(
                 match secrets::remember(store.as_ref(), tenant, client, secret) {
@@ -361,6 +421,8 @@ pub struct SecretStatus {
     pub available: bool,
     /// Where they are kept ("the OS keyring"), or why none can be.
     pub detail: String,
+    /// An admin sign-in (delegated) is kept for this tenant and client id.
+    pub admin_signed_in: bool,
 }
 
 /// Whether a secret is kept for this tenant and client id.
@@ -372,17 +434,23 @@ pub async fn secret_status(
     client_id: String,
 ) -> Result<SecretStatus, AppError> {
     let store = state.secrets.clone();
+    let shared = state.syncs.clone();
     tauri::async_runtime::spawn_blocking(move || {
+        let admin = steward_graph::delegated::account(&tenant_id, &client_id);
+        let admin_signed_in = store.get(&admin).ok().flatten().is_some()
+            || shared.session_sign_ins.get(&admin).ok().flatten().is_some();
         match store.get(&secrets::account(&tenant_id, &client_id)) {
             Ok(found) => SecretStatus {
                 kept: found.is_some_and(|s| !s.is_empty()),
                 available: true,
                 detail: store.describe().into(),
+                admin_signed_in,
             },
             Err(e) => SecretStatus {
                 kept: false,
                 available: false,
                 detail: e.to_string(),
+                admin_signed_in,
             },
         }
     })
@@ -401,9 +469,14 @@ pub async fn forget_secret(
     client_id: String,
 ) -> Result<bool, AppError> {
     let store = state.secrets.clone();
+    let shared = state.syncs.clone();
     tauri::async_runtime::spawn_blocking(move || {
+        let admin = steward_graph::delegated::account(&tenant_id, &client_id);
+        let _ = shared.session_sign_ins.delete(&admin);
+        let admin_removed = store.delete(&admin).unwrap_or(false);
         store
             .delete(&secrets::account(&tenant_id, &client_id))
+            .map(|secret| secret || admin_removed)
             .map_err(|e| AppError::Io {
                 message: format!("{e}; nothing was removed"),
             })
@@ -412,4 +485,125 @@ pub async fn forget_secret(
     .map_err(|e| AppError::Internal {
         message: format!("a background task failed ({e}); try again"),
     })?
+}
+
+/// After a delegated sign-in, keeps the refresh token Entra rotated in place of the used one,
+/// or forgets it when Entra refused it (the admin must sign in again).
+fn keep_rotated<T>(
+    opts: &SyncOptions,
+    result: &Result<T, sync::SyncError>,
+    store: &dyn SecretStore,
+    session: &dyn SecretStore,
+) {
+    let Some(slot) = &opts.refresh_token else {
+        return;
+    };
+    let account = steward_graph::delegated::account(&opts.tenant_id, &opts.client_id);
+    if matches!(result, Err(sync::SyncError::SignIn { .. })) {
+        let _ = store.delete(&account);
+        let _ = session.delete(&account);
+        return;
+    }
+    let latest = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if store.set(&account, &latest).is_err() {
+        let _ = session.set(&account, &latest);
+    }
+}
+
+/// Signs an admin in (delegated): opens the system browser at Entra's sign-in page, or shows a
+/// device code through `admin_sign_in_progress`, and waits (up to five minutes). The sign-in is
+/// kept in the OS keyring, or for this session where the OS has none; returns where.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_admin(
+    state: State<'_, AppState>,
+    args: AdminSignInArgs,
+) -> Result<String, AppError> {
+    let (tenant, client) = (
+        args.tenant_id.trim().to_string(),
+        args.client_id.trim().to_string(),
+    );
+    if tenant.is_empty() || client.is_empty() {
+        return Err(AppError::InvalidInput {
+            message: "give the tenant id and the client id of a public client app registration"
+                .into(),
+        });
+    }
+    let pick = |v: &Option<String>, default: &str| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .unwrap_or(default)
+            .to_string()
+    };
+    let graph = pick(&args.graph_url, "https://graph.microsoft.com");
+    let authority = pick(&args.authority_url, "https://login.microsoftonline.com");
+    let shared = state.syncs.clone();
+    let store = state.secrets.clone();
+    let device = args.device_code;
+    on_own_runtime(move |rt| {
+        let show = |progress: AdminSignInProgress| {
+            if let Ok(mut p) = shared.sign_in.lock() {
+                *p = Some(progress);
+            }
+        };
+        let result = if device {
+            rt.block_on(steward_graph::delegated::sign_in_device(
+                &authority,
+                &graph,
+                &tenant,
+                &client,
+                |uri, code, _| {
+                    show(AdminSignInProgress {
+                        method: "deviceCode".into(),
+                        url: uri.into(),
+                        user_code: Some(code.into()),
+                    })
+                },
+            ))
+        } else {
+            rt.block_on(steward_graph::delegated::sign_in_browser(
+                &authority,
+                &graph,
+                &tenant,
+                &client,
+                std::time::Duration::from_secs(300),
+                |url| {
+                    show(AdminSignInProgress {
+                        method: "browser".into(),
+                        url: url.into(),
+                        user_code: None,
+                    });
+                    if std::env::var_os("STEWARD_NO_BROWSER").is_none() {
+                        let _ = webbrowser::open(url);
+                    }
+                },
+            ))
+        };
+        if let Ok(mut p) = shared.sign_in.lock() {
+            *p = None;
+        }
+        let tokens = result.map_err(|e| AppError::InvalidInput {
+            message: e.to_string(),
+        })?;
+        let account = steward_graph::delegated::account(&tenant, &client);
+        Ok(match store.set(&account, &tokens.refresh_token) {
+            Ok(()) => format!(
+                "Signed in. The sign-in is kept in {} for the next syncs of this tenant.",
+                store.describe()
+            ),
+            Err(e) => {
+                let _ = shared.session_sign_ins.set(&account, &tokens.refresh_token);
+                format!("Signed in for this session only: {e}")
+            }
+        })
+    })
+    .await
+}
+
+/// The admin sign-in the window waits for, if any: the page to open and the device code.
+#[tauri::command]
+#[specta::specta]
+pub fn admin_sign_in_progress(state: State<'_, AppState>) -> Option<AdminSignInProgress> {
+    state.syncs.sign_in.lock().ok().and_then(|p| p.clone())
 }

@@ -394,6 +394,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         connections::cancel_sync,
         connections::secret_status,
         connections::forget_secret,
+        connections::sign_in_admin,
+        connections::admin_sign_in_progress,
         import::choose_import_paths,
         import::import_graph_files,
         reports::report_catalog,

@@ -194,6 +194,25 @@ async forgetSecret(tenantId: string, clientId: string) : Promise<Result<boolean,
 }
 },
 /**
+ * Signs an admin in (delegated): opens the system browser at Entra's sign-in page, or shows a
+ * device code through `admin_sign_in_progress`, and waits (up to five minutes). The sign-in is
+ * kept in the OS keyring, or for this session where the OS has none; returns where.
+ */
+async signInAdmin(args: AdminSignInArgs) : Promise<Result<string, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sign_in_admin", { args }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The admin sign-in the window waits for, if any: the page to open and the device code.
+ */
+async adminSignInProgress() : Promise<AdminSignInProgress | null> {
+    return await TAURI_INVOKE("admin_sign_in_progress");
+},
+/**
  * Opens the native dialog for JSON files (or a folder); `None` when the user cancels it.
  */
 async chooseImportPaths(folder: boolean) : Promise<Result<string[] | null, AppError>> {
@@ -281,6 +300,34 @@ async riskSignalSignIns(tenantId: string, filter: SignInFilter) : Promise<Result
 
 /** user-defined types **/
 
+/**
+ * An admin sign-in to start from the window.
+ */
+export type AdminSignInArgs = { tenantId: string; 
+/**
+ * A public client app registration's client id.
+ */
+clientId: string; 
+/**
+ * Sign in with a code on another device instead of the system browser.
+ */
+deviceCode: boolean; graphUrl: string | null; authorityUrl: string | null }
+/**
+ * Where an admin sign-in stands while the window waits for it.
+ */
+export type AdminSignInProgress = { 
+/**
+ * `browser` or `deviceCode`.
+ */
+method: string; 
+/**
+ * The page the admin signs in on (Entra's sign-in page, or the device login page).
+ */
+url: string; 
+/**
+ * The code to enter there (device code flow only).
+ */
+userCode: string | null }
 export type AppError = { kind: "notFound"; message: string } | { kind: "invalidInput"; message: string } | { kind: "database"; message: string } | { kind: "internal"; message: string } | 
 /**
  * A file could not be written (a report export); the message names it.
@@ -311,6 +358,10 @@ rememberSecret?: boolean;
  * app registration and its RSA private key.
  */
 certificatePath?: string | null; 
+/**
+ * Sign in as the admin who signed in with `sign_in_admin` (a kept refresh token) instead.
+ */
+delegated?: boolean; 
 /**
  * Default `https://graph.microsoft.com`.
  */
@@ -767,7 +818,11 @@ available: boolean;
 /**
  * Where they are kept ("the OS keyring"), or why none can be.
  */
-detail: string }
+detail: string; 
+/**
+ * An admin sign-in (delegated) is kept for this tenant and client id.
+ */
+adminSignedIn: boolean }
 /**
  * The sign-in field a signal's filter matches on.
  */

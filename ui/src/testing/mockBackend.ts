@@ -2040,8 +2040,14 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 
     async secretStatus(tenantId: string, clientId: string): Promise<SecretStatus> {
       record("secretStatus", [tenantId, clientId]);
-      if (!secretStore) return { kept: false, available: false, detail: MOCK_NO_SECRET_STORE_DETAIL };
-      return { kept: keptSecrets.has(account(tenantId, clientId)), available: true, detail: MOCK_SECRET_STORE };
+      if (!secretStore)
+        return { kept: false, available: false, detail: MOCK_NO_SECRET_STORE_DETAIL, adminSignedIn: false };
+      return {
+        kept: keptSecrets.has(account(tenantId, clientId)),
+        available: true,
+        detail: MOCK_SECRET_STORE,
+        adminSignedIn: false,
+      };
     },
 
     async forgetSecret(tenantId: string, clientId: string): Promise<boolean> {
