@@ -2,6 +2,8 @@
 // Components never import "@tauri-apps/*" or "./bindings" directly: they use `Backend` via `useBackend()`.
 import { commands } from "./bindings";
 import type {
+  AdminSignInArgs,
+  AdminSignInProgress,
   AppError,
   AppInfo,
   ConnectArgs,
@@ -39,6 +41,8 @@ import type {
 } from "./bindings";
 
 export type {
+  AdminSignInArgs,
+  AdminSignInProgress,
   AppError,
   AppInfo,
   ChartTable,
@@ -190,8 +194,19 @@ export interface Backend {
    * can keep one at all. A sync or test with an empty secret uses the kept one.
    */
   secretStatus(tenantId: string, clientId: string): Promise<SecretStatus>;
-  /** Removes the secret kept for this tenant and client id; whether there was one. Fails with kind `io` when the store refuses. */
+  /**
+   * Removes the secret and the admin sign-in kept for this tenant and client id; whether there was one. Fails with
+   * kind `io` when the store refuses.
+   */
   forgetSecret(tenantId: string, clientId: string): Promise<boolean>;
+  /**
+   * Signs an admin in (delegated) for a public client app registration: opens the system browser at Entra's sign-in
+   * page, or (`deviceCode`) waits for the admin to enter a code on another device; resolves once signed in (up to
+   * five minutes) with a note on where the sign-in is kept. A sync or test with `delegated` then uses it.
+   */
+  signInAdmin(args: AdminSignInArgs): Promise<string>;
+  /** The admin sign-in `signInAdmin` waits for: the page to open and the device code; `null` when none waits. */
+  adminSignInProgress(): Promise<AdminSignInProgress | null>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -265,4 +280,6 @@ export const tauriBackend: Backend = {
   cancelSync: () => plain(() => commands.cancelSync()),
   secretStatus: (tenantId, clientId) => unwrap(() => commands.secretStatus(tenantId, clientId)),
   forgetSecret: (tenantId, clientId) => unwrap(() => commands.forgetSecret(tenantId, clientId)),
+  signInAdmin: (args) => unwrap(() => commands.signInAdmin(args)),
+  adminSignInProgress: () => plain(() => commands.adminSignInProgress()),
 };

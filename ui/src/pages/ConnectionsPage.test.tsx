@@ -7,15 +7,20 @@ import {
   createMockBackend,
   HOSTILE_NAME,
   makeTenant,
+  MOCK_ADMIN_SIGNED_IN_NOTE,
   MOCK_BAD_SECRET_MESSAGE,
+  MOCK_DEVICE_CODE,
+  MOCK_DEVICE_LOGIN_URL,
+  MOCK_NO_ADMIN_MESSAGE,
   MOCK_NO_SECRET_STORE_DETAIL,
   MOCK_SECRET_KEPT_NOTE,
   MOCK_SYNC_CANCELLED_MESSAGE,
   MOCK_SYNC_TENANT_NAME,
   MOCK_SYNCED_DATASETS,
+  mockBadCertificateMessage,
   type MockBackend,
 } from "../testing/mockBackend";
-import type { ConnectArgs } from "../ipc/backend";
+import { BackendError, type AdminSignInArgs, type ConnectArgs } from "../ipc/backend";
 import { ConnectionsPage, readModeText } from "./ConnectionsPage";
 
 type User = ReturnType<typeof userEvent.setup>;
@@ -41,6 +46,11 @@ async function fill(user: User, { tenant, secret = "good" }: { tenant?: string; 
   }
   await user.type(input("conn-client"), CLIENT);
   await user.type(input("conn-secret"), secret);
+}
+
+/** Picks a sign-in method by its radio's label. */
+async function chooseMethod(user: User, label: "Client secret" | "Certificate" | "Admin sign-in") {
+  await user.click(within(screen.getByTestId("conn-method")).getByRole("radio", { name: label }));
 }
 
 describe("readModeText", () => {
@@ -388,5 +398,196 @@ describe("ConnectionsPage", () => {
     await user.click(button("conn-sync"));
     expect((await screen.findByTestId("conn-synced")).textContent).toContain(HOSTILE_NAME);
     expect(document.querySelector("img")).toBeNull();
+  });
+
+  it("offers the sign-in methods, the client secret first", async () => {
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    const radios = within(screen.getByTestId("conn-method")).getAllByRole("radio") as HTMLInputElement[];
+    expect(radios.map((r) => r.value)).toEqual(["secret", "certificate", "admin"]);
+    expect(radios.map((r) => r.checked)).toEqual([true, false, false]);
+    expect(screen.getByTestId("conn-secret")).toBeTruthy();
+    expect(screen.queryByTestId("conn-certificate")).toBeNull();
+    expect(screen.queryByTestId("conn-admin-browser")).toBeNull();
+  });
+
+  it("signs in with a certificate: sends its path and no secret, and names a file that is not PEM", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    // A secret typed before switching is not sent with the certificate.
+    await fill(user);
+    await chooseMethod(user, "Certificate");
+    expect(screen.queryByTestId("conn-secret")).toBeNull();
+    expect(screen.queryByTestId("conn-remember")).toBeNull();
+    expect(screen.getByTestId("page-connections").textContent).toContain(
+      "A PEM file holding the certificate uploaded to the app registration and its private key",
+    );
+    expect(button("conn-sync").disabled).toBe(true);
+    expect(button("conn-test").disabled).toBe(true);
+
+    await user.type(input("conn-certificate"), "/home/admin/steward.crt");
+    expect(button("conn-test").disabled).toBe(false);
+    await user.click(button("conn-test"));
+    const error = await screen.findByTestId("error-bar");
+    expect(error.textContent).toContain(mockBadCertificateMessage("/home/admin/steward.crt"));
+    expect(screen.queryByTestId("conn-test-ok")).toBeNull();
+
+    await user.clear(input("conn-certificate"));
+    await user.type(input("conn-certificate"), "/home/admin/steward.pem");
+    await user.click(button("conn-test"));
+    expect((await screen.findByTestId("conn-test-ok")).textContent).toBe("Connected to Fabrikam");
+    const expected: ConnectArgs = {
+      tenantId: "fabrikam",
+      clientId: CLIENT,
+      clientSecret: "",
+      certificatePath: "/home/admin/steward.pem",
+      graphUrl: null,
+      authorityUrl: null,
+    };
+    expect(backend.callsOf("testConnection").at(-1)).toEqual([expected]);
+
+    await user.click(button("conn-sync"));
+    expect((await screen.findByTestId("conn-synced")).textContent).toContain("Synced Fabrikam");
+    expect(backend.callsOf("syncTenant")).toEqual([[expected]]);
+    // Nothing was given to keep: no note, and no secret is kept.
+    expect(screen.queryByTestId("conn-secret-note")).toBeNull();
+    expect((await backend.secretStatus("fabrikam", CLIENT)).kept).toBe(false);
+    // The path stays for the next sync.
+    expect(input("conn-certificate").value).toBe("/home/admin/steward.pem");
+    await waitFor(() => expect(button("conn-sync").disabled).toBe(false));
+  });
+
+  it("signs an admin in with a device code, shows the code while it waits, then syncs as that admin", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { holdAdminSignIn: true } });
+    await openPage(backend);
+
+    await chooseMethod(user, "Admin sign-in");
+    expect(screen.getByTestId("conn-admin-hint").textContent).toContain("public client app registration");
+    expect(screen.getByTestId("conn-admin-hint").textContent).toContain("delegated Microsoft Graph permissions");
+    expect(screen.queryByTestId("conn-secret")).toBeNull();
+    expect(screen.queryByTestId("conn-remember")).toBeNull();
+    // No client id yet: nothing to sign in to.
+    expect(button("conn-admin-device").disabled).toBe(true);
+    await user.type(input("conn-client"), CLIENT);
+    expect(button("conn-admin-device").disabled).toBe(false);
+
+    await user.click(button("conn-admin-device"));
+    const progress = await screen.findByTestId("conn-admin-progress");
+    await waitFor(() => expect(screen.getByTestId("conn-admin-code").textContent).toBe(MOCK_DEVICE_CODE));
+    expect(progress.textContent).toContain(`Open ${MOCK_DEVICE_LOGIN_URL} on any device and enter the code`);
+    expect(backend.callsOf("signInAdmin")).toEqual([
+      [{ tenantId: "fabrikam", clientId: CLIENT, deviceCode: true, graphUrl: null, authorityUrl: null } satisfies AdminSignInArgs],
+    ]);
+    // While it waits, nothing else starts and the form holds still.
+    expect(button("conn-admin-device").disabled).toBe(true);
+    expect(button("conn-admin-browser").disabled).toBe(true);
+    expect(button("conn-sync").disabled).toBe(true);
+    expect(button("conn-test").disabled).toBe(true);
+    expect(input("conn-client").disabled).toBe(true);
+    expect(screen.queryByTestId("conn-admin-note")).toBeNull();
+
+    await user.click(button("conn-admin-copy"));
+    expect(await navigator.clipboard.readText()).toBe(MOCK_DEVICE_CODE);
+    expect(button("conn-admin-copy").textContent).toContain("Copied");
+
+    const checks = backend.callsOf("secretStatus").length;
+    expect(backend.finishAdminSignIn()).toBe(true);
+    expect((await screen.findByTestId("conn-admin-note")).textContent).toBe(MOCK_ADMIN_SIGNED_IN_NOTE);
+    expect(screen.queryByTestId("conn-admin-progress")).toBeNull();
+    expect(backend.callsOf("secretStatus").length).toBeGreaterThan(checks);
+    expect((await screen.findByTestId("conn-admin-status")).textContent).toContain("An admin is signed in");
+    expect(button("conn-sync").disabled).toBe(false);
+
+    await user.click(button("conn-test"));
+    expect((await screen.findByTestId("conn-test-ok")).textContent).toBe("Connected to Fabrikam");
+    await user.click(button("conn-sync"));
+    expect((await screen.findByTestId("conn-synced")).textContent).toContain("Synced Fabrikam");
+    const delegated: ConnectArgs = {
+      tenantId: "fabrikam",
+      clientId: CLIENT,
+      clientSecret: "",
+      delegated: true,
+      graphUrl: null,
+      authorityUrl: null,
+    };
+    expect(backend.callsOf("testConnection")).toEqual([[delegated]]);
+    expect(backend.callsOf("syncTenant")).toEqual([[delegated]]);
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+  });
+
+  it("keeps the admin method's Sync disabled until an admin is signed in, and shows a failed sign-in", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { holdAdminSignIn: true } });
+    await openPage(backend);
+
+    // A kept client secret does not stand in for an admin sign-in.
+    await fill(user);
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-synced");
+    await waitFor(() => expect(screen.getByTestId("conn-secret-status").textContent).toContain("A secret is kept"));
+    expect(button("conn-sync").disabled).toBe(false);
+
+    await chooseMethod(user, "Admin sign-in");
+    expect(button("conn-sync").disabled).toBe(true);
+    expect(button("conn-test").disabled).toBe(true);
+    expect(screen.queryByTestId("conn-admin-status")).toBeNull();
+    // The backend would refuse it too.
+    await expect(
+      backend.syncTenant({ tenantId: "fabrikam", clientId: CLIENT, clientSecret: "", delegated: true, graphUrl: null, authorityUrl: null }),
+    ).rejects.toMatchObject({ kind: "invalidInput", message: MOCK_NO_ADMIN_MESSAGE });
+
+    // A sign-in in the browser that fails leaves Sync disabled.
+    await user.click(button("conn-admin-browser"));
+    await waitFor(() =>
+      expect(screen.getByTestId("conn-admin-progress").textContent).toContain(
+        "Your browser opened Entra's sign-in page. If it did not, open: https://login.microsoftonline.com/fabrikam/",
+      ),
+    );
+    expect(screen.queryByTestId("conn-admin-code")).toBeNull();
+    expect(backend.callsOf("signInAdmin").at(-1)![0]).toMatchObject({ deviceCode: false });
+    backend.finishAdminSignIn(new BackendError("invalidInput", "AADSTS50126: Error validating credentials"));
+    const error = await screen.findByTestId("error-bar");
+    expect(error.textContent).toContain("Admin sign-in failed");
+    expect(error.textContent).toContain("AADSTS50126");
+    expect(screen.queryByTestId("conn-admin-progress")).toBeNull();
+    expect(screen.queryByTestId("conn-admin-note")).toBeNull();
+    expect(button("conn-sync").disabled).toBe(true);
+
+    // Signed in: Sync is enabled, for this app registration only.
+    await user.click(button("conn-admin-browser"));
+    await screen.findByTestId("conn-admin-progress");
+    backend.finishAdminSignIn();
+    await screen.findByTestId("conn-admin-status");
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+    expect(button("conn-sync").disabled).toBe(false);
+    await user.clear(input("conn-client"));
+    await user.type(input("conn-client"), "99999999-2222-3333-4444-555555555555");
+    await waitFor(() => expect(screen.queryByTestId("conn-admin-status")).toBeNull());
+    expect(screen.queryByTestId("conn-admin-note")).toBeNull();
+    expect(button("conn-sync").disabled).toBe(true);
+  });
+
+  it("signs the admin out: the sign-in is forgotten and Sync is disabled again", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    await chooseMethod(user, "Admin sign-in");
+    await user.type(input("conn-client"), CLIENT);
+    await user.click(button("conn-admin-browser"));
+    await screen.findByTestId("conn-admin-note");
+    await screen.findByTestId("conn-admin-status");
+    expect(button("conn-sync").disabled).toBe(false);
+
+    await user.click(button("conn-admin-sign-out"));
+    await waitFor(() => expect(screen.queryByTestId("conn-admin-status")).toBeNull());
+    expect(backend.callsOf("forgetSecret")).toEqual([["fabrikam", CLIENT]]);
+    expect(screen.queryByTestId("conn-admin-note")).toBeNull();
+    expect(button("conn-sync").disabled).toBe(true);
+    expect((await backend.secretStatus("fabrikam", CLIENT)).adminSignedIn).toBe(false);
   });
 });

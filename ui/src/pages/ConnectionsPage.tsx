@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import {
   Accordion,
   AccordionHeader,
@@ -14,6 +14,8 @@ import {
   MessageBarBody,
   MessageBarTitle,
   ProgressBar,
+  Radio,
+  RadioGroup,
   Subtitle2,
   Table,
   TableBody,
@@ -23,9 +25,17 @@ import {
   TableRow,
   Title3,
 } from "@fluentui/react-components";
-import { ArrowSync20Regular, KeyReset20Regular, PlugConnected20Regular } from "@fluentui/react-icons";
+import {
+  ArrowSync20Regular,
+  Copy20Regular,
+  Globe20Regular,
+  KeyReset20Regular,
+  Phone20Regular,
+  PlugConnected20Regular,
+} from "@fluentui/react-icons";
 import {
   toBackendError,
+  type AdminSignInProgress,
   type BackendError,
   type ConnectArgs,
   type DatasetStatus,
@@ -43,6 +53,9 @@ import { formatDateTime, formatNumber, plural } from "../format";
 /** How often the page asks a running sync how far it got. */
 export const SYNC_POLL_MS = 300;
 
+/** How often the page asks a waiting admin sign-in for the page to open and the device code. */
+export const ADMIN_SIGN_IN_POLL_MS = 500;
+
 /** How long the page waits after the tenant or client id last changed before asking whether a secret is kept. */
 export const SECRET_STATUS_DEBOUNCE_MS = 300;
 
@@ -56,6 +69,27 @@ const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = {
 
 const FORGET_TITLES: Partial<Record<BackendError["kind"], string>> = {
   io: "The kept secret could not be removed",
+};
+
+const SIGN_OUT_TITLES: Partial<Record<BackendError["kind"], string>> = {
+  io: "The admin sign-in could not be removed",
+};
+
+const ADMIN_SIGN_IN_TITLES: Partial<Record<BackendError["kind"], string>> = {
+  invalidInput: "Admin sign-in failed",
+  io: "Entra did not answer",
+};
+
+/**
+ * How Steward signs in to the tenant: as the app with its client secret or its certificate (application
+ * permissions), or as an admin who signs in (delegated permissions of a public client app registration).
+ */
+export type SignInMethod = "secret" | "certificate" | "admin";
+
+const METHOD_HINTS: Record<SignInMethod, string> = {
+  secret: "As the app, with its client secret and application permissions.",
+  certificate: "As the app, with a certificate uploaded to it and application permissions.",
+  admin: "As an admin who signs in, with the app's delegated permissions.",
 };
 
 /** Where secrets go when the backend has not said yet. */
@@ -117,11 +151,16 @@ type TestResult = { type: "ok"; name: string } | { type: "error"; error: Backend
 /** What the backend said about the kept secret of one tenant and client id (`key`). */
 type SecretState = { key: string; status: SecretStatus } | { key: string; error: BackendError };
 
+/** How the last admin sign-in for one tenant and client id (`key`) ended. */
+type AdminResult = { key: string; note: string } | { key: string; error: BackendError };
+
 export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: ConnectionsPageProps) {
   const backend = useBackend();
   const [tenantField, setTenantField] = useState(tenantId && !isDemo ? tenantId : "");
   const [clientId, setClientId] = useState("");
+  const [method, setMethod] = useState<SignInMethod>("secret");
   const [secret, setSecret] = useState("");
+  const [certificatePath, setCertificatePath] = useState("");
   const [graphUrl, setGraphUrl] = useState("");
   const [authorityUrl, setAuthorityUrl] = useState("");
 
@@ -142,6 +181,11 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const [forgetError, setForgetError] = useState<BackendError | null>(null);
   const secretRequest = useRef(0);
 
+  // The admin sign-in (delegated): which one waits, what it shows meanwhile, and how the last one ended.
+  const [adminWaiting, setAdminWaiting] = useState<"browser" | "deviceCode" | null>(null);
+  const [adminProgress, setAdminProgress] = useState<AdminSignInProgress | null>(null);
+  const [adminResult, setAdminResult] = useState<AdminResult | null>(null);
+
   const tenantKey = tenantField.trim();
   const clientKey = clientId.trim();
   const pairKey = tenantKey !== "" && clientKey !== "" ? secretKey(tenantKey, clientKey) : null;
@@ -149,6 +193,9 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const secretNow = secretState !== null && secretState.key === pairKey ? secretState : null;
   const secretStatus = secretNow && "status" in secretNow ? secretNow.status : null;
   const kept = secretStatus?.kept === true;
+  const adminSignedIn = secretStatus?.adminSignedIn === true;
+  const adminNow = adminResult !== null && adminResult.key === pairKey ? adminResult : null;
+  const busy = syncing || adminWaiting !== null;
   const storeName = store?.available ? store.detail : DEFAULT_SECRET_STORE;
 
   const checkSecret = useCallback(
@@ -179,15 +226,31 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     return () => clearTimeout(timer);
   }, [checkSecret, tenantKey, clientKey]);
 
-  const complete = tenantKey !== "" && clientKey !== "" && (secret !== "" || kept);
+  const credentialGiven =
+    method === "secret"
+      ? secret !== "" || kept
+      : method === "certificate"
+        ? certificatePath.trim() !== ""
+        : adminSignedIn && adminWaiting === null;
+  const complete = tenantKey !== "" && clientKey !== "" && credentialGiven;
 
-  const connectArgs = (): ConnectArgs => ({
-    tenantId: tenantField.trim(),
-    clientId: clientId.trim(),
-    clientSecret: secret,
+  const endpoints = () => ({
     graphUrl: graphUrl.trim() === "" ? null : graphUrl.trim(),
     authorityUrl: authorityUrl.trim() === "" ? null : authorityUrl.trim(),
   });
+
+  /** What Test connection and Sync send: only the chosen method's credential. */
+  const connectArgs = (): ConnectArgs => {
+    const base = { tenantId: tenantField.trim(), clientId: clientId.trim() };
+    switch (method) {
+      case "certificate":
+        return { ...base, clientSecret: "", certificatePath: certificatePath.trim(), ...endpoints() };
+      case "admin":
+        return { ...base, clientSecret: "", delegated: true, ...endpoints() };
+      default:
+        return { ...base, clientSecret: secret, ...endpoints() };
+    }
+  };
 
   const status = useKeptAsync(
     () => (tenantId === null ? Promise.resolve(null) : backend.connectionStatus(tenantId)),
@@ -243,6 +306,53 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     };
   }, [backend, syncing, earlier]);
 
+  // While an admin sign-in waits, ask it for the page to open and the device code.
+  useEffect(() => {
+    if (adminWaiting === null) return;
+    let stopped = false;
+    const poll = () => {
+      backend.adminSignInProgress().then(
+        (p) => {
+          if (!stopped && p) setAdminProgress(p);
+        },
+        () => {
+          // A missed reading is not worth an error: the next poll tries again.
+        },
+      );
+    };
+    poll();
+    const timer = setInterval(poll, ADMIN_SIGN_IN_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [backend, adminWaiting]);
+
+  const signInAdmin = async (deviceCode: boolean) => {
+    if (pairKey === null || adminWaiting !== null || syncing) return;
+    const [tenant, client, key] = [tenantKey, clientKey, pairKey];
+    setAdminWaiting(deviceCode ? "deviceCode" : "browser");
+    setAdminProgress(null);
+    setAdminResult(null);
+    setTestResult(null);
+    try {
+      const note = await backend.signInAdmin({ tenantId: tenant, clientId: client, deviceCode, ...endpoints() });
+      setAdminResult({ key, note });
+    } catch (e) {
+      setAdminResult({ key, error: toBackendError(e) });
+    } finally {
+      setAdminWaiting(null);
+      setAdminProgress(null);
+    }
+    await checkSecret(tenant, client);
+  };
+
+  const chooseMethod = (next: SignInMethod) => {
+    setMethod(next);
+    // A test of another method says nothing about this one.
+    setTestResult(null);
+  };
+
   const test = async () => {
     if (!complete) return;
     setTesting(true);
@@ -264,7 +374,8 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     setProgress(null);
     setCancelling(false);
     setSyncing(true);
-    const args: ConnectArgs = { ...connectArgs(), rememberSecret: remember };
+    // Only a client secret typed in the form can be kept.
+    const args: ConnectArgs = method === "secret" ? { ...connectArgs(), rememberSecret: remember } : connectArgs();
     let result: SyncOutcome;
     try {
       result = await backend.syncTenant(args);
@@ -279,7 +390,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       return;
     }
     void checkSecret(args.tenantId, args.clientId);
-    setSecret("");
+    if (method === "secret") setSecret("");
     setOutcome({ type: "synced", result });
     try {
       await onSynced?.(result);
@@ -296,6 +407,8 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     const [tenant, client] = [tenantKey, clientKey];
     setForgetting(true);
     setForgetError(null);
+    // The admin sign-in goes with the secret: its note no longer holds.
+    setAdminResult(null);
     try {
       await backend.forgetSecret(tenant, client);
     } catch (e) {
@@ -323,8 +436,9 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
           Connections
         </Title3>
         <Caption1 className="secondary">
-          Sign-in needs an app registration in the tenant with a client secret and application permissions (with admin
-          consent) for the datasets to read: see the section “Connect a tenant” of the README.
+          Sign-in needs an app registration in the tenant: with a client secret or a certificate and application
+          permissions (with admin consent) for the datasets to read, or a public client an admin signs in to with
+          delegated permissions. See the section “Connect a tenant” of the README.
         </Caption1>
       </div>
 
@@ -341,7 +455,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
               value={tenantField}
               placeholder="00000000-0000-0000-0000-000000000000"
               spellCheck={false}
-              disabled={syncing}
+              disabled={busy}
               onChange={(_, d) => setTenantField(d.value)}
             />
           </Field>
@@ -352,63 +466,115 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
               value={clientId}
               placeholder="00000000-0000-0000-0000-000000000000"
               spellCheck={false}
-              disabled={syncing}
+              disabled={busy}
               onChange={(_, d) => setClientId(d.value)}
             />
           </Field>
-          <Field label="Client secret" required={!kept} hint={secretHint(kept, remember && store?.available !== false, storeName)}>
-            <Input
-              data-testid="conn-secret"
-              type="password"
-              autoComplete="off"
-              value={secret}
-              placeholder={kept ? `Kept in ${storeName} — leave empty to use it` : undefined}
-              disabled={syncing}
-              onChange={(_, d) => setSecret(d.value)}
-            />
+          <Field label="Sign-in method" hint={METHOD_HINTS[method]}>
+            <RadioGroup
+              data-testid="conn-method"
+              layout="horizontal"
+              value={method}
+              disabled={busy}
+              onChange={(_, d) => chooseMethod(d.value as SignInMethod)}
+            >
+              <Radio value="secret" label="Client secret" />
+              <Radio value="certificate" label="Certificate" />
+              <Radio value="admin" label="Admin sign-in" />
+            </RadioGroup>
           </Field>
-          {secretStatus?.available && (
-            <div className="connections-secret-status">
-              <Caption1 className="secondary" data-testid="conn-secret-status">
-                {secretStatus.kept
-                  ? `A secret is kept in ${secretStatus.detail} for this app registration.`
-                  : `No secret is kept in ${secretStatus.detail} for this app registration.`}
-              </Caption1>
-              {secretStatus.kept && (
-                <Button
-                  appearance="subtle"
-                  size="small"
-                  data-testid="conn-forget"
-                  icon={<KeyReset20Regular />}
-                  disabled={forgetting || syncing}
-                  onClick={() => void forget()}
-                >
-                  Forget kept secret
-                </Button>
+          {method === "secret" && (
+            <>
+              <Field
+                label="Client secret"
+                required={!kept}
+                hint={secretHint(kept, remember && store?.available !== false, storeName)}
+              >
+                <Input
+                  data-testid="conn-secret"
+                  type="password"
+                  autoComplete="off"
+                  value={secret}
+                  placeholder={kept ? `Kept in ${storeName} — leave empty to use it` : undefined}
+                  disabled={syncing}
+                  onChange={(_, d) => setSecret(d.value)}
+                />
+              </Field>
+              {secretStatus?.available && (
+                <div className="connections-secret-status">
+                  <Caption1 className="secondary" data-testid="conn-secret-status">
+                    {secretStatus.kept
+                      ? `A secret is kept in ${secretStatus.detail} for this app registration.`
+                      : `No secret is kept in ${secretStatus.detail} for this app registration.`}
+                  </Caption1>
+                  {secretStatus.kept && (
+                    <Button
+                      appearance="subtle"
+                      size="small"
+                      data-testid="conn-forget"
+                      icon={<KeyReset20Regular />}
+                      disabled={forgetting || busy}
+                      onClick={() => void forget()}
+                    >
+                      {/* The backend forgets both together. */}
+                      {secretStatus.adminSignedIn ? "Forget kept secret and admin sign-in" : "Forget kept secret"}
+                    </Button>
+                  )}
+                </div>
               )}
-            </div>
+              {secretNow && "error" in secretNow && (
+                <Caption1 className="secondary" data-testid="conn-secret-status">
+                  Could not tell whether a secret is kept: {secretNow.error.message}
+                </Caption1>
+              )}
+              {forgetError && <ErrorBar error={forgetError} titles={FORGET_TITLES} />}
+              <Field
+                hint={
+                  store?.available === false ? (
+                    <span data-testid="conn-remember-hint">Nothing can be kept on this machine: {store.detail}</span>
+                  ) : undefined
+                }
+              >
+                <Checkbox
+                  data-testid="conn-remember"
+                  label={`Keep the secret in ${storeName}`}
+                  checked={remember}
+                  disabled={syncing || store?.available === false}
+                  onChange={(_, d) => setRemember(d.checked === true)}
+                />
+              </Field>
+            </>
           )}
-          {secretNow && "error" in secretNow && (
-            <Caption1 className="secondary" data-testid="conn-secret-status">
-              Could not tell whether a secret is kept: {secretNow.error.message}
-            </Caption1>
+          {method === "certificate" && (
+            <Field
+              label="Certificate file (full path)"
+              required
+              hint="A PEM file holding the certificate uploaded to the app registration and its private key"
+            >
+              <Input
+                data-testid="conn-certificate"
+                className="mono"
+                value={certificatePath}
+                spellCheck={false}
+                disabled={busy}
+                onChange={(_, d) => setCertificatePath(d.value)}
+              />
+            </Field>
           )}
-          {forgetError && <ErrorBar error={forgetError} titles={FORGET_TITLES} />}
-          <Field
-            hint={
-              store?.available === false ? (
-                <span data-testid="conn-remember-hint">Nothing can be kept on this machine: {store.detail}</span>
-              ) : undefined
-            }
-          >
-            <Checkbox
-              data-testid="conn-remember"
-              label={`Keep the secret in ${storeName}`}
-              checked={remember}
-              disabled={syncing || store?.available === false}
-              onChange={(_, d) => setRemember(d.checked === true)}
+          {method === "admin" && (
+            <AdminSignInArea
+              canStart={pairKey !== null && !busy}
+              waiting={adminWaiting}
+              progress={adminProgress}
+              signedIn={adminSignedIn}
+              result={adminNow}
+              onSignIn={(deviceCode) => void signInAdmin(deviceCode)}
+              canSignOut={secretStatus?.available === true && !forgetting && !busy}
+              keptSecret={kept}
+              onSignOut={() => void forget()}
+              signOutError={forgetError}
             />
-          </Field>
+          )}
           <Accordion collapsible>
             <AccordionItem value="advanced">
               <AccordionHeader as="h4" data-testid="conn-advanced" size="small">
@@ -424,7 +590,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
                     value={graphUrl}
                     placeholder={DEFAULT_GRAPH_URL}
                     spellCheck={false}
-                    disabled={syncing}
+                    disabled={busy}
                     onChange={(_, d) => setGraphUrl(d.value)}
                   />
                 </Field>
@@ -434,7 +600,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
                     value={authorityUrl}
                     placeholder={DEFAULT_AUTHORITY_URL}
                     spellCheck={false}
-                    disabled={syncing}
+                    disabled={busy}
                     onChange={(_, d) => setAuthorityUrl(d.value)}
                   />
                 </Field>
@@ -445,7 +611,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
             <Button
               data-testid="conn-test"
               icon={<PlugConnected20Regular />}
-              disabled={!complete || testing || syncing}
+              disabled={!complete || testing || busy}
               onClick={() => void test()}
             >
               {testing ? "Testing…" : "Test connection"}
@@ -454,7 +620,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
               appearance="primary"
               data-testid="conn-sync"
               icon={<ArrowSync20Regular />}
-              disabled={!complete || syncing || earlier}
+              disabled={!complete || busy || earlier}
               onClick={() => void sync()}
             >
               Sync now
@@ -527,6 +693,148 @@ function SyncProgressArea({
           {cancelling ? "Cancelling…" : "Cancel"}
         </Button>
       </div>
+    </div>
+  );
+}
+
+function AdminSignInArea({
+  canStart,
+  waiting,
+  progress,
+  signedIn,
+  result,
+  onSignIn,
+  canSignOut,
+  keptSecret,
+  onSignOut,
+  signOutError,
+}: {
+  /** The tenant and client id are given and nothing else runs. */
+  canStart: boolean;
+  waiting: "browser" | "deviceCode" | null;
+  progress: AdminSignInProgress | null;
+  signedIn: boolean;
+  result: AdminResult | null;
+  onSignIn: (deviceCode: boolean) => void;
+  canSignOut: boolean;
+  /** A client secret is kept for the app registration too (signing out forgets it as well). */
+  keptSecret: boolean;
+  onSignOut: () => void;
+  signOutError: BackendError | null;
+}) {
+  return (
+    <div className="connections-admin" data-testid="conn-admin">
+      <Caption1 className="secondary" data-testid="conn-admin-hint">
+        The client id must be that of a public client app registration (Authentication: allow public client flows, and
+        the redirect URI http://localhost under Mobile and desktop applications) with delegated Microsoft Graph
+        permissions for the datasets to read. Steward reads what both those permissions and the admin's roles allow.
+      </Caption1>
+      <div className="actions">
+        <Button
+          data-testid="conn-admin-browser"
+          icon={<Globe20Regular />}
+          disabled={!canStart}
+          onClick={() => onSignIn(false)}
+        >
+          Sign in with browser
+        </Button>
+        <Button data-testid="conn-admin-device" icon={<Phone20Regular />} disabled={!canStart} onClick={() => onSignIn(true)}>
+          Use a device code
+        </Button>
+      </div>
+      {waiting !== null && <AdminSignInProgressArea waiting={waiting} progress={progress} />}
+      {result && "note" in result && (
+        <MessageBar intent="success" layout="multiline" data-testid="conn-admin-note">
+          <MessageBarBody>{result.note}</MessageBarBody>
+        </MessageBar>
+      )}
+      {result && "error" in result && <ErrorBar error={result.error} titles={ADMIN_SIGN_IN_TITLES} />}
+      {signedIn ? (
+        <div className="connections-secret-status">
+          <Caption1 className="secondary" data-testid="conn-admin-status">
+            An admin is signed in for this app registration: Test connection and Sync now use that sign-in.
+          </Caption1>
+          {canSignOut && (
+            <Button
+              appearance="subtle"
+              size="small"
+              data-testid="conn-admin-sign-out"
+              icon={<KeyReset20Regular />}
+              onClick={onSignOut}
+            >
+              {keptSecret ? "Sign out and forget the kept secret" : "Sign out"}
+            </Button>
+          )}
+        </div>
+      ) : (
+        waiting === null && (
+          <Caption1 className="secondary">No admin is signed in for this app registration: sign in first.</Caption1>
+        )
+      )}
+      {signOutError && <ErrorBar error={signOutError} titles={SIGN_OUT_TITLES} />}
+    </div>
+  );
+}
+
+function AdminSignInProgressArea({
+  waiting,
+  progress,
+}: {
+  waiting: "browser" | "deviceCode";
+  /** `null` until the backend says where to sign in. */
+  progress: AdminSignInProgress | null;
+}) {
+  const [copy, setCopy] = useState<"copied" | "failed" | null>(null);
+  const code = progress?.method === "deviceCode" ? progress.userCode : null;
+  useEffect(() => setCopy(null), [code]);
+
+  const copyCode = async () => {
+    if (code === null) return;
+    try {
+      await navigator.clipboard.writeText(code);
+      setCopy("copied");
+    } catch {
+      setCopy("failed");
+    }
+  };
+
+  let text: ReactNode;
+  if (progress === null) {
+    text = waiting === "browser" ? "Opening Entra's sign-in page in your browser…" : "Asking Entra for a device code…";
+  } else if (progress.method === "deviceCode") {
+    text = (
+      <>
+        Open <span className="mono connections-url">{progress.url}</span> on any device and enter the code{" "}
+        <strong className="mono" data-testid="conn-admin-code">
+          {progress.userCode}
+        </strong>
+      </>
+    );
+  } else {
+    text = (
+      <>
+        Your browser opened Entra's sign-in page. If it did not, open:{" "}
+        <span className="mono connections-url" data-testid="conn-admin-url">
+          {progress.url}
+        </span>
+      </>
+    );
+  }
+  return (
+    <div className="export-progress" data-testid="conn-admin-progress">
+      <ProgressBar thickness="medium" aria-label="Waiting for the admin sign-in" />
+      <Body1>{text}</Body1>
+      {code !== null && (
+        <div className="actions">
+          <Button size="small" data-testid="conn-admin-copy" icon={<Copy20Regular />} onClick={() => void copyCode()}>
+            {copy === "copied" ? "Copied" : "Copy code"}
+          </Button>
+          {copy === "failed" && (
+            <Caption1 className="secondary">Could not copy: select the code and copy it.</Caption1>
+          )}
+        </div>
+      )}
+      <Caption1 className="secondary">Steward waits up to 5 minutes for the sign-in.</Caption1>
     </div>
   );
 }

@@ -1,6 +1,8 @@
 // In-memory Backend for unit tests (and for running the UI without Tauri if ever needed).
 import {
   BackendError,
+  type AdminSignInArgs,
+  type AdminSignInProgress,
   type AppInfo,
   type Backend,
   type ConnectArgs,
@@ -103,6 +105,11 @@ export type MockSyncOptions = {
    * its secret says it was not stored.
    */
   noSecretStore?: boolean;
+  /**
+   * Keep each admin sign-in waiting (its progress showing) until the test calls `finishAdminSignIn`;
+   * otherwise it completes after `MOCK_ADMIN_SIGN_IN_DELAY_MS`, as if the admin signed in at once.
+   */
+  holdAdminSignIn?: boolean;
 };
 
 export type MockImportOptions = {
@@ -138,7 +145,15 @@ export type MockLicensingOptions = {
   conditionalAccess?: number | null;
 };
 
-export type MockBackend = Backend & { calls: MockCall[]; callsOf: (m: keyof Backend) => unknown[][] };
+export type MockBackend = Backend & {
+  calls: MockCall[];
+  callsOf: (m: keyof Backend) => unknown[][];
+  /**
+   * Ends the admin sign-in that waits (with `sync.holdAdminSignIn`): signed in, or failed with `error`.
+   * Returns whether one was waiting.
+   */
+  finishAdminSignIn: (error?: BackendError) => boolean;
+};
 
 export function makeTenant(id: string, displayName: string, overrides: Partial<TenantSummary> = {}): TenantSummary {
   return {
@@ -1213,6 +1228,22 @@ export const MOCK_SECRET_NOT_KEPT_NOTE = `${MOCK_NO_SECRET_STORE_DETAIL}. The se
 export const MOCK_NO_KEPT_SECRET_MESSAGE =
   "give the client secret: none is kept in the OS keyring for this tenant and client id";
 
+/** How long an admin sign-in the test does not hold takes. */
+export const MOCK_ADMIN_SIGN_IN_DELAY_MS = 30;
+/** The device login page and the code the mock's device-code sign-in shows. */
+export const MOCK_DEVICE_LOGIN_URL = "https://microsoft.com/devicelogin";
+export const MOCK_DEVICE_CODE = "FQK7TZ3MB";
+/** What a successful admin sign-in says (the Rust side's wording). */
+export const MOCK_ADMIN_SIGNED_IN_NOTE = `Signed in. The sign-in is kept in ${MOCK_SECRET_STORE} for the next syncs of this tenant.`;
+/** What an admin sign-in says on a machine without a secret store: it is kept for the session. */
+export const MOCK_ADMIN_SESSION_NOTE = `Signed in for this session only: ${MOCK_NO_SECRET_STORE_DETAIL}`;
+/** The error of a delegated sync or test when no admin is signed in (the Rust side's wording). */
+export const MOCK_NO_ADMIN_MESSAGE = "no admin is signed in for this tenant and client id: choose Sign in first";
+/** The error of a sync or test whose certificate path is not a PEM file. */
+export function mockBadCertificateMessage(path: string): string {
+  return `${path}: not a PEM file holding a certificate and its RSA private key`;
+}
+
 /** What the cache holds for a tenant the mock has not synced: a mix of sources, or demo data for the demo tenant. */
 export function mockConnectionDatasets(demo: boolean): DatasetStatus[] {
   if (demo)
@@ -1724,17 +1755,36 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   const secretStore = !options.sync?.noSecretStore;
   const account = (tenantId: string, clientId: string) =>
     `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
-  /** The secret to sign in with: the one given, else the kept one; and whether it was given. */
-  const resolveSecret = (args: ConnectArgs): { secret: string; given: boolean } => {
+  // Admin sign-ins (delegated) kept "in the OS keyring" (or for the session without one), by tenant and client id.
+  const adminSignIns = new Set<string>();
+  let adminProgressState: AdminSignInProgress | null = null;
+  let endAdminSignIn: ((error?: BackendError) => void) | null = null;
+  /**
+   * How the sync signs in, in the Rust side's order: as the signed-in admin (`delegated`), with the certificate,
+   * or with the secret given (else the kept one); and whether a secret was given.
+   */
+  type Credential = { kind: "admin" } | { kind: "certificate" } | { kind: "secret"; secret: string; given: boolean };
+  const resolveSecret = (args: ConnectArgs): Credential => {
     if (args.tenantId.trim() === "" || args.clientId.trim() === "")
       throw new BackendError("invalidInput", "give the tenant id, the client (application) id and its client secret");
-    if (args.clientSecret !== "") return { secret: args.clientSecret, given: true };
+    if (args.delegated) {
+      if (!adminSignIns.has(account(args.tenantId, args.clientId)))
+        throw new BackendError("invalidInput", MOCK_NO_ADMIN_MESSAGE);
+      return { kind: "admin" };
+    }
+    const path = args.certificatePath?.trim() ?? "";
+    if (path !== "") {
+      if (!/\.pem$/i.test(path)) throw new BackendError("invalidInput", mockBadCertificateMessage(path));
+      return { kind: "certificate" };
+    }
+    if (args.clientSecret !== "") return { kind: "secret", secret: args.clientSecret, given: true };
     const kept = secretStore ? keptSecrets.get(account(args.tenantId, args.clientId)) : undefined;
     if (kept === undefined) throw new BackendError("invalidInput", MOCK_NO_KEPT_SECRET_MESSAGE);
-    return { secret: kept, given: false };
+    return { kind: "secret", secret: kept, given: false };
   };
-  const signIn = (args: ConnectArgs, secret: string): string => {
-    if (secret !== MOCK_GOOD_SECRET) throw new BackendError("invalidInput", MOCK_BAD_SECRET_MESSAGE);
+  const signIn = (args: ConnectArgs, credential: Credential): string => {
+    if (credential.kind === "secret" && credential.secret !== MOCK_GOOD_SECRET)
+      throw new BackendError("invalidInput", MOCK_BAD_SECRET_MESSAGE);
     const tenantId = args.tenantId.trim();
     const known = tenants.find((t) => t.id.toLowerCase() === tenantId.toLowerCase());
     return known && !known.isDemo ? known.displayName : (options.sync?.tenantName ?? MOCK_SYNC_TENANT_NAME);
@@ -1749,6 +1799,11 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   const backend: MockBackend = {
     calls,
     callsOf: (m) => calls.filter((c) => c.method === m).map((c) => c.args),
+    finishAdminSignIn: (error) => {
+      const end = endAdminSignIn;
+      end?.(error);
+      return end !== null;
+    },
 
     async appInfo(): Promise<AppInfo> {
       record("appInfo", []);
@@ -1983,16 +2038,19 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 
     async testConnection(args: ConnectArgs): Promise<string> {
       record("testConnection", [args]);
-      return signIn(args, resolveSecret(args).secret);
+      return signIn(args, resolveSecret(args));
     },
 
     async syncTenant(args: ConnectArgs): Promise<SyncOutcome> {
       record("syncTenant", [args]);
-      const { secret, given } = resolveSecret(args);
+      const credential = resolveSecret(args);
       if (syncProgressState) throw new BackendError("invalidInput", "a sync is already running; wait for it or cancel it first");
-      const tenantName = signIn(args, secret);
+      const tenantName = signIn(args, credential);
       // A secret that signed in is kept even when the sync stops later on (it is cancelled, say).
-      const secretNote = args.rememberSecret && given ? rememberSecret(args, secret) : null;
+      const secretNote =
+        args.rememberSecret && credential.kind === "secret" && credential.given
+          ? rememberSecret(args, credential.secret)
+          : null;
       syncProgressState = { ...MOCK_SYNC_PROGRESS };
       try {
         if (options.sync?.hold) {
@@ -2041,19 +2099,58 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     async secretStatus(tenantId: string, clientId: string): Promise<SecretStatus> {
       record("secretStatus", [tenantId, clientId]);
       if (!secretStore)
-        return { kept: false, available: false, detail: MOCK_NO_SECRET_STORE_DETAIL, adminSignedIn: false };
+        return {
+          kept: false,
+          available: false,
+          detail: MOCK_NO_SECRET_STORE_DETAIL,
+          adminSignedIn: adminSignIns.has(account(tenantId, clientId)),
+        };
       return {
         kept: keptSecrets.has(account(tenantId, clientId)),
         available: true,
         detail: MOCK_SECRET_STORE,
-        adminSignedIn: false,
+        adminSignedIn: adminSignIns.has(account(tenantId, clientId)),
       };
     },
 
     async forgetSecret(tenantId: string, clientId: string): Promise<boolean> {
       record("forgetSecret", [tenantId, clientId]);
+      // The admin sign-in goes too (kept for the session only on a machine without a secret store).
+      const admin = adminSignIns.delete(account(tenantId, clientId));
       if (!secretStore) throw new BackendError("io", `${MOCK_NO_SECRET_STORE_DETAIL}; nothing was removed`);
-      return keptSecrets.delete(account(tenantId, clientId));
+      return keptSecrets.delete(account(tenantId, clientId)) || admin;
+    },
+
+    async signInAdmin(args: AdminSignInArgs): Promise<string> {
+      record("signInAdmin", [args]);
+      const [tenantId, clientId] = [args.tenantId.trim(), args.clientId.trim()];
+      if (tenantId === "" || clientId === "")
+        throw new BackendError("invalidInput", "give the tenant id and the client id of a public client app registration");
+      const authority = args.authorityUrl?.trim() || "https://login.microsoftonline.com";
+      adminProgressState = args.deviceCode
+        ? { method: "deviceCode", url: MOCK_DEVICE_LOGIN_URL, userCode: MOCK_DEVICE_CODE }
+        : {
+            method: "browser",
+            url: `${authority}/${tenantId}/oauth2/v2.0/authorize?client_id=${clientId}&response_type=code`,
+            userCode: null,
+          };
+      try {
+        const error = await new Promise<BackendError | undefined>((resolve) => {
+          endAdminSignIn = resolve;
+          if (!options.sync?.holdAdminSignIn) setTimeout(() => resolve(undefined), MOCK_ADMIN_SIGN_IN_DELAY_MS);
+        });
+        if (error) throw error;
+      } finally {
+        adminProgressState = null;
+        endAdminSignIn = null;
+      }
+      adminSignIns.add(account(tenantId, clientId));
+      return secretStore ? MOCK_ADMIN_SIGNED_IN_NOTE : MOCK_ADMIN_SESSION_NOTE;
+    },
+
+    async adminSignInProgress(): Promise<AdminSignInProgress | null> {
+      record("adminSignInProgress", []);
+      return adminProgressState ? { ...adminProgressState } : null;
     },
   };
   return backend;
