@@ -911,7 +911,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 for d in &summary.datasets {
                     writeln!(
                         out,
-                        "  {:<20} {:<13} {:<6} {:>9} items {:>6} pages {:>6} removed{}",
+                        "  {:<32} {:<13} {:<6} {:>9} items {:>6} pages {:>6} removed{}",
                         d.dataset.name(),
                         d.status,
                         d.mode,
