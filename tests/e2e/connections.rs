@@ -120,3 +120,76 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
     app.stop().await;
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_admin_signs_in_with_a_device_code_in_the_window_and_syncs_as_themselves() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sim = graph_sim::start(
+        graph_sim::SimConfig {
+            demo: steward_core::demo::DemoOptions {
+                seed: 22,
+                service_principals: 40,
+                sign_ins: 300,
+                as_of: steward_core::clock::now(),
+            },
+            client_id: CLIENT_ID.into(),
+            client_secret: "a-secret-this-test-never-uses".into(),
+            client_certificate: None,
+            token_lifetime: Duration::from_secs(3600),
+            faults: graph_sim::Faults::default(),
+            db: dir.path().join("sim.db"),
+        },
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .await
+    .expect("start graph-sim");
+    let cache = Cache::demo(50, 500);
+    let app = App::start("connections-admin", &cache).await;
+    app.find("nav-connections")
+        .await
+        .click()
+        .await
+        .expect("open Connections");
+    app.type_into("conn-tenant", &sim.tenant_id).await;
+    app.type_into("conn-client", CLIENT_ID).await;
+    app.find("conn-advanced")
+        .await
+        .click()
+        .await
+        .expect("open Advanced");
+    app.type_into("conn-graph-url", &sim.url()).await;
+    app.type_into("conn-authority-url", &sim.url()).await;
+    app.click_in_view("[data-testid='conn-method'] input[value='admin']")
+        .await;
+    app.click_in_view("[data-testid='conn-admin-device']").await;
+    // The admin reads the code in the window and enters it on another device.
+    app.until("the window shows the device code", || async {
+        app.texts("[data-testid='conn-admin-code']")
+            .await
+            .iter()
+            .any(|c| !c.trim().is_empty())
+    })
+    .await;
+    let code = app.text("conn-admin-code").await.trim().to_string();
+    app.screenshot_as("device-code").await;
+    let approved = reqwest::get(format!("{}/devicelogin?code={code}", sim.url()))
+        .await
+        .expect("the device login page");
+    assert!(approved.status().is_success(), "the code is valid: {code}");
+    let note = app.text("conn-admin-note").await;
+    assert!(note.contains("Signed in"), "{note}");
+    app.click_in_view("[data-testid='conn-sync']").await;
+    let done = app.text("conn-synced").await;
+    assert!(done.contains("servicePrincipals"), "{done}");
+    assert_eq!(
+        cache.count(&format!(
+            "SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '{}'",
+            sim.tenant_id
+        )),
+        40,
+        "the admin's sync read every service principal"
+    );
+    app.screenshot().await;
+    app.stop().await;
+    sim.shutdown().await;
+}
