@@ -57,6 +57,12 @@ pub struct SyncProgress {
     pub dataset: String,
     /// Items read in this run for the dataset in progress.
     pub items: u32,
+    /// How many items the dataset holds, where Graph says.
+    pub total: Option<u32>,
+    /// Items per second since the dataset's read began.
+    pub per_sec: f64,
+    /// Seconds left for the dataset, where they can be told.
+    pub eta_seconds: Option<u32>,
 }
 
 /// How to reach a tenant. The secret is used for this call and dropped, unless `remember_secret`
@@ -348,11 +354,16 @@ pub async fn sync_tenant(
     let progress = shared.clone();
     let result = on_own_runtime(move |rt| {
         let conn = store::open(&db)?;
-        let result = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |d, n| {
-            if let Ok(mut p) = progress.progress.lock() {
-                *p = Some(SyncProgress {
-                    dataset: d.name().into(),
-                    items: n as u32,
+        let mut meter = sync::Meter::default();
+        let result = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |p| {
+            let pace = meter.observe(p);
+            if let Ok(mut slot) = progress.progress.lock() {
+                *slot = Some(SyncProgress {
+                    dataset: p.dataset.name().into(),
+                    items: p.items as u32,
+                    total: p.total.map(|t| t as u32),
+                    per_sec: pace.per_sec,
+                    eta_seconds: pace.eta_secs.map(|s| s.round() as u32),
                 });
             }
         }));

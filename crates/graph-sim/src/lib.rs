@@ -1099,6 +1099,23 @@ async fn list_directory(
         "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#{collection}"),
         "value": items,
     });
+    // `$count=true` (with ConsistencyLevel: eventual): the collection's size, on the first page.
+    if skip.is_none() && q.get("$count").map(String::as_str) == Some("true") {
+        let table = if collection == "applications" {
+            "applications"
+        } else {
+            "service_principals"
+        };
+        let n: i64 = inner
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE tenant = ?1 AND deleted IS NULL"),
+                [inner.key.0],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        body["@odata.count"] = n.into();
+    }
     if let (Some(last), true) = (
         last,
         body["value"]

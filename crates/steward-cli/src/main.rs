@@ -853,15 +853,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             opts.authority_url = authority_url;
             opts.datasets = datasets;
             opts.sign_in_days = sign_in_days;
-            let bar = progress_bar();
+            let bar = sync_spinner();
             let started = std::time::Instant::now();
+            let mut meter = steward_graph::sync::Meter::default();
             let result = runtime.block_on(steward_graph::sync::sync(
                 &conn,
                 &opts,
                 clock::now(),
-                &mut |d, n| {
-                    bar.set_message(d.name());
-                    bar.set_position(n);
+                &mut |p| {
+                    let pace = meter.observe(p);
+                    let left = pace
+                        .eta_secs
+                        .map(|s| format!(", {}", steward_graph::sync::eta_text(s)))
+                        .unwrap_or_default();
+                    let of = p.total.map(|t| format!(" of {t}")).unwrap_or_default();
+                    bar.set_message(format!(
+                        "{}: {}{of} read ({:.0}/s{left})",
+                        p.dataset.name(),
+                        p.items,
+                        pace.per_sec
+                    ));
+                    bar.tick();
                 },
             ));
             bar.finish_and_clear();
@@ -1105,6 +1117,19 @@ fn parse_as_of(as_of: Option<String>) -> anyhow::Result<steward_core::clock::Dat
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
+/// A spinner with a message: a sync's datasets, items, rate and time left.
+fn sync_spinner() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
 fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

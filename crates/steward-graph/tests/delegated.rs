@@ -89,7 +89,7 @@ async fn the_browser_flow_signs_in_through_a_loopback_redirect_and_the_sync_rota
         &conn,
         &delegated_options(&sim, &refresh),
         steward_core::clock::parse_as_of("2026-11-01T01:00:00Z").unwrap(),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .expect("the delegated sync reads the tenant");
@@ -106,7 +106,7 @@ async fn the_browser_flow_signs_in_through_a_loopback_redirect_and_the_sync_rota
         &conn,
         &delegated_options(&sim, &stale),
         steward_core::clock::parse_as_of("2026-11-01T02:00:00Z").unwrap(),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap_err()
@@ -145,7 +145,7 @@ async fn the_device_code_flow_signs_in_once_the_admin_enters_the_code() {
         &conn,
         &delegated_options(&sim, &refresh),
         steward_core::clock::parse_as_of("2026-11-01T01:00:00Z").unwrap(),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .expect("the delegated sync reads the tenant");

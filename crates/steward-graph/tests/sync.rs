@@ -166,10 +166,25 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     let dir = tempfile::tempdir().unwrap();
     let conn = store::open(&dir.path().join("cache.db")).unwrap();
     let now = as_of() + chrono::Duration::hours(1);
-    let summary = sync(&conn, &options(&sim), now, &mut |_, _| {})
+    let mut seen: Vec<steward_graph::sync::ProgressInfo> = Vec::new();
+    let summary = sync(&conn, &options(&sim), now, &mut |p| seen.push(*p))
         .await
         .unwrap();
     assert_eq!(summary.tenant_id, sim.running.tenant_id);
+    assert!(
+        seen.iter()
+            .any(|p| p.dataset.name() == "servicePrincipals" && p.total == Some(150)),
+        "a full round knows the collection's size (@odata.count)"
+    );
+    let fractions: Vec<f64> = seen
+        .iter()
+        .filter(|p| p.dataset.name() == "signIns")
+        .filter_map(|p| p.fraction)
+        .collect();
+    assert!(
+        fractions.windows(2).all(|w| w[0] <= w[1]) && fractions.last() == Some(&1.0),
+        "the sign-in window's share read grows to 1: {fractions:?}"
+    );
     let want = sim_snapshot(&sim);
     let got = snapshot(&conn);
     assert!(
@@ -221,7 +236,7 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         &conn,
         &options(&sim),
         now + chrono::Duration::hours(1),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -259,7 +274,7 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         &conn,
         &options(&sim),
         now + chrono::Duration::hours(2),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -313,7 +328,7 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
     let now = as_of() + chrono::Duration::hours(1);
     let mut opts = options(&sim);
     opts.datasets = vec![Dataset::Applications, Dataset::ServicePrincipals];
-    sync(&conn, &opts, now, &mut |_, _| {}).await.unwrap();
+    sync(&conn, &opts, now, &mut |_| {}).await.unwrap();
     let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
     let sps = service_principals::list_page(&conn, key, None, 10).unwrap();
     change(&sim, "servicePrincipals", &sps[2].id, "delete").await;
@@ -325,14 +340,9 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
         .await
         .unwrap();
     assert!(r.status().is_success());
-    let second = sync(
-        &conn,
-        &opts,
-        now + chrono::Duration::days(8),
-        &mut |_, _| {},
-    )
-    .await
-    .unwrap();
+    let second = sync(&conn, &opts, now + chrono::Duration::days(8), &mut |_| {})
+        .await
+        .unwrap();
     let r = second
         .datasets
         .iter()
@@ -362,14 +372,9 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
         diff(&dir_only(&want), &dir_only(&got))
     );
     // And the round took a new delta link: the next sync reads changes only.
-    let third = sync(
-        &conn,
-        &opts,
-        now + chrono::Duration::days(9),
-        &mut |_, _| {},
-    )
-    .await
-    .unwrap();
+    let third = sync(&conn, &opts, now + chrono::Duration::days(9), &mut |_| {})
+        .await
+        .unwrap();
     assert!(third
         .datasets
         .iter()
@@ -399,7 +404,7 @@ async fn faults_on_a_fifth_of_requests_end_in_the_same_equal_cache() {
         &conn,
         &options(&sim),
         as_of() + chrono::Duration::hours(1),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -426,7 +431,7 @@ async fn faults_on_a_fifth_of_requests_end_in_the_same_equal_cache() {
         &conn,
         &options(&sim),
         as_of() + chrono::Duration::hours(2),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -472,7 +477,7 @@ async fn each_fault_alone_on_a_fifth_of_requests_ends_in_the_same_equal_cache() 
             &conn,
             &options(&sim),
             as_of() + chrono::Duration::hours(1),
-            &mut |_, _| {},
+            &mut |_| {},
         )
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -488,7 +493,7 @@ async fn each_fault_alone_on_a_fifth_of_requests_ends_in_the_same_equal_cache() 
             &conn,
             &options(&sim),
             as_of() + chrono::Duration::hours(2),
-            &mut |_, _| {},
+            &mut |_| {},
         )
         .await
         .unwrap_or_else(|e| panic!("{name}, delta round: {e}"));
@@ -522,7 +527,7 @@ async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() 
         &conn,
         &options(&sim),
         as_of() + chrono::Duration::hours(1),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -583,7 +588,7 @@ async fn graphs_own_limits_per_endpoint_family_are_waited_out_and_the_cache_ends
         &conn,
         &options(&sim),
         as_of() + chrono::Duration::hours(1),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -627,7 +632,7 @@ async fn a_certificate_signs_in_instead_of_a_secret_and_an_unregistered_one_is_r
         &conn,
         &opts,
         as_of() + chrono::Duration::hours(1),
-        &mut |_, _| {},
+        &mut |_| {},
     )
     .await
     .expect("the certificate signs in");
@@ -642,7 +647,7 @@ async fn a_certificate_signs_in_instead_of_a_secret_and_an_unregistered_one_is_r
     opts2.client_secret = String::new();
     opts2.certificate = opts.certificate.clone();
     let conn = store::open(&dir.path().join("other.db")).unwrap();
-    let e = sync(&conn, &opts2, as_of(), &mut |_, _| {})
+    let e = sync(&conn, &opts2, as_of(), &mut |_| {})
         .await
         .unwrap_err()
         .to_string();
@@ -661,7 +666,7 @@ async fn a_wrong_secret_fails_with_the_aadsts_reason_and_never_echoes_the_secret
     let conn = store::open(&dir.path().join("cache.db")).unwrap();
     let mut o = options(&sim);
     o.client_secret = "wrong-secret-value-123".into();
-    let err = sync(&conn, &o, as_of(), &mut |_, _| {}).await.unwrap_err();
+    let err = sync(&conn, &o, as_of(), &mut |_| {}).await.unwrap_err();
     let message = err.to_string();
     assert!(message.contains("AADSTS7000215"), "{message}");
     assert!(
@@ -685,7 +690,7 @@ async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equa
     o.cancel = Some(flag.clone());
     let mut pages = 0;
     let now = as_of() + chrono::Duration::hours(1);
-    let err = sync(&conn, &o, now, &mut |_, _| {
+    let err = sync(&conn, &o, now, &mut |_| {
         pages += 1;
         if pages == 3 {
             flag.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -703,7 +708,7 @@ async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equa
         .unwrap();
     assert!(kept > 0, "the pages read before the cancel are kept");
     o.cancel = None;
-    sync(&conn, &o, now, &mut |_, _| {}).await.unwrap();
+    sync(&conn, &o, now, &mut |_| {}).await.unwrap();
     let want = sim_snapshot(&sim);
     let got = snapshot(&conn);
     assert!(

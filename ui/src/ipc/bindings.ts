@@ -879,7 +879,19 @@ export type SyncProgress = { dataset: string;
 /**
  * Items read in this run for the dataset in progress.
  */
-items: number }
+items: number; 
+/**
+ * How many items the dataset holds, where Graph says.
+ */
+total: number | null; 
+/**
+ * Items per second since the dataset's read began.
+ */
+perSec: number; 
+/**
+ * Seconds left for the dataset, where they can be told.
+ */
+etaSeconds: number | null }
 export type SyncedDataset = { dataset: string; status: string; 
 /**
  * `full`, `delta` (only what changed since the last sync) or `window` (sign-ins).

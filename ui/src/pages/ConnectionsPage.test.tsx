@@ -21,7 +21,7 @@ import {
   type MockBackend,
 } from "../testing/mockBackend";
 import { BackendError, type AdminSignInArgs, type ConnectArgs } from "../ipc/backend";
-import { ConnectionsPage, readModeText } from "./ConnectionsPage";
+import { ConnectionsPage, etaText, readModeText, syncProgressText } from "./ConnectionsPage";
 
 type User = ReturnType<typeof userEvent.setup>;
 
@@ -200,7 +200,11 @@ describe("ConnectionsPage", () => {
     await fill(user);
     await user.click(button("conn-sync"));
     const progress = await screen.findByTestId("conn-progress");
-    await waitFor(() => expect(progress.textContent).toContain("Reading servicePrincipals: 250 items"));
+    await waitFor(() =>
+      expect(progress.textContent).toContain(
+        "Reading servicePrincipals: 250 of 1,000 items · 125/s · a few seconds left",
+      ),
+    );
     expect(button("conn-sync").disabled).toBe(true);
 
     await user.click(button("conn-cancel"));
@@ -589,5 +593,17 @@ describe("ConnectionsPage", () => {
     expect(screen.queryByTestId("conn-admin-note")).toBeNull();
     expect(button("conn-sync").disabled).toBe(true);
     expect((await backend.secretStatus("fabrikam", CLIENT)).adminSignedIn).toBe(false);
+  });
+});
+
+describe("syncProgressText", () => {
+  it("says the rate and the time left when they are known", () => {
+    expect(
+      syncProgressText({ dataset: "signIns", items: 12_000, total: null, perSec: 4_000.4, etaSeconds: 200 }),
+    ).toBe("Reading signIns: 12,000 items · 4,000/s · about 3 min left");
+    expect(syncProgressText({ dataset: "applications", items: 0, total: null, perSec: 0, etaSeconds: null })).toBe(
+      "Reading applications: 0 items",
+    );
+    expect(etaText(7_200)).toBe("about 2.0 h left");
   });
 });

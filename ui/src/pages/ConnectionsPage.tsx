@@ -670,6 +670,24 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   );
 }
 
+/** "about 3 min left" and the like. */
+export function etaText(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 10) return "a few seconds left";
+  if (s < 90) return `about ${s} s left`;
+  if (s < 5400) return `about ${Math.round(s / 60)} min left`;
+  return `about ${(s / 3600).toFixed(1)} h left`;
+}
+
+/** What the running sync is reading, how fast, and how long it has left where that is known. */
+export function syncProgressText(p: SyncProgress): string {
+  const items = p.total != null ? `${formatNumber(p.items)} of ${plural(p.total, "item")}` : plural(p.items, "item");
+  const parts = [`Reading ${p.dataset}: ${items}`];
+  if (p.perSec >= 1) parts.push(`${formatNumber(Math.round(p.perSec))}/s`);
+  if (p.etaSeconds != null) parts.push(etaText(p.etaSeconds));
+  return parts.join(" · ");
+}
+
 function SyncProgressArea({
   progress,
   cancelling,
@@ -682,11 +700,12 @@ function SyncProgressArea({
   /** The sync was started before this page was opened. */
   earlier?: boolean;
 }) {
-  const reading = progress ? `Reading ${progress.dataset}: ${plural(progress.items, "item")}` : "Signing in…";
+  const reading = progress ? syncProgressText(progress) : "Signing in…";
   const text = earlier ? `A sync started earlier is still running. ${reading}` : reading;
+  const share = progress?.total ? Math.min(1, progress.items / progress.total) : undefined;
   return (
     <div className="export-progress" data-testid="conn-progress">
-      <ProgressBar thickness="large" aria-label="Sync progress" aria-valuetext={text} />
+      <ProgressBar thickness="large" value={share} aria-label="Sync progress" aria-valuetext={text} />
       <Caption1 className="secondary">{text}</Caption1>
       <div className="actions">
         <Button data-testid="conn-cancel" disabled={cancelling} onClick={onCancel}>

@@ -1195,7 +1195,13 @@ export const MOCK_SYNC_TENANT_NAME = "Northwind Traders";
 /** When the mock's syncs read their data. */
 export const MOCK_SYNCED_AT = "2025-06-03T08:15:00Z";
 /** Where a held sync stands while it runs. */
-export const MOCK_SYNC_PROGRESS: SyncProgress = { dataset: "servicePrincipals", items: 250 };
+export const MOCK_SYNC_PROGRESS: SyncProgress = {
+  dataset: "servicePrincipals",
+  items: 250,
+  total: 1_000,
+  perSec: 125,
+  etaSeconds: 6,
+};
 export const MOCK_SYNC_CANCELLED_MESSAGE =
   "The sync was cancelled; the 3 pages read are kept and the next sync resumes from there.";
 /** What one mock sync reads. */
