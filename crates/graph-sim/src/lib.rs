@@ -287,36 +287,14 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/v1.0/{collection}/{id}", get(get_object))
         .route("/v1.0/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
-        .route("/v1.0/subscribedSkus", get(snapshot_route(Snapshot::Skus)))
-        .route(
-            "/v1.0/identity/conditionalAccess/namedLocations",
-            get(snapshot_route(Snapshot::NamedLocations)),
-        )
-        .route(
-            "/v1.0/identityProtection/riskyServicePrincipals",
-            get(snapshot_route(Snapshot::RiskyServicePrincipals)),
-        )
-        .route(
-            "/v1.0/identityProtection/servicePrincipalRiskDetections",
-            get(snapshot_route(Snapshot::RiskDetections)),
-        )
-        .route(
-            "/beta/directory/recommendations",
-            get(snapshot_route(Snapshot::Recommendations)),
-        )
-        .route(
-            "/beta/reports/servicePrincipalSignInActivities",
-            get(snapshot_route(Snapshot::SpActivities)),
-        )
-        .route(
-            "/beta/reports/appCredentialSignInActivities",
-            get(snapshot_route(Snapshot::CredentialActivities)),
-        )
         .route("/_sim/{collection}/add", post(sim_add))
         .route("/_sim/{collection}/{id}/delete", post(sim_delete))
         .route("/_sim/{collection}/{id}/rename", post(sim_rename))
         .route("/_sim/expireDeltaTokens", post(sim_expire_delta_tokens))
         .route("/_sim/stats", get(sim_stats))
+        .merge(Snapshot::ALL.into_iter().fold(Router::new(), |r, which| {
+            r.route(which.path(), get(snapshot_route(which)))
+        }))
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             connection_faults,
@@ -1573,6 +1551,16 @@ enum Snapshot {
 }
 
 impl Snapshot {
+    const ALL: [Snapshot; 7] = [
+        Snapshot::Skus,
+        Snapshot::NamedLocations,
+        Snapshot::RiskyServicePrincipals,
+        Snapshot::RiskDetections,
+        Snapshot::Recommendations,
+        Snapshot::SpActivities,
+        Snapshot::CredentialActivities,
+    ];
+
     fn path(self) -> &'static str {
         match self {
             Snapshot::Skus => "/v1.0/subscribedSkus",

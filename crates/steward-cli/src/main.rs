@@ -145,20 +145,8 @@ enum Command {
         /// of a browser on this one.
         #[arg(long, requires = "delegated")]
         device_code: bool,
-        /// Microsoft Graph's address (a national cloud's, or the simulator's).
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://graph.microsoft.com"
-        )]
-        graph_url: String,
-        /// The sign-in authority (a national cloud's, or the simulator's).
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://login.microsoftonline.com"
-        )]
-        authority_url: String,
+        #[command(flatten)]
+        endpoints: Endpoints,
         /// Only these datasets (repeatable): applications, servicePrincipals, signIns,
         /// servicePrincipalSignInActivities, appCredentialSignInActivities, subscribedSkus,
         /// namedLocations, riskyServicePrincipals, servicePrincipalRiskDetections,
@@ -184,20 +172,8 @@ enum Command {
         /// Sign in with a code on another device instead of a browser on this one.
         #[arg(long)]
         device_code: bool,
-        /// Microsoft Graph's address (a national cloud's, or the simulator's).
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://graph.microsoft.com"
-        )]
-        graph_url: String,
-        /// The sign-in authority (a national cloud's, or the simulator's).
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://login.microsoftonline.com"
-        )]
-        authority_url: String,
+        #[command(flatten)]
+        endpoints: Endpoints,
     },
     /// Remove the client secret (and any admin sign-in) kept in the OS keyring for a tenant's
     /// app registration.
@@ -258,6 +234,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Where Graph and the sign-in authority are: the global cloud's by default.
+#[derive(clap::Args)]
+struct Endpoints {
+    /// Microsoft Graph's address (a national cloud's, or the simulator's).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://graph.microsoft.com"
+    )]
+    graph_url: String,
+    /// The sign-in authority (a national cloud's, or the simulator's).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://login.microsoftonline.com"
+    )]
+    authority_url: String,
 }
 
 /// Arguments shared by the insight commands.
@@ -789,8 +784,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             certificate,
             delegated,
             device_code,
-            graph_url,
-            authority_url,
+            endpoints:
+                Endpoints {
+                    graph_url,
+                    authority_url,
+                },
             datasets,
             sign_in_days,
             json,
@@ -942,8 +940,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tenant,
             client_id,
             device_code,
-            graph_url,
-            authority_url,
+            endpoints:
+                Endpoints {
+                    graph_url,
+                    authority_url,
+                },
         } => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -998,17 +998,8 @@ async fn sync_directory(
                     continue 'round;
                 }
                 Fetch::Forbidden(why) => {
-                    report.status = "notAvailable".into();
-                    report.detail = Some(format!("needs Application.Read.All: {why}"));
-                    insights::mark_dataset(
-                        conn,
-                        key,
-                        d.name(),
-                        now,
-                        // The cache's name for it; the window says "not available".
-                        "unavailable",
-                        report.detail.as_deref(),
-                    )?;
+                    let detail = format!("needs Application.Read.All: {why}");
+                    mark_unavailable(conn, key, now, &mut report, detail)?;
                     return Ok(report);
                 }
             };
@@ -1183,6 +1174,29 @@ async fn delta_page(
     Ok((page.len() as u64, removed))
 }
 
+/// Records that Graph refused the dataset (403), with the permission or licence it needs: in the
+/// run's report and in the cache, where the window shows it as "not available".
+fn mark_unavailable(
+    conn: &Connection,
+    key: TenantKey,
+    now: i64,
+    report: &mut DatasetReport,
+    detail: String,
+) -> SyncResult<()> {
+    report.status = "notAvailable".into();
+    // `unavailable` is the cache's name for it.
+    insights::mark_dataset(
+        conn,
+        key,
+        report.dataset.name(),
+        now,
+        "unavailable",
+        Some(&detail),
+    )?;
+    report.detail = Some(detail);
+    Ok(())
+}
+
 /// Converts and upserts one application or service principal; its id, or why the item is not one.
 fn upsert_object(
     conn: &Connection,
@@ -1264,20 +1278,10 @@ async fn sync_snapshot(
                 // The round is abandoned: the next sync starts it afresh.
                 state.next_link = None;
                 state.round_started = None;
-                report.status = "notAvailable".into();
-                report.detail = Some(format!("needs {}: {why}", spec.needs));
+                let detail = format!("needs {}: {why}", spec.needs);
                 in_tx(conn, || {
                     save_state(conn, key, d, &state, 0)?;
-                    insights::mark_dataset(
-                        conn,
-                        key,
-                        d.name(),
-                        now,
-                        // The cache's name for it; the window says "not available".
-                        "unavailable",
-                        report.detail.as_deref(),
-                    )?;
-                    Ok(())
+                    mark_unavailable(conn, key, now, &mut report, detail)
                 })?;
                 return Ok(report);
             }
@@ -1463,19 +1467,9 @@ async fn sync_sign_ins(
             }
             Fetch::Forbidden(why) => {
                 commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
-                report.status = "notAvailable".into();
-                report.detail = Some(format!(
-                    "needs AuditLog.Read.All and an Entra ID P1 or P2 license: {why}"
-                ));
-                insights::mark_dataset(
-                    conn,
-                    key,
-                    d.name(),
-                    now,
-                    // The cache's name for it; the window says "not available".
-                    "unavailable",
-                    report.detail.as_deref(),
-                )?;
+                let detail =
+                    format!("needs AuditLog.Read.All and an Entra ID P1 or P2 license: {why}");
+                mark_unavailable(conn, key, now, &mut report, detail)?;
                 return Ok(report);
             }
         };

@@ -53,6 +53,8 @@ async fn the_browser_flow_signs_in_through_a_loopback_redirect_and_the_sync_rota
     let sim = start(&dir).await;
     let browser_page = Arc::new(Mutex::new(String::new()));
     let page = browser_page.clone();
+    let browser = Arc::new(Mutex::new(None));
+    let browser_task = browser.clone();
     let tokens = sign_in_browser(
         &sim.url(),
         &sim.url(),
@@ -63,7 +65,7 @@ async fn the_browser_flow_signs_in_through_a_loopback_redirect_and_the_sync_rota
             // The system browser: the sign-in page sends it to Steward's loopback redirect.
             let url = url.to_string();
             assert!(url.contains("code_challenge_method=S256"), "PKCE: {url}");
-            tokio::spawn(async move {
+            *browser_task.lock().unwrap() = Some(tokio::spawn(async move {
                 let http = reqwest::Client::builder()
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
@@ -73,11 +75,18 @@ async fn the_browser_flow_signs_in_through_a_loopback_redirect_and_the_sync_rota
                 assert!(back.starts_with("http://localhost:"), "{back}");
                 let text = http.get(&back).send().await.unwrap().text().await.unwrap();
                 *page.lock().unwrap() = text;
-            });
+            }));
         },
     )
     .await
     .expect("signed in");
+    // The browser may still be reading the page Steward answered with.
+    let task = browser
+        .lock()
+        .unwrap()
+        .take()
+        .expect("the browser was opened");
+    task.await.expect("the browser's requests");
     assert!(browser_page
         .lock()
         .unwrap()
