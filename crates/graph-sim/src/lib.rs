@@ -285,6 +285,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
             get(delta_service_principals),
         )
         .route("/v1.0/{collection}/{id}", get(get_object))
+        .route(
+            "/v1.0/servicePrincipals/{id}/appRoleAssignments",
+            get(list_assignments),
+        )
         .route("/v1.0/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
         .route("/_sim/{collection}/add", post(sim_add))
@@ -1179,6 +1183,49 @@ fn internal(e: impl std::fmt::Display) -> Response {
     )
 }
 
+/// The app role assignments granted to service principal `id` (its application permissions), as
+/// Graph lists them; `None` when the tenant has no such service principal.
+fn assignments_json(inner: &Inner, id: &str) -> steward_core::Result<Option<Value>> {
+    let Some(sp) = service_principals::get_service_principal(&inner.conn, inner.key, id)?
+        .filter(|sp| sp.deleted_date_time.is_none())
+    else {
+        return Ok(None);
+    };
+    let rows = store::app_role_assignments::list_for_principal(&inner.conn, inner.key, id)?;
+    Ok(Some(json!({
+        "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('{id}')/appRoleAssignments"),
+        "value": rows.iter().map(|a| json!({
+            "id": a.id,
+            "deletedDateTime": null,
+            "appRoleId": a.app_role_id,
+            "createdDateTime": time(a.created_date_time),
+            "principalDisplayName": sp.display_name,
+            "principalId": a.principal_id,
+            "principalType": "ServicePrincipal",
+            "resourceDisplayName": a.resource_display_name,
+            "resourceId": a.resource_id,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /v1.0/servicePrincipals/{id}/appRoleAssignments`.
+async fn list_assignments(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    delay(&sim).await;
+    if let Err(r) = gate(&sim, &headers, false) {
+        return r;
+    }
+    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    match assignments_json(&inner, &id) {
+        Ok(Some(v)) => Json(v).into_response(),
+        Ok(None) => not_found(&id),
+        Err(e) => internal(e),
+    }
+}
+
 /// `GET /v1.0/{applications|servicePrincipals}/{id}`.
 async fn get_object(
     State(sim): State<Sim>,
@@ -1507,6 +1554,24 @@ async fn batch(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Valu
                 json!({"Retry-After": f.retry_after_secs.to_string()}),
                 json!({"error": {"code": "TooManyRequests", "message": "Too many requests."}}),
             )
+        } else if method == "GET"
+            && parts.len() == 3
+            && parts[0] == "servicePrincipals"
+            && parts[2] == "appRoleAssignments"
+        {
+            match assignments_json(&inner, parts[1]) {
+                Ok(Some(v)) => (200, json!({"Content-Type": "application/json"}), v),
+                Ok(None) => (
+                    404,
+                    json!({}),
+                    json!({"error": {"code": "Request_ResourceNotFound", "message": format!("Resource '{}' does not exist.", parts[1])}}),
+                ),
+                Err(e) => (
+                    500,
+                    json!({}),
+                    json!({"error": {"code": "generalException", "message": e.to_string()}}),
+                ),
+            }
         } else if method != "GET" || parts.len() != 2 {
             (
                 400,

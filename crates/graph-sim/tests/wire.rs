@@ -138,6 +138,16 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
     };
     let mut problems = BTreeSet::new();
+    // The app role assignments of a service principal that holds some.
+    let db = steward_core::store::open(&dir.path().join("sim.db")).unwrap();
+    let holder: String = db
+        .query_row(
+            "SELECT principal_id FROM app_role_assignments ORDER BY principal_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let assignments_path = format!("/v1.0/servicePrincipals/{holder}/appRoleAssignments");
     for (path, doc) in [
         ("/v1.0/organization", "organization-list.json"),
         ("/v1.0/servicePrincipals?$top=999", "serviceprincipals.json"),
@@ -146,6 +156,7 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
             "/v1.0/servicePrincipals/delta?$top=999",
             "serviceprincipals.json",
         ),
+        (assignments_path.as_str(), "approleassignments.json"),
         ("/v1.0/subscribedSkus", "subscribedskus.json"),
         (
             "/v1.0/identity/conditionalAccess/namedLocations",

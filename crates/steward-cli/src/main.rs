@@ -147,7 +147,8 @@ enum Command {
         device_code: bool,
         #[command(flatten)]
         endpoints: Endpoints,
-        /// Only these datasets (repeatable): applications, servicePrincipals, signIns,
+        /// Only these datasets (repeatable): applications, servicePrincipals,
+        /// appRoleAssignments, signIns,
         /// servicePrincipalSignInActivities, appCredentialSignInActivities, subscribedSkus,
         /// namedLocations, riskyServicePrincipals, servicePrincipalRiskDetections,
         /// directoryRecommendations.

@@ -6,7 +6,7 @@
 //! memory. [`write_demo`] is the sink that writes the SQLite cache; the Graph simulator can be
 //! another.
 
-mod names;
+pub(crate) mod names;
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 use rand::{Rng, SeedableRng};

@@ -685,3 +685,13 @@ pub struct DirectoryImpactedResource {
     /// `additionalDetails` as (key, value) pairs.
     pub additional_details: Vec<(String, String)>,
 }
+
+/// The value (e.g. `Application.ReadWrite.All`) of a Microsoft Graph application permission,
+/// from its app role id, for the permissions Steward rates. Graph's own app role assignments
+/// carry only the id.
+pub fn graph_permission_name(app_role_id: &str) -> Option<&'static str> {
+    crate::demo::names::GRAPH_PERMISSIONS
+        .iter()
+        .find(|(_, id)| id.eq_ignore_ascii_case(app_role_id.trim()))
+        .map(|(name, _)| *name)
+}

@@ -349,8 +349,9 @@ pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
         principal_id: o.str("principalId")?,
         resource_id: o.str("resourceId")?,
         resource_display_name: o.opt_str("resourceDisplayName")?.unwrap_or_default(),
+        permission: steward_core::model::graph_permission_name(&o.str("appRoleId")?)
+            .map(str::to_string),
         app_role_id: o.str("appRoleId")?,
-        permission: None,
         created_date_time: o.opt_time("createdDateTime")?,
     })
 }

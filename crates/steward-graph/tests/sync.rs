@@ -109,6 +109,34 @@ fn snapshot(conn: &Connection) -> String {
         s.created_date_time = None;
         out.push_str(&format!("{s:?}\n"));
     }
+    // The application permissions of active service principals.
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.id, a.principal_id, a.resource_id, a.resource_display_name, a.app_role_id,
+                    a.permission, a.created
+             FROM app_role_assignments a JOIN service_principals s
+               ON s.tenant = a.tenant AND s.id = a.principal_id AND s.deleted IS NULL
+             WHERE a.tenant = ?1 ORDER BY a.id",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([key.0], |r| {
+            Ok(format!(
+                "AppRoleAssignment {} {} {} {} {} {:?} {:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<i64>>(6)?
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        out.push_str(&row.unwrap());
+        out.push('\n');
+    }
     for mut sku in insights::list_skus(conn, key).unwrap() {
         // Trial state comes from directory/subscriptions, which Graph's subscribedSkus lacks.
         sku.is_trial = false;
@@ -198,6 +226,7 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         summary.datasets
     );
     for kind in [
+        "AppRoleAssignment ",
         "SubscribedSku {",
         "NamedLocation {",
         "RiskyServicePrincipal {",
