@@ -8,6 +8,7 @@ export const DATASET_LABELS: Readonly<Record<string, string>> = {
   servicePrincipals: "Service principals",
   federatedIdentityCredentials: "Federated credentials",
   appRoleAssignments: "App role assignments",
+  owners: "Owners",
   signIns: "Sign-ins (workload identities)",
   servicePrincipalSignInActivities: "Service principal activity report",
   appCredentialSignInActivities: "Credential activity report",

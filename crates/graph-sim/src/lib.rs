@@ -289,6 +289,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
             "/v1.0/servicePrincipals/{id}/appRoleAssignments",
             get(list_assignments),
         )
+        .route("/v1.0/{collection}/{id}/owners", get(list_owners))
         .route("/v1.0/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
         .route("/_sim/{collection}/add", post(sim_add))
@@ -1208,6 +1209,54 @@ fn assignments_json(inner: &Inner, id: &str) -> steward_core::Result<Option<Valu
     })))
 }
 
+/// The owners of application or service principal `id`, as Graph lists them (directory objects:
+/// users, service principals, groups); `None` when the tenant has no such object.
+fn owners_json(inner: &Inner, collection: &str, id: &str) -> steward_core::Result<Option<Value>> {
+    if object_json(inner, collection, id)?.is_none() {
+        return Ok(None);
+    }
+    let owners = store::owners::list_for_objects(&inner.conn, inner.key, &[id])?;
+    Ok(Some(json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+        "value": owners
+            .iter()
+            .filter(|o| o.relation == steward_core::model::OwnerRelation::Owner)
+            .map(|o| {
+                let mut v = json!({
+                    "@odata.type": format!("#microsoft.graph.{}", o.owner_type),
+                    "id": o.owner_id,
+                    "displayName": o.display_name,
+                });
+                if o.owner_type == "user" {
+                    v["userPrincipalName"] = Value::Null;
+                }
+                v
+            })
+            .collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /v1.0/{applications|servicePrincipals}/{id}/owners`.
+async fn list_owners(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    delay(&sim).await;
+    if let Err(r) = gate(&sim, &headers, false) {
+        return r;
+    }
+    let Some(collection) = directory_collection(&collection) else {
+        return not_found(&id);
+    };
+    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    match owners_json(&inner, collection, &id) {
+        Ok(Some(v)) => Json(v).into_response(),
+        Ok(None) => not_found(&id),
+        Err(e) => internal(e),
+    }
+}
+
 /// `GET /v1.0/servicePrincipals/{id}/appRoleAssignments`.
 async fn list_assignments(
     State(sim): State<Sim>,
@@ -1556,10 +1605,16 @@ async fn batch(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Valu
             )
         } else if method == "GET"
             && parts.len() == 3
-            && parts[0] == "servicePrincipals"
-            && parts[2] == "appRoleAssignments"
+            && matches!(parts[2], "appRoleAssignments" | "owners")
         {
-            match assignments_json(&inner, parts[1]) {
+            let found = match (directory_collection(parts[0]), parts[2]) {
+                (Some("servicePrincipals"), "appRoleAssignments") => {
+                    assignments_json(&inner, parts[1])
+                }
+                (Some(c), "owners") => owners_json(&inner, c, parts[1]),
+                _ => Ok(None),
+            };
+            match found {
                 Ok(Some(v)) => (200, json!({"Content-Type": "application/json"}), v),
                 Ok(None) => (
                     404,

@@ -148,6 +148,19 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         )
         .unwrap();
     let assignments_path = format!("/v1.0/servicePrincipals/{holder}/appRoleAssignments");
+    // The owners of an application that has some (the demo tenant's owners are on applications).
+    let owned = |table: &str| -> String {
+        db.query_row(
+            &format!(
+                "SELECT o.object_id FROM owners o JOIN {table} t ON t.id = o.object_id
+                 WHERE o.relation = 'owner' AND t.deleted IS NULL ORDER BY 1 LIMIT 1"
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let app_owners_path = format!("/v1.0/applications/{}/owners", owned("applications"));
     for (path, doc) in [
         ("/v1.0/organization", "organization-list.json"),
         ("/v1.0/servicePrincipals?$top=999", "serviceprincipals.json"),
@@ -157,6 +170,8 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
             "serviceprincipals.json",
         ),
         (assignments_path.as_str(), "approleassignments.json"),
+        // Kept apart from the import fixtures: an owners list cannot be imported.
+        (app_owners_path.as_str(), "../graph-sync/owners.json"),
         ("/v1.0/subscribedSkus", "subscribedskus.json"),
         (
             "/v1.0/identity/conditionalAccess/namedLocations",
@@ -190,6 +205,16 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
             conforms(path, item, &items(&docs), &mut problems);
         }
     }
+    // A service principal's owners are served too (an empty list here), beside its assignments.
+    let any_sp: String = db
+        .query_row(
+            "SELECT id FROM service_principals WHERE deleted IS NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let sp_owners = get(&format!("/v1.0/servicePrincipals/{any_sp}/owners")).await;
+    assert!(sp_owners["value"].is_array(), "{sp_owners}");
     // Applications: the expanded federated credentials follow their own documented response.
     let apps = get("/v1.0/applications?$top=999").await;
     let app_docs = fixture("applications.json");

@@ -148,7 +148,7 @@ enum Command {
         #[command(flatten)]
         endpoints: Endpoints,
         /// Only these datasets (repeatable): applications, servicePrincipals,
-        /// appRoleAssignments, signIns,
+        /// appRoleAssignments, owners, signIns,
         /// servicePrincipalSignInActivities, appCredentialSignInActivities, subscribedSkus,
         /// namedLocations, riskyServicePrincipals, servicePrincipalRiskDetections,
         /// directoryRecommendations.

@@ -279,6 +279,12 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
                     None => batch.federated.push((parent, vec![fic])),
                 }
             }
+            Dataset::Owners => {
+                return Err(item_err(
+                    i,
+                    "owners lists name no parent object, so an import cannot tell whose owners they are; `steward sync` reads owners".into(),
+                ))
+            }
             Dataset::AppRoleAssignments => batch
                 .app_role_assignments
                 .push(wire::app_role_assignment(*o).map_err(|m| item_err(i, m))?),

@@ -97,11 +97,12 @@ impl SyncOptions {
 }
 
 /// The datasets this build syncs, in order.
-pub const SYNCED: [Dataset; 12] = [
+pub const SYNCED: [Dataset; 13] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
     Dataset::AppRoleAssignments,
+    Dataset::Owners,
     Dataset::SignIns,
     Dataset::ServicePrincipalSignInActivities,
     Dataset::AppCredentialSignInActivities,
@@ -1232,19 +1233,92 @@ fn delete_object(conn: &Connection, key: TenantKey, d: Dataset, id: &str) -> Syn
     Ok(())
 }
 
-/// The application permissions each service principal holds (its `appRoleAssignments`), read
-/// through `$batch` twenty service principals at a time, in id order. The position is the last
-/// service principal done (`after:<id>` in `sync_state.next_link`); each batch replaces those
-/// service principals' assignments, and a completed pass drops the assignments of service
-/// principals no longer in the cache.
-async fn sync_app_role_assignments(
+/// A per-object sub-resource read for every application or service principal through `$batch`.
+struct SubResource {
+    /// (collection, id) of the objects after ?2, in id order, at most ?3 of them.
+    objects: &'static str,
+    /// How many objects there are (?1 tenant), and how many up to ?2.
+    count: &'static str,
+    count_done: &'static str,
+    /// The path segment after `/{collection}/{id}/`, and its query.
+    segment: &'static str,
+    query: &'static str,
+    /// Clears one object's rows (?1 tenant, ?2 object id) before its fresh ones are written.
+    clear: &'static str,
+    /// Drops the rows of objects no longer in the cache (?1 tenant).
+    cleanup: &'static str,
+    needs: &'static str,
+}
+
+fn sub_resource(d: Dataset) -> Option<SubResource> {
+    const SPS: &str = "SELECT 'servicePrincipals' AS c, id FROM service_principals
+                       WHERE tenant = ?1 AND deleted IS NULL";
+    const BOTH: &str = "SELECT 'applications' AS c, id FROM applications
+                        WHERE tenant = ?1 AND deleted IS NULL
+                        UNION ALL SELECT 'servicePrincipals', id FROM service_principals
+                        WHERE tenant = ?1 AND deleted IS NULL";
+    Some(match d {
+        Dataset::AppRoleAssignments => SubResource {
+            objects: SPS,
+            count: "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL",
+            count_done: "SELECT count(*) FROM service_principals
+                         WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2",
+            segment: "appRoleAssignments",
+            query: "$select=id,principalId,resourceId,resourceDisplayName,appRoleId,createdDateTime",
+            clear: "DELETE FROM app_role_assignments WHERE tenant = ?1 AND principal_id = ?2",
+            cleanup: "DELETE FROM app_role_assignments WHERE tenant = ?1 AND principal_id NOT IN
+                      (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
+            needs: "Application.Read.All",
+        },
+        Dataset::Owners => SubResource {
+            objects: BOTH,
+            count: "SELECT (SELECT count(*) FROM applications WHERE tenant = ?1 AND deleted IS NULL)
+                         + (SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
+            count_done: "SELECT (SELECT count(*) FROM applications
+                                 WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2)
+                              + (SELECT count(*) FROM service_principals
+                                 WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2)",
+            segment: "owners",
+            query: "$select=id,displayName,userPrincipalName,appId,servicePrincipalType",
+            clear: "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND relation = 'owner'",
+            cleanup: "DELETE FROM owners WHERE tenant = ?1 AND relation = 'owner' AND object_id NOT IN
+                      (SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
+                       UNION SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
+            needs: "Application.Read.All",
+        },
+        _ => return None,
+    })
+}
+
+/// A sub-resource's rows for one object.
+enum SubRows {
+    Assignments(Vec<steward_core::model::AppRoleAssignment>),
+    Owners(Vec<steward_core::model::Owner>),
+}
+
+impl SubRows {
+    fn len(&self) -> usize {
+        match self {
+            SubRows::Assignments(v) => v.len(),
+            SubRows::Owners(v) => v.len(),
+        }
+    }
+}
+
+/// Application permissions (`appRoleAssignments`) of every service principal, or owners of every
+/// application and service principal, read through `$batch` twenty objects at a time in id
+/// order. The position is the last object done (`after:<id>` in `sync_state.next_link`); each
+/// batch replaces those objects' rows, and a completed pass drops the rows of objects that are
+/// gone.
+async fn sync_sub_resources(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
+    d: Dataset,
+    spec: &SubResource,
     now: i64,
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
-    let d = Dataset::AppRoleAssignments;
     let mut state = load_state(conn, key, d)?;
     let mut after = state
         .next_link
@@ -1264,50 +1338,38 @@ async fn sync_app_role_assignments(
         pages: 0,
         removed: 0,
     };
-    let total: i64 = conn.query_row(
-        "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL",
-        params![key.0],
-        |r| r.get(0),
-    )?;
-    let mut done: i64 = conn.query_row(
-        "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2",
-        params![key.0, after],
-        |r| r.get(0),
-    )?;
+    let total: i64 = conn.query_row(spec.count, params![key.0], |r| r.get(0))?;
+    let mut done: i64 = conn.query_row(spec.count_done, params![key.0, after], |r| r.get(0))?;
+    let list = format!(
+        "SELECT c, id FROM ({}) WHERE id > ?2 ORDER BY id LIMIT ?3",
+        spec.objects
+    );
     loop {
         client.check_cancel()?;
-        let ids: Vec<String> = conn
-            .prepare_cached(
-                "SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL AND id > ?2
-                 ORDER BY id LIMIT ?3",
-            )?
-            .query_map(params![key.0, after, BATCH_MAX as i64], |r| r.get(0))?
+        let objects: Vec<(String, String)> = conn
+            .prepare_cached(&list)?
+            .query_map(params![key.0, after, BATCH_MAX as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
-        let Some(last) = ids.last().cloned() else {
+        let Some((_, last)) = objects.last().cloned() else {
             break;
         };
-        let query =
-            "$select=id,principalId,resourceId,resourceDisplayName,appRoleId,createdDateTime";
-        let paths: Vec<String> = ids
+        let paths: Vec<String> = objects
             .iter()
-            .map(|id| format!("/servicePrincipals/{id}/appRoleAssignments?{query}"))
+            .map(|(c, id)| format!("/{c}/{id}/{}?{}", spec.segment, spec.query))
             .collect();
         let answers = client.batch_get(&paths).await?;
-        let mut read: Vec<(String, Vec<steward_core::model::AppRoleAssignment>)> = Vec::new();
-        for (id, (status, body)) in ids.iter().zip(answers) {
-            let url = format!("$batch GET /servicePrincipals/{id}/appRoleAssignments");
+        let mut read: Vec<(String, SubRows)> = Vec::new();
+        for ((c, id), (status, body)) in objects.iter().zip(answers) {
+            let url = format!("$batch GET /{c}/{id}/{}", spec.segment);
             match status {
                 200 => {
-                    let mut rows = Vec::new();
+                    let mut items_read = Vec::new();
                     let mut body = body;
                     loop {
-                        for (i, m) in items(&body, &url)?.iter().enumerate() {
-                            rows.push(
-                                wire::app_role_assignment(Obj(m))
-                                    .map_err(|e| bad_item(&url, d, i, e))?,
-                            );
-                        }
-                        // More than a page of permissions: the rest by plain GETs.
+                        items_read.extend(items(&body, &url)?);
+                        // More than a page: the rest by plain GETs.
                         let Some(next) = next_link(&body) else {
                             break;
                         };
@@ -1316,18 +1378,42 @@ async fn sync_app_role_assignments(
                             _ => {
                                 return Err(SyncError::Unexpected {
                                     url: next,
-                                    message: "the next page of app role assignments could not be read; run sync again".into(),
+                                    message: format!(
+                                        "the next page of {} could not be read; run sync again",
+                                        d.name()
+                                    ),
                                 })
                             }
                         };
                     }
+                    let rows = match d {
+                        Dataset::Owners => SubRows::Owners(
+                            items_read
+                                .iter()
+                                .enumerate()
+                                .map(|(i, m)| {
+                                    wire::owner(Obj(m), id).map_err(|e| bad_item(&url, d, i, e))
+                                })
+                                .collect::<SyncResult<_>>()?,
+                        ),
+                        _ => SubRows::Assignments(
+                            items_read
+                                .iter()
+                                .enumerate()
+                                .map(|(i, m)| {
+                                    wire::app_role_assignment(Obj(m))
+                                        .map_err(|e| bad_item(&url, d, i, e))
+                                })
+                                .collect::<SyncResult<_>>()?,
+                        ),
+                    };
                     read.push((id.clone(), rows));
                 }
-                // Deleted since the service principals were read: nothing to hold.
-                404 => read.push((id.clone(), Vec::new())),
+                // Deleted since the objects were read: nothing to hold.
+                404 => read.push((id.clone(), SubRows::Owners(Vec::new()))),
                 403 => {
                     let why = body["error"]["message"].as_str().unwrap_or("").to_string();
-                    let detail = format!("needs Application.Read.All: {why}");
+                    let detail = format!("needs {}: {why}", spec.needs);
                     mark_unavailable(conn, key, now, &mut report, detail)?;
                     return Ok(report);
                 }
@@ -1345,18 +1431,25 @@ async fn sync_app_role_assignments(
         state.next_link = Some(format!("after:{last}"));
         in_tx(conn, || {
             for (id, rows) in &read {
-                conn.prepare_cached(
-                    "DELETE FROM app_role_assignments WHERE tenant = ?1 AND principal_id = ?2",
-                )?
-                .execute(params![key.0, id])?;
-                for a in rows {
-                    app_role_assignments::upsert_app_role_assignment(conn, key, a)?;
+                conn.prepare_cached(spec.clear)?
+                    .execute(params![key.0, id])?;
+                match rows {
+                    SubRows::Assignments(v) => {
+                        for a in v {
+                            app_role_assignments::upsert_app_role_assignment(conn, key, a)?;
+                        }
+                    }
+                    SubRows::Owners(v) => {
+                        for o in v {
+                            steward_core::store::owners::upsert_owner(conn, key, o)?;
+                        }
+                    }
                 }
             }
             save_state(conn, key, d, &state, n as u64)
         })?;
         after = last;
-        done += ids.len() as i64;
+        done += objects.len() as i64;
         report.items += n as u64;
         report.pages += 1;
         progress(&ProgressInfo {
@@ -1369,11 +1462,7 @@ async fn sync_app_role_assignments(
     state.next_link = None;
     state.round_started = None;
     report.removed = in_tx(conn, || {
-        let gone = conn.execute(
-            "DELETE FROM app_role_assignments WHERE tenant = ?1 AND principal_id NOT IN
-             (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
-            params![key.0],
-        )?;
+        let gone = conn.execute(spec.cleanup, params![key.0])?;
         save_state(conn, key, d, &state, 0)?;
         complete(conn, key, d, now)?;
         Ok(gone as u64)
@@ -1819,14 +1908,15 @@ pub async fn sync(
                 sync_directory(&mut client, conn, key, &tenant.id, d, now_ms, progress).await?
             }
             Dataset::SignIns => sync_sign_ins(&mut client, conn, key, now_ms, progress).await?,
-            Dataset::AppRoleAssignments => {
-                sync_app_role_assignments(&mut client, conn, key, now_ms, progress).await?
-            }
-            other => match snapshot(other) {
-                Some(spec) => {
+            other => match (snapshot(other), sub_resource(other)) {
+                (Some(spec), _) => {
                     sync_snapshot(&mut client, conn, key, other, &spec, now_ms, progress).await?
                 }
-                None => continue,
+                (_, Some(spec)) => {
+                    sync_sub_resources(&mut client, conn, key, other, &spec, now_ms, progress)
+                        .await?
+                }
+                _ => continue,
             },
         };
         reports.push(r);

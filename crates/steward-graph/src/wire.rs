@@ -22,6 +22,9 @@ pub enum Dataset {
     ServicePrincipals,
     FederatedIdentityCredentials,
     AppRoleAssignments,
+    /// Owners of applications and service principals (read by sync only: Graph's owners lists
+    /// name no parent in `@odata.context`, so an exported file could not say whose they are).
+    Owners,
     SignIns,
     ServicePrincipalSignInActivities,
     AppCredentialSignInActivities,
@@ -41,6 +44,7 @@ impl Dataset {
             Dataset::ServicePrincipals => "servicePrincipals",
             Dataset::FederatedIdentityCredentials => "federatedIdentityCredentials",
             Dataset::AppRoleAssignments => "appRoleAssignments",
+            Dataset::Owners => "owners",
             Dataset::SignIns => "signIns",
             Dataset::ServicePrincipalSignInActivities => {
                 steward_core::recommendations::ACTIVITY_REPORT_DATASET
@@ -188,6 +192,7 @@ impl Dataset {
             Dataset::ServicePrincipals => "servicePrincipal",
             Dataset::FederatedIdentityCredentials => "federatedIdentityCredential",
             Dataset::AppRoleAssignments => "appRoleAssignment",
+            Dataset::Owners => "owner",
             Dataset::SignIns => "signIn",
             Dataset::ServicePrincipalSignInActivities => "servicePrincipalSignInActivity",
             Dataset::AppCredentialSignInActivities => "appCredentialSignInActivity",
@@ -201,12 +206,13 @@ impl Dataset {
 }
 
 /// Every dataset, in the order an import writes them.
-pub const ALL: [Dataset; 13] = [
+pub const ALL: [Dataset; 14] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
     Dataset::FederatedIdentityCredentials,
     Dataset::AppRoleAssignments,
+    Dataset::Owners,
     Dataset::SignIns,
     Dataset::ServicePrincipalSignInActivities,
     Dataset::AppCredentialSignInActivities,
@@ -353,6 +359,29 @@ pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
             .map(str::to_string),
         app_role_id: o.str("appRoleId")?,
         created_date_time: o.opt_time("createdDateTime")?,
+    })
+}
+
+/// One owner (a `directoryObject`: a user, a service principal or a group) of `object_id`.
+pub fn owner(o: Obj<'_>, object_id: &str) -> Field<steward_core::model::Owner> {
+    let owner_type = match o.get("@odata.type") {
+        Some(Value::String(t)) => t
+            .trim_start_matches('#')
+            .trim_start_matches("microsoft.graph.")
+            .to_string(),
+        _ => "user".into(),
+    };
+    let id = o.str("id")?;
+    let display_name = o
+        .opt_str("displayName")?
+        .or(o.opt_str("userPrincipalName")?)
+        .unwrap_or_else(|| id.clone());
+    Ok(steward_core::model::Owner {
+        object_id: object_id.to_string(),
+        owner_id: id,
+        owner_type,
+        display_name,
+        relation: steward_core::model::OwnerRelation::Owner,
     })
 }
 

@@ -137,6 +137,31 @@ fn snapshot(conn: &Connection) -> String {
         out.push_str(&row.unwrap());
         out.push('\n');
     }
+    // Owners of active applications and service principals.
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.object_id, o.owner_id, o.owner_type, o.display_name FROM owners o
+             WHERE o.tenant = ?1 AND o.relation = 'owner' AND o.object_id IN
+               (SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
+                UNION SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)
+             ORDER BY 1, 2",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([key.0], |r| {
+            Ok(format!(
+                "Owner {} {} {} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        out.push_str(&row.unwrap());
+        out.push('\n');
+    }
     for mut sku in insights::list_skus(conn, key).unwrap() {
         // Trial state comes from directory/subscriptions, which Graph's subscribedSkus lacks.
         sku.is_trial = false;
@@ -227,6 +252,7 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     );
     for kind in [
         "AppRoleAssignment ",
+        "Owner ",
         "SubscribedSku {",
         "NamedLocation {",
         "RiskyServicePrincipal {",
