@@ -498,26 +498,17 @@ pub async fn forget_secret(
     })?
 }
 
-/// After a delegated sign-in, keeps the refresh token Entra rotated in place of the used one,
-/// or forgets it when Entra refused it (the admin must sign in again).
+/// After a delegated sign-in, keeps the rotated refresh token (for this session where the OS
+/// has no keyring), or forgets it when Entra refused it.
 fn keep_rotated<T>(
     opts: &SyncOptions,
     result: &Result<T, sync::SyncError>,
     store: &dyn SecretStore,
     session: &dyn SecretStore,
 ) {
-    let Some(slot) = &opts.refresh_token else {
-        return;
-    };
-    let account = steward_graph::delegated::account(&opts.tenant_id, &opts.client_id);
-    if matches!(result, Err(sync::SyncError::SignIn { .. })) {
-        let _ = store.delete(&account);
-        let _ = session.delete(&account);
-        return;
-    }
-    let latest = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    if store.set(&account, &latest).is_err() {
-        let _ = session.set(&account, &latest);
+    let signed_in = !matches!(result, Err(sync::SyncError::SignIn { .. }));
+    if steward_graph::delegated::keep_rotated(store, opts, signed_in).is_err() || !signed_in {
+        let _ = steward_graph::delegated::keep_rotated(session, opts, signed_in);
     }
 }
 

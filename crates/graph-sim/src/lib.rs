@@ -1049,34 +1049,9 @@ async fn list_directory(
         None => None,
     };
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    let (items, last): (Vec<Value>, Option<String>) = if collection == "applications" {
-        match applications::list_page(&inner.conn, inner.key, after.as_deref(), top) {
-            Ok(v) => (
-                v.iter().map(application_json).collect(),
-                v.last().map(|a| a.id.clone()),
-            ),
-            Err(e) => {
-                return graph_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "generalException",
-                    &e.to_string(),
-                )
-            }
-        }
-    } else {
-        match service_principals::list_page(&inner.conn, inner.key, after.as_deref(), top) {
-            Ok(v) => (
-                v.iter().map(service_principal_json).collect(),
-                v.last().map(|s| s.id.clone()),
-            ),
-            Err(e) => {
-                return graph_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "generalException",
-                    &e.to_string(),
-                )
-            }
-        }
+    let (items, last) = match directory_page(&inner, collection, after.as_deref(), top) {
+        Ok(page) => page,
+        Err(r) => return r,
     };
     let mut body = json!({
         "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#{collection}"),
@@ -1344,25 +1319,13 @@ async fn delta(
     let epoch = inner.delta_epoch.to_string();
     let link = format!("{}/v1.0/{collection}/delta", base_url(&headers));
     let now = steward_core::clock::now().timestamp_millis();
-    let delta_link = |seq: u64| {
-        format!(
-            "{link}?$deltatoken={}",
-            encode_token(&[
-                "delta",
-                collection,
-                &seq.to_string(),
-                &epoch,
-                &now.to_string()
-            ])
-        )
-    };
     let mut body = json!({
         "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#{collection}"),
         "value": [],
     });
     match (q.get("$deltatoken").map(String::as_str), skip.as_deref()) {
         (Some("latest"), _) => {
-            body["@odata.deltaLink"] = delta_link(inner.seq).into();
+            body["@odata.deltaLink"] = delta_link(&link, collection, inner.seq, &epoch).into();
         }
         (Some(token), _) => {
             let Some(p) = decode_token(token) else {
@@ -1439,19 +1402,15 @@ async fn delta(
     Json(body).into_response()
 }
 
-/// A page of a delta function's full round: objects after `after`, then a delta link from `seq`.
-#[allow(clippy::too_many_arguments)]
-fn full_page(
+/// Up to `top` objects of a directory collection after `after`, in id order, as Graph serves
+/// them, and the last one's id.
+fn directory_page(
     inner: &Inner,
-    body: &mut Value,
-    collection: &'static str,
+    collection: &str,
     after: Option<&str>,
-    seq: u64,
     top: i64,
-    link: &str,
-    epoch: &str,
-) -> Result<Response, Response> {
-    let (items, last): (Vec<Value>, Option<String>) = if collection == "applications" {
+) -> Result<(Vec<Value>, Option<String>), Response> {
+    Ok(if collection == "applications" {
         let v = applications::list_page(&inner.conn, inner.key, after, top).map_err(internal)?;
         (
             v.iter().map(application_json).collect(),
@@ -1464,7 +1423,36 @@ fn full_page(
             v.iter().map(service_principal_json).collect(),
             v.last().map(|s| s.id.clone()),
         )
-    };
+    })
+}
+
+/// A delta link from change `seq` on, issued now.
+fn delta_link(link: &str, collection: &str, seq: u64, epoch: &str) -> String {
+    format!(
+        "{link}?$deltatoken={}",
+        encode_token(&[
+            "delta",
+            collection,
+            &seq.to_string(),
+            epoch,
+            &steward_core::clock::now().timestamp_millis().to_string()
+        ])
+    )
+}
+
+/// A page of a delta function's full round: objects after `after`, then a delta link from `seq`.
+#[allow(clippy::too_many_arguments)]
+fn full_page(
+    inner: &Inner,
+    body: &mut Value,
+    collection: &'static str,
+    after: Option<&str>,
+    seq: u64,
+    top: i64,
+    link: &str,
+    epoch: &str,
+) -> Result<Response, Response> {
+    let (items, last) = directory_page(inner, collection, after, top)?;
     let full = items.len() as i64 == top;
     body["value"] = Value::Array(items);
     match last {
@@ -1475,19 +1463,7 @@ fn full_page(
             )
             .into();
         }
-        _ => {
-            body["@odata.deltaLink"] = format!(
-                "{link}?$deltatoken={}",
-                encode_token(&[
-                    "delta",
-                    collection,
-                    &seq.to_string(),
-                    epoch,
-                    &steward_core::clock::now().timestamp_millis().to_string()
-                ])
-            )
-            .into();
-        }
+        _ => body["@odata.deltaLink"] = delta_link(link, collection, seq, epoch).into(),
     }
     Ok(Json(body.take()).into_response())
 }
@@ -1551,17 +1527,7 @@ fn change_page(
         )
         .into();
     } else {
-        body["@odata.deltaLink"] = format!(
-            "{link}?$deltatoken={}",
-            encode_token(&[
-                "delta",
-                collection,
-                &to.to_string(),
-                epoch,
-                &steward_core::clock::now().timestamp_millis().to_string()
-            ])
-        )
-        .into();
+        body["@odata.deltaLink"] = delta_link(link, collection, to, epoch).into();
     }
     Ok(Json(body.take()).into_response())
 }

@@ -877,19 +877,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             bar.finish_and_clear();
             let signed_in = !matches!(result, Err(steward_graph::sync::SyncError::SignIn { .. }));
-            if let (Some(slot), Some(st)) = (&refresh, &store) {
+            if let (Some(_), Some(st)) = (&refresh, &store) {
                 // Entra rotated the refresh token: the newest replaces the kept one.
-                let latest = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                if signed_in {
-                    if let Err(e) = st.set(&admin_account, &latest) {
-                        eprintln!(
-                            "note: {}",
-                            secrets::not_kept(&e).replace("secret", "sign-in")
-                        );
-                    }
-                } else {
-                    let _ = st.delete(&admin_account);
+                let kept = steward_graph::delegated::keep_rotated(st.as_ref(), &opts, signed_in);
+                if !signed_in {
                     eprintln!("note: the kept admin sign-in has ended; run `steward sign-in` (or `steward sync --delegated`) to sign in again");
+                } else if let Err(e) = kept {
+                    eprintln!(
+                        "note: {}",
+                        secrets::not_kept(&e).replace("secret", "sign-in")
+                    );
                 }
             }
             match (&store, source, signed_in && by_secret) {

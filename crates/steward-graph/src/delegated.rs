@@ -30,6 +30,27 @@ pub fn scopes(graph_url: &str) -> Vec<String> {
     ]
 }
 
+/// After a sync or connection test signed in with the kept admin sign-in: keeps the refresh
+/// token Entra rotated in place of the used one, or, when Entra refused it (`signed_in` false),
+/// forgets it, since the admin must sign in again. An error says the rotated token could not be
+/// kept.
+pub fn keep_rotated(
+    store: &dyn crate::secrets::SecretStore,
+    opts: &crate::sync::SyncOptions,
+    signed_in: bool,
+) -> Result<(), crate::secrets::SecretStoreError> {
+    let Some(slot) = &opts.refresh_token else {
+        return Ok(());
+    };
+    let account = account(&opts.tenant_id, &opts.client_id);
+    if !signed_in {
+        store.delete(&account)?;
+        return Ok(());
+    }
+    let latest = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    store.set(&account, &latest)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
     #[error("the sign-in did not finish: {0}")]
