@@ -17,6 +17,8 @@ export const DATASET_LABELS: Readonly<Record<string, string>> = {
   riskyServicePrincipals: "Risky service principals",
   servicePrincipalRiskDetections: "Risk detections",
   directoryRecommendations: "Directory recommendations",
+  roleAssignments: "Directory role assignments",
+  roleEligibilityScheduleInstances: "Eligible directory roles (PIM)",
 };
 
 /** A dataset's label for the admin; a name the app does not know stays as Graph spells it. */

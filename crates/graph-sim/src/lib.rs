@@ -36,8 +36,8 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 use steward_core::demo::{self, DemoOptions};
 use steward_core::model::{
-    AppCredentialSignInActivity, Application, DirectoryRecommendation, KeyCredential,
-    NamedLocation, PasswordCredential, RiskyServicePrincipal, ServicePrincipal,
+    AppCredentialSignInActivity, Application, DirectoryRecommendation, DirectoryRoleAssignment,
+    KeyCredential, NamedLocation, PasswordCredential, RiskyServicePrincipal, ServicePrincipal,
     ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku,
 };
 use steward_core::store::{self, applications, service_principals, sign_ins, tenants, TenantKey};
@@ -176,6 +176,8 @@ struct Inner {
     tenant_id: String,
     tenant_name: String,
     default_domain: Option<String>,
+    /// When the simulated tenant was generated.
+    as_of: DateTime<Utc>,
     rng: ChaCha8Rng,
     tokens: HashMap<String, Instant>,
     issued: u64,
@@ -253,6 +255,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         tenant_id: tenant.id.clone(),
         tenant_name: tenant.display_name.clone(),
         default_domain: tenant.default_domain.clone(),
+        as_of: config.demo.as_of,
         rng: ChaCha8Rng::seed_from_u64(config.faults.seed),
         tokens: HashMap::new(),
         issued: 0,
@@ -1634,10 +1637,12 @@ enum Snapshot {
     Recommendations,
     SpActivities,
     CredentialActivities,
+    RoleAssignments,
+    RoleEligibilities,
 }
 
 impl Snapshot {
-    const ALL: [Snapshot; 7] = [
+    const ALL: [Snapshot; 9] = [
         Snapshot::Skus,
         Snapshot::NamedLocations,
         Snapshot::RiskyServicePrincipals,
@@ -1645,6 +1650,8 @@ impl Snapshot {
         Snapshot::Recommendations,
         Snapshot::SpActivities,
         Snapshot::CredentialActivities,
+        Snapshot::RoleAssignments,
+        Snapshot::RoleEligibilities,
     ];
 
     fn path(self) -> &'static str {
@@ -1656,6 +1663,10 @@ impl Snapshot {
             Snapshot::Recommendations => "/beta/directory/recommendations",
             Snapshot::SpActivities => "/beta/reports/servicePrincipalSignInActivities",
             Snapshot::CredentialActivities => "/beta/reports/appCredentialSignInActivities",
+            Snapshot::RoleAssignments => "/beta/roleManagement/directory/roleAssignments",
+            Snapshot::RoleEligibilities => {
+                "/beta/roleManagement/directory/roleEligibilityScheduleInstances"
+            }
         }
     }
 
@@ -1679,6 +1690,12 @@ impl Snapshot {
             }
             Snapshot::CredentialActivities => {
                 "https://graph.microsoft.com/beta/$metadata#reports/appCredentialSignInActivities"
+            }
+            Snapshot::RoleAssignments => {
+                "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleAssignments(roleDefinition(id,displayName,isPrivileged))"
+            }
+            Snapshot::RoleEligibilities => {
+                "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition(id,displayName,isPrivileged))"
             }
         }
     }
@@ -1721,6 +1738,14 @@ impl Snapshot {
             Snapshot::CredentialActivities => store::insights::list_credential_activities(c, k)?
                 .iter()
                 .map(credential_activity_json)
+                .collect(),
+            Snapshot::RoleAssignments => store::directory_roles::list_all(c, k, "active")?
+                .iter()
+                .map(|a| role_assignment_json(a, inner.as_of))
+                .collect(),
+            Snapshot::RoleEligibilities => store::directory_roles::list_all(c, k, "eligible")?
+                .iter()
+                .map(|a| role_assignment_json(a, inner.as_of))
                 .collect(),
         })
     }
@@ -1822,6 +1847,38 @@ fn sku_json(s: &SubscribedSku, tenant_id: &str, tenant_name: &str) -> Value {
         "skuPartNumber": s.sku_part_number,
         "subscriptionIds": [],
     })
+}
+
+/// A role assignment as beta `unifiedRoleAssignment`, or an eligible one as
+/// `unifiedRoleEligibilityScheduleInstance`, with its `roleDefinition` expanded.
+fn role_assignment_json(a: &DirectoryRoleAssignment, as_of: DateTime<Utc>) -> Value {
+    let role = json!({
+        "id": a.role_definition_id,
+        "displayName": a.role_display_name,
+        "isPrivileged": a.is_privileged,
+    });
+    if a.assignment_type == "eligible" {
+        json!({
+            "id": a.id,
+            "principalId": a.principal_id,
+            "roleDefinitionId": a.role_definition_id,
+            "directoryScopeId": a.directory_scope_id,
+            "appScopeId": null,
+            "startDateTime": time(Some(as_of - chrono::Duration::days(90))),
+            "endDateTime": null,
+            "memberType": "Direct",
+            "roleEligibilityScheduleId": a.id,
+            "roleDefinition": role,
+        })
+    } else {
+        json!({
+            "id": a.id,
+            "principalId": a.principal_id,
+            "roleDefinitionId": a.role_definition_id,
+            "directoryScopeId": a.directory_scope_id,
+            "roleDefinition": role,
+        })
+    }
 }
 
 fn named_location_json(l: &NamedLocation) -> Value {

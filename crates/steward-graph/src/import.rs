@@ -16,8 +16,9 @@ use serde_json::Value;
 use steward_core::clock::to_ms;
 use steward_core::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRecommendation,
-    FederatedIdentityCredential, NamedLocation, RiskyServicePrincipal, ServicePrincipal,
-    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
+    DirectoryRoleAssignment, FederatedIdentityCredential, NamedLocation, RiskyServicePrincipal,
+    ServicePrincipal, ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn,
+    SubscribedSku, Tenant,
 };
 use steward_core::store::{
     self, app_role_assignments, applications, federated_credentials, insights, service_principals,
@@ -71,6 +72,8 @@ struct Batch {
     risky: Vec<RiskyServicePrincipal>,
     detections: Vec<ServicePrincipalRiskDetection>,
     recommendations: Vec<DirectoryRecommendation>,
+    /// Active and eligible directory role assignments.
+    role_assignments: Vec<DirectoryRoleAssignment>,
     counts: BTreeMap<Dataset, u64>,
 }
 
@@ -312,6 +315,10 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
             Dataset::DirectoryRecommendations => batch
                 .recommendations
                 .push(wire::directory_recommendation(*o).map_err(|m| item_err(i, m))?),
+            Dataset::RoleAssignments | Dataset::RoleEligibilities => batch.role_assignments.push(
+                wire::role_assignment(*o, dataset == Dataset::RoleEligibilities)
+                    .map_err(|m| item_err(i, m))?,
+            ),
         }
         *batch.counts.entry(dataset).or_default() += 1;
     }
@@ -410,6 +417,9 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
     }
     for r in &batch.recommendations {
         insights::upsert_directory_recommendation(conn, key, r)?;
+    }
+    for a in &batch.role_assignments {
+        store::directory_roles::upsert_role_assignment(conn, key, a)?;
     }
     for dataset in batch.counts.keys() {
         insights::mark_dataset(

@@ -97,7 +97,7 @@ impl SyncOptions {
 }
 
 /// The datasets this build syncs, in order.
-pub const SYNCED: [Dataset; 13] = [
+pub const SYNCED: [Dataset; 15] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
@@ -111,6 +111,8 @@ pub const SYNCED: [Dataset; 13] = [
     Dataset::RiskyServicePrincipals,
     Dataset::ServicePrincipalRiskDetections,
     Dataset::DirectoryRecommendations,
+    Dataset::RoleAssignments,
+    Dataset::RoleEligibilities,
 ];
 
 /// How a dataset read whole each sync is fetched and kept: its Graph path, the cache table and
@@ -119,10 +121,13 @@ struct Snapshot {
     path: &'static str,
     table: &'static str,
     key: &'static str,
+    /// The rows of `table` this dataset fills (an SQL condition), where it shares the table.
+    scope: &'static str,
     needs: &'static str,
 }
 
 fn snapshot(d: Dataset) -> Option<Snapshot> {
+    let mut scope = "1";
     let (path, table, key, needs) = match d {
         Dataset::ServicePrincipalSignInActivities => (
             "/beta/reports/servicePrincipalSignInActivities",
@@ -166,12 +171,31 @@ fn snapshot(d: Dataset) -> Option<Snapshot> {
             "id",
             "DirectoryRecommendations.Read.All",
         ),
+        Dataset::RoleAssignments => {
+            scope = "assignment_type = 'active'";
+            (
+                "/beta/roleManagement/directory/roleAssignments?$select=id,principalId,roleDefinitionId,directoryScopeId&$expand=roleDefinition($select=id,displayName,isPrivileged)",
+                "directory_role_assignments",
+                "id",
+                "RoleManagement.Read.Directory",
+            )
+        }
+        Dataset::RoleEligibilities => {
+            scope = "assignment_type = 'eligible'";
+            (
+                "/beta/roleManagement/directory/roleEligibilityScheduleInstances?$select=id,principalId,roleDefinitionId,directoryScopeId,roleEligibilityScheduleId&$expand=roleDefinition($select=id,displayName,isPrivileged)",
+                "directory_role_assignments",
+                "id",
+                "RoleManagement.Read.Directory (and an Entra ID P2 license for eligible assignments)",
+            )
+        }
         _ => return None,
     };
     Some(Snapshot {
         path,
         table,
         key,
+        scope,
         needs,
     })
 }
@@ -1542,9 +1566,10 @@ async fn sync_snapshot(
             if next.is_none() {
                 let table = spec.table;
                 let column = spec.key;
+                let scope = spec.scope;
                 removed = conn.execute(
                     &format!(
-                        "DELETE FROM {table} WHERE tenant = ?1 AND NOT EXISTS
+                        "DELETE FROM {table} WHERE tenant = ?1 AND ({scope}) AND NOT EXISTS
                          (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2
                           AND s.id = {table}.{column})"
                     ),
@@ -1618,6 +1643,13 @@ fn write_snapshot_item(
             done(
                 insights::upsert_directory_recommendation(conn, key, &r),
                 r.id,
+            )
+        }
+        Dataset::RoleAssignments | Dataset::RoleEligibilities => {
+            let a = wire::role_assignment(o, d == Dataset::RoleEligibilities)?;
+            done(
+                steward_core::store::directory_roles::upsert_role_assignment(conn, key, &a),
+                a.id,
             )
         }
         other => return Err(format!("{} is not read whole", other.name())),

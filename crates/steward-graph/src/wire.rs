@@ -5,8 +5,8 @@
 use serde_json::Value;
 use steward_core::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRecommendation,
-    FederatedIdentityCredential, KeyCredential, NamedLocation, PasswordCredential,
-    RiskyServicePrincipal, ServicePrincipal, ServicePrincipalRiskDetection,
+    DirectoryRoleAssignment, FederatedIdentityCredential, KeyCredential, NamedLocation,
+    PasswordCredential, RiskyServicePrincipal, ServicePrincipal, ServicePrincipalRiskDetection,
     ServicePrincipalSignInActivity, SignIn, SignInLocation, SubscribedSku,
 };
 
@@ -33,6 +33,10 @@ pub enum Dataset {
     RiskyServicePrincipals,
     ServicePrincipalRiskDetections,
     DirectoryRecommendations,
+    /// Active Entra directory role assignments (`roleManagement/directory/roleAssignments`).
+    RoleAssignments,
+    /// Eligible (PIM) Entra directory role assignments (`roleEligibilityScheduleInstances`).
+    RoleEligibilities,
 }
 
 impl Dataset {
@@ -59,6 +63,8 @@ impl Dataset {
             Dataset::DirectoryRecommendations => {
                 steward_core::recommendations::DIRECTORY_RECOMMENDATIONS_DATASET
             }
+            Dataset::RoleAssignments => "roleAssignments",
+            Dataset::RoleEligibilities => "roleEligibilityScheduleInstances",
         }
     }
 
@@ -87,6 +93,8 @@ impl Dataset {
                 Dataset::ServicePrincipalRiskDetections
             }
             "recommendations" => Dataset::DirectoryRecommendations,
+            "roleAssignments" | "roleAssignmentScheduleInstances" => Dataset::RoleAssignments,
+            "roleEligibilityScheduleInstances" => Dataset::RoleEligibilities,
             _ => return None,
         })
     }
@@ -133,6 +141,10 @@ impl Dataset {
                 "riskyServicePrincipal" => Some(Dataset::RiskyServicePrincipals),
                 "servicePrincipalRiskDetection" => Some(Dataset::ServicePrincipalRiskDetections),
                 "recommendation" => Some(Dataset::DirectoryRecommendations),
+                "unifiedRoleAssignment" | "unifiedRoleAssignmentScheduleInstance" => {
+                    Some(Dataset::RoleAssignments)
+                }
+                "unifiedRoleEligibilityScheduleInstance" => Some(Dataset::RoleEligibilities),
                 _ => None,
             };
             if by_type.is_some() {
@@ -165,6 +177,12 @@ impl Dataset {
             Dataset::AppCredentialSignInActivities
         } else if has("issuer") && has("subject") && has("audiences") {
             Dataset::FederatedIdentityCredentials
+        } else if has("roleDefinitionId") && has("principalId") {
+            if has("roleEligibilityScheduleId") {
+                Dataset::RoleEligibilities
+            } else {
+                Dataset::RoleAssignments
+            }
         } else if has("appRoleId") && has("principalId") && has("resourceId") {
             Dataset::AppRoleAssignments
         } else if has("appId")
@@ -201,12 +219,14 @@ impl Dataset {
             Dataset::RiskyServicePrincipals => "riskyServicePrincipal",
             Dataset::ServicePrincipalRiskDetections => "servicePrincipalRiskDetection",
             Dataset::DirectoryRecommendations => "recommendation",
+            Dataset::RoleAssignments => "unifiedRoleAssignment",
+            Dataset::RoleEligibilities => "unifiedRoleEligibilityScheduleInstance",
         }
     }
 }
 
 /// Every dataset, in the order an import writes them.
-pub const ALL: [Dataset; 14] = [
+pub const ALL: [Dataset; 16] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
@@ -221,6 +241,8 @@ pub const ALL: [Dataset; 14] = [
     Dataset::RiskyServicePrincipals,
     Dataset::ServicePrincipalRiskDetections,
     Dataset::DirectoryRecommendations,
+    Dataset::RoleAssignments,
+    Dataset::RoleEligibilities,
 ];
 
 /// The organization's id, name and default domain.
@@ -359,6 +381,34 @@ pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
             .map(str::to_string),
         app_role_id: o.str("appRoleId")?,
         created_date_time: o.opt_time("createdDateTime")?,
+    })
+}
+
+/// A directory role assignment, active (`unifiedRoleAssignment`) or eligible
+/// (`unifiedRoleEligibilityScheduleInstance`). The role's name and privilege come from the
+/// expanded `roleDefinition` (the sync asks `$expand=roleDefinition`); without it, from Entra's
+/// built-in roles by template id.
+pub fn role_assignment(o: Obj<'_>, eligible: bool) -> Field<DirectoryRoleAssignment> {
+    let role_definition_id = o.str("roleDefinitionId")?;
+    let builtin = steward_core::model::builtin_role(&role_definition_id);
+    let (name, privileged) = match o.opt_obj("roleDefinition")? {
+        Some(d) => (
+            d.opt_str("displayName")?,
+            d.opt_bool("isPrivileged")?.or(builtin.map(|b| b.1)),
+        ),
+        None => (None, None),
+    };
+    let name = name
+        .or(builtin.map(|b| b.0.to_string()))
+        .unwrap_or_else(|| format!("Role {role_definition_id}"));
+    Ok(DirectoryRoleAssignment {
+        id: o.str("id")?,
+        principal_id: o.str("principalId")?,
+        role_display_name: name,
+        is_privileged: privileged.or(builtin.map(|b| b.1)).unwrap_or(false),
+        role_definition_id,
+        directory_scope_id: o.opt_str("directoryScopeId")?.unwrap_or_else(|| "/".into()),
+        assignment_type: if eligible { "eligible" } else { "active" }.into(),
     })
 }
 

@@ -162,6 +162,11 @@ fn snapshot(conn: &Connection) -> String {
         out.push_str(&row.unwrap());
         out.push('\n');
     }
+    for kind in ["active", "eligible"] {
+        for x in store::directory_roles::list_all(conn, key, kind).unwrap() {
+            out.push_str(&format!("{x:?}\n"));
+        }
+    }
     for mut sku in insights::list_skus(conn, key).unwrap() {
         // Trial state comes from directory/subscriptions, which Graph's subscribedSkus lacks.
         sku.is_trial = false;
@@ -216,6 +221,28 @@ fn diff(a: &str, b: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_changes() {
     let sim = start(small_pages()).await;
+    {
+        // A PIM-eligible role too (the small demo tenant may hold none).
+        let c = store::open(&sim.db).unwrap();
+        let (key, _) = tenants::resolve_tenant(&c, None).unwrap();
+        let sp = service_principals::list_page(&c, key, None, 1)
+            .unwrap()
+            .remove(0);
+        store::directory_roles::upsert_role_assignment(
+            &c,
+            key,
+            &steward_core::model::DirectoryRoleAssignment {
+                id: "eligible-0001".into(),
+                principal_id: sp.id,
+                role_definition_id: "e8611ab8-c189-46e8-94e1-60213ab1f814".into(),
+                role_display_name: "Privileged Role Administrator".into(),
+                directory_scope_id: "/".into(),
+                is_privileged: true,
+                assignment_type: "eligible".into(),
+            },
+        )
+        .unwrap();
+    }
     let dir = tempfile::tempdir().unwrap();
     let conn = store::open(&dir.path().join("cache.db")).unwrap();
     let now = as_of() + chrono::Duration::hours(1);
@@ -260,6 +287,8 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "DirectoryRecommendation {",
         "ServicePrincipalSignInActivity {",
         "AppCredentialSignInActivity {",
+        "assignment_type: \"active\"",
+        "assignment_type: \"eligible\"",
     ] {
         assert!(got.contains(kind), "the sync read {kind}…}}");
     }

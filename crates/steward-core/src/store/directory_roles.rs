@@ -55,3 +55,31 @@ pub fn list_for_principal(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Every role assignment of one kind (`active` or `eligible`), in id order.
+pub fn list_all(
+    conn: &Connection,
+    tenant: TenantKey,
+    assignment_type: &str,
+) -> Result<Vec<DirectoryRoleAssignment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, principal_id, role_definition_id, role_display_name, directory_scope_id,
+                is_privileged, assignment_type
+         FROM directory_role_assignments WHERE tenant = ?1 AND assignment_type = ?2
+         ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map(params![tenant.0, assignment_type], |r| {
+            Ok(DirectoryRoleAssignment {
+                id: r.get(0)?,
+                principal_id: r.get(1)?,
+                role_definition_id: r.get(2)?,
+                role_display_name: r.get(3)?,
+                directory_scope_id: r.get(4)?,
+                is_privileged: r.get(5)?,
+                assignment_type: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
