@@ -19,6 +19,8 @@ export const DATASET_LABELS: Readonly<Record<string, string>> = {
   directoryRecommendations: "Directory recommendations",
   roleAssignments: "Directory role assignments",
   roleEligibilityScheduleInstances: "Eligible directory roles (PIM)",
+  deletedApplications: "Deleted app registrations",
+  deletedServicePrincipals: "Deleted service principals",
 };
 
 /** A dataset's label for the admin; a name the app does not know stays as Graph spells it. */

@@ -297,6 +297,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
         .route("/_sim/{collection}/add", post(sim_add))
         .route("/_sim/{collection}/{id}/delete", post(sim_delete))
+        .route("/_sim/{collection}/{id}/purge", post(sim_purge))
         .route("/_sim/{collection}/{id}/rename", post(sim_rename))
         .route("/_sim/expireDeltaTokens", post(sim_expire_delta_tokens))
         .route("/_sim/stats", get(sim_stats))
@@ -1500,10 +1501,15 @@ fn change_page(
     let mut items = Vec::with_capacity(page.len());
     for (id, kinds) in &page {
         let item = match object_json(inner, collection, id).map_err(internal)? {
+            // Soft-deleted (restorable) is `changed`; purged is `deleted`.
             None => json!({
                 "@odata.type": odata_type(collection),
                 "id": id,
-                "@removed": {"reason": "changed"},
+                "@removed": {"reason": if in_store(inner, collection, id).map_err(internal)? {
+                    "changed"
+                } else {
+                    "deleted"
+                }},
             }),
             Some(whole) if kinds.iter().any(|k| *k != ChangeKind::Renamed) => whole,
             Some(whole) => json!({
@@ -1639,10 +1645,12 @@ enum Snapshot {
     CredentialActivities,
     RoleAssignments,
     RoleEligibilities,
+    DeletedApplications,
+    DeletedServicePrincipals,
 }
 
 impl Snapshot {
-    const ALL: [Snapshot; 9] = [
+    const ALL: [Snapshot; 11] = [
         Snapshot::Skus,
         Snapshot::NamedLocations,
         Snapshot::RiskyServicePrincipals,
@@ -1652,6 +1660,8 @@ impl Snapshot {
         Snapshot::CredentialActivities,
         Snapshot::RoleAssignments,
         Snapshot::RoleEligibilities,
+        Snapshot::DeletedApplications,
+        Snapshot::DeletedServicePrincipals,
     ];
 
     fn path(self) -> &'static str {
@@ -1666,6 +1676,12 @@ impl Snapshot {
             Snapshot::RoleAssignments => "/beta/roleManagement/directory/roleAssignments",
             Snapshot::RoleEligibilities => {
                 "/beta/roleManagement/directory/roleEligibilityScheduleInstances"
+            }
+            Snapshot::DeletedApplications => {
+                "/v1.0/directory/deletedItems/microsoft.graph.application"
+            }
+            Snapshot::DeletedServicePrincipals => {
+                "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal"
             }
         }
     }
@@ -1692,10 +1708,16 @@ impl Snapshot {
                 "https://graph.microsoft.com/beta/$metadata#reports/appCredentialSignInActivities"
             }
             Snapshot::RoleAssignments => {
-                "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleAssignments(roleDefinition(id,displayName,isPrivileged))"
+                "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleAssignments(roleDefinition())"
             }
             Snapshot::RoleEligibilities => {
-                "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition(id,displayName,isPrivileged))"
+                "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition())"
+            }
+            Snapshot::DeletedApplications => {
+                "https://graph.microsoft.com/v1.0/$metadata#applications"
+            }
+            Snapshot::DeletedServicePrincipals => {
+                "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals"
             }
         }
     }
@@ -1703,7 +1725,9 @@ impl Snapshot {
     /// Graph pages these by its own size; `$top` is honoured up to this.
     fn max_top(self) -> i64 {
         match self {
-            Snapshot::Skus => 999,
+            Snapshot::Skus | Snapshot::DeletedApplications | Snapshot::DeletedServicePrincipals => {
+                999
+            }
             _ => 500,
         }
     }
@@ -1746,6 +1770,21 @@ impl Snapshot {
             Snapshot::RoleEligibilities => store::directory_roles::list_all(c, k, "eligible")?
                 .iter()
                 .map(|a| role_assignment_json(a, inner.as_of))
+                .collect(),
+            Snapshot::DeletedApplications => applications::list_deleted(c, k)?
+                .iter()
+                .map(|a| {
+                    // Not expanded here: the list is read without `$expand`.
+                    let mut v = application_json(a);
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("federatedIdentityCredentials");
+                    }
+                    v
+                })
+                .collect(),
+            Snapshot::DeletedServicePrincipals => service_principals::list_deleted(c, k)?
+                .iter()
+                .map(service_principal_json)
                 .collect(),
         })
     }
@@ -2138,6 +2177,21 @@ fn directory_collection(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether the store holds object `id` at all, active or soft-deleted.
+fn in_store(inner: &Inner, collection: &str, id: &str) -> rusqlite::Result<bool> {
+    let table = if collection == "applications" {
+        "applications"
+    } else {
+        "service_principals"
+    };
+    inner
+        .conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant = ?1 AND id = ?2)"
+        ))?
+        .query_row(rusqlite::params![inner.key.0, id], |r| r.get(0))
+}
+
 fn record(inner: &mut Inner, collection: &'static str, id: &str, kind: ChangeKind) {
     inner.seq += 1;
     let seq = inner.seq;
@@ -2154,6 +2208,31 @@ fn sim_error(e: impl std::fmt::Display) -> Response {
 }
 
 async fn sim_delete(
+    State(sim): State<Sim>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Response {
+    let Some(collection) = directory_collection(&collection) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    let now = steward_core::clock::now().timestamp_millis();
+    let done = if collection == "applications" {
+        applications::mark_deleted(&inner.conn, inner.key, &id, now)
+    } else {
+        service_principals::mark_deleted(&inner.conn, inner.key, &id, now)
+    };
+    match done {
+        Ok(()) => {
+            record(&mut inner, collection, &id, ChangeKind::Deleted);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => sim_error(e),
+    }
+}
+
+/// Deletes an object for good (Graph's permanent delete, or the end of the 30 days a deleted
+/// object is kept for).
+async fn sim_purge(
     State(sim): State<Sim>,
     Path((collection, id)): Path<(String, String)>,
 ) -> Response {

@@ -70,7 +70,8 @@ fn conforms(path: &str, ours: &Value, docs: &[&Value], problems: &mut BTreeSet<S
 
 /// Fields on the resource's documented property list that the list examples happen to leave out.
 fn documented_elsewhere(path: &str, field: &str) -> bool {
-    let sp = path.starts_with("/v1.0/servicePrincipals");
+    let sp = path.starts_with("/v1.0/servicePrincipals")
+        || path.starts_with("/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal");
     // graph-docs v1.0 serviceprincipal.md (properties) and beta agentidentity.md.
     let sp_field = sp
         && matches!(
@@ -148,6 +149,16 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         )
         .unwrap();
     let assignments_path = format!("/v1.0/servicePrincipals/{holder}/appRoleAssignments");
+    // A PIM-eligible role (the small demo tenant may hold none).
+    db.execute(
+        "INSERT INTO directory_role_assignments (tenant, id, principal_id, role_definition_id,
+             role_display_name, directory_scope_id, is_privileged, assignment_type)
+         SELECT tenant, 'eligible-1', ?1, 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+                'Privileged Role Administrator', '/', 1, 'eligible'
+         FROM service_principals WHERE id = ?1",
+        [&holder],
+    )
+    .unwrap();
     // The owners of an application that has some (the demo tenant's owners are on applications).
     let owned = |table: &str| -> String {
         db.query_row(
@@ -196,6 +207,22 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         (
             "/beta/reports/appCredentialSignInActivities",
             "appcredentialsigninactivities-beta.json",
+        ),
+        (
+            "/beta/roleManagement/directory/roleAssignments",
+            "roleassignments-beta.json",
+        ),
+        (
+            "/beta/roleManagement/directory/roleEligibilityScheduleInstances",
+            "roleeligibilityscheduleinstances-beta.json",
+        ),
+        (
+            "/v1.0/directory/deletedItems/microsoft.graph.application",
+            "deleteditems-applications.json",
+        ),
+        (
+            "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal",
+            "deleteditems-serviceprincipals.json",
         ),
     ] {
         let ours = get(path).await;

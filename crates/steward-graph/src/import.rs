@@ -259,10 +259,10 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
                 let org = wire::organization(*o).map_err(|m| item_err(i, m))?;
                 batch.organizations.push((path.to_path_buf(), org));
             }
-            Dataset::Applications => batch
+            Dataset::Applications | Dataset::DeletedApplications => batch
                 .applications
                 .push(wire::application(*o).map_err(|m| item_err(i, m))?),
-            Dataset::ServicePrincipals => batch
+            Dataset::ServicePrincipals | Dataset::DeletedServicePrincipals => batch
                 .service_principals
                 .push(wire::service_principal(*o).map_err(|m| item_err(i, m))?),
             Dataset::FederatedIdentityCredentials => {

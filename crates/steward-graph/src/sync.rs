@@ -97,7 +97,7 @@ impl SyncOptions {
 }
 
 /// The datasets this build syncs, in order.
-pub const SYNCED: [Dataset; 15] = [
+pub const SYNCED: [Dataset; 17] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
@@ -113,6 +113,8 @@ pub const SYNCED: [Dataset; 15] = [
     Dataset::DirectoryRecommendations,
     Dataset::RoleAssignments,
     Dataset::RoleEligibilities,
+    Dataset::DeletedApplications,
+    Dataset::DeletedServicePrincipals,
 ];
 
 /// How a dataset read whole each sync is fetched and kept: its Graph path, the cache table and
@@ -187,6 +189,24 @@ fn snapshot(d: Dataset) -> Option<Snapshot> {
                 "directory_role_assignments",
                 "id",
                 "RoleManagement.Read.Directory (and an Entra ID P2 license for eligible assignments)",
+            )
+        }
+        Dataset::DeletedApplications => {
+            scope = "deleted IS NOT NULL";
+            (
+                "/v1.0/directory/deletedItems/microsoft.graph.application?$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials",
+                "applications",
+                "id",
+                "Application.Read.All",
+            )
+        }
+        Dataset::DeletedServicePrincipals => {
+            scope = "deleted IS NOT NULL";
+            (
+                "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal?$select=id,appId,displayName,appDisplayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,signInAudience,tags,alternativeNames,disabledByMicrosoftStatus,deletedDateTime,passwordCredentials,keyCredentials",
+                "service_principals",
+                "id",
+                "Application.Read.All",
             )
         }
         _ => return None,
@@ -1087,7 +1107,7 @@ fn full_page(
             };
             let gone: Vec<String> = conn
                 .prepare(&format!(
-                    "SELECT t.id FROM {table} t WHERE t.tenant = ?1 AND NOT EXISTS
+                    "SELECT t.id FROM {table} t WHERE t.tenant = ?1 AND t.deleted IS NULL AND NOT EXISTS
                      (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2 AND s.id = t.id)"
                 ))?
                 .query_map(params![key.0, d.name()], |r| r.get(0))?
@@ -1132,8 +1152,11 @@ async fn delta_page(
             Some(Value::String(id)) if !id.is_empty() => id.clone(),
             _ => return Err(bad_item(url, d, i, "no `id`".into())),
         };
-        if m.contains_key("@removed") {
-            gone.push(id);
+        if let Some(removed) = m.get("@removed") {
+            // `changed`: soft-deleted, restorable (the deleted-items datasets read it);
+            // `deleted`: gone for good.
+            let purged = removed.get("reason").and_then(Value::as_str) == Some("deleted");
+            gone.push((id, purged));
         } else {
             changed.push(id);
         }
@@ -1158,7 +1181,7 @@ async fn delta_page(
                 }
             },
             // Deleted since the delta page was made.
-            404 => gone.push(id.clone()),
+            404 => gone.push((id.clone(), false)),
             _ => {
                 return Err(SyncError::Http {
                     url: format!("$batch GET /{path}/{id}"),
@@ -1184,8 +1207,14 @@ async fn delta_page(
         for (i, m) in whole.iter().enumerate() {
             upsert_object(conn, key, home, d, Obj(m)).map_err(|e| bad_item(url, d, i, e))??;
         }
-        for id in &gone {
-            delete_object(conn, key, d, id)?;
+        for (id, purged) in &gone {
+            if *purged {
+                delete_object(conn, key, d, id)?;
+            } else if d == Dataset::Applications {
+                applications::mark_deleted(conn, key, id, now)?;
+            } else {
+                service_principals::mark_deleted(conn, key, id, now)?;
+            }
         }
         state.next_link = next.clone();
         if let Some(link) = &delta {
@@ -1496,10 +1525,12 @@ async fn sync_sub_resources(
 
 /// A dataset Graph offers no delta for, read whole: each page commits with the keys it saw, and
 /// a completed round removes what it did not see.
+#[allow(clippy::too_many_arguments)]
 async fn sync_snapshot(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
+    home: &str,
     d: Dataset,
     spec: &Snapshot,
     now: i64,
@@ -1557,7 +1588,7 @@ async fn sync_snapshot(
                 "INSERT OR IGNORE INTO sync_seen (tenant, dataset, id) VALUES (?1, ?2, ?3)",
             )?;
             for (i, m) in page.iter().enumerate() {
-                let id = write_snapshot_item(conn, key, d, Obj(m))
+                let id = write_snapshot_item(conn, key, home, d, Obj(m))
                     .map_err(|e| bad_item(&url, d, i, e))??;
                 seen.execute(params![key.0, d.name(), id])?;
             }
@@ -1575,6 +1606,12 @@ async fn sync_snapshot(
                     ),
                     params![key.0, d.name()],
                 )? as u64;
+                if matches!(
+                    d,
+                    Dataset::DeletedApplications | Dataset::DeletedServicePrincipals
+                ) {
+                    steward_core::store::credentials::delete_orphans(conn, key)?;
+                }
                 if d == Dataset::DirectoryRecommendations {
                     conn.execute(
                         "DELETE FROM directory_recommendation_resources WHERE tenant = ?1
@@ -1605,6 +1642,7 @@ async fn sync_snapshot(
 fn write_snapshot_item(
     conn: &Connection,
     key: TenantKey,
+    home: &str,
     d: Dataset,
     o: Obj<'_>,
 ) -> Result<SyncResult<String>, String> {
@@ -1650,6 +1688,23 @@ fn write_snapshot_item(
             done(
                 steward_core::store::directory_roles::upsert_role_assignment(conn, key, &a),
                 a.id,
+            )
+        }
+        Dataset::DeletedApplications => {
+            let a = wire::application(o)?;
+            if a.deleted_date_time.is_none() {
+                return Err("a deleted item without `deletedDateTime`".into());
+            }
+            done(applications::upsert_application(conn, key, &a), a.id)
+        }
+        Dataset::DeletedServicePrincipals => {
+            let sp = wire::service_principal(o)?;
+            if sp.deleted_date_time.is_none() {
+                return Err("a deleted item without `deletedDateTime`".into());
+            }
+            done(
+                service_principals::upsert_service_principal(conn, key, home, &sp),
+                sp.id,
             )
         }
         other => return Err(format!("{} is not read whole", other.name())),
@@ -1942,7 +1997,17 @@ pub async fn sync(
             Dataset::SignIns => sync_sign_ins(&mut client, conn, key, now_ms, progress).await?,
             other => match (snapshot(other), sub_resource(other)) {
                 (Some(spec), _) => {
-                    sync_snapshot(&mut client, conn, key, other, &spec, now_ms, progress).await?
+                    sync_snapshot(
+                        &mut client,
+                        conn,
+                        key,
+                        &tenant.id,
+                        other,
+                        &spec,
+                        now_ms,
+                        progress,
+                    )
+                    .await?
                 }
                 (_, Some(spec)) => {
                     sync_sub_resources(&mut client, conn, key, other, &spec, now_ms, progress)

@@ -37,6 +37,10 @@ pub enum Dataset {
     RoleAssignments,
     /// Eligible (PIM) Entra directory role assignments (`roleEligibilityScheduleInstances`).
     RoleEligibilities,
+    /// Soft-deleted applications (`directory/deletedItems/microsoft.graph.application`).
+    DeletedApplications,
+    /// Soft-deleted service principals (`directory/deletedItems/microsoft.graph.servicePrincipal`).
+    DeletedServicePrincipals,
 }
 
 impl Dataset {
@@ -65,6 +69,8 @@ impl Dataset {
             }
             Dataset::RoleAssignments => "roleAssignments",
             Dataset::RoleEligibilities => "roleEligibilityScheduleInstances",
+            Dataset::DeletedApplications => "deletedApplications",
+            Dataset::DeletedServicePrincipals => "deletedServicePrincipals",
         }
     }
 
@@ -95,6 +101,8 @@ impl Dataset {
             "recommendations" => Dataset::DirectoryRecommendations,
             "roleAssignments" | "roleAssignmentScheduleInstances" => Dataset::RoleAssignments,
             "roleEligibilityScheduleInstances" => Dataset::RoleEligibilities,
+            "microsoft.graph.application" => Dataset::DeletedApplications,
+            "microsoft.graph.servicePrincipal" => Dataset::DeletedServicePrincipals,
             _ => return None,
         })
     }
@@ -221,12 +229,14 @@ impl Dataset {
             Dataset::DirectoryRecommendations => "recommendation",
             Dataset::RoleAssignments => "unifiedRoleAssignment",
             Dataset::RoleEligibilities => "unifiedRoleEligibilityScheduleInstance",
+            Dataset::DeletedApplications => "deleted application",
+            Dataset::DeletedServicePrincipals => "deleted servicePrincipal",
         }
     }
 }
 
 /// Every dataset, in the order an import writes them.
-pub const ALL: [Dataset; 16] = [
+pub const ALL: [Dataset; 18] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
@@ -243,6 +253,8 @@ pub const ALL: [Dataset; 16] = [
     Dataset::DirectoryRecommendations,
     Dataset::RoleAssignments,
     Dataset::RoleEligibilities,
+    Dataset::DeletedApplications,
+    Dataset::DeletedServicePrincipals,
 ];
 
 /// The organization's id, name and default domain.

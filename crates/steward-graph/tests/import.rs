@@ -141,6 +141,8 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
         "riskyServicePrincipals",
         "servicePrincipalRiskDetections",
         "subscribedSkus",
+        "roleAssignments",
+        "roleEligibilityScheduleInstances",
     ] {
         assert!(
             names.contains(&want),
@@ -169,6 +171,25 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
     assert!(
         c.count("SELECT count(*) FROM service_principals WHERE display_name LIKE '%ó%'") >= 1,
         "accents survive"
+    );
+    assert!(
+        c.count("SELECT count(*) FROM applications WHERE deleted IS NOT NULL") >= 1
+            && c.count("SELECT count(*) FROM service_principals WHERE deleted IS NOT NULL") >= 1,
+        "deleted items keep their deletion time"
+    );
+    assert_eq!(
+        c.count(
+            "SELECT count(*) FROM directory_role_assignments
+             WHERE role_display_name = 'Application Administrator' AND is_privileged = 1
+               AND assignment_type = 'active'"
+        ),
+        1,
+        "a role's name and privilege come from the expanded roleDefinition"
+    );
+    assert!(
+        c.count(
+            "SELECT count(*) FROM directory_role_assignments WHERE assignment_type = 'eligible'"
+        ) >= 1
     );
     // Importing the same files again changes nothing: records are upserted by id.
     let before = c.dump();

@@ -109,6 +109,16 @@ fn snapshot(conn: &Connection) -> String {
         s.created_date_time = None;
         out.push_str(&format!("{s:?}\n"));
     }
+    // Soft-deleted ones (the deleted-items datasets).
+    for mut a in applications::list_deleted(conn, key).unwrap() {
+        // Graph's deleted-items list does not expand federated credentials.
+        a.federated_identity_credentials.clear();
+        out.push_str(&format!("deleted {a:?}\n"));
+    }
+    for mut s in service_principals::list_deleted(conn, key).unwrap() {
+        s.created_date_time = None;
+        out.push_str(&format!("deleted {s:?}\n"));
+    }
     // The application permissions of active service principals.
     let mut stmt = conn
         .prepare(
@@ -289,6 +299,8 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "AppCredentialSignInActivity {",
         "assignment_type: \"active\"",
         "assignment_type: \"eligible\"",
+        "deleted Application {",
+        "deleted ServicePrincipal {",
     ] {
         assert!(got.contains(kind), "the sync read {kind}…}}");
     }
@@ -305,12 +317,16 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         }
     }
 
-    // The tenant changes: a service principal and an application are removed, others renamed,
+    // The tenant changes: a service principal and an application are deleted (soft: restorable)
+    // and another of each purged (an application that was already soft-deleted), others renamed,
     // one of each added.
     let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
     let sps = service_principals::list_page(&conn, key, None, 10).unwrap();
     let apps = applications::list_page(&conn, key, None, 10).unwrap();
+    let was_deleted = applications::list_deleted(&conn, key).unwrap().remove(0).id;
     change(&sim, "servicePrincipals", &sps[0].id, "delete").await;
+    change(&sim, "servicePrincipals", &sps[2].id, "purge").await;
+    change(&sim, "applications", &was_deleted, "purge").await;
     change(&sim, "servicePrincipals", &sps[1].id, "rename").await;
     change(&sim, "applications", &apps[0].id, "delete").await;
     change(&sim, "applications", &apps[1].id, "rename").await;
@@ -333,8 +349,8 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         assert_eq!(r.mode, "delta", "{name}: only the changes are read: {r:?}");
         assert_eq!(
             (r.items, r.removed),
-            (3, 1),
-            "{name}: three changes read (removed, renamed, added), one removal applied: {r:?}"
+            (4, 2),
+            "{name}: four changes read (deleted, purged, renamed, added), two removals applied: {r:?}"
         );
     }
     let want = sim_snapshot(&sim);
@@ -351,6 +367,19 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "Added between syncs (app)",
     ] {
         assert!(got.contains(text), "{text} is in the cache");
+    }
+    assert!(
+        got.contains(&format!(
+            "deleted ServicePrincipal {{ id: \"{}\"",
+            sps[0].id
+        )) && got.contains(&format!("deleted Application {{ id: \"{}\"", apps[0].id)),
+        "a soft-deleted object stays in the cache, marked deleted"
+    );
+    for purged in [&sps[2].id, &was_deleted] {
+        assert!(
+            !got.contains(&format!("{{ id: \"{purged}\"")),
+            "{purged} is gone for good"
+        );
     }
 
     // A third sync with nothing changed reads nothing but the sign-in window's overlap.

@@ -137,6 +137,33 @@ pub fn get_application(
     }
 }
 
+/// Soft-deleted applications (restorable for 30 days), with their credentials, in id order.
+pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<Application>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
+                disabled_by_microsoft_status
+         FROM applications WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
+    )?;
+    let mut apps = stmt
+        .query_map(params![tenant.0], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for a in &mut apps {
+        attach_credentials(conn, tenant, a)?;
+    }
+    Ok(apps)
+}
+
+/// Marks an application soft-deleted at `when` (ms), unless it already is; its credentials
+/// go with it.
+pub fn mark_deleted(conn: &Connection, tenant: TenantKey, id: &str, when: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE applications SET deleted = coalesce(deleted, ?3) WHERE tenant = ?1 AND id = ?2",
+    )?
+    .execute(params![tenant.0, id, when])?;
+    credentials::mark_owner_deleted(conn, tenant, id)?;
+    Ok(())
+}
+
 /// Removes an application that is gone from the tenant, with its credentials.
 pub fn delete_application(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
     credentials::delete_for_owner(conn, tenant, id)?;

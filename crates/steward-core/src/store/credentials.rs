@@ -180,3 +180,29 @@ pub fn delete_for_owner(conn: &Connection, tenant: TenantKey, owner_id: &str) ->
         .execute(params![tenant.0, owner_id])?;
     Ok(())
 }
+
+/// Marks an owner's credentials as belonging to a soft-deleted object.
+pub fn mark_owner_deleted(conn: &Connection, tenant: TenantKey, owner_id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE credentials SET owner_deleted = 1 WHERE tenant = ?1 AND owner_id = ?2",
+    )?
+    .execute(params![tenant.0, owner_id])?;
+    Ok(())
+}
+
+/// Drops the credentials whose owner is no longer in the cache.
+pub fn delete_orphans(conn: &Connection, tenant: TenantKey) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "DELETE FROM credentials WHERE tenant = ?1 AND owner_id NOT IN
+             (SELECT id FROM applications WHERE tenant = ?1
+              UNION ALL SELECT id FROM service_principals WHERE tenant = ?1)",
+        )?
+        .execute(params![tenant.0])?;
+    conn.prepare_cached(
+        "DELETE FROM federated_credentials WHERE tenant = ?1 AND application_id NOT IN
+         (SELECT id FROM applications WHERE tenant = ?1)",
+    )?
+    .execute(params![tenant.0])?;
+    Ok(n as u64)
+}

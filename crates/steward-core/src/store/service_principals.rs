@@ -203,6 +203,36 @@ pub fn get_full(
 }
 
 /// Removes a service principal that is gone from the tenant, with its credentials.
+/// Soft-deleted service principals (restorable for 30 days), with their credentials, in id
+/// order.
+pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<ServicePrincipal>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, app_id, display_name, app_display_name, service_principal_type,
+                app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
+                tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status
+         FROM service_principals WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
+    )?;
+    let mut sps = stmt
+        .query_map(params![tenant.0], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for sp in &mut sps {
+        attach_credentials(conn, tenant, sp)?;
+    }
+    Ok(sps)
+}
+
+/// Marks a service principal soft-deleted at `when` (ms), unless it already is; its
+/// credentials go with it.
+pub fn mark_deleted(conn: &Connection, tenant: TenantKey, id: &str, when: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE service_principals SET deleted = coalesce(deleted, ?3)
+         WHERE tenant = ?1 AND id = ?2",
+    )?
+    .execute(params![tenant.0, id, when])?;
+    credentials::mark_owner_deleted(conn, tenant, id)?;
+    Ok(())
+}
+
 pub fn delete_service_principal(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
     credentials::delete_for_owner(conn, tenant, id)?;
     conn.prepare_cached("DELETE FROM service_principals WHERE tenant = ?1 AND id = ?2")?
