@@ -21,6 +21,9 @@ export const DATASET_LABELS: Readonly<Record<string, string>> = {
   roleEligibilityScheduleInstances: "Eligible directory roles (PIM)",
   deletedApplications: "Deleted app registrations",
   deletedServicePrincipals: "Deleted service principals",
+  oauth2PermissionGrants: "Delegated permission grants",
+  conditionalAccessPolicies: "Conditional access policies",
+  directoryAudits: "App management audit log",
 };
 
 /** A dataset's label for the admin; a name the app does not know stays as Graph spells it. */

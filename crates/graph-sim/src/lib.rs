@@ -36,9 +36,10 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 use steward_core::demo::{self, DemoOptions};
 use steward_core::model::{
-    AppCredentialSignInActivity, Application, DirectoryRecommendation, DirectoryRoleAssignment,
-    KeyCredential, NamedLocation, PasswordCredential, RiskyServicePrincipal, ServicePrincipal,
-    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku,
+    AppCredentialSignInActivity, Application, DirectoryAudit, DirectoryRecommendation,
+    DirectoryRoleAssignment, KeyCredential, NamedLocation, PasswordCredential,
+    RiskyServicePrincipal, ServicePrincipal, ServicePrincipalRiskDetection,
+    ServicePrincipalSignInActivity, SignIn, SubscribedSku,
 };
 use steward_core::store::{self, applications, service_principals, sign_ins, tenants, TenantKey};
 
@@ -295,6 +296,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/v1.0/{collection}/{id}/owners", get(list_owners))
         .route("/v1.0/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
+        .route(
+            "/v1.0/auditLogs/directoryAudits",
+            get(list_directory_audits),
+        )
         .route("/_sim/{collection}/add", post(sim_add))
         .route("/_sim/{collection}/{id}/delete", post(sim_delete))
         .route("/_sim/{collection}/{id}/purge", post(sim_purge))
@@ -1647,10 +1652,12 @@ enum Snapshot {
     RoleEligibilities,
     DeletedApplications,
     DeletedServicePrincipals,
+    Grants,
+    CaPolicies,
 }
 
 impl Snapshot {
-    const ALL: [Snapshot; 11] = [
+    const ALL: [Snapshot; 13] = [
         Snapshot::Skus,
         Snapshot::NamedLocations,
         Snapshot::RiskyServicePrincipals,
@@ -1662,6 +1669,8 @@ impl Snapshot {
         Snapshot::RoleEligibilities,
         Snapshot::DeletedApplications,
         Snapshot::DeletedServicePrincipals,
+        Snapshot::Grants,
+        Snapshot::CaPolicies,
     ];
 
     fn path(self) -> &'static str {
@@ -1683,6 +1692,8 @@ impl Snapshot {
             Snapshot::DeletedServicePrincipals => {
                 "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal"
             }
+            Snapshot::Grants => "/v1.0/oauth2PermissionGrants",
+            Snapshot::CaPolicies => "/v1.0/identity/conditionalAccess/policies",
         }
     }
 
@@ -1718,6 +1729,10 @@ impl Snapshot {
             }
             Snapshot::DeletedServicePrincipals => {
                 "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals"
+            }
+            Snapshot::Grants => "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants",
+            Snapshot::CaPolicies => {
+                "https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies"
             }
         }
     }
@@ -1785,6 +1800,23 @@ impl Snapshot {
             Snapshot::DeletedServicePrincipals => service_principals::list_deleted(c, k)?
                 .iter()
                 .map(service_principal_json)
+                .collect(),
+            Snapshot::Grants => store::governance::list_grants(c, k)?
+                .iter()
+                .map(|g| {
+                    json!({
+                        "clientId": g.client_id,
+                        "consentType": g.consent_type,
+                        "id": g.id,
+                        "principalId": g.principal_id,
+                        "resourceId": g.resource_id,
+                        "scope": g.scope,
+                    })
+                })
+                .collect(),
+            Snapshot::CaPolicies => store::governance::list_ca_policies(c, k)?
+                .iter()
+                .map(|p| serde_json::from_str(&p.policy).unwrap_or(Value::Null))
                 .collect(),
         })
     }
@@ -2056,13 +2088,18 @@ fn credential_activity_json(a: &AppCredentialSignInActivity) -> Value {
 
 /// `createdDateTime ge X and createdDateTime le Y` (either may be absent), as instants in ms.
 fn created_range(filter: Option<&String>) -> Result<(i64, i64), Response> {
+    time_range(filter, "createdDateTime")
+}
+
+/// `{field} ge X and {field} le Y` (either may be absent), as instants in ms.
+fn time_range(filter: Option<&String>, field: &str) -> Result<(i64, i64), Response> {
     let (mut from, mut to) = (i64::MIN, i64::MAX);
     let Some(f) = filter else {
         return Ok((from, to));
     };
     for clause in f.split(" and ") {
         let parts: Vec<&str> = clause.split_whitespace().collect();
-        if parts.len() == 3 && parts[0] == "createdDateTime" {
+        if parts.len() == 3 && parts[0] == field {
             let t = DateTime::parse_from_rfc3339(parts[2])
                 .map_err(|_| {
                     graph_error(
@@ -2166,6 +2203,132 @@ async fn list_sign_ins(
         }
     }
     Json(body).into_response()
+}
+
+/// v1.0 `auditLogs/directoryAudits`: the ApplicationManagement events (the only category the
+/// simulated tenant logs), newest first, filtered by `activityDateTime`, `$skiptoken` an offset.
+async fn list_directory_audits(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    delay(&sim).await;
+    let skip = q.get("$skiptoken").cloned();
+    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
+        return r;
+    }
+    let top = match page_size(&q, 100, 999) {
+        Ok(n) => capped(&sim, n),
+        Err(r) => return r,
+    };
+    let (from, to) = match time_range(q.get("$filter"), "activityDateTime") {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let other_category = q.get("$filter").is_some_and(|f| {
+        f.contains("category eq") && !f.contains("category eq 'ApplicationManagement'")
+    });
+    let offset = match &skip {
+        Some(t) => match decode_token(t) {
+            Some(p) if p.len() == 2 && p[0] == "directoryAudits" => match p[1].parse::<usize>() {
+                Ok(n) => n,
+                Err(_) => return bad_token(),
+            },
+            _ => return bad_token(),
+        },
+        None => 0,
+    };
+    let all = if other_category {
+        Vec::new()
+    } else {
+        let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+        match store::governance::list_audits(&inner.conn, inner.key, from, to, None) {
+            Ok(v) => v,
+            Err(e) => return internal(e),
+        }
+    };
+    let tenant = inner_tenant(&sim);
+    let page: Vec<Value> = all
+        .iter()
+        .skip(offset)
+        .take(top as usize)
+        .map(|a| audit_json(a, &tenant))
+        .collect();
+    let next = offset + page.len();
+    let mut body = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits",
+        "value": page,
+    });
+    if next < all.len() {
+        let mut link = format!(
+            "{}/v1.0/auditLogs/directoryAudits?$top={top}&$skiptoken={}",
+            base_url(&headers),
+            encode_token(&["directoryAudits", &next.to_string()])
+        );
+        if let Some(f) = q.get("$filter") {
+            link.push_str("&$filter=");
+            link.push_str(&f.replace(' ', "%20").replace('\'', "%27"));
+        }
+        body["@odata.nextLink"] = link.into();
+    }
+    Json(body).into_response()
+}
+
+fn inner_tenant(sim: &Sim) -> String {
+    sim.inner
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .tenant_id
+        .clone()
+}
+
+/// An audit event as v1.0 `directoryAudit`.
+fn audit_json(a: &DirectoryAudit, tenant_id: &str) -> Value {
+    let initiated_by = match a.initiated_by_type.as_deref() {
+        Some("app") => json!({
+            "user": null,
+            "app": {
+                "appId": null,
+                "displayName": a.initiated_by,
+                "servicePrincipalId": a.initiated_by_id,
+                "servicePrincipalName": null,
+            },
+        }),
+        _ => json!({
+            "app": null,
+            "user": {
+                "id": a.initiated_by_id,
+                "displayName": null,
+                "userPrincipalName": a.initiated_by,
+                "ipAddress": "",
+                "userType": "Member",
+                "homeTenantId": tenant_id,
+                "homeTenantName": null,
+            },
+        }),
+    };
+    let modified: Value = serde_json::from_str(&a.modified).unwrap_or_else(|_| json!([]));
+    json!({
+        "id": a.id,
+        "category": "ApplicationManagement",
+        "correlationId": a.id.split('_').nth(1),
+        "result": a.result,
+        "resultReason": a.result_reason,
+        "activityDisplayName": a.activity,
+        "activityDateTime": time(Some(a.activity_date_time)),
+        "loggedByService": "Core Directory",
+        "operationType": a.operation_type,
+        "initiatedBy": initiated_by,
+        "targetResources": [{
+            "id": a.target_id,
+            "displayName": a.target_name,
+            "type": a.target_type,
+            "userPrincipalName": null,
+            "groupType": null,
+            "modifiedProperties": modified,
+        }],
+        "additionalDetails": [],
+    })
 }
 
 /// `applications` or `servicePrincipals` as the static name a change records.

@@ -224,6 +224,18 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
             "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal",
             "deleteditems-serviceprincipals.json",
         ),
+        (
+            "/v1.0/oauth2PermissionGrants",
+            "oauth2permissiongrants.json",
+        ),
+        (
+            "/v1.0/identity/conditionalAccess/policies",
+            "conditionalaccesspolicies.json",
+        ),
+        (
+            "/v1.0/auditLogs/directoryAudits?$filter=category%20eq%20'ApplicationManagement'",
+            "directoryaudits-appmanagement.json",
+        ),
     ] {
         let ours = get(path).await;
         let docs = fixture(doc);

@@ -16,6 +16,7 @@ pub mod applications;
 pub mod credentials;
 pub mod directory_roles;
 pub mod federated_credentials;
+pub mod governance;
 pub mod insights;
 pub mod owners;
 pub mod risk;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_risk.sql"),
     include_str!("../migrations/0004_sync.sql"),
     include_str!("../migrations/0005_delta.sql"),
+    include_str!("../migrations/0006_governance.sql"),
 ];
 
 /// The schema version this build writes.

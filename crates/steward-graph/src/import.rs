@@ -15,10 +15,10 @@ use serde::Serialize;
 use serde_json::Value;
 use steward_core::clock::to_ms;
 use steward_core::model::{
-    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRecommendation,
-    DirectoryRoleAssignment, FederatedIdentityCredential, NamedLocation, RiskyServicePrincipal,
-    ServicePrincipal, ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn,
-    SubscribedSku, Tenant,
+    AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
+    DirectoryAudit, DirectoryRecommendation, DirectoryRoleAssignment, FederatedIdentityCredential,
+    NamedLocation, OAuth2PermissionGrant, RiskyServicePrincipal, ServicePrincipal,
+    ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
 };
 use steward_core::store::{
     self, app_role_assignments, applications, federated_credentials, insights, service_principals,
@@ -74,6 +74,9 @@ struct Batch {
     recommendations: Vec<DirectoryRecommendation>,
     /// Active and eligible directory role assignments.
     role_assignments: Vec<DirectoryRoleAssignment>,
+    grants: Vec<OAuth2PermissionGrant>,
+    ca_policies: Vec<ConditionalAccessPolicy>,
+    audits: Vec<DirectoryAudit>,
     counts: BTreeMap<Dataset, u64>,
 }
 
@@ -319,6 +322,15 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
                 wire::role_assignment(*o, dataset == Dataset::RoleEligibilities)
                     .map_err(|m| item_err(i, m))?,
             ),
+            Dataset::OAuth2PermissionGrants => batch
+                .grants
+                .push(wire::oauth2_grant(*o).map_err(|m| item_err(i, m))?),
+            Dataset::ConditionalAccessPolicies => batch
+                .ca_policies
+                .push(wire::ca_policy(*o).map_err(|m| item_err(i, m))?),
+            Dataset::DirectoryAudits => batch
+                .audits
+                .push(wire::directory_audit(*o).map_err(|m| item_err(i, m))?),
         }
         *batch.counts.entry(dataset).or_default() += 1;
     }
@@ -420,6 +432,15 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
     }
     for a in &batch.role_assignments {
         store::directory_roles::upsert_role_assignment(conn, key, a)?;
+    }
+    for g in &batch.grants {
+        store::governance::upsert_grant(conn, key, g)?;
+    }
+    for p in &batch.ca_policies {
+        store::governance::upsert_ca_policy(conn, key, p)?;
+    }
+    for a in &batch.audits {
+        store::governance::insert_audit(conn, key, a)?;
     }
     for dataset in batch.counts.keys() {
         insights::mark_dataset(

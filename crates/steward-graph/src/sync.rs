@@ -97,7 +97,7 @@ impl SyncOptions {
 }
 
 /// The datasets this build syncs, in order.
-pub const SYNCED: [Dataset; 17] = [
+pub const SYNCED: [Dataset; 20] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
@@ -115,6 +115,9 @@ pub const SYNCED: [Dataset; 17] = [
     Dataset::RoleEligibilities,
     Dataset::DeletedApplications,
     Dataset::DeletedServicePrincipals,
+    Dataset::OAuth2PermissionGrants,
+    Dataset::ConditionalAccessPolicies,
+    Dataset::DirectoryAudits,
 ];
 
 /// How a dataset read whole each sync is fetched and kept: its Graph path, the cache table and
@@ -191,6 +194,18 @@ fn snapshot(d: Dataset) -> Option<Snapshot> {
                 "RoleManagement.Read.Directory (and an Entra ID P2 license for eligible assignments)",
             )
         }
+        Dataset::OAuth2PermissionGrants => (
+            "/v1.0/oauth2PermissionGrants",
+            "oauth2_permission_grants",
+            "id",
+            "Directory.Read.All",
+        ),
+        Dataset::ConditionalAccessPolicies => (
+            "/v1.0/identity/conditionalAccess/policies",
+            "conditional_access_policies",
+            "id",
+            "Policy.Read.All (or Policy.Read.ConditionalAccess)",
+        ),
         Dataset::DeletedApplications => {
             scope = "deleted IS NOT NULL";
             (
@@ -1646,7 +1661,7 @@ fn write_snapshot_item(
     d: Dataset,
     o: Obj<'_>,
 ) -> Result<SyncResult<String>, String> {
-    use steward_core::store::risk;
+    use steward_core::store::{governance, risk};
     let done = |r: steward_core::Result<()>, id: String| r.map(|()| id).map_err(SyncError::from);
     Ok(match d {
         Dataset::ServicePrincipalSignInActivities => {
@@ -1690,6 +1705,14 @@ fn write_snapshot_item(
                 a.id,
             )
         }
+        Dataset::OAuth2PermissionGrants => {
+            let g = wire::oauth2_grant(o)?;
+            done(governance::upsert_grant(conn, key, &g), g.id)
+        }
+        Dataset::ConditionalAccessPolicies => {
+            let p = wire::ca_policy(o)?;
+            done(governance::upsert_ca_policy(conn, key, &p), p.id)
+        }
         Dataset::DeletedApplications => {
             let a = wire::application(o)?;
             if a.deleted_date_time.is_none() {
@@ -1711,6 +1734,151 @@ fn write_snapshot_item(
     })
 }
 
+/// Opens the next time window of a dataset read by window: from where the last completed round
+/// reached, less the overlap (events arrive late), up to now; a first round reaches back as far
+/// as Graph keeps them.
+fn open_window(state: &mut State, now: i64, opts: &SyncOptions) {
+    let oldest = now - opts.sign_in_days * DAY_MS;
+    let overlap = opts.overlap.as_millis() as i64;
+    let from = state.done_to.map_or(oldest, |t| (t - overlap).max(oldest));
+    state.window_from = Some(from);
+    state.window_to = Some(now);
+    state.round_started = Some(now);
+    state.next_link = None;
+}
+
+/// The first page of `path` for events whose `field` lies in the window, and `also`.
+fn windowed_url(
+    graph: &str,
+    path: &str,
+    top: u32,
+    field: &str,
+    also: &str,
+    (from, to): (i64, i64),
+) -> SyncResult<String> {
+    Ok(reqwest::Url::parse_with_params(
+        &format!("{graph}{path}"),
+        &[
+            ("$top", top.to_string()),
+            (
+                "$filter",
+                format!(
+                    "{field} ge {} and {field} le {} and {also}",
+                    iso_ms(from),
+                    iso_ms(to)
+                ),
+            ),
+        ],
+    )
+    .map_err(|e| SyncError::Unexpected {
+        url: graph.into(),
+        message: format!("the Graph URL is not valid ({e}); check --graph-url"),
+    })?
+    .to_string())
+}
+
+/// How much of the window is read: pages come newest first, so from its newest end back.
+fn window_fraction(state: &State) -> Option<f64> {
+    match (state.window_from, state.window_to, state.round_started) {
+        _ if state.next_link.is_none() => Some(1.0),
+        (Some(from), Some(to), Some(start)) if start > from => {
+            Some(((start - to) as f64 / (start - from) as f64).clamp(0.0, 1.0))
+        }
+        _ => None,
+    }
+}
+
+/// App-management audit events (who added or removed a credential, consented, changed an app),
+/// window by window like sign-ins: newest first, the window narrowing with each page, the next
+/// window overlapping the last, and each event stored once.
+async fn sync_audits(
+    client: &mut Client,
+    conn: &Connection,
+    key: TenantKey,
+    now: i64,
+    progress: Progress<'_>,
+) -> SyncResult<DatasetReport> {
+    let d = Dataset::DirectoryAudits;
+    let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let mut state = load_state(conn, key, d)?;
+    if state.next_link.is_none() {
+        open_window(&mut state, now, &client.opts);
+    }
+    let url_for = |s: &State| {
+        windowed_url(
+            &graph,
+            "/v1.0/auditLogs/directoryAudits",
+            999,
+            "activityDateTime",
+            "category eq 'ApplicationManagement'",
+            (s.window_from.unwrap_or(now), s.window_to.unwrap_or(now)),
+        )
+    };
+    if state.next_link.is_none() {
+        state.next_link = Some(url_for(&state)?);
+        in_tx(conn, || save_state(conn, key, d, &state, 0))?;
+    }
+    let mut report = DatasetReport {
+        dataset: d,
+        mode: "window".into(),
+        status: "ok".into(),
+        detail: None,
+        items: 0,
+        pages: 0,
+        removed: 0,
+    };
+    while let Some(url) = state.next_link.clone() {
+        client.check_cancel()?;
+        let v = match client.get(&url).await? {
+            Fetch::Ok(v) => v,
+            Fetch::PageTokenExpired | Fetch::DeltaExpired => {
+                // What is left of the window, asked afresh (an event read twice is kept once).
+                state.next_link = Some(url_for(&state)?);
+                continue;
+            }
+            Fetch::Forbidden(why) => {
+                let detail = format!("needs AuditLog.Read.All and Directory.Read.All: {why}");
+                mark_unavailable(conn, key, now, &mut report, detail)?;
+                return Ok(report);
+            }
+        };
+        let audits = items(&v, &url)?
+            .iter()
+            .enumerate()
+            .map(|(i, m)| wire::directory_audit(Obj(m)).map_err(|e| bad_item(&url, d, i, e)))
+            .collect::<SyncResult<Vec<_>>>()?;
+        let next = next_link(&v);
+        if next.is_some() {
+            if let Some(oldest) = audits.iter().map(|a| a.activity_date_time).min() {
+                state.window_to = Some(to_ms(oldest));
+            }
+        } else {
+            state.done_to = state.round_started;
+            state.round_started = None;
+        }
+        state.next_link = next;
+        in_tx(conn, || {
+            for a in &audits {
+                steward_core::store::governance::insert_audit(conn, key, a)?;
+            }
+            save_state(conn, key, d, &state, audits.len() as u64)?;
+            if state.next_link.is_none() {
+                complete(conn, key, d, now)?;
+            }
+            Ok(())
+        })?;
+        report.items += audits.len() as u64;
+        report.pages += 1;
+        progress(&ProgressInfo {
+            dataset: d,
+            items: report.items,
+            total: None,
+            fraction: window_fraction(&state),
+        });
+    }
+    Ok(report)
+}
+
 /// Sign-ins of workload identities, window by window.
 async fn sync_sign_ins(
     client: &mut Client,
@@ -1723,34 +1891,17 @@ async fn sync_sign_ins(
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
     let mut state = load_state(conn, key, d)?;
     if state.next_link.is_none() {
-        let oldest = now - client.opts.sign_in_days * DAY_MS;
-        let overlap = client.opts.overlap.as_millis() as i64;
-        let from = state.done_to.map_or(oldest, |t| (t - overlap).max(oldest));
-        state.window_from = Some(from);
-        state.window_to = Some(now);
-        state.round_started = Some(now);
-        state.next_link = None;
+        open_window(&mut state, now, &client.opts);
     }
-    let window_url = |from: i64, to: i64| -> SyncResult<String> {
-        Ok(reqwest::Url::parse_with_params(
-            &format!("{graph}/beta/auditLogs/signIns"),
-            &[
-                ("$top", "1000".to_string()),
-                (
-                    "$filter",
-                    format!(
-                        "createdDateTime ge {} and createdDateTime le {} and (signInEventTypes/any(t: t eq 'servicePrincipal') or signInEventTypes/any(t: t eq 'managedIdentity'))",
-                        iso_ms(from),
-                        iso_ms(to)
-                    ),
-                ),
-            ],
+    let window_url = |from: i64, to: i64| {
+        windowed_url(
+            &graph,
+            "/beta/auditLogs/signIns",
+            1000,
+            "createdDateTime",
+            "(signInEventTypes/any(t: t eq 'servicePrincipal') or signInEventTypes/any(t: t eq 'managedIdentity'))",
+            (from, to),
         )
-        .map_err(|e| SyncError::Unexpected {
-            url: graph.clone(),
-            message: format!("the Graph URL is not valid ({e}); check --graph-url"),
-        })?
-        .to_string())
     };
     let first = window_url(
         state.window_from.unwrap_or(now),
@@ -1816,19 +1967,11 @@ async fn sync_sign_ins(
         }
         report.items += n;
         report.pages += 1;
-        // The window is read from its newest end back to its oldest.
-        let fraction = match (state.window_from, state.window_to, state.round_started) {
-            _ if state.next_link.is_none() => Some(1.0),
-            (Some(from), Some(to), Some(start)) if start > from => {
-                Some(((start - to) as f64 / (start - from) as f64).clamp(0.0, 1.0))
-            }
-            _ => None,
-        };
         progress(&ProgressInfo {
             dataset: d,
             items: report.items,
             total: None,
-            fraction,
+            fraction: window_fraction(&state),
         });
         if next.is_none() || held.len() >= COMMIT_ROWS || last_commit.elapsed() >= COMMIT_EVERY {
             commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
@@ -1995,6 +2138,9 @@ pub async fn sync(
                 sync_directory(&mut client, conn, key, &tenant.id, d, now_ms, progress).await?
             }
             Dataset::SignIns => sync_sign_ins(&mut client, conn, key, now_ms, progress).await?,
+            Dataset::DirectoryAudits => {
+                sync_audits(&mut client, conn, key, now_ms, progress).await?
+            }
             other => match (snapshot(other), sub_resource(other)) {
                 (Some(spec), _) => {
                     sync_snapshot(

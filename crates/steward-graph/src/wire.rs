@@ -4,10 +4,11 @@
 
 use serde_json::Value;
 use steward_core::model::{
-    AppCredentialSignInActivity, AppRoleAssignment, Application, DirectoryRecommendation,
-    DirectoryRoleAssignment, FederatedIdentityCredential, KeyCredential, NamedLocation,
-    PasswordCredential, RiskyServicePrincipal, ServicePrincipal, ServicePrincipalRiskDetection,
-    ServicePrincipalSignInActivity, SignIn, SignInLocation, SubscribedSku,
+    AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
+    DirectoryAudit, DirectoryRecommendation, DirectoryRoleAssignment, FederatedIdentityCredential,
+    KeyCredential, NamedLocation, OAuth2PermissionGrant, PasswordCredential, RiskyServicePrincipal,
+    ServicePrincipal, ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn,
+    SignInLocation, SubscribedSku,
 };
 
 use crate::json::{Field, Obj};
@@ -41,6 +42,12 @@ pub enum Dataset {
     DeletedApplications,
     /// Soft-deleted service principals (`directory/deletedItems/microsoft.graph.servicePrincipal`).
     DeletedServicePrincipals,
+    /// Delegated permissions granted to clients (`oauth2PermissionGrants`).
+    OAuth2PermissionGrants,
+    /// Conditional access policies (`identity/conditionalAccess/policies`).
+    ConditionalAccessPolicies,
+    /// Directory audit events of the ApplicationManagement category (`auditLogs/directoryAudits`).
+    DirectoryAudits,
 }
 
 impl Dataset {
@@ -71,6 +78,9 @@ impl Dataset {
             Dataset::RoleEligibilities => "roleEligibilityScheduleInstances",
             Dataset::DeletedApplications => "deletedApplications",
             Dataset::DeletedServicePrincipals => "deletedServicePrincipals",
+            Dataset::OAuth2PermissionGrants => "oauth2PermissionGrants",
+            Dataset::ConditionalAccessPolicies => "conditionalAccessPolicies",
+            Dataset::DirectoryAudits => "directoryAudits",
         }
     }
 
@@ -82,6 +92,13 @@ impl Dataset {
         // `servicePrincipals(id,appId)` carries a $select, `applications('…')` a key.
         let last = fragment.rsplit('/').find(|s| !s.starts_with('$'))?;
         let last = last.split('(').next()?;
+        if last == "policies" && fragment.contains("conditionalAccess/") {
+            return Some(Dataset::ConditionalAccessPolicies);
+        }
+        // Graph's documentation also writes `#auditlogs/directoryaudits`.
+        if last.eq_ignore_ascii_case("directoryAudits") {
+            return Some(Dataset::DirectoryAudits);
+        }
         Some(match last {
             "organization" => Dataset::Organization,
             "applications" => Dataset::Applications,
@@ -103,6 +120,7 @@ impl Dataset {
             "roleEligibilityScheduleInstances" => Dataset::RoleEligibilities,
             "microsoft.graph.application" => Dataset::DeletedApplications,
             "microsoft.graph.servicePrincipal" => Dataset::DeletedServicePrincipals,
+            "oauth2PermissionGrants" => Dataset::OAuth2PermissionGrants,
             _ => return None,
         })
     }
@@ -153,6 +171,9 @@ impl Dataset {
                     Some(Dataset::RoleAssignments)
                 }
                 "unifiedRoleEligibilityScheduleInstance" => Some(Dataset::RoleEligibilities),
+                "oAuth2PermissionGrant" => Some(Dataset::OAuth2PermissionGrants),
+                "conditionalAccessPolicy" => Some(Dataset::ConditionalAccessPolicies),
+                "directoryAudit" => Some(Dataset::DirectoryAudits),
                 _ => None,
             };
             if by_type.is_some() {
@@ -185,6 +206,12 @@ impl Dataset {
             Dataset::AppCredentialSignInActivities
         } else if has("issuer") && has("subject") && has("audiences") {
             Dataset::FederatedIdentityCredentials
+        } else if has("clientId") && has("consentType") && has("scope") {
+            Dataset::OAuth2PermissionGrants
+        } else if has("conditions") && has("grantControls") {
+            Dataset::ConditionalAccessPolicies
+        } else if has("activityDisplayName") && has("initiatedBy") {
+            Dataset::DirectoryAudits
         } else if has("roleDefinitionId") && has("principalId") {
             if has("roleEligibilityScheduleId") {
                 Dataset::RoleEligibilities
@@ -231,12 +258,15 @@ impl Dataset {
             Dataset::RoleEligibilities => "unifiedRoleEligibilityScheduleInstance",
             Dataset::DeletedApplications => "deleted application",
             Dataset::DeletedServicePrincipals => "deleted servicePrincipal",
+            Dataset::OAuth2PermissionGrants => "oAuth2PermissionGrant",
+            Dataset::ConditionalAccessPolicies => "conditionalAccessPolicy",
+            Dataset::DirectoryAudits => "directoryAudit",
         }
     }
 }
 
 /// Every dataset, in the order an import writes them.
-pub const ALL: [Dataset; 18] = [
+pub const ALL: [Dataset; 21] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
@@ -255,6 +285,9 @@ pub const ALL: [Dataset; 18] = [
     Dataset::RoleEligibilities,
     Dataset::DeletedApplications,
     Dataset::DeletedServicePrincipals,
+    Dataset::OAuth2PermissionGrants,
+    Dataset::ConditionalAccessPolicies,
+    Dataset::DirectoryAudits,
 ];
 
 /// The organization's id, name and default domain.
@@ -421,6 +454,79 @@ pub fn role_assignment(o: Obj<'_>, eligible: bool) -> Field<DirectoryRoleAssignm
         role_definition_id,
         directory_scope_id: o.opt_str("directoryScopeId")?.unwrap_or_else(|| "/".into()),
         assignment_type: if eligible { "eligible" } else { "active" }.into(),
+    })
+}
+
+pub fn oauth2_grant(o: Obj<'_>) -> Field<OAuth2PermissionGrant> {
+    Ok(OAuth2PermissionGrant {
+        id: o.str("id")?,
+        client_id: o.str("clientId")?,
+        consent_type: o.str("consentType")?,
+        principal_id: o.opt_str("principalId")?,
+        resource_id: o.str("resourceId")?,
+        scope: o.opt_str("scope")?.unwrap_or_default().trim().to_string(),
+    })
+}
+
+pub fn ca_policy(o: Obj<'_>) -> Field<ConditionalAccessPolicy> {
+    let mut v = o.0.clone();
+    // Annotations say where the item came from, not what the policy is.
+    v.retain(|k, _| !k.starts_with('@'));
+    ConditionalAccessPolicy::from_graph(&Value::Object(v))
+}
+
+/// One app-management audit event: who (a user or an app) did what to which object.
+pub fn directory_audit(o: Obj<'_>) -> Field<DirectoryAudit> {
+    let (by_type, by) = match o.opt_obj("initiatedBy")? {
+        Some(i) => match (i.opt_obj("user")?, i.opt_obj("app")?) {
+            (Some(u), _) => (Some("user"), Some(u)),
+            (None, Some(a)) => (Some("app"), Some(a)),
+            _ => (None, None),
+        },
+        None => (None, None),
+    };
+    let by_name = match (by_type, by) {
+        (Some("user"), Some(u)) => u
+            .opt_str("userPrincipalName")?
+            .or(u.opt_str("displayName")?),
+        (_, Some(a)) => a.opt_str("displayName")?.or(a.opt_str("appId")?),
+        _ => None,
+    };
+    let by_id = match (by_type, by) {
+        (Some("app"), Some(a)) => a.opt_str("servicePrincipalId")?.or(a.opt_str("appId")?),
+        (_, Some(u)) => u.opt_str("id")?,
+        _ => None,
+    };
+    let target = o.objs("targetResources")?.into_iter().next();
+    let modified = match target {
+        Some(t) => match t.get("modifiedProperties") {
+            Some(m @ Value::Array(_)) => steward_core::model::canonical_json(m),
+            Some(other) => {
+                return Err(format!(
+                    "`targetResources[1].modifiedProperties` should be a list, found {other}"
+                ))
+            }
+            None => "[]".into(),
+        },
+        None => "[]".into(),
+    };
+    Ok(DirectoryAudit {
+        id: o.str("id")?,
+        activity_date_time: o.time("activityDateTime")?,
+        activity: o.str("activityDisplayName")?,
+        operation_type: o.opt_str("operationType")?,
+        result: o.opt_str("result")?,
+        result_reason: o.opt_str("resultReason")?,
+        initiated_by_type: by_type.map(str::to_string),
+        initiated_by_id: by_id,
+        initiated_by: by_name,
+        target_id: target.map(|t| t.opt_str("id")).transpose()?.flatten(),
+        target_type: target.map(|t| t.opt_str("type")).transpose()?.flatten(),
+        target_name: target
+            .map(|t| t.opt_str("displayName"))
+            .transpose()?
+            .flatten(),
+        modified,
     })
 }
 

@@ -143,6 +143,9 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
         "subscribedSkus",
         "roleAssignments",
         "roleEligibilityScheduleInstances",
+        "oauth2PermissionGrants",
+        "conditionalAccessPolicies",
+        "directoryAudits",
     ] {
         assert!(
             names.contains(&want),
@@ -185,6 +188,19 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
         ),
         1,
         "a role's name and privilege come from the expanded roleDefinition"
+    );
+    assert!(
+        c.count(
+            "SELECT count(*) FROM conditional_access_policies WHERE targets_workload_identities = 1"
+        ) >= 1,
+        "a policy that assigns service principals is told apart"
+    );
+    assert!(
+        c.count(
+            "SELECT count(*) FROM directory_audits WHERE initiated_by_type IS NOT NULL
+               AND target_id IS NOT NULL AND modified LIKE '%KeyDescription%'"
+        ) >= 1,
+        "an audit event keeps who changed which object's credentials"
     );
     assert!(
         c.count(

@@ -177,6 +177,15 @@ fn snapshot(conn: &Connection) -> String {
             out.push_str(&format!("{x:?}\n"));
         }
     }
+    for x in store::governance::list_grants(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in store::governance::list_ca_policies(conn, key).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
+    for x in store::governance::list_audits(conn, key, i64::MIN, i64::MAX, None).unwrap() {
+        out.push_str(&format!("{x:?}\n"));
+    }
     for mut sku in insights::list_skus(conn, key).unwrap() {
         // Trial state comes from directory/subscriptions, which Graph's subscribedSkus lacks.
         sku.is_trial = false;
@@ -300,6 +309,9 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "assignment_type: \"active\"",
         "assignment_type: \"eligible\"",
         "deleted Application {",
+        "OAuth2PermissionGrant {",
+        "ConditionalAccessPolicy {",
+        "DirectoryAudit {",
         "deleted ServicePrincipal {",
     ] {
         assert!(got.contains(kind), "the sync read {kind}…}}");
