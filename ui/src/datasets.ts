@@ -9,6 +9,7 @@ export const DATASET_LABELS: Readonly<Record<string, string>> = {
   federatedIdentityCredentials: "Federated credentials",
   appRoleAssignments: "App role assignments",
   owners: "Owners",
+  sponsors: "Agent identity sponsors",
   signIns: "Sign-ins (workload identities)",
   servicePrincipalSignInActivities: "Service principal activity report",
   appCredentialSignInActivities: "Credential activity report",

@@ -294,7 +294,12 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
             get(list_assignments),
         )
         .route("/v1.0/{collection}/{id}/owners", get(list_owners))
+        .route(
+            "/beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors",
+            get(list_sponsors),
+        )
         .route("/v1.0/$batch", post(batch))
+        .route("/beta/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
         .route(
             "/v1.0/auditLogs/directoryAudits",
@@ -1196,6 +1201,49 @@ fn assignments_json(inner: &Inner, id: &str) -> steward_core::Result<Option<Valu
 /// The owners of application or service principal `id`, as Graph lists them (directory objects:
 /// users, service principals, groups); `None` when the tenant has no such object.
 fn owners_json(inner: &Inner, collection: &str, id: &str) -> steward_core::Result<Option<Value>> {
+    related_json(
+        inner,
+        collection,
+        id,
+        steward_core::model::OwnerRelation::Owner,
+    )
+}
+
+/// The sponsors of agent identity `id` (beta `…/microsoft.graph.agentIdentity/sponsors`); none
+/// when `id` is no agent identity, as the cast finds nothing.
+fn sponsors_json(inner: &Inner, id: &str) -> steward_core::Result<Option<Value>> {
+    match service_principals::get_service_principal(&inner.conn, inner.key, id)? {
+        Some(sp)
+            if sp.deleted_date_time.is_none()
+                && steward_core::model::IdentityKind::classify(
+                    &sp.service_principal_type,
+                    &sp.alternative_names,
+                ) == steward_core::model::IdentityKind::AgentIdentity =>
+        {
+            let mut v = related_json(
+                inner,
+                "servicePrincipals",
+                id,
+                steward_core::model::OwnerRelation::Sponsor,
+            )?;
+            if let Some(v) = v.as_mut() {
+                if let Some(o) = v.as_object_mut() {
+                    // The documented sponsors response carries no context.
+                    o.remove("@odata.context");
+                }
+            }
+            Ok(v)
+        }
+        _ => Ok(None),
+    }
+}
+
+fn related_json(
+    inner: &Inner,
+    collection: &str,
+    id: &str,
+    relation: steward_core::model::OwnerRelation,
+) -> steward_core::Result<Option<Value>> {
     if object_json(inner, collection, id)?.is_none() {
         return Ok(None);
     }
@@ -1204,7 +1252,7 @@ fn owners_json(inner: &Inner, collection: &str, id: &str) -> steward_core::Resul
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
         "value": owners
             .iter()
-            .filter(|o| o.relation == steward_core::model::OwnerRelation::Owner)
+            .filter(|o| o.relation == relation)
             .map(|o| {
                 let mut v = json!({
                     "@odata.type": format!("#microsoft.graph.{}", o.owner_type),
@@ -1235,6 +1283,24 @@ async fn list_owners(
     };
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
     match owners_json(&inner, collection, &id) {
+        Ok(Some(v)) => Json(v).into_response(),
+        Ok(None) => not_found(&id),
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors`.
+async fn list_sponsors(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    delay(&sim).await;
+    if let Err(r) = gate(&sim, &headers, false) {
+        return r;
+    }
+    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    match sponsors_json(&inner, &id) {
         Ok(Some(v)) => Json(v).into_response(),
         Ok(None) => not_found(&id),
         Err(e) => internal(e),
@@ -1584,10 +1650,14 @@ async fn batch(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Valu
                 json!({"error": {"code": "TooManyRequests", "message": "Too many requests."}}),
             )
         } else if method == "GET"
-            && parts.len() == 3
-            && matches!(parts[2], "appRoleAssignments" | "owners")
+            && (parts.len() == 3 && matches!(parts[2], "appRoleAssignments" | "owners")
+                || parts.len() == 4
+                    && parts[0] == "servicePrincipals"
+                    && parts[2].eq_ignore_ascii_case("microsoft.graph.agentIdentity")
+                    && parts[3] == "sponsors")
         {
             let found = match (directory_collection(parts[0]), parts[2]) {
+                _ if parts.len() == 4 => sponsors_json(&inner, parts[1]),
                 (Some("servicePrincipals"), "appRoleAssignments") => {
                     assignments_json(&inner, parts[1])
                 }

@@ -172,6 +172,17 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         .unwrap()
     };
     let app_owners_path = format!("/v1.0/applications/{}/owners", owned("applications"));
+    // The sponsors of an agent identity that has some.
+    let sponsored: String = db
+        .query_row(
+            "SELECT o.object_id FROM owners o JOIN service_principals t ON t.id = o.object_id
+             WHERE o.relation = 'sponsor' AND t.deleted IS NULL ORDER BY 1 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let sponsors_path =
+        format!("/beta/servicePrincipals/{sponsored}/microsoft.graph.agentIdentity/sponsors");
     for (path, doc) in [
         ("/v1.0/organization", "organization-list.json"),
         ("/v1.0/servicePrincipals?$top=999", "serviceprincipals.json"),
@@ -183,6 +194,7 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         (assignments_path.as_str(), "approleassignments.json"),
         // Kept apart from the import fixtures: an owners list cannot be imported.
         (app_owners_path.as_str(), "../graph-sync/owners.json"),
+        (sponsors_path.as_str(), "../graph-sync/sponsors-beta.json"),
         ("/v1.0/subscribedSkus", "subscribedskus.json"),
         (
             "/v1.0/identity/conditionalAccess/namedLocations",

@@ -285,7 +285,7 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
                     None => batch.federated.push((parent, vec![fic])),
                 }
             }
-            Dataset::Owners => {
+            Dataset::Owners | Dataset::Sponsors => {
                 return Err(item_err(
                     i,
                     "owners lists name no parent object, so an import cannot tell whose owners they are; `steward sync` reads owners".into(),

@@ -97,12 +97,13 @@ impl SyncOptions {
 }
 
 /// The datasets this build syncs, in order.
-pub const SYNCED: [Dataset; 20] = [
+pub const SYNCED: [Dataset; 21] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
     Dataset::AppRoleAssignments,
     Dataset::Owners,
+    Dataset::Sponsors,
     Dataset::SignIns,
     Dataset::ServicePrincipalSignInActivities,
     Dataset::AppCredentialSignInActivities,
@@ -727,8 +728,16 @@ impl Client {
     /// GETs each of `paths` (relative to `/v1.0`, e.g. `/servicePrincipals/{id}`) through `$batch`,
     /// twenty to a request. A sub-request throttled or failed on Graph's side is sent again after
     /// the wait Graph names; the others keep their answers. Returns each path's status and body.
-    async fn batch_get(&mut self, paths: &[String]) -> SyncResult<Vec<(u16, Value)>> {
-        let url = format!("{}/v1.0/$batch", self.opts.graph_url.trim_end_matches('/'));
+    /// GETs `paths` (relative to `/{version}`) through `$batch`, twenty at a time.
+    async fn batch_get(
+        &mut self,
+        version: &str,
+        paths: &[String],
+    ) -> SyncResult<Vec<(u16, Value)>> {
+        let url = format!(
+            "{}/{version}/$batch",
+            self.opts.graph_url.trim_end_matches('/')
+        );
         let mut answers: Vec<Option<(u16, Value)>> = vec![None; paths.len()];
         for chunk_start in (0..paths.len()).step_by(BATCH_MAX) {
             let chunk: Vec<usize> =
@@ -1182,7 +1191,7 @@ async fn delta_page(
         .iter()
         .map(|id| format!("/{path}/{id}?{query}"))
         .collect();
-    let answers = client.batch_get(&paths).await?;
+    let answers = client.batch_get("v1.0", &paths).await?;
     let mut whole = Vec::new();
     for (id, (status, body)) in changed.iter().zip(answers) {
         match status {
@@ -1303,6 +1312,8 @@ fn delete_object(conn: &Connection, key: TenantKey, d: Dataset, id: &str) -> Syn
 
 /// A per-object sub-resource read for every application or service principal through `$batch`.
 struct SubResource {
+    /// `v1.0` or `beta`.
+    version: &'static str,
     /// (collection, id) of the objects after ?2, in id order, at most ?3 of them.
     objects: &'static str,
     /// How many objects there are (?1 tenant), and how many up to ?2.
@@ -1327,6 +1338,7 @@ fn sub_resource(d: Dataset) -> Option<SubResource> {
                         WHERE tenant = ?1 AND deleted IS NULL";
     Some(match d {
         Dataset::AppRoleAssignments => SubResource {
+            version: "v1.0",
             objects: SPS,
             count: "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL",
             count_done: "SELECT count(*) FROM service_principals
@@ -1339,6 +1351,7 @@ fn sub_resource(d: Dataset) -> Option<SubResource> {
             needs: "Application.Read.All",
         },
         Dataset::Owners => SubResource {
+            version: "v1.0",
             objects: BOTH,
             count: "SELECT (SELECT count(*) FROM applications WHERE tenant = ?1 AND deleted IS NULL)
                          + (SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
@@ -1353,6 +1366,22 @@ fn sub_resource(d: Dataset) -> Option<SubResource> {
                       (SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
                        UNION SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
             needs: "Application.Read.All",
+        },
+        Dataset::Sponsors => SubResource {
+            version: "beta",
+            objects: "SELECT 'servicePrincipals' AS c, id FROM service_principals
+                      WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
+            count: "SELECT count(*) FROM service_principals
+                    WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
+            count_done: "SELECT count(*) FROM service_principals
+                         WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity' AND id <= ?2",
+            segment: "microsoft.graph.agentIdentity/sponsors",
+            query: "$select=id,displayName,userPrincipalName",
+            clear: "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND relation = 'sponsor'",
+            cleanup: "DELETE FROM owners WHERE tenant = ?1 AND relation = 'sponsor' AND object_id NOT IN
+                      (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL
+                       AND kind = 'agentIdentity')",
+            needs: "AgentIdentity.ReadWrite.All (Graph names no read-only permission for sponsors)",
         },
         _ => return None,
     })
@@ -1427,7 +1456,7 @@ async fn sync_sub_resources(
             .iter()
             .map(|(c, id)| format!("/{c}/{id}/{}?{}", spec.segment, spec.query))
             .collect();
-        let answers = client.batch_get(&paths).await?;
+        let answers = client.batch_get(spec.version, &paths).await?;
         let mut read: Vec<(String, SubRows)> = Vec::new();
         for ((c, id), (status, body)) in objects.iter().zip(answers) {
             let url = format!("$batch GET /{c}/{id}/{}", spec.segment);
@@ -1454,13 +1483,19 @@ async fn sync_sub_resources(
                             }
                         };
                     }
+                    let relation = if d == Dataset::Sponsors {
+                        steward_core::model::OwnerRelation::Sponsor
+                    } else {
+                        steward_core::model::OwnerRelation::Owner
+                    };
                     let rows = match d {
-                        Dataset::Owners => SubRows::Owners(
+                        Dataset::Owners | Dataset::Sponsors => SubRows::Owners(
                             items_read
                                 .iter()
                                 .enumerate()
                                 .map(|(i, m)| {
-                                    wire::owner(Obj(m), id).map_err(|e| bad_item(&url, d, i, e))
+                                    wire::owner(Obj(m), id, relation)
+                                        .map_err(|e| bad_item(&url, d, i, e))
                                 })
                                 .collect::<SyncResult<_>>()?,
                         ),

@@ -26,6 +26,8 @@ pub enum Dataset {
     /// Owners of applications and service principals (read by sync only: Graph's owners lists
     /// name no parent in `@odata.context`, so an exported file could not say whose they are).
     Owners,
+    /// Sponsors of agent identities (beta; read by sync only, for the same reason as owners).
+    Sponsors,
     SignIns,
     ServicePrincipalSignInActivities,
     AppCredentialSignInActivities,
@@ -60,6 +62,7 @@ impl Dataset {
             Dataset::FederatedIdentityCredentials => "federatedIdentityCredentials",
             Dataset::AppRoleAssignments => "appRoleAssignments",
             Dataset::Owners => "owners",
+            Dataset::Sponsors => "sponsors",
             Dataset::SignIns => "signIns",
             Dataset::ServicePrincipalSignInActivities => {
                 steward_core::recommendations::ACTIVITY_REPORT_DATASET
@@ -246,6 +249,7 @@ impl Dataset {
             Dataset::FederatedIdentityCredentials => "federatedIdentityCredential",
             Dataset::AppRoleAssignments => "appRoleAssignment",
             Dataset::Owners => "owner",
+            Dataset::Sponsors => "sponsor",
             Dataset::SignIns => "signIn",
             Dataset::ServicePrincipalSignInActivities => "servicePrincipalSignInActivity",
             Dataset::AppCredentialSignInActivities => "appCredentialSignInActivity",
@@ -266,13 +270,14 @@ impl Dataset {
 }
 
 /// Every dataset, in the order an import writes them.
-pub const ALL: [Dataset; 21] = [
+pub const ALL: [Dataset; 22] = [
     Dataset::Organization,
     Dataset::Applications,
     Dataset::ServicePrincipals,
     Dataset::FederatedIdentityCredentials,
     Dataset::AppRoleAssignments,
     Dataset::Owners,
+    Dataset::Sponsors,
     Dataset::SignIns,
     Dataset::ServicePrincipalSignInActivities,
     Dataset::AppCredentialSignInActivities,
@@ -530,8 +535,13 @@ pub fn directory_audit(o: Obj<'_>) -> Field<DirectoryAudit> {
     })
 }
 
-/// One owner (a `directoryObject`: a user, a service principal or a group) of `object_id`.
-pub fn owner(o: Obj<'_>, object_id: &str) -> Field<steward_core::model::Owner> {
+/// One owner (a `directoryObject`: a user, a service principal or a group) of `object_id`, or
+/// one sponsor of an agent identity.
+pub fn owner(
+    o: Obj<'_>,
+    object_id: &str,
+    relation: steward_core::model::OwnerRelation,
+) -> Field<steward_core::model::Owner> {
     let owner_type = match o.get("@odata.type") {
         Some(Value::String(t)) => t
             .trim_start_matches('#')
@@ -549,7 +559,7 @@ pub fn owner(o: Obj<'_>, object_id: &str) -> Field<steward_core::model::Owner> {
         owner_id: id,
         owner_type,
         display_name,
-        relation: steward_core::model::OwnerRelation::Owner,
+        relation,
     })
 }
 

@@ -177,6 +177,30 @@ fn snapshot(conn: &Connection) -> String {
             out.push_str(&format!("{x:?}\n"));
         }
     }
+    // Sponsors of active agent identities.
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.object_id, o.owner_id, o.owner_type, o.display_name FROM owners o
+             WHERE o.tenant = ?1 AND o.relation = 'sponsor' AND o.object_id IN
+               (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)
+             ORDER BY 1, 2",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([key.0], |r| {
+            Ok(format!(
+                "Sponsor {} {} {} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        out.push_str(&row.unwrap());
+        out.push('\n');
+    }
     for x in store::governance::list_grants(conn, key).unwrap() {
         out.push_str(&format!("{x:?}\n"));
     }
@@ -310,6 +334,7 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "assignment_type: \"eligible\"",
         "deleted Application {",
         "OAuth2PermissionGrant {",
+        "Sponsor ",
         "ConditionalAccessPolicy {",
         "DirectoryAudit {",
         "deleted ServicePrincipal {",
