@@ -656,7 +656,8 @@ impl Client {
                     continue;
                 }
             };
-            if status == 200 {
+            // 204: an action done (confirmCompromised, dismiss), with no body.
+            if status == 200 || status == 204 {
                 return Ok(Fetch::Ok(bytes.to_vec()));
             }
             let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -1308,6 +1309,72 @@ fn delete_object(conn: &Connection, key: TenantKey, d: Dataset, id: &str) -> Syn
         service_principals::delete_service_principal(conn, key, id)?;
     }
     Ok(())
+}
+
+/// The admin's risk decisions made in Steward (confirm compromised, dismiss) that Graph has not
+/// heard of yet, pushed to Identity Protection before its risky service principals are read
+/// back: at most 60 identities a request, as Graph allows. What Graph refuses (a missing
+/// permission or license) stays pending, and the detail says why. How many were pushed.
+async fn push_risk_actions(
+    client: &mut Client,
+    conn: &Connection,
+    key: TenantKey,
+    now: i64,
+) -> SyncResult<(u64, Option<String>)> {
+    let pending = steward_core::store::risk::list_risk_actions(conn, key)?;
+    let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let mut pushed = 0u64;
+    for action in ["confirmCompromised", "dismiss"] {
+        // An identity's latest decision is the one that counts.
+        let mut latest: std::collections::BTreeMap<
+            &str,
+            &steward_core::store::risk::RiskActionRow,
+        > = std::collections::BTreeMap::new();
+        for a in &pending {
+            latest.insert(a.sp_id.as_str(), a);
+        }
+        let ids: Vec<&str> = latest
+            .values()
+            .filter(|a| a.pushed_at.is_none() && a.action == action)
+            .map(|a| a.sp_id.as_str())
+            .collect();
+        for chunk in ids.chunks(60) {
+            client.check_cancel()?;
+            let url = format!("{graph}/v1.0/identityProtection/riskyServicePrincipals/{action}");
+            let body = serde_json::json!({ "servicePrincipalIds": chunk });
+            match client.fetch_bytes(&url, Some(&body)).await? {
+                Fetch::Ok(_) => {
+                    in_tx(conn, || {
+                        for id in chunk {
+                            conn.prepare_cached(
+                                "UPDATE risk_actions SET pushed_at = ?4
+                                 WHERE tenant = ?1 AND sp_id = ?2 AND action = ?3
+                                   AND pushed_at IS NULL",
+                            )?
+                            .execute(params![key.0, id, action, now])?;
+                        }
+                        Ok(())
+                    })?;
+                    pushed += chunk.len() as u64;
+                }
+                Fetch::Forbidden(why) => {
+                    return Ok((
+                        pushed,
+                        Some(format!(
+                            "risk decisions made in Steward stay pending: pushing them needs IdentityRiskyServicePrincipal.ReadWrite.All and a Workload ID Premium license ({why})"
+                        )),
+                    ))
+                }
+                Fetch::PageTokenExpired | Fetch::DeltaExpired => {
+                    return Err(SyncError::Unexpected {
+                        url,
+                        message: "an action was answered as if it carried a page token".into(),
+                    })
+                }
+            }
+        }
+    }
+    Ok((pushed, None))
 }
 
 /// A per-object sub-resource read for every application or service principal through `$batch`.
@@ -2178,7 +2245,12 @@ pub async fn sync(
             }
             other => match (snapshot(other), sub_resource(other)) {
                 (Some(spec), _) => {
-                    sync_snapshot(
+                    let pushed = if other == Dataset::RiskyServicePrincipals {
+                        Some(push_risk_actions(&mut client, conn, key, now_ms).await?)
+                    } else {
+                        None
+                    };
+                    let mut r = sync_snapshot(
                         &mut client,
                         conn,
                         key,
@@ -2188,7 +2260,24 @@ pub async fn sync(
                         now_ms,
                         progress,
                     )
-                    .await?
+                    .await?;
+                    if let Some((n, why)) = pushed {
+                        let said = match (n, why) {
+                            (_, Some(why)) => Some(why),
+                            (0, None) => None,
+                            (n, None) => Some(format!(
+                                "{n} risk decision{} made in Steward pushed to Entra",
+                                if n == 1 { "" } else { "s" }
+                            )),
+                        };
+                        if let Some(said) = said {
+                            r.detail = Some(match r.detail.take() {
+                                Some(d) => format!("{d}; {said}"),
+                                None => said,
+                            });
+                        }
+                    }
+                    r
                 }
                 (_, Some(spec)) => {
                     sync_sub_resources(&mut client, conn, key, other, &spec, now_ms, progress)

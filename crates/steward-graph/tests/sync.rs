@@ -868,3 +868,126 @@ async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equa
     );
     sim.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
+    let sim = start_sized(small_pages(), 150, 6_000).await;
+    {
+        // A second risky identity beside the demo's (the small tenant may hold only one).
+        let c = store::open(&sim.db).unwrap();
+        let (key, _) = tenants::resolve_tenant(&c, None).unwrap();
+        let mut r = risk::list_risky_service_principals(&c, key)
+            .unwrap()
+            .remove(0);
+        let other = service_principals::list_page(&c, key, None, 200)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.id != r.id)
+            .unwrap();
+        r.id = other.id;
+        r.app_id = Some(other.app_id);
+        r.display_name = Some(other.display_name);
+        risk::upsert_risky_service_principal(&c, key, &r).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let now = as_of() + chrono::Duration::hours(1);
+    sync(&conn, &options(&sim), now, &mut |_| {}).await.unwrap();
+    let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+    let risky = risk::list_risky_service_principals(&conn, key).unwrap();
+    assert!(risky.len() >= 2, "the demo tenant has risky identities");
+    let (confirm, dismiss) = (risky[0].id.clone(), risky[1].id.clone());
+    use steward_core::risk::{act, RiskAction};
+    act(
+        &conn,
+        key,
+        std::slice::from_ref(&confirm),
+        RiskAction::ConfirmCompromised,
+        now,
+    )
+    .unwrap();
+    act(
+        &conn,
+        key,
+        std::slice::from_ref(&dismiss),
+        RiskAction::Dismiss,
+        now,
+    )
+    .unwrap();
+    let pending = |c: &Connection| -> i64 {
+        c.query_row(
+            "SELECT count(*) FROM risk_actions WHERE pushed_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(pending(&conn), 2);
+
+    let second = sync(
+        &conn,
+        &options(&sim),
+        now + chrono::Duration::hours(1),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let report = second
+        .datasets
+        .iter()
+        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
+        .unwrap();
+    assert!(
+        report
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("2 risk decisions"),
+        "{report:?}"
+    );
+    assert_eq!(pending(&conn), 0, "both decisions are marked pushed");
+    // Entra (the simulator) now holds the decisions, and the cache reads them back.
+    let sim_db = store::open(&sim.db).unwrap();
+    let (sim_key, _) = tenants::resolve_tenant(&sim_db, None).unwrap();
+    let state_of = |c: &Connection, k, id: &str| {
+        risk::list_risky_service_principals(c, k)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| (r.risk_level, r.risk_state))
+            .unwrap()
+    };
+    assert_eq!(
+        state_of(&sim_db, sim_key, &confirm),
+        ("high".to_string(), "confirmedCompromised".to_string())
+    );
+    assert_eq!(
+        state_of(&sim_db, sim_key, &dismiss),
+        ("none".to_string(), "dismissed".to_string())
+    );
+    let want = sim_snapshot(&sim);
+    let got = snapshot(&conn);
+    assert!(want == got, "{}", diff(&want, &got));
+    // Nothing is pushed twice.
+    let third = sync(
+        &conn,
+        &options(&sim),
+        now + chrono::Duration::hours(2),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let report = third
+        .datasets
+        .iter()
+        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
+        .unwrap();
+    assert!(
+        report
+            .detail
+            .as_deref()
+            .is_none_or(|d| !d.contains("pushed")),
+        "{report:?}"
+    );
+    sim.running.shutdown().await;
+}
