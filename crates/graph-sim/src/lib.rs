@@ -224,6 +224,34 @@ const DELTA_LINK_LIFETIME_MS: i64 = 7 * 86_400_000;
 struct Sim {
     config: Arc<SimConfig>,
     inner: Arc<Mutex<Inner>>,
+    /// `$batch` requests being answered now, and the most there have been at once.
+    batches: Arc<(
+        std::sync::atomic::AtomicUsize,
+        std::sync::atomic::AtomicUsize,
+    )>,
+}
+
+/// Counts a `$batch` request in flight while it lives.
+struct InFlight(
+    Arc<(
+        std::sync::atomic::AtomicUsize,
+        std::sync::atomic::AtomicUsize,
+    )>,
+);
+
+impl InFlight {
+    fn new(sim: &Sim) -> InFlight {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = sim.batches.0.fetch_add(1, SeqCst) + 1;
+        sim.batches.1.fetch_max(now, SeqCst);
+        InFlight(sim.batches.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0 .0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A running simulator; dropping it does not stop it, `shutdown` does.
@@ -273,6 +301,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
     let sim = Sim {
         config: Arc::new(config),
         inner: Arc::new(Mutex::new(inner)),
+        batches: Default::default(),
     };
     let app = Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token))
@@ -1694,6 +1723,7 @@ fn change_page(
 /// JSON batching: up to 20 GET requests of single directory objects, each answered on its own
 /// (a sub-request may be throttled while the others succeed, as Graph does).
 async fn batch(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let _in_flight = InFlight::new(&sim);
     delay(&sim).await;
     if let Err(r) = gate(&sim, &headers, false) {
         return r;
@@ -2671,8 +2701,12 @@ async fn sim_expire_delta_tokens(State(sim): State<Sim>) -> Response {
 
 async fn sim_stats(State(sim): State<Sim>) -> Response {
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    Json(
-        json!({"requests": inner.requests, "tokensIssued": inner.issued, "limited": inner.limited}),
-    )
+    let peak = sim.batches.1.load(std::sync::atomic::Ordering::SeqCst);
+    Json(json!({
+        "requests": inner.requests,
+        "tokensIssued": inner.issued,
+        "limited": inner.limited,
+        "peakBatchesInFlight": peak,
+    }))
     .into_response()
 }

@@ -148,15 +148,20 @@ enum Command {
         #[command(flatten)]
         endpoints: Endpoints,
         /// Only these datasets (repeatable): applications, servicePrincipals,
-        /// appRoleAssignments, owners, signIns,
+        /// appRoleAssignments, owners, sponsors, signIns,
         /// servicePrincipalSignInActivities, appCredentialSignInActivities, subscribedSkus,
         /// namedLocations, riskyServicePrincipals, servicePrincipalRiskDetections,
-        /// directoryRecommendations.
+        /// directoryRecommendations, roleAssignments, roleEligibilityScheduleInstances,
+        /// deletedApplications, deletedServicePrincipals, oauth2PermissionGrants,
+        /// conditionalAccessPolicies, directoryAudits.
         #[arg(long = "dataset", value_name = "NAME", value_parser = parse_sync_dataset)]
         datasets: Vec<steward_graph::Dataset>,
         /// How many days of sign-ins the first run reads (Graph keeps 30).
         #[arg(long, value_name = "DAYS", default_value_t = 30)]
         sign_in_days: i64,
+        /// How many $batch requests (twenty objects each) may be in flight at once.
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+        concurrency: u8,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -792,6 +797,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             datasets,
             sign_in_days,
+            concurrency,
             json,
         } => {
             let cert = match &certificate {
@@ -852,6 +858,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             opts.authority_url = authority_url;
             opts.datasets = datasets;
             opts.sign_in_days = sign_in_days;
+            opts.concurrency = concurrency.into();
             let bar = sync_spinner();
             let started = std::time::Instant::now();
             let mut meter = steward_graph::sync::Meter::default();

@@ -62,6 +62,8 @@ pub struct SyncOptions {
     pub max_backoff: Duration,
     /// Set to stop the sync after the page in hand (it resumes from there next time).
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// How many `$batch` requests (of twenty each) may be in flight at once.
+    pub concurrency: usize,
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -92,6 +94,7 @@ impl SyncOptions {
             max_attempts: 12,
             max_backoff: Duration::from_secs(60),
             cancel: None,
+            concurrency: 4,
         }
     }
 }
@@ -393,7 +396,9 @@ const BATCH_MAX: usize = 20;
 struct Client {
     http: reqwest::Client,
     opts: SyncOptions,
-    token: Option<(String, std::time::Instant)>,
+    /// The access token and when it expires, shared by the lanes of concurrent requests: one
+    /// fetches a new token while the others wait for it.
+    token: std::sync::Arc<tokio::sync::Mutex<Option<(String, std::time::Instant)>>>,
     retries: u64,
     /// Jitter only: waits need not be reproducible.
     rng: ChaCha8Rng,
@@ -443,7 +448,7 @@ impl Client {
         Ok(Client {
             http,
             opts,
-            token: None,
+            token: Default::default(),
             retries: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
             pace: std::collections::HashMap::new(),
@@ -464,8 +469,72 @@ impl Client {
         Duration::from_millis(self.rng.random_range(capped / 2..=capped.max(1)))
     }
 
+    /// Another client for requests sent beside this one's: the same connection pool and token,
+    /// its own retry count and jitter. Fold it back with [`Client::join`].
+    fn lane(&mut self) -> Client {
+        Client {
+            http: self.http.clone(),
+            opts: self.opts.clone(),
+            token: self.token.clone(),
+            retries: 0,
+            rng: ChaCha8Rng::seed_from_u64(self.rng.random()),
+            pace: self.pace.clone(),
+        }
+    }
+
+    /// GETs `paths` through `$batch` as [`Client::batch_get`] does, with up to
+    /// `opts.concurrency` batches in flight at once; the answers in the order of `paths`.
+    async fn batch_get_concurrent(
+        &mut self,
+        version: &str,
+        paths: &[String],
+    ) -> SyncResult<Vec<(u16, Value)>> {
+        let lanes = self.opts.concurrency.clamp(1, 16);
+        if paths.len() <= BATCH_MAX || lanes == 1 {
+            return self.batch_get(version, paths).await;
+        }
+        let mut out = Vec::with_capacity(paths.len());
+        for wave in paths.chunks(BATCH_MAX * lanes) {
+            let groups: Vec<&[String]> = wave.chunks(BATCH_MAX).collect();
+            let mut clients: Vec<Client> = groups.iter().map(|_| self.lane()).collect();
+            let answers = futures_util::future::join_all(
+                clients
+                    .iter_mut()
+                    .zip(&groups)
+                    .map(|(lane, group)| lane.batch_get(version, group)),
+            )
+            .await;
+            for lane in clients {
+                self.join(lane);
+            }
+            for a in answers {
+                out.extend(a?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn join(&mut self, lane: Client) {
+        self.retries += lane.retries;
+        for (family, (interval, sent)) in lane.pace {
+            let e = self.pace.entry(family).or_insert((interval, sent));
+            e.0 = e.0.max(interval);
+            e.1 = e.1.max(sent);
+        }
+    }
+
+    /// Forgets `used` after Graph refused it (401), unless another lane has replaced it already.
+    async fn drop_token(&self, used: &str) {
+        let mut slot = self.token.lock().await;
+        if slot.as_ref().is_some_and(|(t, _)| t == used) {
+            *slot = None;
+        }
+    }
+
     async fn token(&mut self) -> SyncResult<String> {
-        if let Some((t, exp)) = &self.token {
+        let token = self.token.clone();
+        let mut slot = token.lock().await;
+        if let Some((t, exp)) = slot.as_ref() {
             if *exp > std::time::Instant::now() + Duration::from_secs(60) {
                 return Ok(t.clone());
             }
@@ -552,7 +621,7 @@ impl Client {
                     }
                     let lifetime = v["expires_in"].as_u64().unwrap_or(3599);
                     let exp = std::time::Instant::now() + Duration::from_secs(lifetime);
-                    self.token = Some((token.to_string(), exp));
+                    *slot = Some((token.to_string(), exp));
                     return Ok(token.to_string());
                 }
                 Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
@@ -666,7 +735,7 @@ impl Client {
             match status {
                 401 => {
                     // The token expired or was revoked: a new one, then the same request.
-                    self.token = None;
+                    self.drop_token(&token).await;
                     last = format!("HTTP 401 {code}");
                 }
                 429 | 500 | 502 | 503 | 504 => {
@@ -1192,7 +1261,7 @@ async fn delta_page(
         .iter()
         .map(|id| format!("/{path}/{id}?{query}"))
         .collect();
-    let answers = client.batch_get("v1.0", &paths).await?;
+    let answers = client.batch_get_concurrent("v1.0", &paths).await?;
     let mut whole = Vec::new();
     for (id, (status, body)) in changed.iter().zip(answers) {
         match status {
@@ -1508,13 +1577,16 @@ async fn sync_sub_resources(
         "SELECT c, id FROM ({}) WHERE id > ?2 ORDER BY id LIMIT ?3",
         spec.objects
     );
+    // Up to `concurrency` batches of twenty objects in flight, committed together.
+    let lanes = client.opts.concurrency.clamp(1, 16);
     loop {
         client.check_cancel()?;
         let objects: Vec<(String, String)> = conn
             .prepare_cached(&list)?
-            .query_map(params![key.0, after, BATCH_MAX as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
+            .query_map(
+                params![key.0, after, lanes as i64 * BATCH_MAX as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
             .collect::<rusqlite::Result<_>>()?;
         let Some((_, last)) = objects.last().cloned() else {
             break;
@@ -1523,7 +1595,7 @@ async fn sync_sub_resources(
             .iter()
             .map(|(c, id)| format!("/{c}/{id}/{}?{}", spec.segment, spec.query))
             .collect();
-        let answers = client.batch_get(spec.version, &paths).await?;
+        let answers = client.batch_get_concurrent(spec.version, &paths).await?;
         let mut read: Vec<(String, SubRows)> = Vec::new();
         for ((c, id), (status, body)) in objects.iter().zip(answers) {
             let url = format!("$batch GET /{c}/{id}/{}", spec.segment);

@@ -991,3 +991,45 @@ async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
     );
     sim.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_object_reads_keep_a_bounded_number_of_batches_in_flight() {
+    let sim = start_sized(
+        Faults {
+            delay: Duration::from_millis(25),
+            ..Faults::default()
+        },
+        150,
+        0,
+    )
+    .await;
+    let peak = |sim: &Sim| {
+        let url = format!("{}/_sim/stats", sim.running.url());
+        async move {
+            let stats: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+            stats["peakBatchesInFlight"].as_u64().unwrap()
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let mut o = options(&sim);
+    o.datasets = vec![
+        Dataset::ServicePrincipals,
+        Dataset::AppRoleAssignments,
+        Dataset::Owners,
+    ];
+    o.concurrency = 3;
+    sync(&conn, &o, as_of(), &mut |_| {}).await.unwrap();
+    let seen = peak(&sim).await;
+    assert!(
+        (2..=3).contains(&seen),
+        "several batches at once, never more than asked: {seen}"
+    );
+    // The cache is the same as one read a batch at a time.
+    let one_at_a_time = tempfile::tempdir().unwrap();
+    let serial = store::open(&one_at_a_time.path().join("cache.db")).unwrap();
+    o.concurrency = 1;
+    sync(&serial, &o, as_of(), &mut |_| {}).await.unwrap();
+    assert_eq!(snapshot(&conn), snapshot(&serial));
+    sim.running.shutdown().await;
+}
