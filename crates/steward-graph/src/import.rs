@@ -332,7 +332,14 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
                 .audits
                 .push(wire::directory_audit(*o).map_err(|m| item_err(i, m))?),
         }
-        *batch.counts.entry(dataset).or_default() += 1;
+        // A soft-deleted object (a `directory/deletedItems` export) counts as such.
+        let deleted = matches!(o.get("deletedDateTime"), Some(Value::String(_)));
+        let counted = match dataset {
+            Dataset::Applications if deleted => Dataset::DeletedApplications,
+            Dataset::ServicePrincipals if deleted => Dataset::DeletedServicePrincipals,
+            d => d,
+        };
+        *batch.counts.entry(counted).or_default() += 1;
     }
     Ok(())
 }

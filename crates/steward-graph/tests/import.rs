@@ -143,6 +143,8 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
         "subscribedSkus",
         "roleAssignments",
         "roleEligibilityScheduleInstances",
+        "deletedApplications",
+        "deletedServicePrincipals",
         "oauth2PermissionGrants",
         "conditionalAccessPolicies",
         "directoryAudits",
@@ -155,7 +157,7 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
     for d in &summary.datasets {
         assert!(d.items > 0);
     }
-    let sps = c.count("SELECT count(*) FROM service_principals");
+    let sps = c.count("SELECT count(*) FROM service_principals WHERE deleted IS NULL");
     let listed = summary
         .datasets
         .iter()
