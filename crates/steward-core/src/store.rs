@@ -214,6 +214,32 @@ mod tests {
         assert_eq!(v, SCHEMA_VERSION);
     }
 
+    /// SQLite (3.5x) without statistics answers `tenant = ? AND <column> = ?` by scanning every
+    /// row of the tenant when the index does not cover the query: these per-object statements
+    /// name their index.
+    #[test]
+    fn per_object_statements_search_by_their_object() {
+        let conn = open_in_memory().unwrap();
+        for sql in [
+            federated_credentials::CLEAR_FOR_APPLICATION,
+            app_role_assignments::FOR_PRINCIPAL,
+            directory_roles::FOR_PRINCIPAL,
+            applications::BY_APP_ID,
+        ] {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(rusqlite::params![1, "x"], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(
+                plan.iter().all(|p| !p.ends_with("(tenant=?)")),
+                "{sql}: {plan:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_cache_from_a_newer_steward_is_refused_with_advice() {
         let dir = tempfile::tempdir().unwrap();

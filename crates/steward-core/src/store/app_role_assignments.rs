@@ -6,6 +6,13 @@ use super::{ms, time, TenantKey};
 use crate::model::AppRoleAssignment;
 use crate::Result;
 
+/// One principal's assignments (?1 tenant, ?2 principal id).
+pub(crate) const FOR_PRINCIPAL: &str =
+    "SELECT id, principal_id, resource_id, resource_display_name, app_role_id, permission, created
+         FROM app_role_assignments INDEXED BY app_role_assignments_by_principal
+         WHERE tenant = ?1 AND principal_id = ?2
+         ORDER BY resource_display_name, permission, id";
+
 pub fn upsert_app_role_assignment(
     conn: &Connection,
     tenant: TenantKey,
@@ -34,11 +41,7 @@ pub fn list_for_principal(
     tenant: TenantKey,
     principal_id: &str,
 ) -> Result<Vec<AppRoleAssignment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, principal_id, resource_id, resource_display_name, app_role_id, permission, created
-         FROM app_role_assignments WHERE tenant = ?1 AND principal_id = ?2
-         ORDER BY resource_display_name, permission, id",
-    )?;
+    let mut stmt = conn.prepare_cached(FOR_PRINCIPAL)?;
     let rows = stmt
         .query_map(params![tenant.0, principal_id], |r| {
             Ok(AppRoleAssignment {

@@ -6,6 +6,13 @@ use super::{credentials, federated_credentials, ms, time, TenantKey};
 use crate::model::Application;
 use crate::Result;
 
+/// The active application registered under an app id (?1 tenant, ?2 app id).
+pub(crate) const BY_APP_ID: &str =
+    "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
+                    disabled_by_microsoft_status
+             FROM applications INDEXED BY applications_by_app_id
+             WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL";
+
 /// Inserts or replaces an application and replaces its secrets, certificates and federated
 /// credentials with the ones it carries.
 pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Application) -> Result<()> {
@@ -73,11 +80,7 @@ pub fn get_application_by_app_id(
     app_id: &str,
 ) -> Result<Option<Application>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status
-             FROM applications WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL",
-        )?
+        .prepare_cached(BY_APP_ID)?
         .query_row(params![tenant.0, app_id], from_row)
         .optional()?)
 }

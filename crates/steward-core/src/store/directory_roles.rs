@@ -6,6 +6,14 @@ use super::TenantKey;
 use crate::model::DirectoryRoleAssignment;
 use crate::Result;
 
+/// One principal's roles (?1 tenant, ?2 principal id).
+pub(crate) const FOR_PRINCIPAL: &str =
+    "SELECT id, principal_id, role_definition_id, role_display_name, directory_scope_id,
+                is_privileged, assignment_type
+         FROM directory_role_assignments INDEXED BY directory_role_assignments_by_principal
+         WHERE tenant = ?1 AND principal_id = ?2
+         ORDER BY is_privileged DESC, role_display_name, id";
+
 pub fn upsert_role_assignment(
     conn: &Connection,
     tenant: TenantKey,
@@ -34,12 +42,7 @@ pub fn list_for_principal(
     tenant: TenantKey,
     principal_id: &str,
 ) -> Result<Vec<DirectoryRoleAssignment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, principal_id, role_definition_id, role_display_name, directory_scope_id,
-                is_privileged, assignment_type
-         FROM directory_role_assignments WHERE tenant = ?1 AND principal_id = ?2
-         ORDER BY is_privileged DESC, role_display_name, id",
-    )?;
+    let mut stmt = conn.prepare_cached(FOR_PRINCIPAL)?;
     let rows = stmt
         .query_map(params![tenant.0, principal_id], |r| {
             Ok(DirectoryRoleAssignment {

@@ -6,16 +6,19 @@ use super::{json_list, parse_json_list, TenantKey};
 use crate::model::FederatedIdentityCredential;
 use crate::Result;
 
+/// One application's federated credentials go (?1 tenant, ?2 application id).
+pub(crate) const CLEAR_FOR_APPLICATION: &str =
+    "DELETE FROM federated_credentials INDEXED BY federated_credentials_by_app
+         WHERE tenant = ?1 AND application_id = ?2";
+
 pub fn replace_for_application(
     conn: &Connection,
     tenant: TenantKey,
     application_id: &str,
     fics: &[FederatedIdentityCredential],
 ) -> Result<()> {
-    conn.prepare_cached(
-        "DELETE FROM federated_credentials WHERE tenant = ?1 AND application_id = ?2",
-    )?
-    .execute(params![tenant.0, application_id])?;
+    conn.prepare_cached(CLEAR_FOR_APPLICATION)?
+        .execute(params![tenant.0, application_id])?;
     let mut insert = conn.prepare_cached(
         "INSERT OR REPLACE INTO federated_credentials
              (tenant, id, application_id, name, issuer, subject, audiences, description)
