@@ -39,12 +39,14 @@ pub enum Dataset {
     /// Active Entra directory role assignments (`roleManagement/directory/roleAssignments`).
     RoleAssignments,
     /// Eligible (PIM) Entra directory role assignments (`roleEligibilityScheduleInstances`).
+    #[serde(rename = "roleEligibilityScheduleInstances")]
     RoleEligibilities,
     /// Soft-deleted applications (`directory/deletedItems/microsoft.graph.application`).
     DeletedApplications,
     /// Soft-deleted service principals (`directory/deletedItems/microsoft.graph.servicePrincipal`).
     DeletedServicePrincipals,
     /// Delegated permissions granted to clients (`oauth2PermissionGrants`).
+    #[serde(rename = "oauth2PermissionGrants")]
     OAuth2PermissionGrants,
     /// Conditional access policies (`identity/conditionalAccess/policies`).
     ConditionalAccessPolicies,
@@ -902,6 +904,22 @@ mod fast_path_tests {
         assert!(!tolerant.is_empty());
         for (fast, slow) in page.value.into_iter().zip(tolerant) {
             assert_eq!(fast.into_sign_in(), slow);
+        }
+    }
+}
+
+#[cfg(test)]
+mod dataset_name_tests {
+    use super::*;
+
+    #[test]
+    fn a_dataset_serialises_as_the_name_the_cache_records() {
+        for d in ALL {
+            assert_eq!(
+                serde_json::to_value(d).unwrap(),
+                serde_json::Value::String(d.name().into()),
+                "{d:?}"
+            );
         }
     }
 }
