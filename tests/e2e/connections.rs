@@ -69,7 +69,7 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
         "the summary lists what was read: {done}"
     );
     let synced = cache.count(&format!(
-        "SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '{}'",
+        "SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '{}' AND s.deleted IS NULL",
         sim.tenant_id
     ));
     assert_eq!(
@@ -183,7 +183,7 @@ async fn an_admin_signs_in_with_a_device_code_in_the_window_and_syncs_as_themsel
     assert!(done.contains("servicePrincipals"), "{done}");
     assert_eq!(
         cache.count(&format!(
-            "SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '{}'",
+            "SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '{}' AND s.deleted IS NULL",
             sim.tenant_id
         )),
         40,

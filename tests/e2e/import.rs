@@ -37,7 +37,7 @@ async fn importing_graph_exports_from_the_window_adds_the_tenant_and_shows_what_
         "the tenant is in the cache file"
     );
     assert_eq!(
-        cache.count("SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '5b7c3f3a-2d41-4c8e-9a57-3c1f0e9b6d21'"),
+        cache.count("SELECT count(*) FROM service_principals s JOIN tenants t ON t.key = s.tenant WHERE t.id = '5b7c3f3a-2d41-4c8e-9a57-3c1f0e9b6d21' AND s.deleted IS NULL"),
         3
     );
     app.screenshot().await;
