@@ -1314,12 +1314,7 @@ async fn list_owners(
     let Some(collection) = directory_collection(&collection) else {
         return not_found(&id);
     };
-    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    match owners_json(&inner, collection, &id) {
-        Ok(Some(v)) => Json(v).into_response(),
-        Ok(None) => not_found(&id),
-        Err(e) => internal(e),
-    }
+    serve(&sim, &id, |inner| owners_json(inner, collection, &id))
 }
 
 /// `POST /v1.0/identityProtection/riskyServicePrincipals/{confirmCompromised|dismiss}` with
@@ -1407,10 +1402,19 @@ async fn list_sponsors(
     if let Err(r) = gate(&sim, &headers, false) {
         return r;
     }
+    serve(&sim, &id, |inner| sponsors_json(inner, &id))
+}
+
+/// One object's list as JSON from the cache, or Graph's 404 when the object is not there.
+fn serve(
+    sim: &Sim,
+    id: &str,
+    list: impl FnOnce(&Inner) -> steward_core::Result<Option<Value>>,
+) -> Response {
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    match sponsors_json(&inner, &id) {
+    match list(&inner) {
         Ok(Some(v)) => Json(v).into_response(),
-        Ok(None) => not_found(&id),
+        Ok(None) => not_found(id),
         Err(e) => internal(e),
     }
 }
@@ -1425,12 +1429,7 @@ async fn list_assignments(
     if let Err(r) = gate(&sim, &headers, false) {
         return r;
     }
-    let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    match assignments_json(&inner, &id) {
-        Ok(Some(v)) => Json(v).into_response(),
-        Ok(None) => not_found(&id),
-        Err(e) => internal(e),
-    }
+    serve(&sim, &id, |inner| assignments_json(inner, &id))
 }
 
 /// `GET /v1.0/{applications|servicePrincipals}/{id}`.

@@ -148,59 +148,14 @@ fn snapshot(conn: &Connection) -> String {
         out.push('\n');
     }
     // Owners of active applications and service principals.
-    let mut stmt = conn
-        .prepare(
-            "SELECT o.object_id, o.owner_id, o.owner_type, o.display_name FROM owners o
-             WHERE o.tenant = ?1 AND o.relation = 'owner' AND o.object_id IN
-               (SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
-                UNION SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)
-             ORDER BY 1, 2",
-        )
-        .unwrap();
-    let rows = stmt
-        .query_map([key.0], |r| {
-            Ok(format!(
-                "Owner {} {} {} {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?
-            ))
-        })
-        .unwrap();
-    for row in rows {
-        out.push_str(&row.unwrap());
-        out.push('\n');
-    }
+    related(conn, key, "owner", "Owner", &mut out);
     for kind in ["active", "eligible"] {
         for x in store::directory_roles::list_all(conn, key, kind).unwrap() {
             out.push_str(&format!("{x:?}\n"));
         }
     }
     // Sponsors of active agent identities.
-    let mut stmt = conn
-        .prepare(
-            "SELECT o.object_id, o.owner_id, o.owner_type, o.display_name FROM owners o
-             WHERE o.tenant = ?1 AND o.relation = 'sponsor' AND o.object_id IN
-               (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)
-             ORDER BY 1, 2",
-        )
-        .unwrap();
-    let rows = stmt
-        .query_map([key.0], |r| {
-            Ok(format!(
-                "Sponsor {} {} {} {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?
-            ))
-        })
-        .unwrap();
-    for row in rows {
-        out.push_str(&row.unwrap());
-        out.push('\n');
-    }
+    related(conn, key, "sponsor", "Sponsor", &mut out);
     for x in store::governance::list_grants(conn, key).unwrap() {
         out.push_str(&format!("{x:?}\n"));
     }
@@ -243,6 +198,34 @@ fn snapshot(conn: &Connection) -> String {
     })
     .unwrap();
     out
+}
+
+/// Owners (or sponsors) of active applications and service principals, a line each.
+fn related(conn: &Connection, key: store::TenantKey, relation: &str, label: &str, out: &mut String) {
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.object_id, o.owner_id, o.owner_type, o.display_name FROM owners o
+             WHERE o.tenant = ?1 AND o.relation = ?2 AND o.object_id IN
+               (SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
+                UNION SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)
+             ORDER BY 1, 2",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map(rusqlite::params![key.0, relation], |r| {
+            Ok(format!(
+                "{label} {} {} {} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        out.push_str(&row.unwrap());
+        out.push('\n');
+    }
 }
 
 fn sim_snapshot(sim: &Sim) -> String {

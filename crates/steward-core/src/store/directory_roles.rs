@@ -44,19 +44,23 @@ pub fn list_for_principal(
 ) -> Result<Vec<DirectoryRoleAssignment>> {
     let mut stmt = conn.prepare_cached(FOR_PRINCIPAL)?;
     let rows = stmt
-        .query_map(params![tenant.0, principal_id], |r| {
-            Ok(DirectoryRoleAssignment {
-                id: r.get(0)?,
-                principal_id: r.get(1)?,
-                role_definition_id: r.get(2)?,
-                role_display_name: r.get(3)?,
-                directory_scope_id: r.get(4)?,
-                is_privileged: r.get(5)?,
-                assignment_type: r.get(6)?,
-            })
-        })?
+        .query_map(params![tenant.0, principal_id], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// A role assignment from a row of `id, principal_id, role_definition_id, role_display_name,
+/// directory_scope_id, is_privileged, assignment_type`.
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DirectoryRoleAssignment> {
+    Ok(DirectoryRoleAssignment {
+        id: r.get(0)?,
+        principal_id: r.get(1)?,
+        role_definition_id: r.get(2)?,
+        role_display_name: r.get(3)?,
+        directory_scope_id: r.get(4)?,
+        is_privileged: r.get(5)?,
+        assignment_type: r.get(6)?,
+    })
 }
 
 /// Every role assignment of one kind (`active` or `eligible`), in id order.
@@ -72,17 +76,7 @@ pub fn list_all(
          ORDER BY id",
     )?;
     let rows = stmt
-        .query_map(params![tenant.0, assignment_type], |r| {
-            Ok(DirectoryRoleAssignment {
-                id: r.get(0)?,
-                principal_id: r.get(1)?,
-                role_definition_id: r.get(2)?,
-                role_display_name: r.get(3)?,
-                directory_scope_id: r.get(4)?,
-                is_privileged: r.get(5)?,
-                assignment_type: r.get(6)?,
-            })
-        })?
+        .query_map(params![tenant.0, assignment_type], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
