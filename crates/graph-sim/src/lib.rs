@@ -1372,6 +1372,19 @@ async fn risk_action(
         }
     };
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
+    for id in &ids {
+        match service_principals::get_service_principal(&inner.conn, inner.key, id) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return graph_error(
+                    StatusCode::BAD_REQUEST,
+                    "BadRequest",
+                    &format!("Invalid service principal id '{id}'."),
+                )
+            }
+            Err(e) => return internal(e),
+        }
+    }
     let now = steward_core::clock::now();
     let done = (|| -> steward_core::Result<()> {
         for mut r in store::risk::list_risky_service_principals(&inner.conn, inner.key)?
@@ -2034,6 +2047,14 @@ async fn snapshot_list(
             StatusCode::FORBIDDEN,
             "Forbidden",
             "The tenant does not have a valid Microsoft Entra Workload ID Premium license.",
+        );
+    }
+    // PIM without Entra ID P2 is refused with a 400, not a 403, as Graph does.
+    if which == Snapshot::RoleEligibilities && sim.config.faults.no_entra_premium {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "AadPremiumLicenseRequired",
+            "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.",
         );
     }
     let top = match page_size(&q, which.max_top(), which.max_top()) {

@@ -939,10 +939,12 @@ pub const BUILTIN_ROLES: &[(&str, &str, bool)] = &[
         "SharePoint Administrator",
         false,
     ),
+    // Labelled privileged in Entra's built-in roles reference (domain.md §9.1 says otherwise):
+    // the Entra Connect / Cloud Sync accounts that hold it can change any synced identity.
     (
         "d29b2b05-8046-44ba-8758-1e26182fcf32",
         "Directory Synchronization Accounts",
-        false,
+        true,
     ),
     (
         "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",

@@ -130,7 +130,8 @@ struct Snapshot {
     path: &'static str,
     table: &'static str,
     key: &'static str,
-    /// The rows of `table` this dataset fills (an SQL condition), where it shares the table.
+    /// The rows of `table` this dataset fills (an SQL condition), where it shares the table;
+    /// `?3` in it is when the round began.
     scope: &'static str,
     needs: &'static str,
 }
@@ -211,7 +212,9 @@ fn snapshot(d: Dataset) -> Option<Snapshot> {
             "Policy.Read.All (or Policy.Read.ConditionalAccess)",
         ),
         Dataset::DeletedApplications => {
-            scope = "deleted IS NOT NULL";
+            // ?3 is when the round began: an object a delta round marked deleted since (after
+            // this round read past it) stays.
+            scope = "deleted IS NOT NULL AND deleted < ?3";
             (
                 "/v1.0/directory/deletedItems/microsoft.graph.application?$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials",
                 "applications",
@@ -220,7 +223,7 @@ fn snapshot(d: Dataset) -> Option<Snapshot> {
             )
         }
         Dataset::DeletedServicePrincipals => {
-            scope = "deleted IS NOT NULL";
+            scope = "deleted IS NOT NULL AND deleted < ?3";
             (
                 "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal?$select=id,appId,displayName,appDisplayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,signInAudience,tags,alternativeNames,disabledByMicrosoftStatus,deletedDateTime,passwordCredentials,keyCredentials",
                 "service_principals",
@@ -425,6 +428,15 @@ fn family_of(url: &str) -> Family {
     } else {
         Family::Directory
     }
+}
+
+/// Graph's error codes for a read the tenant's licences do not allow.
+fn licence_code(code: &str) -> bool {
+    let c = code.to_ascii_lowercase();
+    c.contains("licenserequired")
+        || c.contains("license_required")
+        || c.contains("nonpremiumtenant")
+        || c.contains("premiumlicense")
 }
 
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
@@ -775,6 +787,11 @@ impl Client {
                     return Ok(Fetch::PageTokenExpired);
                 }
                 403 => return Ok(Fetch::Forbidden(format!("{code}: {message}"))),
+                // Graph answers some licence-gated reads with 400, not 403 (PIM eligibilities
+                // without Entra ID P2: `AadPremiumLicenseRequired`).
+                400 if licence_code(&code) => {
+                    return Ok(Fetch::Forbidden(format!("{code}: {message}")))
+                }
                 _ => {
                     return Err(SyncError::Http {
                         url: url.to_string(),
@@ -1411,7 +1428,26 @@ async fn push_risk_actions(
             client.check_cancel()?;
             let url = format!("{graph}/v1.0/identityProtection/riskyServicePrincipals/{action}");
             let body = serde_json::json!({ "servicePrincipalIds": chunk });
-            match client.fetch_bytes(&url, Some(&body)).await? {
+            let answer = match client.fetch_bytes(&url, Some(&body)).await {
+                Ok(a) => a,
+                // Refused (an identity Graph no longer knows, a cloud without the action): the
+                // decisions stay pending and the rest of the sync goes on.
+                Err(SyncError::Http {
+                    status,
+                    code,
+                    message,
+                    ..
+                }) => {
+                    return Ok((
+                        pushed,
+                        Some(format!(
+                            "risk decisions made in Steward stay pending: Entra refused {action} (HTTP {status} {code}: {message}); check that those identities still exist, then sync again"
+                        )),
+                    ))
+                }
+                Err(e) => return Err(e),
+            };
+            match answer {
                 Fetch::Ok(_) => {
                     in_tx(conn, || {
                         for id in chunk {
@@ -1655,7 +1691,10 @@ async fn sync_sub_resources(
                 }
                 // Deleted since the objects were read: nothing to hold.
                 404 => read.push((id.clone(), SubRows::Owners(Vec::new()))),
-                403 => {
+                403 | 400
+                    if status == 403
+                        || licence_code(body["error"]["code"].as_str().unwrap_or("")) =>
+                {
                     let why = body["error"]["message"].as_str().unwrap_or("").to_string();
                     let detail = format!("needs {}: {why}", spec.needs);
                     mark_unavailable(conn, key, now, &mut report, detail)?;
@@ -1789,14 +1828,17 @@ async fn sync_snapshot(
                 let table = spec.table;
                 let column = spec.key;
                 let scope = spec.scope;
-                removed = conn.execute(
-                    &format!(
-                        "DELETE FROM {table} WHERE tenant = ?1 AND ({scope}) AND NOT EXISTS
-                         (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2
-                          AND s.id = {table}.{column})"
-                    ),
-                    params![key.0, d.name()],
-                )? as u64;
+                let sql = format!(
+                    "DELETE FROM {table} WHERE tenant = ?1 AND ({scope}) AND NOT EXISTS
+                     (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2
+                      AND s.id = {table}.{column})"
+                );
+                removed = if scope.contains("?3") {
+                    let started = state.round_started.unwrap_or(now);
+                    conn.execute(&sql, params![key.0, d.name(), started])?
+                } else {
+                    conn.execute(&sql, params![key.0, d.name()])?
+                } as u64;
                 if matches!(
                     d,
                     Dataset::DeletedApplications | Dataset::DeletedServicePrincipals
@@ -1924,6 +1966,7 @@ fn open_window(state: &mut State, now: i64, opts: &SyncOptions) {
 }
 
 /// The first page of `path` for events whose `field` lies in the window, and `also`.
+/// Newest first: each page read narrows the window to what is older than it.
 fn windowed_url(
     graph: &str,
     path: &str,
@@ -1936,6 +1979,7 @@ fn windowed_url(
         &format!("{graph}{path}"),
         &[
             ("$top", top.to_string()),
+            ("$orderby", format!("{field} desc")),
             (
                 "$filter",
                 format!(

@@ -201,7 +201,13 @@ fn snapshot(conn: &Connection) -> String {
 }
 
 /// Owners (or sponsors) of active applications and service principals, a line each.
-fn related(conn: &Connection, key: store::TenantKey, relation: &str, label: &str, out: &mut String) {
+fn related(
+    conn: &Connection,
+    key: store::TenantKey,
+    relation: &str,
+    label: &str,
+    out: &mut String,
+) {
     let mut stmt = conn
         .prepare(
             "SELECT o.object_id, o.owner_id, o.owner_type, o.display_name FROM owners o
@@ -667,6 +673,7 @@ async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() 
     for d in &summary.datasets {
         let gated = match d.dataset.name() {
             "signIns" => Some("P1 or P2"),
+            "roleEligibilityScheduleInstances" => Some("P2"),
             n if n == Dataset::RiskyServicePrincipals.name()
                 || n == Dataset::ServicePrincipalRiskDetections.name() =>
             {
@@ -972,6 +979,40 @@ async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
             .is_none_or(|d| !d.contains("pushed")),
         "{report:?}"
     );
+    // A decision Entra refuses (an identity it no longer knows) stays pending, says why, and
+    // does not stop the sync.
+    act(
+        &conn,
+        key,
+        &["00000000-0000-4000-8000-000000000000".to_string()],
+        RiskAction::Dismiss,
+        now + chrono::Duration::hours(2),
+    )
+    .unwrap();
+    let fourth = sync(
+        &conn,
+        &options(&sim),
+        now + chrono::Duration::hours(3),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let report = fourth
+        .datasets
+        .iter()
+        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
+        .unwrap();
+    assert!(
+        report
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("stay pending"),
+        "{report:?}"
+    );
+    assert_eq!(report.status, "ok");
+    assert_eq!(pending(&conn), 1);
+    assert_eq!(fourth.datasets.len(), steward_graph::sync::SYNCED.len());
     sim.running.shutdown().await;
 }
 

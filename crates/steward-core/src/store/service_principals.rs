@@ -202,7 +202,6 @@ pub fn get_full(
     }
 }
 
-/// Removes a service principal that is gone from the tenant, with its credentials.
 /// Soft-deleted service principals (restorable for 30 days), with their credentials, in id
 /// order.
 pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<ServicePrincipal>> {
@@ -233,6 +232,7 @@ pub fn mark_deleted(conn: &Connection, tenant: TenantKey, id: &str, when: i64) -
     Ok(())
 }
 
+/// Removes a service principal that is gone from the tenant, with its credentials.
 pub fn delete_service_principal(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
     credentials::delete_for_owner(conn, tenant, id)?;
     conn.prepare_cached("DELETE FROM service_principals WHERE tenant = ?1 AND id = ?2")?
