@@ -261,6 +261,14 @@ impl App {
     /// Scrolls the element `css` selects to the middle of its scroll area and clicks it
     /// (WebKitWebDriver refuses to click what is scrolled out of view).
     pub async fn click_in_view(&self, css: &str) {
+        let el = self.scroll_to(css).await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Scrolls the element `css` selects to the middle of its scroll area.
+    pub async fn scroll_to(&self, css: &str) -> Element {
         let el = self
             .client
             .find(Locator::Css(css))
@@ -273,9 +281,7 @@ impl App {
             )
             .await
             .expect("scroll into view");
-        el.click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        el
     }
 
     /// Lets WebKit paint what the DOM already holds: under Xvfb a screenshot taken right after an

@@ -62,13 +62,15 @@ async fn the_grid_filters_to_a_name_typed_in_the_search_box() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_row_opens_its_detail_with_the_right_credentials() {
     let cache = Cache::demo(300, 5_000);
-    // An own app whose credentials sit on the app registration and maybe on the SP too.
+    // An own app whose credentials sit on the app registration and maybe on the SP too, and
+    // whose credential changes are in the audit log.
     let (sp_id, name): (String, String) = cache
         .conn()
         .query_row(
             "SELECT sp.id, sp.display_name FROM service_principals sp
              JOIN applications a ON a.tenant = sp.tenant AND a.app_id = sp.app_id
              WHERE sp.deleted IS NULL AND (SELECT count(*) FROM credentials c WHERE c.owner_id = a.id) >= 2
+               AND EXISTS (SELECT 1 FROM directory_audits d WHERE d.target_id = a.id)
              ORDER BY sp.id LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -122,6 +124,24 @@ async fn a_row_opens_its_detail_with_the_right_credentials() {
         "the detail lists exactly the credentials of the SP and its application"
     );
     app.screenshot().await;
+    // The change history lists the audit events on the SP and its application.
+    let events: i64 = cache
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM directory_audits WHERE target_id = ?1 OR target_id IN
+               (SELECT a.id FROM applications a JOIN service_principals sp ON sp.app_id = a.app_id
+                WHERE sp.id = ?1)",
+            [&sp_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(events > 0);
+    app.until("its change history is listed", || async {
+        app.all("[data-testid='change-row']").await.len() as i64 == events.min(50)
+    })
+    .await;
+    app.scroll_to("[data-testid='change-row']").await;
+    app.screenshot_as("changes").await;
     app.stop().await;
 }
 

@@ -12,7 +12,7 @@ use crate::model::{
 use crate::overview::EXPIRY_WINDOW_DAYS;
 use crate::store::{
     app_role_assignments, applications, credentials, directory_roles, federated_credentials,
-    owners, service_principals, sign_ins, TenantKey,
+    governance, owners, service_principals, sign_ins, TenantKey,
 };
 use crate::{Error, Result};
 
@@ -363,8 +363,120 @@ pub struct IdentityDetail {
     pub federated_credentials: Vec<FederatedCredentialView>,
     pub app_role_assignments: Vec<AppRoleView>,
     pub directory_roles: Vec<DirectoryRoleView>,
+    /// Delegated permissions granted to this client (`oauth2PermissionGrants`).
+    pub delegated_grants: Vec<DelegatedGrantView>,
+    /// App-management audit events on the service principal or its application, newest first.
+    pub changes: Vec<ChangeView>,
     pub recent_sign_ins: Vec<SignInRow>,
     pub as_of: String,
+}
+
+/// Delegated permissions an API granted this client: for every user, or for one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DelegatedGrantView {
+    pub resource_display_name: String,
+    /// `AllPrincipals` (admin consent for everyone) or `Principal` (one user).
+    pub consent_type: String,
+    pub principal_id: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+/// One app-management audit event: who did what, and which properties changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeView {
+    pub at: String,
+    pub activity: String,
+    /// `application` or `servicePrincipal`: which object of the identity it touched.
+    pub target: String,
+    pub initiated_by: Option<String>,
+    pub result: Option<String>,
+    /// "Property: old → new" for the properties the event says changed.
+    pub details: Vec<String>,
+}
+
+/// How many audit events the detail view shows.
+pub const RECENT_CHANGES: usize = 50;
+
+/// What an audit event changed, for people: added and removed credentials named from
+/// `KeyDescription` ("Added secret “ci” (key 0b6f1c2d…)"), other properties as "Property: old →
+/// new". Graph's bookkeeping (`Included Updated Properties`, `TargetId.…`) is left out.
+fn change_details(modified: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(modified)
+    else {
+        return Vec::new();
+    };
+    let text = |v: Option<&serde_json::Value>| -> String {
+        match v {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s.chars().take(200).collect(),
+            _ => "—".into(),
+        }
+    };
+    let mut out = Vec::new();
+    for m in &items {
+        let Some(name) = m.get("displayName").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        if name == "Included Updated Properties" || name.starts_with("TargetId.") {
+            continue;
+        }
+        if name == "KeyDescription" {
+            let old = key_descriptions(m.get("oldValue"));
+            let new = key_descriptions(m.get("newValue"));
+            for k in new.iter().filter(|k| !old.contains(k)) {
+                out.push(format!("Added {k}"));
+            }
+            for k in old.iter().filter(|k| !new.contains(k)) {
+                out.push(format!("Removed {k}"));
+            }
+            continue;
+        }
+        out.push(format!(
+            "{name}: {} → {}",
+            text(m.get("oldValue")),
+            text(m.get("newValue"))
+        ));
+    }
+    out
+}
+
+/// The credentials a `KeyDescription` value lists (a JSON string holding a JSON array of
+/// `[KeyIdentifier=…,KeyType=Password,KeyUsage=Verify,DisplayName=…]`), as "secret “name” (key
+/// 0b6f1c2d…)".
+fn key_descriptions(v: Option<&serde_json::Value>) -> Vec<String> {
+    let Some(serde_json::Value::String(s)) = v else {
+        return Vec::new();
+    };
+    let entries: Vec<String> = serde_json::from_str(s).unwrap_or_default();
+    entries
+        .iter()
+        .map(|e| {
+            let field = |k: &str| {
+                e.trim_matches(|c| c == '[' || c == ']')
+                    .split(',')
+                    .find_map(|p| p.trim().strip_prefix(k)?.strip_prefix('='))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let kind = match field("KeyType").as_str() {
+                "Password" => "secret",
+                "AsymmetricX509Cert" | "X509CertAndPassword" => "certificate",
+                "" => "credential",
+                _ => "key",
+            };
+            let key: String = field("KeyIdentifier").chars().take(8).collect();
+            let name = field("DisplayName");
+            match (name.is_empty(), key.is_empty()) {
+                (false, false) => format!("{kind} “{name}” (key {key}…)"),
+                (false, true) => format!("{kind} “{name}”"),
+                (true, false) => format!("{kind} (key {key}…)"),
+                (true, true) => kind.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// How many sign-ins the detail view shows.
@@ -464,6 +576,50 @@ pub fn identity_detail(
             assignment_type: r.assignment_type,
         })
         .collect();
+    let delegated_grants = governance::list_grants_for_client(conn, key, &sp.id)?
+        .into_iter()
+        .map(|g| {
+            let resource_display_name =
+                service_principals::get_service_principal(conn, key, &g.resource_id)
+                    .ok()
+                    .flatten()
+                    .map(|r| r.display_name)
+                    .unwrap_or(g.resource_id);
+            Ok(DelegatedGrantView {
+                resource_display_name,
+                consent_type: g.consent_type,
+                principal_id: g.principal_id,
+                scopes: g.scope.split_whitespace().map(str::to_string).collect(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut changes: Vec<(i64, ChangeView)> = Vec::new();
+    for (object, target) in [
+        (Some(sp.id.as_str()), "servicePrincipal"),
+        (app.as_ref().map(|a| a.id.as_str()), "application"),
+    ] {
+        let Some(object) = object else { continue };
+        for a in governance::list_audits(conn, key, i64::MIN, now, Some(object))? {
+            let at = to_ms(a.activity_date_time);
+            changes.push((
+                at,
+                ChangeView {
+                    at: rfc3339(a.activity_date_time),
+                    activity: a.activity,
+                    target: target.into(),
+                    initiated_by: a.initiated_by,
+                    result: a.result,
+                    details: change_details(&a.modified),
+                },
+            ));
+        }
+    }
+    changes.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.activity.cmp(&b.1.activity)));
+    let changes = changes
+        .into_iter()
+        .take(RECENT_CHANGES)
+        .map(|(_, c)| c)
+        .collect();
     let recent_sign_ins = sign_ins::list_recent_for_sp(conn, key, &sp.id, RECENT_SIGN_INS)?
         .into_iter()
         .map(SignInRow::from)
@@ -488,7 +644,35 @@ pub fn identity_detail(
         federated_credentials,
         app_role_assignments,
         directory_roles,
+        delegated_grants,
+        changes,
         recent_sign_ins,
         as_of: rfc3339(as_of),
     })
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::*;
+
+    #[test]
+    fn an_audit_events_key_changes_read_as_added_and_removed_credentials() {
+        // The shape of Graph's directoryAudit `modifiedProperties` for a removed secret.
+        let modified = r#"[
+            {"displayName": "KeyDescription",
+             "oldValue": "[\"[KeyIdentifier=e8c54fd1-4282-5e35-8890-15177d7d8adb,KeyType=Password,KeyUsage=Verify,DisplayName=sync-temp]\"]",
+             "newValue": "[]"},
+            {"displayName": "Included Updated Properties", "oldValue": null, "newValue": "\"KeyDescription\""},
+            {"displayName": "TargetId.ServicePrincipalNames", "oldValue": null, "newValue": "\"api://x\""},
+            {"displayName": "AppAddress", "oldValue": "a", "newValue": "b"}
+        ]"#;
+        assert_eq!(
+            change_details(modified),
+            vec![
+                "Removed secret “sync-temp” (key e8c54fd1…)".to_string(),
+                "AppAddress: a → b".to_string(),
+            ]
+        );
+        assert!(change_details("not json").is_empty());
+    }
 }

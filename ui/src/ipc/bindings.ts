@@ -341,6 +341,18 @@ export type AppInfo = { version: string; dbPath: string; tenants: TenantSummary[
 export type AppRoleView = { resourceDisplayName: string; permission: string; createdDateTime: string | null; highRisk: boolean }
 export type ApplicationSummary = { id: string; displayName: string; signInAudience: string | null; createdDateTime: string | null }
 /**
+ * One app-management audit event: who did what, and which properties changed.
+ */
+export type ChangeView = { at: string; activity: string; 
+/**
+ * `application` or `servicePrincipal`: which object of the identity it touched.
+ */
+target: string; initiatedBy: string | null; result: string | null; 
+/**
+ * "Property: old → new" for the properties the event says changed.
+ */
+details: string[] }
+/**
  * The numbers behind a chart, for its table view and for exports.
  */
 export type ChartTable = { columns: string[]; rows: string[][] }
@@ -406,6 +418,14 @@ syncedAt: string | null;
  * How it got there: `synced`, `imported`, `demo`.
  */
 source: string | null }
+/**
+ * Delegated permissions an API granted this client: for every user, or for one.
+ */
+export type DelegatedGrantView = { resourceDisplayName: string; 
+/**
+ * `AllPrincipals` (admin consent for everyone) or `Principal` (one user).
+ */
+consentType: string; principalId: string | null; scopes: string[] }
 export type DetectionRow = { id: string; riskEventType: string; 
 /**
  * What the detection means, in the admin's words.
@@ -449,7 +469,15 @@ export type HorizonCost = { months: number; total: number;
  * Identities at the end of the horizon, after growth.
  */
 identitiesAtEnd: number }
-export type IdentityDetail = { row: IdentityRow; appDisplayName: string | null; appOwnerOrganizationId: string | null; signInAudience: string | null; createdDateTime: string | null; deletedDateTime: string | null; tags: string[]; alternativeNames: string[]; application: ApplicationSummary | null; owners: OwnerView[]; credentials: CredentialView[]; federatedCredentials: FederatedCredentialView[]; appRoleAssignments: AppRoleView[]; directoryRoles: DirectoryRoleView[]; recentSignIns: SignInRow[]; asOf: string }
+export type IdentityDetail = { row: IdentityRow; appDisplayName: string | null; appOwnerOrganizationId: string | null; signInAudience: string | null; createdDateTime: string | null; deletedDateTime: string | null; tags: string[]; alternativeNames: string[]; application: ApplicationSummary | null; owners: OwnerView[]; credentials: CredentialView[]; federatedCredentials: FederatedCredentialView[]; appRoleAssignments: AppRoleView[]; directoryRoles: DirectoryRoleView[]; 
+/**
+ * Delegated permissions granted to this client (`oauth2PermissionGrants`).
+ */
+delegatedGrants: DelegatedGrantView[]; 
+/**
+ * App-management audit events on the service principal or its application, newest first.
+ */
+changes: ChangeView[]; recentSignIns: SignInRow[]; asOf: string }
 /**
  * Steward's classification of a service principal by what it is.
  */

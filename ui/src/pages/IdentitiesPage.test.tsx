@@ -89,6 +89,16 @@ describe("Identities", () => {
     expect(signins).toHaveLength(2);
     expect(within(signins[1]!).getByText("Failure 7000215")).toBeTruthy();
     expect(within(signins[1]!).getByText("Invalid client secret provided.")).toBeTruthy();
+    const grants = within(detail).getAllByTestId("delegated-grant-row");
+    expect(grants).toHaveLength(1);
+    expect(within(grants[0]!).getByText("All users (admin consent)")).toBeTruthy();
+    expect(within(grants[0]!).getByText("User.Read Mail.Read")).toBeTruthy();
+    const changes = within(detail).getAllByTestId("change-row");
+    expect(changes).toHaveLength(1);
+    expect(within(changes[0]!).getByText("adele.vance@contoso-demo.onmicrosoft.com")).toBeTruthy();
+    expect(within(changes[0]!).getByText(/Certificates and secrets management · App registration/)).toBeTruthy();
+    // A tenant string in an audit detail stays text.
+    expect(within(changes[0]!).getByText("Added secret “Build agent” (key 0b6f1c2d…)")).toBeTruthy();
 
     await user.click(within(detail).getByTestId("detail-close"));
     expect(screen.queryByTestId("identity-detail")).toBeNull();

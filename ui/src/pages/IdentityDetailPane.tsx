@@ -104,7 +104,7 @@ function StatusBadge({ c }: { c: CredentialView }) {
   );
 }
 
-const SECTIONS = ["properties", "owners", "credentials", "federated", "roles", "licensing", "signins"];
+const SECTIONS = ["properties", "owners", "credentials", "federated", "roles", "changes", "licensing", "signins"];
 
 /** Whether this identity is in the feature-scoped license estimate, and (managed identities) in access reviews. */
 function LicenseScopeSection({ tenantId, id }: { tenantId: string; id: string }) {
@@ -414,6 +414,85 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                   ))}
                 </TableBody>
               </Table>
+            )}
+            <Subtitle2 as="h4" className="subheading">
+              Delegated permissions (granted to this client)
+            </Subtitle2>
+            {d.delegatedGrants.length === 0 ? (
+              <Empty>No delegated permission grants</Empty>
+            ) : (
+              <Table size="small" aria-label="Delegated permission grants">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Resource</TableHeaderCell>
+                    <TableHeaderCell>Consent</TableHeaderCell>
+                    <TableHeaderCell>Permissions</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {d.delegatedGrants.map((g, i) => (
+                    <TableRow key={i} data-testid="delegated-grant-row">
+                      <TableCell>{g.resourceDisplayName}</TableCell>
+                      <TableCell>
+                        {g.consentType === "AllPrincipals"
+                          ? "All users (admin consent)"
+                          : g.consentType === "Principal"
+                            ? "One user"
+                            : g.consentType}
+                        {g.principalId && <Caption1 className="secondary block mono">{g.principalId}</Caption1>}
+                      </TableCell>
+                      <TableCell className="mono break">{g.scopes.join(" ")}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </AccordionPanel>
+        </AccordionItem>
+
+        <AccordionItem value="changes">
+          <AccordionHeader as="h3">Change history ({d.changes.length})</AccordionHeader>
+          <AccordionPanel>
+            <Caption1 className="secondary block">
+              App-management events from Entra's audit log on this service principal and its app registration: who
+              added or removed a credential, consented or changed the app, and when.
+            </Caption1>
+            {d.changes.length === 0 ? (
+              <Empty>No changes recorded in the cached audit log</Empty>
+            ) : (
+              <div className="table-scroll">
+                <Table size="small" aria-label="Change history">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHeaderCell>Time</TableHeaderCell>
+                      <TableHeaderCell>What changed</TableHeaderCell>
+                      <TableHeaderCell>By</TableHeaderCell>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {d.changes.map((c, i) => (
+                      <TableRow key={`${c.at}-${i}`} data-testid="change-row">
+                        <TableCell>{formatDateTime(c.at)}</TableCell>
+                        <TableCell>
+                          {c.details.length === 0
+                            ? c.activity
+                            : c.details.map((x, j) => (
+                                <div key={j} className="break">
+                                  {x}
+                                </div>
+                              ))}
+                          <Caption1 className="secondary block">
+                            {c.details.length === 0 ? "" : `${c.activity} · `}
+                            {c.target === "application" ? "App registration" : "Service principal"}
+                            {c.result && c.result !== "success" ? ` · ${c.result}` : ""}
+                          </Caption1>
+                        </TableCell>
+                        <TableCell className="break">{orDash(c.initiatedBy)}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
             )}
           </AccordionPanel>
         </AccordionItem>

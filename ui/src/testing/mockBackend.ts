@@ -259,6 +259,19 @@ export function makeDetail(row: IdentityRow, overrides: Partial<IdentityDetail> 
     directoryRoles: [
       { roleName: "Global Reader", roleTemplateId: "f2ef992c", privileged: false, assignmentType: "active" },
     ],
+    delegatedGrants: [
+      { resourceDisplayName: "Microsoft Graph", consentType: "AllPrincipals", principalId: null, scopes: ["User.Read", "Mail.Read"] },
+    ],
+    changes: [
+      {
+        at: "2025-05-20T09:12:00Z",
+        activity: "Update application – Certificates and secrets management",
+        target: "application",
+        initiatedBy: "adele.vance@contoso-demo.onmicrosoft.com",
+        result: "success",
+        details: [`Added secret “${row.displayName}” (key 0b6f1c2d…)`],
+      },
+    ],
     recentSignIns: [
       {
         id: "s1",

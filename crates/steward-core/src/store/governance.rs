@@ -25,6 +25,34 @@ pub fn upsert_grant(conn: &Connection, tenant: TenantKey, g: &OAuth2PermissionGr
     Ok(())
 }
 
+/// The grants of one client service principal, by resource and consent type.
+pub fn list_grants_for_client(
+    conn: &Connection,
+    tenant: TenantKey,
+    client_id: &str,
+) -> Result<Vec<OAuth2PermissionGrant>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, client_id, consent_type, principal_id, resource_id, scope
+         FROM oauth2_permission_grants INDEXED BY oauth2_permission_grants_client
+         WHERE tenant = ?1 AND client_id = ?2 ORDER BY resource_id, consent_type, id",
+    )?;
+    let rows = stmt
+        .query_map(params![tenant.0, client_id], grant_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn grant_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OAuth2PermissionGrant> {
+    Ok(OAuth2PermissionGrant {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        consent_type: r.get(2)?,
+        principal_id: r.get(3)?,
+        resource_id: r.get(4)?,
+        scope: r.get(5)?,
+    })
+}
+
 /// Every grant, in id order.
 pub fn list_grants(conn: &Connection, tenant: TenantKey) -> Result<Vec<OAuth2PermissionGrant>> {
     let mut stmt = conn.prepare_cached(
@@ -32,16 +60,7 @@ pub fn list_grants(conn: &Connection, tenant: TenantKey) -> Result<Vec<OAuth2Per
          FROM oauth2_permission_grants WHERE tenant = ?1 ORDER BY id",
     )?;
     let rows = stmt
-        .query_map(params![tenant.0], |r| {
-            Ok(OAuth2PermissionGrant {
-                id: r.get(0)?,
-                client_id: r.get(1)?,
-                consent_type: r.get(2)?,
-                principal_id: r.get(3)?,
-                resource_id: r.get(4)?,
-                scope: r.get(5)?,
-            })
-        })?
+        .query_map(params![tenant.0], grant_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -132,15 +151,25 @@ pub fn list_audits(
     to: i64,
     target: Option<&str>,
 ) -> Result<Vec<DirectoryAudit>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, activity_time, activity, operation_type, result, result_reason,
-                initiated_by_type, initiated_by_id, initiated_by, target_id, target_type,
-                target_name, modified
-         FROM directory_audits
-         WHERE tenant = ?1 AND activity_time BETWEEN ?2 AND ?3
-           AND (?4 IS NULL OR target_id = ?4)
-         ORDER BY activity_time DESC, id",
-    )?;
+    let sql = match target {
+        Some(_) => {
+            "SELECT id, activity_time, activity, operation_type, result, result_reason,
+                    initiated_by_type, initiated_by_id, initiated_by, target_id, target_type,
+                    target_name, modified
+             FROM directory_audits INDEXED BY directory_audits_target
+             WHERE tenant = ?1 AND target_id = ?4 AND activity_time BETWEEN ?2 AND ?3
+             ORDER BY activity_time DESC, id"
+        }
+        None => {
+            "SELECT id, activity_time, activity, operation_type, result, result_reason,
+                    initiated_by_type, initiated_by_id, initiated_by, target_id, target_type,
+                    target_name, modified
+             FROM directory_audits
+             WHERE tenant = ?1 AND activity_time BETWEEN ?2 AND ?3 AND ?4 IS NULL
+             ORDER BY activity_time DESC, id"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt
         .query_map(params![tenant.0, from, to, target], |r| {
             Ok(DirectoryAudit {
