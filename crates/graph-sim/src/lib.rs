@@ -1307,14 +1307,13 @@ async fn list_owners(
     headers: HeaderMap,
     Path((collection, id)): Path<(String, String)>,
 ) -> Response {
-    delay(&sim).await;
-    if let Err(r) = gate(&sim, &headers, false) {
-        return r;
-    }
-    let Some(collection) = directory_collection(&collection) else {
-        return not_found(&id);
-    };
-    serve(&sim, &id, |inner| owners_json(inner, collection, &id))
+    serve(&sim, &headers, &id, |inner| {
+        match directory_collection(&collection) {
+            Some(c) => owners_json(inner, c, &id),
+            None => Ok(None),
+        }
+    })
+    .await
 }
 
 /// `POST /v1.0/identityProtection/riskyServicePrincipals/{confirmCompromised|dismiss}` with
@@ -1411,19 +1410,21 @@ async fn list_sponsors(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    delay(&sim).await;
-    if let Err(r) = gate(&sim, &headers, false) {
-        return r;
-    }
-    serve(&sim, &id, |inner| sponsors_json(inner, &id))
+    serve(&sim, &headers, &id, |inner| sponsors_json(inner, &id)).await
 }
 
-/// One object's list as JSON from the cache, or Graph's 404 when the object is not there.
-fn serve(
+/// One object's list as JSON from the cache, or Graph's 404 when the object is not there; the
+/// request delayed and gated like any other.
+async fn serve(
     sim: &Sim,
+    headers: &HeaderMap,
     id: &str,
     list: impl FnOnce(&Inner) -> steward_core::Result<Option<Value>>,
 ) -> Response {
+    delay(sim).await;
+    if let Err(r) = gate(sim, headers, false) {
+        return r;
+    }
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
     match list(&inner) {
         Ok(Some(v)) => Json(v).into_response(),
@@ -1438,11 +1439,7 @@ async fn list_assignments(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    delay(&sim).await;
-    if let Err(r) = gate(&sim, &headers, false) {
-        return r;
-    }
-    serve(&sim, &id, |inner| assignments_json(inner, &id))
+    serve(&sim, &headers, &id, |inner| assignments_json(inner, &id)).await
 }
 
 /// `GET /v1.0/{applications|servicePrincipals}/{id}`.

@@ -576,23 +576,20 @@ pub fn identity_detail(
             assignment_type: r.assignment_type,
         })
         .collect();
-    let delegated_grants = governance::list_grants_for_client(conn, key, &sp.id)?
-        .into_iter()
-        .map(|g| {
-            let resource_display_name =
-                service_principals::get_service_principal(conn, key, &g.resource_id)
-                    .ok()
-                    .flatten()
-                    .map(|r| r.display_name)
-                    .unwrap_or(g.resource_id);
-            Ok(DelegatedGrantView {
-                resource_display_name,
-                consent_type: g.consent_type,
-                principal_id: g.principal_id,
-                scopes: g.scope.split_whitespace().map(str::to_string).collect(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut delegated_grants = Vec::new();
+    for g in governance::list_grants_for_client(conn, key, &sp.id)? {
+        let resource_display_name =
+            match service_principals::get_service_principal(conn, key, &g.resource_id)? {
+                Some(r) => r.display_name,
+                None => g.resource_id,
+            };
+        delegated_grants.push(DelegatedGrantView {
+            resource_display_name,
+            consent_type: g.consent_type,
+            principal_id: g.principal_id,
+            scopes: g.scope.split_whitespace().map(str::to_string).collect(),
+        });
+    }
     let mut changes: Vec<(i64, ChangeView)> = Vec::new();
     for (object, target) in [
         (Some(sp.id.as_str()), "servicePrincipal"),

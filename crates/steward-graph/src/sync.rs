@@ -1410,15 +1410,10 @@ async fn push_risk_actions(
     let pending = steward_core::store::risk::list_risk_actions(conn, key)?;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
     let mut pushed = 0u64;
+    // An identity's latest decision is the one that counts (the rows come oldest first).
+    let latest: std::collections::BTreeMap<&str, &steward_core::store::risk::RiskActionRow> =
+        pending.iter().map(|a| (a.sp_id.as_str(), a)).collect();
     for action in ["confirmCompromised", "dismiss"] {
-        // An identity's latest decision is the one that counts.
-        let mut latest: std::collections::BTreeMap<
-            &str,
-            &steward_core::store::risk::RiskActionRow,
-        > = std::collections::BTreeMap::new();
-        for a in &pending {
-            latest.insert(a.sp_id.as_str(), a);
-        }
         let ids: Vec<&str> = latest
             .values()
             .filter(|a| a.pushed_at.is_none() && a.action == action)

@@ -859,6 +859,15 @@ async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equa
     sim.running.shutdown().await;
 }
 
+/// What a sync said of risky service principals.
+fn risky_report(summary: &steward_graph::sync::SyncSummary) -> &steward_graph::sync::DatasetReport {
+    summary
+        .datasets
+        .iter()
+        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
     let sim = start_sized(small_pages(), 150, 6_000).await;
@@ -922,11 +931,7 @@ async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
     )
     .await
     .unwrap();
-    let report = second
-        .datasets
-        .iter()
-        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
-        .unwrap();
+    let report = risky_report(&second);
     assert!(
         report
             .detail
@@ -967,11 +972,7 @@ async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
     )
     .await
     .unwrap();
-    let report = third
-        .datasets
-        .iter()
-        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
-        .unwrap();
+    let report = risky_report(&third);
     assert!(
         report
             .detail
@@ -997,11 +998,7 @@ async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
     )
     .await
     .unwrap();
-    let report = fourth
-        .datasets
-        .iter()
-        .find(|d| d.dataset == Dataset::RiskyServicePrincipals)
-        .unwrap();
+    let report = risky_report(&fourth);
     assert!(
         report
             .detail

@@ -151,43 +151,44 @@ pub fn list_audits(
     to: i64,
     target: Option<&str>,
 ) -> Result<Vec<DirectoryAudit>> {
-    let sql = match target {
-        Some(_) => {
-            "SELECT id, activity_time, activity, operation_type, result, result_reason,
-                    initiated_by_type, initiated_by_id, initiated_by, target_id, target_type,
-                    target_name, modified
-             FROM directory_audits INDEXED BY directory_audits_target
-             WHERE tenant = ?1 AND target_id = ?4 AND activity_time BETWEEN ?2 AND ?3
-             ORDER BY activity_time DESC, id"
-        }
-        None => {
-            "SELECT id, activity_time, activity, operation_type, result, result_reason,
-                    initiated_by_type, initiated_by_id, initiated_by, target_id, target_type,
-                    target_name, modified
-             FROM directory_audits
-             WHERE tenant = ?1 AND activity_time BETWEEN ?2 AND ?3 AND ?4 IS NULL
-             ORDER BY activity_time DESC, id"
-        }
+    const COLUMNS: &str = "SELECT id, activity_time, activity, operation_type, result,
+        result_reason, initiated_by_type, initiated_by_id, initiated_by, target_id, target_type,
+        target_name, modified";
+    let rows = match target {
+        Some(t) => conn
+            .prepare_cached(&format!(
+                "{COLUMNS} FROM directory_audits INDEXED BY directory_audits_target
+                 WHERE tenant = ?1 AND target_id = ?4 AND activity_time BETWEEN ?2 AND ?3
+                 ORDER BY activity_time DESC, id"
+            ))?
+            .query_map(params![tenant.0, from, to, t], audit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        None => conn
+            .prepare_cached(&format!(
+                "{COLUMNS} FROM directory_audits
+                 WHERE tenant = ?1 AND activity_time BETWEEN ?2 AND ?3
+                 ORDER BY activity_time DESC, id"
+            ))?
+            .query_map(params![tenant.0, from, to], audit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
     };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map(params![tenant.0, from, to, target], |r| {
-            Ok(DirectoryAudit {
-                id: r.get(0)?,
-                activity_date_time: time(r.get(1)?).unwrap_or_default(),
-                activity: r.get(2)?,
-                operation_type: r.get(3)?,
-                result: r.get(4)?,
-                result_reason: r.get(5)?,
-                initiated_by_type: r.get(6)?,
-                initiated_by_id: r.get(7)?,
-                initiated_by: r.get(8)?,
-                target_id: r.get(9)?,
-                target_type: r.get(10)?,
-                target_name: r.get(11)?,
-                modified: r.get(12)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+fn audit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DirectoryAudit> {
+    Ok(DirectoryAudit {
+        id: r.get(0)?,
+        activity_date_time: time(r.get(1)?).unwrap_or_default(),
+        activity: r.get(2)?,
+        operation_type: r.get(3)?,
+        result: r.get(4)?,
+        result_reason: r.get(5)?,
+        initiated_by_type: r.get(6)?,
+        initiated_by_id: r.get(7)?,
+        initiated_by: r.get(8)?,
+        target_id: r.get(9)?,
+        target_type: r.get(10)?,
+        target_name: r.get(11)?,
+        modified: r.get(12)?,
+    })
 }
