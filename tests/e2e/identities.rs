@@ -167,6 +167,8 @@ async fn a_hostile_display_name_renders_as_text() {
         .await
         .expect("open");
     app.find("identity-detail").await;
+    // The badges appear once the detail has loaded; until then the heading reads "Loading…".
+    app.find("detail-enabled").await;
     assert_eq!(
         app.text("detail-name").await,
         HOSTILE,
