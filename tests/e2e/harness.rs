@@ -65,10 +65,17 @@ impl Cache {
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
+/// How long any lookup or condition waits before the test fails with what the page shows.
+const WAIT: Duration = Duration::from_secs(20);
+
 /// tauri-driver plus a WebDriver session on the real window.
+///
+/// The WebDriver client is private: every element lookup goes through [`App::element`], which
+/// waits for the element (pages mount before their data arrives, and a warm CI machine hides
+/// what a cold one shows), and a failure names the selector and the page's visible text.
 pub struct App {
     driver: Child,
-    pub client: Client,
+    client: Client,
     name: String,
 }
 
@@ -121,20 +128,36 @@ impl App {
         }
     }
 
-    pub async fn find(&self, testid: &str) -> Element {
+    /// The element `css` selects, once it is on screen (waits up to 20 s). The one lookup of the
+    /// harness: everything that finds an element comes here.
+    pub async fn element(&self, css: &str) -> Element {
         let found = self
             .client
             .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
             .await;
         match found {
             Ok(e) => e,
             Err(e) => {
                 let page = self.failure_evidence().await;
-                panic!("no [data-testid={testid}] on screen: {e}\npage: {page}")
+                panic!("no {css} on screen: {e}\npage: {page}")
             }
         }
+    }
+
+    /// The element with this test id, once it is on screen.
+    pub async fn find(&self, testid: &str) -> Element {
+        self.element(&format!("[data-testid='{testid}']")).await
+    }
+
+    /// The text field with this test id: the element itself when it is an input, else the input
+    /// inside it (Fluent's SearchBox and SpinButton put the test id on a wrapper).
+    pub async fn input(&self, testid: &str) -> Element {
+        self.element(&format!(
+            "input[data-testid='{testid}'], [data-testid='{testid}'] input"
+        ))
+        .await
     }
 
     /// Saves a screenshot of the failing state and returns the start of the page's text.
@@ -206,6 +229,8 @@ impl App {
         v.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Every element `css` selects right now, without waiting: for counts inside [`App::until`],
+    /// or after a wait that already saw them.
     pub async fn all(&self, css: &str) -> Vec<Element> {
         self.client.find_all(Locator::Css(css)).await.expect(css)
     }
@@ -216,7 +241,7 @@ impl App {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + WAIT;
         while !check().await {
             if Instant::now() > deadline {
                 let page = self.failure_evidence().await;
@@ -269,11 +294,7 @@ impl App {
 
     /// Scrolls the element `css` selects to the middle of its scroll area.
     pub async fn scroll_to(&self, css: &str) -> Element {
-        let el = self
-            .client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on screen: {e}"));
+        let el = self.element(css).await;
         self.client
             .execute(
                 "arguments[0].scrollIntoView({block: 'center'});",
@@ -282,6 +303,47 @@ impl App {
             .await
             .expect("scroll into view");
         el
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn execute(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("run a script in the page: {e}\n{script}"))
+    }
+
+    /// Runs an asynchronous script (its last argument is the callback) and returns its result.
+    pub async fn execute_async(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        self.client
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("run a script in the page: {e}\n{script}"))
+    }
+
+    /// Moves lookups into the page's `index`th frame, until [`App::leave_frame`].
+    pub async fn enter_frame(&self, index: u16) {
+        self.client
+            .enter_frame(index)
+            .await
+            .unwrap_or_else(|e| panic!("enter frame {index}: {e}"));
+    }
+
+    /// Moves lookups back to the parent of the current frame.
+    pub async fn leave_frame(&self) {
+        self.client
+            .enter_parent_frame()
+            .await
+            .unwrap_or_else(|e| panic!("leave the frame: {e}"));
+    }
+
+    /// Whether a JavaScript alert is open (a hostile string that ran would have opened one).
+    pub async fn alert_open(&self) -> bool {
+        self.client.get_alert_text().await.is_ok()
     }
 
     /// Lets WebKit paint what the DOM already holds: under Xvfb a screenshot taken right after an

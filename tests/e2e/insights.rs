@@ -57,13 +57,11 @@ async fn recommendations_match_the_cli_and_a_dismissal_survives_a_restart() {
     open(&app, "nav-recommendations", "page-recommendations").await;
     app.until("every recommendation the CLI lists is shown with its count", || async {
         let rows = app
-            .client
             .execute(
                 "return Array.from(document.querySelectorAll(\"[data-testid='rec-row']\")).map(r => [r.getAttribute('data-type'), (r.querySelector(\"[data-testid='rec-impacted-count']\") || {}).textContent || ''])",
                 vec![],
             )
-            .await
-            .expect("read rows");
+            .await;
         let rows: Vec<(String, String)> = serde_json::from_value(rows).unwrap_or_default();
         let got: BTreeMap<String, i64> = rows
             .into_iter()
@@ -74,15 +72,13 @@ async fn recommendations_match_the_cli_and_a_dismissal_survives_a_restart() {
     .await;
 
     let kind = "applicationCredentialExpiry";
-    app.client
-        .find(fantoccini::Locator::Css(&format!(
-            "[data-testid='rec-row'][data-type='{kind}'] [data-testid='rec-name']"
-        )))
-        .await
-        .expect("row")
-        .click()
-        .await
-        .expect("select the recommendation");
+    app.element(&format!(
+        "[data-testid='rec-row'][data-type='{kind}'] [data-testid='rec-name']"
+    ))
+    .await
+    .click()
+    .await
+    .expect("select the recommendation");
     app.find("rec-detail").await;
     app.until("the impacted resources are listed", || async {
         app.all("[data-testid='impacted-row']").await.len() as i64 == want[kind].min(500)
@@ -152,11 +148,7 @@ async fn licensing_shows_every_bucket_and_the_planner_recomputes_on_a_price_chan
             == Some(billable * 300)
     })
     .await;
-    let price = app.find("plan-price").await;
-    let input = match price.find(fantoccini::Locator::Css("input")).await {
-        Ok(inner) => inner,
-        Err(_) => price,
-    };
+    let input = app.input("plan-price").await;
     input.click().await.expect("focus price");
     input
         .send_keys(&format!("\u{E010}{}5", "\u{E003}".repeat(12)))
@@ -196,13 +188,11 @@ async fn risk_shows_the_cli_signals_and_a_dismissal_is_recorded() {
     open(&app, "nav-risk", "page-risk").await;
     app.until("every signal the CLI lists is shown", || async {
         let kinds = app
-            .client
             .execute(
                 "return Array.from(document.querySelectorAll(\"[data-testid='signal-row']\")).map(r => r.getAttribute('data-kind'))",
                 vec![],
             )
-            .await
-            .expect("read rows");
+            .await;
         let kinds: Vec<String> = serde_json::from_value(kinds).unwrap_or_default();
         let mut got: BTreeMap<String, i64> = BTreeMap::new();
         for k in kinds {
@@ -298,38 +288,26 @@ async fn the_dashboard_draws_every_chart_with_its_table_and_follows_the_range() 
     })
     .await;
     let month = kpi("signIns").await.expect("sign-ins KPI");
-    let card = app
-        .client
-        .find(fantoccini::Locator::Css(
-            "[data-testid='chart-card'][data-key='topFailureCodes']",
-        ))
-        .await
-        .expect("failure codes card");
-    card.find(fantoccini::Locator::Css(
-        "[data-testid='chart-table-toggle']",
-    ))
+    app.element(
+        "[data-testid='chart-card'][data-key='topFailureCodes'] [data-testid='chart-table-toggle']",
+    )
     .await
-    .expect("toggle")
     .click()
     .await
     .expect("show the table");
     app.find("chart-table").await;
     app.screenshot().await;
-    app.client
-        .execute(
+    app.execute(
             "document.querySelector(\"[data-testid='chart-card'][data-key='topIdentities']\").scrollIntoView({block: 'start'});",
             vec![],
         )
-        .await
-        .expect("scroll to the charts");
+        .await;
     app.screenshot_as("charts").await;
-    app.client
-        .execute(
+    app.execute(
             "document.querySelector(\"[data-testid='chart-card'][data-key='riskByLevel']\").scrollIntoView({block: 'start'});",
             vec![],
         )
-        .await
-        .expect("scroll to the charts");
+        .await;
     app.screenshot_as("charts2").await;
 
     // Seven days hold fewer sign-ins than thirty.

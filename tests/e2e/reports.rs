@@ -9,13 +9,11 @@ const HOSTILE: &str = "<img src=x onerror=alert(1)> Partner Sync";
 
 async fn srcdoc(app: &App) -> String {
     let v = app
-        .client
         .execute(
             "const f = document.querySelector(\"[data-testid='report-preview']\"); return f ? (f.getAttribute('srcdoc') || '') : ''",
             vec![],
         )
-        .await
-        .expect("read the preview");
+        .await;
     v.as_str().unwrap_or_default().to_string()
 }
 
@@ -47,13 +45,11 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
         "report HTML carries no script"
     );
     let sandbox = app
-        .client
         .execute(
             "return document.querySelector(\"[data-testid='report-preview']\").getAttribute('sandbox')",
             vec![],
         )
-        .await
-        .expect("read sandbox");
+        .await;
     assert_eq!(
         sandbox.as_str(),
         Some(""),
@@ -61,28 +57,10 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
     );
 
     // The frame's document, as WebKit parsed it: the name is a text node, no image exists.
-    app.client
-        .enter_frame(0)
-        .await
-        .expect("enter the preview frame");
-    let body = app
-        .client
-        .find(fantoccini::Locator::Css("body"))
-        .await
-        .expect("the preview has a body")
-        .text()
-        .await
-        .unwrap_or_default();
-    let images = app
-        .client
-        .find_all(fantoccini::Locator::Css("img"))
-        .await
-        .map(|v| v.len())
-        .unwrap_or(0);
-    app.client
-        .enter_parent_frame()
-        .await
-        .expect("leave the frame");
+    app.enter_frame(0).await;
+    let body = app.element("body").await.text().await.unwrap_or_default();
+    let images = app.all("img").await.len();
+    app.leave_frame().await;
     assert!(
         body.contains(HOSTILE),
         "the name reads as text in the rendered report: {}",
@@ -128,7 +106,6 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
     let out = dir.path().join("inventory.csv");
     let tenant = cache.string("SELECT id FROM tenants LIMIT 1");
     let result = app
-        .client
         .execute_async(
             "const done = arguments[arguments.length - 1];
              window.__TAURI_INTERNALS__.invoke('export_report', {
@@ -140,8 +117,7 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
                 serde_json::Value::String(out.display().to_string()),
             ],
         )
-        .await
-        .expect("call export_report");
+        .await;
     assert!(result.get("ok").is_some(), "export succeeded: {result}");
     let csv = std::fs::read_to_string(&out).expect("the export wrote its file");
     assert_eq!(
