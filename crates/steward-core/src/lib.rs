@@ -10,6 +10,7 @@
 pub mod chart;
 pub mod clock;
 pub mod dashboard;
+pub mod dataset;
 pub mod demo;
 mod error;
 pub mod expiry;

@@ -14,6 +14,7 @@ use crate::{Error, Result};
 pub mod app_role_assignments;
 pub mod applications;
 pub mod credentials;
+pub mod datasets;
 pub mod directory_roles;
 pub mod federated_credentials;
 pub mod governance;
@@ -26,13 +27,14 @@ pub mod strings;
 pub mod tenants;
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_insights.sql"),
     include_str!("../migrations/0003_risk.sql"),
     include_str!("../migrations/0004_sync.sql"),
     include_str!("../migrations/0005_delta.sql"),
     include_str!("../migrations/0006_governance.sql"),
+    include_str!("../migrations/0007_dataset_source.sql"),
 ];
 
 /// The schema version this build writes.
