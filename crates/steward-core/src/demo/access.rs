@@ -1,0 +1,114 @@
+//! Who owns or sponsors an object, and what an identity may do: Microsoft Graph application
+//! permissions and directory roles.
+
+use rand::Rng;
+
+use super::names::*;
+use super::profile::Category;
+use super::{guid, DemoSink, Generator};
+use crate::model::{
+    AppRoleAssignment, DirectoryRoleAssignment, Owner, OwnerRelation, ServicePrincipal,
+};
+use crate::Result;
+
+impl Generator<'_> {
+    pub(super) fn owners(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        object: &str,
+        relation: OwnerRelation,
+        none_share: f64,
+    ) -> Result<()> {
+        if self.rng.random_bool(none_share) {
+            return Ok(());
+        }
+        let n = self.rng.random_range(1..=2);
+        for _ in 0..n {
+            let p = self.rng.random_range(0..PEOPLE.len());
+            sink.owner(&Owner {
+                object_id: object.into(),
+                owner_id: guid(self.people[p]),
+                owner_type: "user".into(),
+                display_name: PEOPLE[p].into(),
+                relation,
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn permissions(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        sp: &ServicePrincipal,
+        n: usize,
+    ) -> Result<()> {
+        if self.graph_sp == 0 {
+            return Ok(());
+        }
+        for _ in 0..n {
+            let idx = if self.rng.random_bool(0.07) {
+                self.rng
+                    .random_range(LOW_RISK_PERMISSIONS..GRAPH_PERMISSIONS.len())
+            } else {
+                self.rng.random_range(0..LOW_RISK_PERMISSIONS)
+            };
+            let (value, role_id) = GRAPH_PERMISSIONS[idx];
+            let created = self.days_ago(10, 900);
+            sink.app_role_assignment(&AppRoleAssignment {
+                id: guid(self.rng.random()),
+                principal_id: sp.id.clone(),
+                resource_id: guid(self.graph_sp),
+                resource_display_name: "Microsoft Graph".into(),
+                app_role_id: role_id.into(),
+                permission: Some(value.into()),
+                created_date_time: Some(created),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn roles(
+        &mut self,
+        sink: &mut dyn DemoSink,
+        sp: &ServicePrincipal,
+        c: Category,
+        k: usize,
+    ) -> Result<()> {
+        let eligible = matches!(
+            c,
+            Category::OwnSingle | Category::SystemMi | Category::UserMi | Category::Legacy
+        );
+        // The first own app and the first system-assigned managed identity always hold a
+        // privileged role, so that every demo shows privileged findings and review candidates.
+        let forced = k == 0 && matches!(c, Category::OwnSingle | Category::SystemMi);
+        if !eligible || !(self.rng.random_bool(0.04) || forced) {
+            return Ok(());
+        }
+        // Global Administrator is rare; read roles are common.
+        let idx = match self.rng.random_range(if forced { 55..100 } else { 0..100 }) {
+            0..=39 => 0,
+            40..=54 => 1,
+            55..=74 => 2,
+            75..=84 => 3,
+            85..=89 => 4,
+            90..=94 => 5,
+            95..=97 => 6,
+            _ => 7,
+        };
+        let (name, template, privileged) = ROLES[idx];
+        sink.directory_role(&DirectoryRoleAssignment {
+            id: guid(self.rng.random()),
+            principal_id: sp.id.clone(),
+            role_definition_id: template.into(),
+            role_display_name: name.into(),
+            directory_scope_id: "/".into(),
+            is_privileged: privileged,
+            assignment_type: if self.rng.random_bool(0.2) {
+                "eligible"
+            } else {
+                "active"
+            }
+            .into(),
+        })
+    }
+}
