@@ -63,7 +63,7 @@ use crate::logs::{list_directory_audits, list_sign_ins};
 use crate::objects::{get_object, list_assignments, list_owners, list_sponsors};
 use crate::risk::risk_action;
 use crate::state::{Inner, Sim};
-use crate::whole_collections::{snapshot_route, Snapshot};
+use crate::whole_collections::{whole_collection_route, WholeCollection};
 
 /// A running simulator; dropping it does not stop it, `shutdown` does.
 pub struct Running {
@@ -155,9 +155,13 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
         .route("/_sim/{collection}/{id}/rename", post(sim_rename))
         .route("/_sim/expireDeltaTokens", post(sim_expire_delta_tokens))
         .route("/_sim/stats", get(sim_stats))
-        .merge(Snapshot::ALL.into_iter().fold(Router::new(), |r, which| {
-            r.route(which.path(), get(snapshot_route(which)))
-        }))
+        .merge(
+            WholeCollection::ALL
+                .into_iter()
+                .fold(Router::new(), |r, which| {
+                    r.route(which.path(), get(whole_collection_route(which)))
+                }),
+        )
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             connection_faults,

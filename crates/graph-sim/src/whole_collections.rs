@@ -24,7 +24,7 @@ use crate::wire::protection::{detection_json, named_location_json, risky_json};
 
 /// The collections the simulator serves whole from its cache, paged by offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Snapshot {
+pub(crate) enum WholeCollection {
     Skus,
     NamedLocations,
     RiskyServicePrincipals,
@@ -40,82 +40,86 @@ pub(crate) enum Snapshot {
     CaPolicies,
 }
 
-impl Snapshot {
-    pub(crate) const ALL: [Snapshot; 13] = [
-        Snapshot::Skus,
-        Snapshot::NamedLocations,
-        Snapshot::RiskyServicePrincipals,
-        Snapshot::RiskDetections,
-        Snapshot::Recommendations,
-        Snapshot::SpActivities,
-        Snapshot::CredentialActivities,
-        Snapshot::RoleAssignments,
-        Snapshot::RoleEligibilities,
-        Snapshot::DeletedApplications,
-        Snapshot::DeletedServicePrincipals,
-        Snapshot::Grants,
-        Snapshot::CaPolicies,
+impl WholeCollection {
+    pub(crate) const ALL: [WholeCollection; 13] = [
+        WholeCollection::Skus,
+        WholeCollection::NamedLocations,
+        WholeCollection::RiskyServicePrincipals,
+        WholeCollection::RiskDetections,
+        WholeCollection::Recommendations,
+        WholeCollection::SpActivities,
+        WholeCollection::CredentialActivities,
+        WholeCollection::RoleAssignments,
+        WholeCollection::RoleEligibilities,
+        WholeCollection::DeletedApplications,
+        WholeCollection::DeletedServicePrincipals,
+        WholeCollection::Grants,
+        WholeCollection::CaPolicies,
     ];
 
     pub(crate) fn path(self) -> &'static str {
         match self {
-            Snapshot::Skus => "/v1.0/subscribedSkus",
-            Snapshot::NamedLocations => "/v1.0/identity/conditionalAccess/namedLocations",
-            Snapshot::RiskyServicePrincipals => "/v1.0/identityProtection/riskyServicePrincipals",
-            Snapshot::RiskDetections => "/v1.0/identityProtection/servicePrincipalRiskDetections",
-            Snapshot::Recommendations => "/beta/directory/recommendations",
-            Snapshot::SpActivities => "/beta/reports/servicePrincipalSignInActivities",
-            Snapshot::CredentialActivities => "/beta/reports/appCredentialSignInActivities",
-            Snapshot::RoleAssignments => "/beta/roleManagement/directory/roleAssignments",
-            Snapshot::RoleEligibilities => {
+            WholeCollection::Skus => "/v1.0/subscribedSkus",
+            WholeCollection::NamedLocations => "/v1.0/identity/conditionalAccess/namedLocations",
+            WholeCollection::RiskyServicePrincipals => {
+                "/v1.0/identityProtection/riskyServicePrincipals"
+            }
+            WholeCollection::RiskDetections => {
+                "/v1.0/identityProtection/servicePrincipalRiskDetections"
+            }
+            WholeCollection::Recommendations => "/beta/directory/recommendations",
+            WholeCollection::SpActivities => "/beta/reports/servicePrincipalSignInActivities",
+            WholeCollection::CredentialActivities => "/beta/reports/appCredentialSignInActivities",
+            WholeCollection::RoleAssignments => "/beta/roleManagement/directory/roleAssignments",
+            WholeCollection::RoleEligibilities => {
                 "/beta/roleManagement/directory/roleEligibilityScheduleInstances"
             }
-            Snapshot::DeletedApplications => {
+            WholeCollection::DeletedApplications => {
                 "/v1.0/directory/deletedItems/microsoft.graph.application"
             }
-            Snapshot::DeletedServicePrincipals => {
+            WholeCollection::DeletedServicePrincipals => {
                 "/v1.0/directory/deletedItems/microsoft.graph.servicePrincipal"
             }
-            Snapshot::Grants => "/v1.0/oauth2PermissionGrants",
-            Snapshot::CaPolicies => "/v1.0/identity/conditionalAccess/policies",
+            WholeCollection::Grants => "/v1.0/oauth2PermissionGrants",
+            WholeCollection::CaPolicies => "/v1.0/identity/conditionalAccess/policies",
         }
     }
 
     fn context(self) -> &'static str {
         match self {
-            Snapshot::Skus => "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus",
-            Snapshot::NamedLocations => {
+            WholeCollection::Skus => "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus",
+            WholeCollection::NamedLocations => {
                 "https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/namedLocations"
             }
-            Snapshot::RiskyServicePrincipals => {
+            WholeCollection::RiskyServicePrincipals => {
                 "https://graph.microsoft.com/v1.0/$metadata#identityProtection/riskyServicePrincipals"
             }
-            Snapshot::RiskDetections => {
+            WholeCollection::RiskDetections => {
                 "https://graph.microsoft.com/v1.0/$metadata#identityProtection/servicePrincipalRiskDetections"
             }
-            Snapshot::Recommendations => {
+            WholeCollection::Recommendations => {
                 "https://graph.microsoft.com/beta/$metadata#directory/recommendations"
             }
-            Snapshot::SpActivities => {
+            WholeCollection::SpActivities => {
                 "https://graph.microsoft.com/beta/$metadata#reports/servicePrincipalSignInActivities"
             }
-            Snapshot::CredentialActivities => {
+            WholeCollection::CredentialActivities => {
                 "https://graph.microsoft.com/beta/$metadata#reports/appCredentialSignInActivities"
             }
-            Snapshot::RoleAssignments => {
+            WholeCollection::RoleAssignments => {
                 "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleAssignments(roleDefinition())"
             }
-            Snapshot::RoleEligibilities => {
+            WholeCollection::RoleEligibilities => {
                 "https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition())"
             }
-            Snapshot::DeletedApplications => {
+            WholeCollection::DeletedApplications => {
                 "https://graph.microsoft.com/v1.0/$metadata#applications"
             }
-            Snapshot::DeletedServicePrincipals => {
+            WholeCollection::DeletedServicePrincipals => {
                 "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals"
             }
-            Snapshot::Grants => "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants",
-            Snapshot::CaPolicies => {
+            WholeCollection::Grants => "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants",
+            WholeCollection::CaPolicies => {
                 "https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies"
             }
         }
@@ -124,9 +128,9 @@ impl Snapshot {
     /// Graph pages these by its own size; `$top` is honoured up to this.
     fn max_top(self) -> i64 {
         match self {
-            Snapshot::Skus | Snapshot::DeletedApplications | Snapshot::DeletedServicePrincipals => {
-                999
-            }
+            WholeCollection::Skus
+            | WholeCollection::DeletedApplications
+            | WholeCollection::DeletedServicePrincipals => 999,
             _ => 500,
         }
     }
@@ -134,43 +138,51 @@ impl Snapshot {
     fn values(self, inner: &Inner) -> steward_core::Result<Vec<Value>> {
         let (c, k) = (&inner.conn, inner.key);
         Ok(match self {
-            Snapshot::Skus => store::insights::list_skus(c, k)?
+            WholeCollection::Skus => store::insights::list_skus(c, k)?
                 .iter()
                 .map(|s| sku_json(s, &inner.tenant_id, &inner.tenant_name))
                 .collect(),
-            Snapshot::NamedLocations => store::risk::list_named_locations(c, k)?
+            WholeCollection::NamedLocations => store::risk::list_named_locations(c, k)?
                 .iter()
                 .map(named_location_json)
                 .collect(),
-            Snapshot::RiskyServicePrincipals => store::risk::list_risky_service_principals(c, k)?
-                .iter()
-                .map(risky_json)
-                .collect(),
-            Snapshot::RiskDetections => store::risk::list_detections(c, k)?
+            WholeCollection::RiskyServicePrincipals => {
+                store::risk::list_risky_service_principals(c, k)?
+                    .iter()
+                    .map(risky_json)
+                    .collect()
+            }
+            WholeCollection::RiskDetections => store::risk::list_detections(c, k)?
                 .iter()
                 .map(detection_json)
                 .collect(),
-            Snapshot::Recommendations => store::insights::list_directory_recommendations(c, k)?
-                .iter()
-                .map(|r| recommendation_json(r, &inner.tenant_id))
-                .collect(),
-            Snapshot::SpActivities => store::insights::list_sp_activities(c, k)?
+            WholeCollection::Recommendations => {
+                store::insights::list_directory_recommendations(c, k)?
+                    .iter()
+                    .map(|r| recommendation_json(r, &inner.tenant_id))
+                    .collect()
+            }
+            WholeCollection::SpActivities => store::insights::list_sp_activities(c, k)?
                 .iter()
                 .map(sp_activity_json)
                 .collect(),
-            Snapshot::CredentialActivities => store::insights::list_credential_activities(c, k)?
-                .iter()
-                .map(credential_activity_json)
-                .collect(),
-            Snapshot::RoleAssignments => store::directory_roles::list_all(c, k, "active")?
-                .iter()
-                .map(|a| role_assignment_json(a, inner.as_of))
-                .collect(),
-            Snapshot::RoleEligibilities => store::directory_roles::list_all(c, k, "eligible")?
+            WholeCollection::CredentialActivities => {
+                store::insights::list_credential_activities(c, k)?
+                    .iter()
+                    .map(credential_activity_json)
+                    .collect()
+            }
+            WholeCollection::RoleAssignments => store::directory_roles::list_all(c, k, "active")?
                 .iter()
                 .map(|a| role_assignment_json(a, inner.as_of))
                 .collect(),
-            Snapshot::DeletedApplications => applications::list_deleted(c, k)?
+            WholeCollection::RoleEligibilities => {
+                store::directory_roles::list_all(c, k, "eligible")?
+                    .iter()
+                    .map(|a| role_assignment_json(a, inner.as_of))
+                    .collect()
+            }
+            WholeCollection::DeletedApplications => applications::list_deleted(c, k)?
                 .iter()
                 .map(|a| {
                     // Not expanded here: the list is read without `$expand`.
@@ -181,11 +193,11 @@ impl Snapshot {
                     v
                 })
                 .collect(),
-            Snapshot::DeletedServicePrincipals => service_principals::list_deleted(c, k)?
+            WholeCollection::DeletedServicePrincipals => service_principals::list_deleted(c, k)?
                 .iter()
                 .map(service_principal_json)
                 .collect(),
-            Snapshot::Grants => store::governance::list_grants(c, k)?
+            WholeCollection::Grants => store::governance::list_grants(c, k)?
                 .iter()
                 .map(|g| {
                     json!({
@@ -198,7 +210,7 @@ impl Snapshot {
                     })
                 })
                 .collect(),
-            Snapshot::CaPolicies => store::governance::list_ca_policies(c, k)?
+            WholeCollection::CaPolicies => store::governance::list_ca_policies(c, k)?
                 .iter()
                 .map(|p| serde_json::from_str(&p.policy).unwrap_or(Value::Null))
                 .collect(),
@@ -208,23 +220,23 @@ impl Snapshot {
 
 type Handled = std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>;
 
-/// The handler of one snapshot collection.
-pub(crate) fn snapshot_route(
-    which: Snapshot,
+/// The handler of one collection served whole.
+pub(crate) fn whole_collection_route(
+    which: WholeCollection,
 ) -> impl Fn(State<Sim>, HeaderMap, Query<HashMap<String, String>>) -> Handled
        + Clone
        + Send
        + Sync
        + 'static {
-    move |State(sim), headers, Query(q)| Box::pin(snapshot_list(sim, headers, q, which))
+    move |State(sim), headers, Query(q)| Box::pin(list_whole_collection(sim, headers, q, which))
 }
 
 /// A collection served whole from the cache, `$top` items a page, `$skiptoken` an offset.
-async fn snapshot_list(
+async fn list_whole_collection(
     sim: Sim,
     headers: HeaderMap,
     q: HashMap<String, String>,
-    which: Snapshot,
+    which: WholeCollection,
 ) -> Response {
     delay(&sim).await;
     let skip = q.get("$skiptoken").cloned();
@@ -233,7 +245,7 @@ async fn snapshot_list(
     }
     let gated = matches!(
         which,
-        Snapshot::RiskyServicePrincipals | Snapshot::RiskDetections
+        WholeCollection::RiskyServicePrincipals | WholeCollection::RiskDetections
     );
     if gated && sim.config.faults.no_workload_id_premium {
         return graph_error(
@@ -243,7 +255,7 @@ async fn snapshot_list(
         );
     }
     // PIM without Entra ID P2 is refused with a 400, not a 403, as Graph does.
-    if which == Snapshot::RoleEligibilities && sim.config.faults.no_entra_premium {
+    if which == WholeCollection::RoleEligibilities && sim.config.faults.no_entra_premium {
         return graph_error(
             StatusCode::BAD_REQUEST,
             "AadPremiumLicenseRequired",
