@@ -14,7 +14,7 @@ use crate::errors::{bad_token, internal};
 use crate::faults::{delay, gate};
 use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
 use crate::state::{Inner, Sim};
-use crate::wire::directory::{application_json, service_principal_json};
+use crate::wire::directory::{application_json, organization_json, service_principal_json};
 
 pub(crate) async fn organization(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     delay(&sim).await;
@@ -22,19 +22,13 @@ pub(crate) async fn organization(State(sim): State<Sim>, headers: HeaderMap) -> 
         return r;
     }
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    let domains: Vec<Value> = inner
-        .default_domain
-        .iter()
-        .map(|d| json!({"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": true, "isInitial": true, "name": d, "type": "Managed"}))
-        .collect();
     Json(json!({
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization",
-        "value": [{
-            "id": inner.tenant_id,
-            "displayName": inner.tenant_name,
-            "tenantType": "AAD",
-            "verifiedDomains": domains,
-        }]
+        "value": [organization_json(
+            &inner.tenant_id,
+            &inner.tenant_name,
+            inner.default_domain.as_deref(),
+        )]
     }))
     .into_response()
 }

@@ -12,7 +12,7 @@ use crate::directory::{directory_collection, object_json};
 use crate::errors::{graph_error, internal, not_found};
 use crate::faults::{delay, gate};
 use crate::state::{Inner, Sim};
-use crate::wire::time;
+use crate::wire::directory::{app_role_assignment_json, directory_object_json};
 
 /// The app role assignments granted to service principal `id` (its application permissions), as
 /// Graph lists them; `None` when the tenant has no such service principal.
@@ -25,17 +25,10 @@ pub(crate) fn assignments_json(inner: &Inner, id: &str) -> steward_core::Result<
     let rows = store::app_role_assignments::list_for_principal(&inner.conn, inner.key, id)?;
     Ok(Some(json!({
         "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('{id}')/appRoleAssignments"),
-        "value": rows.iter().map(|a| json!({
-            "id": a.id,
-            "deletedDateTime": null,
-            "appRoleId": a.app_role_id,
-            "createdDateTime": time(a.created_date_time),
-            "principalDisplayName": sp.display_name,
-            "principalId": a.principal_id,
-            "principalType": "ServicePrincipal",
-            "resourceDisplayName": a.resource_display_name,
-            "resourceId": a.resource_id,
-        })).collect::<Vec<_>>(),
+        "value": rows
+            .iter()
+            .map(|a| app_role_assignment_json(a, &sp.display_name))
+            .collect::<Vec<_>>(),
     })))
 }
 
@@ -98,17 +91,7 @@ fn related_json(
         "value": owners
             .iter()
             .filter(|o| o.relation == relation)
-            .map(|o| {
-                let mut v = json!({
-                    "@odata.type": format!("#microsoft.graph.{}", o.owner_type),
-                    "id": o.owner_id,
-                    "displayName": o.display_name,
-                });
-                if o.owner_type == "user" {
-                    v["userPrincipalName"] = Value::Null;
-                }
-                v
-            })
+            .map(directory_object_json)
             .collect::<Vec<_>>(),
     })))
 }

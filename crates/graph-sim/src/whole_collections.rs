@@ -16,7 +16,7 @@ use crate::faults::{delay, gate};
 use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
 use crate::state::{Inner, Sim};
 use crate::wire::directory::{application_json, service_principal_json};
-use crate::wire::governance::role_assignment_json;
+use crate::wire::governance::{ca_policy_json, grant_json, role_assignment_json};
 use crate::wire::insights::{
     credential_activity_json, recommendation_json, sku_json, sp_activity_json,
 };
@@ -199,20 +199,11 @@ impl WholeCollection {
                 .collect(),
             WholeCollection::Grants => store::governance::list_grants(c, k)?
                 .iter()
-                .map(|g| {
-                    json!({
-                        "clientId": g.client_id,
-                        "consentType": g.consent_type,
-                        "id": g.id,
-                        "principalId": g.principal_id,
-                        "resourceId": g.resource_id,
-                        "scope": g.scope,
-                    })
-                })
+                .map(grant_json)
                 .collect(),
             WholeCollection::CaPolicies => store::governance::list_ca_policies(c, k)?
                 .iter()
-                .map(|p| serde_json::from_str(&p.policy).unwrap_or(Value::Null))
+                .map(ca_policy_json)
                 .collect(),
         })
     }

@@ -1,8 +1,11 @@
-//! The wire JSON of directory objects: application, servicePrincipal (and agentIdentity), and
-//! their password and key credentials.
+//! The wire JSON of directory objects: organization, application, servicePrincipal (and
+//! agentIdentity), their password and key credentials, their app role assignments, and the
+//! directory objects that own or sponsor them.
 
 use serde_json::{json, Value};
-use steward_core::model::{Application, KeyCredential, PasswordCredential, ServicePrincipal};
+use steward_core::model::{
+    AppRoleAssignment, Application, KeyCredential, Owner, PasswordCredential, ServicePrincipal,
+};
 
 use crate::wire::time;
 
@@ -71,6 +74,56 @@ pub(crate) fn service_principal_json(sp: &ServicePrincipal) -> Value {
     if sp.service_principal_type == "ServiceIdentity" {
         v["@odata.type"] = "#microsoft.graph.agentIdentity".into();
         v["agentIdentityBlueprintId"] = sp.agent_identity_blueprint_id.clone().into();
+    }
+    v
+}
+
+/// The tenant as v1.0 `organization`, its default domain the only verified one.
+pub(crate) fn organization_json(
+    id: &str,
+    display_name: &str,
+    default_domain: Option<&str>,
+) -> Value {
+    let domains: Vec<Value> = default_domain
+        .iter()
+        .map(|d| json!({"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": true, "isInitial": true, "name": d, "type": "Managed"}))
+        .collect();
+    json!({
+        "id": id,
+        "displayName": display_name,
+        "tenantType": "AAD",
+        "verifiedDomains": domains,
+    })
+}
+
+/// An application permission granted to service principal `principal_display_name`, as v1.0
+/// `appRoleAssignment`.
+pub(crate) fn app_role_assignment_json(
+    a: &AppRoleAssignment,
+    principal_display_name: &str,
+) -> Value {
+    json!({
+        "id": a.id,
+        "deletedDateTime": null,
+        "appRoleId": a.app_role_id,
+        "createdDateTime": time(a.created_date_time),
+        "principalDisplayName": principal_display_name,
+        "principalId": a.principal_id,
+        "principalType": "ServicePrincipal",
+        "resourceDisplayName": a.resource_display_name,
+        "resourceId": a.resource_id,
+    })
+}
+
+/// An owner or sponsor as a `directoryObject` cast to its type (user, service principal, group).
+pub(crate) fn directory_object_json(o: &Owner) -> Value {
+    let mut v = json!({
+        "@odata.type": format!("#microsoft.graph.{}", o.owner_type),
+        "id": o.owner_id,
+        "displayName": o.display_name,
+    });
+    if o.owner_type == "user" {
+        v["userPrincipalName"] = Value::Null;
     }
     v
 }

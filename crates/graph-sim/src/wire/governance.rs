@@ -1,9 +1,12 @@
-//! The wire JSON of role management: beta `unifiedRoleAssignment` and
-//! `unifiedRoleEligibilityScheduleInstance`.
+//! The wire JSON of role management and consent: beta `unifiedRoleAssignment` and
+//! `unifiedRoleEligibilityScheduleInstance`, `oauth2PermissionGrant`, and conditional access
+//! policies.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use steward_core::model::DirectoryRoleAssignment;
+use steward_core::model::{
+    ConditionalAccessPolicy, DirectoryRoleAssignment, OAuth2PermissionGrant,
+};
 
 use crate::wire::time;
 
@@ -37,4 +40,22 @@ pub(crate) fn role_assignment_json(a: &DirectoryRoleAssignment, as_of: DateTime<
             "roleDefinition": role,
         })
     }
+}
+
+/// Delegated permissions granted to a client, as v1.0 `oauth2PermissionGrant`.
+pub(crate) fn grant_json(g: &OAuth2PermissionGrant) -> Value {
+    json!({
+        "clientId": g.client_id,
+        "consentType": g.consent_type,
+        "id": g.id,
+        "principalId": g.principal_id,
+        "resourceId": g.resource_id,
+        "scope": g.scope,
+    })
+}
+
+/// A conditional access policy: the cache keeps the whole policy as Graph wrote it, so it is
+/// served as stored.
+pub(crate) fn ca_policy_json(p: &ConditionalAccessPolicy) -> Value {
+    serde_json::from_str(&p.policy).unwrap_or(Value::Null)
 }
