@@ -1,0 +1,66 @@
+//! Paging shared by the lists: opaque `$skiptoken` values, `$top` checked against each list's
+//! maximum, the configured page cap, and the base URL that next links are written with.
+
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use crate::errors::graph_error;
+use crate::state::Sim;
+
+/// `$skiptoken` values: opaque to clients, the position after the last item served.
+pub(crate) fn encode_token(parts: &[&str]) -> String {
+    parts
+        .join("\u{1f}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub(crate) fn decode_token(t: &str) -> Option<Vec<String>> {
+    if !t.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..t.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok())
+        .collect();
+    let s = String::from_utf8(bytes?).ok()?;
+    Some(s.split('\u{1f}').map(str::to_string).collect())
+}
+
+pub(crate) fn page_size(
+    q: &HashMap<String, String>,
+    default: i64,
+    max: i64,
+) -> Result<i64, Response> {
+    match q.get("$top") {
+        None => Ok(default),
+        Some(t) => match t.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(graph_error(
+                StatusCode::BAD_REQUEST,
+                "Request_UnsupportedQuery",
+                &format!(
+                    "Invalid page size specified: '{t}'. Must be between 1 and {max} inclusive."
+                ),
+            )),
+        },
+    }
+}
+
+pub(crate) fn capped(sim: &Sim, n: i64) -> i64 {
+    match sim.config.faults.page_cap {
+        0 => n,
+        cap => n.min(cap),
+    }
+}
+
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}

@@ -1,0 +1,82 @@
+//! The simulator's shared state: the tenant's cache connection, issued tokens, the fault
+//! generator, the token buckets, and the change log that `/_sim/…` writes and delta rounds read.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::Connection;
+use steward_core::store::TenantKey;
+
+use crate::config::SimConfig;
+use crate::faults::Family;
+
+pub(crate) struct Inner {
+    pub(crate) conn: Connection,
+    pub(crate) key: TenantKey,
+    pub(crate) tenant_id: String,
+    pub(crate) tenant_name: String,
+    pub(crate) default_domain: Option<String>,
+    /// When the simulated tenant was generated.
+    pub(crate) as_of: DateTime<Utc>,
+    pub(crate) rng: ChaCha8Rng,
+    pub(crate) tokens: HashMap<String, Instant>,
+    pub(crate) issued: u64,
+    pub(crate) requests: u64,
+    /// Changes made through `/_sim/…`, in order: what delta rounds report.
+    pub(crate) changes: Vec<Change>,
+    pub(crate) seq: u64,
+    /// Delta links of an earlier epoch are expired (`/_sim/expireDeltaTokens`).
+    pub(crate) delta_epoch: u64,
+    /// Token buckets of the families under `Limits`: (tokens left, last refill).
+    pub(crate) buckets: HashMap<Family, (f64, Instant)>,
+    /// Requests answered 429 by the limits.
+    pub(crate) limited: u64,
+    /// Authorization codes issued by `/authorize`: code → (PKCE challenge, redirect URI).
+    pub(crate) codes: HashMap<String, (String, String)>,
+    /// Device codes: device code → (user code, approved by the simulated admin).
+    pub(crate) device_codes: HashMap<String, (String, bool)>,
+    /// Refresh tokens that are still valid (each is used once: Entra rotates them).
+    pub(crate) refresh_tokens: std::collections::HashSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChangeKind {
+    Added,
+    /// Only the display name changed: a delta round sends the id and that property alone, as
+    /// Graph may.
+    Renamed,
+    Deleted,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    pub(crate) seq: u64,
+    pub(crate) collection: &'static str,
+    pub(crate) id: String,
+    pub(crate) kind: ChangeKind,
+}
+
+#[derive(Clone)]
+pub(crate) struct Sim {
+    pub(crate) config: Arc<SimConfig>,
+    pub(crate) inner: Arc<Mutex<Inner>>,
+    /// `$batch` requests being answered now, and the most there have been at once.
+    pub(crate) batches: Arc<(
+        std::sync::atomic::AtomicUsize,
+        std::sync::atomic::AtomicUsize,
+    )>,
+}
+
+pub(crate) fn record(inner: &mut Inner, collection: &'static str, id: &str, kind: ChangeKind) {
+    inner.seq += 1;
+    let seq = inner.seq;
+    inner.changes.push(Change {
+        seq,
+        collection,
+        id: id.to_string(),
+        kind,
+    });
+}
