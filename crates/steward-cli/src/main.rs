@@ -48,7 +48,8 @@ enum Command {
     /// Risky workload identities: Identity Protection's, when synced, and Steward's own signals
     /// from the cached sign-ins (new country, IP range, resource, credential; invalid-credential
     /// bursts; sign-ins outside named locations).
-    Risks(RiskArgs),
+    #[command(visible_alias = "risks")]
+    Risk(RiskArgs),
     /// Read a tenant from Microsoft Graph into the cache (app-only sign-in with a client
     /// secret or a certificate). Resumable: a run stopped at any point continues where it stopped. A secret that
     /// signs in is kept in the OS keyring for the next sync of the tenant.
@@ -384,7 +385,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Identities(args) => commands::identities::run(&conn, &mut out, args)?,
         Command::Recommendations(args) => commands::recommendations::run(&conn, &mut out, args)?,
         Command::Licenses(args) => commands::licenses::run(&conn, &mut out, args)?,
-        Command::Risks(args) => commands::risk::run(&conn, &mut out, args)?,
+        Command::Risk(args) => commands::risk::run(&conn, &mut out, args)?,
         Command::Sync(args) => commands::sync::run(&conn, &mut out, args)?,
         Command::SignIn(args) => commands::sign_in::run(&mut out, args)?,
         Command::Forget(args) => commands::forget::run(&mut out, args)?,

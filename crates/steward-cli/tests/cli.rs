@@ -228,7 +228,7 @@ fn insight_commands_print_their_json_contract() {
 
     // 5,000 sign-ins over 60 days are too few for the demo's anomalies; the report still holds
     // Identity Protection's rows and says when it was read.
-    let out = steward(&db, &["risks", "--as-of", "2026-03-01", "--json"]);
+    let out = steward(&db, &["risk", "--as-of", "2026-03-01", "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -265,8 +265,13 @@ fn insight_commands_print_their_json_contract() {
             assert!(s.get(field).is_some(), "{field} in {s}");
         }
     }
-    let text = steward(&db, &["risks", "--as-of", "2026-03-01"]);
+    let text = steward(&db, &["risk", "--as-of", "2026-03-01"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("Identity Protection"));
+    let alias = steward(&db, &["risks", "--as-of", "2026-03-01", "--json"]);
+    assert_eq!(
+        alias.stdout, out.stdout,
+        "`risks` stays an alias of `risk` for existing scripts"
+    );
 
     let bad = steward(&db, &["licenses", "--as-of", "yesterday"]);
     assert!(!bad.status.success());

@@ -1,4 +1,5 @@
-//! `steward risks`: Identity Protection's risky identities and Steward's own sign-in signals.
+//! `steward risk` (alias `risks`): Identity Protection's risky identities and Steward's own
+//! sign-in signals.
 
 use std::io::Write;
 
