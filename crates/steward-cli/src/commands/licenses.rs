@@ -1,15 +1,35 @@
 //! `steward licenses`: the Workload ID Premium estimate bucket by bucket, and the planner's
 //! scenarios priced.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use rusqlite::Connection;
-use steward_core::licensing;
+use serde::Serialize;
+use steward_core::licensing::{self, FeatureScope, LicenseBucket, LicensePlan, Subscription};
 use steward_core::store::tenants;
 
 use super::parse_as_of;
 use crate::output;
 use crate::InsightArgs;
+
+/// `licenses --json`: the estimate's figures and the plan, with camelCase keys as Graph and every
+/// other `--json` output have them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LicensesJson<'a> {
+    tenant_id: &'a str,
+    as_of: &'a str,
+    billable_identities: i64,
+    billable_disabled: i64,
+    monthly_cost_usd: f64,
+    buckets: &'a BTreeMap<String, i64>,
+    bucket_details: &'a [LicenseBucket],
+    feature_scope: &'a FeatureScope,
+    unused_billable: Option<i64>,
+    subscriptions: &'a [Subscription],
+    plan: &'a LicensePlan,
+}
 
 /// Prints the license estimate and the plan.
 pub(crate) fn run(
@@ -23,19 +43,19 @@ pub(crate) fn run(
     let settings = licensing::load_settings(conn, key)?;
     let plan = licensing::plan(&e, &settings, as_of)?;
     if args.json {
-        let v = serde_json::json!({
-            "tenant_id": e.tenant_id,
-            "as_of": e.as_of,
-            "billable_identities": e.billable_identities,
-            "billable_disabled": e.billable_disabled,
-            "monthly_cost_usd": e.monthly_cost_usd,
-            "buckets": e.buckets,
-            "bucket_details": e.bucket_details,
-            "feature_scope": e.feature_scope,
-            "unused_billable": e.unused_billable,
-            "subscriptions": e.subscriptions,
-            "plan": plan,
-        });
+        let v = LicensesJson {
+            tenant_id: &e.tenant_id,
+            as_of: &e.as_of,
+            billable_identities: e.billable_identities,
+            billable_disabled: e.billable_disabled,
+            monthly_cost_usd: e.monthly_cost_usd,
+            buckets: &e.buckets,
+            bucket_details: &e.bucket_details,
+            feature_scope: &e.feature_scope,
+            unused_billable: e.unused_billable,
+            subscriptions: &e.subscriptions,
+            plan: &plan,
+        };
         output::write_json(out, &v)?;
     } else {
         writeln!(out, "{} ({}) as of {}", t.display_name, t.id, e.as_of)?;
