@@ -197,7 +197,22 @@ fn insight_commands_print_their_json_contract() {
         String::from_utf8_lossy(&out.stderr)
     );
     let lic: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let billable = lic["billable_identities"].as_i64().unwrap();
+    for field in [
+        "tenantId",
+        "asOf",
+        "billableIdentities",
+        "billableDisabled",
+        "monthlyCostUsd",
+        "buckets",
+        "bucketDetails",
+        "featureScope",
+        "unusedBillable",
+        "subscriptions",
+        "plan",
+    ] {
+        assert!(lic.get(field).is_some(), "{field} in the license estimate");
+    }
+    let billable = lic["billableIdentities"].as_i64().unwrap();
     let want: i64 = conn
         .query_row(
             "SELECT count(*) FROM service_principals WHERE deleted IS NULL AND (kind = 'legacy'
@@ -208,7 +223,7 @@ fn insight_commands_print_their_json_contract() {
         .unwrap();
     assert_eq!(billable, want);
     assert_eq!(
-        lic["monthly_cost_usd"].as_f64().unwrap(),
+        lic["monthlyCostUsd"].as_f64().unwrap(),
         billable as f64 * 3.0
     );
     let buckets = lic["buckets"].as_object().unwrap();
@@ -228,7 +243,7 @@ fn insight_commands_print_their_json_contract() {
 
     // 5,000 sign-ins over 60 days are too few for the demo's anomalies; the report still holds
     // Identity Protection's rows and says when it was read.
-    let out = steward(&db, &["risks", "--as-of", "2026-03-01", "--json"]);
+    let out = steward(&db, &["risk", "--as-of", "2026-03-01", "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -265,8 +280,13 @@ fn insight_commands_print_their_json_contract() {
             assert!(s.get(field).is_some(), "{field} in {s}");
         }
     }
-    let text = steward(&db, &["risks", "--as-of", "2026-03-01"]);
+    let text = steward(&db, &["risk", "--as-of", "2026-03-01"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("Identity Protection"));
+    let alias = steward(&db, &["risks", "--as-of", "2026-03-01", "--json"]);
+    assert_eq!(
+        alias.stdout, out.stdout,
+        "`risks` stays an alias of `risk` for existing scripts"
+    );
 
     let bad = steward(&db, &["licenses", "--as-of", "yesterday"]);
     assert!(!bad.status.success());
@@ -426,6 +446,139 @@ fn import_reads_the_graph_fixtures_and_a_bad_file_fails_with_its_name_and_writes
     let after = steward(&db, &["tenants", "--json"]);
     let tenants: Vec<serde_json::Value> = serde_json::from_slice(&after.stdout).unwrap();
     assert_eq!(tenants.len(), 1, "the failed run added no tenant");
+}
+
+/// Every object key in a JSON tree that is not camelCase (a lowercase ASCII letter, then ASCII
+/// letters and digits only), with where it is; `seen` counts the keys looked at.
+fn keys_not_camel_case(v: &serde_json::Value, at: &str, seen: &mut usize, bad: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map {
+                *seen += 1;
+                let mut chars = k.chars();
+                let camel = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                    && chars.all(|c| c.is_ascii_alphanumeric());
+                if !camel {
+                    bad.push(format!("{at}.{k}"));
+                }
+                keys_not_camel_case(child, &format!("{at}.{k}"), seen, bad);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                keys_not_camel_case(child, &format!("{at}[{i}]"), seen, bad);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks that a `steward … --json` run succeeded, printed one JSON document, and named every
+/// key of it, however deep, in camelCase.
+fn assert_json_keys_camel_case(out: Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{what} prints one JSON document: {e}"));
+    let (mut seen, mut bad) = (0, Vec::new());
+    keys_not_camel_case(&v, "", &mut seen, &mut bad);
+    assert!(seen > 0, "{what} printed no object to check");
+    assert!(
+        bad.is_empty(),
+        "{what} --json uses camelCase keys, as Graph does; these are not: {bad:?}"
+    );
+}
+
+/// Every `--json` output names its keys in camelCase, as Graph does, nested ones included: the
+/// commands over a demo cache, `report`, `import` of the Graph fixtures and a `sync` from the
+/// simulator.
+#[test]
+fn every_json_output_uses_camel_case_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let as_of = ["--as-of", "2026-03-01"];
+    let demo = [
+        "demo",
+        "--service-principals",
+        "300",
+        "--sign-ins",
+        "20000",
+        "--json",
+    ];
+    assert_json_keys_camel_case(steward(&db, &[&demo[..], &as_of[..]].concat()), "demo");
+    for command in [
+        &["tenants"][..],
+        &["identities"],
+        &["overview", as_of[0], as_of[1]],
+        &["recommendations", as_of[0], as_of[1]],
+        &["licenses", as_of[0], as_of[1]],
+        &["risk", as_of[0], as_of[1]],
+    ] {
+        let args = [command, &["--json"]].concat();
+        assert_json_keys_camel_case(steward(&db, &args), command[0]);
+    }
+    let file = dir.path().join("overview.json");
+    let report = [
+        "report",
+        "overview",
+        "--format",
+        "json",
+        "--out",
+        file.to_str().unwrap(),
+        "--json",
+    ];
+    assert_json_keys_camel_case(steward(&db, &[&report[..], &as_of[..]].concat()), "report");
+
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/graph");
+    let imported = dir.path().join("i.db");
+    assert_json_keys_camel_case(
+        steward(&imported, &["import", fixtures.to_str().unwrap(), "--json"]),
+        "import",
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = "11111111-2222-4333-8444-555555555555";
+    let secret = "Camel-Case-Test-Secret~42";
+    let sim = runtime
+        .block_on(graph_sim::start(
+            graph_sim::SimConfig {
+                demo: steward_core::demo::DemoOptions {
+                    seed: 5,
+                    service_principals: 30,
+                    sign_ins: 300,
+                    as_of: steward_core::clock::now(),
+                },
+                client_id: client.into(),
+                client_secret: secret.into(),
+                client_certificate: None,
+                token_lifetime: std::time::Duration::from_secs(3600),
+                faults: graph_sim::Faults::default(),
+                db: dir.path().join("sim.db"),
+            },
+            ([127, 0, 0, 1], 0).into(),
+        ))
+        .unwrap();
+    let url = sim.url();
+    let synced = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .arg("--db")
+        .arg(dir.path().join("s.db"))
+        .args(["sync", "--tenant", &sim.tenant_id, "--client-id", client])
+        .args(["--graph-url", &url, "--authority-url", &url, "--json"])
+        .env("STEWARD_CLIENT_SECRET", secret)
+        .env("STEWARD_SECRET_STORE", "none")
+        .env_remove("STEWARD_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_json_keys_camel_case(synced, "sync");
+    runtime.block_on(sim.shutdown());
 }
 
 /// A tenant as comparable text, read with plain SQL: service principals and applications with

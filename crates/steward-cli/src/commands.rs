@@ -1,0 +1,25 @@
+//! One module per `steward` command: each takes the parsed arguments, calls the core and prints.
+//! What they share, reading `--as-of`, is here.
+
+use steward_core::clock;
+
+pub(crate) mod demo;
+pub(crate) mod forget;
+pub(crate) mod identities;
+pub(crate) mod import;
+pub(crate) mod licenses;
+pub(crate) mod overview;
+pub(crate) mod recommendations;
+pub(crate) mod report;
+pub(crate) mod risk;
+pub(crate) mod sign_in;
+pub(crate) mod sync;
+pub(crate) mod tenants;
+
+/// `--as-of`, or now.
+pub(crate) fn parse_as_of(as_of: Option<String>) -> anyhow::Result<steward_core::clock::DateTime> {
+    match as_of {
+        Some(s) => clock::parse_as_of(&s).map_err(|e| anyhow::anyhow!("--as-of: {e}")),
+        None => Ok(clock::now()),
+    }
+}

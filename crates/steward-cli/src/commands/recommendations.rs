@@ -1,0 +1,75 @@
+//! `steward recommendations`: the app-health recommendations, with the impacted resources and
+//! the evidence behind them.
+
+use std::io::Write;
+
+use rusqlite::Connection;
+use steward_core::recommendations::{self, RecommendationSettings};
+use steward_core::store::tenants;
+
+use super::parse_as_of;
+use crate::output;
+use crate::RecommendationsArgs;
+
+/// Prints the recommendations that have impacted resources.
+pub(crate) fn run(
+    conn: &Connection,
+    out: &mut impl Write,
+    args: RecommendationsArgs,
+) -> anyhow::Result<()> {
+    let RecommendationsArgs {
+        args,
+        secret_max_days,
+        certificate_max_days,
+    } = args;
+    let as_of = parse_as_of(args.as_of)?;
+    let (key, t) = tenants::resolve_tenant(conn, args.tenant.as_deref())?;
+    let settings = RecommendationSettings {
+        secret_max_days,
+        certificate_max_days,
+    };
+    let report = recommendations::recommendations(conn, key, &t.id, as_of, &settings, None)?;
+    let listed: Vec<_> = report
+        .recommendations
+        .iter()
+        .filter(|r| r.impacted_total > 0)
+        .collect();
+    if args.json {
+        output::write_json(out, &listed)?;
+    } else {
+        writeln!(out, "{} ({}) as of {}", t.display_name, t.id, report.as_of)?;
+        for r in &listed {
+            writeln!(
+                out,
+                "\n[{}] {} ({}, {}): {} impacted",
+                r.priority.as_str(),
+                r.display_name,
+                r.recommendation_type,
+                r.status.as_str(),
+                r.impacted_total
+            )?;
+            for i in &r.impacted {
+                let facts: Vec<String> = i
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{}: {}", e.label, e.value))
+                    .collect();
+                writeln!(out, "  {}  {}  {}", i.id, i.display_name, facts.join(" | "))?;
+            }
+        }
+        for r in report
+            .recommendations
+            .iter()
+            .filter(|r| r.undetermined_total > 0)
+        {
+            writeln!(
+                out,
+                "\n{}: {} not judged. {}",
+                r.recommendation_type,
+                r.undetermined_total,
+                r.undetermined_reason.as_deref().unwrap_or_default()
+            )?;
+        }
+    }
+    Ok(())
+}
