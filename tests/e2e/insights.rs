@@ -115,7 +115,7 @@ async fn recommendations_match_the_cli_and_a_dismissal_survives_a_restart() {
 async fn licensing_shows_every_bucket_and_the_planner_recomputes_on_a_price_change() {
     let cache = Cache::demo(400, 5_000);
     let lic = cli_json(&cache, &["licenses"]);
-    let billable = lic["billable_identities"].as_i64().unwrap();
+    let billable = lic["billableIdentities"].as_i64().unwrap();
     let buckets: BTreeMap<String, i64> = lic["buckets"]
         .as_object()
         .unwrap()
@@ -170,7 +170,7 @@ async fn licensing_shows_every_bucket_and_the_planner_recomputes_on_a_price_chan
 async fn risk_shows_the_cli_signals_and_a_dismissal_is_recorded() {
     // Enough sign-ins for the demo's anomalies to have baselines behind them.
     let cache = Cache::demo(400, 40_000);
-    let report = cli_json(&cache, &["risks"]);
+    let report = cli_json(&cache, &["risk"]);
     let mut want: BTreeMap<String, i64> = BTreeMap::new();
     for s in report["signals"].as_array().unwrap() {
         *want
