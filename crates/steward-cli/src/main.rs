@@ -287,18 +287,10 @@ pub(crate) struct ReportArgs {
 #[derive(clap::Args)]
 pub(crate) struct Endpoints {
     /// Microsoft Graph's address (a national cloud's, or the simulator's).
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "https://graph.microsoft.com"
-    )]
+    #[arg(long, value_name = "URL", default_value = steward_graph::connect::DEFAULT_GRAPH_URL)]
     pub(crate) graph_url: String,
     /// The sign-in authority (a national cloud's, or the simulator's).
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "https://login.microsoftonline.com"
-    )]
+    #[arg(long, value_name = "URL", default_value = steward_graph::connect::DEFAULT_AUTHORITY_URL)]
     pub(crate) authority_url: String,
 }
 

@@ -5,6 +5,7 @@
 //! desktop app share one import path.
 
 pub mod certificate;
+pub mod connect;
 pub mod delegated;
 mod error;
 pub mod import;

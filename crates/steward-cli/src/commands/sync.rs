@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 use steward_core::clock;
-use steward_graph::secrets::{self, SecretSource, SecretStore};
+use steward_graph::connect::{self, ConnectError, Credential, Settled, Stores};
+use steward_graph::secrets;
 
 use super::sign_in::delegated_sign_in;
 use crate::output::{self, sync_spinner};
@@ -32,62 +33,64 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         concurrency,
         json,
     } = args;
-    let cert = match &certificate {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                anyhow::anyhow!("could not read the certificate {}: {e}", path.display())
-            })?;
-            Some(
-                steward_graph::certificate::ClientCertificate::from_pem(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            )
-        }
-        None => None,
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    // With a certificate or an admin sign-in there is no secret to ask for or keep.
+    // With --no-keyring nothing is read from or kept in the OS keyring.
     let store = (!no_keyring).then(secrets::from_env);
-    let admin_account = steward_graph::delegated::account(&tenant, &client_id);
-    let refresh = if delegated {
-        let kept = store
-            .as_ref()
-            .and_then(|st| st.get(&admin_account).ok().flatten());
-        let token = match kept {
-            Some(t) => t,
-            None => {
-                delegated_sign_in(
-                    &runtime,
-                    &authority_url,
-                    &graph_url,
-                    &tenant,
-                    &client_id,
-                    device_code,
-                )?
-                .refresh_token
-            }
-        };
-        Some(std::sync::Arc::new(std::sync::Mutex::new(token)))
-    } else {
-        None
+    let stores = Stores {
+        kept: store.as_deref(),
+        session: None,
     };
-    let (secret, source) = match (&cert, &refresh) {
-        (Some(_), _) | (_, Some(_)) => (String::new(), SecretSource::Stored),
-        (None, None) => client_secret(
-            store.as_deref(),
-            &tenant,
-            &client_id,
-            client_secret_file.as_ref(),
-            client_secret_stdin,
-        )?,
+    let connection = |credential| connect::Connection {
+        tenant_id: tenant.clone(),
+        client_id: client_id.clone(),
+        credential,
+        graph_url: Some(graph_url.clone()),
+        authority_url: Some(authority_url.clone()),
     };
-    let mut opts = steward_graph::sync::SyncOptions::new(&tenant, &client_id, &secret);
-    let by_secret = cert.is_none() && refresh.is_none();
-    opts.certificate = cert;
-    opts.refresh_token = refresh.clone();
-    opts.graph_url = graph_url;
-    opts.authority_url = authority_url;
+    let credential = match (&certificate, delegated) {
+        (Some(path), _) => {
+            Credential::Certificate(connect::read_certificate(&path.display().to_string())?)
+        }
+        (None, true) => Credential::Admin {
+            refresh_token: None,
+        },
+        (None, false) => Credential::Secret {
+            given: given_client_secret(client_secret_file.as_ref(), client_secret_stdin)?,
+            keep: true,
+        },
+    };
+    let connected = match connection(credential).resolve(stores) {
+        Ok(c) => c,
+        // Nothing kept: sign the admin in now, or ask for the secret on a terminal.
+        Err(ConnectError::NoAdminSignIn) => {
+            let tokens = delegated_sign_in(
+                &runtime,
+                &authority_url,
+                &graph_url,
+                &tenant,
+                &client_id,
+                device_code,
+            )?;
+            connection(Credential::Admin {
+                refresh_token: Some(tokens.refresh_token),
+            })
+            .resolve(stores)?
+        }
+        Err(ConnectError::NoSecret(_)) if std::io::stdin().is_terminal() => {
+            connection(Credential::Secret {
+                given: Some(prompt_client_secret()?),
+                keep: true,
+            })
+            .resolve(stores)?
+        }
+        Err(e @ ConnectError::NoSecret(_)) => anyhow::bail!(
+            "{e} with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET"
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let mut opts = connected.options.clone();
     opts.datasets = datasets;
     opts.sign_in_days = sign_in_days;
     opts.concurrency = concurrency.into();
@@ -115,32 +118,18 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         },
     ));
     bar.finish_and_clear();
-    let signed_in = !matches!(result, Err(steward_graph::sync::SyncError::SignIn { .. }));
-    if let (Some(_), Some(st)) = (&refresh, &store) {
-        // Entra rotated the refresh token: the newest replaces the kept one.
-        let kept = steward_graph::delegated::keep_rotated(st.as_ref(), &opts, signed_in);
-        if !signed_in {
-            eprintln!("note: the kept admin sign-in has ended; run `steward sign-in` (or `steward sync --delegated`) to sign in again");
-        } else if let Err(e) = kept {
-            eprintln!(
-                "note: {}",
-                secrets::not_kept(&e).replace("secret", "sign-in")
-            );
+    match connected.settle(&result, stores) {
+        Settled::Nothing | Settled::AdminSignInKept => {}
+        Settled::SecretKept(note) => eprintln!("{note}"),
+        Settled::SecretNotKept(note) | Settled::AdminSignInNotKept(note) => {
+            eprintln!("note: {note}")
         }
-    }
-    match (&store, source, signed_in && by_secret) {
-        // A secret that signed in is kept for next time.
-        (Some(st), SecretSource::Given, true) => {
-            match secrets::remember(st.as_ref(), &tenant, &client_id, &secret) {
-                Ok(note) => eprintln!("{note}"),
-                Err(e) => eprintln!("note: {}", secrets::not_kept(&e)),
-            }
-        }
-        (Some(st), SecretSource::Stored, false) if by_secret => eprintln!(
-            "note: the secret kept in {} was refused; give the current one with --client-secret-file, --client-secret-stdin or STEWARD_CLIENT_SECRET (it replaces the kept one), or remove it with `steward forget`",
-            st.describe()
+        Settled::KeptSecretRefused(store) => eprintln!(
+            "note: the secret kept in {store} was refused; give the current one with --client-secret-file, --client-secret-stdin or STEWARD_CLIENT_SECRET (it replaces the kept one), or remove it with `steward forget`"
         ),
-        _ => {}
+        Settled::AdminSignInEnded => eprintln!(
+            "note: the kept admin sign-in has ended; run `steward sign-in` (or `steward sync --delegated`) to sign in again"
+        ),
     }
     let summary = result?;
     if json {
@@ -197,30 +186,13 @@ fn given_client_secret(file: Option<&PathBuf>, stdin: bool) -> anyhow::Result<Op
     Ok(Some(secret))
 }
 
-/// The secret for a sync: the one given, else the one kept in the keyring, else a prompt.
-fn client_secret(
-    store: Option<&dyn SecretStore>,
-    tenant: &str,
-    client_id: &str,
-    file: Option<&PathBuf>,
-    stdin: bool,
-) -> anyhow::Result<(String, SecretSource)> {
-    let given = given_client_secret(file, stdin)?;
-    if let Some(found) = store.and_then(|st| secrets::resolve(st, tenant, client_id, given.clone()))
-    {
-        return Ok(found);
+/// Asks for the client secret on the terminal, without echoing it.
+fn prompt_client_secret() -> anyhow::Result<String> {
+    let s = rpassword::prompt_password("Client secret (not shown): ")?
+        .trim()
+        .to_string();
+    if s.is_empty() {
+        anyhow::bail!("the client secret is empty; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET");
     }
-    if let Some(g) = given {
-        return Ok((g, SecretSource::Given));
-    }
-    if std::io::stdin().is_terminal() {
-        let s = rpassword::prompt_password("Client secret (not shown): ")?
-            .trim()
-            .to_string();
-        if s.is_empty() {
-            anyhow::bail!("the client secret is empty; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET");
-        }
-        return Ok((s, SecretSource::Given));
-    }
-    anyhow::bail!("no client secret: none is kept in the OS keyring for this tenant and client id; give it with --client-secret-file FILE, --client-secret-stdin or STEWARD_CLIENT_SECRET")
+    Ok(s)
 }

@@ -1,0 +1,342 @@
+//! Connecting to a tenant, one policy for the CLI and the window: which credential a sync signs
+//! in with (a client secret given now or kept in the OS keyring, a certificate, an admin's kept
+//! sign-in), and what is kept once it has signed in — a secret only after it signed in and only
+//! when the admin asked, an admin's sign-in always replaced by the refresh token Entra rotated,
+//! and forgotten when Entra refused it. Secrets pass through here in memory only.
+
+use std::sync::{Arc, Mutex};
+
+use crate::certificate::ClientCertificate;
+use crate::secrets::{self, SecretSource, SecretStore};
+use crate::sync::{SyncError, SyncOptions};
+
+/// Microsoft Graph's address in the global cloud (national clouds and the simulator differ).
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com";
+/// Entra's sign-in address in the global cloud.
+pub const DEFAULT_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
+
+/// How a sync signs in.
+pub enum Credential {
+    /// As the app, with a client secret: the one given for this run, or else the one kept for
+    /// this tenant and client id. `keep` asks to keep a given secret once it has signed in.
+    Secret { given: Option<String>, keep: bool },
+    /// As the app, with a certificate and its private key (a PEM file's text).
+    Certificate(ClientCertificate),
+    /// As an admin, with a sign-in (a refresh token) just made, or else the one kept.
+    Admin { refresh_token: Option<String> },
+}
+
+/// Where kept secrets live. `kept` is `None` where the admin asked to keep nothing
+/// (`--no-keyring`); `session` keeps admin sign-ins for the running process where the OS has no
+/// keyring (the window).
+#[derive(Clone, Copy)]
+pub struct Stores<'a> {
+    pub kept: Option<&'a dyn SecretStore>,
+    pub session: Option<&'a dyn SecretStore>,
+}
+
+/// What goes wrong before the sync starts; each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("give the tenant id and the client (application) id")]
+    MissingIds,
+    #[error(
+        "no client secret is kept in {0} for this tenant and client id: give the client secret"
+    )]
+    NoSecret(&'static str),
+    #[error("no admin is signed in for this tenant and client id: sign in first")]
+    NoAdminSignIn,
+    #[error("could not read the certificate {path}: {message}; check the path and that the file holds the certificate and its private key in PEM")]
+    Certificate { path: String, message: String },
+}
+
+/// A tenant to reach and how.
+pub struct Connection {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub credential: Credential,
+    /// `None` or empty for [`DEFAULT_GRAPH_URL`].
+    pub graph_url: Option<String>,
+    /// `None` or empty for [`DEFAULT_AUTHORITY_URL`].
+    pub authority_url: Option<String>,
+}
+
+/// Reads a PEM file holding a certificate and its private key.
+pub fn read_certificate(path: &str) -> Result<ClientCertificate, ConnectError> {
+    let failed = |message: String| ConnectError::Certificate {
+        path: path.into(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    ClientCertificate::from_pem(&text).map_err(failed)
+}
+
+/// The address given, trimmed, or the default where none (or a blank one) was given.
+fn given_or(given: &Option<String>, default: &str) -> String {
+    given
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .unwrap_or(default)
+        .into()
+}
+
+/// A connection resolved into the sync's options, with what to keep after it signs in.
+pub struct Connected {
+    pub options: SyncOptions,
+    /// Where the secret came from (`Stored` for a certificate or an admin sign-in too).
+    pub source: SecretSource,
+    keep_secret: bool,
+    by_secret: bool,
+}
+
+/// What became of the credential once the sync or the connection test had signed in, or not;
+/// the front end says it in its own words where it has some to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Nothing to keep or tell.
+    Nothing,
+    /// The given secret signed in and is now kept; the text says where.
+    SecretKept(String),
+    /// The given secret signed in, but the store could not keep it; the text says why.
+    SecretNotKept(String),
+    /// The secret kept in this store was refused: it was probably rotated.
+    KeptSecretRefused(&'static str),
+    /// The admin's sign-in was renewed and kept (in the session store where the OS has none).
+    AdminSignInKept,
+    /// The admin's sign-in signed in, but the renewed one could not be kept; the text says why.
+    AdminSignInNotKept(String),
+    /// Entra refused the admin's sign-in: it was forgotten, the admin must sign in again.
+    AdminSignInEnded,
+}
+
+impl Connection {
+    /// The sync's options for this connection, with the secret given or else the kept one.
+    pub fn resolve(&self, stores: Stores<'_>) -> Result<Connected, ConnectError> {
+        let (tenant, client) = (self.tenant_id.trim(), self.client_id.trim());
+        if tenant.is_empty() || client.is_empty() {
+            return Err(ConnectError::MissingIds);
+        }
+        let (mut options, source, keep_secret, by_secret) = match &self.credential {
+            Credential::Admin { refresh_token } => {
+                let account = crate::delegated::account(tenant, client);
+                let kept = || {
+                    [stores.kept, stores.session]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|s| s.get(&account).ok().flatten())
+                };
+                let token = refresh_token
+                    .clone()
+                    .filter(|t| !t.is_empty())
+                    .or_else(kept)
+                    .ok_or(ConnectError::NoAdminSignIn)?;
+                let mut o = SyncOptions::new(tenant, client, "");
+                o.refresh_token = Some(Arc::new(Mutex::new(token)));
+                (o, SecretSource::Stored, false, false)
+            }
+            Credential::Certificate(cert) => {
+                let mut o = SyncOptions::new(tenant, client, "");
+                o.certificate = Some(cert.clone());
+                (o, SecretSource::Stored, false, false)
+            }
+            Credential::Secret { given, keep } => {
+                let given = given.clone().filter(|s| !s.is_empty());
+                let found = match stores.kept {
+                    Some(store) => secrets::resolve(store, tenant, client, given),
+                    None => given.map(|s| (s, SecretSource::Given)),
+                };
+                let Some((secret, source)) = found else {
+                    let store = stores.kept.map_or("the OS keyring", |s| s.describe());
+                    return Err(ConnectError::NoSecret(store));
+                };
+                let o = SyncOptions::new(tenant, client, &secret);
+                (o, source, *keep && source == SecretSource::Given, true)
+            }
+        };
+        options.graph_url = given_or(&self.graph_url, DEFAULT_GRAPH_URL);
+        options.authority_url = given_or(&self.authority_url, DEFAULT_AUTHORITY_URL);
+        Ok(Connected {
+            options,
+            source,
+            keep_secret,
+            by_secret,
+        })
+    }
+}
+
+impl Connected {
+    /// After a sync or a connection test: keeps a given secret that signed in (when asked),
+    /// keeps the refresh token Entra rotated in place of the used one — in the session store
+    /// where the OS has no keyring — and forgets an admin sign-in Entra refused. A secret that
+    /// signed in is kept even when the sync failed later on.
+    pub fn settle<T>(&self, result: &Result<T, SyncError>, stores: Stores<'_>) -> Settled {
+        let signed_in = !matches!(result, Err(SyncError::SignIn { .. }));
+        let o = &self.options;
+        if o.refresh_token.is_some() {
+            let keep =
+                |store: &dyn SecretStore| crate::delegated::keep_rotated(store, o, signed_in);
+            let mut outcome = stores.kept.map_or(Ok(()), keep);
+            // Where the OS keyring could not keep it, the session store does; a refused
+            // sign-in is forgotten in both.
+            if outcome.is_err() || !signed_in {
+                if let Some(session) = stores.session {
+                    let in_session = keep(session);
+                    if signed_in {
+                        outcome = in_session;
+                    }
+                }
+            }
+            return match (signed_in, outcome) {
+                (false, _) => Settled::AdminSignInEnded,
+                (true, Ok(())) => Settled::AdminSignInKept,
+                (true, Err(e)) => {
+                    Settled::AdminSignInNotKept(secrets::not_kept(&e).replace("secret", "sign-in"))
+                }
+            };
+        }
+        if !self.by_secret {
+            return Settled::Nothing;
+        }
+        match (stores.kept, self.source, signed_in) {
+            (Some(store), SecretSource::Given, true) if self.keep_secret => {
+                match secrets::remember(store, &o.tenant_id, &o.client_id, &o.client_secret) {
+                    Ok(note) => Settled::SecretKept(note),
+                    Err(e) => Settled::SecretNotKept(secrets::not_kept(&e)),
+                }
+            }
+            (Some(store), SecretSource::Stored, false) => {
+                Settled::KeptSecretRefused(store.describe())
+            }
+            _ => Settled::Nothing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{MemoryStore, NoStore};
+
+    fn secret(given: Option<&str>, keep: bool) -> Connection {
+        Connection {
+            tenant_id: " T ".into(),
+            client_id: "C".into(),
+            credential: Credential::Secret {
+                given: given.map(Into::into),
+                keep,
+            },
+            graph_url: Some("  ".into()),
+            authority_url: Some("http://127.0.0.1:9".into()),
+        }
+    }
+
+    fn refused() -> Result<(), SyncError> {
+        Err(SyncError::SignIn {
+            tenant: "T".into(),
+            message: "AADSTS7000215: invalid client secret".into(),
+        })
+    }
+
+    #[test]
+    fn a_given_secret_is_kept_only_after_it_signed_in_and_only_when_asked() {
+        let store = MemoryStore::default();
+        let stores = Stores {
+            kept: Some(&store),
+            session: None,
+        };
+        let c = secret(Some("s1"), true).resolve(stores).unwrap();
+        assert_eq!(c.options.tenant_id, "T", "ids are trimmed");
+        assert_eq!(
+            c.options.graph_url, DEFAULT_GRAPH_URL,
+            "a blank URL is the default"
+        );
+        assert_eq!(c.options.authority_url, "http://127.0.0.1:9");
+        assert_eq!(c.settle(&refused(), stores), Settled::Nothing);
+        assert_eq!(store.get(&secrets::account("T", "C")).unwrap(), None);
+        let not_asked = secret(Some("s1"), false).resolve(stores).unwrap();
+        assert_eq!(not_asked.settle(&Ok(()), stores), Settled::Nothing);
+        assert_eq!(store.get(&secrets::account("T", "C")).unwrap(), None);
+        assert!(matches!(c.settle(&Ok(()), stores), Settled::SecretKept(_)));
+        let next = secret(None, true).resolve(stores).unwrap();
+        assert_eq!(
+            next.options.client_secret, "s1",
+            "the next run uses the kept one"
+        );
+        assert_eq!(next.source, SecretSource::Stored);
+        assert_eq!(
+            next.settle(&refused(), stores),
+            Settled::KeptSecretRefused("this session's memory"),
+            "a refused kept secret is reported, not silently kept"
+        );
+    }
+
+    #[test]
+    fn without_a_secret_or_a_store_the_error_says_to_give_one() {
+        let e = secret(None, true)
+            .resolve(Stores {
+                kept: None,
+                session: None,
+            })
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("give the client secret"), "{e}");
+        let none = NoStore("no D-Bus".into());
+        let stores = Stores {
+            kept: Some(&none),
+            session: None,
+        };
+        let c = secret(Some("s"), true).resolve(stores).unwrap();
+        match c.settle(&Ok(()), stores) {
+            Settled::SecretNotKept(note) => assert!(note.contains("give it again"), "{note}"),
+            other => panic!("expected SecretNotKept, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_admin_sign_in_is_renewed_in_the_session_where_the_os_has_no_keyring_and_forgotten_when_refused(
+    ) {
+        let none = NoStore("no D-Bus".into());
+        let session = MemoryStore::default();
+        let stores = Stores {
+            kept: Some(&none),
+            session: Some(&session),
+        };
+        let admin = |token: Option<&str>| Connection {
+            tenant_id: "T".into(),
+            client_id: "C".into(),
+            credential: Credential::Admin {
+                refresh_token: token.map(Into::into),
+            },
+            graph_url: None,
+            authority_url: None,
+        };
+        assert!(matches!(
+            admin(None).resolve(stores),
+            Err(ConnectError::NoAdminSignIn)
+        ));
+        let c = admin(Some("r1")).resolve(stores).unwrap();
+        *c.options.refresh_token.as_ref().unwrap().lock().unwrap() = "r2".into();
+        assert_eq!(c.settle(&Ok(()), stores), Settled::AdminSignInKept);
+        let account = crate::delegated::account("T", "C");
+        assert_eq!(session.get(&account).unwrap().as_deref(), Some("r2"));
+        let again = admin(None).resolve(stores).unwrap();
+        assert_eq!(
+            *again
+                .options
+                .refresh_token
+                .as_ref()
+                .unwrap()
+                .lock()
+                .unwrap(),
+            "r2",
+            "the next sync uses the rotated token"
+        );
+        assert_eq!(again.settle(&refused(), stores), Settled::AdminSignInEnded);
+        assert_eq!(
+            session.get(&account).unwrap(),
+            None,
+            "a refused sign-in is forgotten"
+        );
+    }
+}
