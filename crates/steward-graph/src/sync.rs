@@ -44,11 +44,11 @@ use crate::wire::{self, Dataset};
 use client::{Client, Fetch};
 use directory::sync_directory;
 use page::items;
-use plan::snapshot;
+use plan::{plan, Read, ORGANIZATION};
 use risk::push_risk_actions;
 use snapshot::sync_snapshot;
 use state::in_tx;
-use sub_resources::{sub_resource, sync_sub_resources};
+use sub_resources::sync_sub_resources;
 use window::{sync_audits, sync_sign_ins};
 
 pub use error::{SyncError, SyncResult};
@@ -63,13 +63,16 @@ async fn read_organization(
     opts: &SyncOptions,
 ) -> SyncResult<wire::Organization> {
     let graph = opts.graph_url.trim_end_matches('/').to_string();
-    let url = format!("{graph}/v1.0/organization");
+    let url = ORGANIZATION.url(&graph);
     let org = match client.get(&url).await? {
         Fetch::Ok(v) => v,
         _ => {
             return Err(SyncError::Unexpected {
                 url,
-                message: "the organization could not be read; the app needs Organization.Read.All or Directory.Read.All".into(),
+                message: format!(
+                    "the organization could not be read; the app needs {}",
+                    ORGANIZATION.needs
+                ),
             })
         }
     };
@@ -151,56 +154,51 @@ pub async fn sync(
         removed: 0,
     }];
     for d in wanted {
-        let r = match d {
-            Dataset::Applications | Dataset::ServicePrincipals => {
-                sync_directory(&mut client, conn, key, &tenant.id, d, now_ms, progress).await?
+        // A dataset the plan does not hold is not read on its own (federated credentials come
+        // with their applications).
+        let Some(p) = plan(d) else {
+            continue;
+        };
+        let r = match &p.read {
+            // Read above, at sign-in.
+            Read::First => continue,
+            Read::Directory => {
+                sync_directory(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?
             }
-            Dataset::SignIns => sync_sign_ins(&mut client, conn, key, now_ms, progress).await?,
-            Dataset::DirectoryAudits => {
-                sync_audits(&mut client, conn, key, now_ms, progress).await?
+            // Sign-ins have a writer of their own (pages held, roll-ups merged before a commit).
+            Read::Window(w) if d == Dataset::SignIns => {
+                sync_sign_ins(&mut client, conn, key, p, w, now_ms, progress).await?
             }
-            other => match (snapshot(other), sub_resource(other)) {
-                (Some(spec), _) => {
-                    let pushed = if other == Dataset::RiskyServicePrincipals {
-                        Some(push_risk_actions(&mut client, conn, key, now_ms).await?)
-                    } else {
-                        None
+            Read::Window(w) => sync_audits(&mut client, conn, key, p, w, now_ms, progress).await?,
+            Read::Snapshot => {
+                let pushed = if d == Dataset::RiskyServicePrincipals {
+                    Some(push_risk_actions(&mut client, conn, key, now_ms).await?)
+                } else {
+                    None
+                };
+                let mut r =
+                    sync_snapshot(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?;
+                if let Some((n, why)) = pushed {
+                    let said = match (n, why) {
+                        (_, Some(why)) => Some(why),
+                        (0, None) => None,
+                        (n, None) => Some(format!(
+                            "{n} risk decision{} made in Steward pushed to Entra",
+                            if n == 1 { "" } else { "s" }
+                        )),
                     };
-                    let mut r = sync_snapshot(
-                        &mut client,
-                        conn,
-                        key,
-                        &tenant.id,
-                        other,
-                        &spec,
-                        now_ms,
-                        progress,
-                    )
-                    .await?;
-                    if let Some((n, why)) = pushed {
-                        let said = match (n, why) {
-                            (_, Some(why)) => Some(why),
-                            (0, None) => None,
-                            (n, None) => Some(format!(
-                                "{n} risk decision{} made in Steward pushed to Entra",
-                                if n == 1 { "" } else { "s" }
-                            )),
-                        };
-                        if let Some(said) = said {
-                            r.detail = Some(match r.detail.take() {
-                                Some(d) => format!("{d}; {said}"),
-                                None => said,
-                            });
-                        }
+                    if let Some(said) = said {
+                        r.detail = Some(match r.detail.take() {
+                            Some(d) => format!("{d}; {said}"),
+                            None => said,
+                        });
                     }
-                    r
                 }
-                (_, Some(spec)) => {
-                    sync_sub_resources(&mut client, conn, key, other, &spec, now_ms, progress)
-                        .await?
-                }
-                _ => continue,
-            },
+                r
+            }
+            Read::PerObject(spec) => {
+                sync_sub_resources(&mut client, conn, key, p, spec, now_ms, progress).await?
+            }
         };
         reports.push(r);
     }

@@ -6,8 +6,9 @@ use serde_json::Value;
 use steward_core::store::{applications, service_principals, TenantKey};
 
 use super::client::Client;
-use super::directory::{delete_object, directory_path, directory_query, upsert_object};
+use super::directory::{delete_object, upsert_object};
 use super::page::{bad_item, next_link};
+use super::plan::Plan;
 use super::state::{complete, in_tx, save_state, State};
 use super::{SyncError, SyncResult};
 use crate::json::{normalise, Obj};
@@ -21,13 +22,14 @@ pub(super) async fn delta_page(
     conn: &Connection,
     key: TenantKey,
     home: &str,
-    d: Dataset,
+    p: &Plan,
     url: &str,
     v: &Value,
     page: Vec<serde_json::Map<String, Value>>,
     state: &mut State,
     now: i64,
 ) -> SyncResult<(u64, u64)> {
+    let d = p.dataset;
     let mut gone = Vec::new();
     let mut changed = Vec::new();
     for (i, m) in page.iter().enumerate() {
@@ -44,13 +46,12 @@ pub(super) async fn delta_page(
             changed.push(id);
         }
     }
-    let path = directory_path(d);
-    let query = directory_query(d);
+    let (path, query) = (p.path, p.query);
     let paths: Vec<String> = changed
         .iter()
         .map(|id| format!("/{path}/{id}?{query}"))
         .collect();
-    let answers = client.batch_get_concurrent("v1.0", &paths).await?;
+    let answers = client.batch_get_concurrent(p.version, &paths).await?;
     let mut whole = Vec::new();
     for (id, (status, body)) in changed.iter().zip(answers) {
         match status {

@@ -8,27 +8,12 @@ use steward_core::store::{applications, service_principals, TenantKey};
 use super::client::{Client, Fetch};
 use super::delta::delta_page;
 use super::page::{bad_item, items, next_link};
+use super::plan::Plan;
 use super::report::mark_unavailable;
 use super::state::{complete, in_tx, load_state, save_state, State};
 use super::{DatasetReport, Progress, ProgressInfo, SyncError, SyncResult};
 use crate::json::Obj;
 use crate::wire::{self, Dataset};
-
-/// The properties Steward reads of applications and service principals, with the expansion.
-pub(super) fn directory_query(d: Dataset) -> &'static str {
-    match d {
-        Dataset::Applications => "$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials&$expand=federatedIdentityCredentials",
-        _ => "$select=id,appId,displayName,appDisplayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,signInAudience,tags,alternativeNames,disabledByMicrosoftStatus,passwordCredentials,keyCredentials",
-    }
-}
-
-pub(super) fn directory_path(d: Dataset) -> &'static str {
-    if d == Dataset::Applications {
-        "applications"
-    } else {
-        "servicePrincipals"
-    }
-}
 
 /// A round over applications or service principals: a delta round when the last round left a
 /// delta link, else a full round (which takes one for the next sync).
@@ -37,16 +22,14 @@ pub(super) async fn sync_directory(
     conn: &Connection,
     key: TenantKey,
     home: &str,
-    d: Dataset,
+    p: &Plan,
     now: i64,
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
+    let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
-    let path = directory_path(d);
-    let first = format!(
-        "{graph}/v1.0/{path}?$top=999&$count=true&{}",
-        directory_query(d)
-    );
+    let (version, path) = (p.version, p.path);
+    let first = format!("{graph}/{version}/{path}?$top=999&$count=true&{}", p.query);
     let mut state = load_state(conn, key, d)?;
     let mut report = DatasetReport {
         dataset: d,
@@ -70,7 +53,7 @@ pub(super) async fn sync_directory(
                 None => {
                     // A delta link from before the first page: what changes while this round
                     // runs is read by the next one.
-                    let latest = format!("{graph}/v1.0/{path}/delta?$deltatoken=latest");
+                    let latest = format!("{graph}/{version}/{path}/delta?$deltatoken=latest");
                     let pending = match client.get(&latest).await? {
                         Fetch::Ok(v) => v
                             .get("@odata.deltaLink")
@@ -131,7 +114,7 @@ pub(super) async fn sync_directory(
                     continue 'round;
                 }
                 Fetch::Forbidden(why) => {
-                    let detail = format!("needs Application.Read.All: {why}");
+                    let detail = format!("needs {}: {why}", p.needs);
                     mark_unavailable(conn, key, now, &mut report, detail)?;
                     return Ok(report);
                 }
@@ -141,9 +124,9 @@ pub(super) async fn sync_directory(
                 total = Some(c);
             }
             let (n, removed) = if delta_round {
-                delta_page(client, conn, key, home, d, &url, &v, page, &mut state, now).await?
+                delta_page(client, conn, key, home, p, &url, &v, page, &mut state, now).await?
             } else {
-                full_page(conn, key, home, d, &url, &v, &page, &mut state, now)?
+                full_page(conn, key, home, p, &url, &v, &page, &mut state, now)?
             };
             report.items += n;
             report.pages += 1;
@@ -165,13 +148,14 @@ fn full_page(
     conn: &Connection,
     key: TenantKey,
     home: &str,
-    d: Dataset,
+    p: &Plan,
     url: &str,
     v: &Value,
     page: &[serde_json::Map<String, Value>],
     state: &mut State,
     now: i64,
 ) -> SyncResult<(u64, u64)> {
+    let d = p.dataset;
     let next = next_link(v);
     let removed = in_tx(conn, || {
         let mut seen = conn.prepare_cached(
@@ -186,15 +170,11 @@ fn full_page(
         let mut removed = 0;
         if next.is_none() {
             // The round is complete: what it did not see is gone from the tenant.
-            let table = if d == Dataset::Applications {
-                "applications"
-            } else {
-                "service_principals"
-            };
+            let (table, column, scope) = (p.table, p.key, p.scope);
             let gone: Vec<String> = conn
                 .prepare(&format!(
-                    "SELECT t.id FROM {table} t WHERE t.tenant = ?1 AND t.deleted IS NULL AND NOT EXISTS
-                     (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2 AND s.id = t.id)"
+                    "SELECT t.{column} FROM {table} t WHERE t.tenant = ?1 AND ({scope}) AND NOT EXISTS
+                     (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2 AND s.id = t.{column})"
                 ))?
                 .query_map(params![key.0, d.name()], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;

@@ -6,7 +6,7 @@ use steward_core::store::{applications, insights, service_principals, TenantKey}
 
 use super::client::{Client, Fetch};
 use super::page::{bad_item, items, next_link};
-use super::plan::Snapshot;
+use super::plan::Plan;
 use super::progress::tell;
 use super::report::mark_unavailable;
 use super::state::{complete, in_tx, load_state, save_state, State};
@@ -16,19 +16,18 @@ use crate::wire::{self, Dataset};
 
 /// A dataset Graph offers no delta for, read whole: each page commits with the keys it saw, and
 /// a completed round removes what it did not see.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn sync_snapshot(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
     home: &str,
-    d: Dataset,
-    spec: &Snapshot,
+    p: &Plan,
     now: i64,
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
+    let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
-    let first = format!("{graph}{}", spec.path);
+    let first = p.url(&graph);
     let mut state = load_state(conn, key, d)?;
     if state.next_link.is_none() {
         state = State {
@@ -64,7 +63,7 @@ pub(super) async fn sync_snapshot(
                 // The round is abandoned: the next sync starts it afresh.
                 state.next_link = None;
                 state.round_started = None;
-                let detail = format!("needs {}: {why}", spec.needs);
+                let detail = format!("needs {}: {why}", p.needs);
                 in_tx(conn, || {
                     save_state(conn, key, d, &state, 0)?;
                     mark_unavailable(conn, key, now, &mut report, detail)
@@ -86,9 +85,9 @@ pub(super) async fn sync_snapshot(
             state.next_link = next.clone();
             let mut removed = 0;
             if next.is_none() {
-                let table = spec.table;
-                let column = spec.key;
-                let scope = spec.scope;
+                let table = p.table;
+                let column = p.key;
+                let scope = p.scope;
                 let sql = format!(
                     "DELETE FROM {table} WHERE tenant = ?1 AND ({scope}) AND NOT EXISTS
                      (SELECT 1 FROM sync_seen s WHERE s.tenant = ?1 AND s.dataset = ?2

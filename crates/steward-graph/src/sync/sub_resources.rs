@@ -7,90 +7,12 @@ use steward_core::store::{app_role_assignments, TenantKey};
 use super::batch::BATCH_MAX;
 use super::client::{licence_code, Client, Fetch};
 use super::page::{bad_item, items, next_link};
+use super::plan::{PerObject, Plan};
 use super::report::mark_unavailable;
 use super::state::{complete, in_tx, load_state, save_state};
 use super::{DatasetReport, Progress, ProgressInfo, SyncError, SyncResult};
 use crate::json::Obj;
 use crate::wire::{self, Dataset};
-
-/// A per-object sub-resource read for every application or service principal through `$batch`.
-pub(super) struct SubResource {
-    /// `v1.0` or `beta`.
-    version: &'static str,
-    /// (collection, id) of the objects after ?2, in id order, at most ?3 of them.
-    objects: &'static str,
-    /// How many objects there are (?1 tenant), and how many up to ?2.
-    count: &'static str,
-    count_done: &'static str,
-    /// The path segment after `/{collection}/{id}/`, and its query.
-    segment: &'static str,
-    query: &'static str,
-    /// Clears one object's rows (?1 tenant, ?2 object id) before its fresh ones are written.
-    clear: &'static str,
-    /// Drops the rows of objects no longer in the cache (?1 tenant).
-    cleanup: &'static str,
-    needs: &'static str,
-}
-
-pub(super) fn sub_resource(d: Dataset) -> Option<SubResource> {
-    const SPS: &str = "SELECT 'servicePrincipals' AS c, id FROM service_principals
-                       WHERE tenant = ?1 AND deleted IS NULL";
-    const BOTH: &str = "SELECT 'applications' AS c, id FROM applications
-                        WHERE tenant = ?1 AND deleted IS NULL
-                        UNION ALL SELECT 'servicePrincipals', id FROM service_principals
-                        WHERE tenant = ?1 AND deleted IS NULL";
-    Some(match d {
-        Dataset::AppRoleAssignments => SubResource {
-            version: "v1.0",
-            objects: SPS,
-            count: "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL",
-            count_done: "SELECT count(*) FROM service_principals
-                         WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2",
-            segment: "appRoleAssignments",
-            query: "$select=id,principalId,resourceId,resourceDisplayName,appRoleId,createdDateTime",
-            // Without the hint SQLite 3.5x scans every assignment of the tenant (no statistics).
-            clear: "DELETE FROM app_role_assignments INDEXED BY app_role_assignments_by_principal
-                    WHERE tenant = ?1 AND principal_id = ?2",
-            cleanup: "DELETE FROM app_role_assignments WHERE tenant = ?1 AND principal_id NOT IN
-                      (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
-            needs: "Application.Read.All",
-        },
-        Dataset::Owners => SubResource {
-            version: "v1.0",
-            objects: BOTH,
-            count: "SELECT (SELECT count(*) FROM applications WHERE tenant = ?1 AND deleted IS NULL)
-                         + (SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
-            count_done: "SELECT (SELECT count(*) FROM applications
-                                 WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2)
-                              + (SELECT count(*) FROM service_principals
-                                 WHERE tenant = ?1 AND deleted IS NULL AND id <= ?2)",
-            segment: "owners",
-            query: "$select=id,displayName,userPrincipalName,appId,servicePrincipalType",
-            clear: "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND relation = 'owner'",
-            cleanup: "DELETE FROM owners WHERE tenant = ?1 AND relation = 'owner' AND object_id NOT IN
-                      (SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
-                       UNION SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
-            needs: "Application.Read.All",
-        },
-        Dataset::Sponsors => SubResource {
-            version: "beta",
-            objects: "SELECT 'servicePrincipals' AS c, id FROM service_principals
-                      WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
-            count: "SELECT count(*) FROM service_principals
-                    WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
-            count_done: "SELECT count(*) FROM service_principals
-                         WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity' AND id <= ?2",
-            segment: "microsoft.graph.agentIdentity/sponsors",
-            query: "$select=id,displayName,userPrincipalName",
-            clear: "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND relation = 'sponsor'",
-            cleanup: "DELETE FROM owners WHERE tenant = ?1 AND relation = 'sponsor' AND object_id NOT IN
-                      (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL
-                       AND kind = 'agentIdentity')",
-            needs: "AgentIdentity.ReadWrite.All (Graph names no read-only permission for sponsors)",
-        },
-        _ => return None,
-    })
-}
 
 /// A sub-resource's rows for one object.
 enum SubRows {
@@ -116,11 +38,12 @@ pub(super) async fn sync_sub_resources(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
-    d: Dataset,
-    spec: &SubResource,
+    p: &Plan,
+    spec: &PerObject,
     now: i64,
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
+    let d = p.dataset;
     let mut state = load_state(conn, key, d)?;
     let mut after = state
         .next_link
@@ -162,12 +85,12 @@ pub(super) async fn sync_sub_resources(
         };
         let paths: Vec<String> = objects
             .iter()
-            .map(|(c, id)| format!("/{c}/{id}/{}?{}", spec.segment, spec.query))
+            .map(|(c, id)| format!("/{c}/{id}/{}?{}", p.path, p.query))
             .collect();
-        let answers = client.batch_get_concurrent(spec.version, &paths).await?;
+        let answers = client.batch_get_concurrent(p.version, &paths).await?;
         let mut read: Vec<(String, SubRows)> = Vec::new();
         for ((c, id), (status, body)) in objects.iter().zip(answers) {
-            let url = format!("$batch GET /{c}/{id}/{}", spec.segment);
+            let url = format!("$batch GET /{c}/{id}/{}", p.path);
             match status {
                 200 => {
                     let mut items_read = Vec::new();
@@ -227,7 +150,7 @@ pub(super) async fn sync_sub_resources(
                         || licence_code(body["error"]["code"].as_str().unwrap_or("")) =>
                 {
                     let why = body["error"]["message"].as_str().unwrap_or("").to_string();
-                    let detail = format!("needs {}: {why}", spec.needs);
+                    let detail = format!("needs {}: {why}", p.needs);
                     mark_unavailable(conn, key, now, &mut report, detail)?;
                     return Ok(report);
                 }
@@ -282,34 +205,4 @@ pub(super) async fn sync_sub_resources(
         Ok(gone as u64)
     })?;
     Ok(report)
-}
-
-#[cfg(test)]
-mod plan_tests {
-    use super::*;
-    use crate::sync::SYNCED;
-
-    /// SQLite without statistics may answer `tenant = ? AND principal_id = ?` by scanning every
-    /// row of the tenant: each per-object clear must search by its object.
-    #[test]
-    fn each_per_object_clear_searches_by_the_object() {
-        let conn = steward_core::store::open_in_memory().unwrap();
-        for d in SYNCED {
-            let Some(spec) = sub_resource(d) else {
-                continue;
-            };
-            let plan: Vec<String> = conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {}", spec.clear))
-                .unwrap()
-                .query_map(params![1, "x"], |r| r.get::<_, String>(3))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            assert!(
-                plan.iter().all(|p| !p.ends_with("(tenant=?)")),
-                "{}: {plan:?}",
-                d.name()
-            );
-        }
-    }
 }

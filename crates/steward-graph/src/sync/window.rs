@@ -11,6 +11,7 @@ use steward_core::store::{sign_ins::SignInWriter, TenantKey};
 
 use super::client::{Client, Fetch};
 use super::page::{bad_item, items, next_link};
+use super::plan::{Plan, Window};
 use super::report::mark_unavailable;
 use super::state::{complete, in_tx, load_state, save_state, State};
 use super::{DatasetReport, Progress, ProgressInfo, SyncError, SyncOptions, SyncResult};
@@ -86,11 +87,14 @@ pub(super) async fn sync_audits(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
+    p: &Plan,
+    w: &Window,
     now: i64,
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
-    let d = Dataset::DirectoryAudits;
+    let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let path = format!("/{}/{}", p.version, p.path);
     let mut state = load_state(conn, key, d)?;
     if state.next_link.is_none() {
         open_window(&mut state, now, &client.opts);
@@ -98,10 +102,10 @@ pub(super) async fn sync_audits(
     let url_for = |s: &State| {
         windowed_url(
             &graph,
-            "/v1.0/auditLogs/directoryAudits",
-            999,
-            "activityDateTime",
-            "category eq 'ApplicationManagement'",
+            &path,
+            w.top,
+            w.field,
+            w.filter,
             (s.window_from.unwrap_or(now), s.window_to.unwrap_or(now)),
         )
     };
@@ -128,7 +132,7 @@ pub(super) async fn sync_audits(
                 continue;
             }
             Fetch::Forbidden(why) => {
-                let detail = format!("needs AuditLog.Read.All and Directory.Read.All: {why}");
+                let detail = format!("needs {}: {why}", p.needs);
                 mark_unavailable(conn, key, now, &mut report, detail)?;
                 return Ok(report);
             }
@@ -175,25 +179,20 @@ pub(super) async fn sync_sign_ins(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
+    p: &Plan,
+    w: &Window,
     now: i64,
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
-    let d = Dataset::SignIns;
+    let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
+    let path = format!("/{}/{}", p.version, p.path);
     let mut state = load_state(conn, key, d)?;
     if state.next_link.is_none() {
         open_window(&mut state, now, &client.opts);
     }
-    let window_url = |from: i64, to: i64| {
-        windowed_url(
-            &graph,
-            "/beta/auditLogs/signIns",
-            1000,
-            "createdDateTime",
-            "(signInEventTypes/any(t: t eq 'servicePrincipal') or signInEventTypes/any(t: t eq 'managedIdentity'))",
-            (from, to),
-        )
-    };
+    let window_url =
+        |from: i64, to: i64| windowed_url(&graph, &path, w.top, w.field, w.filter, (from, to));
     let first = window_url(
         state.window_from.unwrap_or(now),
         state.window_to.unwrap_or(now),
@@ -236,8 +235,7 @@ pub(super) async fn sync_sign_ins(
             }
             Fetch::Forbidden(why) => {
                 commit_sign_ins(conn, key, &mut writer, &mut held, &state, now)?;
-                let detail =
-                    format!("needs AuditLog.Read.All and an Entra ID P1 or P2 license: {why}");
+                let detail = format!("needs {}: {why}", p.needs);
                 mark_unavailable(conn, key, now, &mut report, detail)?;
                 return Ok(report);
             }
