@@ -26,10 +26,10 @@ mod plan;
 mod progress;
 mod report;
 mod risk;
-mod snapshot;
 mod state;
 mod sub_resources;
 mod token;
+mod whole_read;
 mod window;
 
 use chrono::{DateTime, Utc};
@@ -44,11 +44,11 @@ use crate::wire::{self, Dataset};
 use client::{Client, Fetch};
 use directory::sync_directory;
 use page::items;
-use plan::{plan, Read, ORGANIZATION};
+use plan::{plan, ReadMode, ORGANIZATION};
 use risk::push_risk_actions;
-use snapshot::sync_snapshot;
 use state::in_tx;
 use sub_resources::sync_sub_resources;
+use whole_read::sync_whole_read;
 use window::{sync_audits, sync_sign_ins};
 
 pub use error::{SyncError, SyncResult};
@@ -161,23 +161,26 @@ pub async fn sync(
         };
         let r = match &p.read {
             // Read above, at sign-in.
-            Read::First => continue,
-            Read::Directory => {
+            ReadMode::First => continue,
+            ReadMode::Directory => {
                 sync_directory(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?
             }
             // Sign-ins have a writer of their own (pages held, roll-ups merged before a commit).
-            Read::Window(w) if d == Dataset::SignIns => {
+            ReadMode::Window(w) if d == Dataset::SignIns => {
                 sync_sign_ins(&mut client, conn, key, p, w, now_ms, progress).await?
             }
-            Read::Window(w) => sync_audits(&mut client, conn, key, p, w, now_ms, progress).await?,
-            Read::Snapshot => {
+            ReadMode::Window(w) => {
+                sync_audits(&mut client, conn, key, p, w, now_ms, progress).await?
+            }
+            ReadMode::WholeRead => {
                 let pushed = if d == Dataset::RiskyServicePrincipals {
                     Some(push_risk_actions(&mut client, conn, key, now_ms).await?)
                 } else {
                     None
                 };
                 let mut r =
-                    sync_snapshot(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?;
+                    sync_whole_read(&mut client, conn, key, &tenant.id, p, now_ms, progress)
+                        .await?;
                 if let Some((n, why)) = pushed {
                     let said = match (n, why) {
                         (_, Some(why)) => Some(why),
@@ -196,7 +199,7 @@ pub async fn sync(
                 }
                 r
             }
-            Read::PerObject(spec) => {
+            ReadMode::PerObject(spec) => {
                 sync_sub_resources(&mut client, conn, key, p, spec, now_ms, progress).await?
             }
         };

@@ -16,7 +16,7 @@ use crate::wire::{self, Dataset};
 
 /// A dataset Graph offers no delta for, read whole: each page commits with the keys it saw, and
 /// a completed round removes what it did not see.
-pub(super) async fn sync_snapshot(
+pub(super) async fn sync_whole_read(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
@@ -78,7 +78,7 @@ pub(super) async fn sync_snapshot(
                 "INSERT OR IGNORE INTO sync_seen (tenant, dataset, id) VALUES (?1, ?2, ?3)",
             )?;
             for (i, m) in page.iter().enumerate() {
-                let id = write_snapshot_item(conn, key, home, d, Obj(m))
+                let id = write_whole_read_item(conn, key, home, d, Obj(m))
                     .map_err(|e| bad_item(&url, d, i, e))??;
                 seen.execute(params![key.0, d.name(), id])?;
             }
@@ -131,8 +131,8 @@ pub(super) async fn sync_snapshot(
     Ok(report)
 }
 
-/// Converts and upserts one item of a snapshot dataset; its key, or why the item is not one.
-fn write_snapshot_item(
+/// Converts and upserts one item of a dataset read whole; its key, or why the item is not one.
+fn write_whole_read_item(
     conn: &Connection,
     key: TenantKey,
     home: &str,
