@@ -52,8 +52,8 @@ fn family_of(url: &str) -> Family {
     }
 }
 
-/// Graph's error codes for a read the tenant's licences do not allow.
-pub(super) fn licence_code(code: &str) -> bool {
+/// Graph's error codes for a read the tenant's licenses do not allow.
+pub(super) fn license_code(code: &str) -> bool {
     let c = code.to_ascii_lowercase();
     c.contains("licenserequired")
         || c.contains("license_required")
@@ -226,9 +226,9 @@ impl Client {
                     return Ok(Fetch::PageTokenExpired);
                 }
                 403 => return Ok(Fetch::Forbidden(format!("{code}: {message}"))),
-                // Graph answers some licence-gated reads with 400, not 403 (PIM eligibilities
+                // Graph answers some license-gated reads with 400, not 403 (PIM eligibilities
                 // without Entra ID P2: `AadPremiumLicenseRequired`).
-                400 if licence_code(&code) => {
+                400 if license_code(&code) => {
                     return Ok(Fetch::Forbidden(format!("{code}: {message}")))
                 }
                 _ => {

@@ -34,7 +34,7 @@ pub struct SyncSummary {
     pub retries: u64,
 }
 
-/// Records that Graph refused the dataset (403), with the permission or licence it needs: in the
+/// Records that Graph refused the dataset (403), with the permission or license it needs: in the
 /// run's report and in the cache, where the window shows it as "not available".
 pub(super) fn mark_unavailable(
     conn: &Connection,

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection};
 use steward_core::store::{app_role_assignments, TenantKey};
 
 use super::batch::BATCH_MAX;
-use super::client::{licence_code, Client, Fetch};
+use super::client::{license_code, Client, Fetch};
 use super::page::{bad_item, items, next_link};
 use super::plan::{PerObject, Plan};
 use super::report::mark_unavailable;
@@ -147,7 +147,7 @@ pub(super) async fn sync_sub_resources(
                 404 => read.push((id.clone(), SubRows::Owners(Vec::new()))),
                 403 | 400
                     if status == 403
-                        || licence_code(body["error"]["code"].as_str().unwrap_or("")) =>
+                        || license_code(body["error"]["code"].as_str().unwrap_or("")) =>
                 {
                     let why = body["error"]["message"].as_str().unwrap_or("").to_string();
                     let detail = format!("needs {}: {why}", p.needs);
