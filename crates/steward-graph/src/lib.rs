@@ -1,8 +1,16 @@
-//! Steward's side of Microsoft Graph: Graph's wire format and the offline import of Graph JSON
-//! exports, written through the same store functions the demo generator (and, next, the sync)
-//! use. It exists apart from the core so that the core never learns Graph's wire quirks
-//! (PowerShell's PascalCase, seven fractional digits, `-8:00` offsets) and the CLI and the
-//! desktop app share one import path.
+//! Steward's side of Microsoft Graph, kept apart from the core so that the core never learns
+//! Graph's wire quirks (PowerShell's PascalCase, seven fractional digits, `-8:00` offsets):
+//!
+//! - `wire` and `json`: Graph's wire format, each item turned into Steward's model;
+//! - `import`: the offline import of Graph JSON exports, which the CLI and the desktop app share;
+//! - `sync`: the resumable sync of a tenant over HTTP (app-only with a client secret or a
+//!   certificate, or delegated), committing each page with its position;
+//! - `certificate`: the client assertion for certificate sign-in;
+//! - `delegated`: the admin's sign-in in the browser (or by device code) for a delegated sync;
+//! - `secrets`: the OS keyring, where client secrets (and the admin's refresh token) are kept
+//!   between syncs.
+//!
+//! Import and sync write through the same store functions as the demo generator.
 
 pub mod certificate;
 pub mod connect;

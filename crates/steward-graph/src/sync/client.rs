@@ -1,0 +1,251 @@
+//! The HTTP client of a sync: requests with retries, `Retry-After` and backoff, the endpoint
+//! families Graph throttles separately, and the answers that are not failures (an expired page
+//! token or delta link, a dataset the permissions or licenses do not allow).
+
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use super::{SyncError, SyncOptions, SyncResult};
+
+pub(super) enum Fetch<T = Value> {
+    Ok(T),
+    PageTokenExpired,
+    /// A delta link Graph no longer knows (`syncStateNotFound`, after seven days).
+    DeltaExpired,
+    Forbidden(String),
+}
+
+pub(super) struct Client {
+    pub(super) http: reqwest::Client,
+    pub(super) opts: SyncOptions,
+    /// The access token and when it expires, shared by the lanes of concurrent requests: one
+    /// fetches a new token while the others wait for it.
+    pub(super) token: std::sync::Arc<tokio::sync::Mutex<Option<(String, std::time::Instant)>>>,
+    pub(super) retries: u64,
+    /// Jitter only: waits need not be reproducible.
+    pub(super) rng: ChaCha8Rng,
+    /// Families that answered 429 without `Retry-After`: the interval their documented limit
+    /// allows, kept for the rest of the run, and when the last request went out.
+    pub(super) pace: std::collections::HashMap<Family, (Duration, Option<std::time::Instant>)>,
+}
+
+/// The endpoint families Graph throttles separately (domain.md §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Family {
+    Directory,
+    /// Audit logs and usage reports: 5 requests per 10 s, answered with `Retry-After`.
+    Reports,
+    /// Identity Protection and conditional access: 1 request per second, no `Retry-After`.
+    Protection,
+}
+
+fn family_of(url: &str) -> Family {
+    if url.contains("/identityProtection/") || url.contains("/conditionalAccess/") {
+        Family::Protection
+    } else if url.contains("/auditLogs/") || url.contains("/reports/") {
+        Family::Reports
+    } else {
+        Family::Directory
+    }
+}
+
+/// Graph's error codes for a read the tenant's licenses do not allow.
+pub(super) fn license_code(code: &str) -> bool {
+    let c = code.to_ascii_lowercase();
+    c.contains("licenserequired")
+        || c.contains("license_required")
+        || c.contains("nonpremiumtenant")
+        || c.contains("premiumlicense")
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get("retry-after")?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+impl Client {
+    pub(super) fn new(opts: SyncOptions) -> SyncResult<Client> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("Steward/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SyncError::Unexpected {
+                url: opts.graph_url.clone(),
+                message: format!("the HTTP client could not start: {e}"),
+            })?;
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(7, |d| d.as_nanos() as u64);
+        Ok(Client {
+            http,
+            opts,
+            token: Default::default(),
+            retries: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            pace: std::collections::HashMap::new(),
+        })
+    }
+
+    pub(super) fn check_cancel(&self) -> SyncResult<()> {
+        match &self.opts.cancel {
+            Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => Err(SyncError::Cancelled),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn backoff(&mut self, attempt: u32) -> Duration {
+        let base = 250u64.saturating_mul(1 << attempt.min(10));
+        let capped = base.min(self.opts.max_backoff.as_millis() as u64);
+        // Full jitter: many clients retrying together do not retry together.
+        Duration::from_millis(self.rng.random_range(capped / 2..=capped.max(1)))
+    }
+
+    pub(super) async fn get(&mut self, url: &str) -> SyncResult<Fetch> {
+        self.fetch(url, None).await
+    }
+
+    /// GET `url`, or POST `body` to it, with retries; the answer as JSON.
+    pub(super) async fn fetch(&mut self, url: &str, body: Option<&Value>) -> SyncResult<Fetch> {
+        Ok(match self.fetch_bytes(url, body).await? {
+            Fetch::Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => Fetch::Ok(v),
+                Err(e) => {
+                    return Err(SyncError::Unexpected {
+                        url: url.to_string(),
+                        message: format!("the answer is not JSON ({e})"),
+                    })
+                }
+            },
+            Fetch::PageTokenExpired => Fetch::PageTokenExpired,
+            Fetch::DeltaExpired => Fetch::DeltaExpired,
+            Fetch::Forbidden(why) => Fetch::Forbidden(why),
+        })
+    }
+
+    /// GET `url`, or POST `body` to it, with retries; the answer's bytes.
+    pub(super) async fn fetch_bytes(
+        &mut self,
+        url: &str,
+        body: Option<&Value>,
+    ) -> SyncResult<Fetch<Vec<u8>>> {
+        let mut last = String::new();
+        let family = family_of(url);
+        for attempt in 0..self.opts.max_attempts {
+            let token = self.token().await?;
+            if let Some((interval, Some(sent))) = self.pace.get(&family).copied() {
+                let due = sent + interval;
+                let now = std::time::Instant::now();
+                if due > now {
+                    tokio::time::sleep(due - now).await;
+                }
+            }
+            if let Some((_, sent)) = self.pace.get_mut(&family) {
+                *sent = Some(std::time::Instant::now());
+            }
+            let request = match body {
+                Some(b) => self.http.post(url).json(b),
+                None => self.http.get(url),
+            };
+            let sent = request
+                .bearer_auth(&token)
+                .header("ConsistencyLevel", "eventual")
+                .send()
+                .await;
+            let r = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    last = format!("{e}");
+                    self.retries += 1;
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    continue;
+                }
+            };
+            let status = r.status().as_u16();
+            let wait = retry_after(r.headers());
+            let bytes = match r.bytes().await {
+                Ok(b) => b,
+                Err(e) => {
+                    // A body cut short by a reset connection: the same request again, whatever
+                    // its status said.
+                    last = format!("an incomplete answer ({e})");
+                    self.retries += 1;
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    continue;
+                }
+            };
+            // 204: an action done (confirmCompromised, dismiss), with no body.
+            if status == 200 || status == 204 {
+                return Ok(Fetch::Ok(bytes.to_vec()));
+            }
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let code = body["error"]["code"].as_str().unwrap_or("").to_string();
+            let message = body["error"]["message"].as_str().unwrap_or("").to_string();
+            match status {
+                401 => {
+                    // The token expired or was revoked: a new one, then the same request.
+                    self.drop_token(&token).await;
+                    last = format!("HTTP 401 {code}");
+                }
+                429 | 500 | 502 | 503 | 504 => {
+                    last = format!("HTTP {status} {code}");
+                    self.retries += 1;
+                    let documented = match family {
+                        Family::Protection => Some(Duration::from_millis(1_050)),
+                        // These name their wait in `Retry-After`.
+                        Family::Reports | Family::Directory => None,
+                    };
+                    let d = match (wait, status, documented) {
+                        (Some(w), _, _) => w,
+                        // Identity Protection and conditional access name no wait: keep to
+                        // their documented rate from now on rather than guess by backing off.
+                        (None, 429, Some(interval)) => {
+                            self.pace
+                                .insert(family, (interval, Some(std::time::Instant::now())));
+                            Duration::ZERO
+                        }
+                        _ => self.backoff(attempt),
+                    };
+                    tokio::time::sleep(d).await;
+                    continue;
+                }
+                400 | 410
+                    if code.eq_ignore_ascii_case("syncStateNotFound")
+                        || code.eq_ignore_ascii_case("resyncRequired") =>
+                {
+                    return Ok(Fetch::DeltaExpired);
+                }
+                400 if code.contains("PageToken")
+                    || message.to_lowercase().contains("page token")
+                    || message.to_lowercase().contains("skiptoken") =>
+                {
+                    // The collection restarts from its checkpoint: a retry too.
+                    self.retries += 1;
+                    return Ok(Fetch::PageTokenExpired);
+                }
+                403 => return Ok(Fetch::Forbidden(format!("{code}: {message}"))),
+                // Graph answers some license-gated reads with 400, not 403 (PIM eligibilities
+                // without Entra ID P2: `AadPremiumLicenseRequired`).
+                400 if license_code(&code) => {
+                    return Ok(Fetch::Forbidden(format!("{code}: {message}")))
+                }
+                _ => {
+                    return Err(SyncError::Http {
+                        url: url.to_string(),
+                        status,
+                        code,
+                        message,
+                    })
+                }
+            }
+            self.retries += 1;
+        }
+        Err(SyncError::GaveUp {
+            url: url.to_string(),
+            attempts: self.opts.max_attempts,
+            last,
+        })
+    }
+}

@@ -1,0 +1,40 @@
+//! What can stop a sync: [`SyncError`] and [`SyncResult`].
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Core(#[from] steward_core::Error),
+    #[error(
+        "database error during the sync: {0}; what was committed is kept, run sync again to resume"
+    )]
+    Database(#[from] rusqlite::Error),
+    #[error("could not sign in to tenant {tenant}: {message}. Check the client id and secret (or certificate) and that the app is registered in that tenant")]
+    SignIn { tenant: String, message: String },
+    #[error("Graph did not answer {url} after {attempts} attempts (last: {last}); what was read so far is kept: run sync again to resume")]
+    GaveUp {
+        url: String,
+        attempts: u32,
+        last: String,
+    },
+    #[error(
+        "Graph answered {url} with HTTP {status} {code}: {message}; what was read so far is kept"
+    )]
+    Http {
+        url: String,
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("Graph's answer to {url} was not what the sync expected: {message}; what was read so far is kept, run sync again to resume")]
+    Unexpected { url: String, message: String },
+    #[error(
+        "the organization Graph returned is {found}, not tenant {expected}: check the tenant id"
+    )]
+    WrongTenant { expected: String, found: String },
+    #[error(
+        "the sync was cancelled; every page read so far is kept, and the next sync resumes there"
+    )]
+    Cancelled,
+}
+
+pub type SyncResult<T> = std::result::Result<T, SyncError>;

@@ -1,0 +1,58 @@
+//! What a sync tells of its run: each dataset's [`DatasetReport`], the run's [`SyncSummary`],
+//! and marking a dataset Graph refused as not available.
+
+use rusqlite::Connection;
+use serde::Serialize;
+use steward_core::store::{insights, TenantKey};
+
+use super::SyncResult;
+use crate::wire::Dataset;
+
+/// One dataset's outcome.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetReport {
+    pub dataset: Dataset,
+    /// How the dataset was read: `full` (every object), `delta` (what changed since the last
+    /// sync) or `window` (sign-ins by time window).
+    pub mode: String,
+    /// `ok`, or `notAvailable` with why (a license or permission is missing).
+    pub status: String,
+    pub detail: Option<String>,
+    pub items: u64,
+    pub pages: u64,
+    pub removed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSummary {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub datasets: Vec<DatasetReport>,
+    /// Requests that were answered with a throttle, an error or an expired token and retried.
+    pub retries: u64,
+}
+
+/// Records that Graph refused the dataset (403), with the permission or license it needs: in the
+/// run's report and in the cache, where the window shows it as "not available".
+pub(super) fn mark_unavailable(
+    conn: &Connection,
+    key: TenantKey,
+    now: i64,
+    report: &mut DatasetReport,
+    detail: String,
+) -> SyncResult<()> {
+    report.status = "notAvailable".into();
+    // `unavailable` is the cache's name for it.
+    insights::mark_dataset(
+        conn,
+        key,
+        report.dataset.name(),
+        now,
+        "unavailable",
+        Some(&detail),
+    )?;
+    report.detail = Some(detail);
+    Ok(())
+}
