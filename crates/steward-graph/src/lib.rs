@@ -5,6 +5,8 @@
 //! - `import`: the offline import of Graph JSON exports, which the CLI and the desktop app share;
 //! - `sync`: the resumable sync of a tenant over HTTP (app-only with a client secret or a
 //!   certificate, or delegated), committing each page with its position;
+//! - `connect`: how a sync reaches a tenant (which credential, what is kept once it signs in),
+//!   one policy for the CLI and the window;
 //! - `certificate`: the client assertion for certificate sign-in;
 //! - `delegated`: the admin's sign-in in the browser (or by device code) for a delegated sync;
 //! - `secrets`: the OS keyring, where client secrets (and the admin's refresh token) are kept

@@ -15,9 +15,10 @@ pub struct SyncOptions {
     /// Sign in as the admin who signed in (`delegated`) with this refresh token instead. Entra
     /// rotates it: after the sync it holds the newest one, to keep in place of the old.
     pub refresh_token: Option<std::sync::Arc<std::sync::Mutex<String>>>,
-    /// `https://graph.microsoft.com` (or a national cloud's, or the simulator's).
+    /// Graph's address: [`crate::connect::DEFAULT_GRAPH_URL`], a national cloud's, or the simulator's.
     pub graph_url: String,
-    /// `https://login.microsoftonline.com` (or a national cloud's, or the simulator's).
+    /// Entra's sign-in address: [`crate::connect::DEFAULT_AUTHORITY_URL`], a national cloud's, or the
+    /// simulator's.
     pub authority_url: String,
     /// The datasets to read; empty means all that this build syncs.
     pub datasets: Vec<Dataset>,
@@ -55,8 +56,8 @@ impl SyncOptions {
             client_secret: client_secret.into(),
             certificate: None,
             refresh_token: None,
-            graph_url: "https://graph.microsoft.com".into(),
-            authority_url: "https://login.microsoftonline.com".into(),
+            graph_url: crate::connect::DEFAULT_GRAPH_URL.into(),
+            authority_url: crate::connect::DEFAULT_AUTHORITY_URL.into(),
             datasets: Vec::new(),
             sign_in_days: 30,
             overlap: Duration::from_secs(3600),
