@@ -388,8 +388,8 @@ pub async fn sync_tenant(
                 .iter()
                 .map(|d| SyncedDataset {
                     dataset: d.dataset.name().into(),
-                    status: d.status.clone(),
-                    mode: d.mode.clone(),
+                    status: d.status.as_str().into(),
+                    mode: d.mode.as_str().into(),
                     detail: d.detail.clone(),
                     items: d.items as u32,
                     pages: d.pages as u32,

@@ -110,9 +110,18 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// The dataset an admin named (in any case), e.g. `--dataset signins`.
+    pub fn parse(name: &str) -> Option<Dataset> {
+        Dataset::ALL
+            .into_iter()
+            .find(|d| d.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
 impl std::fmt::Display for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
@@ -130,6 +139,15 @@ pub enum DatasetState {
 }
 
 impl DatasetState {
+    /// The name the window and `--json` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatasetState::Ok => "ok",
+            DatasetState::NotAvailable => "notAvailable",
+            DatasetState::InProgress => "inProgress",
+        }
+    }
+
     /// The cache's spelling (`datasets.status`): Graph's refusal is stored as `unavailable`.
     pub fn cache_name(self) -> &'static str {
         match self {
@@ -137,6 +155,12 @@ impl DatasetState {
             DatasetState::NotAvailable => "unavailable",
             DatasetState::InProgress => "inProgress",
         }
+    }
+}
+
+impl std::fmt::Display for DatasetState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
@@ -187,6 +211,23 @@ pub enum ReadMode {
     Window,
 }
 
+impl ReadMode {
+    /// The name the window and `--json` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadMode::Full => "full",
+            ReadMode::Delta => "delta",
+            ReadMode::Window => "window",
+        }
+    }
+}
+
+impl std::fmt::Display for ReadMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +241,16 @@ mod tests {
                 "the window and the cache must agree on {d:?}'s name"
             );
             assert_eq!(Dataset::from_name(d.name()), Some(d));
+        }
+        for s in [
+            DatasetState::Ok,
+            DatasetState::NotAvailable,
+            DatasetState::InProgress,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for m in [ReadMode::Full, ReadMode::Delta, ReadMode::Window] {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
         }
         let mut names: Vec<_> = Dataset::ALL.iter().map(|d| d.name()).collect();
         names.sort();

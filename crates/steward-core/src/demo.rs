@@ -30,6 +30,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::dataset::Dataset;
 use crate::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
     DirectoryAudit, DirectoryImpactedResource, DirectoryRecommendation, DirectoryRoleAssignment,
@@ -121,14 +122,14 @@ pub trait DemoSink {
 }
 
 /// The Graph datasets a demo tenant holds besides identities and sign-ins.
-pub const DEMO_DATASETS: [&str; 7] = [
-    crate::recommendations::DIRECTORY_RECOMMENDATIONS_DATASET,
-    crate::recommendations::ACTIVITY_REPORT_DATASET,
-    crate::recommendations::CREDENTIAL_REPORT_DATASET,
-    "subscribedSkus",
-    crate::risk::RISKY_SP_DATASET,
-    crate::risk::DETECTIONS_DATASET,
-    crate::risk::NAMED_LOCATIONS_DATASET,
+pub const DEMO_DATASETS: [Dataset; 7] = [
+    Dataset::DirectoryRecommendations,
+    Dataset::ServicePrincipalSignInActivities,
+    Dataset::AppCredentialSignInActivities,
+    Dataset::SubscribedSkus,
+    Dataset::RiskyServicePrincipals,
+    Dataset::ServicePrincipalRiskDetections,
+    Dataset::NamedLocations,
 ];
 
 /// Progress of a generation, for a progress bar: (what, done, total).

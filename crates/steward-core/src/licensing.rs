@@ -9,8 +9,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{parse_as_of, rfc3339, rfc3339_ms, to_ms};
+use crate::dataset::Dataset;
 use crate::model::WORKLOAD_ID_SERVICE_PLANS;
-use crate::recommendations::{ACTIVITY_REPORT_DATASET, STALE_APP_DAYS};
+use crate::recommendations::STALE_APP_DAYS;
 use crate::store::insights;
 use crate::store::service_principals::count_classes;
 use crate::store::TenantKey;
@@ -254,7 +255,8 @@ pub fn estimate(
     let (unused_billable, unused_explanation) = unused_billable(conn, key, as_of)?;
 
     let skus = insights::list_skus(conn, key)?;
-    let skus_synced = insights::dataset_synced_at(conn, key, "subscribedSkus")?.is_some();
+    let skus_synced =
+        crate::store::datasets::read_at(conn, key, Dataset::SubscribedSkus)?.is_some();
     let as_of_ms = to_ms(as_of);
     let subscriptions = skus
         .into_iter()
@@ -304,12 +306,14 @@ fn unused_billable(
 ) -> Result<(Option<i64>, String)> {
     let as_of = to_ms(as_of);
     let threshold = as_of - STALE_APP_DAYS * DAY_MS;
-    let report = insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?.is_some();
+    let report =
+        crate::store::datasets::read_at(conn, key, Dataset::ServicePrincipalSignInActivities)?
+            .is_some();
     let history_from = crate::store::sign_ins::history_from(conn, key)?;
     if !report && history_from.is_none_or(|f| f > threshold) {
         return Ok((
             None,
-            format!("Not enough history to tell which identities are unused: a verdict needs {STALE_APP_DAYS} days of sign-ins or Graph's {ACTIVITY_REPORT_DATASET} report. Sync that report to use this scenario."),
+            format!("Not enough history to tell which identities are unused: a verdict needs {STALE_APP_DAYS} days of sign-ins or Graph's {} report. Sync that report to use this scenario.", Dataset::ServicePrincipalSignInActivities),
         ));
     }
     let n: i64 = conn.query_row(

@@ -51,12 +51,6 @@ use crate::store::insights::{self, RecommendationState};
 use crate::store::TenantKey;
 use crate::{Error, Result};
 
-/// Graph datasets whose presence means last use is known beyond the sign-in log.
-pub const ACTIVITY_REPORT_DATASET: &str = "servicePrincipalSignInActivities";
-pub const CREDENTIAL_REPORT_DATASET: &str = "appCredentialSignInActivities";
-/// Entra's own recommendations (`directory/recommendations`).
-pub const DIRECTORY_RECOMMENDATIONS_DATASET: &str = "directoryRecommendations";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]

@@ -32,17 +32,13 @@ use identity_protection::risky_identities;
 use locations::outside_locations;
 
 use crate::clock::{rfc3339_ms, to_ms, DAY_MS};
+use crate::dataset::Dataset;
 use crate::identities::SignInRow;
 use crate::model::IdentityKind;
 use crate::recommendations::Evidence;
 use crate::store::risk as store;
 use crate::store::TenantKey;
 use crate::{Error, Result};
-
-/// Datasets whose presence means Identity Protection's data is in the cache.
-pub const RISKY_SP_DATASET: &str = "riskyServicePrincipals";
-pub const DETECTIONS_DATASET: &str = "servicePrincipalRiskDetections";
-pub const NAMED_LOCATIONS_DATASET: &str = "namedLocations";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -329,13 +325,17 @@ pub fn risk_report(
             .then(a.id.cmp(&b.id))
     });
 
-    let synced_at = [RISKY_SP_DATASET, DETECTIONS_DATASET]
-        .iter()
-        .map(|d| crate::store::insights::dataset_synced_at(conn, key, d))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .max();
+    // Either dataset's presence means Identity Protection's data is in the cache.
+    let synced_at = [
+        Dataset::RiskyServicePrincipals,
+        Dataset::ServicePrincipalRiskDetections,
+    ]
+    .into_iter()
+    .map(|d| crate::store::datasets::read_at(conn, key, d))
+    .collect::<Result<Vec<_>>>()?
+    .into_iter()
+    .flatten()
+    .max();
     let risky = risky_identities(conn, key, &actions)?;
     let by_level = by_level(&risky, &signals);
     Ok(RiskReport {

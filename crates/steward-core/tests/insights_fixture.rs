@@ -537,13 +537,12 @@ fn without_enough_history_unused_is_undetermined_never_unused() {
         .contains("Not enough history"));
 
     // With Graph's activity report in the cache, its older last use settles it.
-    insights::mark_dataset(
+    steward_core::store::datasets::mark_read(
         &f.conn,
         f.key,
-        "servicePrincipalSignInActivities",
+        steward_core::dataset::Dataset::ServicePrincipalSignInActivities,
         0,
-        "ok",
-        None,
+        steward_core::dataset::DatasetSource::Import,
     )
     .unwrap();
     insights::upsert_sp_activity(

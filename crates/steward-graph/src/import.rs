@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 use steward_core::clock::to_ms;
+use steward_core::dataset::DatasetSource;
 use steward_core::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
     DirectoryAudit, DirectoryRecommendation, DirectoryRoleAssignment, FederatedIdentityCredential,
@@ -21,8 +22,8 @@ use steward_core::model::{
     ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
 };
 use steward_core::store::{
-    self, app_role_assignments, applications, federated_credentials, insights, service_principals,
-    sign_ins::SignInWriter, tenants,
+    self, app_role_assignments, applications, datasets, federated_credentials, insights,
+    service_principals, sign_ins::SignInWriter, tenants,
 };
 
 use crate::json::{normalise, Obj};
@@ -219,7 +220,7 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
         empty.push(path.to_path_buf());
         return Ok(());
     }
-    let by_context = context.as_deref().and_then(Dataset::from_context);
+    let by_context = context.as_deref().and_then(wire::dataset_from_context);
     let objects: Vec<Obj<'_>> = items
         .iter()
         .enumerate()
@@ -233,7 +234,7 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
         .collect::<Result<_>>()?;
     let dataset = match by_context {
         Some(d) => d,
-        None => Dataset::from_item(objects[0]).ok_or_else(|| Error::Shape {
+        None => wire::dataset_from_item(objects[0]).ok_or_else(|| Error::Shape {
             path: path.to_path_buf(),
             message: match &context {
                 Some(c) => format!("`@odata.context` {c} names no dataset Steward imports, and the items' fields do not say what they are"),
@@ -244,16 +245,16 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
     let item_err = |index: usize, message: String| Error::Item {
         path: path.to_path_buf(),
         index: index + 1,
-        dataset: dataset.item_name(),
+        dataset: wire::item_name(dataset),
         message,
     };
     for (i, o) in objects.iter().enumerate() {
         // A file holds one dataset: an item that plainly is something else is an error, not a guess.
-        if let Some(other) = Dataset::from_item(*o) {
+        if let Some(other) = wire::dataset_from_item(*o) {
             if other != dataset && by_context.is_none() {
                 return Err(item_err(
                     i,
-                    format!("this looks like a {} while the file's first item is a {}; keep one dataset per file", other.item_name(), dataset.item_name()),
+                    format!("this looks like a {} while the file's first item is a {}; keep one dataset per file", wire::item_name(other), wire::item_name(dataset)),
                 ));
             }
         }
@@ -270,11 +271,11 @@ fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result
                 .push(wire::service_principal(*o).map_err(|m| item_err(i, m))?),
             Dataset::FederatedIdentityCredentials => {
                 let from_item = match o.get("@odata.id") {
-                    Some(Value::String(id)) => Dataset::application_in_odata_id(id),
+                    Some(Value::String(id)) => wire::application_in_odata_id(id),
                     _ => None,
                 };
                 let parent = from_item
-                    .or_else(|| context.as_deref().and_then(Dataset::parent_id))
+                    .or_else(|| context.as_deref().and_then(wire::parent_id))
                     .ok_or_else(|| item_err(
                         i,
                         "a federated identity credential needs the application it belongs to: keep Graph's `@odata.context` (…#applications('<id>')/federatedIdentityCredentials) or the items' `@odata.id` in the file".into(),
@@ -450,14 +451,7 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
         store::governance::insert_audit(conn, key, a)?;
     }
     for dataset in batch.counts.keys() {
-        insights::mark_dataset(
-            conn,
-            key,
-            dataset.name(),
-            to_ms(now),
-            "ok",
-            Some("imported"),
-        )?;
+        datasets::mark_read(conn, key, *dataset, to_ms(now), DatasetSource::Import)?;
     }
     Ok(new_sign_ins)
 }

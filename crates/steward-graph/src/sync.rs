@@ -35,8 +35,9 @@ mod window;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use steward_core::clock::to_ms;
+use steward_core::dataset::{DatasetSource, DatasetState, ReadMode};
 use steward_core::model::Tenant;
-use steward_core::store::{insights, tenants};
+use steward_core::store::{datasets, tenants};
 
 use crate::json::Obj;
 use crate::wire::{self, Dataset};
@@ -44,7 +45,7 @@ use crate::wire::{self, Dataset};
 use client::{Client, Fetch};
 use directory::sync_directory;
 use page::items;
-use plan::{plan, ReadMode, ORGANIZATION};
+use plan::{plan, ReadBy, ORGANIZATION};
 use risk::push_risk_actions;
 use state::in_tx;
 use sub_resources::sync_sub_resources;
@@ -129,13 +130,12 @@ pub async fn sync(
     };
     let key = in_tx(conn, || {
         let key = tenants::upsert_tenant(conn, &tenant, false)?;
-        insights::mark_dataset(
+        datasets::mark_read(
             conn,
             key,
-            Dataset::Organization.name(),
+            Dataset::Organization,
             now_ms,
-            "ok",
-            Some("synced"),
+            DatasetSource::Sync,
         )?;
         Ok(key)
     })?;
@@ -146,8 +146,8 @@ pub async fn sync(
     };
     let mut reports = vec![DatasetReport {
         dataset: Dataset::Organization,
-        mode: "full".into(),
-        status: "ok".into(),
+        mode: ReadMode::Full,
+        status: DatasetState::Ok,
         detail: None,
         items: 1,
         pages: 1,
@@ -161,18 +161,18 @@ pub async fn sync(
         };
         let r = match &p.read {
             // Read above, at sign-in.
-            ReadMode::First => continue,
-            ReadMode::Directory => {
+            ReadBy::First => continue,
+            ReadBy::Directory => {
                 sync_directory(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?
             }
             // Sign-ins have a writer of their own (pages held, roll-ups merged before a commit).
-            ReadMode::Window(w) if d == Dataset::SignIns => {
+            ReadBy::Window(w) if d == Dataset::SignIns => {
                 sync_sign_ins(&mut client, conn, key, p, w, now_ms, progress).await?
             }
-            ReadMode::Window(w) => {
+            ReadBy::Window(w) => {
                 sync_audits(&mut client, conn, key, p, w, now_ms, progress).await?
             }
-            ReadMode::WholeRead => {
+            ReadBy::WholeRead => {
                 let pushed = if d == Dataset::RiskyServicePrincipals {
                     Some(push_risk_actions(&mut client, conn, key, now_ms).await?)
                 } else {
@@ -199,7 +199,7 @@ pub async fn sync(
                 }
                 r
             }
-            ReadMode::PerObject(spec) => {
+            ReadBy::PerObject(spec) => {
                 sync_sub_resources(&mut client, conn, key, p, spec, now_ms, progress).await?
             }
         };

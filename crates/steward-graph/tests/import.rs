@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde_json::json;
 use steward_core::clock::parse_as_of;
+use steward_core::dataset::Dataset;
 use steward_core::store;
 use steward_graph::{import, Error, ImportOptions};
 
@@ -131,23 +132,23 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
         summary.tenant_id, TENANT,
         "the tenant comes from the organization response"
     );
-    let names: Vec<&str> = summary.datasets.iter().map(|d| d.dataset.name()).collect();
+    let names: Vec<Dataset> = summary.datasets.iter().map(|d| d.dataset).collect();
     for want in [
-        "organization",
-        "applications",
-        "servicePrincipals",
-        "signIns",
-        "namedLocations",
-        "riskyServicePrincipals",
-        "servicePrincipalRiskDetections",
-        "subscribedSkus",
-        "roleAssignments",
-        "roleEligibilityScheduleInstances",
-        "deletedApplications",
-        "deletedServicePrincipals",
-        "oauth2PermissionGrants",
-        "conditionalAccessPolicies",
-        "directoryAudits",
+        Dataset::Organization,
+        Dataset::Applications,
+        Dataset::ServicePrincipals,
+        Dataset::SignIns,
+        Dataset::NamedLocations,
+        Dataset::RiskyServicePrincipals,
+        Dataset::ServicePrincipalRiskDetections,
+        Dataset::SubscribedSkus,
+        Dataset::RoleAssignments,
+        Dataset::RoleEligibilities,
+        Dataset::DeletedApplications,
+        Dataset::DeletedServicePrincipals,
+        Dataset::OAuth2PermissionGrants,
+        Dataset::ConditionalAccessPolicies,
+        Dataset::DirectoryAudits,
     ] {
         assert!(
             names.contains(&want),
@@ -161,7 +162,7 @@ fn the_graph_documentation_fixtures_import_with_every_dataset_recognised() {
     let listed = summary
         .datasets
         .iter()
-        .find(|d| d.dataset.name() == "servicePrincipals")
+        .find(|d| d.dataset == Dataset::ServicePrincipals)
         .unwrap()
         .items as i64;
     assert_eq!(

@@ -9,12 +9,12 @@ use chrono::{DateTime, Utc};
 use graph_sim::{Faults, Running, SimConfig};
 use rusqlite::Connection;
 use steward_core::clock::parse_as_of;
+use steward_core::dataset::{Dataset, DatasetState, ReadMode};
 use steward_core::demo::DemoOptions;
 use steward_core::store::{
     self, applications, insights, risk, service_principals, sign_ins, tenants,
 };
 use steward_graph::sync::{sync, SyncOptions};
-use steward_graph::wire::Dataset;
 
 const CLIENT_ID: &str = "11111111-2222-4333-8444-555555555555";
 const SECRET: &str = "loopback-test-secret-value";
@@ -285,12 +285,12 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     assert_eq!(summary.tenant_id, sim.running.tenant_id);
     assert!(
         seen.iter()
-            .any(|p| p.dataset.name() == "servicePrincipals" && p.total == Some(150)),
+            .any(|p| p.dataset == Dataset::ServicePrincipals && p.total == Some(150)),
         "a full round knows the collection's size (@odata.count)"
     );
     let fractions: Vec<f64> = seen
         .iter()
-        .filter(|p| p.dataset.name() == "signIns")
+        .filter(|p| p.dataset == Dataset::SignIns)
         .filter_map(|p| p.fraction)
         .collect();
     assert!(
@@ -338,8 +338,15 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     );
 
     for d in &summary.datasets {
-        if matches!(d.dataset.name(), "applications" | "servicePrincipals") {
-            assert_eq!(d.mode, "full", "a first sync reads everything: {d:?}");
+        if matches!(
+            d.dataset,
+            Dataset::Applications | Dataset::ServicePrincipals
+        ) {
+            assert_eq!(
+                d.mode,
+                ReadMode::Full,
+                "a first sync reads everything: {d:?}"
+            );
         }
     }
 
@@ -366,13 +373,13 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     )
     .await
     .unwrap();
-    for name in ["servicePrincipals", "applications"] {
-        let r = second
-            .datasets
-            .iter()
-            .find(|d| d.dataset.name() == name)
-            .unwrap();
-        assert_eq!(r.mode, "delta", "{name}: only the changes are read: {r:?}");
+    for name in [Dataset::ServicePrincipals, Dataset::Applications] {
+        let r = second.datasets.iter().find(|d| d.dataset == name).unwrap();
+        assert_eq!(
+            r.mode,
+            ReadMode::Delta,
+            "{name}: only the changes are read: {r:?}"
+        );
         assert_eq!(
             (r.items, r.removed),
             (4, 2),
@@ -418,8 +425,11 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
     .await
     .unwrap();
     for d in &third.datasets {
-        if matches!(d.dataset.name(), "applications" | "servicePrincipals") {
-            assert_eq!((d.mode.as_str(), d.items), ("delta", 0), "{d:?}");
+        if matches!(
+            d.dataset,
+            Dataset::Applications | Dataset::ServicePrincipals
+        ) {
+            assert_eq!((d.mode, d.items), (ReadMode::Delta, 0), "{d:?}");
         }
     }
     sim.running.shutdown().await;
@@ -485,9 +495,9 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
     let r = second
         .datasets
         .iter()
-        .find(|d| d.dataset.name() == "servicePrincipals")
+        .find(|d| d.dataset == Dataset::ServicePrincipals)
         .unwrap();
-    assert_eq!(r.mode, "full", "{r:?}");
+    assert_eq!(r.mode, ReadMode::Full, "{r:?}");
     assert_eq!(
         r.removed, 1,
         "the full read's set difference removes the deleted one"
@@ -517,8 +527,8 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
     assert!(third
         .datasets
         .iter()
-        .filter(|d| d.dataset.name() == "servicePrincipals")
-        .all(|d| d.mode == "delta"));
+        .filter(|d| d.dataset == Dataset::ServicePrincipals)
+        .all(|d| d.mode == ReadMode::Delta));
     sim.running.shutdown().await;
 }
 
@@ -577,7 +587,9 @@ async fn faults_on_a_fifth_of_requests_end_in_the_same_equal_cache() {
     assert!(second
         .datasets
         .iter()
-        .any(|d| d.dataset.name() == "servicePrincipals" && d.mode == "delta" && d.items == 26));
+        .any(|d| d.dataset == Dataset::ServicePrincipals
+            && d.mode == ReadMode::Delta
+            && d.items == 26));
     let want = sim_snapshot(&sim);
     let got = snapshot(&conn);
     assert!(
@@ -671,25 +683,23 @@ async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() 
     .await
     .unwrap();
     for d in &summary.datasets {
-        let gated = match d.dataset.name() {
-            "signIns" => Some("P1 or P2"),
-            "roleEligibilityScheduleInstances" => Some("P2"),
-            n if n == Dataset::RiskyServicePrincipals.name()
-                || n == Dataset::ServicePrincipalRiskDetections.name() =>
-            {
+        let gated = match d.dataset {
+            Dataset::SignIns => Some("P1 or P2"),
+            Dataset::RoleEligibilities => Some("P2"),
+            Dataset::RiskyServicePrincipals | Dataset::ServicePrincipalRiskDetections => {
                 Some("Workload ID Premium")
             }
             _ => None,
         };
         match gated {
             Some(license) => {
-                assert_eq!(d.status, "notAvailable", "{d:?}");
+                assert_eq!(d.status, DatasetState::NotAvailable, "{d:?}");
                 assert!(
                     d.detail.as_deref().unwrap_or("").contains(license),
                     "the report names the missing license: {d:?}"
                 );
             }
-            None => assert_eq!(d.status, "ok", "{d:?}"),
+            None => assert_eq!(d.status, DatasetState::Ok, "{d:?}"),
         }
     }
     let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
@@ -1007,7 +1017,7 @@ async fn risk_decisions_made_offline_are_pushed_to_entra_by_the_next_sync() {
             .contains("stay pending"),
         "{report:?}"
     );
-    assert_eq!(report.status, "ok");
+    assert_eq!(report.status, DatasetState::Ok);
     assert_eq!(pending(&conn), 1);
     assert_eq!(fourth.datasets.len(), steward_graph::sync::SYNCED.len());
     sim.running.shutdown().await;

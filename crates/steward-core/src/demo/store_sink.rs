@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 
 use super::{generate, DemoOptions, DemoSink, DemoSummary, Progress, DEMO_DATASETS};
+use crate::dataset::DatasetSource;
 use crate::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
     DirectoryAudit, DirectoryImpactedResource, DirectoryRecommendation, DirectoryRoleAssignment,
@@ -170,8 +171,9 @@ pub fn write_demo(
             w.flush(conn)?;
         }
         let (key, _) = sink.key()?;
-        for name in DEMO_DATASETS {
-            insights::mark_dataset(conn, key, name, crate::clock::to_ms(opts.as_of), "ok", None)?;
+        for dataset in DEMO_DATASETS {
+            let at = crate::clock::to_ms(opts.as_of);
+            crate::store::datasets::mark_read(conn, key, dataset, at, DatasetSource::Demo)?;
         }
         tenants::mark_ready(conn, key)?;
         crate::store::refresh_statistics(conn)?;

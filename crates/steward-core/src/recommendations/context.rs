@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::resources::date;
-use super::{ACTIVITY_REPORT_DATASET, CREDENTIAL_REPORT_DATASET};
 use crate::clock::DAY_MS;
-use crate::store::insights;
+use crate::dataset::Dataset;
 use crate::store::TenantKey;
 use crate::Result;
 
@@ -36,10 +35,18 @@ impl<'c> Ctx<'c> {
             key,
             as_of,
             history_from: crate::store::sign_ins::history_from(conn, key)?,
-            activity_report: insights::dataset_synced_at(conn, key, ACTIVITY_REPORT_DATASET)?
-                .is_some(),
-            credential_report: insights::dataset_synced_at(conn, key, CREDENTIAL_REPORT_DATASET)?
-                .is_some(),
+            activity_report: crate::store::datasets::read_at(
+                conn,
+                key,
+                Dataset::ServicePrincipalSignInActivities,
+            )?
+            .is_some(),
+            credential_report: crate::store::datasets::read_at(
+                conn,
+                key,
+                Dataset::AppCredentialSignInActivities,
+            )?
+            .is_some(),
             apps_by_app_id: std::cell::OnceCell::new(),
             sps_by_app_id: std::cell::RefCell::new(HashMap::new()),
             owners_by_object: std::cell::OnceCell::new(),
@@ -63,9 +70,9 @@ impl Ctx<'_> {
 
     pub(super) fn not_enough_history(&self, days: i64, credential: bool) -> String {
         let report = if credential {
-            CREDENTIAL_REPORT_DATASET
+            Dataset::AppCredentialSignInActivities
         } else {
-            ACTIVITY_REPORT_DATASET
+            Dataset::ServicePrincipalSignInActivities
         };
         match self.history_from {
             Some(f) => format!(

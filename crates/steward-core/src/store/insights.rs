@@ -2,7 +2,7 @@
 //! which datasets the cache holds, and what the admin decided (recommendation statuses, the
 //! license planner's inputs and scope).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use super::{json_list, ms, parse_json_list, time, TenantKey};
 use crate::model::{
@@ -166,34 +166,6 @@ pub fn list_skus(conn: &Connection, tenant: TenantKey) -> Result<Vec<SubscribedS
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
-}
-
-/// Records that `name` was read into the cache at `at` (ms).
-pub fn mark_dataset(
-    conn: &Connection,
-    tenant: TenantKey,
-    name: &str,
-    at: i64,
-    status: &str,
-    detail: Option<&str>,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO datasets (tenant, name, synced_at, status, detail) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (tenant, name) DO UPDATE SET synced_at = excluded.synced_at,
-             status = excluded.status, detail = excluded.detail",
-    )?
-    .execute(params![tenant.0, name, at, status, detail])?;
-    Ok(())
-}
-
-/// When `name` was last read successfully, if ever.
-pub fn dataset_synced_at(conn: &Connection, tenant: TenantKey, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT synced_at FROM datasets WHERE tenant = ?1 AND name = ?2 AND status = 'ok'",
-        )?
-        .query_row(params![tenant.0, name], |r| r.get(0))
-        .optional()?)
 }
 
 /// The admin's status of one recommendation type.

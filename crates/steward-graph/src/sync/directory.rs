@@ -3,6 +3,7 @@
 
 use rusqlite::{params, Connection};
 use serde_json::Value;
+use steward_core::dataset::{DatasetState, ReadMode};
 use steward_core::store::{applications, service_principals, TenantKey};
 
 use super::client::{Client, Fetch};
@@ -33,8 +34,8 @@ pub(super) async fn sync_directory(
     let mut state = load_state(conn, key, d)?;
     let mut report = DatasetReport {
         dataset: d,
-        mode: "full".into(),
-        status: "ok".into(),
+        mode: ReadMode::Full,
+        status: DatasetState::Ok,
         detail: None,
         items: 0,
         pages: 0,
@@ -82,7 +83,11 @@ pub(super) async fn sync_directory(
             .next_link
             .as_deref()
             .is_some_and(|u| u.contains(&format!("/{path}/delta")));
-        report.mode = if delta_round { "delta" } else { "full" }.into();
+        report.mode = if delta_round {
+            ReadMode::Delta
+        } else {
+            ReadMode::Full
+        };
         if delta_expired && !delta_round {
             report.detail = Some(
                 "the last delta link had expired (Graph keeps them seven days): read in full"

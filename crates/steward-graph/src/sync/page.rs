@@ -35,6 +35,6 @@ pub(super) fn next_link(v: &Value) -> Option<String> {
 pub(super) fn bad_item(url: &str, d: Dataset, i: usize, m: String) -> SyncError {
     SyncError::Unexpected {
         url: url.into(),
-        message: format!("item {} ({}): {m}", i + 1, d.item_name()),
+        message: format!("item {} ({}): {m}", i + 1, crate::wire::item_name(d)),
     }
 }

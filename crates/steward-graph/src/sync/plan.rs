@@ -23,7 +23,7 @@ pub(super) struct Plan {
     /// The rows of `table` this dataset fills (an SQL condition), where it shares the table;
     /// `?3` in it is when the round began.
     pub(super) scope: &'static str,
-    pub(super) read: ReadMode,
+    pub(super) read: ReadBy,
     /// The permission (and license) Graph needs to answer.
     pub(super) needs: &'static str,
 }
@@ -39,7 +39,7 @@ impl Plan {
 }
 
 /// How a dataset is read.
-pub(super) enum ReadMode {
+pub(super) enum ReadBy {
     /// First, at sign-in: the tenant's own row (`read_organization`).
     First,
     /// A full round, then delta rounds from the link the full round took (`directory`, `delta`).
@@ -95,7 +95,7 @@ const PLAN: [Plan; 21] = [
         table: "tenants",
         key: "id",
         scope: "1",
-        read: ReadMode::First,
+        read: ReadBy::First,
         needs: "Organization.Read.All or Directory.Read.All",
     },
     Plan {
@@ -106,7 +106,7 @@ const PLAN: [Plan; 21] = [
         table: "applications",
         key: "id",
         scope: "deleted IS NULL",
-        read: ReadMode::Directory,
+        read: ReadBy::Directory,
         needs: "Application.Read.All",
     },
     Plan {
@@ -117,7 +117,7 @@ const PLAN: [Plan; 21] = [
         table: "service_principals",
         key: "id",
         scope: "deleted IS NULL",
-        read: ReadMode::Directory,
+        read: ReadBy::Directory,
         needs: "Application.Read.All",
     },
     Plan {
@@ -128,7 +128,7 @@ const PLAN: [Plan; 21] = [
         table: "app_role_assignments",
         key: "principal_id",
         scope: "1",
-        read: ReadMode::PerObject(PerObject {
+        read: ReadBy::PerObject(PerObject {
             objects: SPS,
             count: "SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL",
             count_done: "SELECT count(*) FROM service_principals
@@ -149,7 +149,7 @@ const PLAN: [Plan; 21] = [
         table: "owners",
         key: "object_id",
         scope: "relation = 'owner'",
-        read: ReadMode::PerObject(PerObject {
+        read: ReadBy::PerObject(PerObject {
             objects: BOTH,
             count: "SELECT (SELECT count(*) FROM applications WHERE tenant = ?1 AND deleted IS NULL)
                          + (SELECT count(*) FROM service_principals WHERE tenant = ?1 AND deleted IS NULL)",
@@ -172,7 +172,7 @@ const PLAN: [Plan; 21] = [
         table: "owners",
         key: "object_id",
         scope: "relation = 'sponsor'",
-        read: ReadMode::PerObject(PerObject {
+        read: ReadBy::PerObject(PerObject {
             objects: "SELECT 'servicePrincipals' AS c, id FROM service_principals
                       WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
             count: "SELECT count(*) FROM service_principals
@@ -194,7 +194,7 @@ const PLAN: [Plan; 21] = [
         table: "sign_ins",
         key: "id",
         scope: "1",
-        read: ReadMode::Window(Window {
+        read: ReadBy::Window(Window {
             top: 1000,
             field: "createdDateTime",
             filter: "(signInEventTypes/any(t: t eq 'servicePrincipal') or signInEventTypes/any(t: t eq 'managedIdentity'))",
@@ -209,7 +209,7 @@ const PLAN: [Plan; 21] = [
         table: "sp_sign_in_activities",
         key: "app_id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "AuditLog.Read.All (and an Entra ID P1 or P2 license)",
     },
     Plan {
@@ -220,7 +220,7 @@ const PLAN: [Plan; 21] = [
         table: "credential_sign_in_activities",
         key: "key_id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "AuditLog.Read.All (and an Entra ID P1 or P2 license)",
     },
     Plan {
@@ -231,7 +231,7 @@ const PLAN: [Plan; 21] = [
         table: "subscribed_skus",
         key: "sku_id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "Organization.Read.All or LicenseAssignment.Read.All",
     },
     Plan {
@@ -242,7 +242,7 @@ const PLAN: [Plan; 21] = [
         table: "named_locations",
         key: "id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "Policy.Read.All (or Policy.Read.ConditionalAccess)",
     },
     Plan {
@@ -253,7 +253,7 @@ const PLAN: [Plan; 21] = [
         table: "risky_service_principals",
         key: "id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "IdentityRiskyServicePrincipal.Read.All and a Workload ID Premium license",
     },
     Plan {
@@ -264,7 +264,7 @@ const PLAN: [Plan; 21] = [
         table: "sp_risk_detections",
         key: "id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "IdentityRiskEvent.Read.All and a Workload ID Premium license",
     },
     Plan {
@@ -275,7 +275,7 @@ const PLAN: [Plan; 21] = [
         table: "directory_recommendations",
         key: "id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "DirectoryRecommendations.Read.All",
     },
     Plan {
@@ -286,7 +286,7 @@ const PLAN: [Plan; 21] = [
         table: "directory_role_assignments",
         key: "id",
         scope: "assignment_type = 'active'",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "RoleManagement.Read.Directory",
     },
     Plan {
@@ -297,7 +297,7 @@ const PLAN: [Plan; 21] = [
         table: "directory_role_assignments",
         key: "id",
         scope: "assignment_type = 'eligible'",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "RoleManagement.Read.Directory (and an Entra ID P2 license for eligible assignments)",
     },
     Plan {
@@ -310,7 +310,7 @@ const PLAN: [Plan; 21] = [
         // ?3 is when the round began: an object a delta round marked deleted since (after this
         // round read past it) stays.
         scope: "deleted IS NOT NULL AND deleted < ?3",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "Application.Read.All",
     },
     Plan {
@@ -321,7 +321,7 @@ const PLAN: [Plan; 21] = [
         table: "service_principals",
         key: "id",
         scope: "deleted IS NOT NULL AND deleted < ?3",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "Application.Read.All",
     },
     Plan {
@@ -332,7 +332,7 @@ const PLAN: [Plan; 21] = [
         table: "oauth2_permission_grants",
         key: "id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "Directory.Read.All",
     },
     Plan {
@@ -343,7 +343,7 @@ const PLAN: [Plan; 21] = [
         table: "conditional_access_policies",
         key: "id",
         scope: "1",
-        read: ReadMode::WholeRead,
+        read: ReadBy::WholeRead,
         needs: "Policy.Read.All (or Policy.Read.ConditionalAccess)",
     },
     Plan {
@@ -354,7 +354,7 @@ const PLAN: [Plan; 21] = [
         table: "directory_audits",
         key: "id",
         scope: "1",
-        read: ReadMode::Window(Window {
+        read: ReadBy::Window(Window {
             top: 999,
             field: "activityDateTime",
             filter: "category eq 'ApplicationManagement'",
@@ -396,7 +396,7 @@ mod plan_tests {
     fn each_per_object_clear_searches_by_the_object() {
         let conn = steward_core::store::open_in_memory().unwrap();
         for p in &PLAN {
-            let ReadMode::PerObject(spec) = &p.read else {
+            let ReadBy::PerObject(spec) = &p.read else {
                 continue;
             };
             let plan: Vec<String> = conn

@@ -3,7 +3,8 @@
 
 use rusqlite::Connection;
 use serde::Serialize;
-use steward_core::store::{insights, TenantKey};
+use steward_core::dataset::{DatasetState, ReadMode};
+use steward_core::store::{datasets, TenantKey};
 
 use super::SyncResult;
 use crate::wire::Dataset;
@@ -13,11 +14,10 @@ use crate::wire::Dataset;
 #[serde(rename_all = "camelCase")]
 pub struct DatasetReport {
     pub dataset: Dataset,
-    /// How the dataset was read: `full` (every object), `delta` (what changed since the last
-    /// sync) or `window` (sign-ins by time window).
-    pub mode: String,
+    /// How the dataset was read.
+    pub mode: ReadMode,
     /// `ok`, or `notAvailable` with why (a license or permission is missing).
-    pub status: String,
+    pub status: DatasetState,
     pub detail: Option<String>,
     pub items: u64,
     pub pages: u64,
@@ -43,16 +43,8 @@ pub(super) fn mark_unavailable(
     report: &mut DatasetReport,
     detail: String,
 ) -> SyncResult<()> {
-    report.status = "notAvailable".into();
-    // `unavailable` is the cache's name for it.
-    insights::mark_dataset(
-        conn,
-        key,
-        report.dataset.name(),
-        now,
-        "unavailable",
-        Some(&detail),
-    )?;
+    report.status = DatasetState::NotAvailable;
+    datasets::mark_not_available(conn, key, report.dataset, now, &detail)?;
     report.detail = Some(detail);
     Ok(())
 }

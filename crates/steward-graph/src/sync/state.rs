@@ -2,7 +2,8 @@
 //! in the same transaction as the rows it covers.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use steward_core::store::{insights, TenantKey};
+use steward_core::dataset::DatasetSource;
+use steward_core::store::{datasets, TenantKey};
 
 use super::SyncResult;
 use crate::wire::Dataset;
@@ -77,7 +78,7 @@ pub(super) fn complete(conn: &Connection, key: TenantKey, d: Dataset, now: i64) 
         "UPDATE sync_state SET completed_at = ?3 WHERE tenant = ?1 AND dataset = ?2",
     )?
     .execute(params![key.0, d.name(), now])?;
-    insights::mark_dataset(conn, key, d.name(), now, "ok", Some("synced"))?;
+    datasets::mark_read(conn, key, d, now, DatasetSource::Sync)?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! application or service principal through `$batch`, resumable by the last object done.
 
 use rusqlite::{params, Connection};
+use steward_core::dataset::{DatasetState, ReadMode};
 use steward_core::store::{app_role_assignments, TenantKey};
 
 use super::batch::BATCH_MAX;
@@ -56,8 +57,8 @@ pub(super) async fn sync_sub_resources(
     }
     let mut report = DatasetReport {
         dataset: d,
-        mode: "full".into(),
-        status: "ok".into(),
+        mode: ReadMode::Full,
+        status: DatasetState::Ok,
         detail: None,
         items: 0,
         pages: 0,

@@ -2,6 +2,7 @@
 //! saw, and a completed round removes what it did not see (the set difference).
 
 use rusqlite::{params, Connection};
+use steward_core::dataset::{DatasetState, ReadMode};
 use steward_core::store::{applications, insights, service_principals, TenantKey};
 
 use super::client::{Client, Fetch};
@@ -43,8 +44,8 @@ pub(super) async fn sync_whole_read(
     }
     let mut report = DatasetReport {
         dataset: d,
-        mode: "full".into(),
-        status: "ok".into(),
+        mode: ReadMode::Full,
+        status: DatasetState::Ok,
         detail: None,
         items: 0,
         pages: 0,

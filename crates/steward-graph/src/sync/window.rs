@@ -2,6 +2,7 @@
 //! narrowing with each page, the next window overlapping the last, each event stored once.
 
 use std::time::Duration;
+use steward_core::dataset::{DatasetState, ReadMode};
 
 use chrono::SecondsFormat;
 use rusqlite::Connection;
@@ -115,8 +116,8 @@ pub(super) async fn sync_audits(
     }
     let mut report = DatasetReport {
         dataset: d,
-        mode: "window".into(),
-        status: "ok".into(),
+        mode: ReadMode::Window,
+        status: DatasetState::Ok,
         detail: None,
         items: 0,
         pages: 0,
@@ -203,8 +204,8 @@ pub(super) async fn sync_sign_ins(
     }
     let mut report = DatasetReport {
         dataset: d,
-        mode: "window".into(),
-        status: "ok".into(),
+        mode: ReadMode::Window,
+        status: DatasetState::Ok,
         detail: None,
         items: 0,
         pages: 0,
