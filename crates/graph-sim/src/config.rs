@@ -38,7 +38,7 @@ pub struct Faults {
     pub limits: Option<Limits>,
 }
 
-/// Graph's throttling limits per endpoint family (domain.md §8), per app and tenant.
+/// Graph's throttling limits per endpoint family (docs/domain.md §8), per app and tenant.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Directory objects: resource units per 10 s (3,500 for a small tenant). A list or object

@@ -1,4 +1,4 @@
-//! Workload ID Premium license estimates (domain.md §1.3) and the planner for license sessions.
+//! Workload ID Premium license estimates (docs/domain.md §1.3) and the planner for license sessions.
 //! Every bucket of the counting rule is shown with its rule; the estimate and the plan are pure
 //! functions of the cache, the planner's inputs and an `as_of` instant.
 
@@ -18,7 +18,7 @@ use crate::store::TenantKey;
 use crate::{Error, Result};
 
 use crate::clock::DAY_MS;
-/// List price of Workload ID Premium per identity per month (domain.md §1.1).
+/// List price of Workload ID Premium per identity per month (docs/domain.md §1.1).
 pub const DEFAULT_PRICE: f64 = 3.0;
 /// Length of the free trial from the Workload ID blade.
 pub const TRIAL_DAYS: i64 = 90;

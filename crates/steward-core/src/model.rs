@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The Microsoft tenants that own first-party applications (domain.md §1.3, bucket C).
+/// The Microsoft tenants that own first-party applications (docs/domain.md §1.3, bucket C).
 pub const MICROSOFT_TENANTS: [&str; 3] = [
     "f8cdef31-a31e-4b4a-93e4-5f571e91255a", // Microsoft Services
     "72f988bf-86f1-41af-91ab-2d7cd011db47", // Microsoft Corp
@@ -271,7 +271,7 @@ pub struct DirectoryRoleAssignment {
     pub assignment_type: String,
 }
 
-/// One service-principal or managed-identity sign-in event (beta `signIn`, domain.md §6.2).
+/// One service-principal or managed-identity sign-in event (beta `signIn`, docs/domain.md §6.2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
@@ -299,7 +299,7 @@ pub struct SignIn {
     pub conditional_access_status: Option<String>,
 }
 
-/// One row of beta `reports/servicePrincipalSignInActivities` (domain.md §6.4): when an
+/// One row of beta `reports/servicePrincipalSignInActivities` (docs/domain.md §6.4): when an
 /// application was last used, as Microsoft records it beyond the 30-day sign-in log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -343,7 +343,7 @@ pub struct SubscribedSku {
     pub next_lifecycle: Option<DateTime<Utc>>,
 }
 
-/// Service plans that carry Workload ID Premium (domain.md §1.1): AAD_WRKLDID_P1, AAD_WRKLDID_P2.
+/// Service plans that carry Workload ID Premium (docs/domain.md §1.1): AAD_WRKLDID_P1, AAD_WRKLDID_P2.
 pub const WORKLOAD_ID_SERVICE_PLANS: [&str; 2] = [
     "84c289f0-efcb-486f-8581-07f44fc9efad",
     "7dc0e92d-bf15-401d-907e-0884efe7c760",
@@ -540,7 +540,7 @@ pub fn guid_text(v: u128) -> String {
 }
 
 /// Microsoft Graph application permissions that open a path to Global Administrator or to mass
-/// data exfiltration (domain.md §9.2, tier 0 and commonly flagged).
+/// data exfiltration (docs/domain.md §9.2, tier 0 and commonly flagged).
 pub const HIGH_RISK_PERMISSIONS: &[&str] = &[
     "RoleManagement.ReadWrite.Directory",
     "RoleAssignmentSchedule.ReadWrite.Directory",
@@ -733,7 +733,7 @@ pub struct NamedLocation {
 }
 
 /// What an AADSTS error code of a workload identity's sign-in means, in the admin's words
-/// (domain.md §6.3).
+/// (docs/domain.md §6.3).
 pub fn aadsts_meaning(code: i64) -> &'static str {
     match code {
         0 => "Success",
@@ -939,8 +939,9 @@ pub const BUILTIN_ROLES: &[(&str, &str, bool)] = &[
         "SharePoint Administrator",
         false,
     ),
-    // Labelled privileged in Entra's built-in roles reference (domain.md §9.1 says otherwise):
-    // the Entra Connect / Cloud Sync accounts that hold it can change any synced identity.
+    // Steward's own judgement, not Entra's current label (docs/domain.md §9.1): the reference
+    // labelled it privileged until 2023, with write permissions over applications' credentials,
+    // and the sync accounts that hold it are a known path to every synced identity.
     (
         "d29b2b05-8046-44ba-8758-1e26182fcf32",
         "Directory Synchronization Accounts",

@@ -1,4 +1,4 @@
-//! App-health recommendations computed locally from the cache (domain.md §2): Entra's own types
+//! App-health recommendations computed locally from the cache (docs/domain.md §2): Entra's own types
 //! with Entra's thresholds and exemptions, and Steward's own checks, each with the evidence that
 //! triggered it. A pure function of the cache, the settings and an `as_of` instant.
 //!

@@ -1,4 +1,4 @@
-//! Risk of workload identities (domain.md §3): Identity Protection's risky service principals
+//! Risk of workload identities (docs/domain.md §3): Identity Protection's risky service principals
 //! and detections when they were synced, and Steward's own signals computed from the cached
 //! sign-ins, which need no Premium license. A pure function of the cache, the settings and an
 //! `as_of` instant, apart from the admin's decisions, which are current state.

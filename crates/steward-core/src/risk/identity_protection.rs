@@ -63,7 +63,7 @@ pub struct RiskyIdentity {
     pub admin_center_url: String,
 }
 
-/// What each of Identity Protection's riskEventType values means (domain.md §3.1).
+/// What each of Identity Protection's riskEventType values means (docs/domain.md §3.1).
 pub fn detection_description(risk_event_type: &str) -> &'static str {
     match risk_event_type {
         "investigationsThreatIntelligence" => "Activity matching known attack patterns (Microsoft threat intelligence).",

@@ -1,4 +1,10 @@
-//! `sign_ins` and its roll-ups `sign_in_days` and `sign_in_activity`.
+//! `sign_ins` and the nine roll-ups kept in step with it, so that no screen scans the log:
+//! `sign_in_days` (per tenant and day), `sign_in_activity` (per identity: first, last and last
+//! successful sign-in, counts), `credential_activity` (per key id), `resource_activity` (per
+//! resource), `failure_codes` (per identity and AADSTS code), `failure_days` (per day and code),
+//! `sign_in_features` (per identity and distinct country, IP address, resource, credential type
+//! and key id), `credential_failure_hours` (invalid-credential failures per identity and hour)
+//! and `sp_sign_in_days` (per identity and day).
 //!
 //! Rows are keyed by (tenant, created, id) so that time-ordered ingest appends; repeated strings
 //! go through the `strings` dictionary. Re-ingesting a sign-in already held is a no-op, and the

@@ -32,7 +32,7 @@ pub(super) struct Client {
     pub(super) pace: std::collections::HashMap<Family, (Duration, Option<std::time::Instant>)>,
 }
 
-/// The endpoint families Graph throttles separately (domain.md §8).
+/// The endpoint families Graph throttles separately (docs/domain.md §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Family {
     Directory,
