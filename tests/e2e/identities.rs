@@ -1,3 +1,5 @@
+//! The identities page and an identity's detail pane, checked against the cache itself.
+
 use std::collections::BTreeSet;
 
 use crate::harness::{number_in, App, Cache};

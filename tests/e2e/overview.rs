@@ -1,3 +1,5 @@
+//! The Overview page's figures, checked against the cache and the CLI.
+
 use crate::harness::{number_in, App, Cache};
 
 #[tokio::test(flavor = "current_thread")]

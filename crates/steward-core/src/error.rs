@@ -1,3 +1,6 @@
+//! The core's one error type: what went wrong with the cache or the input, each message saying
+//! what to do next.
+
 use std::path::PathBuf;
 
 /// The one error type of the core. Every message says what happened and what to do next.

@@ -1,3 +1,6 @@
+//! The Graph crate's error type for imports: which file, line, item or field is wrong, and what
+//! was expected, so the admin can fix the export.
+
 use std::path::PathBuf;
 
 /// The Graph crate's error. Every message says what was wrong, where, and what to do; an import

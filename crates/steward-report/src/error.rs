@@ -1,3 +1,5 @@
+//! The reports' error type: a report that cannot be built or written, and what to do about it.
+
 use std::path::{Path, PathBuf};
 
 use crate::ir::{Format, ReportKind};
