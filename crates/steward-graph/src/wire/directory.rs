@@ -1,0 +1,149 @@
+//! Directory objects from Graph's JSON: the organization, applications with their credentials
+//! and federated credentials, service principals, and app-role assignments.
+
+use serde_json::Value;
+use steward_core::model::{
+    AppRoleAssignment, Application, FederatedIdentityCredential, KeyCredential, PasswordCredential,
+    ServicePrincipal,
+};
+
+use crate::json::{Field, Obj};
+
+/// The organization's id, name and default domain.
+pub struct Organization {
+    pub id: String,
+    pub display_name: String,
+    pub default_domain: Option<String>,
+}
+
+pub fn organization(o: Obj<'_>) -> Field<Organization> {
+    let default_domain = o
+        .objs("verifiedDomains")?
+        .into_iter()
+        .find(|d| d.opt_bool("isDefault").ok().flatten() == Some(true))
+        .map(|d| d.str("name"))
+        .transpose()?;
+    Ok(Organization {
+        id: o.str("id")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        default_domain,
+    })
+}
+
+fn password_credentials(o: Obj<'_>) -> Field<Vec<PasswordCredential>> {
+    o.objs("passwordCredentials")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            o.within("passwordCredentials", i, || {
+                // `secretText` is never read: the cache holds no secret's value.
+                Ok(PasswordCredential {
+                    key_id: c.str("keyId")?,
+                    display_name: c.opt_str("displayName")?,
+                    hint: c.opt_str("hint")?,
+                    start_date_time: c.opt_time("startDateTime")?,
+                    end_date_time: c.opt_time("endDateTime")?,
+                })
+            })
+        })
+        .collect()
+}
+
+fn key_credentials(o: Obj<'_>) -> Field<Vec<KeyCredential>> {
+    o.objs("keyCredentials")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            o.within("keyCredentials", i, || {
+                Ok(KeyCredential {
+                    key_id: c.str("keyId")?,
+                    display_name: c.opt_str("displayName")?,
+                    key_type: c.opt_str("type")?,
+                    usage: c.opt_str("usage")?,
+                    custom_key_identifier: c.opt_str("customKeyIdentifier")?,
+                    start_date_time: c.opt_time("startDateTime")?,
+                    end_date_time: c.opt_time("endDateTime")?,
+                })
+            })
+        })
+        .collect()
+}
+
+pub fn federated_credential(c: Obj<'_>) -> Field<FederatedIdentityCredential> {
+    Ok(FederatedIdentityCredential {
+        id: c.str("id")?,
+        name: c.str("name")?,
+        issuer: c.str("issuer")?,
+        subject: c.opt_str("subject")?,
+        audiences: c.strings("audiences")?,
+        description: c.opt_str("description")?,
+    })
+}
+
+pub fn application(o: Obj<'_>) -> Field<Application> {
+    let fics = o
+        .objs("federatedIdentityCredentials")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            o.within("federatedIdentityCredentials", i, || {
+                federated_credential(c)
+            })
+        })
+        .collect::<Field<Vec<_>>>()?;
+    Ok(Application {
+        id: o.str("id")?,
+        app_id: o.str("appId")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        sign_in_audience: o.opt_str("signInAudience")?,
+        publisher_domain: o.opt_str("publisherDomain")?,
+        created_date_time: o.opt_time("createdDateTime")?,
+        deleted_date_time: o.opt_time("deletedDateTime")?,
+        disabled_by_microsoft_status: o.opt_str("disabledByMicrosoftStatus")?,
+        password_credentials: password_credentials(o)?,
+        key_credentials: key_credentials(o)?,
+        federated_identity_credentials: fics,
+    })
+}
+
+pub fn service_principal(o: Obj<'_>) -> Field<ServicePrincipal> {
+    let agent =
+        matches!(o.get("@odata.type"), Some(Value::String(t)) if t.ends_with("agentIdentity"));
+    let sp_type = match o.opt_str("servicePrincipalType")? {
+        Some(t) => t,
+        None if agent => "ServiceIdentity".into(),
+        None => return Err("`servicePrincipalType` is missing".into()),
+    };
+    Ok(ServicePrincipal {
+        id: o.str("id")?,
+        app_id: o.str("appId")?,
+        display_name: o.opt_str("displayName")?.unwrap_or_default(),
+        app_display_name: o.opt_str("appDisplayName")?,
+        service_principal_type: sp_type,
+        app_owner_organization_id: o.opt_str("appOwnerOrganizationId")?,
+        // Graph always sends it; a tool that drops it most likely drops `true`.
+        account_enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
+        sign_in_audience: o.opt_str("signInAudience")?,
+        created_date_time: o.opt_time("createdDateTime")?,
+        deleted_date_time: o.opt_time("deletedDateTime")?,
+        tags: o.strings("tags")?,
+        alternative_names: o.strings("alternativeNames")?,
+        agent_identity_blueprint_id: o.opt_str("agentIdentityBlueprintId")?,
+        disabled_by_microsoft_status: o.opt_str("disabledByMicrosoftStatus")?,
+        password_credentials: password_credentials(o)?,
+        key_credentials: key_credentials(o)?,
+    })
+}
+
+pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
+    Ok(AppRoleAssignment {
+        id: o.str("id")?,
+        principal_id: o.str("principalId")?,
+        resource_id: o.str("resourceId")?,
+        resource_display_name: o.opt_str("resourceDisplayName")?.unwrap_or_default(),
+        permission: steward_core::model::graph_permission_name(&o.str("appRoleId")?)
+            .map(str::to_string),
+        app_role_id: o.str("appRoleId")?,
+        created_date_time: o.opt_time("createdDateTime")?,
+    })
+}
