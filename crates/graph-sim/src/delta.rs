@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use crate::directory::{directory_page, object_json, odata_type};
 use crate::errors::{bad_token, graph_error, internal};
-use crate::faults::{delay, gate};
-use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
+use crate::faults::admit_page;
+use crate::paging::{base_url, decode_token, encode_token, top};
 use crate::state::{ChangeKind, Inner, Sim};
 
 /// How long Graph keeps a delta link usable.
@@ -45,13 +45,12 @@ pub(crate) async fn delta(
     q: HashMap<String, String>,
     collection: &'static str,
 ) -> Response {
-    delay(&sim).await;
-    let skip = q.get("$skiptoken").cloned();
-    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
-        return r;
-    }
-    let top = match page_size(&q, 200, 999) {
-        Ok(n) => capped(&sim, n),
+    let skip = match admit_page(&sim, &headers, &q).await {
+        Ok(skip) => skip,
+        Err(r) => return r,
+    };
+    let top = match top(&sim, &q, 200, 999) {
+        Ok(n) => n,
         Err(r) => return r,
     };
     let inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());

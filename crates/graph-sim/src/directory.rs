@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use steward_core::store::{applications, service_principals};
 
 use crate::errors::{bad_token, internal};
-use crate::faults::{delay, gate};
-use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
+use crate::faults::{admit_page, delay, gate};
+use crate::paging::{base_url, decode_token, encode_token, top};
 use crate::state::{Inner, Sim};
 use crate::wire::directory::{application_json, organization_json, service_principal_json};
 
@@ -39,13 +39,12 @@ async fn list_directory(
     q: HashMap<String, String>,
     collection: &'static str,
 ) -> Response {
-    delay(&sim).await;
-    let skip = q.get("$skiptoken").cloned();
-    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
-        return r;
-    }
-    let top = match page_size(&q, 100, 999) {
-        Ok(n) => capped(&sim, n),
+    let skip = match admit_page(&sim, &headers, &q).await {
+        Ok(skip) => skip,
+        Err(r) => return r,
+    };
+    let top = match top(&sim, &q, 100, 999) {
+        Ok(n) => n,
         Err(r) => return r,
     };
     let after = match &skip {

@@ -207,6 +207,19 @@ pub(crate) fn gate(sim: &Sim, headers: &HeaderMap, has_page_token: bool) -> Resu
     Ok(())
 }
 
+/// What every paged list does first: waits the configured delay, then gates the request, telling
+/// the gate whether it carries a page token (`$skiptoken`), which it returns.
+pub(crate) async fn admit_page(
+    sim: &Sim,
+    headers: &HeaderMap,
+    q: &std::collections::HashMap<String, String>,
+) -> Result<Option<String>, Response> {
+    delay(sim).await;
+    let skip = q.get("$skiptoken").cloned();
+    gate(sim, headers, skip.is_some())?;
+    Ok(skip)
+}
+
 pub(crate) async fn delay(sim: &Sim) {
     let d = sim.config.faults.delay;
     if !d.is_zero() {

@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use steward_core::store::{self, sign_ins};
 
 use crate::errors::{bad_token, graph_error, internal};
-use crate::faults::{delay, gate};
-use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
+use crate::faults::admit_page;
+use crate::paging::{base_url, decode_token, encode_token, top};
 use crate::state::Sim;
 use crate::wire::logs::{audit_json, sign_in_json};
 
@@ -63,11 +63,10 @@ pub(crate) async fn list_sign_ins(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    delay(&sim).await;
-    let skip = q.get("$skiptoken").cloned();
-    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
-        return r;
-    }
+    let skip = match admit_page(&sim, &headers, &q).await {
+        Ok(skip) => skip,
+        Err(r) => return r,
+    };
     if sim.config.faults.no_entra_premium {
         return graph_error(
             StatusCode::FORBIDDEN,
@@ -75,8 +74,8 @@ pub(crate) async fn list_sign_ins(
             "Neither tenant is B2C or tenant doesn't have premium license",
         );
     }
-    let top = match page_size(&q, 1000, 1000) {
-        Ok(n) => capped(&sim, n),
+    let top = match top(&sim, &q, 1000, 1000) {
+        Ok(n) => n,
         Err(r) => return r,
     };
     let (from, to) = match created_range(q.get("$filter")) {
@@ -143,13 +142,12 @@ pub(crate) async fn list_directory_audits(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    delay(&sim).await;
-    let skip = q.get("$skiptoken").cloned();
-    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
-        return r;
-    }
-    let top = match page_size(&q, 100, 999) {
-        Ok(n) => capped(&sim, n),
+    let skip = match admit_page(&sim, &headers, &q).await {
+        Ok(skip) => skip,
+        Err(r) => return r,
+    };
+    let top = match top(&sim, &q, 100, 999) {
+        Ok(n) => n,
         Err(r) => return r,
     };
     let (from, to) = match time_range(q.get("$filter"), "activityDateTime") {

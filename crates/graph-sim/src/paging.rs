@@ -50,6 +50,16 @@ pub(crate) fn page_size(
     }
 }
 
+/// The page size a list answers with: `$top` within Graph's bounds, then the simulator's cap.
+pub(crate) fn top(
+    sim: &Sim,
+    q: &HashMap<String, String>,
+    default: i64,
+    max: i64,
+) -> Result<i64, Response> {
+    page_size(q, default, max).map(|n| capped(sim, n))
+}
+
 pub(crate) fn capped(sim: &Sim, n: i64) -> i64 {
     match sim.config.faults.page_cap {
         0 => n,

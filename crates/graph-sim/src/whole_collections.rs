@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use steward_core::store::{self, applications, service_principals};
 
 use crate::errors::{bad_token, graph_error, internal};
-use crate::faults::{delay, gate};
+use crate::faults::admit_page;
 use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
 use crate::state::{Inner, Sim};
 use crate::wire::directory::{application_json, service_principal_json};
@@ -229,11 +229,10 @@ async fn list_whole_collection(
     q: HashMap<String, String>,
     which: WholeCollection,
 ) -> Response {
-    delay(&sim).await;
-    let skip = q.get("$skiptoken").cloned();
-    if let Err(r) = gate(&sim, &headers, skip.is_some()) {
-        return r;
-    }
+    let skip = match admit_page(&sim, &headers, &q).await {
+        Ok(skip) => skip,
+        Err(r) => return r,
+    };
     let gated = matches!(
         which,
         WholeCollection::RiskyServicePrincipals | WholeCollection::RiskDetections
