@@ -63,6 +63,22 @@ pub struct SyncProgress {
     pub per_sec: f64,
     /// Seconds left for the dataset, where they can be told.
     pub eta_seconds: Option<u32>,
+    /// The time left in words ("about 3 min left"), where it can be told.
+    pub eta_text: Option<String>,
+}
+
+impl SyncProgress {
+    /// What the window shows of a sync's progress report and the pace measured so far.
+    pub(crate) fn new(p: &sync::ProgressInfo, pace: sync::Pace) -> SyncProgress {
+        SyncProgress {
+            dataset: p.dataset.name().into(),
+            items: p.items as u32,
+            total: p.total.map(|t| t as u32),
+            per_sec: pace.per_sec,
+            eta_seconds: pace.eta_secs.map(|s| s.round() as u32),
+            eta_text: pace.eta_secs.map(sync::eta_text),
+        }
+    }
 }
 
 /// How to reach a tenant. The secret is used for this call and dropped, unless `remember_secret`
@@ -358,13 +374,7 @@ pub async fn sync_tenant(
         let result = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |p| {
             let pace = meter.observe(p);
             if let Ok(mut slot) = progress.progress.lock() {
-                *slot = Some(SyncProgress {
-                    dataset: p.dataset.name().into(),
-                    items: p.items as u32,
-                    total: p.total.map(|t| t as u32),
-                    per_sec: pace.per_sec,
-                    eta_seconds: pace.eta_secs.map(|s| s.round() as u32),
-                });
+                *slot = Some(SyncProgress::new(p, pace));
             }
         }));
         // A secret that signed in is kept, even when the sync stopped later on.
@@ -608,4 +618,28 @@ pub async fn sign_in_admin(
 #[specta::specta]
 pub fn admin_sign_in_progress(state: State<'_, AppState>) -> Option<AdminSignInProgress> {
     state.syncs.sign_in.lock().ok().and_then(|p| p.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_tells_the_time_left_in_the_sync_s_own_words() {
+        let info = sync::ProgressInfo {
+            dataset: steward_graph::Dataset::SignIns,
+            items: 12_000,
+            total: None,
+            fraction: Some(0.5),
+        };
+        let pace = |eta_secs| sync::Pace {
+            per_sec: 4_000.4,
+            eta_secs,
+        };
+        let p = SyncProgress::new(&info, pace(Some(200.0)));
+        assert_eq!(p.dataset, "signIns");
+        assert_eq!(p.eta_seconds, Some(200));
+        assert_eq!(p.eta_text.as_deref(), Some("about 3 min left"));
+        assert_eq!(SyncProgress::new(&info, pace(None)).eta_text, None);
+    }
 }

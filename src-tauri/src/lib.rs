@@ -153,15 +153,16 @@ async fn dashboard(
     .await
 }
 
+/// The risk report; `settings` absent means Steward's defaults, which the report names.
 #[tauri::command]
 #[specta::specta]
 async fn risk_report(
     state: State<'_, AppState>,
     tenant_id: String,
-    settings: RiskSettings,
+    settings: Option<RiskSettings>,
 ) -> Result<RiskReport, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, _tenant| {
-        risk::risk_report(conn, key, clock::now(), &settings)
+        risk::risk_report(conn, key, clock::now(), &settings.unwrap_or_default())
     })
     .await
 }
@@ -243,12 +244,14 @@ async fn select_tenant(
 /// totals stay exact; the CLI and exports list them all).
 const WINDOW_IMPACTED_LIMIT: usize = 500;
 
+/// The recommendations; `settings` absent means Steward's default thresholds, which the report
+/// names (so the defaults are written once, in the core).
 #[tauri::command]
 #[specta::specta]
 async fn recommendations(
     state: State<'_, AppState>,
     tenant_id: String,
-    settings: RecommendationSettings,
+    settings: Option<RecommendationSettings>,
 ) -> Result<RecommendationReport, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, tenant| {
         recs::recommendations(
@@ -256,7 +259,7 @@ async fn recommendations(
             key,
             &tenant.id,
             clock::now(),
-            &settings,
+            &settings.unwrap_or_default(),
             Some(WINDOW_IMPACTED_LIMIT),
         )
     })

@@ -137,7 +137,8 @@ export interface Backend {
   listIdentities(tenantId: string, query: IdentityQuery): Promise<IdentityPage>;
   identityDetail(tenantId: string, id: string): Promise<IdentityDetail>;
   selectTenant(tenantId: string): Promise<TenantSummary>;
-  recommendations(tenantId: string, settings: RecommendationSettings): Promise<RecommendationReport>;
+  /** The recommendations; `settings` `null` means the backend's default thresholds, which the report names. */
+  recommendations(tenantId: string, settings: RecommendationSettings | null): Promise<RecommendationReport>;
   setRecommendationStatus(
     tenantId: string,
     recommendationType: string,
@@ -151,7 +152,8 @@ export interface Backend {
   setLicenseScope(tenantId: string, id: string, reason: ScopeReason, included: boolean): Promise<ScopeFlags>;
   /** The Overview dashboard over the `days` ending now (7, 30, 60 or 90 in the UI). */
   dashboard(tenantId: string, days: number): Promise<Dashboard>;
-  riskReport(tenantId: string, settings: RiskSettings): Promise<RiskReport>;
+  /** The risk report; `settings` `null` means the backend's defaults, which the report names. */
+  riskReport(tenantId: string, settings: RiskSettings | null): Promise<RiskReport>;
   /** Records the admin's risk decision on identities (pushed to Entra on the next sync when it has a Graph action). */
   riskAction(tenantId: string, spIds: string[], action: RiskAction): Promise<null>;
   /** The sign-ins behind a risk signal, oldest first (at most 200). */

@@ -48,7 +48,11 @@ async selectTenant(tenantId: string) : Promise<Result<TenantSummary, AppError>> 
     else return { status: "error", error: e  as any };
 }
 },
-async recommendations(tenantId: string, settings: RecommendationSettings) : Promise<Result<RecommendationReport, AppError>> {
+/**
+ * The recommendations; `settings` absent means Steward's default thresholds, which the report
+ * names (so the defaults are written once, in the core).
+ */
+async recommendations(tenantId: string, settings: RecommendationSettings | null) : Promise<Result<RecommendationReport, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("recommendations", { tenantId, settings }) };
 } catch (e) {
@@ -107,7 +111,10 @@ async dashboard(tenantId: string, days: number) : Promise<Result<Dashboard, AppE
     else return { status: "error", error: e  as any };
 }
 },
-async riskReport(tenantId: string, settings: RiskSettings) : Promise<Result<RiskReport, AppError>> {
+/**
+ * The risk report; `settings` absent means Steward's defaults, which the report names.
+ */
+async riskReport(tenantId: string, settings: RiskSettings | null) : Promise<Result<RiskReport, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("risk_report", { tenantId, settings }) };
 } catch (e) {
@@ -919,7 +926,11 @@ perSec: number;
 /**
  * Seconds left for the dataset, where they can be told.
  */
-etaSeconds: number | null }
+etaSeconds: number | null; 
+/**
+ * The time left in words ("about 3 min left"), where it can be told.
+ */
+etaText: string | null }
 export type SyncedDataset = { dataset: string; status: string; 
 /**
  * `full`, `delta` (only what changed since the last sync) or `window` (sign-ins).

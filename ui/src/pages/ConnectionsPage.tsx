@@ -670,21 +670,13 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   );
 }
 
-/** "about 3 min left" and the like. */
-export function etaText(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 10) return "a few seconds left";
-  if (s < 90) return `about ${s} s left`;
-  if (s < 5400) return `about ${Math.round(s / 60)} min left`;
-  return `about ${(s / 3600).toFixed(1)} h left`;
-}
-
 /** What the running sync is reading, how fast, and how long it has left where that is known. */
 export function syncProgressText(p: SyncProgress): string {
   const items = p.total != null ? `${formatNumber(p.items)} of ${plural(p.total, "item")}` : plural(p.items, "item");
   const parts = [`Reading ${p.dataset}: ${items}`];
   if (p.perSec >= 1) parts.push(`${formatNumber(Math.round(p.perSec))}/s`);
-  if (p.etaSeconds != null) parts.push(etaText(p.etaSeconds));
+  // The backend words the time left ("about 3 min left"), as the CLI's progress bar does.
+  if (p.etaText) parts.push(p.etaText);
   return parts.join(" · ");
 }
 

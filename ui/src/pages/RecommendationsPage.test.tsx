@@ -36,7 +36,7 @@ describe("Recommendations", () => {
     const backend = createMockBackend();
     await openRecommendations(user, backend);
 
-    expect(backend.callsOf("recommendations")).toEqual([["contoso", { secretMaxDays: 180, certificateMaxDays: 365 }]]);
+    expect(backend.callsOf("recommendations")).toEqual([["contoso", null]]);
     const rows = screen.getAllByTestId("rec-row");
     expect(rows.map((r) => r.getAttribute("data-type"))).toEqual([
       "applicationCredentialExpiry",

@@ -60,8 +60,6 @@ import {
   sourceLabel,
 } from "../format";
 
-export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = { secretMaxDays: 180, certificateMaxDays: 365 };
-
 const PRIORITY_COLORS: Record<Priority, "danger" | "warning" | "informative"> = {
   high: "danger",
   medium: "warning",
@@ -82,7 +80,8 @@ function isClosed(r: Recommendation): boolean {
 
 export function RecommendationsPage({ tenantId, onOpenIdentity }: RecommendationsPageProps) {
   const backend = useBackend();
-  const [settings, setSettings] = useState<RecommendationSettings>(DEFAULT_RECOMMENDATION_SETTINGS);
+  // `null` until the admin applies thresholds: the backend uses its defaults and names them in the report.
+  const [settings, setSettings] = useState<RecommendationSettings | null>(null);
   const [selectedType, setSelectedType] = useState<string | null>(null);
   const [showClosed, setShowClosed] = useState(true);
 
@@ -104,7 +103,7 @@ export function RecommendationsPage({ tenantId, onOpenIdentity }: Recommendation
               {report && <ReportContext report={report} />}
             </div>
             {state.loading && report && <Spinner size="tiny" label="Updating…" data-testid="rec-reloading" />}
-            <ThresholdsButton settings={settings} onApply={setSettings} />
+            <ThresholdsButton settings={report?.settings ?? null} onApply={setSettings} />
           </div>
           {state.error && <ErrorBar error={state.error} onRetry={reload} />}
           {!report ? (
@@ -125,7 +124,7 @@ export function RecommendationsPage({ tenantId, onOpenIdentity }: Recommendation
             tenantId={tenantId}
             rec={selected}
             asOf={report.asOf}
-            settings={settings}
+            settings={report.settings}
             onChanged={reload}
             onClose={() => setSelectedType(null)}
             onOpenIdentity={onOpenIdentity}
@@ -164,12 +163,13 @@ function ThresholdsButton({
   settings,
   onApply,
 }: {
-  settings: RecommendationSettings;
+  /** The thresholds the report on screen applied; `null` while none is loaded. */
+  settings: RecommendationSettings | null;
   onApply: (s: RecommendationSettings) => void;
 }) {
   const [open, setOpen] = useState(false);
-  const [secret, setSecret] = useState(String(settings.secretMaxDays));
-  const [cert, setCert] = useState(String(settings.certificateMaxDays));
+  const [secret, setSecret] = useState(String(settings?.secretMaxDays ?? ""));
+  const [cert, setCert] = useState(String(settings?.certificateMaxDays ?? ""));
   const secretDays = parseDays(secret);
   const certDays = parseDays(cert);
 
@@ -185,7 +185,7 @@ function ThresholdsButton({
       open={open}
       onOpenChange={(_, d) => {
         setOpen(d.open);
-        if (d.open) {
+        if (d.open && settings) {
           setSecret(String(settings.secretMaxDays));
           setCert(String(settings.certificateMaxDays));
         }
@@ -194,7 +194,7 @@ function ThresholdsButton({
       positioning="below-end"
     >
       <PopoverTrigger disableButtonEnhancement>
-        <Button icon={<Settings20Regular />} data-testid="rec-thresholds">
+        <Button icon={<Settings20Regular />} disabled={!settings} data-testid="rec-thresholds">
           Thresholds
         </Button>
       </PopoverTrigger>

@@ -11,7 +11,6 @@ import {
   makeRows,
   type MockBackend,
 } from "../testing/mockBackend";
-import { DEFAULT_RISK_SETTINGS as PAGE_DEFAULTS } from "./RiskPage";
 
 type User = ReturnType<typeof userEvent.setup>;
 
@@ -47,8 +46,7 @@ describe("Risk", () => {
     const backend = createMockBackend();
     await openRisk(user, backend);
 
-    expect(PAGE_DEFAULTS).toEqual(DEFAULT_RISK_SETTINGS);
-    expect(backend.callsOf("riskReport")).toEqual([["contoso", DEFAULT_RISK_SETTINGS]]);
+    expect(backend.callsOf("riskReport")).toEqual([["contoso", null]]);
     expect(screen.getByTestId("risk-window-from").textContent).toMatch(/^Signals first seen since /);
     expect((screen.getByTestId("risk-window") as HTMLSelectElement).value).toBe("7");
 
@@ -100,7 +98,7 @@ describe("Risk", () => {
     await user.selectOptions(screen.getByTestId("risk-window"), "30");
     await waitFor(() =>
       expect(backend.callsOf("riskReport")).toEqual([
-        ["contoso", DEFAULT_RISK_SETTINGS],
+        ["contoso", null],
         ["contoso", { ...DEFAULT_RISK_SETTINGS, windowDays: 30 }],
       ]),
     );

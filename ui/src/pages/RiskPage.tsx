@@ -65,14 +65,6 @@ import {
   signalKindLabel,
 } from "../format";
 
-export const DEFAULT_RISK_SETTINGS: RiskSettings = {
-  windowDays: 7,
-  baselineMinDays: 2,
-  baselineMaxDays: 60,
-  baselineMinSignIns: 10,
-  burstThreshold: 10,
-};
-
 /** The detection windows offered, in days before the as-of. */
 export const RISK_WINDOWS = [7, 14, 30] as const;
 
@@ -107,13 +99,15 @@ export type RiskPageProps = { tenantId: string; onOpenIdentity: (id: string) => 
 
 export function RiskPage({ tenantId, onOpenIdentity }: RiskPageProps) {
   const backend = useBackend();
-  const [settings, setSettings] = useState<RiskSettings>(DEFAULT_RISK_SETTINGS);
+  // `null` until the admin picks a window: the backend uses its defaults and names them in the report.
+  const [settings, setSettings] = useState<RiskSettings | null>(null);
   const [selection, setSelection] = useState<Selection>(null);
 
   // Keeps the last report on screen while a new one loads (after an action or a new window).
   const state = useKeptAsync(() => backend.riskReport(tenantId, settings), [backend, tenantId, settings]);
   const reload = state.reload;
   const report = state.data;
+  const current = settings ?? report?.settings ?? null;
   const selectedSignal =
     selection?.type === "signal" ? (report?.signals.find((s) => s.id === selection.id) ?? null) : null;
   const selectedRisky =
@@ -131,19 +125,21 @@ export function RiskPage({ tenantId, onOpenIdentity }: RiskPageProps) {
               {report && <ReportContext report={report} />}
             </div>
             {state.loading && report && <Spinner size="tiny" label="Updating…" data-testid="risk-reloading" />}
-            <Field label="Detection window" orientation="horizontal" className="range-field">
-              <Select
-                data-testid="risk-window"
-                value={String(settings.windowDays)}
-                onChange={(_, d) => setSettings((s) => ({ ...s, windowDays: Number(d.value) }))}
-              >
-                {RISK_WINDOWS.map((w) => (
-                  <option key={w} value={String(w)}>
-                    Last {w} days
-                  </option>
-                ))}
-              </Select>
-            </Field>
+            {current && (
+              <Field label="Detection window" orientation="horizontal" className="range-field">
+                <Select
+                  data-testid="risk-window"
+                  value={String(current.windowDays)}
+                  onChange={(_, d) => setSettings({ ...current, windowDays: Number(d.value) })}
+                >
+                  {RISK_WINDOWS.map((w) => (
+                    <option key={w} value={String(w)}>
+                      Last {w} days
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            )}
           </div>
           {state.error && <ErrorBar error={state.error} onRetry={reload} />}
           {!report ? (

@@ -1214,6 +1214,7 @@ export const MOCK_SYNC_PROGRESS: SyncProgress = {
   total: 1_000,
   perSec: 125,
   etaSeconds: 6,
+  etaText: "a few seconds left",
 };
 export const MOCK_SYNC_CANCELLED_MESSAGE =
   "The sync was cancelled; the 3 pages read are kept and the next sync resumes from there.";
@@ -1866,8 +1867,9 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       return makeDetail(row, options.details?.[id]);
     },
 
-    async recommendations(tenantId: string, settings: RecommendationSettings): Promise<RecommendationReport> {
-      record("recommendations", [tenantId, settings]);
+    async recommendations(tenantId: string, given: RecommendationSettings | null): Promise<RecommendationReport> {
+      record("recommendations", [tenantId, given]);
+      const settings = given ?? DEFAULT_RECOMMENDATION_SETTINGS;
       if (!(settings.secretMaxDays > 0) || !(settings.certificateMaxDays > 0))
         throw new BackendError("invalidInput", "the lifetime thresholds must be at least 1 day");
       return {
@@ -1956,9 +1958,9 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       return dashboardOf(tenantId, days);
     },
 
-    async riskReport(tenantId: string, settings: RiskSettings): Promise<RiskReport> {
+    async riskReport(tenantId: string, settings: RiskSettings | null): Promise<RiskReport> {
       record("riskReport", [tenantId, settings]);
-      return riskReportOf(tenantId, settings);
+      return riskReportOf(tenantId, settings ?? DEFAULT_RISK_SETTINGS);
     },
 
     async riskAction(tenantId: string, spIds: string[], action: RiskAction): Promise<null> {
