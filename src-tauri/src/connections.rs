@@ -108,7 +108,7 @@ pub struct ConnectArgs {
 impl ConnectArgs {
     /// The sync's options, with the secret given or else the one kept in `store`; where the
     /// secret came from.
-    fn options(
+    pub(crate) fn options(
         &self,
         store: &dyn SecretStore,
         session: &dyn SecretStore,
@@ -269,53 +269,62 @@ pub async fn connection_status(
     tenant_id: String,
 ) -> Result<ConnectionStatus, AppError> {
     crate::with_tenant(&state, tenant_id.clone(), move |conn, key, _| {
-        let mut out: Vec<DatasetStatus> = conn
-            .prepare(
-                "SELECT name, status, detail, synced_at FROM datasets WHERE tenant = ?1 ORDER BY name",
-            )?
-            .query_map(params![key.0], |r| {
-                let detail: Option<String> = r.get(2)?;
-                let source = match detail.as_deref() {
-                    Some("synced") | Some("imported") => detail.clone(),
-                    _ => None,
-                };
-                let status: String = r.get(1)?;
-                Ok(DatasetStatus {
-                    dataset: r.get(0)?,
-                    // The cache says `unavailable` where Graph refused (403).
-                    status: if status == "unavailable" {
-                        "notAvailable".into()
-                    } else {
-                        status
-                    },
-                    detail: if source.is_some() { None } else { detail },
-                    synced_at: r.get::<_, Option<i64>>(3)?.map(clock::rfc3339_ms),
-                    source,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let open: Vec<String> = conn
-            .prepare("SELECT dataset FROM sync_state WHERE tenant = ?1 AND next_link IS NOT NULL")?
-            .query_map(params![key.0], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for name in open {
-            match out.iter_mut().find(|d| d.dataset == name) {
-                Some(d) => d.status = "inProgress".into(),
-                None => out.push(DatasetStatus {
-                    dataset: name,
-                    status: "inProgress".into(),
-                    detail: None,
-                    synced_at: None,
-                    source: Some("synced".into()),
-                }),
-            }
-        }
-        Ok(ConnectionStatus {
-            tenant_id: tenant_id.clone(),
-            datasets: out,
-        })
+        connection_status_of(conn, key, &tenant_id)
     })
     .await
+}
+
+/// What `connection_status` reads.
+pub(crate) fn connection_status_of(
+    conn: &rusqlite::Connection,
+    key: store::TenantKey,
+    tenant_id: &str,
+) -> Result<ConnectionStatus, steward_core::Error> {
+    let mut out: Vec<DatasetStatus> = conn
+        .prepare(
+            "SELECT name, status, detail, synced_at FROM datasets WHERE tenant = ?1 ORDER BY name",
+        )?
+        .query_map(params![key.0], |r| {
+            let detail: Option<String> = r.get(2)?;
+            let source = match detail.as_deref() {
+                Some("synced") | Some("imported") => detail.clone(),
+                _ => None,
+            };
+            let status: String = r.get(1)?;
+            Ok(DatasetStatus {
+                dataset: r.get(0)?,
+                // The cache says `unavailable` where Graph refused (403).
+                status: if status == "unavailable" {
+                    "notAvailable".into()
+                } else {
+                    status
+                },
+                detail: if source.is_some() { None } else { detail },
+                synced_at: r.get::<_, Option<i64>>(3)?.map(clock::rfc3339_ms),
+                source,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let open: Vec<String> = conn
+        .prepare("SELECT dataset FROM sync_state WHERE tenant = ?1 AND next_link IS NOT NULL")?
+        .query_map(params![key.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for name in open {
+        match out.iter_mut().find(|d| d.dataset == name) {
+            Some(d) => d.status = "inProgress".into(),
+            None => out.push(DatasetStatus {
+                dataset: name,
+                status: "inProgress".into(),
+                detail: None,
+                synced_at: None,
+                source: Some("synced".into()),
+            }),
+        }
+    }
+    Ok(ConnectionStatus {
+        tenant_id: tenant_id.to_string(),
+        datasets: out,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

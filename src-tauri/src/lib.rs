@@ -5,11 +5,14 @@
 mod connections;
 mod error;
 mod import;
+#[cfg(test)]
+mod mock_fixtures;
 mod reports;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use clap::Parser;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -107,6 +110,16 @@ where
     .await
 }
 
+/// Every tenant the cache holds, as the tenant switcher lists them.
+pub(crate) fn tenant_summaries(
+    conn: &Connection,
+) -> Result<Vec<TenantSummary>, steward_core::Error> {
+    tenants::list_tenants(conn)?
+        .iter()
+        .map(|(k, t)| TenantSummary::load(conn, *k, t))
+        .collect()
+}
+
 #[tauri::command]
 #[specta::specta]
 async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
@@ -114,10 +127,7 @@ async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
     let active = state.active.lock().map(|a| a.clone()).unwrap_or_default();
     blocking(move || {
         let conn = store::open(&db)?;
-        let tenants = tenants::list_tenants(&conn)?
-            .iter()
-            .map(|(k, t)| TenantSummary::load(&conn, *k, t))
-            .collect::<Result<Vec<_>, _>>()?;
+        let tenants = tenant_summaries(&conn)?;
         let active_tenant_id = active
             .filter(|id| tenants.iter().any(|t| &t.id == id))
             .or_else(|| tenants.first().map(|t| t.id.clone()));
@@ -162,9 +172,19 @@ async fn risk_report(
     settings: Option<RiskSettings>,
 ) -> Result<RiskReport, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, _tenant| {
-        risk::risk_report(conn, key, clock::now(), &settings.unwrap_or_default())
+        risk_report_at(conn, key, clock::now(), settings)
     })
     .await
+}
+
+/// What `risk_report` computes, at `now`.
+pub(crate) fn risk_report_at(
+    conn: &Connection,
+    key: TenantKey,
+    now: DateTime<Utc>,
+    settings: Option<RiskSettings>,
+) -> Result<RiskReport, steward_core::Error> {
+    risk::risk_report(conn, key, now, &settings.unwrap_or_default())
 }
 
 /// Records the admin's risk decision (confirm compromised, dismiss, remediated) on identities.
@@ -191,10 +211,13 @@ async fn risk_signal_sign_ins(
     filter: SignInFilter,
 ) -> Result<Vec<SignInRow>, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, _tenant| {
-        risk::sign_ins_for(conn, key, &filter, 200)
+        risk::sign_ins_for(conn, key, &filter, SIGNAL_SIGN_INS_LIMIT)
     })
     .await
 }
+
+/// How many of the sign-ins behind a risk signal the window lists.
+pub(crate) const SIGNAL_SIGN_INS_LIMIT: i64 = 200;
 
 #[tauri::command]
 #[specta::specta]
@@ -254,16 +277,27 @@ async fn recommendations(
     settings: Option<RecommendationSettings>,
 ) -> Result<RecommendationReport, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, tenant| {
-        recs::recommendations(
-            conn,
-            key,
-            &tenant.id,
-            clock::now(),
-            &settings.unwrap_or_default(),
-            Some(WINDOW_IMPACTED_LIMIT),
-        )
+        recommendations_at(conn, key, tenant, clock::now(), settings)
     })
     .await
+}
+
+/// What `recommendations` computes, at `now`.
+pub(crate) fn recommendations_at(
+    conn: &Connection,
+    key: TenantKey,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+    settings: Option<RecommendationSettings>,
+) -> Result<RecommendationReport, steward_core::Error> {
+    recs::recommendations(
+        conn,
+        key,
+        &tenant.id,
+        now,
+        &settings.unwrap_or_default(),
+        Some(WINDOW_IMPACTED_LIMIT),
+    )
 }
 
 #[tauri::command]
@@ -303,16 +337,25 @@ pub struct Licensing {
 #[specta::specta]
 async fn licensing(state: State<'_, AppState>, tenant_id: String) -> Result<Licensing, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, tenant| {
-        let now = clock::now();
-        let estimate = lic::estimate(conn, key, &tenant.id, now)?;
-        let plan = lic::plan(&estimate, &lic::load_settings(conn, key)?, now)?;
-        Ok(Licensing {
-            estimate,
-            plan,
-            review_candidates: lic::review_candidates(conn, key)?,
-        })
+        licensing_at(conn, key, tenant, clock::now())
     })
     .await
+}
+
+/// What `licensing` computes, at `now`.
+pub(crate) fn licensing_at(
+    conn: &Connection,
+    key: TenantKey,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+) -> Result<Licensing, steward_core::Error> {
+    let estimate = lic::estimate(conn, key, &tenant.id, now)?;
+    let plan = lic::plan(&estimate, &lic::load_settings(conn, key)?, now)?;
+    Ok(Licensing {
+        estimate,
+        plan,
+        review_candidates: lic::review_candidates(conn, key)?,
+    })
 }
 
 /// Recomputes the plan for the given inputs; saves them when `save` is set.
@@ -325,15 +368,26 @@ async fn license_plan(
     save: bool,
 ) -> Result<LicensePlan, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, tenant| {
-        let now = clock::now();
-        let estimate = lic::estimate(conn, key, &tenant.id, now)?;
-        let plan = lic::plan(&estimate, &settings, now)?;
-        if save {
-            lic::save_settings(conn, key, &settings)?;
-        }
-        Ok(plan)
+        license_plan_at(conn, key, tenant, clock::now(), &settings, save)
     })
     .await
+}
+
+/// What `license_plan` computes (and saves), at `now`.
+pub(crate) fn license_plan_at(
+    conn: &Connection,
+    key: TenantKey,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+    settings: &PlanSettings,
+    save: bool,
+) -> Result<LicensePlan, steward_core::Error> {
+    let estimate = lic::estimate(conn, key, &tenant.id, now)?;
+    let plan = lic::plan(&estimate, settings, now)?;
+    if save {
+        lic::save_settings(conn, key, settings)?;
+    }
+    Ok(plan)
 }
 
 #[tauri::command]

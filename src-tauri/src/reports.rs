@@ -79,7 +79,7 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
-    fn request(&self) -> Result<ReportRequest, AppError> {
+    pub(crate) fn request(&self) -> Result<ReportRequest, AppError> {
         let as_of = match &self.as_of {
             Some(s) => {
                 clock::parse_as_of(s).map_err(|message| AppError::InvalidInput { message })?
@@ -127,18 +127,22 @@ pub async fn report_preview(
     let request = args.request()?;
     let db = state.db.clone();
     // Building the report reads the whole cache: off the async runtime.
-    crate::blocking_with(move || -> Result<_, steward_report::Error> {
-        let conn = store::open(&db)?;
-        let report = steward_report::build(&conn, &request)?;
-        let html = steward_report::preview_html(&conn, &report, PREVIEW_ROWS)?;
-        Ok(ReportPreview {
-            title: report.title.clone(),
-            tenant_id: report.tenant_id.clone(),
-            as_of: clock::rfc3339(report.as_of),
-            html,
-        })
+    crate::blocking_with(move || preview(&store::open(&db)?, &request)).await
+}
+
+/// What `report_preview` builds.
+pub(crate) fn preview(
+    conn: &rusqlite::Connection,
+    request: &ReportRequest,
+) -> Result<ReportPreview, steward_report::Error> {
+    let report = steward_report::build(conn, request)?;
+    let html = steward_report::preview_html(conn, &report, PREVIEW_ROWS)?;
+    Ok(ReportPreview {
+        title: report.title.clone(),
+        tenant_id: report.tenant_id.clone(),
+        as_of: clock::rfc3339(report.as_of),
+        html,
     })
-    .await
 }
 
 /// Opens the native save dialog; `None` when the user cancels it.
@@ -218,21 +222,33 @@ pub async fn export_report(
             }
         };
         let mut progress = Progress::new(&mut on_progress, Some(&shared.cancel));
-        steward_report::export(
-            &conn,
-            &request,
-            format,
-            &path,
-            ExportOptions { csv_bom },
-            &mut progress,
-        )
+        export_to(&conn, &request, format, &path, csv_bom, &mut progress)
     })
     .await;
     exports.running.store(false, Ordering::SeqCst);
     if let Ok(mut p) = exports.progress.lock() {
         *p = None;
     }
-    let s = result?;
+    result
+}
+
+/// What `export_report` writes, and what the window is told of it.
+pub(crate) fn export_to(
+    conn: &rusqlite::Connection,
+    request: &ReportRequest,
+    format: Format,
+    path: &std::path::Path,
+    csv_bom: bool,
+    progress: &mut Progress<'_>,
+) -> Result<ExportResult, steward_report::Error> {
+    let s = steward_report::export(
+        conn,
+        request,
+        format,
+        path,
+        ExportOptions { csv_bom },
+        progress,
+    )?;
     Ok(ExportResult {
         path: s.path.display().to_string(),
         bytes: s.bytes,
