@@ -25,7 +25,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use steward_core::dataset::Dataset;
 use steward_core::demo::{self, DemoOptions, HOSTILE_DISPLAY_NAME};
-use steward_core::identities::{self, IdentityQuery};
+use steward_core::identities::{self, IdentityPage, IdentityQuery};
 use steward_core::licensing::{self as lic, PlanSettings, Scenario, ScenarioBasis, ScopeReason};
 use steward_core::model::{IdentityKind, Tenant};
 use steward_core::recommendations::RecommendationSettings;
@@ -99,19 +99,21 @@ impl Cache {
         }
     }
 
-    /// A copy of this cache in a file of its own, for decisions that must not reach the others.
-    fn copy(&self, dir: &Path, name: &'static str, n: usize) -> Cache {
-        let path = dir.join(format!("{name}-{n}.db"));
+    /// A copy of this cache in a file of its own (`file`), for decisions that must not reach
+    /// the others.
+    fn copy(&self, dir: &Path, file: &str) -> Cache {
+        let path = dir.join(format!("{file}.db"));
         self.conn
             .execute("VACUUM INTO ?1", params![path.display().to_string()])
             .unwrap();
-        Cache::over(name, store::open(&path).unwrap(), self.as_of)
+        Cache::over(self.name, store::open(&path).unwrap(), self.as_of)
     }
 
     /// The same tenant as a sync without Workload ID Premium leaves it: no usage reports, no
     /// subscriptions, no Identity Protection, no named locations.
     fn sparse(&self, dir: &Path) -> Cache {
-        let c = self.copy(dir, "sparse", 0);
+        let mut c = self.copy(dir, "sparse");
+        c.name = "sparse";
         for table in [
             "sp_sign_in_activities",
             "credential_sign_in_activities",
@@ -158,38 +160,31 @@ fn case<T: Serialize, E: Into<AppError>>(mut inputs: Value, answer: Result<T, E>
     inputs
 }
 
+/// Every identity matching `search` and `kind`, in one page (the mock pages through it).
+fn list(c: &Cache, search: &str, kind: Option<IdentityKind>) -> steward_core::Result<IdentityPage> {
+    let query = IdentityQuery {
+        search: search.into(),
+        kind,
+        ownership: None,
+        offset: 0,
+        limit: 1000,
+    };
+    identities::list_identities(&c.conn, c.key, &query)
+}
+
 fn identities(c: &Cache) -> Value {
-    let list = |search: &str, kind: Option<IdentityKind>| {
-        let query = IdentityQuery {
-            search: search.into(),
-            kind,
-            ownership: None,
-            offset: 0,
-            limit: 1000,
-        };
+    let case_of = |search: &str, kind: Option<IdentityKind>| {
         case(
             json!({ "search": search, "kind": kind, "ownership": null }),
-            identities::list_identities(&c.conn, c.key, &query),
+            list(c, search, kind),
         )
     };
     let mut lists = vec![
-        list("", None),
-        list("", Some(IdentityKind::ManagedIdentitySystem)),
+        case_of("", None),
+        case_of("", Some(IdentityKind::ManagedIdentitySystem)),
     ];
-    lists.extend(SEARCHES.iter().map(|s| list(s, None)));
-    let all = identities::list_identities(
-        &c.conn,
-        c.key,
-        &IdentityQuery {
-            search: String::new(),
-            kind: None,
-            ownership: None,
-            offset: 0,
-            limit: 1000,
-        },
-    )
-    .unwrap()
-    .rows;
+    lists.extend(SEARCHES.iter().map(|s| case_of(s, None)));
+    let all = list(c, "", None).unwrap().rows;
     // The identities the UI's tests open: the first rows of the list, the hostile name, the one
     // with the fullest detail, those with credentials expiring soon (the Overview's list), the
     // review candidates (Licensing) and an impacted resource (Recommendations).
@@ -235,8 +230,13 @@ fn identities(c: &Cache) -> Value {
             )
         })
         .collect();
+    let hostile = all
+        .iter()
+        .find(|r| r.display_name == HOSTILE_DISPLAY_NAME)
+        .expect("the demo has its hostile display name");
     json!({
         "tenant": value(&crate::tenant_summaries(&c.conn).unwrap()[0]),
+        "hostile": { "id": hostile.id, "displayName": hostile.display_name },
         "lists": lists,
         "details": details,
     })
@@ -303,7 +303,7 @@ fn recommendations(demo: &Cache, sparse: &Cache) -> Value {
         )
     };
     let longer = RecommendationSettings {
-        secret_max_days: 300,
+        secret_max_days: 400,
         ..Default::default()
     };
     json!({
@@ -359,7 +359,7 @@ fn risk(demo: &Cache, sparse: &Cache, dir: &Path) -> Value {
         ],
     ];
     for (n, steps) in sequences.iter().enumerate() {
-        let c = demo.copy(dir, "demo", n + 1);
+        let c = demo.copy(dir, &format!("risk-{n}"));
         let mut actions = Vec::new();
         for (i, (sp, action)) in steps.iter().enumerate() {
             // Decisions a minute before the report, a second apart, in the order taken.
@@ -436,16 +436,17 @@ fn licensing(demo: &Cache, sparse: &Cache, dir: &Path) -> Value {
     ];
     let mut cases = Vec::new();
     let mut plans = Vec::new();
+    // By identity, then reason: the order the mock keys them in.
     let scope_key = |changes: &[(&str, ScopeReason, bool)]| {
         let mut list: Vec<Value> = changes
             .iter()
             .map(|(id, reason, included)| json!({ "id": id, "reason": reason, "included": included }))
             .collect();
-        list.sort_by_key(|v| v.to_string());
+        list.sort_by_key(|v| (v["id"].to_string(), v["reason"].to_string()));
         Value::Array(list)
     };
     for (n, changes) in scopes.iter().enumerate() {
-        let c = demo.copy(dir, "licensing", n);
+        let c = demo.copy(dir, &format!("licensing-{n}"));
         for (id, reason, included) in changes {
             lic::set_scope(&c.conn, c.key, &c.tenant.id, id, *reason, *included).unwrap();
         }
@@ -467,27 +468,17 @@ fn licensing(demo: &Cache, sparse: &Cache, dir: &Path) -> Value {
         crate::licensing_at(&sparse.conn, sparse.key, &sparse.tenant, sparse.as_of),
     ));
     // Every identity's flags as the demo has them, before the admin changes any.
-    let flags: Vec<Value> = identities::list_identities(
-        &demo.conn,
-        demo.key,
-        &IdentityQuery {
-            search: String::new(),
-            kind: None,
-            ownership: None,
-            offset: 0,
-            limit: 1000,
-        },
-    )
-    .unwrap()
-    .rows
-    .iter()
-    .map(|r| {
-        case(
-            json!({ "id": r.id }),
-            lic::scope_flags(&demo.conn, demo.key, &demo.tenant.id, &r.id),
-        )
-    })
-    .collect();
+    let flags: Vec<Value> = list(demo, "", None)
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| {
+            case(
+                json!({ "id": r.id }),
+                lic::scope_flags(&demo.conn, demo.key, &demo.tenant.id, &r.id),
+            )
+        })
+        .collect();
     json!({ "licensing": cases, "plans": plans, "scopeFlags": flags })
 }
 
@@ -521,11 +512,8 @@ fn reports(c: &Cache, hostile: &str) -> Value {
         .iter()
         .flat_map(|kind| Format::ALL.iter().map(move |f| (*kind, *f)))
         .map(|(kind, format)| {
-            json!({
-                "kind": kind,
-                "format": format,
-                "name": steward_report::suggested_file_name(kind, &c.tenant.id, as_of, format),
-            })
+            let name = steward_report::suggested_file_name(kind, &c.tenant.id, as_of, format);
+            case::<_, AppError>(json!({ "kind": kind, "format": format }), Ok(name))
         })
         .collect();
     let dir = std::env::temp_dir().join(format!("steward-fixture-exports-{}", std::process::id()));
@@ -624,19 +612,7 @@ fn generate(dir: &Path) -> BTreeMap<String, String> {
     let as_of = clock::parse_as_of(AS_OF).unwrap();
     let demo = Cache::demo(dir, as_of);
     let sparse = demo.sparse(dir);
-    let hostile = identities::list_identities(
-        &demo.conn,
-        demo.key,
-        &IdentityQuery {
-            search: HOSTILE_DISPLAY_NAME.into(),
-            kind: None,
-            ownership: None,
-            offset: 0,
-            limit: 1,
-        },
-    )
-    .unwrap()
-    .rows[0]
+    let hostile = list(&demo, HOSTILE_DISPLAY_NAME, None).unwrap().rows[0]
         .id
         .clone();
     let files = [

@@ -3,14 +3,14 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "./App";
 import { renderWithBackend } from "./testing/render";
-import { createMockBackend, makeTenant } from "./testing/mockBackend";
+import { createMockBackend, DEMO_TENANT, makeTenant } from "./testing/mockBackend";
 
 describe("App shell", () => {
   it("shows the active tenant and the demo badge, without a switcher for a single tenant", async () => {
     const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     expect(await screen.findByTestId("page-overview")).toBeTruthy();
-    expect(screen.getByTestId("tenant-name").textContent).toBe("Contoso (demo)");
+    expect(screen.getByTestId("tenant-name").textContent).toBe(DEMO_TENANT.displayName);
     expect(screen.getByTestId("demo-badge").textContent).toBe("Demo tenant");
     expect(screen.queryByTestId("tenant-switcher")).toBeNull();
   });
@@ -20,7 +20,6 @@ describe("App shell", () => {
     const backend = createMockBackend({
       tenants: [makeTenant("t1", "Fabrikam"), makeTenant("t2", "Northwind")],
       activeTenantId: "t1",
-      rows: { t1: [], t2: [] },
     });
     renderWithBackend(<App />, backend);
     const switcher = await screen.findByTestId("tenant-switcher");

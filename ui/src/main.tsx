@@ -9,11 +9,14 @@ import "./styles.css";
 const root = document.getElementById("root");
 if (!root) throw new Error("#root element missing from index.html");
 
-/** `npm run dev` in a plain browser (no Tauri runtime): use the in-memory mock with 110,000 rows. Dropped from production builds. */
+/**
+ * `npm run dev` in a plain browser (no Tauri runtime): use the in-memory mock on the demo fixtures, its identity
+ * list padded to 110,000 rows. Dropped from production builds.
+ */
 async function pickBackend(): Promise<Backend> {
   if (import.meta.env.DEV && !("__TAURI_INTERNALS__" in window)) {
-    const { createMockBackend, makeRow, makeRows, HOSTILE_NAME } = await import("./testing/mockBackend");
-    return createMockBackend({ rows: { contoso: [makeRow(999_999, { displayName: HOSTILE_NAME }), ...makeRows(110_000)] } });
+    const { createMockBackend } = await import("./testing/mockBackend");
+    return createMockBackend({ identities: { count: 110_000 } });
   }
   return tauriBackend;
 }

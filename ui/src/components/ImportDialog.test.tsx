@@ -5,6 +5,7 @@ import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
 import {
   createMockBackend,
+  DEMO_TENANT,
   HOSTILE_NAME,
   makeTenant,
   MOCK_FOLDER_FILES,
@@ -84,8 +85,8 @@ describe("Import dialog", () => {
   });
 
   it("imports, shows the summary, and switches the app to the imported tenant", async () => {
-    const { user, backend } = await openImport({ rows: { contoso: [] } });
-    expect(screen.getByTestId("tenant-name").textContent).toBe("Contoso (demo)");
+    const { user, backend } = await openImport();
+    expect(screen.getByTestId("tenant-name").textContent).toBe(DEMO_TENANT.displayName);
     expect(screen.queryByTestId("tenant-switcher")).toBeNull();
 
     await user.click(screen.getByTestId("import-choose-folder"));
@@ -121,7 +122,7 @@ describe("Import dialog", () => {
     await user.click(screen.getByTestId("tenant-switcher"));
     const listbox = await screen.findByRole("listbox");
     const options = within(listbox).getAllByRole("option");
-    expect(options.map((o) => o.textContent)).toEqual(["Contoso (demo)", MOCK_IMPORT_TENANT.displayName]);
+    expect(options.map((o) => o.textContent)).toEqual([DEMO_TENANT.displayName, MOCK_IMPORT_TENANT.displayName]);
 
     // The next import starts afresh.
     await user.click(screen.getByTestId("nav-import"));
@@ -145,7 +146,6 @@ describe("Import dialog", () => {
     const { user, backend } = await openImport({
       tenants: [makeTenant("t1", "Northwind"), makeTenant("t2", "Woodgrove")],
       activeTenantId: "t1",
-      rows: { t1: [], t2: [] },
     });
     await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([["t1", 30]]));
     await typePaths(user, "/data/servicePrincipals.json");

@@ -3,8 +3,21 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
-import { createMockBackend, HOSTILE_NAME, makeRow, makeRows } from "../testing/mockBackend";
-import type { IdentityPage, IdentityQuery } from "../ipc/backend";
+import { createMockBackend, DEMO_TENANT, HOSTILE_ID, HOSTILE_NAME, identitiesFixture } from "../testing/mockBackend";
+import type { IdentityDetail, IdentityPage, IdentityQuery, IdentityRow } from "../ipc/backend";
+import { formatDateTimeShort } from "../format";
+
+// The demo tenant's identities, sorted by name as the backend lists them.
+const all: IdentityRow[] = (() => {
+  const list = identitiesFixture.lists.find((l) => l.search === "" && l.kind === null)!;
+  return "ok" in list ? list.ok.rows : [];
+})();
+const byName = (name: string) => all.find((r) => r.displayName === name)!;
+const detailOf = (id: string): IdentityDetail => {
+  const d = identitiesFixture.details.find((x) => x.id === id)!;
+  if (!("ok" in d)) throw new Error(`no detail of ${id} in the fixtures`);
+  return d.ok;
+};
 
 async function openIdentities(user: ReturnType<typeof userEvent.setup>) {
   await user.click(await screen.findByTestId("nav-identities"));
@@ -15,20 +28,28 @@ async function openIdentities(user: ReturnType<typeof userEvent.setup>) {
 describe("Identities", () => {
   it("lists identities with the total and formatted columns", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ rowCount: 1234 });
+    const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     await openIdentities(user);
 
-    expect(screen.getByTestId("identity-total").textContent).toBe("1,234 service principals");
+    expect(screen.getByTestId("identity-total").textContent).toBe(`${all.length} service principals`);
     const rows = screen.getAllByTestId("identity-row");
-    const first = rows[0]!;
-    expect(first.getAttribute("data-id")).toBe(makeRow(0).id);
-    expect(within(first).getByTestId("identity-row-name").textContent).toBe("App 000000");
-    // makeRow(0): 0 secrets, 0 certs, 1 federated, never signed in, disabled (0 % 7 === 0)
-    const cells = within(first).getAllByRole("gridcell").map((c) => c.textContent);
-    expect(cells).toEqual(["App 000000", "Application", "Own (single-tenant)", "No", "1 federated", "Never"]);
-    const second = within(rows[1]!).getAllByRole("gridcell").map((c) => c.textContent);
-    expect(second[4]).toBe("1 secret · 1 cert");
+    const cells = (i: number) => within(rows[i]!).getAllByRole("gridcell").map((c) => c.textContent);
+    // The demo's first rows by name: the hostile name (an enabled third-party app, no credentials), a managed
+    // identity that never signed in, an app with a certificate, and a disabled one.
+    expect(rows[0]!.getAttribute("data-id")).toBe(HOSTILE_ID);
+    expect(within(rows[0]!).getByTestId("identity-row-name").textContent).toBe(HOSTILE_NAME);
+    expect(cells(0)).toEqual([
+      HOSTILE_NAME,
+      "Application",
+      "Another organisation",
+      "Yes",
+      "None",
+      formatDateTimeShort(all[0]!.lastSignIn),
+    ]);
+    expect(cells(1)).toEqual([all[1]!.displayName, "Managed identity (system)", "Not applicable", "Yes", "None", "Never"]);
+    expect(cells(2)[4]).toBe("1 cert");
+    expect(cells(3)[3]).toBe("No");
     // Only the first page was requested, within the backend limit.
     for (const [, q] of backend.callsOf("listIdentities") as [string, IdentityQuery][]) {
       expect(q.limit).toBeLessThanOrEqual(1000);
@@ -37,68 +58,75 @@ describe("Identities", () => {
 
   it("searches as you type and shows the filtered rows", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ rowCount: 500 });
+    const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     await openIdentities(user);
 
-    await user.type(screen.getByTestId("identity-search"), "App 000123");
+    await user.type(screen.getByTestId("identity-search"), "contoso-data");
     await waitFor(() => expect(screen.getByTestId("identity-total").textContent).toBe("1 service principal"));
     const queries = (backend.callsOf("listIdentities") as [string, IdentityQuery][]).map(([, q]) => q);
-    expect(queries.some((q) => q.search === "App 000123" && q.offset === 0)).toBe(true);
+    expect(queries.some((q) => q.search === "contoso-data" && q.offset === 0)).toBe(true);
     // Debounced: not one request per keystroke.
     expect(queries.length).toBeLessThan(10);
     const rows = screen.getAllByTestId("identity-row");
     expect(rows).toHaveLength(1);
-    expect(within(rows[0]!).getByTestId("identity-row-name").textContent).toBe("App 000123");
+    expect(within(rows[0]!).getByTestId("identity-row-name").textContent).toBe("contoso-data-api-prod");
+    expect(within(rows[0]!).getAllByRole("gridcell")[4]!.textContent).toBe("2 secrets · 1 cert · 1 federated");
   });
 
   it("filters by kind", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ rowCount: 60 });
+    const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     await openIdentities(user);
     await user.click(screen.getByTestId("filter-kind"));
-    await user.click(await screen.findByRole("option", { name: "Legacy" }));
-    await waitFor(() => expect(screen.getByTestId("identity-total").textContent).toBe("10 service principals"));
+    await user.click(await screen.findByRole("option", { name: "Managed identity (system-assigned)" }));
+    const systemAssigned = all.filter((r) => r.kind === "managedIdentitySystem");
+    await waitFor(() =>
+      expect(screen.getByTestId("identity-total").textContent).toBe(`${systemAssigned.length} service principals`),
+    );
     const last = backend.callsOf("listIdentities").at(-1) as [string, IdentityQuery];
-    expect(last[1]).toMatchObject({ kind: "legacy", ownership: null, search: "" });
+    expect(last[1]).toMatchObject({ kind: "managedIdentitySystem", ownership: null, search: "" });
+    expect(screen.getAllByTestId("identity-row").map((r) => r.getAttribute("data-id"))).toEqual(systemAssigned.map((r) => r.id));
   });
 
   it("opens the detail with its credentials on row click, and closes it", async () => {
     const user = userEvent.setup();
-    const row = makeRow(5, { displayName: "Build agent", secretCount: 2, certificateCount: 1, federatedCount: 0 });
-    const backend = createMockBackend({ rows: { contoso: [row, ...makeRows(3)] } });
+    // Expired secrets, a delegated grant, audit changes and failed sign-ins.
+    const row = byName("contoso-orders-api-prod");
+    const want = detailOf(row.id);
+    const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     await openIdentities(user);
 
+    await user.type(screen.getByTestId("identity-search"), "contoso-");
+    await waitFor(() => expect(screen.getAllByTestId("identity-row").some((r) => r.getAttribute("data-id") === row.id)).toBe(true));
     const target = screen.getAllByTestId("identity-row").find((r) => r.getAttribute("data-id") === row.id)!;
     await user.click(target);
     const detail = await screen.findByTestId("identity-detail");
-    await waitFor(() => expect(within(detail).getByTestId("detail-name").textContent).toBe("Build agent"));
+    await waitFor(() => expect(within(detail).getByTestId("detail-name").textContent).toBe("contoso-orders-api-prod"));
     const creds = within(detail).getAllByTestId("credential-row");
-    expect(creds.map((c) => c.getAttribute("data-key-id"))).toEqual([
-      `${row.id.slice(0, 8)}-secret-0`,
-      `${row.id.slice(0, 8)}-secret-1`,
-      `${row.id.slice(0, 8)}-cert-0`,
-    ]);
-    expect(within(creds[0]!).getByText("Expires in 9 days")).toBeTruthy();
-    expect(within(creds[1]!).getByText("Expired")).toBeTruthy();
-    expect(within(creds[2]!).getByText("Valid")).toBeTruthy();
+    expect(creds.map((c) => c.getAttribute("data-key-id"))).toEqual(want.credentials.map((c) => c.keyId));
+    expect(want.credentials.every((c) => c.status === "expired")).toBe(true);
+    for (const c of creds) expect(within(c).getByText("Expired")).toBeTruthy();
     expect(within(detail).getByText("No federated credentials")).toBeTruthy();
     const signins = within(detail).getAllByTestId("signin-row");
-    expect(signins).toHaveLength(2);
-    expect(within(signins[1]!).getByText("Failure 7000215")).toBeTruthy();
-    expect(within(signins[1]!).getByText("Invalid client secret provided.")).toBeTruthy();
+    expect(signins).toHaveLength(want.recentSignIns.length);
+    const failed = want.recentSignIns.findIndex((s) => s.errorCode !== 0);
+    expect(within(signins[failed]!).getByText(`Failure ${want.recentSignIns[failed]!.errorCode}`)).toBeTruthy();
+    expect(within(signins[failed]!).getByText(want.recentSignIns[failed]!.failureReason!)).toBeTruthy();
     const grants = within(detail).getAllByTestId("delegated-grant-row");
     expect(grants).toHaveLength(1);
-    expect(within(grants[0]!).getByText("All users (admin consent)")).toBeTruthy();
-    expect(within(grants[0]!).getByText("User.Read Mail.Read")).toBeTruthy();
+    // Consented by one user (Graph's consentType Principal).
+    expect(within(grants[0]!).getByText("One user")).toBeTruthy();
+    expect(within(grants[0]!).getByText(want.delegatedGrants[0]!.scopes.join(" "))).toBeTruthy();
     const changes = within(detail).getAllByTestId("change-row");
-    expect(changes).toHaveLength(1);
-    expect(within(changes[0]!).getByText("adele.vance@contoso-demo.onmicrosoft.com")).toBeTruthy();
+    expect(changes).toHaveLength(want.changes.length);
+    const change = want.changes[0]!;
+    expect(within(changes[0]!).getByText(change.initiatedBy!)).toBeTruthy();
     expect(within(changes[0]!).getByText(/Certificates and secrets management · App registration/)).toBeTruthy();
     // A tenant string in an audit detail stays text.
-    expect(within(changes[0]!).getByText("Added secret “Build agent” (key 0b6f1c2d…)")).toBeTruthy();
+    expect(within(changes[0]!).getByText(change.details[0]!)).toBeTruthy();
 
     await user.click(within(detail).getByTestId("detail-close"));
     expect(screen.queryByTestId("identity-detail")).toBeNull();
@@ -106,7 +134,7 @@ describe("Identities", () => {
 
   it("opens the focused row with Enter", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ rowCount: 20 });
+    const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     await openIdentities(user);
     const rows = screen.getAllByTestId("identity-row");
@@ -114,13 +142,13 @@ describe("Identities", () => {
     await user.keyboard("{ArrowDown}");
     await waitFor(() => expect(document.activeElement).toBe(screen.getAllByTestId("identity-row")[1]));
     await user.keyboard("{Enter}");
-    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe("App 000001"));
+    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe(all[1]!.displayName));
+    expect(backend.callsOf("identityDetail").map(([, id]) => id)).toEqual([all[1]!.id]);
   });
 
   it("renders hostile display names as literal text, never as HTML", async () => {
     const user = userEvent.setup();
-    const evil = makeRow(1, { displayName: HOSTILE_NAME, secretCount: 1, federatedCount: 1 });
-    const backend = createMockBackend({ rows: { contoso: [evil, ...makeRows(3)] } });
+    const backend = createMockBackend();
     renderWithBackend(<App />, backend);
     await openIdentities(user);
 
@@ -139,7 +167,7 @@ describe("Identities", () => {
 
   it("virtualises 110,000 rows and fetches pages lazily", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ rowCount: 110_000 });
+    const backend = createMockBackend({ identities: { count: 110_000 } });
     renderWithBackend(<App />, backend);
     await openIdentities(user);
 
@@ -151,11 +179,14 @@ describe("Identities", () => {
     expect(offsets()).toEqual([0]);
 
     // Scroll deep into the list: the page covering the visible range gets fetched.
+    const probe = createMockBackend({ identities: { count: 110_000 } });
+    const query = { search: "", kind: null, ownership: null, offset: 50_000, limit: 1 };
+    const deep = (await probe.listIdentities(DEMO_TENANT.id, query)).rows[0]!;
     Object.defineProperty(grid, "scrollTop", { configurable: true, value: 36 + 50_000 * 36 });
     fireEvent.scroll(grid);
     await waitFor(() => expect(offsets()).toContain(50_000));
     await waitFor(() =>
-      expect(screen.getAllByTestId("identity-row").some((r) => r.getAttribute("data-id") === makeRow(50_000).id)).toBe(true),
+      expect(screen.getAllByTestId("identity-row").some((r) => r.getAttribute("data-id") === deep.id)).toBe(true),
     );
     expect(screen.getAllByTestId("identity-row").length).toBeLessThan(100);
     expect(offsets().length).toBeLessThanOrEqual(3);
@@ -163,14 +194,14 @@ describe("Identities", () => {
 
   it("discards responses of stale queries", async () => {
     const user = userEvent.setup();
-    const inner = createMockBackend({ rowCount: 300 });
+    const inner = createMockBackend();
     const pending: Array<() => void> = [];
     const backend = {
       ...inner,
       listIdentities: (tenantId: string, query: IdentityQuery): Promise<IdentityPage> => {
         const result = inner.listIdentities(tenantId, query);
-        if (query.search !== "App 0001") return result;
-        // Hold back the response for the intermediate query.
+        if (query.search !== "contoso-") return result;
+        // Hold back the response for the intermediate query (ten identities).
         return new Promise((resolve) => pending.push(() => void result.then(resolve)));
       },
     };
@@ -178,9 +209,9 @@ describe("Identities", () => {
     await openIdentities(user);
 
     const search = screen.getByTestId("identity-search");
-    await user.type(search, "App 0001");
+    await user.type(search, "contoso-");
     await waitFor(() => expect(pending.length).toBe(1));
-    await user.type(search, "23");
+    await user.type(search, "data");
     await waitFor(() => expect(screen.getByTestId("identity-total").textContent).toBe("1 service principal"));
     pending.forEach((release) => release());
     await new Promise((r) => setTimeout(r, 50));

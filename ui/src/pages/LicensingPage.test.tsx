@@ -3,8 +3,18 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
-import { createMockBackend, makeRow, makeRows, MOCK_BUCKETS, type MockBackend } from "../testing/mockBackend";
-import type { PlanSettings } from "../ipc/backend";
+import { createMockBackend, DEMO_TENANT, licensingFixture, type MockBackend } from "../testing/mockBackend";
+import type { Licensing, PlanSettings } from "../ipc/backend";
+
+const T = DEMO_TENANT.id;
+
+/** The Licensing page's figures for the demo as generated (no license scope set). */
+const demo: Licensing = (() => {
+  const c = licensingFixture.licensing.find((l) => l.cache === "demo" && l.scope.length === 0)!;
+  if (!("ok" in c)) throw new Error("no demo licensing in the fixtures");
+  return c.ok;
+})();
+const candidate = demo.reviewCandidates[0]!;
 
 type User = ReturnType<typeof userEvent.setup>;
 
@@ -25,12 +35,12 @@ describe("Licensing", () => {
     const backend = createMockBackend();
     await openLicensing(user, backend);
 
-    // 64 own-tenant + 38 third-party + 4 legacy + 1 reviewed managed identity.
-    expect(screen.getByTestId("lic-billable").textContent).toBe("107");
-    expect(screen.getByTestId("lic-billable-disabled").textContent).toBe("8");
-    expect(screen.getByTestId("lic-feature-scoped").textContent).toBe("1");
-    expect(screen.getByTestId("lic-unused").textContent).toBe("12");
-    expect(screen.getByTestId("lic-monthly").textContent).toBe("321.00 USD");
+    // 10 own-tenant + 7 third-party + 1 legacy; no managed identity is in access reviews yet.
+    expect(screen.getByTestId("lic-billable").textContent).toBe("18");
+    expect(screen.getByTestId("lic-billable-disabled").textContent).toBe("0");
+    expect(screen.getByTestId("lic-feature-scoped").textContent).toBe("0");
+    expect(screen.getByTestId("lic-unused").textContent).toBe("4");
+    expect(screen.getByTestId("lic-monthly").textContent).toBe("54.00 USD");
 
     const keys = screen.getAllByTestId("lic-bucket").map((b) => b.getAttribute("data-key"));
     expect(keys).toEqual([
@@ -43,45 +53,49 @@ describe("Licensing", () => {
       "agentIdentities",
       "socialIdp",
     ]);
-    expect(bucketTotal("ownTenant")).toBe(String(MOCK_BUCKETS.ownTenant!.total));
-    expect(bucketTotal("microsoft")).toBe(String(MOCK_BUCKETS.microsoft!.total));
-    expect(bucketTotal("managedIdentitiesReviewed")).toBe("1");
-    expect(bucketTotal("managedIdentities")).toBe("29");
+    for (const b of demo.estimate.bucketDetails) expect(bucketTotal(b.key)).toBe(String(b.total));
+    expect(bucketTotal("managedIdentitiesReviewed")).toBe("0");
     expect(within(bucket("legacy")).getByTestId("lic-bucket-counted").textContent).toBe("Counted (uncertain)");
     expect(within(bucket("ownTenant")).getByTestId("lic-bucket-counted").textContent).toBe("Counted");
     expect(within(bucket("microsoft")).getByTestId("lic-bucket-counted").textContent).toBe("Not counted");
     expect(within(bucket("microsoft")).getByTestId("lic-bucket-billable").textContent).toBe("0");
     expect(within(bucket("microsoft")).getByText(/not eligible for premium features/)).toBeTruthy();
-    expect(screen.getByTestId("lic-bucket-sum").textContent).toBe("107");
+    expect(screen.getByTestId("lic-bucket-sum").textContent).toBe("18");
 
     // The trial subscription, compared with the estimate.
-    expect(screen.getByTestId("lic-coverage").textContent).toBe("100 prepaid units cover 100 of 107 identities; 7 short");
-    expect(screen.getByTestId("lic-trial").textContent).toMatch(/^Trial ends .+ \(42 days left\)$/);
+    expect(screen.getByTestId("lic-coverage").textContent).toBe("100 prepaid units cover 18 of 18 identities; 82 to spare");
+    expect(screen.getByTestId("lic-trial").textContent).toMatch(/^Trial ends .+ \(45 days left\)$/);
   });
 
   it("switches the headline between full coverage and feature-scoped", async () => {
     const user = userEvent.setup();
+    // One identity picked, so that feature-scoped is not empty.
     const backend = createMockBackend();
+    await backend.setLicenseScope(T, (await backend.dashboard(T, 30)).summary.expiringSoon[0]!.servicePrincipalId, "picked", true);
     await openLicensing(user, backend);
-    expect(screen.getByTestId("lic-headline").textContent).toBe("107");
+    expect(screen.getByTestId("lic-headline").textContent).toBe("18");
     await user.click(screen.getByRole("tab", { name: "Feature-scoped" }));
     expect(screen.getByTestId("lic-headline").textContent).toBe("1");
     expect(screen.getByTestId("lic-headline-cost").textContent).toBe("3.00 USD");
     expect(screen.getByTestId("lic-mode-explanation").textContent).toContain("Conditional access policies are not in the cache");
+    expect(screen.getByTestId("lic-mode-explanation").textContent).toContain("1 identity picked");
     expect(screen.getByTestId("lic-coverage").textContent).toBe("100 prepaid units cover 1 of 1 identity; 99 to spare");
   });
 
   it("says when the cache cannot tell unused identities or holds no subscription", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ licensing: { unusedBillable: null, subscriptions: [], skusSynced: false } });
+    // Synced without Graph's usage reports or subscriptions.
+    const backend = createMockBackend({ cache: "sparse" });
     await openLicensing(user, backend);
+    const sparse = await backend.licensing(T);
     expect(screen.getByTestId("lic-unused").textContent).toBe("Unknown");
-    expect(screen.getByTestId("lic-unused-explanation").textContent).toContain("90 days of history are needed");
+    expect(screen.getByTestId("lic-unused-explanation").textContent).toBe(sparse.estimate.unusedExplanation);
+    expect(sparse.plan.results[1]!.note).toContain("a verdict needs 90 days");
     expect(screen.getByTestId("lic-no-subscription").textContent).toBe(
       "No Workload ID Premium subscription in the cache: subscriptions not synced.",
     );
     const rows = screen.getAllByTestId("plan-row");
-    expect(within(rows[1]!).getByTestId("plan-note").textContent).toContain("90 days of history are needed");
+    expect(within(rows[1]!).getByTestId("plan-note").textContent).toContain(sparse.plan.results[1]!.note!);
     expect(within(rows[1]!).queryByTestId("plan-monthly")).toBeNull();
   });
 
@@ -91,27 +105,28 @@ describe("Licensing", () => {
     await openLicensing(user, backend);
 
     const rows = screen.getAllByTestId("lic-review-row");
-    expect(rows).toHaveLength(3);
-    expect(within(rows[0]!).getByText("Global Administrator")).toBeTruthy();
-    const toggles = screen.getAllByTestId("lic-review-toggle") as HTMLInputElement[];
-    expect(toggles.map((t) => t.checked)).toEqual([true, false, false]);
+    expect(rows).toHaveLength(demo.reviewCandidates.length);
+    expect(rows[0]!.getAttribute("data-id")).toBe(candidate.id);
+    expect(within(rows[0]!).getByText(candidate.roles[0]!)).toBeTruthy();
+    const toggles = () => (screen.getAllByTestId("lic-review-toggle") as HTMLInputElement[]).map((t) => t.checked);
+    expect(toggles()).toEqual([false]);
 
-    await user.click(toggles[1]!);
-    const id = rows[1]!.getAttribute("data-id");
-    await waitFor(() => expect(backend.callsOf("setLicenseScope")).toEqual([["contoso", id, "accessReview", true]]));
-    await waitFor(() => expect(bucketTotal("managedIdentitiesReviewed")).toBe("2"));
+    await user.click(screen.getAllByTestId("lic-review-toggle")[0]!);
+    await waitFor(() => expect(backend.callsOf("setLicenseScope")).toEqual([[T, candidate.id, "accessReview", true]]));
+    await waitFor(() => expect(bucketTotal("managedIdentitiesReviewed")).toBe("1"));
     expect(backend.callsOf("licensing")).toHaveLength(2);
-    expect(screen.getByTestId("lic-billable").textContent).toBe("108");
-    expect((screen.getAllByTestId("lic-review-toggle") as HTMLInputElement[]).map((t) => t.checked)).toEqual([true, true, false]);
+    expect(screen.getByTestId("lic-billable").textContent).toBe("19");
+    expect(toggles()).toEqual([true]);
     // The planner recomputes on the new estimate.
-    await waitFor(() => expect(within(screen.getAllByTestId("plan-row")[0]!).getByTestId("plan-monthly").textContent).toBe("324.00 USD"));
+    await waitFor(() => expect(within(screen.getAllByTestId("plan-row")[0]!).getByTestId("plan-monthly").textContent).toBe("57.00 USD"));
+    expect(planCalls(backend).at(-1)).toEqual([T, demo.plan.settings, false]);
 
     // And out again.
     await user.click(screen.getAllByTestId("lic-review-toggle")[0]!);
-    const first = rows[0]!.getAttribute("data-id");
-    await waitFor(() => expect(backend.callsOf("setLicenseScope").at(-1)).toEqual(["contoso", first, "accessReview", false]));
-    await waitFor(() => expect(bucketTotal("managedIdentitiesReviewed")).toBe("1"));
-    expect((screen.getAllByTestId("lic-review-toggle") as HTMLInputElement[]).map((t) => t.checked)).toEqual([false, true, false]);
+    await waitFor(() => expect(backend.callsOf("setLicenseScope").at(-1)).toEqual([T, candidate.id, "accessReview", false]));
+    await waitFor(() => expect(bucketTotal("managedIdentitiesReviewed")).toBe("0"));
+    expect(toggles()).toEqual([false]);
+    await waitFor(() => expect(within(screen.getAllByTestId("plan-row")[0]!).getByTestId("plan-monthly").textContent).toBe("54.00 USD"));
   });
 
   it("recomputes the plan when the price changes", async () => {
@@ -120,21 +135,22 @@ describe("Licensing", () => {
     await openLicensing(user, backend);
     const planner = screen.getByTestId("lic-planner");
     const monthly = () => within(within(planner).getAllByTestId("plan-row")[0]!).getByTestId("plan-monthly").textContent;
-    expect(monthly()).toBe("321.00 USD");
+    expect(monthly()).toBe("54.00 USD");
     expect(planCalls(backend)).toHaveLength(0);
 
     const price = within(planner).getByTestId("plan-price");
     await user.clear(price);
     await user.type(price, "5");
-    await waitFor(() => expect(monthly()).toBe("535.00 USD"));
+    await waitFor(() => expect(monthly()).toBe("90.00 USD"));
     const calls = planCalls(backend);
-    expect(calls.at(-1)![0]).toBe("contoso");
+    expect(calls.at(-1)![0]).toBe(T);
     expect(calls.at(-1)![1].price).toBe(5);
     expect(calls.at(-1)![2]).toBe(false);
     // Debounced, and never sent while the field was empty.
     expect(calls.length).toBeLessThanOrEqual(2);
     expect(calls.every(([, s]) => Number.isFinite(s.price))).toBe(true);
-    expect(within(within(planner).getAllByTestId("plan-row")[0]!).getByTestId("plan-36m").textContent).toBe("19,260.00 USD");
+    // 18 identities at 5 a month for 36 months, as the backend planned it.
+    expect(within(within(planner).getAllByTestId("plan-row")[0]!).getByTestId("plan-36m").textContent).toBe("3,240.00 USD");
   });
 
   it("saves the plan", async () => {
@@ -145,13 +161,14 @@ describe("Licensing", () => {
     const currency = within(planner).getByTestId("plan-currency");
     await user.clear(currency);
     await user.type(currency, "EUR");
-    await waitFor(() => expect(within(planner).getAllByTestId("plan-monthly")[0]!.textContent).toBe("321.00 EUR"));
+    await waitFor(() => expect(within(planner).getAllByTestId("plan-monthly")[0]!.textContent).toBe("54.00 EUR"));
 
     await user.click(within(planner).getByTestId("plan-save"));
     await waitFor(() => expect(within(planner).getByTestId("plan-saved").textContent).toContain("Saved"));
     const saves = planCalls(backend).filter(([, , save]) => save);
     expect(saves).toHaveLength(1);
-    expect(saves[0]![1]).toMatchObject({ price: 3, currency: "EUR", trialStart: null, growthPct: 0 });
+    // The saved plan's inputs as the backend gave them, with the currency changed.
+    expect(saves[0]![1]).toEqual({ ...demo.plan.settings, currency: "EUR" });
     expect(saves[0]![1].scenarios).toHaveLength(3);
   });
 
@@ -167,7 +184,7 @@ describe("Licensing", () => {
     await user.type(adjustments[3]!, "-7");
     await waitFor(() => expect(within(planner).getAllByTestId("plan-row")).toHaveLength(4));
     await waitFor(() =>
-      expect(within(within(planner).getAllByTestId("plan-row")[3]!).getByTestId("plan-identities").textContent).toBe("100"),
+      expect(within(within(planner).getAllByTestId("plan-row")[3]!).getByTestId("plan-identities").textContent).toBe("11"),
     );
 
     // An empty scenario name is the backend's to reject: shown inline, the page stays.
@@ -200,36 +217,38 @@ describe("Licensing", () => {
     await waitFor(() => expect(planCalls(backend).at(-1)![1].trialStart).toBe("2025-06-01"));
     const end = new Date(Date.UTC(2025, 7, 30)).toLocaleDateString(undefined, { timeZone: "UTC" });
     await waitFor(() => expect(within(planner).getByTestId("plan-trial-end").textContent).toContain(`Trial ends ${end}`));
+    // The 90 trial days cost nothing: the backend's first year is 9 months at 54.00, with the growth rounding.
+    const first = within(planner).getAllByTestId("plan-row")[0]!;
+    expect(within(first).getByTestId("plan-12m").textContent).toBe("489.22 USD");
   });
 });
 
 describe("License scope in the identity detail", () => {
   it("picks an identity for the feature-scoped estimate; access reviews only for managed identities", async () => {
     const user = userEvent.setup();
-    const app = makeRow(0, { displayName: "Payroll connector", kind: "application", secretCount: 1 });
-    const mi = makeRow(1, { displayName: "Backup vault identity", kind: "managedIdentityUser", secretCount: 1 });
-    const backend = createMockBackend({ rows: { contoso: [app, mi, ...makeRows(2).map((r, i) => ({ ...r, id: `x-${i}`, kind: "application" as const }))] } });
+    const backend = createMockBackend();
+    const app = (await backend.dashboard(T, 30)).summary.expiringSoon[0]!;
     renderWithBackend(<App />, backend);
 
-    await user.click(await screen.findByRole("button", { name: "Payroll connector" }));
-    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe("Payroll connector"));
+    await user.click((await screen.findAllByRole("button", { name: app.displayName }))[0]!);
+    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe(app.displayName));
     const picked = (await screen.findByTestId("scope-picked")) as HTMLInputElement;
     expect(picked.checked).toBe(false);
     expect(screen.queryByTestId("scope-review")).toBeNull();
     await user.click(picked);
-    await waitFor(() => expect(backend.callsOf("setLicenseScope")).toEqual([["contoso", app.id, "picked", true]]));
+    await waitFor(() => expect(backend.callsOf("setLicenseScope")).toEqual([[T, app.servicePrincipalId, "picked", true]]));
     await waitFor(() => expect((screen.getByTestId("scope-picked") as HTMLInputElement).checked).toBe(true));
     expect(screen.getAllByTestId("credential-row").length).toBeGreaterThan(0);
 
     await user.click(screen.getByTestId("nav-licensing"));
-    await waitFor(() => expect(screen.getByTestId("lic-feature-scoped").textContent).toBe("2"));
+    await waitFor(() => expect(screen.getByTestId("lic-feature-scoped").textContent).toBe("1"));
 
-    await user.click(screen.getByRole("button", { name: "Backup vault identity" }));
-    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe("Backup vault identity"));
+    await user.click(screen.getByRole("button", { name: candidate.displayName }));
+    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe(candidate.displayName));
     const review = (await screen.findByTestId("scope-review")) as HTMLInputElement;
-    expect(review.checked).toBe(true);
+    expect(review.checked).toBe(false);
     await user.click(review);
-    await waitFor(() => expect(backend.callsOf("setLicenseScope").at(-1)).toEqual(["contoso", mi.id, "accessReview", false]));
-    await waitFor(() => expect((screen.getByTestId("scope-review") as HTMLInputElement).checked).toBe(false));
+    await waitFor(() => expect(backend.callsOf("setLicenseScope").at(-1)).toEqual([T, candidate.id, "accessReview", true]));
+    await waitFor(() => expect((screen.getByTestId("scope-review") as HTMLInputElement).checked).toBe(true));
   });
 });

@@ -5,13 +5,34 @@ import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
 import {
   createMockBackend,
-  DEFAULT_RECOMMENDATION_SETTINGS,
+  DEMO_TENANT,
   HOSTILE_NAME,
-  makeRecommendations,
-  makeRows,
+  recommendationsFixture,
   type MockBackend,
 } from "../testing/mockBackend";
-import type { RecommendationSettings, StatusChange } from "../ipc/backend";
+import type { Recommendation, RecommendationReport, RecommendationSettings, StatusChange } from "../ipc/backend";
+
+const T = DEMO_TENANT.id;
+
+/** The demo's report for the backend's default thresholds, as the fixtures hold it. */
+const demoReport: RecommendationReport = (() => {
+  const c = recommendationsFixture.reports.find((r) => r.cache === "demo" && r.settings === null)!;
+  if (!("ok" in c)) throw new Error("no demo recommendations in the fixtures");
+  return c.ok;
+})();
+/** The thresholds the backend applied by default (it names them in the report). */
+const defaults: RecommendationSettings = demoReport.settings;
+
+/** `backend` with each recommendations report passed through `edit` first. */
+function editing(backend: MockBackend, edit: (r: Recommendation) => void): MockBackend {
+  const inner = backend.recommendations;
+  backend.recommendations = async (tenantId, settings) => {
+    const report = await inner(tenantId, settings);
+    report.recommendations.forEach(edit);
+    return report;
+  };
+  return backend;
+}
 
 async function openRecommendations(user: ReturnType<typeof userEvent.setup>, backend: MockBackend) {
   renderWithBackend(<App />, backend);
@@ -25,7 +46,7 @@ const rowOf = (type: string) => screen.getAllByTestId("rec-row").find((r) => r.g
 async function select(user: ReturnType<typeof userEvent.setup>, type: string) {
   await user.click(within(rowOf(type)).getByTestId("rec-name"));
   const detail = await screen.findByTestId("rec-detail");
-  const rec = makeRecommendations(makeRows(50), DEFAULT_RECOMMENDATION_SETTINGS).find((r) => r.type === type)!;
+  const rec = demoReport.recommendations.find((r) => r.type === type)!;
   await waitFor(() => expect(within(detail).getByTestId("rec-detail-name").textContent).toBe(rec.displayName));
   return detail;
 }
@@ -36,55 +57,79 @@ describe("Recommendations", () => {
     const backend = createMockBackend();
     await openRecommendations(user, backend);
 
-    expect(backend.callsOf("recommendations")).toEqual([["contoso", null]]);
+    // No thresholds of its own: the backend applies its defaults.
+    expect(backend.callsOf("recommendations")).toEqual([[T, null]]);
     const rows = screen.getAllByTestId("rec-row");
     expect(rows.map((r) => r.getAttribute("data-type"))).toEqual([
+      "credentialOnMicrosoftApp",
+      "aadGraphDeprecationApplication",
+      "privilegedUnused",
       "applicationCredentialExpiry",
       "privilegedWithSecret",
       "adalToMsalMigration",
+      "multipleActiveSecrets",
       "staleApps",
       "staleAppCreds",
       "longLivedSecrets",
       "ownerlessApps",
+      "longLivedCertificates",
     ]);
     expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
-      "High",
-      "High",
-      "Medium",
-      "Medium",
-      "Medium",
-      "Medium",
-      "Low",
+      ...Array<string>(5).fill("High"),
+      ...Array<string>(5).fill("Medium"),
+      ...Array<string>(2).fill("Low"),
     ]);
-    expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(["3", "2", "1", "2", "612", "3", "4"]);
-    expect(within(rows[0]!).getByTestId("rec-source").textContent).toBe("Entra recommendation");
-    expect(within(rows[1]!).getByTestId("rec-source").textContent).toBe("Steward check");
+    const impacted = (type: string) => String(demoReport.recommendations.find((r) => r.type === type)!.impactedTotal);
+    expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(
+      rows.map((r) => impacted(r.getAttribute("data-type")!)),
+    );
+    expect(within(rowOf("staleAppCreds")).getByTestId("rec-impacted-count").textContent).toBe("8");
+    expect(within(rowOf("applicationCredentialExpiry")).getByTestId("rec-source").textContent).toBe("Entra recommendation");
+    expect(within(rowOf("privilegedWithSecret")).getByTestId("rec-source").textContent).toBe("Steward check");
     expect(rows.every((r) => within(r).getByTestId("rec-status").textContent === "Active")).toBe(true);
 
     // Summary strip: active findings per priority.
-    expect(screen.getByTestId("rec-summary-high").textContent).toBe("2");
-    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("4");
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("1");
+    expect(screen.getByTestId("rec-summary-high").textContent).toBe("5");
+    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("5");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("2");
 
     // The checks with nothing to report are listed by name.
-    await user.click(screen.getByRole("button", { name: /Checks with no findings \(3\)/ }));
+    await user.click(screen.getByRole("button", { name: /Checks with no findings \(5\)/ }));
     const passed = await screen.findAllByTestId("rec-passed-item");
     expect(passed.map((p) => p.getAttribute("data-type"))).toEqual([
-      "credentialOnMicrosoftApp",
+      "federatedSubjectMismatch",
+      "servicePrincipalKeyExpiry",
       "agentWithoutSponsor",
-      "longLivedCertificates",
+      "credentialsOnServicePrincipal",
+      "disabledWithCredentials",
     ]);
-    expect(within(passed[0]!).getByText("Investigate credentials on Microsoft first-party service principals")).toBeTruthy();
+    expect(within(passed[0]!).getByText("Fix federated credentials that no longer match")).toBeTruthy();
   });
 
   it("shows rationale, steps, evidence, owners and safe portal links of the selected recommendation", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend();
+    const rec = demoReport.recommendations.find((r) => r.type === "privilegedWithSecret")!;
+    const real = rec.impacted[0]!;
+    // A second impacted resource whose tenant strings are markup and whose portal URL is not the admin center.
+    const backend = editing(createMockBackend(), (r) => {
+      if (r.type !== rec.type) return;
+      r.impacted.unshift({
+        ...real,
+        id: "hostile",
+        displayName: HOSTILE_NAME,
+        owners: [HOSTILE_NAME],
+        credentialKeyId: "5d1c7a9e-0000-4000-8000-00000000a001",
+        evidence: [{ label: "Valid secrets", value: `${HOSTILE_NAME} until 2026-01-01` }],
+        portalUrl: "javascript:alert(1)",
+      });
+      r.impactedTotal += 1;
+    });
     await openRecommendations(user, backend);
     const detail = await select(user, "privilegedWithSecret");
 
+    expect(within(detail).getByTestId("rec-rationale").textContent).toBe(rec.rationale);
     expect(within(detail).getByTestId("rec-rationale").textContent).toMatch(/signs in with a client secret/);
-    expect(within(detail).getByTestId("rec-steps").querySelectorAll("li")).toHaveLength(2);
+    expect(within(detail).getByTestId("rec-steps").querySelectorAll("li")).toHaveLength(rec.actionSteps.length);
     const rows = within(detail).getAllByTestId("impacted-row");
     expect(rows).toHaveLength(2);
     // Hostile strings stay text: the name, an owner and an evidence value.
@@ -97,13 +142,26 @@ describe("Recommendations", () => {
     expect(within(rows[0]!).queryByTestId("portal-link")).toBeNull();
     expect(rows[0]!.querySelector("a")).toBeNull();
 
-    expect(within(rows[1]!).getByTestId("impacted-evidence").textContent).toContain("Holds: Application Administrator (directory role)");
-    expect(within(rows[1]!).getByTestId("impacted-owners").textContent).toBe("No owner");
+    // The demo's own finding, as the backend described it.
+    expect(within(rows[1]!).getByTestId("impacted-name").textContent).toBe(real.displayName);
+    expect(within(rows[1]!).getByTestId("impacted-evidence").textContent).toContain(
+      `${real.evidence[0]!.label}: ${real.evidence[0]!.value}`,
+    );
+    expect(within(rows[1]!).getByTestId("impacted-owners").textContent).toContain(real.owners[0]!);
     const link = within(rows[1]!).getByTestId("portal-link") as HTMLAnchorElement;
+    expect(link.getAttribute("href")).toBe(real.portalUrl);
     expect(link.getAttribute("href")).toMatch(/^https:\/\/entra\.microsoft\.com\//);
     expect(link.getAttribute("target")).toBe("_blank");
     expect(link.getAttribute("rel")).toBe("noreferrer noopener");
     expect(link.textContent).toContain("Open in Entra");
+  });
+
+  it("says when an impacted resource has no owner", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const detail = await select(user, "ownerlessApps");
+    expect(within(within(detail).getAllByTestId("impacted-row")[0]!).getByTestId("impacted-owners").textContent).toBe("No owner");
   });
 
   it("marks Entra's synced recommendations with their source and Entra's own status", async () => {
@@ -113,7 +171,7 @@ describe("Recommendations", () => {
     expect(within(rowOf("adalToMsalMigration")).getByTestId("rec-source").textContent).toBe("Entra (synced)");
     const detail = await select(user, "adalToMsalMigration");
     expect(within(detail).getByTestId("rec-entra").textContent).toMatch(/As reported by Microsoft Entra recommendations \(status in Entra: active/);
-    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(1);
+    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(2);
   });
 
   it("opens the impacted identity in the identities view", async () => {
@@ -143,10 +201,11 @@ describe("Recommendations", () => {
       StatusChange,
       RecommendationSettings,
     ];
-    expect([tenantId, type, change, settings]).toEqual(["contoso", "ownerlessApps", { action: "dismiss" }, DEFAULT_RECOMMENDATION_SETTINGS]);
+    // The thresholds go with it as the report named them.
+    expect([tenantId, type, change, settings]).toEqual([T, "ownerlessApps", { action: "dismiss" }, defaults]);
     // Reloaded after the change; the dismissed one stays listed and no longer counts as active.
     expect(backend.callsOf("recommendations").length).toBe(2);
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("0");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("1");
     expect(screen.getByTestId("rec-detail-status").textContent).toBe("Dismissed");
     expect(screen.queryByTestId("rec-dismiss")).toBeNull();
 
@@ -176,7 +235,7 @@ describe("Recommendations", () => {
 
     await waitFor(() =>
       expect(backend.callsOf("setRecommendationStatus")).toEqual([
-        ["contoso", "staleAppCreds", { action: "postpone", until: "2025-08-15" }, DEFAULT_RECOMMENDATION_SETTINGS],
+        [T, "staleAppCreds", { action: "postpone", until: "2025-08-15" }, defaults],
       ]),
     );
     const expected = `Postponed until ${new Date(Date.UTC(2025, 7, 15)).toLocaleDateString(undefined, { timeZone: "UTC" })}`;
@@ -199,14 +258,21 @@ describe("Recommendations", () => {
 
   it("keeps undetermined resources apart, with the reason", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend();
+    // Without Graph's usage reports, 59 days of cached sign-ins cannot tell an unused app.
+    const backend = createMockBackend({ cache: "sparse" });
     await openRecommendations(user, backend);
-    const detail = await select(user, "staleApps");
+    // Nothing judged impacted: listed with the passed checks, which link to what could not be judged.
+    expect(screen.getAllByTestId("rec-row").some((r) => r.getAttribute("data-type") === "staleApps")).toBe(false);
+    await user.click(screen.getByRole("button", { name: /Checks with no findings/ }));
+    const item = (await screen.findAllByTestId("rec-passed-item")).find((p) => p.getAttribute("data-type") === "staleApps")!;
+    await user.click(within(item).getByRole("button", { name: "3 resources not judged: not enough history" }));
+    const detail = await screen.findByTestId("rec-detail");
+    await waitFor(() => expect(within(detail).getByTestId("rec-detail-name").textContent).toBe("Remove unused applications"));
 
     const bar = within(detail).getByTestId("rec-undetermined");
     expect(bar.textContent).toContain("3 resources could not be judged");
-    expect(bar.textContent).toContain("90 days are needed to call an app unused");
-    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(2);
+    expect(bar.textContent).toContain("A verdict needs 90 days");
+    expect(within(detail).queryAllByTestId("impacted-row")).toHaveLength(0);
     expect(within(detail).queryAllByTestId("undetermined-row")).toHaveLength(0);
     await user.click(within(detail).getByTestId("rec-undetermined-toggle"));
     expect(within(detail).getAllByTestId("undetermined-row")).toHaveLength(3);
@@ -218,28 +284,34 @@ describe("Recommendations", () => {
 
   it("says when only part of the impacted resources came back, and lists all those that did", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend();
+    // The window gets at most 500 impacted resources of a recommendation; the total stays exact.
+    const backend = editing(createMockBackend(), (r) => {
+      if (r.type === "staleAppCreds") r.impacted = r.impacted.slice(0, 3);
+    });
     await openRecommendations(user, backend);
     const detail = await select(user, "staleAppCreds");
-    expect(within(detail).getByTestId("impacted-truncated").textContent).toBe("Showing 500 of 612; export the report for all.");
-    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(500);
+    expect(within(detail).getByTestId("impacted-truncated").textContent).toBe("Showing 3 of 8; export the report for all.");
+    expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(3);
   });
 
   it("recomputes with new lifetime thresholds", async () => {
     const user = userEvent.setup();
     const backend = createMockBackend();
     await openRecommendations(user, backend);
-    expect(within(rowOf("longLivedSecrets")).getByTestId("rec-impacted-count").textContent).toBe("3");
+    expect(within(rowOf("longLivedSecrets")).getByTestId("rec-impacted-count").textContent).toBe("9");
 
     await user.click(screen.getByTestId("rec-thresholds"));
     const secret = await screen.findByTestId("rec-secret-max");
+    // The form starts from the thresholds the report applied.
+    expect((secret as HTMLInputElement).value).toBe(String(defaults.secretMaxDays));
     await user.clear(secret);
-    await user.type(secret, "300");
+    await user.type(secret, "400");
     await user.click(screen.getByTestId("rec-thresholds-apply"));
 
     await waitFor(() =>
-      expect(backend.callsOf("recommendations").at(-1)).toEqual(["contoso", { secretMaxDays: 300, certificateMaxDays: 365 }]),
+      expect(backend.callsOf("recommendations").at(-1)).toEqual([T, { ...defaults, secretMaxDays: 400 }]),
     );
-    await waitFor(() => expect(within(rowOf("longLivedSecrets")).getByTestId("rec-impacted-count").textContent).toBe("2"));
+    // Three of the secrets live a year: no longer more than the limit.
+    await waitFor(() => expect(within(rowOf("longLivedSecrets")).getByTestId("rec-impacted-count").textContent).toBe("6"));
   });
 });

@@ -4,22 +4,31 @@ import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
 import {
+  answer,
   createMockBackend,
-  escapeHtml,
+  DEMO_TENANT,
+  HOSTILE_ID,
   HOSTILE_NAME,
   makeTenant,
   MOCK_AS_OF,
-  MOCK_REPORT_CATALOG,
+  MOCK_SAVE_FOLDER,
   mockReportFileName,
+  reportsFixture,
   type MockBackend,
 } from "../testing/mockBackend";
 import type { ReportArgs } from "../ipc/backend";
+import { formatBytes } from "../format";
 import { ReportsPage } from "./ReportsPage";
 
 type User = ReturnType<typeof userEvent.setup>;
 
+const T = DEMO_TENANT.id;
+
+/** A tenant string as an HTML writer escapes it. */
+const escaped = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 const args = (overrides: Partial<ReportArgs> = {}): ReportArgs => ({
-  tenantId: "contoso",
+  tenantId: T,
   kind: "overview",
   asOf: null,
   days: 30,
@@ -28,7 +37,7 @@ const args = (overrides: Partial<ReportArgs> = {}): ReportArgs => ({
 });
 
 async function openReports(backend: MockBackend) {
-  renderWithBackend(<ReportsPage tenantId="contoso" />, backend);
+  renderWithBackend(<ReportsPage tenantId={T} />, backend);
   await screen.findByTestId("page-reports");
   await screen.findByTestId("report-preview");
 }
@@ -40,25 +49,25 @@ const saveButton = () => screen.getByTestId("report-save") as HTMLButtonElement;
 
 async function pick(user: User, kind: string) {
   await user.click(option(kind));
-  await waitFor(() => expect(srcdoc()).toContain(`<h1>${escapeHtml(MOCK_REPORT_CATALOG.find((r) => r.kind === kind)!.title)}</h1>`));
+  await waitFor(() => expect(srcdoc()).toContain(`<h1>${escaped(reportsFixture.catalog.find((r) => r.kind === kind)!.title)}</h1>`));
   await waitFor(() => expect(saveButton().disabled).toBe(false));
 }
 
 describe("Reports", () => {
   it("offers every cached tenant and previews the one picked", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend();
-    const tenants = [makeTenant("contoso", "Contoso"), makeTenant("fabrikam", "Fabrikam")];
-    renderWithBackend(<ReportsPage tenantId="contoso" tenants={tenants} />, backend);
+    const tenants = [DEMO_TENANT, makeTenant("fabrikam", "Fabrikam")];
+    const backend = createMockBackend({ tenants });
+    renderWithBackend(<ReportsPage tenantId={T} tenants={tenants} />, backend);
     const select = (await screen.findByTestId("report-tenant")) as HTMLSelectElement;
-    expect(select.value).toBe("contoso");
+    expect(select.value).toBe(T);
     await user.selectOptions(select, "fabrikam");
     await waitFor(() => expect(backend.callsOf("reportPreview").at(-1)).toEqual([args({ tenantId: "fabrikam" })]));
   });
 
   it("shows no tenant picker when the cache holds one tenant", async () => {
     const backend = createMockBackend();
-    renderWithBackend(<ReportsPage tenantId="contoso" tenants={[makeTenant("contoso", "Contoso")]} />, backend);
+    renderWithBackend(<ReportsPage tenantId={T} tenants={[DEMO_TENANT]} />, backend);
     await screen.findByTestId("report-preview");
     expect(screen.queryByTestId("report-tenant")).toBeNull();
   });
@@ -113,7 +122,7 @@ describe("Reports", () => {
     expect(frame.tagName).toBe("IFRAME");
     expect(frame.getAttribute("sandbox")).toBe("");
     expect(frame.getAttribute("title")).toBe("Report preview");
-    expect(srcdoc()).toContain(escapeHtml(HOSTILE_NAME));
+    expect(srcdoc()).toContain(escaped(HOSTILE_NAME));
     expect(srcdoc()).not.toContain(HOSTILE_NAME);
     // Nothing of the report reaches the page's own document: it is only the frame's attribute.
     expect(document.querySelector("img")).toBeNull();
@@ -150,11 +159,14 @@ describe("Reports", () => {
     await user.selectOptions(screen.getByTestId("report-period"), "7");
     await waitFor(() => expect(backend.callsOf("reportPreview").at(-1)).toEqual([args({ kind: "sign-ins", days: 7 })]));
 
-    await user.type(screen.getByTestId("report-sp"), `  ${HOSTILE_NAME} `);
+    await user.type(screen.getByTestId("report-sp"), `  ${HOSTILE_ID} `);
     await waitFor(() =>
-      expect(backend.callsOf("reportPreview").at(-1)).toEqual([args({ kind: "sign-ins", days: 7, sp: HOSTILE_NAME })]),
+      expect(backend.callsOf("reportPreview").at(-1)).toEqual([args({ kind: "sign-ins", days: 7, sp: HOSTILE_ID })]),
     );
-    await waitFor(() => expect(srcdoc()).toContain(`Identity ${escapeHtml(HOSTILE_NAME)}`));
+    // The extract names its identity, a tenant string escaped by the report writer.
+    await waitFor(() =>
+      expect(srcdoc()).toContain(`<dt>Service principal</dt><dd>${escaped(HOSTILE_NAME)} (${HOSTILE_ID})</dd>`),
+    );
     // Typing is debounced: no preview for every key stroke.
     expect(backend.callsOf("reportPreview").length).toBeLessThan(10);
   });
@@ -174,7 +186,7 @@ describe("Reports", () => {
     await screen.findByTestId("report-saved");
     const exported = { ...args(), asOf: MOCK_AS_OF };
     expect(backend.callsOf("exportReport")).toEqual([
-      [exported, "csv", `/home/admin/Documents/${mockReportFileName(exported, "csv")}`, true],
+      [exported, "csv", `${MOCK_SAVE_FOLDER}/${mockReportFileName(exported, "csv")}`, true],
     ]);
 
     await user.selectOptions(screen.getByTestId("report-format"), "xlsx");
@@ -192,15 +204,20 @@ describe("Reports", () => {
     const saved = await screen.findByTestId("report-saved");
 
     const exported = args({ kind: "inventory", days: null, asOf: MOCK_AS_OF });
-    const path = `/home/admin/Documents/steward-inventory-contoso-2025-06-01.xlsx`;
+    // The name the backend suggests: the kind, the tenant and the as-of day.
+    const name = mockReportFileName(exported, "xlsx");
+    expect(name).toBe(`steward-inventory-${T}-2025-06-01.xlsx`);
+    const path = `${MOCK_SAVE_FOLDER}/${name}`;
     expect(backend.callsOf("chooseReportPath")).toEqual([[exported, "xlsx"]]);
     expect(backend.callsOf("exportReport")).toEqual([[exported, "xlsx", path, false]]);
     const order = backend.calls.map((c) => c.method).filter((m) => m === "chooseReportPath" || m === "exportReport");
     expect(order).toEqual(["chooseReportPath", "exportReport"]);
 
     expect(within(saved).getByTestId("report-saved-path").textContent).toBe(path);
-    expect(saved.textContent).toContain("47.1 KB");
-    expect(saved.textContent).toContain("50 rows");
+    const result = answer(reportsFixture.exports, { kind: "inventory", days: null, sp: null, format: "xlsx", csvBom: false }, "export");
+    expect(saved.textContent).toContain(formatBytes(result.bytes));
+    expect(saved.textContent).toContain(`${result.rows} rows`);
+    expect(result.rows).toBe(DEMO_TENANT.servicePrincipalCount);
     expect(screen.queryByTestId("report-progress")).toBeNull();
     expect(saveButton().disabled).toBe(false);
   });
