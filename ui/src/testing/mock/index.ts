@@ -3,7 +3,7 @@
 // (recommendation statuses, risk actions, license scope, saved plan inputs), and the simulated progress
 // of syncs, imports, exports and admin sign-ins. One part per page.
 import type { Backend } from "../../ipc/backend";
-import { connectionsMock } from "./connections";
+import { connectionsMock, type ConnectionsMock } from "./connections";
 import { createContext, type MockBackendOptions, type MockCall } from "./context";
 import { identitiesMock } from "./identities";
 import { importMock } from "./import";
@@ -27,7 +27,7 @@ export type MockBackend = Backend & {
    * Ends the admin sign-in that waits (with `sync.holdAdminSignIn`): signed in, or failed with `error`.
    * Returns whether one was waiting.
    */
-  finishAdminSignIn: ReturnType<typeof connectionsMock>["finishAdminSignIn"];
+  finishAdminSignIn: ConnectionsMock["finishAdminSignIn"];
 };
 
 export function createMockBackend(options: MockBackendOptions = {}): MockBackend {
