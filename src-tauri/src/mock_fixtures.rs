@@ -127,14 +127,11 @@ impl Cache {
                 .execute(&format!("DELETE FROM {table} WHERE tenant = ?1"), [c.key.0])
                 .unwrap();
         }
-        for dataset in [
-            Dataset::ServicePrincipalSignInActivities,
-            Dataset::AppCredentialSignInActivities,
-            Dataset::SubscribedSkus,
-            Dataset::RiskyServicePrincipals,
-            Dataset::ServicePrincipalRiskDetections,
-            Dataset::NamedLocations,
-        ] {
+        // Every dataset the demo marks read but Entra's own recommendations.
+        for dataset in demo::DEMO_DATASETS
+            .into_iter()
+            .filter(|d| *d != Dataset::DirectoryRecommendations)
+        {
             c.conn
                 .execute(
                     "DELETE FROM datasets WHERE tenant = ?1 AND name = ?2",
