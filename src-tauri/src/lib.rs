@@ -1,6 +1,8 @@
 //! Steward's desktop window: Tauri v2 command adapters over `steward-core`, the error type that
 //! crosses to the UI, and the app state. Each command takes its arguments, calls one core
-//! function off the async runtime, and converts the error; nothing here computes.
+//! function off the async runtime, and converts the error; nothing here computes. Where a command
+//! composes several core calls, they sit in a plain function of the connection and `now`
+//! (`licensing_at` and the like) that the UI's mock fixtures (`mock_fixtures.rs`) are made with.
 
 mod connections;
 mod error;
