@@ -5,11 +5,15 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
+use steward_core::dataset::{Dataset, DatasetState, ReadMode};
+use steward_core::store::datasets::DatasetStatus;
 use steward_core::{clock, store};
-use steward_graph::secrets::{self, SecretSource, SecretStore};
-use steward_graph::sync::{self, SyncOptions};
+use steward_graph::connect::{
+    self, AdminKept, ConnectError, Connected, Credential, Settled, Stores,
+};
+use steward_graph::secrets::{self, SecretStore};
+use steward_graph::sync;
 use tauri::State;
 
 use crate::{AppError, AppState};
@@ -54,7 +58,7 @@ pub struct AdminSignInArgs {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProgress {
-    pub dataset: String,
+    pub dataset: Dataset,
     /// Items read in this run for the dataset in progress.
     pub items: u32,
     /// How many items the dataset holds, where Graph says.
@@ -71,7 +75,7 @@ impl SyncProgress {
     /// What the window shows of a sync's progress report and the pace measured so far.
     pub(crate) fn new(p: &sync::ProgressInfo, pace: sync::Pace) -> SyncProgress {
         SyncProgress {
-            dataset: p.dataset.name().into(),
+            dataset: p.dataset,
             items: p.items as u32,
             total: p.total.map(|t| t as u32),
             per_sec: pace.per_sec,
@@ -99,91 +103,68 @@ pub struct ConnectArgs {
     /// Sign in as the admin who signed in with `sign_in_admin` (a kept refresh token) instead.
     #[serde(default)]
     pub delegated: bool,
-    /// Default `https://graph.microsoft.com`.
+    /// Graph's address; empty for [`connect::DEFAULT_GRAPH_URL`].
     pub graph_url: Option<String>,
-    /// Default `https://login.microsoftonline.com`.
+    /// Entra's sign-in address; empty for [`connect::DEFAULT_AUTHORITY_URL`].
     pub authority_url: Option<String>,
 }
 
 impl ConnectArgs {
-    /// The sync's options, with the secret given or else the one kept in `store`; where the
-    /// secret came from.
-    pub(crate) fn options(
+    /// The connection this form describes, resolved with the secret given or else the kept one
+    /// (or the admin's kept sign-in, or the certificate file). `keep_secret` lets a sync keep a
+    /// given secret once it signs in, when the admin ticked it; a connection test keeps nothing.
+    pub(crate) fn resolve(
         &self,
-        store: &dyn SecretStore,
-        session: &dyn SecretStore,
-    ) -> Result<(SyncOptions, SecretSource), AppError> {
-        let (tenant, client) = (self.tenant_id.trim(), self.client_id.trim());
-        if tenant.is_empty() || client.is_empty() {
-            return Err(AppError::InvalidInput {
-                message: "give the tenant id, the client (application) id and its client secret"
-                    .into(),
-            });
-        }
-        if self.delegated {
-            let account = steward_graph::delegated::account(tenant, client);
-            let kept = store
-                .get(&account)
-                .ok()
-                .flatten()
-                .or_else(|| session.get(&account).ok().flatten())
-                .ok_or_else(|| AppError::InvalidInput {
-                    message:
-                        "no admin is signed in for this tenant and client id: choose Sign in first"
-                            .into(),
-                })?;
-            let mut o = SyncOptions::new(tenant, client, "");
-            o.refresh_token = Some(Arc::new(Mutex::new(kept)));
-            return Ok((self.endpoints(o), SecretSource::Stored));
-        }
-        if let Some(path) = self
+        stores: Stores<'_>,
+        keep_secret: bool,
+    ) -> Result<Connected, AppError> {
+        let certificate = self
             .certificate_path
             .as_deref()
             .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let text = std::fs::read_to_string(path).map_err(|e| AppError::Io {
-                message: format!("could not read the certificate {path}: {e}; check the path"),
-            })?;
-            let cert =
-                steward_graph::certificate::ClientCertificate::from_pem(&text).map_err(|e| {
-                    AppError::InvalidInput {
-                        message: format!("{path}: {e}"),
-                    }
-                })?;
-            let mut o = SyncOptions::new(tenant, client, "");
-            o.certificate = Some(cert);
-            return Ok((self.endpoints(o), SecretSource::Stored));
-        }
-        let given = Some(self.client_secret.clone()).filter(|s| !s.is_empty());
-        let Some((secret, source)) = secrets::resolve(store, tenant, client, given) else {
-            return Err(AppError::InvalidInput {
-                message: "give the client secret: none is kept in the OS keyring for this tenant and client id".into(),
-            });
+            .filter(|p| !p.is_empty());
+        let credential = match (self.delegated, certificate) {
+            (true, _) => Credential::Admin {
+                refresh_token: None,
+            },
+            (false, Some(path)) => Credential::Certificate(connect::read_certificate(path)?),
+            (false, None) => Credential::Secret {
+                given: Some(self.client_secret.clone()),
+                keep: keep_secret && self.remember_secret,
+            },
         };
-        let o = SyncOptions::new(tenant, client, &secret);
-        Ok((self.endpoints(o), source))
+        let connection = connect::Connection {
+            tenant_id: self.tenant_id.clone(),
+            client_id: self.client_id.clone(),
+            credential,
+            graph_url: self.graph_url.clone(),
+            authority_url: self.authority_url.clone(),
+        };
+        Ok(connection.resolve(stores)?)
     }
+}
 
-    /// `o` with the Graph and authority addresses the form gave.
-    fn endpoints(&self, mut o: SyncOptions) -> SyncOptions {
-        if let Some(u) = self
-            .graph_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-        {
-            o.graph_url = u.into();
+impl From<ConnectError> for AppError {
+    fn from(e: ConnectError) -> AppError {
+        let message = match e {
+            // The window's words for where to sign in.
+            ConnectError::NoAdminSignIn => {
+                "no admin is signed in for this tenant and client id: choose Sign in first".into()
+            }
+            other => other.to_string(),
+        };
+        AppError::InvalidInput { message }
+    }
+}
+
+impl SyncState {
+    /// The OS keyring (or what `STEWARD_SECRET_STORE` names), and this session's store for
+    /// admin sign-ins where the OS has no keyring.
+    fn stores<'a>(&'a self, secrets: &'a dyn SecretStore) -> Stores<'a> {
+        Stores {
+            kept: Some(secrets),
+            session: Some(&self.session_sign_ins),
         }
-        if let Some(u) = self
-            .authority_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-        {
-            o.authority_url = u.into();
-        }
-        o
     }
 }
 
@@ -230,28 +211,16 @@ pub async fn test_connection(
     state: State<'_, AppState>,
     args: ConnectArgs,
 ) -> Result<String, AppError> {
-    let (opts, _) = args.options(state.secrets.as_ref(), &state.syncs.session_sign_ins)?;
+    let connected = args.resolve(state.syncs.stores(state.secrets.as_ref()), false)?;
     let shared = state.syncs.clone();
     let store = state.secrets.clone();
     on_own_runtime(move |rt| {
-        let result = rt.block_on(sync::test_connection(&opts));
-        keep_rotated(&opts, &result, store.as_ref(), &shared.session_sign_ins);
+        let result = rt.block_on(sync::test_connection(&connected.options));
+        // An admin's sign-in is renewed (or forgotten when refused); nothing else is kept.
+        connected.settle(&result, shared.stores(store.as_ref()));
         Ok(result?)
     })
     .await
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct DatasetStatus {
-    pub dataset: String,
-    /// `ok`, `notAvailable`, or `inProgress` while a round has pages left.
-    pub status: String,
-    pub detail: Option<String>,
-    /// When the dataset was last read completely (RFC 3339).
-    pub synced_at: Option<String>,
-    /// How it got there: `synced`, `imported`, `demo`.
-    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -280,60 +249,18 @@ pub(crate) fn connection_status_of(
     key: store::TenantKey,
     tenant_id: &str,
 ) -> Result<ConnectionStatus, steward_core::Error> {
-    let mut out: Vec<DatasetStatus> = conn
-        .prepare(
-            "SELECT name, status, detail, synced_at FROM datasets WHERE tenant = ?1 ORDER BY name",
-        )?
-        .query_map(params![key.0], |r| {
-            let detail: Option<String> = r.get(2)?;
-            let source = match detail.as_deref() {
-                Some("synced") | Some("imported") => detail.clone(),
-                _ => None,
-            };
-            let status: String = r.get(1)?;
-            Ok(DatasetStatus {
-                dataset: r.get(0)?,
-                // The cache says `unavailable` where Graph refused (403).
-                status: if status == "unavailable" {
-                    "notAvailable".into()
-                } else {
-                    status
-                },
-                detail: if source.is_some() { None } else { detail },
-                synced_at: r.get::<_, Option<i64>>(3)?.map(clock::rfc3339_ms),
-                source,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let open: Vec<String> = conn
-        .prepare("SELECT dataset FROM sync_state WHERE tenant = ?1 AND next_link IS NOT NULL")?
-        .query_map(params![key.0], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for name in open {
-        match out.iter_mut().find(|d| d.dataset == name) {
-            Some(d) => d.status = "inProgress".into(),
-            None => out.push(DatasetStatus {
-                dataset: name,
-                status: "inProgress".into(),
-                detail: None,
-                synced_at: None,
-                source: Some("synced".into()),
-            }),
-        }
-    }
     Ok(ConnectionStatus {
         tenant_id: tenant_id.to_string(),
-        datasets: out,
+        datasets: store::datasets::list(conn, key)?,
     })
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncedDataset {
-    pub dataset: String,
-    pub status: String,
-    /// `full`, `delta` (only what changed since the last sync) or `window` (sign-ins).
-    pub mode: String,
+    pub dataset: Dataset,
+    pub status: DatasetState,
+    pub mode: ReadMode,
     pub detail: Option<String>,
     pub items: u32,
     pub pages: u32,
@@ -359,14 +286,8 @@ pub async fn sync_tenant(
     args: ConnectArgs,
 ) -> Result<SyncOutcome, AppError> {
     let store = state.secrets.clone();
-    let (mut opts, source) = args.options(store.as_ref(), &state.syncs.session_sign_ins)?;
-    let keep = (args.remember_secret && source == SecretSource::Given).then(|| {
-        (
-            opts.tenant_id.clone(),
-            opts.client_id.clone(),
-            opts.client_secret.clone(),
-        )
-    });
+    let connected = args.resolve(state.syncs.stores(store.as_ref()), true)?;
+    let mut opts = connected.options.clone();
     let shared = state.syncs.clone();
     if shared.running.swap(true, Ordering::SeqCst) {
         return Err(AppError::InvalidInput {
@@ -387,15 +308,8 @@ pub async fn sync_tenant(
             }
         }));
         // A secret that signed in is kept, even when the sync stopped later on.
-        let signed_in = !matches!(result, Err(sync::SyncError::SignIn { .. }));
-        keep_rotated(&opts, &result, store.as_ref(), &progress.session_sign_ins);
-        let secret_note = match (&keep, signed_in) {
-            (Some((tenant, client, secret)), true) => Some(
-                match secrets::remember(store.as_ref(), tenant, client, secret) {
-                    Ok(note) => note,
-                    Err(e) => secrets::not_kept(&e),
-                },
-            ),
+        let secret_note = match connected.settle(&result, progress.stores(store.as_ref())) {
+            Settled::SecretKept(note) | Settled::SecretNotKept(note) => Some(note),
             _ => None,
         };
         let s = result?;
@@ -406,9 +320,9 @@ pub async fn sync_tenant(
                 .datasets
                 .iter()
                 .map(|d| SyncedDataset {
-                    dataset: d.dataset.name().into(),
-                    status: d.status.as_str().into(),
-                    mode: d.mode.as_str().into(),
+                    dataset: d.dataset,
+                    status: d.status,
+                    mode: d.mode,
                     detail: d.detail.clone(),
                     items: d.items as u32,
                     pages: d.pages as u32,
@@ -439,6 +353,34 @@ pub fn sync_progress(state: State<'_, AppState>) -> Option<SyncProgress> {
 #[specta::specta]
 pub fn cancel_sync(state: State<'_, AppState>) {
     state.syncs.cancel.store(true, Ordering::SeqCst);
+}
+
+/// What the Connections form offers before the admin types: Graph's and Entra's addresses in the
+/// global cloud, and where secrets are kept on this machine.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionDefaults {
+    pub graph_url: String,
+    pub authority_url: String,
+    /// Where a kept secret goes ("the OS keyring").
+    pub secret_store: String,
+}
+
+impl ConnectionDefaults {
+    pub(crate) fn new(secrets: &dyn SecretStore) -> ConnectionDefaults {
+        ConnectionDefaults {
+            graph_url: connect::DEFAULT_GRAPH_URL.into(),
+            authority_url: connect::DEFAULT_AUTHORITY_URL.into(),
+            secret_store: secrets.describe().into(),
+        }
+    }
+}
+
+/// The form's defaults, defined once in `steward_graph::connect`.
+#[tauri::command]
+#[specta::specta]
+pub fn connection_defaults(state: State<'_, AppState>) -> ConnectionDefaults {
+    ConnectionDefaults::new(state.secrets.as_ref())
 }
 
 /// Whether a client secret is kept for a tenant's app registration, and where.
@@ -501,12 +443,8 @@ pub async fn forget_secret(
     let store = state.secrets.clone();
     let shared = state.syncs.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let admin = steward_graph::delegated::account(&tenant_id, &client_id);
-        let _ = shared.session_sign_ins.delete(&admin);
-        let admin_removed = store.delete(&admin).unwrap_or(false);
-        store
-            .delete(&secrets::account(&tenant_id, &client_id))
-            .map(|secret| secret || admin_removed)
+        connect::forget(shared.stores(store.as_ref()), &tenant_id, &client_id)
+            .map(|gone| gone.secret || gone.admin_sign_in)
             .map_err(|e| AppError::Io {
                 message: format!("{e}; nothing was removed"),
             })
@@ -515,20 +453,6 @@ pub async fn forget_secret(
     .map_err(|e| AppError::Internal {
         message: format!("a background task failed ({e}); try again"),
     })?
-}
-
-/// After a delegated sign-in, keeps the rotated refresh token (for this session where the OS
-/// has no keyring), or forgets it when Entra refused it.
-fn keep_rotated<T>(
-    opts: &SyncOptions,
-    result: &Result<T, sync::SyncError>,
-    store: &dyn SecretStore,
-    session: &dyn SecretStore,
-) {
-    let signed_in = !matches!(result, Err(sync::SyncError::SignIn { .. }));
-    if steward_graph::delegated::keep_rotated(store, opts, signed_in).is_err() || !signed_in {
-        let _ = steward_graph::delegated::keep_rotated(session, opts, signed_in);
-    }
 }
 
 /// Signs an admin in (delegated): opens the system browser at Entra's sign-in page, or shows a
@@ -557,8 +481,8 @@ pub async fn sign_in_admin(
             .unwrap_or(default)
             .to_string()
     };
-    let graph = pick(&args.graph_url, "https://graph.microsoft.com");
-    let authority = pick(&args.authority_url, "https://login.microsoftonline.com");
+    let graph = pick(&args.graph_url, connect::DEFAULT_GRAPH_URL);
+    let authority = pick(&args.authority_url, connect::DEFAULT_AUTHORITY_URL);
     let shared = state.syncs.clone();
     let store = state.secrets.clone();
     let device = args.device_code;
@@ -607,17 +531,20 @@ pub async fn sign_in_admin(
         let tokens = result.map_err(|e| AppError::InvalidInput {
             message: e.to_string(),
         })?;
-        let account = steward_graph::delegated::account(&tenant, &client);
-        Ok(match store.set(&account, &tokens.refresh_token) {
-            Ok(()) => format!(
-                "Signed in. The sign-in is kept in {} for the next syncs of this tenant.",
-                store.describe()
-            ),
-            Err(e) => {
-                let _ = shared.session_sign_ins.set(&account, &tokens.refresh_token);
-                format!("Signed in for this session only: {e}")
-            }
-        })
+        match connect::keep_admin_sign_in(
+            shared.stores(store.as_ref()),
+            &tenant,
+            &client,
+            &tokens.refresh_token,
+        ) {
+            Ok(AdminKept::Kept(place)) => Ok(format!(
+                "Signed in. The sign-in is kept in {place} for the next syncs of this tenant."
+            )),
+            Ok(AdminKept::ForSession(why)) => Ok(format!("Signed in for this session only: {why}")),
+            Err(e) => Err(AppError::Io {
+                message: format!("signed in, but the sign-in could not be kept ({e}); try again"),
+            }),
+        }
     })
     .await
 }
@@ -646,7 +573,7 @@ mod tests {
             eta_secs,
         };
         let p = SyncProgress::new(&info, pace(Some(200.0)));
-        assert_eq!(p.dataset, "signIns");
+        assert_eq!(p.dataset, Dataset::SignIns);
         assert_eq!(p.eta_seconds, Some(200));
         assert_eq!(p.eta_text.as_deref(), Some("about 3 min left"));
         assert_eq!(SyncProgress::new(&info, pace(None)).eta_text, None);

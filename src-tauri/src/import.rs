@@ -46,7 +46,7 @@ pub async fn choose_import_paths(
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportedDataset {
-    pub dataset: String,
+    pub dataset: steward_core::dataset::Dataset,
     pub items: u32,
 }
 
@@ -102,7 +102,7 @@ pub async fn import_graph_files(
                 .datasets
                 .iter()
                 .map(|d| ImportedDataset {
-                    dataset: d.dataset.name().into(),
+                    dataset: d.dataset,
                     items: d.items as u32,
                 })
                 .collect(),

@@ -447,6 +447,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         risk_report,
         risk_action,
         connections::connection_status,
+        connections::connection_defaults,
         connections::test_connection,
         connections::sync_tenant,
         connections::sync_progress,

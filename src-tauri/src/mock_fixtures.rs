@@ -568,7 +568,11 @@ fn connections(c: &Cache, dir: &Path) -> Value {
         graph_url: None,
         authority_url: None,
     };
-    let refused = |args: ConnectArgs| match args.options(&store, &store) {
+    let stores = steward_graph::connect::Stores {
+        kept: Some(&store),
+        session: Some(&store),
+    };
+    let refused = |args: ConnectArgs| match args.resolve(stores, false) {
         Ok(_) => panic!("the connection arguments were accepted"),
         Err(e) => value(e),
     };
@@ -595,6 +599,8 @@ fn connections(c: &Cache, dir: &Path) -> Value {
     );
     json!({
         "demo": value(connections::connection_status_of(&c.conn, c.key, &c.tenant.id).unwrap()),
+        // The OS keyring's defaults, as a desktop with a Secret Service has them.
+        "defaults": value(connections::ConnectionDefaults::new(&steward_graph::secrets::OsKeyring)),
         "syncProgress": value(progress),
         "errors": {
             "noKeptSecret": refused(connect("", None, false)),

@@ -1,8 +1,11 @@
+import type { Dataset } from "./ipc/backend";
+
 /**
- * What the admin calls each dataset the app reads from Microsoft Graph, by its Graph name (the name
- * the backend records in the cache). Pages show the label first and the Graph name beside it.
+ * What the admin calls each dataset the app reads from Microsoft Graph. The keys are the backend's
+ * `Dataset` (Graph's collection name, as the cache records it): a dataset added in Rust does not
+ * compile here until it has a label. Pages show the label first and the Graph name beside it.
  */
-export const DATASET_LABELS: Readonly<Record<string, string>> = {
+export const DATASET_LABELS: Readonly<Record<Dataset, string>> = {
   organization: "Organization",
   applications: "App registrations",
   servicePrincipals: "Service principals",
@@ -27,7 +30,7 @@ export const DATASET_LABELS: Readonly<Record<string, string>> = {
   directoryAudits: "App management audit log",
 };
 
-/** A dataset's label for the admin; a name the app does not know stays as Graph spells it. */
-export function datasetLabel(dataset: string): string {
-  return (Object.hasOwn(DATASET_LABELS, dataset) && DATASET_LABELS[dataset]) || dataset;
+/** A dataset's label for the admin. */
+export function datasetLabel(dataset: Dataset): string {
+  return DATASET_LABELS[dataset];
 }

@@ -213,6 +213,75 @@ impl Connected {
     }
 }
 
+/// Where an admin's new sign-in was kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminKept {
+    /// In the OS keyring (its description), for the next syncs.
+    Kept(&'static str),
+    /// The OS keyring could not keep it (why); the session store keeps it for this run.
+    ForSession(String),
+}
+
+/// Keeps an admin's new sign-in (its refresh token) in the OS keyring, or else in the session
+/// store; an error says why neither could keep it.
+pub fn keep_admin_sign_in(
+    stores: Stores<'_>,
+    tenant_id: &str,
+    client_id: &str,
+    refresh_token: &str,
+) -> Result<AdminKept, secrets::SecretStoreError> {
+    let account = crate::delegated::account(tenant_id, client_id);
+    let kept = match stores.kept {
+        Some(store) => store
+            .set(&account, refresh_token)
+            .map(|()| store.describe()),
+        None => Err(secrets::SecretStoreError::Unavailable(
+            "keeping was turned off".into(),
+        )),
+    };
+    match (kept, stores.session) {
+        (Ok(place), _) => Ok(AdminKept::Kept(place)),
+        (Err(e), Some(session)) => {
+            session.set(&account, refresh_token)?;
+            Ok(AdminKept::ForSession(e.to_string()))
+        }
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// What [`forget`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forgotten {
+    pub secret: bool,
+    pub admin_sign_in: bool,
+}
+
+/// Removes the client secret and the admin sign-in kept for this tenant and client id, from
+/// the OS keyring and the session store. An error means the keyring could not be asked, and the
+/// secret may still be there.
+pub fn forget(
+    stores: Stores<'_>,
+    tenant_id: &str,
+    client_id: &str,
+) -> Result<Forgotten, secrets::SecretStoreError> {
+    let admin = crate::delegated::account(tenant_id, client_id);
+    if let Some(session) = stores.session {
+        let _ = session.delete(&admin);
+    }
+    let Some(store) = stores.kept else {
+        return Ok(Forgotten {
+            secret: false,
+            admin_sign_in: false,
+        });
+    };
+    let admin_sign_in = store.delete(&admin).unwrap_or(false);
+    let secret = store.delete(&secrets::account(tenant_id, client_id))?;
+    Ok(Forgotten {
+        secret,
+        admin_sign_in,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +338,41 @@ mod tests {
             Settled::KeptSecretRefused("this session's memory"),
             "a refused kept secret is reported, not silently kept"
         );
+    }
+
+    #[test]
+    fn an_admin_sign_in_is_kept_for_the_session_where_the_os_has_no_keyring_and_forget_removes_both(
+    ) {
+        let none = NoStore("no D-Bus".into());
+        let session = MemoryStore::default();
+        let stores = Stores {
+            kept: Some(&none),
+            session: Some(&session),
+        };
+        match keep_admin_sign_in(stores, "T", "C", "r1").unwrap() {
+            AdminKept::ForSession(why) => assert!(why.contains("no D-Bus"), "{why}"),
+            other => panic!("expected ForSession, got {other:?}"),
+        }
+        let os = MemoryStore::default();
+        let both = Stores {
+            kept: Some(&os),
+            session: Some(&session),
+        };
+        assert_eq!(
+            keep_admin_sign_in(both, "T", "C", "r2").unwrap(),
+            AdminKept::Kept("this session's memory")
+        );
+        secrets::remember(&os, "T", "C", "s").unwrap();
+        assert_eq!(
+            forget(both, "T", "C").unwrap(),
+            Forgotten {
+                secret: true,
+                admin_sign_in: true
+            }
+        );
+        let account = crate::delegated::account("T", "C");
+        assert_eq!(session.get(&account).unwrap(), None);
+        assert_eq!(os.get(&account).unwrap(), None);
     }
 
     #[test]

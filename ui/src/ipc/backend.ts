@@ -7,6 +7,7 @@ import type {
   AppError,
   AppInfo,
   ConnectArgs,
+  ConnectionDefaults,
   ConnectionStatus,
   Dashboard,
   ExportResult,
@@ -47,12 +48,16 @@ export type {
   AppInfo,
   ChartTable,
   ConnectArgs,
+  ConnectionDefaults,
   ConnectionStatus,
   CountItem,
   CredentialType,
   CredentialView,
   DailySignIns,
   Dashboard,
+  Dataset,
+  DatasetSource,
+  DatasetState,
   DashboardChart,
   DatasetStatus,
   DetectionRow,
@@ -84,6 +89,7 @@ export type {
   PlanSettings,
   Priority,
   ProgressState,
+  ReadMode,
   Recommendation,
   RecommendationReport,
   RecommendationSettings,
@@ -196,6 +202,8 @@ export interface Backend {
    * can keep one at all. A sync or test with an empty secret uses the kept one.
    */
   secretStatus(tenantId: string, clientId: string): Promise<SecretStatus>;
+  /** The Connections form's defaults: Graph's and Entra's addresses, and where secrets are kept. */
+  connectionDefaults(): Promise<ConnectionDefaults>;
   /**
    * Removes the secret and the admin sign-in kept for this tenant and client id; whether there was one. Fails with
    * kind `io` when the store refuses.
@@ -281,6 +289,7 @@ export const tauriBackend: Backend = {
   syncProgress: () => plain(() => commands.syncProgress()),
   cancelSync: () => plain(() => commands.cancelSync()),
   secretStatus: (tenantId, clientId) => unwrap(() => commands.secretStatus(tenantId, clientId)),
+  connectionDefaults: () => plain(() => commands.connectionDefaults()),
   forgetSecret: (tenantId, clientId) => unwrap(() => commands.forgetSecret(tenantId, clientId)),
   signInAdmin: (args) => unwrap(() => commands.signInAdmin(args)),
   adminSignInProgress: () => plain(() => commands.adminSignInProgress()),

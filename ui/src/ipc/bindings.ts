@@ -145,6 +145,12 @@ async connectionStatus(tenantId: string) : Promise<Result<ConnectionStatus, AppE
 }
 },
 /**
+ * The form's defaults, defined once in `steward_graph::connect`.
+ */
+async connectionDefaults() : Promise<ConnectionDefaults> {
+    return await TAURI_INVOKE("connection_defaults");
+},
+/**
  * Signs in and reads the organization; returns the tenant's name.
  */
 async testConnection(args: ConnectArgs) : Promise<Result<string, AppError>> {
@@ -382,13 +388,22 @@ certificatePath?: string | null;
  */
 delegated?: boolean; 
 /**
- * Default `https://graph.microsoft.com`.
+ * Graph's address; empty for [`connect::DEFAULT_GRAPH_URL`].
  */
 graphUrl: string | null; 
 /**
- * Default `https://login.microsoftonline.com`.
+ * Entra's sign-in address; empty for [`connect::DEFAULT_AUTHORITY_URL`].
  */
 authorityUrl: string | null }
+/**
+ * What the Connections form offers before the admin types: Graph's and Entra's addresses in the
+ * global cloud, and where secrets are kept on this machine.
+ */
+export type ConnectionDefaults = { graphUrl: string; authorityUrl: string; 
+/**
+ * Where a kept secret goes ("the OS keyring").
+ */
+secretStore: string }
 export type ConnectionStatus = { tenantId: string; datasets: DatasetStatus[] }
 export type CountItem = { key: string; label: string; count: number }
 export type CredentialStatus = "expired" | "expiringSoon" | "valid"
@@ -412,19 +427,97 @@ summary: Overview; asOf: string;
  */
 from: string; days: number; kpis: Kpi[]; charts: DashboardChart[] }
 export type DashboardChart = { key: string; title: string; description: string; svg: string; table: ChartTable }
-export type DatasetStatus = { dataset: string; 
 /**
- * `ok`, `notAvailable`, or `inProgress` while a round has pages left.
+ * A Graph dataset, in the order an import writes them (applications before their federated
+ * credentials, identities before what refers to them). Each serialises as its Graph collection
+ * name, which is also the name the cache's `datasets` and `sync_state` tables record.
  */
-status: string; detail: string | null; 
+export type Dataset = "organization" | "applications" | "servicePrincipals" | "federatedIdentityCredentials" | "appRoleAssignments" | 
+/**
+ * Owners of applications and service principals (read by sync only: Graph's owners lists
+ * name no parent in `@odata.context`, so an exported file could not say whose they are).
+ */
+"owners" | 
+/**
+ * Sponsors of agent identities (beta; read by sync only, for the same reason as owners).
+ */
+"sponsors" | "signIns" | "servicePrincipalSignInActivities" | "appCredentialSignInActivities" | "subscribedSkus" | "namedLocations" | "riskyServicePrincipals" | "servicePrincipalRiskDetections" | "directoryRecommendations" | 
+/**
+ * Active Entra directory role assignments (`roleManagement/directory/roleAssignments`).
+ */
+"roleAssignments" | 
+/**
+ * Eligible (PIM) Entra directory role assignments (`roleEligibilityScheduleInstances`).
+ */
+"roleEligibilityScheduleInstances" | 
+/**
+ * Soft-deleted applications (`directory/deletedItems/microsoft.graph.application`).
+ */
+"deletedApplications" | 
+/**
+ * Soft-deleted service principals (`directory/deletedItems/microsoft.graph.servicePrincipal`).
+ */
+"deletedServicePrincipals" | 
+/**
+ * Delegated permissions granted to clients (`oauth2PermissionGrants`).
+ */
+"oauth2PermissionGrants" | 
+/**
+ * Conditional access policies (`identity/conditionalAccess/policies`).
+ */
+"conditionalAccessPolicies" | 
+/**
+ * Directory audit events of the ApplicationManagement category (`auditLogs/directoryAudits`).
+ */
+"directoryAudits"
+/**
+ * Where a dataset's rows came from.
+ */
+export type DatasetSource = 
+/**
+ * Read from Microsoft Graph by a sync.
+ */
+"sync" | 
+/**
+ * Read from files by an import.
+ */
+"import" | 
+/**
+ * Generated with the demo tenant.
+ */
+"demo"
+/**
+ * How a dataset stands in a tenant's cache.
+ */
+export type DatasetState = 
+/**
+ * Read completely at `syncedAt`.
+ */
+"ok" | 
+/**
+ * Graph refused it (a permission or license is missing); the detail says which.
+ */
+"notAvailable" | 
+/**
+ * A sync round has pages left: the next sync continues it.
+ */
+"inProgress"
+/**
+ * What the cache holds of one dataset.
+ */
+export type DatasetStatus = { dataset: Dataset; state: DatasetState; 
+/**
+ * Why Graph refused it, in words the admin can act on.
+ */
+detail: string | null; 
 /**
  * When the dataset was last read completely (RFC 3339).
  */
 syncedAt: string | null; 
 /**
- * How it got there: `synced`, `imported`, `demo`.
+ * Where its rows came from; `None` while nothing was read (Graph refused it).
  */
-source: string | null }
+source: DatasetSource | null }
 /**
  * Delegated permissions an API granted this client: for every user, or for one.
  */
@@ -511,7 +604,7 @@ resourceType: string; displayName: string; appId: string | null;
  */
 servicePrincipalId: string | null; credentialKeyId: string | null; evidence: Evidence[]; owners: string[]; portalUrl: string }
 export type ImportResult = { tenantId: string; tenantName: string; files: number; datasets: ImportedDataset[]; newSignIns: number; emptyFiles: string[] }
-export type ImportedDataset = { dataset: string; items: number }
+export type ImportedDataset = { dataset: Dataset; items: number }
 export type Kpi = { key: string; label: string; value: number; unit: KpiUnit; detail: string; tone: Tone }
 /**
  * How a KPI's value reads.
@@ -635,6 +728,22 @@ export type Priority = "high" | "medium" | "low"
  * Where a long export stands, for a progress bar.
  */
 export type ProgressState = { rowsDone: number; rowsTotal: number | null }
+/**
+ * How a sync read a dataset this time.
+ */
+export type ReadMode = 
+/**
+ * Every object, with what the round did not see removed afterwards.
+ */
+"full" | 
+/**
+ * Only what changed since the last sync (Graph's delta query).
+ */
+"delta" | 
+/**
+ * A time window of a log (sign-ins, audit events), newest first.
+ */
+"window"
 export type Recommendation = { 
 /**
  * Graph's `recommendationType` for Entra's types; a camelCase name for Steward's own.
@@ -910,7 +1019,7 @@ export type SyncOutcome = { tenantId: string; tenantName: string; datasets: Sync
  * Whether the secret was kept in the OS keyring, or why it could not be.
  */
 secretNote: string | null }
-export type SyncProgress = { dataset: string; 
+export type SyncProgress = { dataset: Dataset; 
 /**
  * Items read in this run for the dataset in progress.
  */
@@ -931,11 +1040,7 @@ etaSeconds: number | null;
  * The time left in words ("about 3 min left"), where it can be told.
  */
 etaText: string | null }
-export type SyncedDataset = { dataset: string; status: string; 
-/**
- * `full`, `delta` (only what changed since the last sync) or `window` (sign-ins).
- */
-mode: string; detail: string | null; items: number; pages: number; removed: number }
+export type SyncedDataset = { dataset: Dataset; status: DatasetState; mode: ReadMode; detail: string | null; items: number; pages: number; removed: number }
 export type TenantSummary = { id: string; displayName: string; defaultDomain: string | null; isDemo: boolean; dataAsOf: string | null; servicePrincipalCount: number }
 /**
  * Whether a KPI asks for attention.

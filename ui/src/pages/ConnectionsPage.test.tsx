@@ -60,7 +60,6 @@ describe("readModeText", () => {
     expect(readModeText("delta")).toBe("Changes only");
     expect(readModeText("window")).toBe("Time window");
     expect(readModeText("full")).toBe("In full");
-    expect(readModeText("somethingNew")).toBe("somethingNew");
   });
 });
 
@@ -150,7 +149,13 @@ describe("ConnectionsPage", () => {
 
     expect(screen.queryByTestId("conn-graph-url")).toBeNull();
     await user.click(within(screen.getByTestId("conn-advanced")).getByRole("button"));
-    await user.type(await screen.findByTestId("conn-graph-url"), "http://127.0.0.1:8080");
+    // The fields offer the global cloud's addresses, as the backend defines them.
+    const graphField = (await screen.findByTestId("conn-graph-url")) as HTMLInputElement;
+    expect(graphField.placeholder).toBe("https://graph.microsoft.com");
+    expect((screen.getByTestId("conn-authority-url") as HTMLInputElement).placeholder).toBe(
+      "https://login.microsoftonline.com",
+    );
+    await user.type(graphField, "http://127.0.0.1:8080");
     await user.type(input("conn-authority-url"), "http://127.0.0.1:8080/auth");
     await fill(user);
     await user.click(button("conn-test"));

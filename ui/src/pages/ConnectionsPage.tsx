@@ -38,7 +38,10 @@ import {
   type AdminSignInProgress,
   type BackendError,
   type ConnectArgs,
+  type DatasetSource,
+  type DatasetState,
   type DatasetStatus,
+  type ReadMode,
   type SecretStatus,
   type SyncOutcome,
   type SyncProgress,
@@ -59,8 +62,6 @@ export const ADMIN_SIGN_IN_POLL_MS = 500;
 /** How long the page waits after the tenant or client id last changed before asking whether a secret is kept. */
 export const SECRET_STATUS_DEBOUNCE_MS = 300;
 
-export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com";
-export const DEFAULT_AUTHORITY_URL = "https://login.microsoftonline.com";
 
 const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = {
   invalidInput: "Sign-in failed",
@@ -92,42 +93,35 @@ const METHOD_HINTS: Record<SignInMethod, string> = {
   admin: "As an admin who signs in, with the app's delegated permissions.",
 };
 
-/** Where secrets go when the backend has not said yet. */
-const DEFAULT_SECRET_STORE = "the OS keyring";
 
 /** The key of an app registration's kept secret, as the backend files it (case-insensitive). */
 function secretKey(tenantId: string, clientId: string): string {
   return `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
 }
 
-/** A dataset's status as the admin reads it. */
-export function datasetStatusText(d: Pick<DatasetStatus, "status" | "detail">): string {
-  switch (d.status) {
+/** A dataset's state as the admin reads it, with Graph's reason where it refused one. */
+export function datasetStatusText(state: DatasetState, detail: string | null): string {
+  switch (state) {
     case "ok":
       return "OK";
     case "notAvailable":
-      return d.detail ? `Not available: ${d.detail}` : "Not available";
+      return detail ? `Not available: ${detail}` : "Not available";
     case "inProgress":
       return "In progress — a round was interrupted and will resume on the next sync";
-    default:
-      return d.detail ? `${d.status}: ${d.detail}` : d.status;
   }
 }
 
-/** Where a dataset's data came from. */
-export function datasetSourceText(d: Pick<DatasetStatus, "source" | "status" | "syncedAt">): string {
-  switch (d.source) {
-    case "synced":
+/** Where a dataset's rows came from; "—" where nothing was read yet (Graph refused it). */
+export function datasetSourceText(source: DatasetSource | null): string {
+  switch (source) {
+    case "sync":
       return "Synced";
-    case "imported":
+    case "import":
       return "Imported";
     case "demo":
       return "Demo data";
     case null:
-      // Nothing read yet (a dataset Graph would not give) has no source; the demo tenant's data has none either.
-      return d.status === "notAvailable" && d.syncedAt === null ? "—" : "Demo data";
-    default:
-      return d.source;
+      return "—";
   }
 }
 
@@ -156,6 +150,7 @@ type AdminResult = { key: string; note: string } | { key: string; error: Backend
 
 export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: ConnectionsPageProps) {
   const backend = useBackend();
+  const defaults = useKeptAsync(() => backend.connectionDefaults(), [backend]).data;
   const [tenantField, setTenantField] = useState(tenantId && !isDemo ? tenantId : "");
   const [clientId, setClientId] = useState("");
   const [method, setMethod] = useState<SignInMethod>("secret");
@@ -196,7 +191,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const adminSignedIn = secretStatus?.adminSignedIn === true;
   const adminNow = adminResult !== null && adminResult.key === pairKey ? adminResult : null;
   const busy = syncing || adminWaiting !== null;
-  const storeName = store?.available ? store.detail : DEFAULT_SECRET_STORE;
+  const storeName = store?.available ? store.detail : (defaults?.secretStore ?? "");
 
   const checkSecret = useCallback(
     async (tenant: string, client: string) => {
@@ -588,7 +583,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
                   <Input
                     data-testid="conn-graph-url"
                     value={graphUrl}
-                    placeholder={DEFAULT_GRAPH_URL}
+                    placeholder={defaults?.graphUrl}
                     spellCheck={false}
                     disabled={busy}
                     onChange={(_, d) => setGraphUrl(d.value)}
@@ -598,7 +593,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
                   <Input
                     data-testid="conn-authority-url"
                     value={authorityUrl}
-                    placeholder={DEFAULT_AUTHORITY_URL}
+                    placeholder={defaults?.authorityUrl}
                     spellCheck={false}
                     disabled={busy}
                     onChange={(_, d) => setAuthorityUrl(d.value)}
@@ -860,7 +855,7 @@ function secretHint(kept: boolean, remember: boolean, storeName: string): string
 }
 
 /** How a sync read a dataset, in the admin's words (short: the summary keeps it on one line). */
-export function readModeText(mode: string): string {
+export function readModeText(mode: ReadMode): string {
   switch (mode) {
     case "delta":
       return "Changes only";
@@ -868,8 +863,6 @@ export function readModeText(mode: string): string {
       return "Time window";
     case "full":
       return "In full";
-    default:
-      return mode;
   }
 }
 
@@ -877,8 +870,8 @@ export function readModeText(mode: string): string {
  * A status cell stays on one line; a status with Graph's explanation (or the long in-progress note)
  * wraps instead, so that it does not push the table wider than the page.
  */
-function statusClass(d: Pick<DatasetStatus, "status" | "detail">): string {
-  return d.detail || d.status === "inProgress" ? "connections-status-long" : "nowrap";
+function statusClass(state: DatasetState, detail: string | null): string {
+  return detail || state === "inProgress" ? "connections-status-long" : "nowrap";
 }
 
 function SyncedBar({ result }: { result: SyncOutcome }) {
@@ -909,7 +902,7 @@ function SyncedBar({ result }: { result: SyncOutcome }) {
                 <TableCell className="num nowrap">{formatNumber(d.items)}</TableCell>
                 <TableCell className="num nowrap">{formatNumber(d.pages)}</TableCell>
                 <TableCell className="num nowrap">{formatNumber(d.removed)}</TableCell>
-                <TableCell className={statusClass(d)}>{datasetStatusText(d)}</TableCell>
+                <TableCell className={statusClass(d.status, d.detail)}>{datasetStatusText(d.status, d.detail)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -949,8 +942,8 @@ function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
               <TableCell>
                 <DatasetName dataset={d.dataset} />
               </TableCell>
-              <TableCell className={statusClass(d)}>{datasetStatusText(d)}</TableCell>
-              <TableCell className="nowrap">{datasetSourceText(d)}</TableCell>
+              <TableCell className={statusClass(d.state, d.detail)}>{datasetStatusText(d.state, d.detail)}</TableCell>
+              <TableCell className="nowrap">{datasetSourceText(d.source)}</TableCell>
               <TableCell className="nowrap">{formatDateTime(d.syncedAt, "never")}</TableCell>
             </TableRow>
           ))}

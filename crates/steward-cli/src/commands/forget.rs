@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use steward_graph::connect::{self, Stores};
 use steward_graph::secrets;
 
 use crate::ForgetArgs;
@@ -10,27 +11,27 @@ use crate::ForgetArgs;
 pub(crate) fn run(out: &mut impl Write, args: ForgetArgs) -> anyhow::Result<()> {
     let ForgetArgs { tenant, client_id } = args;
     let store = secrets::from_env();
-    let admin = store
-        .delete(&steward_graph::delegated::account(&tenant, &client_id))
-        .unwrap_or(false);
-    if admin {
+    let stores = Stores {
+        kept: Some(store.as_ref()),
+        session: None,
+    };
+    let place = store.describe();
+    let gone = connect::forget(stores, &tenant, &client_id)?;
+    if gone.admin_sign_in {
         writeln!(
             out,
-            "Removed the admin sign-in for {client_id} in tenant {tenant} from {}.",
-            store.describe()
+            "Removed the admin sign-in for {client_id} in tenant {tenant} from {place}."
         )?;
     }
-    if store.delete(&secrets::account(&tenant, &client_id))? {
+    if gone.secret {
         writeln!(
             out,
-            "Removed the client secret of {client_id} in tenant {tenant} from {}.",
-            store.describe()
+            "Removed the client secret of {client_id} in tenant {tenant} from {place}."
         )?;
     } else {
         writeln!(
             out,
-            "No client secret of {client_id} in tenant {tenant} is kept in {}.",
-            store.describe()
+            "No client secret of {client_id} in tenant {tenant} is kept in {place}."
         )?;
     }
     Ok(())

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use steward_graph::connect::{self, AdminKept, Stores};
 use steward_graph::secrets;
 
 use crate::{Endpoints, SignInArgs};
@@ -30,15 +31,19 @@ pub(crate) fn run(out: &mut impl Write, args: SignInArgs) -> anyhow::Result<()> 
         device_code,
     )?;
     let store = secrets::from_env();
-    match store.set(
-        &steward_graph::delegated::account(&tenant, &client_id),
-        &tokens.refresh_token,
-    ) {
-        Ok(()) => writeln!(
+    let stores = Stores {
+        kept: Some(store.as_ref()),
+        session: None,
+    };
+    match connect::keep_admin_sign_in(stores, &tenant, &client_id, &tokens.refresh_token) {
+        Ok(AdminKept::Kept(place)) => writeln!(
             out,
-            "The admin sign-in is kept in {}: `steward sync --tenant {tenant} --client-id {client_id} --delegated` uses it.",
-            store.describe()
+            "The admin sign-in is kept in {place}: `steward sync --tenant {tenant} --client-id {client_id} --delegated` uses it."
         )?,
+        // The CLI has no session store: the sign-in was kept nowhere.
+        Ok(AdminKept::ForSession(e)) => anyhow::bail!(
+            "signed in, but {e}: nothing was kept. `steward sync --delegated` signs in each time instead"
+        ),
         Err(e) => anyhow::bail!(
             "signed in, but {e}: nothing was kept. `steward sync --delegated` signs in each time instead"
         ),

@@ -87,7 +87,7 @@ pub struct DatasetStatus {
     pub detail: Option<String>,
     /// When the dataset was last read completely (RFC 3339).
     pub synced_at: Option<String>,
-    /// Where its rows came from; `None` before anything was read.
+    /// Where its rows came from; `None` while nothing was read (Graph refused it).
     pub source: Option<DatasetSource>,
 }
 
@@ -113,17 +113,21 @@ pub fn list(conn: &Connection, tenant: TenantKey) -> Result<Vec<DatasetStatus>> 
         let Some(dataset) = Dataset::from_name(&name) else {
             continue;
         };
-        let state = if status == DatasetState::Ok.cache_name() {
-            DatasetState::Ok
-        } else {
-            DatasetState::NotAvailable
-        };
+        // A dataset Graph refused was never read: it has no time and no source of rows.
+        let read = status == DatasetState::Ok.cache_name();
         out.push(DatasetStatus {
             dataset,
-            state,
+            state: if read {
+                DatasetState::Ok
+            } else {
+                DatasetState::NotAvailable
+            },
             detail,
-            synced_at: Some(clock::rfc3339_ms(synced_at)),
-            source: source.as_deref().and_then(DatasetSource::from_cache_name),
+            synced_at: read.then(|| clock::rfc3339_ms(synced_at)),
+            source: source
+                .as_deref()
+                .and_then(DatasetSource::from_cache_name)
+                .filter(|_| read),
         });
     }
     let mut open = conn.prepare_cached(
@@ -226,7 +230,7 @@ mod tests {
                 (
                     Dataset::RiskyServicePrincipals,
                     DatasetState::NotAvailable,
-                    Some(DatasetSource::Sync),
+                    None,
                     Some("needs Premium")
                 ),
             ],

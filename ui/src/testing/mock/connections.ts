@@ -50,7 +50,7 @@ export const MOCK_SYNCED_DATASETS: SyncedDataset[] = [
 ];
 
 /** Where the mock keeps secrets, as the OS keyring describes itself. */
-export const MOCK_SECRET_STORE = "the OS keyring";
+export const MOCK_SECRET_STORE = connectionsFixture.defaults.secretStore;
 /** Why the mock cannot keep secrets when `sync.noSecretStore` is set (the keyring crate's wording). */
 export const MOCK_NO_SECRET_STORE_DETAIL =
   "no OS secret store is reachable here (no D-Bus session bus); on Linux that is a Secret Service such as GNOME Keyring or KWallet, reached over D-Bus";
@@ -81,19 +81,19 @@ export function mockBadCertificateMessage(path: string): string {
 export function mockConnectionDatasets(demo: boolean): DatasetStatus[] {
   if (demo) return structuredClone(connectionsFixture.demo.datasets);
   return [
-    { dataset: "organization", status: "ok", detail: null, syncedAt: "2025-05-30T07:00:00Z", source: "synced" },
-    { dataset: "servicePrincipals", status: "ok", detail: null, syncedAt: MOCK_IMPORTED_AT, source: "imported" },
+    { dataset: "organization", state: "ok", detail: null, syncedAt: "2025-05-30T07:00:00Z", source: "sync" },
+    { dataset: "servicePrincipals", state: "ok", detail: null, syncedAt: MOCK_IMPORTED_AT, source: "import" },
     {
       dataset: "signIns",
-      status: "inProgress",
-      detail: "2 pages read of a round that was cancelled",
+      state: "inProgress",
+      detail: null,
       syncedAt: "2025-05-29T07:00:00Z",
-      source: "synced",
+      source: "sync",
     },
     {
       dataset: "riskyServicePrincipals",
-      status: "notAvailable",
-      detail: "Graph answered 403: the tenant has no Workload ID Premium licence.",
+      state: "notAvailable",
+      detail: "Graph answered 403: the tenant has no Workload ID Premium license.",
       syncedAt: null,
       source: null,
     },
@@ -114,6 +114,7 @@ export type ConnectionsMock = Pick<
   | "syncProgress"
   | "cancelSync"
   | "secretStatus"
+  | "connectionDefaults"
   | "forgetSecret"
   | "signInAdmin"
   | "adminSignInProgress"
@@ -219,10 +220,10 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
           id,
           MOCK_SYNCED_DATASETS.map((d) => ({
             dataset: d.dataset,
-            status: d.status,
+            state: d.status,
             detail: d.detail,
             syncedAt: d.status === "ok" ? MOCK_SYNCED_AT : null,
-            source: d.status === "ok" ? "synced" : null,
+            source: d.status === "ok" ? "sync" : null,
           })),
         );
         return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1, secretNote };
@@ -247,6 +248,11 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
       const adminSignedIn = adminSignIns.has(account(tenantId, clientId));
       if (!secretStore) return { kept: false, available: false, detail: MOCK_NO_SECRET_STORE_DETAIL, adminSignedIn };
       return { kept: keptSecrets.has(account(tenantId, clientId)), available: true, detail: MOCK_SECRET_STORE, adminSignedIn };
+    },
+
+    async connectionDefaults() {
+      ctx.record("connectionDefaults", []);
+      return { ...connectionsFixture.defaults };
     },
 
     async forgetSecret(tenantId: string, clientId: string): Promise<boolean> {

@@ -5,6 +5,7 @@
 import {
   BackendError,
   type AppError,
+  type ConnectionDefaults,
   type ConnectionStatus,
   type Dashboard,
   type ExportResult,
@@ -88,6 +89,7 @@ export const licensingFixture = licensingJson as unknown as {
 export const reportsFixture = reportsJson as unknown as ReportsFixture;
 export const connectionsFixture = connectionsJson as unknown as {
   demo: ConnectionStatus;
+  defaults: ConnectionDefaults;
   syncProgress: SyncProgress;
   errors: { noKeptSecret: AppError; noAdmin: AppError; badCertificate: AppError };
 };

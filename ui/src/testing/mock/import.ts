@@ -3,6 +3,7 @@
 import {
   BackendError,
   type Backend,
+  type Dataset,
   type ImportedDataset,
   type ImportResult,
   type TenantSummary,
@@ -21,7 +22,7 @@ export const MOCK_IMPORTED_AT = "2025-06-02T09:30:00Z";
 /** Items per imported file (an organization response holds one). */
 export const MOCK_IMPORT_ITEMS = 3;
 
-const IMPORT_DATASETS = [
+const IMPORT_DATASETS: Dataset[] = [
   "organization",
   "applications",
   "servicePrincipals",
@@ -32,7 +33,7 @@ const IMPORT_DATASETS = [
 ];
 
 /** The dataset of a file, from its name as the mock reads it (a plain array, as `az ad sp list` writes, is service principals). */
-function mockDatasetOf(file: string): string {
+function mockDatasetOf(file: string): Dataset {
   const base = (file.split(/[\\/]/).pop() ?? file).replace(/\.json$/i, "").toLowerCase();
   return IMPORT_DATASETS.find((d) => base.startsWith(d.toLowerCase())) ?? "servicePrincipals";
 }
@@ -59,7 +60,7 @@ export function importMock(ctx: MockContext): Pick<Backend, "chooseImportPaths" 
         );
     }
     const emptyFiles = files.filter((f) => f.includes("empty"));
-    const counts = new Map<string, number>();
+    const counts = new Map<Dataset, number>();
     for (const f of files) {
       if (emptyFiles.includes(f)) continue;
       const d = mockDatasetOf(f);
