@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/setup.sh) and runs every test and quality gate, in the order that
-# fails fastest: formatting, lints, UI typecheck and unit tests, Rust tests (with the bindings
+# fails fastest: formatting, UI lint, typecheck and unit tests, Rust lints, Rust tests (with the bindings
 # freshness check), the "core has no tauri" check, then the end-to-end suite through the real
 # window. The same command runs locally and in CI (.ci/run).
 set -euo pipefail
@@ -15,8 +15,8 @@ trap 'rm -rf "$logs"' EXIT
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
-say "UI: typecheck, unit tests, build"
-(cd ui && npm run --silent typecheck && npx vitest run --reporter=dot --no-color 2>&1 | tee "$logs/ui.log" && npm run --silent build >/dev/null)
+say "UI: lint (ESLint: typescript-eslint, React hooks, only ui/src/ipc/ talks to Tauri), typecheck, unit tests, build"
+(cd ui && npm run --silent lint && npm run --silent typecheck && npx vitest run --reporter=dot --no-color 2>&1 | tee "$logs/ui.log" && npm run --silent build >/dev/null)
 
 say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings

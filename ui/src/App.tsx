@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import {
   Badge,
   Button,
@@ -84,9 +84,13 @@ function Shell({
   // Bumped by an import into the tenant on screen, so its page reloads with the imported data.
   const [dataVersion, setDataVersion] = useState(0);
 
-  useEffect(() => {
+  // New app info (after an import or a sync) picks the tenant again, during render rather than in
+  // an effect, so the page never draws the old tenant with the new info.
+  const [infoShown, setInfoShown] = useState(info);
+  if (info !== infoShown) {
+    setInfoShown(info);
     setTenant(pickInitialTenant(info));
-  }, [info]);
+  }
 
   const switchTenant = useCallback(
     async (tenantId: string) => {

@@ -12,6 +12,8 @@ export function useAsync<T>(fn: () => Promise<T>, deps: DependencyList): [AsyncS
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let cancelled = false;
+    // The request is the external system this effect follows: its start marks the answer stale.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState({ status: "loading" });
     fn().then(
       (data) => {
@@ -54,6 +56,8 @@ export function useKeptAsync<T>(fn: () => Promise<T>, deps: DependencyList): Kep
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let cancelled = false;
+    // The request is the external system this effect follows: its start marks the answer stale.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState((s) => ({ ...s, loading: true }));
     fn().then(
       (data) => {

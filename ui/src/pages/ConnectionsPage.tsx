@@ -209,12 +209,19 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     [backend],
   );
 
+  // Another tenant or client id: the last answer and a failed forget were about the old pair.
+  const [pairShown, setPairShown] = useState(pairKey);
+  if (pairKey !== pairShown) {
+    setPairShown(pairKey);
+    setForgetError(null);
+    if (pairKey === null) setSecretState(null);
+  }
+
   // Ask again whenever the tenant or client id settles.
   useEffect(() => {
-    setForgetError(null);
     if (tenantKey === "" || clientKey === "") {
+      // An answer still on its way is about a pair no longer in the form.
       secretRequest.current++;
-      setSecretState(null);
       return;
     }
     const timer = setTimeout(() => void checkSecret(tenantKey, clientKey), SECRET_STATUS_DEBOUNCE_MS);
@@ -251,6 +258,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     () => (tenantId === null ? Promise.resolve(null) : backend.connectionStatus(tenantId)),
     [backend, tenantId],
   );
+  const reloadStatus = status.reload;
 
   // A sync started before this page opened (the user left while it ran) is still the one the
   // backend runs: show it, with its progress and Cancel, until it ends.
@@ -285,7 +293,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
             // The earlier sync ended: what it read is in the cache now.
             setEarlier(false);
             setProgress(null);
-            status.reload();
+            reloadStatus();
           }
         },
         () => {
@@ -299,7 +307,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       stopped = true;
       clearInterval(timer);
     };
-  }, [backend, syncing, earlier]);
+  }, [backend, syncing, earlier, reloadStatus]);
 
   // While an admin sign-in waits, ask it for the page to open and the device code.
   useEffect(() => {
@@ -792,7 +800,12 @@ function AdminSignInProgressArea({
 }) {
   const [copy, setCopy] = useState<"copied" | "failed" | null>(null);
   const code = progress?.method === "deviceCode" ? progress.userCode : null;
-  useEffect(() => setCopy(null), [code]);
+  // A new code has not been copied yet.
+  const [codeShown, setCodeShown] = useState(code);
+  if (code !== codeShown) {
+    setCodeShown(code);
+    setCopy(null);
+  }
 
   const copyCode = async () => {
     if (code === null) return;

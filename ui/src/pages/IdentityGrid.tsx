@@ -24,6 +24,9 @@ export function IdentityGrid({ total, getRow, ensureRange, selectedId, onOpen }:
   const [focusIndex, setFocusIndex] = useState(0);
   const pendingFocus = useRef<number | null>(null);
 
+  // TanStack Virtual returns a mutable virtualizer the React Compiler cannot memoise; this
+  // component is not compiled, which is what the grid needs.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,

@@ -72,12 +72,9 @@ export function LicensingPage({ tenantId, onOpenIdentity }: LicensingPageProps) 
   // Keeps the last figures on screen while they reload (after a review toggle).
   const state = useKeptAsync(() => backend.licensing(tenantId), [backend, tenantId]);
   const reload = state.reload;
-  // The planner starts from the saved plan the first figures bring.
-  useEffect(() => {
-    const first = state.data?.plan;
-    if (first) setPlan((p) => p ?? first);
-  }, [state.data]);
   const data = state.data;
+  // The planner starts from the saved plan the first figures bring.
+  if (plan === null && data?.plan) setPlan(data.plan);
 
   return (
     <section data-testid="page-licensing" className="page page-pad" aria-labelledby="licensing-heading">
@@ -410,7 +407,11 @@ function AccessReviewsCard({
   const [error, setError] = useState<BackendError | null>(null);
 
   // Once fresh data arrives, show it rather than the pending values.
-  useEffect(() => setPending({}), [candidates]);
+  const [candidatesShown, setCandidatesShown] = useState(candidates);
+  if (candidates !== candidatesShown) {
+    setCandidatesShown(candidates);
+    setPending({});
+  }
 
   const toggle = async (id: string, included: boolean) => {
     setPending((p) => ({ ...p, [id]: included }));

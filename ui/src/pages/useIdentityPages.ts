@@ -24,6 +24,9 @@ export type IdentityPages = {
   retry: () => void;
 };
 
+// The page cache is a mutable store per query that this hook owns: callbacks fill it as pages
+// arrive and `bump` re-renders the readers. The React Compiler's immutability rule does not model
+// such a store, hence the two exemptions below.
 export function useIdentityPages(backend: Backend, tenantId: string, filters: IdentityFilters): IdentityPages {
   const { search, kind, ownership } = filters;
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -32,6 +35,7 @@ export function useIdentityPages(backend: Backend, tenantId: string, filters: Id
   const bump = useCallback(() => setVersion((v) => v + 1), []);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/immutability
     cache.disposed = false;
     return () => {
       // Responses for this query arriving later are discarded.
@@ -86,6 +90,7 @@ export function useIdentityPages(backend: Backend, tenantId: string, filters: Id
   );
 
   const retry = useCallback(() => {
+    // eslint-disable-next-line react-hooks/immutability
     cache.error = null;
     if (cache.total === null) fetchPage(0);
     bump();
