@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/setup.sh) and runs every test and quality gate, in the order that
-# fails fastest: formatting, UI lint, typecheck and unit tests, Rust lints, Rust tests (with the bindings
-# freshness check), the "core has no tauri" check, then the end-to-end suite through the real
-# window. The same command runs locally and in CI (.ci/run).
+# fails fastest: formatting, UI lint, typecheck and unit tests, Rust lints, the "core has no
+# tauri" check, Rust tests (with the bindings and mock-fixture freshness checks), the OS keyring,
+# then the end-to-end suite through the real window. The same command runs locally and in CI.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
