@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   Accordion,
   AccordionHeader,
   AccordionItem,
   AccordionPanel,
-  Body1,
   Button,
   Caption1,
   Checkbox,
@@ -13,24 +12,14 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
-  ProgressBar,
   Radio,
   RadioGroup,
   Subtitle2,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
   Title3,
 } from "@fluentui/react-components";
 import {
   ArrowSync20Regular,
-  Copy20Regular,
-  Globe20Regular,
   KeyReset20Regular,
-  Phone20Regular,
   PlugConnected20Regular,
 } from "@fluentui/react-icons";
 import {
@@ -38,10 +27,6 @@ import {
   type AdminSignInProgress,
   type BackendError,
   type ConnectArgs,
-  type DatasetSource,
-  type DatasetState,
-  type DatasetStatus,
-  type ReadMode,
   type SecretStatus,
   type SyncOutcome,
   type SyncProgress,
@@ -50,8 +35,11 @@ import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
-import { DatasetName } from "../components/DatasetName";
-import { formatDateTime, formatNumber, plural } from "../format";
+import { DatasetTable, SyncedBar } from "./connections/datasets";
+import { AdminSignInArea, SyncProgressArea, type AdminResult } from "./connections/progress";
+
+export { datasetSourceText, datasetStatusText, readModeText } from "./connections/datasets";
+export { syncProgressText } from "./connections/progress";
 
 /** How often the page asks a running sync how far it got. */
 export const SYNC_POLL_MS = 300;
@@ -62,7 +50,6 @@ export const ADMIN_SIGN_IN_POLL_MS = 500;
 /** How long the page waits after the tenant or client id last changed before asking whether a secret is kept. */
 export const SECRET_STATUS_DEBOUNCE_MS = 300;
 
-
 const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = {
   invalidInput: "Sign-in failed",
   io: "Microsoft Graph did not answer",
@@ -70,15 +57,6 @@ const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = {
 
 const FORGET_TITLES: Partial<Record<BackendError["kind"], string>> = {
   io: "The kept secret could not be removed",
-};
-
-const SIGN_OUT_TITLES: Partial<Record<BackendError["kind"], string>> = {
-  io: "The admin sign-in could not be removed",
-};
-
-const ADMIN_SIGN_IN_TITLES: Partial<Record<BackendError["kind"], string>> = {
-  invalidInput: "Admin sign-in failed",
-  io: "Entra did not answer",
 };
 
 /**
@@ -93,36 +71,9 @@ const METHOD_HINTS: Record<SignInMethod, string> = {
   admin: "As an admin who signs in, with the app's delegated permissions.",
 };
 
-
 /** The key of an app registration's kept secret, as the backend files it (case-insensitive). */
 function secretKey(tenantId: string, clientId: string): string {
   return `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
-}
-
-/** A dataset's state as the admin reads it, with Graph's reason where it refused one. */
-export function datasetStatusText(state: DatasetState, detail: string | null): string {
-  switch (state) {
-    case "ok":
-      return "OK";
-    case "notAvailable":
-      return detail ? `Not available: ${detail}` : "Not available";
-    case "inProgress":
-      return "In progress — a round was interrupted and will resume on the next sync";
-  }
-}
-
-/** Where a dataset's rows came from; "—" where nothing was read yet (Graph refused it). */
-export function datasetSourceText(source: DatasetSource | null): string {
-  switch (source) {
-    case "sync":
-      return "Synced";
-    case "import":
-      return "Imported";
-    case "demo":
-      return "Demo data";
-    case null:
-      return "—";
-  }
 }
 
 export type ConnectionsPageProps = {
@@ -144,9 +95,6 @@ type TestResult = { type: "ok"; name: string } | { type: "error"; error: Backend
 
 /** What the backend said about the kept secret of one tenant and client id (`key`). */
 type SecretState = { key: string; status: SecretStatus } | { key: string; error: BackendError };
-
-/** How the last admin sign-in for one tenant and client id (`key`) ended. */
-type AdminResult = { key: string; note: string } | { key: string; error: BackendError };
 
 export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: ConnectionsPageProps) {
   const backend = useBackend();
@@ -673,191 +621,6 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   );
 }
 
-/** What the running sync is reading, how fast, and how long it has left where that is known. */
-export function syncProgressText(p: SyncProgress): string {
-  const items = p.total != null ? `${formatNumber(p.items)} of ${plural(p.total, "item")}` : plural(p.items, "item");
-  const parts = [`Reading ${p.dataset}: ${items}`];
-  if (p.perSec >= 1) parts.push(`${formatNumber(Math.round(p.perSec))}/s`);
-  // The backend words the time left ("about 3 min left"), as the CLI's progress bar does.
-  if (p.etaText) parts.push(p.etaText);
-  return parts.join(" · ");
-}
-
-function SyncProgressArea({
-  progress,
-  cancelling,
-  onCancel,
-  earlier = false,
-}: {
-  progress: SyncProgress | null;
-  cancelling: boolean;
-  onCancel: () => void;
-  /** The sync was started before this page was opened. */
-  earlier?: boolean;
-}) {
-  const reading = progress ? syncProgressText(progress) : "Signing in…";
-  const text = earlier ? `A sync started earlier is still running. ${reading}` : reading;
-  const share = progress?.total ? Math.min(1, progress.items / progress.total) : undefined;
-  return (
-    <div className="export-progress" data-testid="conn-progress">
-      <ProgressBar thickness="large" value={share} aria-label="Sync progress" aria-valuetext={text} />
-      <Caption1 className="secondary">{text}</Caption1>
-      <div className="actions">
-        <Button data-testid="conn-cancel" disabled={cancelling} onClick={onCancel}>
-          {cancelling ? "Cancelling…" : "Cancel"}
-        </Button>
-      </div>
-    </div>
-  );
-}
-
-function AdminSignInArea({
-  canStart,
-  waiting,
-  progress,
-  signedIn,
-  result,
-  onSignIn,
-  canSignOut,
-  keptSecret,
-  onSignOut,
-  signOutError,
-}: {
-  /** The tenant and client id are given and nothing else runs. */
-  canStart: boolean;
-  waiting: "browser" | "deviceCode" | null;
-  progress: AdminSignInProgress | null;
-  signedIn: boolean;
-  result: AdminResult | null;
-  onSignIn: (deviceCode: boolean) => void;
-  canSignOut: boolean;
-  /** A client secret is kept for the app registration too (signing out forgets it as well). */
-  keptSecret: boolean;
-  onSignOut: () => void;
-  signOutError: BackendError | null;
-}) {
-  return (
-    <div className="connections-admin" data-testid="conn-admin">
-      <Caption1 className="secondary" data-testid="conn-admin-hint">
-        The client id must be that of a public client app registration (Authentication: allow public client flows, and
-        the redirect URI http://localhost under Mobile and desktop applications) with delegated Microsoft Graph
-        permissions for the datasets to read. Steward reads what both those permissions and the admin's roles allow.
-      </Caption1>
-      <div className="actions">
-        <Button
-          data-testid="conn-admin-browser"
-          icon={<Globe20Regular />}
-          disabled={!canStart}
-          onClick={() => onSignIn(false)}
-        >
-          Sign in with browser
-        </Button>
-        <Button data-testid="conn-admin-device" icon={<Phone20Regular />} disabled={!canStart} onClick={() => onSignIn(true)}>
-          Use a device code
-        </Button>
-      </div>
-      {waiting !== null && <AdminSignInProgressArea waiting={waiting} progress={progress} />}
-      {result && "note" in result && (
-        <MessageBar intent="success" layout="multiline" data-testid="conn-admin-note">
-          <MessageBarBody>{result.note}</MessageBarBody>
-        </MessageBar>
-      )}
-      {result && "error" in result && <ErrorBar error={result.error} titles={ADMIN_SIGN_IN_TITLES} />}
-      {signedIn ? (
-        <div className="connections-secret-status">
-          <Caption1 className="secondary" data-testid="conn-admin-status">
-            An admin is signed in for this app registration: Test connection and Sync now use that sign-in.
-          </Caption1>
-          {canSignOut && (
-            <Button
-              appearance="subtle"
-              size="small"
-              data-testid="conn-admin-sign-out"
-              icon={<KeyReset20Regular />}
-              onClick={onSignOut}
-            >
-              {keptSecret ? "Sign out and forget the kept secret" : "Sign out"}
-            </Button>
-          )}
-        </div>
-      ) : (
-        waiting === null && (
-          <Caption1 className="secondary">No admin is signed in for this app registration: sign in first.</Caption1>
-        )
-      )}
-      {signOutError && <ErrorBar error={signOutError} titles={SIGN_OUT_TITLES} />}
-    </div>
-  );
-}
-
-function AdminSignInProgressArea({
-  waiting,
-  progress,
-}: {
-  waiting: "browser" | "deviceCode";
-  /** `null` until the backend says where to sign in. */
-  progress: AdminSignInProgress | null;
-}) {
-  const [copy, setCopy] = useState<"copied" | "failed" | null>(null);
-  const code = progress?.method === "deviceCode" ? progress.userCode : null;
-  // A new code has not been copied yet.
-  const [codeShown, setCodeShown] = useState(code);
-  if (code !== codeShown) {
-    setCodeShown(code);
-    setCopy(null);
-  }
-
-  const copyCode = async () => {
-    if (code === null) return;
-    try {
-      await navigator.clipboard.writeText(code);
-      setCopy("copied");
-    } catch {
-      setCopy("failed");
-    }
-  };
-
-  let text: ReactNode;
-  if (progress === null) {
-    text = waiting === "browser" ? "Opening Entra's sign-in page in your browser…" : "Asking Entra for a device code…";
-  } else if (progress.method === "deviceCode") {
-    text = (
-      <>
-        Open <span className="mono connections-url">{progress.url}</span> on any device and enter the code{" "}
-        <strong className="mono" data-testid="conn-admin-code">
-          {progress.userCode}
-        </strong>
-      </>
-    );
-  } else {
-    text = (
-      <>
-        Your browser opened Entra's sign-in page. If it did not, open:{" "}
-        <span className="mono connections-url" data-testid="conn-admin-url">
-          {progress.url}
-        </span>
-      </>
-    );
-  }
-  return (
-    <div className="export-progress" data-testid="conn-admin-progress">
-      <ProgressBar thickness="medium" aria-label="Waiting for the admin sign-in" />
-      <Body1>{text}</Body1>
-      {code !== null && (
-        <div className="actions">
-          <Button size="small" data-testid="conn-admin-copy" icon={<Copy20Regular />} onClick={() => void copyCode()}>
-            {copy === "copied" ? "Copied" : "Copy code"}
-          </Button>
-          {copy === "failed" && (
-            <Caption1 className="secondary">Could not copy: select the code and copy it.</Caption1>
-          )}
-        </div>
-      )}
-      <Caption1 className="secondary">Steward waits up to 5 minutes for the sign-in.</Caption1>
-    </div>
-  );
-}
-
 /** What becomes of the secret typed in the form. */
 function secretHint(kept: boolean, remember: boolean, storeName: string): string {
   if (kept)
@@ -867,101 +630,3 @@ function secretHint(kept: boolean, remember: boolean, storeName: string): string
   return remember ? `Kept in ${storeName} once a sync signs in with it.` : "Used for this sync only; never stored.";
 }
 
-/** How a sync read a dataset, in the admin's words (short: the summary keeps it on one line). */
-export function readModeText(mode: ReadMode): string {
-  switch (mode) {
-    case "delta":
-      return "Changes only";
-    case "window":
-      return "Time window";
-    case "full":
-      return "In full";
-  }
-}
-
-/**
- * A status cell stays on one line; a status with Graph's explanation (or the long in-progress note)
- * wraps instead, so that it does not push the table wider than the page.
- */
-function statusClass(state: DatasetState, detail: string | null): string {
-  return detail || state === "inProgress" ? "connections-status-long" : "nowrap";
-}
-
-function SyncedBar({ result }: { result: SyncOutcome }) {
-  return (
-    <MessageBar intent="success" layout="multiline" data-testid="conn-synced">
-      <MessageBarBody className="import-summary">
-        <MessageBarTitle>Synced {result.tenantName}</MessageBarTitle>
-        <Table size="extra-small" aria-label="Datasets synced" className="connections-summary">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Dataset</TableHeaderCell>
-              <TableHeaderCell>Read</TableHeaderCell>
-              <TableHeaderCell className="num">Items</TableHeaderCell>
-              <TableHeaderCell className="num">Pages</TableHeaderCell>
-              <TableHeaderCell className="num">Removed</TableHeaderCell>
-              <TableHeaderCell>Status</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {result.datasets.map((d) => (
-              <TableRow key={d.dataset} data-testid="conn-synced-dataset" data-dataset={d.dataset}>
-                <TableCell>
-                  <DatasetName dataset={d.dataset} />
-                </TableCell>
-                <TableCell data-testid="conn-synced-mode" className="nowrap">
-                  {readModeText(d.mode)}
-                </TableCell>
-                <TableCell className="num nowrap">{formatNumber(d.items)}</TableCell>
-                <TableCell className="num nowrap">{formatNumber(d.pages)}</TableCell>
-                <TableCell className="num nowrap">{formatNumber(d.removed)}</TableCell>
-                <TableCell className={statusClass(d.status, d.detail)}>{datasetStatusText(d.status, d.detail)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        <span className="block" data-testid="conn-synced-retries">
-          {result.retries === 0
-            ? "No request had to be retried."
-            : `${plural(result.retries, "request")} retried after throttling or a transient error.`}
-        </span>
-        {result.secretNote !== null && (
-          <span className="block" data-testid="conn-secret-note">
-            {result.secretNote}
-          </span>
-        )}
-      </MessageBarBody>
-    </MessageBar>
-  );
-}
-
-function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
-  if (datasets.length === 0)
-    return <Body1 className="empty">Nothing is cached for this tenant yet: sync it or import Graph JSON.</Body1>;
-  return (
-    <div className="table-scroll">
-      <Table size="small" aria-label="Cached datasets" data-testid="conn-datasets" className="connections-datasets">
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Dataset</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
-            <TableHeaderCell>Source</TableHeaderCell>
-            <TableHeaderCell>Last read</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {datasets.map((d) => (
-            <TableRow key={d.dataset} data-testid="conn-dataset" data-dataset={d.dataset}>
-              <TableCell>
-                <DatasetName dataset={d.dataset} />
-              </TableCell>
-              <TableCell className={statusClass(d.state, d.detail)}>{datasetStatusText(d.state, d.detail)}</TableCell>
-              <TableCell className="nowrap">{datasetSourceText(d.source)}</TableCell>
-              <TableCell className="nowrap">{formatDateTime(d.syncedAt, "never")}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </div>
-  );
-}
