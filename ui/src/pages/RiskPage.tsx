@@ -375,7 +375,7 @@ function Signals({
         header={<Subtitle2 as="h3">Steward&apos;s signals ({formatNumber(signals.length)})</Subtitle2>}
         description={
           <Caption1 className="secondary">
-            New behaviour in the cached sign-ins: computed locally, no Premium licence needed.{" "}
+            New behaviour in the cached sign-ins: computed locally, no Premium license needed.{" "}
             {plural(active, "signal")} active.
           </Caption1>
         }

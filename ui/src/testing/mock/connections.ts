@@ -42,7 +42,7 @@ export const MOCK_SYNCED_DATASETS: SyncedDataset[] = [
     dataset: "riskyServicePrincipals",
     status: "notAvailable",
     mode: "full",
-    detail: "Graph answered 403: the tenant has no Workload ID Premium licence.",
+    detail: "Graph answered 403: the tenant has no Workload ID Premium license.",
     items: 0,
     pages: 0,
     removed: 0,
