@@ -35,7 +35,7 @@ mod window;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use steward_core::clock::to_ms;
-use steward_core::dataset::{DatasetSource, DatasetState, ReadMode};
+use steward_core::dataset::{DatasetSource, ReadMode};
 use steward_core::model::Tenant;
 use steward_core::store::{datasets, tenants};
 
@@ -145,13 +145,9 @@ pub async fn sync(
         opts.datasets.clone()
     };
     let mut reports = vec![DatasetReport {
-        dataset: Dataset::Organization,
-        mode: ReadMode::Full,
-        status: DatasetState::Ok,
-        detail: None,
         items: 1,
         pages: 1,
-        removed: 0,
+        ..DatasetReport::new(Dataset::Organization, ReadMode::Full)
     }];
     for d in wanted {
         // A dataset the plan does not hold is not read on its own (federated credentials come

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 use serde_json::Value;
-use steward_core::dataset::{DatasetState, ReadMode};
+use steward_core::dataset::ReadMode;
 use steward_core::store::{applications, service_principals, TenantKey};
 
 use super::client::{Client, Fetch};
@@ -32,15 +32,7 @@ pub(super) async fn sync_directory(
     let (version, path) = (p.version, p.path);
     let first = format!("{graph}/{version}/{path}?$top=999&$count=true&{}", p.query);
     let mut state = load_state(conn, key, d)?;
-    let mut report = DatasetReport {
-        dataset: d,
-        mode: ReadMode::Full,
-        status: DatasetState::Ok,
-        detail: None,
-        items: 0,
-        pages: 0,
-        removed: 0,
-    };
+    let mut report = DatasetReport::new(d, ReadMode::Full);
     let mut delta_expired = false;
     let mut total: Option<u64> = None;
     'round: loop {

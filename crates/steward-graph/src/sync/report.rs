@@ -24,6 +24,21 @@ pub struct DatasetReport {
     pub removed: u64,
 }
 
+impl DatasetReport {
+    /// A dataset about to be read this way: nothing read yet, and fine until told otherwise.
+    pub(super) fn new(dataset: Dataset, mode: ReadMode) -> DatasetReport {
+        DatasetReport {
+            dataset,
+            mode,
+            status: DatasetState::Ok,
+            detail: None,
+            items: 0,
+            pages: 0,
+            removed: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncSummary {

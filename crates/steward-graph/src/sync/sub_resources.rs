@@ -2,7 +2,7 @@
 //! application or service principal through `$batch`, resumable by the last object done.
 
 use rusqlite::{params, Connection};
-use steward_core::dataset::{DatasetState, ReadMode};
+use steward_core::dataset::ReadMode;
 use steward_core::store::{app_role_assignments, TenantKey};
 
 use super::batch::BATCH_MAX;
@@ -55,15 +55,7 @@ pub(super) async fn sync_sub_resources(
     if state.next_link.is_none() {
         state.round_started = Some(now);
     }
-    let mut report = DatasetReport {
-        dataset: d,
-        mode: ReadMode::Full,
-        status: DatasetState::Ok,
-        detail: None,
-        items: 0,
-        pages: 0,
-        removed: 0,
-    };
+    let mut report = DatasetReport::new(d, ReadMode::Full);
     let total: i64 = conn.query_row(spec.count, params![key.0], |r| r.get(0))?;
     let mut done: i64 = conn.query_row(spec.count_done, params![key.0, after], |r| r.get(0))?;
     let list = format!(

@@ -2,7 +2,7 @@
 //! saw, and a completed round removes what it did not see (the set difference).
 
 use rusqlite::{params, Connection};
-use steward_core::dataset::{DatasetState, ReadMode};
+use steward_core::dataset::ReadMode;
 use steward_core::store::{applications, insights, service_principals, TenantKey};
 
 use super::client::{Client, Fetch};
@@ -42,15 +42,7 @@ pub(super) async fn sync_whole_read(
             save_state(conn, key, d, &state, 0)
         })?;
     }
-    let mut report = DatasetReport {
-        dataset: d,
-        mode: ReadMode::Full,
-        status: DatasetState::Ok,
-        detail: None,
-        items: 0,
-        pages: 0,
-        removed: 0,
-    };
+    let mut report = DatasetReport::new(d, ReadMode::Full);
     while let Some(url) = state.next_link.clone() {
         client.check_cancel()?;
         let v = match client.get(&url).await? {

@@ -2,7 +2,7 @@
 //! narrowing with each page, the next window overlapping the last, each event stored once.
 
 use std::time::Duration;
-use steward_core::dataset::{DatasetState, ReadMode};
+use steward_core::dataset::ReadMode;
 
 use chrono::SecondsFormat;
 use rusqlite::Connection;
@@ -114,15 +114,7 @@ pub(super) async fn sync_audits(
         state.next_link = Some(url_for(&state)?);
         in_tx(conn, || save_state(conn, key, d, &state, 0))?;
     }
-    let mut report = DatasetReport {
-        dataset: d,
-        mode: ReadMode::Window,
-        status: DatasetState::Ok,
-        detail: None,
-        items: 0,
-        pages: 0,
-        removed: 0,
-    };
+    let mut report = DatasetReport::new(d, ReadMode::Window);
     while let Some(url) = state.next_link.clone() {
         client.check_cancel()?;
         let v = match client.get(&url).await? {
@@ -202,15 +194,7 @@ pub(super) async fn sync_sign_ins(
         state.next_link = Some(first.clone());
         in_tx(conn, || save_state(conn, key, d, &state, 0))?;
     }
-    let mut report = DatasetReport {
-        dataset: d,
-        mode: ReadMode::Window,
-        status: DatasetState::Ok,
-        detail: None,
-        items: 0,
-        pages: 0,
-        removed: 0,
-    };
+    let mut report = DatasetReport::new(d, ReadMode::Window);
     // Pages are held and committed together, with the position after the last of them, once
     // they reach COMMIT_ROWS sign-ins or COMMIT_EVERY has passed: far fewer commits and roll-up
     // writes than one per page, and a run killed meanwhile fetches those pages again.
