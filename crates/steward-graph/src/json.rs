@@ -51,8 +51,14 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .strip_prefix("/Date(")
         .and_then(|r| r.strip_suffix(")/"))
         .and_then(|r| {
-            // `/Date(1704067200000+0100)/`: the offset only says how it was displayed.
-            let end = r[1..].find(['+', '-']).map_or(r.len(), |i| i + 1);
+            // `/Date(1704067200000+0100)/`: the offset only says how it was displayed. The
+            // search starts after a leading sign, and works on characters, not byte offsets:
+            // `/Date()/` or a multi-byte character after `/Date(` must not panic.
+            let mut chars = r.char_indices();
+            chars.next();
+            let end = chars
+                .find(|&(_, c)| c == '+' || c == '-')
+                .map_or(r.len(), |(i, _)| i);
             r[..end].parse::<i64>().ok()
         })
     {
@@ -281,6 +287,30 @@ mod tests {
             "Windows PowerShell"
         );
         assert!(t("next tuesday").is_none());
+        assert_eq!(
+            t("/Date(1769860800000+0100)/").unwrap(),
+            "2026-01-31T12:00:00.000Z",
+            "the offset only says how it was shown"
+        );
+        assert_eq!(
+            t("/Date(-86400000)/").unwrap(),
+            "1969-12-31T00:00:00.000Z",
+            "a leading minus is the number's"
+        );
+    }
+
+    #[test]
+    fn a_malformed_powershell_date_is_no_date_and_never_a_panic() {
+        for s in [
+            "/Date()/",
+            "/Date(é)/",
+            "/Date(1é+)/",
+            "/Date(+)/",
+            "/Date(-)/",
+            "/Date(€1)/",
+        ] {
+            assert_eq!(parse_time(s), None, "{s}");
+        }
     }
 
     #[test]
