@@ -177,7 +177,10 @@ impl From<sync::SyncError> for AppError {
             E::Database(_) => AppError::Database { message },
             E::Cancelled => AppError::Cancelled { message },
             E::SignIn { .. } | E::WrongTenant { .. } => AppError::InvalidInput { message },
-            E::GaveUp { .. } | E::Http { .. } | E::Unexpected { .. } => AppError::Io { message },
+            E::GaveUp { .. }
+            | E::Http { .. }
+            | E::Unexpected { .. }
+            | E::SignInUnanswered { .. } => AppError::Io { message },
         }
     }
 }

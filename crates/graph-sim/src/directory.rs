@@ -86,9 +86,13 @@ async fn list_directory(
             .as_array()
             .is_some_and(|v| v.len() as i64 == top),
     ) {
+        let base = if sim.config.faults.foreign_next_link {
+            "https://graph.example.invalid".to_string()
+        } else {
+            base_url(&headers)
+        };
         body["@odata.nextLink"] = format!(
-            "{}/v1.0/{collection}?$top={top}&$skiptoken={}",
-            base_url(&headers),
+            "{base}/v1.0/{collection}?$top={top}&$skiptoken={}",
             encode_token(&[collection, &last])
         )
         .into();

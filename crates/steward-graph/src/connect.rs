@@ -171,6 +171,11 @@ impl Connected {
     /// where the OS has no keyring — and forgets an admin sign-in Entra refused. A secret that
     /// signed in is kept even when the sync failed later on.
     pub fn settle<T>(&self, result: &Result<T, SyncError>, stores: Stores<'_>) -> Settled {
+        // Only Entra's refusal says the credential is wrong; no answer at all (offline) says
+        // nothing, so nothing is kept or forgotten.
+        if matches!(result, Err(SyncError::SignInUnanswered { .. })) {
+            return Settled::Nothing;
+        }
         let signed_in = !matches!(result, Err(SyncError::SignIn { .. }));
         let o = &self.options;
         if o.refresh_token.is_some() {
@@ -436,6 +441,16 @@ mod tests {
             "r2",
             "the next sync uses the rotated token"
         );
+        let offline: Result<(), SyncError> = Err(SyncError::SignInUnanswered {
+            tenant: "T".into(),
+            message: "error sending request".into(),
+        });
+        assert_eq!(
+            again.settle(&offline, stores),
+            Settled::Nothing,
+            "no answer from Entra is no reason to sign the admin out"
+        );
+        assert_eq!(session.get(&account).unwrap().as_deref(), Some("r2"));
         assert_eq!(again.settle(&refused(), stores), Settled::AdminSignInEnded);
         assert_eq!(
             session.get(&account).unwrap(),

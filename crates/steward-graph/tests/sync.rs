@@ -831,6 +831,75 @@ async fn a_wrong_secret_fails_with_the_aadsts_reason_and_never_echoes_the_secret
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_link_to_another_host_is_not_followed_and_a_saved_one_starts_the_dataset_over() {
+    let sim = start(Faults {
+        foreign_next_link: true,
+        ..small_pages()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let err = sync(&conn, &options(&sim), as_of(), &mut |_| {})
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("graph.example.invalid")
+            && message.contains("points away from the Graph URL")
+            && message.contains("no token was sent"),
+        "the dataset stops, saying why and what to check: {message}"
+    );
+    sim.running.shutdown().await;
+
+    // A position saved by a sync through another Graph URL (or planted in the cache) is not
+    // followed either: the dataset starts over on this Graph and ends equal.
+    let sim = start(small_pages()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    sync(&conn, &options(&sim), as_of(), &mut |_| {})
+        .await
+        .unwrap();
+    conn.execute(
+        "UPDATE sync_state SET next_link = 'https://graph.example.invalid/v1.0/applications?$skiptoken=x',
+                               delta_link = 'https://graph.example.invalid/v1.0/applications/delta'
+         WHERE dataset = 'applications'",
+        [],
+    )
+    .unwrap();
+    let summary = sync(&conn, &options(&sim), as_of(), &mut |_| {})
+        .await
+        .unwrap();
+    let apps = summary
+        .datasets
+        .iter()
+        .find(|d| d.dataset == Dataset::Applications)
+        .unwrap();
+    assert_eq!(apps.mode, ReadMode::Full, "read in full again: {apps:?}");
+    assert_eq!(snapshot(&conn), sim_snapshot(&sim));
+    sim.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_sign_in_endpoint_is_no_refusal() {
+    let sim = start(Faults::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let mut o = options(&sim);
+    // A port nothing listens on: as if the machine were offline.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    o.authority_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    o.max_attempts = 2;
+    let err = sync(&conn, &o, as_of(), &mut |_| {}).await.unwrap_err();
+    assert!(
+        matches!(err, steward_graph::sync::SyncError::SignInUnanswered { .. }),
+        "not a refusal, so a kept sign-in or secret is not forgotten: {err}"
+    );
+    assert!(err.to_string().contains("Check the network"), "{err}");
+    sim.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equal() {
     let sim = start(small_pages()).await;
     let dir = tempfile::tempdir().unwrap();

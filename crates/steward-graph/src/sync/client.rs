@@ -61,6 +61,16 @@ pub(super) fn license_code(code: &str) -> bool {
         || c.contains("premiumlicense")
 }
 
+/// Whether `link` is an absolute URL on another origin (scheme, host, port) than `graph_url`.
+/// What is not an absolute URL (a saved object id) is not on another origin.
+pub(super) fn on_another_origin(link: &str, graph_url: &str) -> bool {
+    match (reqwest::Url::parse(link), reqwest::Url::parse(graph_url)) {
+        (Ok(l), Ok(g)) => l.origin() != g.origin(),
+        (Ok(_), Err(_)) => true,
+        (Err(_), _) => false,
+    }
+}
+
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = headers.get("retry-after")?.to_str().ok()?;
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
@@ -70,6 +80,10 @@ impl Client {
     pub(super) fn new(opts: SyncOptions) -> SyncResult<Client> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
+            // Graph and the token endpoint answer where they are asked. A redirect would re-send a
+            // token request's form, secret included, to wherever it points (307/308 keep the
+            // body), so none is followed: it fails the request with its status instead.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Steward/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Unexpected {
@@ -131,6 +145,17 @@ impl Client {
         url: &str,
         body: Option<&Value>,
     ) -> SyncResult<Fetch<Vec<u8>>> {
+        if on_another_origin(url, &self.opts.graph_url) {
+            // A next or delta link Graph (or something posing as it) wrote: the bearer token goes
+            // to the configured Graph only.
+            return Err(SyncError::Unexpected {
+                url: url.to_string(),
+                message: format!(
+                    "the link points away from the Graph URL of this sync ({}); it was not followed and no token was sent. Check the Graph URL, then run sync again",
+                    self.opts.graph_url
+                ),
+            });
+        }
         let mut last = String::new();
         let family = family_of(url);
         for attempt in 0..self.opts.max_attempts {

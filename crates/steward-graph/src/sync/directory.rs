@@ -31,7 +31,7 @@ pub(super) async fn sync_directory(
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
     let (version, path) = (p.version, p.path);
     let first = format!("{graph}/{version}/{path}?$top=999&$count=true&{}", p.query);
-    let mut state = load_state(conn, key, d)?;
+    let mut state = load_state(conn, key, d, &client.opts.graph_url)?;
     let mut report = DatasetReport::new(d, ReadMode::Full);
     let mut delta_expired = false;
     let mut total: Option<u64> = None;

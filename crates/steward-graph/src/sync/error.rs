@@ -10,6 +10,10 @@ pub enum SyncError {
     Database(#[from] rusqlite::Error),
     #[error("could not sign in to tenant {tenant}: {message}. Check the client id and secret (or certificate) and that the app is registered in that tenant")]
     SignIn { tenant: String, message: String },
+    /// The sign-in endpoint gave no usable answer (offline, a proxy's error page): nothing says
+    /// the credential is wrong, so nothing kept is forgotten.
+    #[error("Entra's sign-in endpoint did not answer for tenant {tenant} ({message}); nothing was read and nothing kept was forgotten. Check the network connection and the authority URL, then run sync again")]
+    SignInUnanswered { tenant: String, message: String },
     #[error("Graph did not answer {url} after {attempts} attempts (last: {last}); what was read so far is kept: run sync again to resume")]
     GaveUp {
         url: String,

@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use steward_core::dataset::DatasetSource;
 use steward_core::store::{datasets, TenantKey};
 
+use super::client::on_another_origin;
 use super::SyncResult;
 use crate::wire::Dataset;
 
@@ -19,8 +20,16 @@ pub(super) struct State {
     pub(super) pending_delta: Option<String>,
 }
 
-pub(super) fn load_state(conn: &Connection, key: TenantKey, d: Dataset) -> SyncResult<State> {
-    Ok(conn
+/// Where `d` stands. A saved link on another origin than `graph_url` (the tenant was synced
+/// through another Graph URL, or the cache was tampered with) is never followed: the dataset
+/// starts over, keeping only how far its log was read completely.
+pub(super) fn load_state(
+    conn: &Connection,
+    key: TenantKey,
+    d: Dataset,
+    graph_url: &str,
+) -> SyncResult<State> {
+    let state = conn
         .prepare_cached(
             "SELECT next_link, round_started, window_from, window_to, done_to, delta_link,
                     pending_delta
@@ -38,7 +47,19 @@ pub(super) fn load_state(conn: &Connection, key: TenantKey, d: Dataset) -> SyncR
             })
         })
         .optional()?
-        .unwrap_or_default())
+        .unwrap_or_default();
+    let links = [&state.next_link, &state.delta_link, &state.pending_delta];
+    if links
+        .into_iter()
+        .flatten()
+        .any(|l| on_another_origin(l, graph_url))
+    {
+        return Ok(State {
+            done_to: state.done_to,
+            ..State::default()
+        });
+    }
+    Ok(state)
 }
 
 pub(super) fn save_state(

@@ -45,7 +45,7 @@ pub(super) async fn sync_sub_resources(
     progress: Progress<'_>,
 ) -> SyncResult<DatasetReport> {
     let d = p.dataset;
-    let mut state = load_state(conn, key, d)?;
+    let mut state = load_state(conn, key, d, &client.opts.graph_url)?;
     let mut after = state
         .next_link
         .as_deref()

@@ -90,11 +90,12 @@ impl Client {
                             continue;
                         }
                     };
-                    let v: Value =
-                        serde_json::from_slice(&bytes).map_err(|e| SyncError::SignIn {
+                    let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                        SyncError::SignInUnanswered {
                             tenant: self.opts.tenant_id.clone(),
-                            message: format!("the token endpoint's answer was not JSON ({e})"),
-                        })?;
+                            message: format!("its answer was not JSON ({e})"),
+                        }
+                    })?;
                     let token = v["access_token"]
                         .as_str()
                         .ok_or_else(|| SyncError::SignIn {
@@ -137,9 +138,9 @@ impl Client {
             self.retries += 1;
             tokio::time::sleep(self.backoff(attempt)).await;
         }
-        Err(SyncError::SignIn {
+        Err(SyncError::SignInUnanswered {
             tenant: self.opts.tenant_id.clone(),
-            message: format!("the token endpoint did not answer ({last})"),
+            message: last,
         })
     }
 }

@@ -29,7 +29,7 @@ pub(super) async fn sync_whole_read(
     let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
     let first = p.url(&graph);
-    let mut state = load_state(conn, key, d)?;
+    let mut state = load_state(conn, key, d, &client.opts.graph_url)?;
     if state.next_link.is_none() {
         state = State {
             next_link: Some(first.clone()),

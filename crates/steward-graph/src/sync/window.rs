@@ -96,7 +96,7 @@ pub(super) async fn sync_audits(
     let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
     let path = format!("/{}/{}", p.version, p.path);
-    let mut state = load_state(conn, key, d)?;
+    let mut state = load_state(conn, key, d, &client.opts.graph_url)?;
     if state.next_link.is_none() {
         open_window(&mut state, now, &client.opts);
     }
@@ -180,7 +180,7 @@ pub(super) async fn sync_sign_ins(
     let d = p.dataset;
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
     let path = format!("/{}/{}", p.version, p.path);
-    let mut state = load_state(conn, key, d)?;
+    let mut state = load_state(conn, key, d, &client.opts.graph_url)?;
     if state.next_link.is_none() {
         open_window(&mut state, now, &client.opts);
     }
