@@ -888,3 +888,82 @@ fn a_delegated_sync_signs_the_admin_in_with_a_device_code_and_reads_the_tenant()
     );
     runtime.block_on(sim.shutdown());
 }
+
+/// Under a strict umask (077) the cache and its folder stay the owner's, and a new report gets
+/// what the umask gives any new file (0600 here), not a fixed 0644.
+#[cfg(unix)]
+#[test]
+fn a_strict_umask_is_honoured_by_reports_and_the_cache_is_private_under_any() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data/x.db");
+    let out = dir.path().join("licenses.csv");
+    // The umask is a process's own: a shell sets it for the one command.
+    let run = |umask: &str, args: &[&str]| {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$@\""))
+            .arg("sh")
+            .arg(env!("CARGO_BIN_EXE_steward"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("STEWARD_DB")
+            .output()
+            .expect("run steward under sh");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    run(
+        "022",
+        &[
+            "demo",
+            "--service-principals",
+            "40",
+            "--sign-ins",
+            "500",
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(
+        mode(&db),
+        0o600,
+        "the cache, though the umask would allow 0644"
+    );
+    assert_eq!(mode(db.parent().unwrap()), 0o700, "the folder made for it");
+    let out_arg = out.to_str().unwrap();
+    run(
+        "077",
+        &[
+            "report",
+            "licenses",
+            "--format",
+            "csv",
+            "--out",
+            out_arg,
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(mode(&out), 0o600, "umask 077 makes a new report 0600");
+    std::fs::remove_file(&out).unwrap();
+    run(
+        "022",
+        &[
+            "report",
+            "licenses",
+            "--format",
+            "csv",
+            "--out",
+            out_arg,
+            "--as-of",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(mode(&out), 0o644, "umask 022 makes it 0644");
+}

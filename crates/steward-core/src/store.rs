@@ -64,12 +64,10 @@ pub fn default_path() -> Result<PathBuf> {
 /// Opens (creating if needed) the cache file at `path`, with every pragma set and the schema
 /// migrated to [`SCHEMA_VERSION`].
 pub fn open(path: &Path) -> Result<Connection> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::Open {
-            path: path.to_path_buf(),
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-        })?;
-    }
+    private_file(path).map_err(|e| Error::Open {
+        path: path.to_path_buf(),
+        source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+    })?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -81,6 +79,50 @@ pub fn open(path: &Path) -> Result<Connection> {
     configure(&conn, path)?;
     migrate(&conn, path)?;
     Ok(conn)
+}
+
+/// The cache holds a map of every credential of a tenant: folders it creates are the owner's only
+/// (0700), and the file is (0600), whatever the umask. SQLite gives the `-wal` and `-shm` files
+/// the database file's permissions. A file found more open than that is narrowed again.
+#[cfg(unix)]
+fn private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if path.as_os_str() == ":memory:" || path.to_string_lossy().starts_with("file:") {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        // An empty file is an empty SQLite database: the migrations fill it.
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let mode = std::fs::metadata(path)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                // Best effort: a cache file of another owner's is SQLite's to open or refuse.
+                let _ =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700));
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> std::io::Result<()> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => std::fs::create_dir_all(parent),
+        None => Ok(()),
+    }
 }
 
 /// An in-memory cache with the full schema, for unit tests.
@@ -214,6 +256,33 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cache_is_the_owner_s_alone_whatever_the_umask_and_a_wider_file_is_narrowed() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/steward/steward.db");
+        let conn = open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        assert_eq!(mode(&dir.path().join("data")), 0o700, "created folders");
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(mode(&path), 0o600, "the cache file");
+        for side in ["steward.db-wal", "steward.db-shm"] {
+            let p = path.with_file_name(side);
+            assert_eq!(mode(&p), 0o600, "{side} takes the database's permissions");
+        }
+        drop(conn);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        open(&path).unwrap();
+        assert_eq!(
+            mode(&path),
+            0o600,
+            "a file found readable by others is narrowed"
+        );
     }
 
     /// SQLite (3.5x) without statistics answers `tenant = ? AND <column> = ?` by scanning every

@@ -214,16 +214,31 @@ pub fn export(
 }
 
 /// A temporary file is private to its owner (0600 on Unix); the report gets the permissions of
-/// the file it replaces, or those of an ordinary new file.
+/// the file it replaces, or those of any new file the user creates: 0666 less the umask, which
+/// the kernel applies to a file created with that mode. (The umask itself cannot be read without
+/// changing it.)
 #[cfg(unix)]
 fn give_usual_permissions(tmp: &Path, target: &Path) {
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let permissions = match std::fs::metadata(target) {
-        Ok(m) => m.permissions(),
-        Err(_) => std::fs::Permissions::from_mode(0o644),
+        Ok(m) => Some(m.permissions()),
+        Err(_) => {
+            let probe = tmp.with_extension("mode");
+            let made = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o666)
+                .open(&probe)
+                .and_then(|f| f.metadata());
+            let _ = std::fs::remove_file(&probe);
+            made.ok()
+                .map(|m| std::fs::Permissions::from_mode(m.permissions().mode() & 0o777))
+        }
     };
     // Best effort: a report with stricter permissions than usual is still a complete report.
-    let _ = std::fs::set_permissions(tmp, permissions);
+    if let Some(p) = permissions {
+        let _ = std::fs::set_permissions(tmp, p);
+    }
 }
 
 #[cfg(not(unix))]

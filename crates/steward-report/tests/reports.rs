@@ -459,6 +459,49 @@ fn a_failed_or_cancelled_export_keeps_the_previous_file_and_leaves_no_partial_on
     assert!(!dir.path().join("inv.pdf").exists());
 }
 
+/// A new report gets the permissions any new file of the user's gets (0666 less the umask), and
+/// a replaced one keeps those of the file it replaces.
+#[cfg(unix)]
+#[test]
+fn a_report_takes_the_user_s_usual_permissions_or_those_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let usual = dir.path().join("usual.txt");
+    std::fs::write(&usual, "any new file").unwrap();
+    let write = |path: &Path| {
+        let mut sink = |_| {};
+        let mut progress = Progress::new(&mut sink, None);
+        export(
+            &f.conn,
+            &request(ReportKind::Licenses),
+            Format::Csv,
+            path,
+            ExportOptions::default(),
+            &mut progress,
+        )
+        .unwrap();
+    };
+    let new = dir.path().join("new.csv");
+    write(&new);
+    assert_eq!(mode(&new), mode(&usual), "as the umask makes any new file");
+    let kept = dir.path().join("kept.csv");
+    std::fs::write(&kept, "older").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    write(&kept);
+    assert_eq!(mode(&kept), 0o640, "the replaced file's permissions stay");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".steward-report-"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "no temporary or probe file is left: {left:?}"
+    );
+}
+
 #[test]
 fn csv_is_rfc4180_crlf_with_an_optional_bom_and_the_sign_in_extract_filters() {
     let f = fixture();
