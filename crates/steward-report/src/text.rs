@@ -5,12 +5,26 @@ use steward_core::clock::from_ms;
 
 use crate::ir::{Cell, ColumnKind};
 
-/// A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, and the tab and
-/// carriage return OWASP adds) gets a leading `'`; the text itself is kept.
+/// A text cell that a spreadsheet would run as a formula gets a leading `'`; the text itself is
+/// kept. A formula is a first non-blank character of `=`, `+`, `-`, `@` (spreadsheets skip
+/// leading spaces, and some read the fullwidth `＝ ＋ － ＠` as the ASCII ones), or a leading tab
+/// or carriage return, which OWASP adds.
 pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
-        _ => s.into(),
+    let formula = |c: char| {
+        matches!(
+            c,
+            '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'
+        )
+    };
+    let first = s.chars().next();
+    let first_shown = s
+        .trim_start_matches([' ', '\u{3000}', '\u{A0}'])
+        .chars()
+        .next();
+    if matches!(first, Some('\t' | '\r')) || first_shown.is_some_and(formula) {
+        format!("'{s}").into()
+    } else {
+        s.into()
     }
 }
 
@@ -111,6 +125,21 @@ mod tests {
             "Payroll = good",
             "only a leading sign is a formula"
         );
+        assert_eq!(
+            neutralise("  =1+1"),
+            "'  =1+1",
+            "spreadsheets skip leading spaces"
+        );
+        assert_eq!(
+            neutralise("\u{3000}@x"),
+            "'\u{3000}@x",
+            "an ideographic space too"
+        );
+        assert_eq!(neutralise("＝1+1"), "'＝1+1", "the fullwidth equals sign");
+        assert_eq!(neutralise("＋1"), "'＋1");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("   "), "   ", "blank is not a formula");
+        assert_eq!(neutralise(""), "");
     }
 
     #[test]
