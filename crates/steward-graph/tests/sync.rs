@@ -900,6 +900,40 @@ async fn an_unreachable_sign_in_endpoint_is_no_refusal() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_interrupts_a_long_retry_after() {
+    // Every request throttled for an hour: the sync waits, and Cancel ends the wait.
+    let sim = start(Faults {
+        throttle: 1.0,
+        retry_after_secs: 3_600,
+        ..Faults::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut o = options(&sim);
+    o.cancel = Some(flag.clone());
+    let started = std::time::Instant::now();
+    let setter = flag.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        setter.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let result = tokio::time::timeout(
+        Duration::from_secs(30),
+        sync(&conn, &o, as_of(), &mut |_| {}),
+    )
+    .await
+    .expect("Cancel ends a wait for Retry-After");
+    assert!(
+        matches!(result, Err(steward_graph::sync::SyncError::Cancelled)),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+    sim.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equal() {
     let sim = start(small_pages()).await;
     let dir = tempfile::tempdir().unwrap();

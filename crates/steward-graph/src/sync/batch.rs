@@ -141,7 +141,7 @@ impl Client {
                             .as_str()
                             .or(r["headers"]["retry-after"].as_str())
                             .and_then(|s| s.trim().parse::<u64>().ok())
-                            .map(Duration::from_secs);
+                            .map(|s| Duration::from_secs(s).min(super::client::MAX_RETRY_AFTER));
                         if let Some(n) = named {
                             wait = Some(wait.map_or(n, |w| w.max(n)));
                         }
@@ -159,7 +159,7 @@ impl Client {
                 if !again.is_empty() {
                     self.retries += 1;
                     let d = wait.unwrap_or_else(|| self.backoff(attempt));
-                    tokio::time::sleep(d).await;
+                    self.pause(d).await?;
                 }
                 pending = again;
                 attempt += 1;

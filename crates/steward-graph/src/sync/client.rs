@@ -71,9 +71,16 @@ pub(super) fn on_another_origin(link: &str, graph_url: &str) -> bool {
     }
 }
 
+/// The longest `Retry-After` the sync waits out in one go: a server asking for more is asked
+/// again after this long (Graph names seconds to minutes).
+pub(super) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = headers.get("retry-after")?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+    v.trim()
+        .parse::<u64>()
+        .ok()
+        .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER))
 }
 
 impl Client {
@@ -107,6 +114,19 @@ impl Client {
         match &self.opts.cancel {
             Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => Err(SyncError::Cancelled),
             _ => Ok(()),
+        }
+    }
+
+    /// Waits `d` (a backoff, `Retry-After`, a pace), or less when the admin cancels meanwhile.
+    pub(super) async fn pause(&self, d: Duration) -> SyncResult<()> {
+        let until = std::time::Instant::now() + d;
+        loop {
+            self.check_cancel()?;
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            tokio::time::sleep(left.min(Duration::from_millis(200))).await;
         }
     }
 
@@ -164,7 +184,7 @@ impl Client {
                 let due = sent + interval;
                 let now = std::time::Instant::now();
                 if due > now {
-                    tokio::time::sleep(due - now).await;
+                    self.pause(due - now).await?;
                 }
             }
             if let Some((_, sent)) = self.pace.get_mut(&family) {
@@ -184,7 +204,8 @@ impl Client {
                 Err(e) => {
                     last = format!("{e}");
                     self.retries += 1;
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    let d = self.backoff(attempt);
+                    self.pause(d).await?;
                     continue;
                 }
             };
@@ -197,7 +218,8 @@ impl Client {
                     // its status said.
                     last = format!("an incomplete answer ({e})");
                     self.retries += 1;
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    let d = self.backoff(attempt);
+                    self.pause(d).await?;
                     continue;
                 }
             };
@@ -233,7 +255,7 @@ impl Client {
                         }
                         _ => self.backoff(attempt),
                     };
-                    tokio::time::sleep(d).await;
+                    self.pause(d).await?;
                     continue;
                 }
                 400 | 410
@@ -272,5 +294,43 @@ impl Client {
             attempts: self.opts.max_attempts,
             last,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_held_to_five_minutes() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert("retry-after", "86400".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn a_link_elsewhere_is_on_another_origin_and_an_object_id_is_not() {
+        let g = "https://graph.microsoft.com";
+        assert!(!on_another_origin(
+            "https://graph.microsoft.com/v1.0/x?$skiptoken=1",
+            g
+        ));
+        assert!(on_another_origin("https://graph.microsoft.us/v1.0/x", g));
+        assert!(
+            on_another_origin("http://graph.microsoft.com/v1.0/x", g),
+            "scheme"
+        );
+        assert!(
+            on_another_origin("https://graph.microsoft.com:8443/v1.0/x", g),
+            "port"
+        );
+        assert!(!on_another_origin(
+            "0f1e2d3c-0000-4000-8000-000000000001",
+            g
+        ));
     }
 }

@@ -86,7 +86,8 @@ impl Client {
                             // Cut short by a reset connection: ask again.
                             last = format!("an incomplete answer ({e})");
                             self.retries += 1;
-                            tokio::time::sleep(self.backoff(attempt)).await;
+                            let d = self.backoff(attempt);
+                            self.pause(d).await?;
                             continue;
                         }
                     };
@@ -107,7 +108,9 @@ impl Client {
                     {
                         *slot.lock().unwrap_or_else(|e| e.into_inner()) = rotated.to_string();
                     }
-                    let lifetime = v["expires_in"].as_u64().unwrap_or(3599);
+                    // Entra's tokens live about an hour; a larger figure (or a hostile one that
+                    // would overflow the clock) is held to a day.
+                    let lifetime = v["expires_in"].as_u64().unwrap_or(3599).min(86_400);
                     let exp = std::time::Instant::now() + Duration::from_secs(lifetime);
                     *slot = Some((token.to_string(), exp));
                     return Ok(token.to_string());
@@ -136,7 +139,8 @@ impl Client {
                 Err(e) => last = format!("{e}"),
             }
             self.retries += 1;
-            tokio::time::sleep(self.backoff(attempt)).await;
+            let d = self.backoff(attempt);
+            self.pause(d).await?;
         }
         Err(SyncError::SignInUnanswered {
             tenant: self.opts.tenant_id.clone(),
