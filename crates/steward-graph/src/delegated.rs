@@ -143,13 +143,7 @@ pub async fn sign_in_browser(
     wait: Duration,
     open: impl FnOnce(&str),
 ) -> Result<Tokens, SignInError> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .map_err(|e| SignInError::Failed(format!("no loopback port to listen on ({e})")))?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| SignInError::Failed(e.to_string()))?
-        .port();
+    let (listeners, port) = loopback_listeners().await?;
     let redirect = format!("http://localhost:{port}/");
     let client = client(authority, tenant, client_id)?.set_redirect_uri(
         RedirectUrl::new(redirect).map_err(|e| SignInError::Failed(e.to_string()))?,
@@ -161,7 +155,7 @@ pub async fn sign_in_browser(
     }
     let (url, csrf) = request.set_pkce_challenge(challenge).url();
     open(url.as_str());
-    let query = tokio::time::timeout(wait, receive_redirect(&listener))
+    let query = tokio::time::timeout(wait, receive_redirect(&listeners, csrf.secret()))
         .await
         .map_err(|_| SignInError::TimedOut(wait.as_secs() / 60))??;
     let param = |k: &str| {
@@ -193,18 +187,40 @@ pub async fn sign_in_browser(
     refresh_of(&token)
 }
 
-/// Accepts the browser's one request on the loopback listener and answers with a page saying
-/// the sign-in is done. The page is static: nothing from the request is echoed into it.
-async fn receive_redirect(
-    listener: &tokio::net::TcpListener,
-) -> Result<Vec<(String, String)>, SignInError> {
-    loop {
-        let (mut stream, _) = listener
-            .accept()
+/// The loopback listeners the browser comes back to, on one port: `localhost` in the redirect
+/// may resolve to 127.0.0.1 or to ::1, so both are Steward's (where the machine has IPv6), and no
+/// other process can take the address the browser picks.
+async fn loopback_listeners() -> Result<(Vec<tokio::net::TcpListener>, u16), SignInError> {
+    let failed =
+        |e: std::io::Error| SignInError::Failed(format!("no loopback port to listen on ({e})"));
+    for _ in 0..8 {
+        let v4 = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
-            .map_err(|e| SignInError::Failed(format!("the loopback listener failed ({e})")))?;
-        let mut buf = vec![0u8; 8192];
-        let mut len = 0;
+            .map_err(failed)?;
+        let port = v4.local_addr().map_err(failed)?.port();
+        match tokio::net::TcpListener::bind(("::1", port)).await {
+            Ok(v6) => return Ok((vec![v4, v6], port)),
+            // No IPv6 loopback on this machine: `localhost` is 127.0.0.1 alone.
+            Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => {
+                return Ok((vec![v4], port))
+            }
+            // The port is taken on ::1: try another pair.
+            Err(_) => continue,
+        }
+    }
+    Err(SignInError::Failed(
+        "no loopback port was free on both 127.0.0.1 and ::1; try again".into(),
+    ))
+}
+
+/// How long one connection to the loopback listener may take to send its request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads one HTTP request head from `stream`, for at most [`REQUEST_TIMEOUT`].
+async fn request_head(stream: &mut tokio::net::TcpStream) -> String {
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    let read = async {
         while len < buf.len() {
             let n = stream.read(&mut buf[len..]).await.unwrap_or(0);
             if n == 0 {
@@ -215,21 +231,45 @@ async fn receive_redirect(
                 break;
             }
         }
-        let head = String::from_utf8_lossy(&buf[..len]).to_string();
+    };
+    let _ = tokio::time::timeout(REQUEST_TIMEOUT, read).await;
+    String::from_utf8_lossy(&buf[..len]).to_string()
+}
+
+/// Accepts requests on the loopback listeners until the browser's redirect for this sign-in
+/// arrives (its `state` is `expected_state`), and answers it with a page saying the sign-in is
+/// done. Any other request — a favicon, or another page or process that found the port — gets an
+/// empty answer and changes nothing. The page is static: nothing from the request is echoed.
+async fn receive_redirect(
+    listeners: &[tokio::net::TcpListener],
+    expected_state: &str,
+) -> Result<Vec<(String, String)>, SignInError> {
+    loop {
+        let accepts = listeners.iter().map(|l| Box::pin(l.accept()));
+        let (accepted, _, _) = futures_util::future::select_all(accepts).await;
+        let (mut stream, _) = accepted
+            .map_err(|e| SignInError::Failed(format!("the loopback listener failed ({e})")))?;
+        let head = request_head(&mut stream).await;
         let target = head
             .lines()
             .next()
             .and_then(|l| l.split_whitespace().nth(1))
             .unwrap_or("");
-        let Ok(parsed) = reqwest::Url::parse(&format!("http://localhost{target}")) else {
-            continue;
-        };
-        let query: Vec<(String, String)> = parsed
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        // A browser may ask for /favicon.ico first: only the redirect carries code or error.
-        if !query.iter().any(|(k, _)| k == "code" || k == "error") {
+        let query: Vec<(String, String)> =
+            match reqwest::Url::parse(&format!("http://localhost{target}")) {
+                Ok(parsed) => parsed
+                    .query_pairs()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+        let has = |k: &str| query.iter().any(|(key, _)| key == k);
+        let state_matches = query
+            .iter()
+            .any(|(k, v)| k == "state" && v == expected_state);
+        // Only the redirect of this sign-in counts: it carries a code or an error, and the state
+        // Steward sent. An `error=` without it must not end the sign-in.
+        if !(has("code") || has("error")) || !state_matches {
             let _ = stream
                 .write_all(
                     b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -237,11 +277,10 @@ async fn receive_redirect(
                 .await;
             continue;
         }
-        let ok = !query.iter().any(|(k, _)| k == "error");
-        let body = if ok {
-            "<!doctype html><meta charset=utf-8><title>Steward</title><p>Signed in to Steward. You can close this tab and return to Steward.</p>"
-        } else {
+        let body = if has("error") {
             "<!doctype html><meta charset=utf-8><title>Steward</title><p>The sign-in did not complete. Return to Steward to see why.</p>"
+        } else {
+            "<!doctype html><meta charset=utf-8><title>Steward</title><p>Signed in to Steward. You can close this tab and return to Steward.</p>"
         };
         let response = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Security-Policy: default-src 'none'\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -286,4 +325,49 @@ pub async fn sign_in_device(
         .await
         .map_err(describe)?;
     refresh_of(&token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends one request line to the listener and returns the status line of its answer.
+    async fn ask(port: u16, target: &str) -> String {
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer).await;
+        answer.lines().next().unwrap_or_default().to_string()
+    }
+
+    #[tokio::test]
+    async fn only_this_sign_in_s_redirect_ends_the_wait_whatever_else_finds_the_port() {
+        let (listeners, port) = loopback_listeners().await.unwrap();
+        let browser = tokio::spawn(async move {
+            let forged = ask(port, "/?error=access_denied&state=guessed").await;
+            let favicon = ask(port, "/favicon.ico").await;
+            let real = ask(port, "/?code=the-code&state=S").await;
+            (forged, favicon, real)
+        });
+        let query =
+            tokio::time::timeout(Duration::from_secs(20), receive_redirect(&listeners, "S"))
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(
+            query.iter().any(|(k, v)| k == "code" && v == "the-code"),
+            "the redirect with this sign-in's state: {query:?}"
+        );
+        let (forged, favicon, real) = browser.await.unwrap();
+        assert!(
+            forged.contains("404"),
+            "an error with another state is ignored: {forged}"
+        );
+        assert!(favicon.contains("404"), "{favicon}");
+        assert!(real.contains("200"), "{real}");
+    }
 }
