@@ -108,6 +108,26 @@ pub struct RecommendationSettings {
     pub certificate_max_days: i64,
 }
 
+/// The longest lifetime a threshold may name: ten years, more than any credential Entra issues.
+const MAX_LIFETIME_DAYS: i64 = 3_650;
+
+impl RecommendationSettings {
+    /// Thresholds an admin may set: 1 day to ten years (a larger one would overflow the clock).
+    pub fn validate(&self) -> Result<()> {
+        for (what, days) in [
+            ("secret", self.secret_max_days),
+            ("certificate", self.certificate_max_days),
+        ] {
+            if !(1..=MAX_LIFETIME_DAYS).contains(&days) {
+                return Err(Error::InvalidInput(format!(
+                    "the longest acceptable {what} lifetime must be 1 to {MAX_LIFETIME_DAYS} days, not {days}; choose a value in that range"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for RecommendationSettings {
     fn default() -> Self {
         RecommendationSettings {
@@ -197,6 +217,7 @@ pub fn recommendations(
     settings: &RecommendationSettings,
     limit: Option<usize>,
 ) -> Result<RecommendationReport> {
+    settings.validate()?;
     let as_of_ms = to_ms(as_of);
     let ctx = Ctx::new(conn, key, as_of_ms)?;
     let history_from = ctx.history_from;
@@ -387,6 +408,19 @@ mod tests {
     use crate::clock::parse_as_of;
     use crate::demo::{write_demo, DemoOptions};
     use crate::store::{open, open_in_memory, tenants};
+
+    #[test]
+    fn a_threshold_outside_one_day_to_ten_years_is_refused_with_the_range() {
+        for (secret, certificate) in [(0, 365), (180, i64::MAX), (-5, 365)] {
+            let s = RecommendationSettings {
+                secret_max_days: secret,
+                certificate_max_days: certificate,
+            };
+            let e = s.validate().unwrap_err().to_string();
+            assert!(e.contains("1 to 3650 days"), "{e}");
+        }
+        assert!(RecommendationSettings::default().validate().is_ok());
+    }
 
     #[test]
     fn a_cache_file_checked_on_two_connections_gives_what_one_connection_gives() {

@@ -277,9 +277,18 @@ pub fn risk_report(
     as_of: DateTime<Utc>,
     settings: &RiskSettings,
 ) -> Result<RiskReport> {
-    if settings.window_days < 1 || settings.baseline_min_days < 0 || settings.burst_threshold < 1 {
+    // Bounded so that no day count overflows the clock: a window and a baseline within the
+    // ten years a cache could hold, and a baseline that can be met.
+    let days = 0..=3_650;
+    if !(1..=3_650).contains(&settings.window_days)
+        || !days.contains(&settings.baseline_min_days)
+        || !days.contains(&settings.baseline_max_days)
+        || settings.baseline_min_days > settings.baseline_max_days
+        || !(1..=1_000_000).contains(&settings.burst_threshold)
+        || !(0..=1_000_000_000).contains(&settings.baseline_min_sign_ins)
+    {
         return Err(Error::InvalidInput(
-            "risk settings need a window of at least 1 day, a non-negative baseline and a burst threshold of at least 1".into(),
+            "risk settings need a window of 1 to 3,650 days, a baseline of 0 to 3,650 days whose least is not above its most, a burst threshold of 1 to 1,000,000 and a baseline of at most 1,000,000,000 sign-ins; choose values in those ranges".into(),
         ));
     }
     let now = to_ms(as_of);

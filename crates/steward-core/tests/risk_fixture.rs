@@ -655,3 +655,33 @@ fn the_migration_backfill_builds_the_same_roll_ups_as_ingest() {
     f.conn.execute_batch(&backfill).unwrap();
     assert_eq!(snapshot(&f.conn), ingested);
 }
+
+#[test]
+fn settings_out_of_range_are_refused_with_the_range_not_a_panic() {
+    let f = fixture();
+    for bad in [
+        RiskSettings {
+            window_days: i64::MAX,
+            ..RiskSettings::default()
+        },
+        RiskSettings {
+            baseline_max_days: i64::MAX,
+            ..RiskSettings::default()
+        },
+        RiskSettings {
+            baseline_min_days: 30,
+            baseline_max_days: 10,
+            ..RiskSettings::default()
+        },
+        RiskSettings {
+            burst_threshold: 0,
+            ..RiskSettings::default()
+        },
+    ] {
+        let e = risk::risk_report(&f.conn, f.key, as_of(), &bad).unwrap_err();
+        assert!(
+            e.to_string().contains("choose values in those ranges"),
+            "{e}"
+        );
+    }
+}
