@@ -156,7 +156,29 @@ pub fn from_env() -> Box<dyn SecretStore> {
     match std::env::var("STEWARD_SECRET_STORE").as_deref() {
         Ok("memory") => Box::new(MemoryStore::default()),
         Ok("none") => Box::new(NoStore("STEWARD_SECRET_STORE=none".into())),
-        _ => Box::new(OsKeyring),
+        _ => os_store(),
+    }
+}
+
+/// Whether Steward is built with a real keyring backend for this platform: the Secret Service on
+/// Linux and the BSDs, the Keychain on macOS, the Credential Manager on Windows.
+pub const HAS_OS_STORE: bool = cfg!(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "windows"
+));
+
+/// The OS keyring where Steward has a backend for it. Elsewhere the keyring crate falls back to
+/// a mock that accepts a secret and forgets it, so nothing is claimed kept there.
+fn os_store() -> Box<dyn SecretStore> {
+    if HAS_OS_STORE {
+        Box::new(OsKeyring)
+    } else {
+        Box::new(NoStore(
+            "Steward has no OS secret store for this platform".into(),
+        ))
     }
 }
 
@@ -225,6 +247,13 @@ mod tests {
         );
         assert!(store.delete(&account("T", "C")).unwrap());
         assert_eq!(resolve(&store, "T", "C", None), None);
+    }
+
+    #[test]
+    fn the_os_store_is_the_keyring_only_where_a_real_backend_is_built_in() {
+        // This test runs on Linux, macOS or Windows: each has a backend (the features in the
+        // workspace's keyring dependency), so the default store is the OS keyring.
+        assert_eq!(os_store().describe(), "the OS keyring");
     }
 
     #[test]
