@@ -214,10 +214,11 @@ pub async fn test_connection(
     state: State<'_, AppState>,
     args: ConnectArgs,
 ) -> Result<String, AppError> {
-    let connected = args.resolve(state.syncs.stores(state.secrets.as_ref()), false)?;
     let shared = state.syncs.clone();
     let store = state.secrets.clone();
     on_own_runtime(move |rt| {
+        // The keyring is read here, off the async runtime: a D-Bus call may block.
+        let connected = args.resolve(shared.stores(store.as_ref()), false)?;
         let result = rt.block_on(sync::test_connection(&connected.options));
         // An admin's sign-in is renewed (or forgotten when refused); nothing else is kept.
         connected.settle(&result, shared.stores(store.as_ref()));
@@ -289,8 +290,6 @@ pub async fn sync_tenant(
     args: ConnectArgs,
 ) -> Result<SyncOutcome, AppError> {
     let store = state.secrets.clone();
-    let connected = args.resolve(state.syncs.stores(store.as_ref()), true)?;
-    let mut opts = connected.options.clone();
     let shared = state.syncs.clone();
     if shared.running.swap(true, Ordering::SeqCst) {
         return Err(AppError::InvalidInput {
@@ -298,10 +297,14 @@ pub async fn sync_tenant(
         });
     }
     shared.cancel.store(false, Ordering::SeqCst);
-    opts.cancel = Some(shared.cancel.clone());
+    let cancel = shared.cancel.clone();
     let db = state.db.clone();
     let progress = shared.clone();
     let result = on_own_runtime(move |rt| {
+        // The keyring is read here, off the async runtime: a D-Bus call may block.
+        let connected = args.resolve(progress.stores(store.as_ref()), true)?;
+        let mut opts = connected.options.clone();
+        opts.cancel = Some(cancel);
         let conn = store::open(&db)?;
         let mut meter = sync::Meter::default();
         let result = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |p| {
