@@ -482,6 +482,10 @@ pub struct LicensePlan {
     pub settings: PlanSettings,
     pub trial_end: Option<String>,
     pub results: Vec<ScenarioResult>,
+    /// The full-coverage count a month at the plan's price (the headline, before any trial).
+    pub full_coverage_monthly: f64,
+    /// The feature-scoped count a month at the plan's price.
+    pub feature_scoped_monthly: f64,
 }
 
 /// Costs of every scenario over 12, 24 and 36 months from `as_of`: the count grows by
@@ -579,6 +583,8 @@ pub fn plan(
         settings: settings.clone(),
         trial_end: trial.map(|(_, e)| rfc3339_ms(e)),
         results,
+        full_coverage_monthly: round2(estimate.billable_identities as f64 * settings.price),
+        feature_scoped_monthly: round2(estimate.feature_scope.total as f64 * settings.price),
     })
 }
 

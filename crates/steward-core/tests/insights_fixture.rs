@@ -765,6 +765,11 @@ fn the_planner_prices_scenarios_with_trial_and_growth() {
     let plan = licensing::plan(&e, &s, as_of()).unwrap();
     let full = &plan.results[0];
     assert_eq!(full.monthly_cost, Some(76.5));
+    assert_eq!(
+        (plan.full_coverage_monthly, plan.feature_scoped_monthly),
+        (76.5, e.feature_scope.total as f64 * 4.5),
+        "the headline's monthly costs at the plan's price, before any trial"
+    );
     // 90 trial days are free: about 2.96 of the first 12 months.
     let first_year = full.annual_cost.unwrap();
     assert!(

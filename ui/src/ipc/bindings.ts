@@ -667,7 +667,15 @@ unusedBillable: number | null; unusedExplanation: string;
  * Workload ID Premium subscriptions the tenant holds (empty when none or not synced).
  */
 subscriptions: Subscription[]; skusSynced: boolean }
-export type LicensePlan = { settings: PlanSettings; trialEnd: string | null; results: ScenarioResult[] }
+export type LicensePlan = { settings: PlanSettings; trialEnd: string | null; results: ScenarioResult[]; 
+/**
+ * The full-coverage count a month at the plan's price (the headline, before any trial).
+ */
+fullCoverageMonthly: number; 
+/**
+ * The feature-scoped count a month at the plan's price.
+ */
+featureScopedMonthly: number }
 /**
  * The Licensing page: the estimate, the saved plan computed on it, and the managed identities
  * access reviews would cover.

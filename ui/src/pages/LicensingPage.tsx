@@ -125,6 +125,11 @@ function headlineCount(estimate: LicenseEstimate, mode: Mode): number {
   return mode === "fullCoverage" ? estimate.billableIdentities : estimate.featureScope.total;
 }
 
+/** What the headline count costs a month at the plan's price, as the backend priced it. */
+function headlineMonthly(plan: LicensePlan, mode: Mode): number {
+  return mode === "fullCoverage" ? plan.fullCoverageMonthly : plan.featureScopedMonthly;
+}
+
 function Headline({
   estimate,
   mode,
@@ -162,7 +167,7 @@ function Headline({
         </div>
         <div className="headline-figure">
           <Text size={600} weight="semibold" data-testid="lic-headline-cost">
-            {formatMoney(count * plan.settings.price, plan.settings.currency)}
+            {formatMoney(headlineMonthly(plan, mode), plan.settings.currency)}
           </Text>
           <Caption1 className="secondary">
             per month at {formatMoney(plan.settings.price, plan.settings.currency)} per identity
@@ -204,7 +209,6 @@ function Kpi({ label, value, testId, sub }: { label: string; value: ReactNode; t
 }
 
 function Kpis({ estimate, mode, plan }: { estimate: LicenseEstimate; mode: Mode; plan: LicensePlan }) {
-  const count = headlineCount(estimate, mode);
   return (
     <div className="kpis">
       <Kpi label="Billable identities (full coverage)" value={formatNumber(estimate.billableIdentities)} testId="lic-billable" />
@@ -216,7 +220,7 @@ function Kpis({ estimate, mode, plan }: { estimate: LicenseEstimate; mode: Mode;
       />
       <Kpi
         label={`Monthly cost (${mode === "fullCoverage" ? "full coverage" : "feature-scoped"})`}
-        value={formatMoney(count * plan.settings.price, plan.settings.currency)}
+        value={formatMoney(headlineMonthly(plan, mode), plan.settings.currency)}
         testId="lic-monthly"
         sub={`${formatMoney(plan.settings.price, plan.settings.currency)} per identity per month`}
       />
@@ -302,7 +306,7 @@ function BucketsCard({ estimate }: { estimate: LicenseEstimate }) {
               <TableCell className="num">{formatNumber(sum((b) => b.total))}</TableCell>
               <TableCell className="num">{formatNumber(sum((b) => b.disabled))}</TableCell>
               <TableCell className="num" data-testid="lic-bucket-sum">
-                {formatNumber(sum((b) => b.billable))}
+                {formatNumber(estimate.billableIdentities)}
               </TableCell>
             </TableRow>
           </TableBody>
