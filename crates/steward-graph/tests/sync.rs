@@ -95,9 +95,8 @@ fn options(sim: &Sim) -> SyncOptions {
     o
 }
 
-/// The tenant as a comparable text: every active application and service principal with its
-/// credentials, and every sign-in id with its time and result.
-fn snapshot(conn: &Connection) -> String {
+/// Active and soft-deleted applications and service principals, as a comparable text.
+fn directory_snapshot(conn: &Connection) -> String {
     let (key, _) = tenants::resolve_tenant(conn, None).unwrap();
     let mut out = String::new();
     for a in applications::list_page(conn, key, None, 1_000_000).unwrap() {
@@ -119,6 +118,14 @@ fn snapshot(conn: &Connection) -> String {
         s.created_date_time = None;
         out.push_str(&format!("deleted {s:?}\n"));
     }
+    out
+}
+
+/// The tenant as a comparable text: every active application and service principal with its
+/// credentials, and every sign-in id with its time and result.
+fn snapshot(conn: &Connection) -> String {
+    let (key, _) = tenants::resolve_tenant(conn, None).unwrap();
+    let mut out = directory_snapshot(conn);
     // The application permissions of active service principals.
     let mut stmt = conn
         .prepare(
@@ -1166,4 +1173,130 @@ async fn per_object_reads_keep_a_bounded_number_of_batches_in_flight() {
     sync(&serial, &o, as_of(), &mut |_| {}).await.unwrap();
     assert_eq!(snapshot(&conn), snapshot(&serial));
     sim.running.shutdown().await;
+}
+
+/// One change an admin (or Entra) makes between two syncs.
+#[derive(Debug, Clone)]
+enum Change {
+    Add(&'static str),
+    Rename(&'static str, usize),
+    SoftDelete(&'static str, usize),
+    Purge(&'static str, usize),
+}
+
+fn any_change() -> impl proptest::strategy::Strategy<Value = Change> {
+    use proptest::prelude::*;
+    let collection = prop_oneof![Just("applications"), Just("servicePrincipals")];
+    (collection, 0..4u8, 0..1_000usize).prop_map(|(c, kind, pick)| match kind {
+        0 => Change::Add(c),
+        1 => Change::Rename(c, pick),
+        2 => Change::SoftDelete(c, pick),
+        _ => Change::Purge(c, pick),
+    })
+}
+
+/// The ids `change` may pick from: active objects, or (for a purge) soft-deleted ones too.
+fn ids_in_sim(sim: &Sim, collection: &str, with_deleted: bool) -> Vec<String> {
+    let c = store::open(&sim.db).unwrap();
+    let (key, _) = tenants::resolve_tenant(&c, None).unwrap();
+    let mut ids: Vec<String> = if collection == "applications" {
+        let mut v: Vec<_> = applications::list_page(&c, key, None, 1_000_000)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        if with_deleted {
+            v.extend(
+                applications::list_deleted(&c, key)
+                    .unwrap()
+                    .into_iter()
+                    .map(|a| a.id),
+            );
+        }
+        v
+    } else {
+        let mut v: Vec<_> = service_principals::list_page(&c, key, None, 1_000_000)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        if with_deleted {
+            v.extend(
+                service_principals::list_deleted(&c, key)
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.id),
+            );
+        }
+        v
+    };
+    ids.sort();
+    ids
+}
+
+async fn apply(sim: &Sim, step: &Change, n: usize) {
+    let (collection, pick, what, with_deleted) = match *step {
+        Change::Add(c) => {
+            add(sim, c, &format!("Added in round {n}")).await;
+            return;
+        }
+        Change::Rename(c, i) => (c, i, "rename", false),
+        Change::SoftDelete(c, i) => (c, i, "delete", false),
+        Change::Purge(c, i) => (c, i, "purge", true),
+    };
+    let ids = ids_in_sim(sim, collection, with_deleted);
+    if ids.is_empty() {
+        return;
+    }
+    change(sim, collection, &ids[pick % ids.len()], what).await;
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 24,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Whatever sequence of additions, renames, soft deletes and purges happens between syncs,
+    /// the delta rounds leave the cache's applications and service principals (active and
+    /// soft-deleted) equal to the tenant's.
+    #[test]
+    fn any_sequence_of_delta_rounds_leaves_the_cache_equal_to_the_tenant(
+        rounds in proptest::collection::vec(proptest::collection::vec(any_change(), 0..6), 1..4)
+    ) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let sim = start_sized(small_pages(), 30, 200).await;
+            let dir = tempfile::tempdir().unwrap();
+            let conn = store::open(&dir.path().join("cache.db")).unwrap();
+            let mut o = options(&sim);
+            o.datasets = vec![
+                Dataset::Applications,
+                Dataset::ServicePrincipals,
+                Dataset::DeletedApplications,
+                Dataset::DeletedServicePrincipals,
+            ];
+            sync(&conn, &o, as_of(), &mut |_| {}).await.unwrap();
+            for (n, round) in rounds.iter().enumerate() {
+                for step in round {
+                    apply(&sim, step, n).await;
+                }
+                let summary = sync(&conn, &o, as_of(), &mut |_| {}).await.unwrap();
+                let apps = summary
+                    .datasets
+                    .iter()
+                    .find(|d| d.dataset == Dataset::Applications)
+                    .unwrap();
+                assert_eq!(apps.mode, ReadMode::Delta, "round {n} reads only the changes");
+                let want = directory_snapshot(&store::open(&sim.db).unwrap());
+                let got = directory_snapshot(&conn);
+                assert!(want == got, "after round {n} ({round:?}): {}", diff(&want, &got));
+            }
+            sim.running.shutdown().await;
+        });
+    }
 }
