@@ -38,7 +38,7 @@ keyring_home="$(mktemp -d)"
 dbus-run-session -- bash -c '
     export XDG_DATA_HOME="$1"
     printf %s steward-test | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
-    cargo test -p steward-cli --test cli --quiet -- --ignored secret_service
+    cargo test -p steward-cli --test credentials --quiet -- --ignored secret_service
 ' _ "$keyring_home" 2>&1 | grep -v "fd limit" | tee "$logs/keyring.log"
 rm -rf "$keyring_home"
 

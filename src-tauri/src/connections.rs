@@ -53,6 +53,9 @@ pub struct AdminSignInArgs {
     pub device_code: bool,
     pub graph_url: Option<String>,
     pub authority_url: Option<String>,
+    /// The sign-in host the admin confirmed, where the authority is not a Microsoft cloud's.
+    #[serde(default)]
+    pub trusted_authority_host: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -107,6 +110,10 @@ pub struct ConnectArgs {
     pub graph_url: Option<String>,
     /// Entra's sign-in address; empty for [`connect::DEFAULT_AUTHORITY_URL`].
     pub authority_url: Option<String>,
+    /// The sign-in host the admin confirmed ("I trust …"), where the authority is not a
+    /// Microsoft cloud's.
+    #[serde(default)]
+    pub trusted_authority_host: Option<String>,
 }
 
 impl ConnectArgs {
@@ -139,6 +146,7 @@ impl ConnectArgs {
             credential,
             graph_url: self.graph_url.clone(),
             authority_url: self.authority_url.clone(),
+            trusted_authority_host: self.trusted_authority_host.clone(),
         };
         Ok(connection.resolve(stores)?)
     }
@@ -151,10 +159,34 @@ impl From<ConnectError> for AppError {
             ConnectError::NoAdminSignIn => {
                 "no admin is signed in for this tenant and client id: choose Sign in first".into()
             }
+            ConnectError::Endpoint(e) => endpoint_message(e),
             other => other.to_string(),
         };
         AppError::InvalidInput { message }
     }
+}
+
+/// An address the window will not send credentials to, in the window's words.
+fn endpoint_message(e: connect::EndpointError) -> String {
+    match e {
+        connect::EndpointError::Untrusted { host } => format!(
+            "{host} is not the sign-in address of a Microsoft cloud (global, US Government, China), and Steward would send it the client secret or the admin's sign-in. Only if it is your organisation's own sign-in endpoint, tick \"I trust {host}\" under Advanced and try again"
+        ),
+        other => other.to_string(),
+    }
+}
+
+impl From<connect::EndpointError> for AppError {
+    fn from(e: connect::EndpointError) -> AppError {
+        AppError::InvalidInput {
+            message: endpoint_message(e),
+        }
+    }
+}
+
+/// The checked sign-in address of a form's field (empty for the global cloud's).
+fn authority_of(url: &Option<String>) -> Result<connect::Authority, AppError> {
+    Ok(connect::Authority::parse(url.as_deref().unwrap_or(""))?)
 }
 
 impl SyncState {
@@ -180,7 +212,8 @@ impl From<sync::SyncError> for AppError {
             E::GaveUp { .. }
             | E::Http { .. }
             | E::Unexpected { .. }
-            | E::SignInUnanswered { .. } => AppError::Io { message },
+            | E::SignInUnanswered { .. }
+            | E::UntrustedCertificate { .. } => AppError::Io { message },
         }
     }
 }
@@ -368,6 +401,9 @@ pub fn cancel_sync(state: State<'_, AppState>) {
 pub struct ConnectionDefaults {
     pub graph_url: String,
     pub authority_url: String,
+    /// The sign-in hosts of Microsoft's clouds: credentials go there without asking. Another
+    /// https host needs the admin's confirmation by name.
+    pub microsoft_authority_hosts: Vec<String>,
     /// Where a kept secret goes ("the OS keyring").
     pub secret_store: String,
 }
@@ -377,6 +413,10 @@ impl ConnectionDefaults {
         ConnectionDefaults {
             graph_url: connect::DEFAULT_GRAPH_URL.into(),
             authority_url: connect::DEFAULT_AUTHORITY_URL.into(),
+            microsoft_authority_hosts: steward_graph::endpoints::MICROSOFT_AUTHORITIES
+                .iter()
+                .map(|(host, _)| (*host).into())
+                .collect(),
             secret_store: secrets.describe().into(),
         }
     }
@@ -403,21 +443,36 @@ pub struct SecretStatus {
     pub admin_signed_in: bool,
 }
 
-/// Whether a secret is kept for this tenant and client id.
+/// Whether a secret is kept for this tenant and client id at this sign-in address (empty for
+/// the global cloud's): kept credentials are bound to the sign-in host.
 #[tauri::command]
 #[specta::specta]
 pub async fn secret_status(
     state: State<'_, AppState>,
     tenant_id: String,
     client_id: String,
+    authority_url: Option<String>,
 ) -> Result<SecretStatus, AppError> {
+    let authority = authority_of(&authority_url)?;
     let store = state.secrets.clone();
     let shared = state.syncs.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let admin = steward_graph::delegated::account(&tenant_id, &client_id);
+        if !authority.may_keep_in(store.as_ref()) {
+            let admin = authority.admin_account(&tenant_id, &client_id);
+            return SecretStatus {
+                kept: false,
+                available: false,
+                detail: format!(
+                    "nothing is kept in {} for a sign-in address on this machine over plain http",
+                    store.describe()
+                ),
+                admin_signed_in: shared.session_sign_ins.get(&admin).ok().flatten().is_some(),
+            };
+        }
+        let admin = authority.admin_account(&tenant_id, &client_id);
         let admin_signed_in = store.get(&admin).ok().flatten().is_some()
             || shared.session_sign_ins.get(&admin).ok().flatten().is_some();
-        match store.get(&secrets::account(&tenant_id, &client_id)) {
+        match store.get(&authority.secret_account(&tenant_id, &client_id)) {
             Ok(found) => SecretStatus {
                 kept: found.is_some_and(|s| !s.is_empty()),
                 available: true,
@@ -438,22 +493,30 @@ pub async fn secret_status(
     })
 }
 
-/// Removes the secret kept for this tenant and client id; whether there was one.
+/// Removes the secret and the admin sign-in kept for this tenant and client id at this sign-in
+/// address; whether there was one.
 #[tauri::command]
 #[specta::specta]
 pub async fn forget_secret(
     state: State<'_, AppState>,
     tenant_id: String,
     client_id: String,
+    authority_url: Option<String>,
 ) -> Result<bool, AppError> {
+    let authority = authority_of(&authority_url)?;
     let store = state.secrets.clone();
     let shared = state.syncs.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        connect::forget(shared.stores(store.as_ref()), &tenant_id, &client_id)
-            .map(|gone| gone.secret || gone.admin_sign_in)
-            .map_err(|e| AppError::Io {
-                message: format!("{e}; nothing was removed"),
-            })
+        connect::forget(
+            shared.stores(store.as_ref()),
+            &authority,
+            &tenant_id,
+            &client_id,
+        )
+        .map(|gone| gone.secret || gone.admin_sign_in)
+        .map_err(|e| AppError::Io {
+            message: format!("{e}; nothing was removed"),
+        })
     })
     .await
     .map_err(|e| AppError::Internal {
@@ -480,15 +543,11 @@ pub async fn sign_in_admin(
                 .into(),
         });
     }
-    let pick = |v: &Option<String>, default: &str| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .unwrap_or(default)
-            .to_string()
-    };
-    let graph = pick(&args.graph_url, connect::DEFAULT_GRAPH_URL);
-    let authority = pick(&args.authority_url, connect::DEFAULT_AUTHORITY_URL);
+    let graph = steward_graph::endpoints::graph(args.graph_url.as_deref().unwrap_or(""))?;
+    let authority = connect::Authority::checked(
+        args.authority_url.as_deref().unwrap_or(""),
+        args.trusted_authority_host.as_deref(),
+    )?;
     let shared = state.syncs.clone();
     let store = state.secrets.clone();
     let device = args.device_code;
@@ -539,6 +598,7 @@ pub async fn sign_in_admin(
         })?;
         match connect::keep_admin_sign_in(
             shared.stores(store.as_ref()),
+            &authority,
             &tenant,
             &client,
             &tokens.refresh_token,

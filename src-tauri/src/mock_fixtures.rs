@@ -567,6 +567,7 @@ fn connections(c: &Cache, dir: &Path) -> Value {
         delegated,
         graph_url: None,
         authority_url: None,
+        trusted_authority_host: None,
     };
     let stores = steward_graph::connect::Stores {
         kept: Some(&store),

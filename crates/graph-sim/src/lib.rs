@@ -34,10 +34,12 @@ mod objects;
 mod paging;
 mod risk;
 mod state;
+mod tls;
 mod whole_collections;
 mod wire;
 
 pub use config::{Faults, Limits, SimCertificate, SimConfig};
+pub use tls::Certificates;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -69,13 +71,21 @@ use crate::whole_collections::{whole_collection_route, WholeCollection};
 pub struct Running {
     pub addr: SocketAddr,
     pub tenant_id: String,
+    /// The certificate authority (PEM) a client must trust to reach an https simulator
+    /// ([`start_tls`]); `None` for plain http.
+    pub ca_pem: Option<String>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub async fn shutdown(self) {
@@ -84,8 +94,22 @@ impl Running {
     }
 }
 
-/// Generates the tenant and starts serving on `addr` (port 0 picks a free one).
+/// Generates the tenant and starts serving plain http on `addr` (port 0 picks a free one).
 pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Running> {
+    launch(config, addr, None).await
+}
+
+/// As [`start`], over https with a certificate for `127.0.0.1` and `localhost` signed by an
+/// authority made now ([`Running::ca_pem`]).
+pub async fn start_tls(config: SimConfig, addr: SocketAddr) -> std::io::Result<Running> {
+    launch(config, addr, Some(Certificates::generate()?)).await
+}
+
+async fn launch(
+    config: SimConfig,
+    addr: SocketAddr,
+    tls: Option<Certificates>,
+) -> std::io::Result<Running> {
     let conn = store::open(&config.db).map_err(std::io::Error::other)?;
     demo::write_demo(&conn, &config.demo, &mut |_, _, _| {}).map_err(std::io::Error::other)?;
     let (key, tenant) = tenants::resolve_tenant(&conn, None).map_err(std::io::Error::other)?;
@@ -170,16 +194,24 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+    let stop = async {
+        let _ = rx.await;
+    };
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        match tls {
+            Some(certificates) => tls::serve(listener, app, &certificates, stop).await,
+            None => {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(stop)
+                    .await;
+            }
+        }
     });
     Ok(Running {
         addr,
         tenant_id: tenant.id,
+        ca_pem,
         shutdown: tx,
         task,
     })

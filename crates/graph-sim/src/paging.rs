@@ -67,10 +67,19 @@ pub(crate) fn capped(sim: &Sim, n: i64) -> i64 {
     }
 }
 
+/// Set by the https listener on each request it accepted (and overwritten there, so a client
+/// cannot choose it); plain http requests come without it.
+pub(crate) const SCHEME_HEADER: &str = "x-graph-sim-scheme";
+
+/// The address the client reached the simulator at, for absolute links.
 pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
-    format!("http://{host}")
+    let scheme = match headers.get(SCHEME_HEADER).and_then(|h| h.to_str().ok()) {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
 }

@@ -231,6 +231,9 @@ pub(crate) struct ForgetArgs {
     /// The client (application) id.
     #[arg(long, value_name = "ID")]
     pub(crate) client_id: String,
+    /// The sign-in authority the secret was kept for (kept credentials are bound to it).
+    #[arg(long, value_name = "URL", default_value = steward_graph::connect::DEFAULT_AUTHORITY_URL)]
+    pub(crate) authority_url: String,
 }
 
 /// The arguments of `steward import`.
@@ -289,9 +292,15 @@ pub(crate) struct Endpoints {
     /// Microsoft Graph's address (a national cloud's, or the simulator's).
     #[arg(long, value_name = "URL", default_value = steward_graph::connect::DEFAULT_GRAPH_URL)]
     pub(crate) graph_url: String,
-    /// The sign-in authority (a national cloud's, or the simulator's).
+    /// The sign-in authority (a national cloud's, or the simulator's). Credentials go only to
+    /// Microsoft's clouds over https, to this machine over http, or to a host confirmed with
+    /// --trust-authority-host.
     #[arg(long, value_name = "URL", default_value = steward_graph::connect::DEFAULT_AUTHORITY_URL)]
     pub(crate) authority_url: String,
+    /// Send credentials to this sign-in host (`host` or `host:port`) although it is not a
+    /// Microsoft cloud's: only for your organisation's own sign-in endpoint.
+    #[arg(long, value_name = "HOST")]
+    pub(crate) trust_authority_host: Option<String>,
 }
 
 /// Arguments shared by the insight commands.

@@ -7,13 +7,9 @@
 use std::sync::{Arc, Mutex};
 
 use crate::certificate::ClientCertificate;
+pub use crate::endpoints::{Authority, EndpointError, DEFAULT_AUTHORITY_URL, DEFAULT_GRAPH_URL};
 use crate::secrets::{self, SecretSource, SecretStore};
 use crate::sync::{SyncError, SyncOptions};
-
-/// Microsoft Graph's address in the global cloud (national clouds and the simulator differ).
-pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com";
-/// Entra's sign-in address in the global cloud.
-pub const DEFAULT_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
 
 /// How a sync signs in.
 pub enum Credential {
@@ -35,6 +31,18 @@ pub struct Stores<'a> {
     pub session: Option<&'a dyn SecretStore>,
 }
 
+impl<'a> Stores<'a> {
+    /// The stores a credential for `authority` may be read from or kept in: no OS keyring for
+    /// plain http to this machine.
+    pub fn for_authority(self, authority: &Authority) -> Stores<'a> {
+        let allowed = |s: Option<&'a dyn SecretStore>| s.filter(|s| authority.may_keep_in(*s));
+        Stores {
+            kept: allowed(self.kept),
+            session: allowed(self.session),
+        }
+    }
+}
+
 /// What goes wrong before the sync starts; each message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -48,6 +56,9 @@ pub enum ConnectError {
     NoAdminSignIn,
     #[error("could not read the certificate {path}: {message}; check the path and that the file holds the certificate and its private key in PEM")]
     Certificate { path: String, message: String },
+    /// The Graph or sign-in address may not receive credentials.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
 }
 
 /// A tenant to reach and how.
@@ -59,6 +70,9 @@ pub struct Connection {
     pub graph_url: Option<String>,
     /// `None` or empty for [`DEFAULT_AUTHORITY_URL`].
     pub authority_url: Option<String>,
+    /// The sign-in host (`host` or `host:port`) the admin confirmed, where the authority is not
+    /// a Microsoft cloud's.
+    pub trusted_authority_host: Option<String>,
 }
 
 /// Reads a PEM file holding a certificate and its private key.
@@ -71,21 +85,13 @@ pub fn read_certificate(path: &str) -> Result<ClientCertificate, ConnectError> {
     ClientCertificate::from_pem(&text).map_err(failed)
 }
 
-/// The address given, trimmed, or the default where none (or a blank one) was given.
-fn given_or(given: &Option<String>, default: &str) -> String {
-    given
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .unwrap_or(default)
-        .into()
-}
-
 /// A connection resolved into the sync's options, with what to keep after it signs in.
 pub struct Connected {
     pub options: SyncOptions,
     /// Where the secret came from (`Stored` for a certificate or an admin sign-in too).
     pub source: SecretSource,
+    /// The sign-in address, checked; what is kept is bound to its host.
+    pub authority: Authority,
     keep_secret: bool,
     by_secret: bool,
 }
@@ -117,9 +123,15 @@ impl Connection {
         if tenant.is_empty() || client.is_empty() {
             return Err(ConnectError::MissingIds);
         }
+        let graph_url = crate::endpoints::graph(self.graph_url.as_deref().unwrap_or(""))?;
+        let authority = Authority::checked(
+            self.authority_url.as_deref().unwrap_or(""),
+            self.trusted_authority_host.as_deref(),
+        )?;
+        let stores = stores.for_authority(&authority);
         let (mut options, source, keep_secret, by_secret) = match &self.credential {
             Credential::Admin { refresh_token } => {
-                let account = crate::delegated::account(tenant, client);
+                let account = authority.admin_account(tenant, client);
                 let kept = || {
                     [stores.kept, stores.session]
                         .into_iter()
@@ -143,7 +155,9 @@ impl Connection {
             Credential::Secret { given, keep } => {
                 let given = given.clone().filter(|s| !s.is_empty());
                 let found = match stores.kept {
-                    Some(store) => secrets::resolve(store, tenant, client, given),
+                    Some(store) => {
+                        secrets::resolve(store, &authority.secret_account(tenant, client), given)
+                    }
                     None => given.map(|s| (s, SecretSource::Given)),
                 };
                 let Some((secret, source)) = found else {
@@ -154,11 +168,12 @@ impl Connection {
                 (o, source, *keep && source == SecretSource::Given, true)
             }
         };
-        options.graph_url = given_or(&self.graph_url, DEFAULT_GRAPH_URL);
-        options.authority_url = given_or(&self.authority_url, DEFAULT_AUTHORITY_URL);
+        options.graph_url = graph_url;
+        options.authority_url = authority.url().into();
         Ok(Connected {
             options,
             source,
+            authority,
             keep_secret,
             by_secret,
         })
@@ -173,14 +188,21 @@ impl Connected {
     pub fn settle<T>(&self, result: &Result<T, SyncError>, stores: Stores<'_>) -> Settled {
         // Only Entra's refusal says the credential is wrong; no answer at all (offline) says
         // nothing, so nothing is kept or forgotten.
-        if matches!(result, Err(SyncError::SignInUnanswered { .. })) {
+        if matches!(
+            result,
+            Err(SyncError::SignInUnanswered { .. } | SyncError::UntrustedCertificate { .. })
+        ) {
             return Settled::Nothing;
         }
         let signed_in = !matches!(result, Err(SyncError::SignIn { .. }));
         let o = &self.options;
+        let loopback_only = stores.kept.is_some_and(|s| !self.authority.may_keep_in(s));
+        let stores = stores.for_authority(&self.authority);
         if o.refresh_token.is_some() {
-            let keep =
-                |store: &dyn SecretStore| crate::delegated::keep_rotated(store, o, signed_in);
+            let account = self.authority.admin_account(&o.tenant_id, &o.client_id);
+            let keep = |store: &dyn SecretStore| {
+                crate::delegated::keep_rotated(store, &account, o, signed_in)
+            };
             let mut outcome = stores.kept.map_or(Ok(()), keep);
             // Where the OS keyring could not keep it, the session store does; a refused
             // sign-in is forgotten in both.
@@ -203,9 +225,16 @@ impl Connected {
         if !self.by_secret {
             return Settled::Nothing;
         }
+        if loopback_only && self.keep_secret && signed_in {
+            return Settled::SecretNotKept(format!(
+                "nothing is kept in the OS keyring for {}, a sign-in address on this machine over plain http. The secret was not stored: give it again next time",
+                self.authority.host()
+            ));
+        }
         match (stores.kept, self.source, signed_in) {
             (Some(store), SecretSource::Given, true) if self.keep_secret => {
-                match secrets::remember(store, &o.tenant_id, &o.client_id, &o.client_secret) {
+                let account = self.authority.secret_account(&o.tenant_id, &o.client_id);
+                match secrets::remember(store, &account, &o.client_secret) {
                     Ok(note) => Settled::SecretKept(note),
                     Err(e) => Settled::SecretNotKept(secrets::not_kept(&e)),
                 }
@@ -227,19 +256,25 @@ pub enum AdminKept {
     ForSession(String),
 }
 
-/// Keeps an admin's new sign-in (its refresh token) in the OS keyring, or else in the session
-/// store; an error says why neither could keep it.
+/// Keeps an admin's new sign-in (its refresh token) at `authority` in the OS keyring, or else in
+/// the session store; an error says why neither could keep it.
 pub fn keep_admin_sign_in(
     stores: Stores<'_>,
+    authority: &Authority,
     tenant_id: &str,
     client_id: &str,
     refresh_token: &str,
 ) -> Result<AdminKept, secrets::SecretStoreError> {
-    let account = crate::delegated::account(tenant_id, client_id);
+    let account = authority.admin_account(tenant_id, client_id);
+    let loopback_only = stores.kept.is_some_and(|s| !authority.may_keep_in(s));
+    let stores = stores.for_authority(authority);
     let kept = match stores.kept {
         Some(store) => store
             .set(&account, refresh_token)
             .map(|()| store.describe()),
+        None if loopback_only => Err(secrets::SecretStoreError::Unavailable(
+            "nothing is kept in the OS keyring for a sign-in address on this machine over plain http".into(),
+        )),
         None => Err(secrets::SecretStoreError::Unavailable(
             "keeping was turned off".into(),
         )),
@@ -261,15 +296,16 @@ pub struct Forgotten {
     pub admin_sign_in: bool,
 }
 
-/// Removes the client secret and the admin sign-in kept for this tenant and client id, from
-/// the OS keyring and the session store. An error means the keyring could not be asked, and the
-/// secret may still be there.
+/// Removes the client secret and the admin sign-in kept for this tenant and client id at
+/// `authority`, from the OS keyring and the session store. An error means the keyring could not
+/// be asked, and the secret may still be there.
 pub fn forget(
     stores: Stores<'_>,
+    authority: &Authority,
     tenant_id: &str,
     client_id: &str,
 ) -> Result<Forgotten, secrets::SecretStoreError> {
-    let admin = crate::delegated::account(tenant_id, client_id);
+    let admin = authority.admin_account(tenant_id, client_id);
     if let Some(session) = stores.session {
         let _ = session.delete(&admin);
     }
@@ -280,7 +316,7 @@ pub fn forget(
         });
     };
     let admin_sign_in = store.delete(&admin).unwrap_or(false);
-    let secret = store.delete(&secrets::account(tenant_id, client_id))?;
+    let secret = store.delete(&authority.secret_account(tenant_id, client_id))?;
     Ok(Forgotten {
         secret,
         admin_sign_in,
@@ -290,7 +326,36 @@ pub fn forget(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::{MemoryStore, NoStore};
+    use crate::secrets::{MemoryStore, NoStore, SecretStoreError};
+
+    /// The simulator's address in these tests.
+    const SIM: &str = "http://127.0.0.1:9";
+
+    fn sim() -> Authority {
+        Authority::checked(SIM, None).unwrap()
+    }
+
+    /// A store that outlives the process, as the OS keyring does.
+    #[derive(Default)]
+    struct Persisting(MemoryStore);
+
+    impl SecretStore for Persisting {
+        fn get(&self, account: &str) -> Result<Option<String>, SecretStoreError> {
+            self.0.get(account)
+        }
+        fn set(&self, account: &str, secret: &str) -> Result<(), SecretStoreError> {
+            self.0.set(account, secret)
+        }
+        fn delete(&self, account: &str) -> Result<bool, SecretStoreError> {
+            self.0.delete(account)
+        }
+        fn describe(&self) -> &'static str {
+            "the OS keyring"
+        }
+        fn persists(&self) -> bool {
+            true
+        }
+    }
 
     fn secret(given: Option<&str>, keep: bool) -> Connection {
         Connection {
@@ -301,7 +366,8 @@ mod tests {
                 keep,
             },
             graph_url: Some("  ".into()),
-            authority_url: Some("http://127.0.0.1:9".into()),
+            authority_url: Some(SIM.into()),
+            trusted_authority_host: None,
         }
     }
 
@@ -325,12 +391,13 @@ mod tests {
             c.options.graph_url, DEFAULT_GRAPH_URL,
             "a blank URL is the default"
         );
-        assert_eq!(c.options.authority_url, "http://127.0.0.1:9");
+        assert_eq!(c.options.authority_url, SIM);
+        let account = sim().secret_account("T", "C");
         assert_eq!(c.settle(&refused(), stores), Settled::Nothing);
-        assert_eq!(store.get(&secrets::account("T", "C")).unwrap(), None);
+        assert_eq!(store.get(&account).unwrap(), None);
         let not_asked = secret(Some("s1"), false).resolve(stores).unwrap();
         assert_eq!(not_asked.settle(&Ok(()), stores), Settled::Nothing);
-        assert_eq!(store.get(&secrets::account("T", "C")).unwrap(), None);
+        assert_eq!(store.get(&account).unwrap(), None);
         assert!(matches!(c.settle(&Ok(()), stores), Settled::SecretKept(_)));
         let next = secret(None, true).resolve(stores).unwrap();
         assert_eq!(
@@ -354,7 +421,7 @@ mod tests {
             kept: Some(&none),
             session: Some(&session),
         };
-        match keep_admin_sign_in(stores, "T", "C", "r1").unwrap() {
+        match keep_admin_sign_in(stores, &sim(), "T", "C", "r1").unwrap() {
             AdminKept::ForSession(why) => assert!(why.contains("no D-Bus"), "{why}"),
             other => panic!("expected ForSession, got {other:?}"),
         }
@@ -364,18 +431,18 @@ mod tests {
             session: Some(&session),
         };
         assert_eq!(
-            keep_admin_sign_in(both, "T", "C", "r2").unwrap(),
+            keep_admin_sign_in(both, &sim(), "T", "C", "r2").unwrap(),
             AdminKept::Kept("this session's memory")
         );
-        secrets::remember(&os, "T", "C", "s").unwrap();
+        secrets::remember(&os, &sim().secret_account("T", "C"), "s").unwrap();
         assert_eq!(
-            forget(both, "T", "C").unwrap(),
+            forget(both, &sim(), "T", "C").unwrap(),
             Forgotten {
                 secret: true,
                 admin_sign_in: true
             }
         );
-        let account = crate::delegated::account("T", "C");
+        let account = sim().admin_account("T", "C");
         assert_eq!(session.get(&account).unwrap(), None);
         assert_eq!(os.get(&account).unwrap(), None);
     }
@@ -419,6 +486,7 @@ mod tests {
             },
             graph_url: None,
             authority_url: None,
+            trusted_authority_host: None,
         };
         assert!(matches!(
             admin(None).resolve(stores),
@@ -427,7 +495,7 @@ mod tests {
         let c = admin(Some("r1")).resolve(stores).unwrap();
         *c.options.refresh_token.as_ref().unwrap().lock().unwrap() = "r2".into();
         assert_eq!(c.settle(&Ok(()), stores), Settled::AdminSignInKept);
-        let account = crate::delegated::account("T", "C");
+        let account = Authority::default().admin_account("T", "C");
         assert_eq!(session.get(&account).unwrap().as_deref(), Some("r2"));
         let again = admin(None).resolve(stores).unwrap();
         assert_eq!(
@@ -457,5 +525,98 @@ mod tests {
             None,
             "a refused sign-in is forgotten"
         );
+    }
+
+    fn at(authority: &str, trusted: Option<&str>, given: Option<&str>) -> Connection {
+        Connection {
+            authority_url: Some(authority.into()),
+            trusted_authority_host: trusted.map(Into::into),
+            ..secret(given, true)
+        }
+    }
+
+    #[test]
+    fn a_kept_secret_goes_only_to_the_sign_in_host_it_was_kept_for() {
+        let keyring = Persisting::default();
+        let stores = Stores {
+            kept: Some(&keyring),
+            session: None,
+        };
+        let gov = "https://login.microsoftonline.us";
+        let c = at(gov, None, Some("gov-secret")).resolve(stores).unwrap();
+        assert!(matches!(c.settle(&Ok(()), stores), Settled::SecretKept(_)));
+        let again = at(gov, None, None).resolve(stores).unwrap();
+        assert_eq!(again.options.client_secret, "gov-secret");
+        // The same tenant and client id at another host finds nothing kept: it must be given.
+        for elsewhere in [
+            at("", None, None),
+            at(
+                "https://sts.contoso.example",
+                Some("sts.contoso.example"),
+                None,
+            ),
+        ] {
+            assert!(matches!(
+                elsewhere.resolve(stores),
+                Err(ConnectError::NoSecret(_))
+            ));
+        }
+        // An unknown host is refused before any store is asked, unless confirmed by name.
+        let e = at("https://login.evil.example", None, Some("s"))
+            .resolve(stores)
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string()
+                .contains("--trust-authority-host login.evil.example"),
+            "{e}"
+        );
+        assert!(
+            at(
+                "http://login.evil.example",
+                Some("login.evil.example"),
+                Some("s")
+            )
+            .resolve(stores)
+            .is_err(),
+            "plain http elsewhere than loopback is refused even when named"
+        );
+    }
+
+    #[test]
+    fn nothing_is_read_from_or_kept_in_the_os_keyring_for_loopback_http() {
+        let keyring = Persisting::default();
+        keyring
+            .set(&sim().secret_account("T", "C"), "planted")
+            .unwrap();
+        let stores = Stores {
+            kept: Some(&keyring),
+            session: None,
+        };
+        assert!(
+            matches!(
+                secret(None, true).resolve(stores),
+                Err(ConnectError::NoSecret(_))
+            ),
+            "a secret in the keyring is not read for loopback"
+        );
+        let c = secret(Some("given"), true).resolve(stores).unwrap();
+        match c.settle(&Ok(()), stores) {
+            Settled::SecretNotKept(note) => assert!(note.contains("plain http"), "{note}"),
+            other => panic!("expected SecretNotKept, got {other:?}"),
+        }
+        assert_eq!(
+            keyring
+                .get(&sim().secret_account("T", "C"))
+                .unwrap()
+                .as_deref(),
+            Some("planted"),
+            "the given secret was not kept"
+        );
+        match keep_admin_sign_in(stores, &sim(), "T", "C", "r") {
+            Err(e) => assert!(e.to_string().contains("plain http"), "{e}"),
+            Ok(kept) => panic!("kept for loopback: {kept:?}"),
+        }
+        assert_eq!(keyring.get(&sim().admin_account("T", "C")).unwrap(), None);
     }
 }

@@ -13,14 +13,6 @@ use oauth2::{
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The keyring account of a delegated sign-in's refresh token.
-pub fn account(tenant_id: &str, client_id: &str) -> String {
-    format!(
-        "{}#delegated",
-        crate::secrets::account(tenant_id, client_id)
-    )
-}
-
 /// The scopes Steward asks for: Graph with the app registration's delegated permissions, and a
 /// refresh token.
 pub fn scopes(graph_url: &str) -> Vec<String> {
@@ -31,24 +23,24 @@ pub fn scopes(graph_url: &str) -> Vec<String> {
 }
 
 /// After a sync or connection test signed in with the kept admin sign-in: keeps the refresh
-/// token Entra rotated in place of the used one, or, when Entra refused it (`signed_in` false),
-/// forgets it, since the admin must sign in again. An error says the rotated token could not be
-/// kept.
+/// token Entra rotated in place of the used one under `account` (the authority's admin
+/// account), or, when Entra refused it (`signed_in` false), forgets it, since the admin must
+/// sign in again. An error says the rotated token could not be kept.
 pub fn keep_rotated(
     store: &dyn crate::secrets::SecretStore,
+    account: &str,
     opts: &crate::sync::SyncOptions,
     signed_in: bool,
 ) -> Result<(), crate::secrets::SecretStoreError> {
     let Some(slot) = &opts.refresh_token else {
         return Ok(());
     };
-    let account = account(&opts.tenant_id, &opts.client_id);
     if !signed_in {
-        store.delete(&account)?;
+        store.delete(account)?;
         return Ok(());
     }
     let latest = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    store.set(&account, &latest)
+    store.set(account, &latest)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,12 +75,12 @@ type Client = oauth2::Client<
     EndpointSet,
 >;
 
-fn client(authority: &str, tenant: &str, client_id: &str) -> Result<Client, SignInError> {
-    let base = format!(
-        "{}/{}/oauth2/v2.0",
-        authority.trim_end_matches('/'),
-        tenant.trim()
-    );
+fn client(
+    authority: &crate::endpoints::Authority,
+    tenant: &str,
+    client_id: &str,
+) -> Result<Client, SignInError> {
+    let base = format!("{}/{}/oauth2/v2.0", authority.url(), tenant.trim());
     let bad = |e: oauth2::url::ParseError| {
         SignInError::Failed(format!(
             "the authority URL is not valid ({e}); check --authority-url"
@@ -136,7 +128,7 @@ fn refresh_of(t: &oauth2::basic::BasicTokenResponse) -> Result<Tokens, SignInErr
 /// The authorization code flow with PKCE. `open` is given the sign-in page's address: open the
 /// system browser there (and print it). The browser comes back to a one-time loopback listener.
 pub async fn sign_in_browser(
-    authority: &str,
+    authority: &crate::endpoints::Authority,
     graph_url: &str,
     tenant: &str,
     client_id: &str,
@@ -295,7 +287,7 @@ async fn receive_redirect(
 /// The device code flow: `show` gets the page to open and the code to enter (and Entra's
 /// message saying so); the function returns once the admin has signed in there.
 pub async fn sign_in_device(
-    authority: &str,
+    authority: &crate::endpoints::Authority,
     graph_url: &str,
     tenant: &str,
     client_id: &str,

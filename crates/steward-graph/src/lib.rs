@@ -7,6 +7,8 @@
 //!   certificate, or delegated), committing each page with its position;
 //! - `connect`: how a sync reaches a tenant (which credential, what is kept once it signs in),
 //!   one policy for the CLI and the window;
+//! - `endpoints`: where credentials may go (Microsoft's clouds, loopback for the simulator, a
+//!   host the admin confirmed) and the sign-in host a kept credential is bound to;
 //! - `certificate`: the client assertion for certificate sign-in;
 //! - `delegated`: the admin's sign-in in the browser (or by device code) for a delegated sync;
 //! - `secrets`: the OS keyring, where client secrets (and the admin's refresh token) are kept
@@ -17,6 +19,7 @@
 pub mod certificate;
 pub mod connect;
 pub mod delegated;
+pub mod endpoints;
 mod error;
 pub mod import;
 pub mod json;

@@ -9,7 +9,8 @@ use std::sync::Mutex;
 /// The keyring service name Steward's entries are filed under.
 pub const SERVICE: &str = "steward";
 
-/// The keyring account of one app registration in one tenant.
+/// The keyring account of one app registration in one tenant, before it is bound to a sign-in
+/// host: [`crate::endpoints::Authority::secret_account`] is the account a credential is kept under.
 pub fn account(tenant_id: &str, client_id: &str) -> String {
     format!(
         "{}/{}",
@@ -35,6 +36,8 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, account: &str) -> Result<bool, SecretStoreError>;
     /// Where secrets go, for messages ("the OS keyring").
     fn describe(&self) -> &'static str;
+    /// Whether what is kept here outlives the process (the OS keyring does; memory does not).
+    fn persists(&self) -> bool;
 }
 
 /// The OS keyring through the `keyring` crate.
@@ -91,6 +94,10 @@ impl SecretStore for OsKeyring {
     fn describe(&self) -> &'static str {
         "the OS keyring"
     }
+
+    fn persists(&self) -> bool {
+        true
+    }
 }
 
 /// Secrets held in this process's memory only: for tests, and for `STEWARD_SECRET_STORE=memory`
@@ -128,6 +135,10 @@ impl SecretStore for MemoryStore {
     fn describe(&self) -> &'static str {
         "this session's memory"
     }
+
+    fn persists(&self) -> bool {
+        false
+    }
 }
 
 /// A store that has nowhere to keep anything, as on a server without a Secret Service.
@@ -148,6 +159,10 @@ impl SecretStore for NoStore {
 
     fn describe(&self) -> &'static str {
         "no secret store"
+    }
+
+    fn persists(&self) -> bool {
+        false
     }
 }
 
@@ -195,14 +210,13 @@ pub enum SecretSource {
 /// store's unavailability is not an error here (the caller asks for the secret instead).
 pub fn resolve(
     store: &dyn SecretStore,
-    tenant_id: &str,
-    client_id: &str,
+    account: &str,
     given: Option<String>,
 ) -> Option<(String, SecretSource)> {
     if let Some(s) = given.filter(|s| !s.is_empty()) {
         return Some((s, SecretSource::Given));
     }
-    match store.get(&account(tenant_id, client_id)) {
+    match store.get(account) {
         Ok(Some(s)) if !s.is_empty() => Some((s, SecretSource::Stored)),
         _ => None,
     }
@@ -216,11 +230,10 @@ pub fn not_kept(e: &SecretStoreError) -> String {
 /// Keeps a secret that signed in successfully; what to tell the user.
 pub fn remember(
     store: &dyn SecretStore,
-    tenant_id: &str,
-    client_id: &str,
+    account: &str,
     secret: &str,
 ) -> Result<String, SecretStoreError> {
-    store.set(&account(tenant_id, client_id), secret)?;
+    store.set(account, secret)?;
     Ok(format!(
         "The client secret is kept in {} for the next sync of this tenant.",
         store.describe()
@@ -234,19 +247,19 @@ mod tests {
     #[test]
     fn a_given_secret_wins_and_a_stored_one_is_used_when_none_is_given() {
         let store = MemoryStore::default();
-        assert_eq!(resolve(&store, "T", "C", None), None);
-        remember(&store, "T", "C", "stored-one").unwrap();
+        assert_eq!(resolve(&store, &account("T", "C"), None), None);
+        remember(&store, &account("T", "C"), "stored-one").unwrap();
         assert_eq!(
-            resolve(&store, "t", "c", None),
+            resolve(&store, &account("t", "c"), None),
             Some(("stored-one".into(), SecretSource::Stored)),
             "accounts ignore case"
         );
         assert_eq!(
-            resolve(&store, "T", "C", Some("given".into())),
+            resolve(&store, &account("T", "C"), Some("given".into())),
             Some(("given".into(), SecretSource::Given))
         );
         assert!(store.delete(&account("T", "C")).unwrap());
-        assert_eq!(resolve(&store, "T", "C", None), None);
+        assert_eq!(resolve(&store, &account("T", "C"), None), None);
     }
 
     #[test]
@@ -259,8 +272,8 @@ mod tests {
     #[test]
     fn without_a_store_nothing_is_kept_and_the_message_says_to_give_it_again() {
         let store = NoStore("no D-Bus session".into());
-        assert_eq!(resolve(&store, "T", "C", None), None);
-        let e = remember(&store, "T", "C", "s").unwrap_err();
+        assert_eq!(resolve(&store, &account("T", "C"), None), None);
+        let e = remember(&store, &account("T", "C"), "s").unwrap_err();
         assert!(not_kept(&e).contains("give it again next time"), "{e}");
     }
 }

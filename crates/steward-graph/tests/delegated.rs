@@ -11,6 +11,7 @@ use graph_sim::{Faults, Running, SimConfig};
 use steward_core::demo::DemoOptions;
 use steward_core::store;
 use steward_graph::delegated::{sign_in_browser, sign_in_device};
+use steward_graph::endpoints::Authority;
 use steward_graph::sync::{sync, SyncOptions};
 
 const CLIENT_ID: &str = "11111111-2222-4333-8444-555555555555";
@@ -56,7 +57,7 @@ async fn the_browser_flow_signs_in_through_a_loopback_redirect_and_the_sync_rota
     let browser = Arc::new(Mutex::new(None));
     let browser_task = browser.clone();
     let tokens = sign_in_browser(
-        &sim.url(),
+        &Authority::checked(&sim.url(), None).unwrap(),
         &sim.url(),
         &sim.tenant_id,
         CLIENT_ID,
@@ -131,7 +132,7 @@ async fn the_device_code_flow_signs_in_once_the_admin_enters_the_code() {
     let shown = Arc::new(Mutex::new(String::new()));
     let seen = shown.clone();
     let tokens = sign_in_device(
-        &sim.url(),
+        &Authority::checked(&sim.url(), None).unwrap(),
         &sim.url(),
         &sim.tenant_id,
         CLIENT_ID,

@@ -201,14 +201,14 @@ export interface Backend {
    * Whether a client secret is kept (in the OS keyring) for this tenant and client id, and whether this machine
    * can keep one at all. A sync or test with an empty secret uses the kept one.
    */
-  secretStatus(tenantId: string, clientId: string): Promise<SecretStatus>;
+  secretStatus(tenantId: string, clientId: string, authorityUrl: string | null): Promise<SecretStatus>;
   /** The Connections form's defaults: Graph's and Entra's addresses, and where secrets are kept. */
   connectionDefaults(): Promise<ConnectionDefaults>;
   /**
    * Removes the secret and the admin sign-in kept for this tenant and client id; whether there was one. Fails with
    * kind `io` when the store refuses.
    */
-  forgetSecret(tenantId: string, clientId: string): Promise<boolean>;
+  forgetSecret(tenantId: string, clientId: string, authorityUrl: string | null): Promise<boolean>;
   /**
    * Signs an admin in (delegated) for a public client app registration: opens the system browser at Entra's sign-in
    * page, or (`deviceCode`) waits for the admin to enter a code on another device; resolves once signed in (up to
@@ -288,9 +288,11 @@ export const tauriBackend: Backend = {
   syncTenant: (args) => unwrap(() => commands.syncTenant(args)),
   syncProgress: () => plain(() => commands.syncProgress()),
   cancelSync: () => plain(() => commands.cancelSync()),
-  secretStatus: (tenantId, clientId) => unwrap(() => commands.secretStatus(tenantId, clientId)),
+  secretStatus: (tenantId, clientId, authorityUrl) =>
+    unwrap(() => commands.secretStatus(tenantId, clientId, authorityUrl)),
   connectionDefaults: () => plain(() => commands.connectionDefaults()),
-  forgetSecret: (tenantId, clientId) => unwrap(() => commands.forgetSecret(tenantId, clientId)),
+  forgetSecret: (tenantId, clientId, authorityUrl) =>
+    unwrap(() => commands.forgetSecret(tenantId, clientId, authorityUrl)),
   signInAdmin: (args) => unwrap(() => commands.signInAdmin(args)),
   adminSignInProgress: () => plain(() => commands.adminSignInProgress()),
 };

@@ -185,22 +185,24 @@ async cancelSync() : Promise<void> {
     await TAURI_INVOKE("cancel_sync");
 },
 /**
- * Whether a secret is kept for this tenant and client id.
+ * Whether a secret is kept for this tenant and client id at this sign-in address (empty for
+ * the global cloud's): kept credentials are bound to the sign-in host.
  */
-async secretStatus(tenantId: string, clientId: string) : Promise<Result<SecretStatus, AppError>> {
+async secretStatus(tenantId: string, clientId: string, authorityUrl: string | null) : Promise<Result<SecretStatus, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("secret_status", { tenantId, clientId }) };
+    return { status: "ok", data: await TAURI_INVOKE("secret_status", { tenantId, clientId, authorityUrl }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Removes the secret kept for this tenant and client id; whether there was one.
+ * Removes the secret and the admin sign-in kept for this tenant and client id at this sign-in
+ * address; whether there was one.
  */
-async forgetSecret(tenantId: string, clientId: string) : Promise<Result<boolean, AppError>> {
+async forgetSecret(tenantId: string, clientId: string, authorityUrl: string | null) : Promise<Result<boolean, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("forget_secret", { tenantId, clientId }) };
+    return { status: "ok", data: await TAURI_INVOKE("forget_secret", { tenantId, clientId, authorityUrl }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -324,7 +326,11 @@ clientId: string;
 /**
  * Sign in with a code on another device instead of the system browser.
  */
-deviceCode: boolean; graphUrl: string | null; authorityUrl: string | null }
+deviceCode: boolean; graphUrl: string | null; authorityUrl: string | null; 
+/**
+ * The sign-in host the admin confirmed, where the authority is not a Microsoft cloud's.
+ */
+trustedAuthorityHost?: string | null }
 /**
  * Where an admin sign-in stands while the window waits for it.
  */
@@ -394,12 +400,22 @@ graphUrl: string | null;
 /**
  * Entra's sign-in address; empty for [`connect::DEFAULT_AUTHORITY_URL`].
  */
-authorityUrl: string | null }
+authorityUrl: string | null; 
+/**
+ * The sign-in host the admin confirmed ("I trust …"), where the authority is not a
+ * Microsoft cloud's.
+ */
+trustedAuthorityHost?: string | null }
 /**
  * What the Connections form offers before the admin types: Graph's and Entra's addresses in the
  * global cloud, and where secrets are kept on this machine.
  */
 export type ConnectionDefaults = { graphUrl: string; authorityUrl: string; 
+/**
+ * The sign-in hosts of Microsoft's clouds: credentials go there without asking. Another
+ * https host needs the admin's confirmation by name.
+ */
+microsoftAuthorityHosts: string[]; 
 /**
  * Where a kept secret goes ("the OS keyring").
  */

@@ -137,7 +137,14 @@ describe("ConnectionsPage", () => {
     expect((await screen.findByTestId("conn-test-ok")).textContent).toBe("Connected to Fabrikam");
     expect(screen.queryByTestId("error-bar")).toBeNull();
     expect(backend.callsOf("testConnection").at(-1)).toEqual([
-      { tenantId: "fabrikam", clientId: CLIENT, clientSecret: "good", graphUrl: null, authorityUrl: null } satisfies ConnectArgs,
+      {
+        tenantId: "fabrikam",
+        clientId: CLIENT,
+        clientSecret: "good",
+        graphUrl: null,
+        authorityUrl: null,
+        trustedAuthorityHost: null,
+      } satisfies ConnectArgs,
     ]);
     expect(backend.callsOf("syncTenant")).toEqual([]);
   });
@@ -164,6 +171,38 @@ describe("ConnectionsPage", () => {
       graphUrl: "http://127.0.0.1:8080",
       authorityUrl: "http://127.0.0.1:8080/auth",
     });
+  });
+
+  it("asks the admin to name a sign-in host that is not a Microsoft cloud's before anything is sent there", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+    await user.click(within(screen.getByTestId("conn-advanced")).getByRole("button"));
+    await fill(user);
+    // A Microsoft cloud and the simulator's loopback http need no confirmation.
+    await user.type(await screen.findByTestId("conn-authority-url"), "https://login.microsoftonline.us");
+    expect(screen.queryByTestId("conn-authority-unknown")).toBeNull();
+    await user.clear(input("conn-authority-url"));
+    await user.type(input("conn-authority-url"), "https://STS.contoso.example:8443/");
+    const warning = await screen.findByTestId("conn-authority-unknown");
+    expect(warning.textContent).toContain("sts.contoso.example:8443 is not the sign-in address of a Microsoft cloud");
+    expect(button("conn-test").disabled).toBe(true);
+    expect(button("conn-sync").disabled).toBe(true);
+    await user.click(within(warning).getByRole("checkbox"));
+    await waitFor(() => expect(button("conn-test").disabled).toBe(false));
+    await user.click(button("conn-test"));
+    await screen.findByTestId("conn-test-ok");
+    expect(backend.callsOf("testConnection").at(-1)![0]).toMatchObject({
+      authorityUrl: "https://STS.contoso.example:8443/",
+      trustedAuthorityHost: "sts.contoso.example:8443",
+    });
+    // Another host: the confirmation was for the old one.
+    await user.clear(input("conn-authority-url"));
+    await user.type(input("conn-authority-url"), "https://sts.fabrikam.example");
+    expect(button("conn-test").disabled).toBe(true);
+    expect((within(await screen.findByTestId("conn-authority-unknown")).getByRole("checkbox") as HTMLInputElement).checked).toBe(
+      false,
+    );
   });
 
   it("syncs, summarises each dataset, clears the secret and refreshes the table", async () => {
@@ -364,7 +403,7 @@ describe("ConnectionsPage", () => {
     await user.click(await screen.findByTestId("conn-forget"));
 
     await waitFor(() => expect(screen.queryByTestId("conn-forget")).toBeNull());
-    expect(backend.callsOf("forgetSecret")).toEqual([["fabrikam", CLIENT]]);
+    expect(backend.callsOf("forgetSecret")).toEqual([["fabrikam", CLIENT, null]]);
     expect(screen.getByTestId("conn-secret-status").textContent).toBe(
       "No secret is kept in the OS keyring for this app registration.",
     );
@@ -459,6 +498,7 @@ describe("ConnectionsPage", () => {
       certificatePath: "/home/admin/steward.pem",
       graphUrl: null,
       authorityUrl: null,
+      trustedAuthorityHost: null,
     };
     expect(backend.callsOf("testConnection").at(-1)).toEqual([expected]);
 
@@ -467,7 +507,7 @@ describe("ConnectionsPage", () => {
     expect(backend.callsOf("syncTenant")).toEqual([[expected]]);
     // Nothing was given to keep: no note, and no secret is kept.
     expect(screen.queryByTestId("conn-secret-note")).toBeNull();
-    expect((await backend.secretStatus("fabrikam", CLIENT)).kept).toBe(false);
+    expect((await backend.secretStatus("fabrikam", CLIENT, null)).kept).toBe(false);
     // The path stays for the next sync.
     expect(input("conn-certificate").value).toBe("/home/admin/steward.pem");
     await waitFor(() => expect(button("conn-sync").disabled).toBe(false));
@@ -493,7 +533,16 @@ describe("ConnectionsPage", () => {
     await waitFor(() => expect(screen.getByTestId("conn-admin-code").textContent).toBe(MOCK_DEVICE_CODE));
     expect(progress.textContent).toContain(`Open ${MOCK_DEVICE_LOGIN_URL} on any device and enter the code`);
     expect(backend.callsOf("signInAdmin")).toEqual([
-      [{ tenantId: "fabrikam", clientId: CLIENT, deviceCode: true, graphUrl: null, authorityUrl: null } satisfies AdminSignInArgs],
+      [
+        {
+          tenantId: "fabrikam",
+          clientId: CLIENT,
+          deviceCode: true,
+          graphUrl: null,
+          authorityUrl: null,
+          trustedAuthorityHost: null,
+        } satisfies AdminSignInArgs,
+      ],
     ]);
     // While it waits, nothing else starts and the form holds still.
     expect(button("conn-admin-device").disabled).toBe(true);
@@ -526,6 +575,7 @@ describe("ConnectionsPage", () => {
       delegated: true,
       graphUrl: null,
       authorityUrl: null,
+      trustedAuthorityHost: null,
     };
     expect(backend.callsOf("testConnection")).toEqual([[delegated]]);
     expect(backend.callsOf("syncTenant")).toEqual([[delegated]]);
@@ -598,10 +648,10 @@ describe("ConnectionsPage", () => {
 
     await user.click(button("conn-admin-sign-out"));
     await waitFor(() => expect(screen.queryByTestId("conn-admin-status")).toBeNull());
-    expect(backend.callsOf("forgetSecret")).toEqual([["fabrikam", CLIENT]]);
+    expect(backend.callsOf("forgetSecret")).toEqual([["fabrikam", CLIENT, null]]);
     expect(screen.queryByTestId("conn-admin-note")).toBeNull();
     expect(button("conn-sync").disabled).toBe(true);
-    expect((await backend.secretStatus("fabrikam", CLIENT)).adminSignedIn).toBe(false);
+    expect((await backend.secretStatus("fabrikam", CLIENT, null)).adminSignedIn).toBe(false);
   });
 });
 

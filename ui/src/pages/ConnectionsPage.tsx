@@ -71,9 +71,26 @@ const METHOD_HINTS: Record<SignInMethod, string> = {
   admin: "As an admin who signs in, with the app's delegated permissions.",
 };
 
-/** The key of an app registration's kept secret, as the backend files it (case-insensitive). */
-function secretKey(tenantId: string, clientId: string): string {
-  return `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
+/** The key of an app registration's kept secret: kept credentials are bound to their sign-in address. */
+function secretKey(tenantId: string, clientId: string, authorityUrl: string): string {
+  return `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}@${authorityUrl.trim().toLowerCase()}`;
+}
+
+/**
+ * The host (`host` or `host:port`) of an https sign-in address that is not a Microsoft cloud's, which
+ * the admin must confirm by name before credentials go there; `null` for a Microsoft cloud, loopback
+ * http, or what is not an address at all (the backend says what is wrong with it then).
+ */
+export function hostToConfirm(authorityUrl: string, microsoftHosts: readonly string[]): string | null {
+  let url: URL;
+  try {
+    url = new URL(authorityUrl.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" || url.host === "") return null;
+  const host = url.host.toLowerCase();
+  return microsoftHosts.includes(host) ? null : host;
 }
 
 export type ConnectionsPageProps = {
@@ -106,6 +123,8 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const [certificatePath, setCertificatePath] = useState("");
   const [graphUrl, setGraphUrl] = useState("");
   const [authorityUrl, setAuthorityUrl] = useState("");
+  // The sign-in host the admin ticked "I trust …" for; it counts only while the field names it.
+  const [trustedHost, setTrustedHost] = useState<string | null>(null);
 
   const [testing, setTesting] = useState(false);
   const [testResult, setTestResult] = useState<TestResult>(null);
@@ -131,7 +150,10 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
 
   const tenantKey = tenantField.trim();
   const clientKey = clientId.trim();
-  const pairKey = tenantKey !== "" && clientKey !== "" ? secretKey(tenantKey, clientKey) : null;
+  const authorityKey = authorityUrl.trim();
+  const pairKey = tenantKey !== "" && clientKey !== "" ? secretKey(tenantKey, clientKey, authorityKey) : null;
+  const confirmHost = hostToConfirm(authorityKey, defaults?.microsoftAuthorityHosts ?? []);
+  const hostTrusted = confirmHost !== null && trustedHost === confirmHost;
   // An answer about another tenant or client id (the fields changed since) does not count.
   const secretNow = secretState !== null && secretState.key === pairKey ? secretState : null;
   const secretStatus = secretNow && "status" in secretNow ? secretNow.status : null;
@@ -142,11 +164,11 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const storeName = store?.available ? store.detail : (defaults?.secretStore ?? "");
 
   const checkSecret = useCallback(
-    async (tenant: string, client: string) => {
+    async (tenant: string, client: string, authority: string) => {
       const request = ++secretRequest.current;
-      const key = secretKey(tenant, client);
+      const key = secretKey(tenant, client, authority);
       try {
-        const status = await backend.secretStatus(tenant, client);
+        const status = await backend.secretStatus(tenant, client, authority === "" ? null : authority);
         if (request !== secretRequest.current) return;
         setSecretState({ key, status });
         setStore({ available: status.available, detail: status.detail });
@@ -172,9 +194,9 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       secretRequest.current++;
       return;
     }
-    const timer = setTimeout(() => void checkSecret(tenantKey, clientKey), SECRET_STATUS_DEBOUNCE_MS);
+    const timer = setTimeout(() => void checkSecret(tenantKey, clientKey, authorityKey), SECRET_STATUS_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [checkSecret, tenantKey, clientKey]);
+  }, [checkSecret, tenantKey, clientKey, authorityKey]);
 
   const credentialGiven =
     method === "secret"
@@ -182,11 +204,12 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       : method === "certificate"
         ? certificatePath.trim() !== ""
         : adminSignedIn && adminWaiting === null;
-  const complete = tenantKey !== "" && clientKey !== "" && credentialGiven;
+  const complete = tenantKey !== "" && clientKey !== "" && credentialGiven && (confirmHost === null || hostTrusted);
 
   const endpoints = () => ({
     graphUrl: graphUrl.trim() === "" ? null : graphUrl.trim(),
-    authorityUrl: authorityUrl.trim() === "" ? null : authorityUrl.trim(),
+    authorityUrl: authorityKey === "" ? null : authorityKey,
+    trustedAuthorityHost: hostTrusted ? confirmHost : null,
   });
 
   /** What Test connection and Sync send: only the chosen method's credential. */
@@ -281,7 +304,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
 
   const signInAdmin = async (deviceCode: boolean) => {
     if (pairKey === null || adminWaiting !== null || syncing) return;
-    const [tenant, client, key] = [tenantKey, clientKey, pairKey];
+    const [tenant, client, authority, key] = [tenantKey, clientKey, authorityKey, pairKey];
     setAdminWaiting(deviceCode ? "deviceCode" : "browser");
     setAdminProgress(null);
     setAdminResult(null);
@@ -295,7 +318,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       setAdminWaiting(null);
       setAdminProgress(null);
     }
-    await checkSecret(tenant, client);
+    await checkSecret(tenant, client, authority);
   };
 
   const chooseMethod = (next: SignInMethod) => {
@@ -337,10 +360,10 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       // A cancelled round keeps the pages it read: the table shows it as in progress.
       if (error.kind === "cancelled") status.reload();
       // A secret that signed in is kept even when the sync stopped later on.
-      void checkSecret(args.tenantId, args.clientId);
+      void checkSecret(args.tenantId, args.clientId, args.authorityUrl ?? "");
       return;
     }
-    void checkSecret(args.tenantId, args.clientId);
+    void checkSecret(args.tenantId, args.clientId, args.authorityUrl ?? "");
     if (method === "secret") setSecret("");
     setOutcome({ type: "synced", result });
     try {
@@ -355,19 +378,19 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
 
   const forget = async () => {
     if (pairKey === null) return;
-    const [tenant, client] = [tenantKey, clientKey];
+    const [tenant, client, authority] = [tenantKey, clientKey, authorityKey];
     setForgetting(true);
     setForgetError(null);
     // The admin sign-in goes with the secret: its note no longer holds.
     setAdminResult(null);
     try {
-      await backend.forgetSecret(tenant, client);
+      await backend.forgetSecret(tenant, client, authority === "" ? null : authority);
     } catch (e) {
       setForgetError(toBackendError(e));
     } finally {
       setForgetting(false);
     }
-    await checkSecret(tenant, client);
+    await checkSecret(tenant, client, authority);
   };
 
   const cancel = async () => {
@@ -555,6 +578,22 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
                     onChange={(_, d) => setAuthorityUrl(d.value)}
                   />
                 </Field>
+                {confirmHost !== null && (
+                  <MessageBar intent="warning" layout="multiline" data-testid="conn-authority-unknown">
+                    <MessageBarBody>
+                      <MessageBarTitle>Not a Microsoft sign-in address</MessageBarTitle>
+                      {confirmHost} is not the sign-in address of a Microsoft cloud (global, US Government, China). Steward
+                      would send it the client secret or the admin&apos;s sign-in, and keeps what it keeps for that host only.
+                      <Checkbox
+                        data-testid="conn-trust-authority"
+                        label={`I trust ${confirmHost}: it is my organisation's own sign-in endpoint`}
+                        checked={hostTrusted}
+                        disabled={busy}
+                        onChange={(_, d) => setTrustedHost(d.checked === true ? confirmHost : null)}
+                      />
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
               </AccordionPanel>
             </AccordionItem>
           </Accordion>

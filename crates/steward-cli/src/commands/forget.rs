@@ -9,14 +9,20 @@ use crate::ForgetArgs;
 
 /// Forgets what the OS keyring keeps for a tenant and client id.
 pub(crate) fn run(out: &mut impl Write, args: ForgetArgs) -> anyhow::Result<()> {
-    let ForgetArgs { tenant, client_id } = args;
+    let ForgetArgs {
+        tenant,
+        client_id,
+        authority_url,
+    } = args;
+    // Only the address's host matters here: forgetting sends nothing anywhere.
+    let authority = connect::Authority::parse(&authority_url)?;
     let store = secrets::from_env();
     let stores = Stores {
         kept: Some(store.as_ref()),
         session: None,
     };
     let place = store.describe();
-    let gone = connect::forget(stores, &tenant, &client_id)?;
+    let gone = connect::forget(stores, &authority, &tenant, &client_id)?;
     if gone.admin_sign_in {
         writeln!(
             out,

@@ -14,17 +14,21 @@ pub(crate) fn run(out: &mut impl Write, args: SignInArgs) -> anyhow::Result<()> 
         tenant,
         client_id,
         device_code,
-        endpoints: Endpoints {
-            graph_url,
-            authority_url,
-        },
+        endpoints:
+            Endpoints {
+                graph_url,
+                authority_url,
+                trust_authority_host,
+            },
     } = args;
+    let authority = connect::Authority::checked(&authority_url, trust_authority_host.as_deref())?;
+    let graph_url = steward_graph::endpoints::graph(&graph_url)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let tokens = delegated_sign_in(
         &runtime,
-        &authority_url,
+        &authority,
         &graph_url,
         &tenant,
         &client_id,
@@ -35,7 +39,13 @@ pub(crate) fn run(out: &mut impl Write, args: SignInArgs) -> anyhow::Result<()> 
         kept: Some(store.as_ref()),
         session: None,
     };
-    match connect::keep_admin_sign_in(stores, &tenant, &client_id, &tokens.refresh_token) {
+    match connect::keep_admin_sign_in(
+        stores,
+        &authority,
+        &tenant,
+        &client_id,
+        &tokens.refresh_token,
+    ) {
         Ok(AdminKept::Kept(place)) => writeln!(
             out,
             "The admin sign-in is kept in {place}: `steward sync --tenant {tenant} --client-id {client_id} --delegated` uses it."
@@ -56,7 +66,7 @@ pub(crate) fn run(out: &mut impl Write, args: SignInArgs) -> anyhow::Result<()> 
 /// flow. Instructions go to standard error.
 pub(super) fn delegated_sign_in(
     runtime: &tokio::runtime::Runtime,
-    authority: &str,
+    authority: &connect::Authority,
     graph: &str,
     tenant: &str,
     client_id: &str,

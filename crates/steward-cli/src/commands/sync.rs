@@ -24,10 +24,12 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         certificate,
         delegated,
         device_code,
-        endpoints: Endpoints {
-            graph_url,
-            authority_url,
-        },
+        endpoints:
+            Endpoints {
+                graph_url,
+                authority_url,
+                trust_authority_host,
+            },
         datasets,
         sign_in_days,
         concurrency,
@@ -48,6 +50,7 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         credential,
         graph_url: Some(graph_url.clone()),
         authority_url: Some(authority_url.clone()),
+        trusted_authority_host: trust_authority_host.clone(),
     };
     let credential = match (&certificate, delegated) {
         (Some(path), _) => {
@@ -65,9 +68,11 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         Ok(c) => c,
         // Nothing kept: sign the admin in now, or ask for the secret on a terminal.
         Err(ConnectError::NoAdminSignIn) => {
+            let authority =
+                connect::Authority::checked(&authority_url, trust_authority_host.as_deref())?;
             let tokens = delegated_sign_in(
                 &runtime,
-                &authority_url,
+                &authority,
                 &graph_url,
                 &tenant,
                 &client_id,

@@ -75,6 +75,40 @@ pub(super) fn on_another_origin(link: &str, graph_url: &str) -> bool {
 /// again after this long (Graph names seconds to minutes).
 pub(super) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
+/// A transport error with every cause it carries ("error sending request for url (…): client
+/// error (Connect): invalid peer certificate: UnknownIssuer"): the first line alone says nothing.
+pub(super) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// The error to stop with when a transport error is a certificate this machine does not trust
+/// (rustls says "invalid peer certificate"): asking again would fail the same way.
+pub(super) fn untrusted_certificate(e: &reqwest::Error, url: &str) -> Option<SyncError> {
+    let text = chain(e);
+    text.to_ascii_lowercase()
+        .contains("certificate")
+        .then(|| SyncError::UntrustedCertificate {
+            host: url::Url::parse(url)
+                .ok()
+                .and_then(|u| {
+                    u.host_str()
+                        .map(|h| u.port().map_or(h.to_string(), |p| format!("{h}:{p}")))
+                })
+                .unwrap_or_else(|| url.to_string()),
+            message: text,
+        })
+}
+
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let v = headers.get("retry-after")?.to_str().ok()?;
     v.trim()
@@ -202,7 +236,10 @@ impl Client {
             let r = match sent {
                 Ok(r) => r,
                 Err(e) => {
-                    last = format!("{e}");
+                    if let Some(stop) = untrusted_certificate(&e, url) {
+                        return Err(stop);
+                    }
+                    last = chain(&e);
                     self.retries += 1;
                     let d = self.backoff(attempt);
                     self.pause(d).await?;

@@ -14,6 +14,10 @@ pub enum SyncError {
     /// the credential is wrong, so nothing kept is forgotten.
     #[error("Entra's sign-in endpoint did not answer for tenant {tenant} ({message}); nothing was read and nothing kept was forgotten. Check the network connection and the authority URL, then run sync again")]
     SignInUnanswered { tenant: String, message: String },
+    /// The server's TLS certificate is not one this machine trusts: asking again will not help,
+    /// and nothing was sent.
+    #[error("could not open a trusted TLS connection to {host} ({message}); nothing was sent. If this network inspects TLS through a proxy, add the proxy's certificate authority to the OS trust store (or point SSL_CERT_FILE at it), check the Graph and authority URLs, then run sync again")]
+    UntrustedCertificate { host: String, message: String },
     #[error("Graph did not answer {url} after {attempts} attempts (last: {last}); what was read so far is kept: run sync again to resume")]
     GaveUp {
         url: String,

@@ -136,7 +136,12 @@ impl Client {
                         message,
                     });
                 }
-                Err(e) => last = format!("{e}"),
+                Err(e) => {
+                    if let Some(stop) = super::client::untrusted_certificate(&e, &url) {
+                        return Err(stop);
+                    }
+                    last = super::client::chain(&e);
+                }
             }
             self.retries += 1;
             let d = self.backoff(attempt);

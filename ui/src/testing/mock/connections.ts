@@ -132,8 +132,9 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
   // Secrets kept "in the OS keyring", by tenant and client id (case-insensitive, as the backend's accounts).
   const keptSecrets = new Map<string, string>();
   const secretStore = !options.noSecretStore;
-  const account = (tenantId: string, clientId: string) =>
-    `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}`;
+  // Kept credentials are bound to their sign-in address, as the backend binds them to its host.
+  const account = (tenantId: string, clientId: string, authorityUrl?: string | null) =>
+    `${tenantId.trim().toLowerCase()}/${clientId.trim().toLowerCase()}@${authorityUrl?.trim().toLowerCase() || "global"}`;
   // Admin sign-ins (delegated) kept "in the OS keyring" (or for the session without one), by tenant and client id.
   const adminSignIns = new Set<string>();
   let adminProgressState: AdminSignInProgress | null = null;
@@ -142,7 +143,7 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
     if (args.tenantId.trim() === "" || args.clientId.trim() === "")
       throw new BackendError("invalidInput", "give the tenant id, the client (application) id and its client secret");
     if (args.delegated) {
-      if (!adminSignIns.has(account(args.tenantId, args.clientId)))
+      if (!adminSignIns.has(account(args.tenantId, args.clientId, args.authorityUrl)))
         throw new BackendError("invalidInput", MOCK_NO_ADMIN_MESSAGE);
       return { kind: "admin" };
     }
@@ -152,7 +153,7 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
       return { kind: "certificate" };
     }
     if (args.clientSecret !== "") return { kind: "secret", secret: args.clientSecret, given: true };
-    const kept = secretStore ? keptSecrets.get(account(args.tenantId, args.clientId)) : undefined;
+    const kept = secretStore ? keptSecrets.get(account(args.tenantId, args.clientId, args.authorityUrl)) : undefined;
     if (kept === undefined) throw new BackendError("invalidInput", MOCK_NO_KEPT_SECRET_MESSAGE);
     return { kind: "secret", secret: kept, given: false };
   };
@@ -166,7 +167,7 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
   /** Keeps a secret that signed in, as the backend does when asked to; what the sync says about it. */
   const rememberSecret = (args: ConnectArgs, secret: string): string => {
     if (!secretStore) return MOCK_SECRET_NOT_KEPT_NOTE;
-    keptSecrets.set(account(args.tenantId, args.clientId), secret);
+    keptSecrets.set(account(args.tenantId, args.clientId, args.authorityUrl), secret);
     return MOCK_SECRET_KEPT_NOTE;
   };
 
@@ -243,11 +244,11 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
       stopSync?.();
     },
 
-    async secretStatus(tenantId: string, clientId: string): Promise<SecretStatus> {
-      ctx.record("secretStatus", [tenantId, clientId]);
-      const adminSignedIn = adminSignIns.has(account(tenantId, clientId));
+    async secretStatus(tenantId: string, clientId: string, authorityUrl: string | null): Promise<SecretStatus> {
+      ctx.record("secretStatus", [tenantId, clientId, authorityUrl]);
+      const adminSignedIn = adminSignIns.has(account(tenantId, clientId, authorityUrl));
       if (!secretStore) return { kept: false, available: false, detail: MOCK_NO_SECRET_STORE_DETAIL, adminSignedIn };
-      return { kept: keptSecrets.has(account(tenantId, clientId)), available: true, detail: MOCK_SECRET_STORE, adminSignedIn };
+      return { kept: keptSecrets.has(account(tenantId, clientId, authorityUrl)), available: true, detail: MOCK_SECRET_STORE, adminSignedIn };
     },
 
     async connectionDefaults() {
@@ -255,12 +256,12 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
       return { ...connectionsFixture.defaults };
     },
 
-    async forgetSecret(tenantId: string, clientId: string): Promise<boolean> {
-      ctx.record("forgetSecret", [tenantId, clientId]);
+    async forgetSecret(tenantId: string, clientId: string, authorityUrl: string | null): Promise<boolean> {
+      ctx.record("forgetSecret", [tenantId, clientId, authorityUrl]);
       // The admin sign-in goes too (kept for the session only on a machine without a secret store).
-      const admin = adminSignIns.delete(account(tenantId, clientId));
+      const admin = adminSignIns.delete(account(tenantId, clientId, authorityUrl));
       if (!secretStore) throw new BackendError("io", `${MOCK_NO_SECRET_STORE_DETAIL}; nothing was removed`);
-      return keptSecrets.delete(account(tenantId, clientId)) || admin;
+      return keptSecrets.delete(account(tenantId, clientId, authorityUrl)) || admin;
     },
 
     async signInAdmin(args: AdminSignInArgs): Promise<string> {
@@ -286,7 +287,7 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
         adminProgressState = null;
         endAdminSignIn = null;
       }
-      adminSignIns.add(account(tenantId, clientId));
+      adminSignIns.add(account(tenantId, clientId, args.authorityUrl));
       return secretStore ? MOCK_ADMIN_SIGNED_IN_NOTE : MOCK_ADMIN_SESSION_NOTE;
     },
 
