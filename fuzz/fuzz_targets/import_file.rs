@@ -13,6 +13,7 @@ fuzz_target!(|bytes: &[u8]| {
     let now = steward_core::clock::parse_as_of("2026-11-01").expect("instant");
     let options = steward_graph::ImportOptions {
         tenant: Some("5b7c3f3a-2d41-4c8e-9a57-3c1f0e9b6d21".into()),
+        ..Default::default()
     };
     let _ = steward_graph::import(&conn, &[path], &options, now);
 });

@@ -91,7 +91,10 @@ pub async fn import_graph_files(
         let s = steward_graph::import(
             &conn,
             &paths,
-            &steward_graph::ImportOptions { tenant },
+            &steward_graph::ImportOptions {
+                tenant,
+                ..Default::default()
+            },
             clock::now(),
         )?;
         Ok(ImportResult {

@@ -30,10 +30,25 @@ use crate::json::{normalise, Obj};
 use crate::wire::{self, Dataset, Organization};
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, Default)]
+mod files;
+
+pub use files::MAX_DOCUMENT_BYTES;
+
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
     /// The tenant the files belong to, when no organization response comes with them.
     pub tenant: Option<String>,
+    /// The largest JSON document read ([`MAX_DOCUMENT_BYTES`] unless a test says otherwise).
+    pub max_document_bytes: u64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions {
+            tenant: None,
+            max_document_bytes: MAX_DOCUMENT_BYTES,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,98 +96,6 @@ struct Batch {
     counts: BTreeMap<Dataset, u64>,
 }
 
-/// The `.json` files of `paths`: files as given, folders searched recursively, each folder's
-/// files in name order (a folder of pages is one unit, whatever the order they were saved in).
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| Error::Read {
-            path: p.clone(),
-            source: e,
-        })?;
-        if meta.is_dir() {
-            let before = out.len();
-            walk(p, &mut out)?;
-            if out.len() == before {
-                return Err(Error::NoFiles {
-                    path: p.clone(),
-                    message: "this folder holds no .json file; point at the folder of Graph JSON exports or at the files themselves".into(),
-                });
-            }
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let read = |e| Error::Read {
-        path: dir.to_path_buf(),
-        source: e,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(read)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(read)?;
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            walk(&e, out)?;
-        } else if e
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-        {
-            out.push(e);
-        }
-    }
-    Ok(())
-}
-
-/// The file's text: UTF-8 (with or without a BOM) or UTF-16 with a BOM, which Windows
-/// PowerShell's `Out-File` writes.
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let utf16 = |le: bool| -> Result<String> {
-        let units: Vec<u16> = bytes[2..]
-            .chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            })
-            .collect();
-        String::from_utf16(&units).map_err(|_| Error::Shape {
-            path: path.to_path_buf(),
-            message: "the file starts like UTF-16 text but is not; save it as UTF-8".into(),
-        })
-    };
-    match bytes.as_slice() {
-        [0xFF, 0xFE, ..] => utf16(true),
-        [0xFE, 0xFF, ..] => utf16(false),
-        [0xEF, 0xBB, 0xBF, rest @ ..] => {
-            String::from_utf8(rest.to_vec()).map_err(|e| not_utf8(path, e))
-        }
-        _ => String::from_utf8(bytes.clone()).map_err(|e| not_utf8(path, e)),
-    }
-}
-
-fn not_utf8(path: &Path, e: std::string::FromUtf8Error) -> Error {
-    Error::Shape {
-        path: path.to_path_buf(),
-        message: format!(
-            "not UTF-8 text (invalid byte at offset {}); Graph JSON is UTF-8: export it again",
-            e.utf8_error().valid_up_to()
-        ),
-    }
-}
-
 /// The items of one file and the `@odata.context` they came with.
 fn items_of(path: &Path, v: Value) -> Result<(Option<String>, Vec<Value>)> {
     match v {
@@ -207,8 +130,8 @@ fn items_of(path: &Path, v: Value) -> Result<(Option<String>, Vec<Value>)> {
     }
 }
 
-fn read_file(path: &Path, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result<()> {
-    let text = read_text(path)?;
+fn read_file(path: &Path, cap: u64, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result<()> {
+    let text = files::read_text(path, cap)?;
     let v: Value = serde_json::from_str(&text).map_err(|e| Error::Json {
         path: path.to_path_buf(),
         line: e.line(),
@@ -464,11 +387,11 @@ pub fn import(
     opts: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
-    let files = expand(paths)?;
+    let files = files::expand(paths)?;
     let mut batch = Batch::default();
     let mut empty = Vec::new();
     for f in &files {
-        read_file(f, &mut batch, &mut empty)?;
+        read_file(f, opts.max_document_bytes, &mut batch, &mut empty)?;
     }
     let tenant = tenant_of(conn, &batch, opts, now)?;
     conn.execute_batch("BEGIN IMMEDIATE")?;

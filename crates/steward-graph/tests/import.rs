@@ -317,6 +317,7 @@ fn a_secret_in_an_export_never_reaches_the_cache_file() {
         &[file],
         &ImportOptions {
             tenant: Some(TENANT.into()),
+            ..Default::default()
         },
         now(),
     )
@@ -365,6 +366,7 @@ fn without_an_organization_or_tenant_nothing_is_imported_and_the_error_says_what
         &[file, org],
         &ImportOptions {
             tenant: Some("another".into()),
+            ..Default::default()
         },
         now(),
     )

@@ -19,7 +19,10 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ImportArgs) -> 
     let summary = steward_graph::import(
         conn,
         &paths,
-        &steward_graph::ImportOptions { tenant },
+        &steward_graph::ImportOptions {
+            tenant,
+            ..Default::default()
+        },
         clock::now(),
     )?;
     if json {
