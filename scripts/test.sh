@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/setup.sh) and runs every test and quality gate, in the order that
-# fails fastest: formatting, UI lint, typecheck and unit tests, Rust lints, the "core has no
-# tauri" check, Rust tests (with the bindings and mock-fixture freshness checks), the OS keyring,
+# fails fastest: formatting, UI lint, typecheck and unit tests, Rust lints, cargo deny, the "core
+# has no tauri" check, Rust tests (with the bindings and mock-fixture freshness checks), the OS keyring,
 # then the end-to-end suite through the real window. The same command runs locally and in CI.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +20,14 @@ say "UI: lint (ESLint: typescript-eslint, React hooks, only ui/src/ipc/ talks to
 
 say "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+say "cargo deny: licenses, bans and sources (deny.toml; offline, so no advisories: see SECURITY.md)"
+# A test-only tool: installed here, not by setup.sh, so running the app never builds it.
+if ! command -v cargo-deny >/dev/null; then
+    say "Installing cargo-deny (a few minutes, once)"
+    cargo install cargo-deny --locked --version "^0.20" --quiet
+fi
+cargo deny --offline --log-level error check licenses bans sources
 
 say "The core, reports, Graph crate and CLI have no tauri in their normal dependency tree"
 for crate in steward-core steward-report steward-graph graph-sim steward-cli; do
