@@ -117,6 +117,18 @@ pub struct ConnectArgs {
 }
 
 impl ConnectArgs {
+    /// These arguments with the certificate path checked: only a file the certificate dialog
+    /// returned in this session is read.
+    fn checked(mut self, dialogs: &crate::dialogs::Dialogs) -> Result<ConnectArgs, AppError> {
+        if let Some(path) = self.certificate_path.as_deref().map(str::trim) {
+            if !path.is_empty() && !self.delegated {
+                let granted = dialogs.granted(path, "the certificate file")?;
+                self.certificate_path = Some(granted.display().to_string());
+            }
+        }
+        Ok(self)
+    }
+
     /// The connection this form describes, resolved with the secret given or else the kept one
     /// (or the admin's kept sign-in, or the certificate file). `keep_secret` lets a sync keep a
     /// given secret once it signs in, when the admin ticked it; a connection test keeps nothing.
@@ -247,6 +259,7 @@ pub async fn test_connection(
     state: State<'_, AppState>,
     args: ConnectArgs,
 ) -> Result<String, AppError> {
+    let args = args.checked(&state.dialogs)?;
     let shared = state.syncs.clone();
     let store = state.secrets.clone();
     on_own_runtime(move |rt| {
@@ -322,6 +335,7 @@ pub async fn sync_tenant(
     state: State<'_, AppState>,
     args: ConnectArgs,
 ) -> Result<SyncOutcome, AppError> {
+    let args = args.checked(&state.dialogs)?;
     let store = state.secrets.clone();
     let shared = state.syncs.clone();
     if shared.running.swap(true, Ordering::SeqCst) {
@@ -613,6 +627,24 @@ pub async fn sign_in_admin(
         }
     })
     .await
+}
+
+/// Opens the native dialog for the certificate file (PEM, with its private key); `None` when the
+/// user cancels it. What it returns is what a connection test or a sync may read.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_certificate_path(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, AppError> {
+    let pick = crate::dialogs::Pick::File {
+        title: "Choose the app registration's certificate (PEM with its private key)",
+        filter: ("PEM certificate", &["pem", "crt", "cer", "key"]),
+    };
+    let chosen = state.dialogs.clone().pick(app, pick).await?;
+    Ok(chosen
+        .and_then(|ps| ps.into_iter().next())
+        .map(|p| p.display().to_string()))
 }
 
 /// The admin sign-in the window waits for, if any: the page to open and the device code.

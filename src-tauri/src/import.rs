@@ -3,44 +3,33 @@
 
 use std::path::PathBuf;
 
+use crate::dialogs::Pick;
+use crate::{AppError, AppState};
 use serde::Serialize;
 use steward_core::{clock, store};
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 
-use crate::{AppError, AppState};
-
-/// Opens the native dialog for JSON files (or a folder); `None` when the user cancels it.
+/// Opens the native dialog for JSON files (or a folder); `None` when the user cancels it. What
+/// it returns is what `import_graph_files` may read.
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_import_paths(
     app: AppHandle,
+    state: State<'_, AppState>,
     folder: bool,
 ) -> Result<Option<Vec<String>>, AppError> {
-    // The blocking form of the dialog must not run on the main thread: the blocking pool waits.
-    tauri::async_runtime::spawn_blocking(move || {
-        let dialog = app.dialog().file().set_title(if folder {
-            "Import a folder of Graph JSON exports"
-        } else {
-            "Import Graph JSON files"
-        });
-        let paths: Option<Vec<PathBuf>> = if folder {
-            dialog
-                .blocking_pick_folder()
-                .and_then(|p| p.into_path().ok())
-                .map(|p| vec![p])
-        } else {
-            dialog
-                .add_filter("Graph JSON", &["json"])
-                .blocking_pick_files()
-                .map(|ps| ps.into_iter().filter_map(|p| p.into_path().ok()).collect())
-        };
-        paths.map(|ps| ps.into_iter().map(|p| p.display().to_string()).collect())
-    })
-    .await
-    .map_err(|e| AppError::Internal {
-        message: format!("the file dialog failed ({e}); try again"),
-    })
+    let pick = if folder {
+        Pick::Folder {
+            title: "Import a folder of Graph JSON exports",
+        }
+    } else {
+        Pick::Files {
+            title: "Import Graph JSON files",
+            filter: ("Graph JSON", &["json"]),
+        }
+    };
+    let chosen = state.dialogs.clone().pick(app, pick).await?;
+    Ok(chosen.map(|ps| ps.iter().map(|p| p.display().to_string()).collect()))
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -61,8 +50,9 @@ pub struct ImportResult {
     pub empty_files: Vec<String>,
 }
 
-/// Imports the Graph JSON under `paths` into `tenant` (or the tenant of an organization response
-/// among them). Nothing is written unless every file is good.
+/// Imports the Graph JSON under `paths` (each one `choose_import_paths` returned) into `tenant` (or
+/// the tenant of an organization response among them). Nothing is written unless every file is
+/// good.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_graph_files(
@@ -72,10 +62,9 @@ pub async fn import_graph_files(
 ) -> Result<ImportResult, AppError> {
     let paths: Vec<PathBuf> = paths
         .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .collect();
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| state.dialogs.granted(p, "the files or folder to import"))
+        .collect::<Result<_, _>>()?;
     if paths.is_empty() {
         return Err(AppError::InvalidInput {
             message: "choose at least one Graph JSON file or folder to import".into(),

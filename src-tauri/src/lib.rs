@@ -5,6 +5,7 @@
 //! (`licensing_at` and the like) that the UI's mock fixtures (`mock_fixtures.rs`) are made with.
 
 mod connections;
+mod dialogs;
 mod error;
 mod import;
 #[cfg(test)]
@@ -54,6 +55,8 @@ pub struct AppState {
     syncs: std::sync::Arc<connections::SyncState>,
     /// Where client secrets are kept between syncs (the OS keyring; `STEWARD_SECRET_STORE`).
     secrets: std::sync::Arc<dyn steward_graph::secrets::SecretStore>,
+    /// The file dialogs and the paths they returned: the only paths the webview may name.
+    dialogs: std::sync::Arc<dialogs::Dialogs>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -456,6 +459,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         connections::forget_secret,
         connections::sign_in_admin,
         connections::admin_sign_in_progress,
+        connections::choose_certificate_path,
         import::choose_import_paths,
         import::import_graph_files,
         reports::report_catalog,
@@ -516,6 +520,7 @@ pub fn run() {
             exports: Default::default(),
             syncs: Default::default(),
             secrets: std::sync::Arc::from(steward_graph::secrets::from_env()),
+            dialogs: std::sync::Arc::new(dialogs::Dialogs::from_env()),
         })
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())

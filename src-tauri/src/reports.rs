@@ -2,7 +2,6 @@
 //! native save dialog, and the export itself with progress and cancel. The export runs on the
 //! blocking pool; the window polls `export_progress` while it runs.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -11,8 +10,8 @@ use serde::Serialize;
 use steward_core::{clock, store};
 use steward_report::{ExportOptions, Format, Progress, ProgressState, ReportKind, ReportRequest};
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::dialogs::Pick;
 use crate::{AppError, AppState};
 
 /// Rows each table shows in the window's preview.
@@ -145,32 +144,31 @@ pub(crate) fn preview(
     })
 }
 
-/// Opens the native save dialog; `None` when the user cancels it.
+/// Opens the native save dialog; `None` when the user cancels it. What it returns is what
+/// `export_report` may write.
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_report_path(
     app: AppHandle,
+    state: State<'_, AppState>,
     args: ReportArgs,
     format: Format,
 ) -> Result<Option<String>, AppError> {
     let request = args.request()?;
     let name =
         steward_report::suggested_file_name(request.kind, &args.tenant_id, request.as_of, format);
-    // The blocking form of the dialog must not run on the main thread: the blocking pool waits.
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .set_title("Save report")
-            .set_file_name(&name)
-            .add_filter(format.as_str().to_uppercase(), &[format.as_str()])
-            .blocking_save_file()
-            .and_then(|p| p.into_path().ok())
-    })
-    .await
-    .map_err(|e| AppError::Internal {
-        message: format!("the save dialog failed ({e}); try again"),
-    })?;
-    Ok(chosen.map(|p: PathBuf| p.display().to_string()))
+    let pick = Pick::Save {
+        title: "Save report",
+        name,
+        filter: (
+            format.as_str().to_uppercase(),
+            vec![format.as_str().to_string()],
+        ),
+    };
+    let chosen = state.dialogs.clone().pick(app, pick).await?;
+    Ok(chosen
+        .and_then(|ps| ps.into_iter().next())
+        .map(|p| p.display().to_string()))
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -193,12 +191,14 @@ pub async fn export_report(
     csv_bom: bool,
 ) -> Result<ExportResult, AppError> {
     let request = args.request()?;
-    let path = PathBuf::from(path);
-    if path.as_os_str().is_empty() {
+    if path.trim().is_empty() {
         return Err(AppError::InvalidInput {
             message: "choose a file to save the report to".into(),
         });
     }
+    let path = state
+        .dialogs
+        .granted(&path, "the file to save the report to")?;
     let exports = state.exports.clone();
     if exports.running.swap(true, Ordering::SeqCst) {
         return Err(AppError::InvalidInput {

@@ -77,10 +77,19 @@ pub struct App {
     driver: Child,
     client: Client,
     name: String,
+    /// Where the app's file dialogs take their answers (`STEWARD_TEST_DIALOG_ANSWERS`, honoured by
+    /// debug builds only): WebDriver cannot drive a native dialog.
+    dialogs: tempfile::TempDir,
 }
 
 impl App {
     pub async fn start(test: &str, cache: &Cache) -> App {
+        // The WebDriver client's TLS stack and graph-sim's bring two crypto providers into this
+        // binary, so rustls cannot pick one by itself: ring, as the rest of Steward uses.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let dialogs = tempfile::tempdir().expect("temp dir");
+        let answers = dialogs.path().join("answers");
+        std::fs::write(&answers, "").expect("the dialogs' answer file");
         let base = 4444 + 10 * (std::process::id() % 500) as u16;
         let port = base + 2 * NEXT_PORT.fetch_add(1, Ordering::SeqCst);
         let driver =
@@ -94,6 +103,7 @@ impl App {
                 // The app keeps client secrets for its own lifetime only: a test never writes to
                 // the machine's keyring.
                 .env("STEWARD_SECRET_STORE", "memory")
+                .env("STEWARD_TEST_DIALOG_ANSWERS", &answers)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -125,7 +135,18 @@ impl App {
             driver,
             client,
             name: test.into(),
+            dialogs,
         }
+    }
+
+    /// The answer the app's next file dialog gives, as if the admin had chosen `path` in it.
+    pub fn answer_dialog(&self, path: &std::path::Path) {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dialogs.path().join("answers"))
+            .expect("the dialogs' answer file");
+        writeln!(file, "{}", path.display()).expect("write a dialog answer");
     }
 
     /// The element `css` selects, once it is on screen (waits up to 20 s). The one lookup of the

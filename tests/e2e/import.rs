@@ -13,9 +13,19 @@ async fn importing_graph_exports_from_the_window_adds_the_tenant_and_shows_what_
         .await
         .expect("open Import");
     app.find("import-dialog").await;
+    // The folder comes from the window's own dialog: a path typed or sent by the page is refused.
     let fixtures = workspace_root().join("tests/fixtures/graph");
-    app.type_into("import-paths", &fixtures.display().to_string())
-        .await;
+    app.answer_dialog(&fixtures);
+    app.find("import-choose-folder")
+        .await
+        .click()
+        .await
+        .expect("choose a folder");
+    let listed = app.text("import-path").await;
+    assert!(
+        listed.contains(&fixtures.display().to_string()),
+        "the chosen folder is listed: {listed}"
+    );
     app.find("import-run").await.click().await.expect("import");
     let done = app.text("import-done").await;
     assert!(

@@ -4,6 +4,7 @@
 
 mod connections;
 mod harness;
+mod hostile;
 mod identities;
 mod import;
 mod insights;

@@ -100,12 +100,12 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
         "the overview's charts are inline SVG"
     );
 
-    // The export itself, through the window's backend (the native save dialog is the only part
-    // WebDriver cannot drive, so the path is given directly).
+    // The backend writes only where its own save dialog pointed: a path the page names itself
+    // (as a script in the webview would) is refused, and nothing is written.
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("inventory.csv");
     let tenant = cache.string("SELECT id FROM tenants LIMIT 1");
-    let result = app
+    let refused = app
         .execute_async(
             "const done = arguments[arguments.length - 1];
              window.__TAURI_INTERNALS__.invoke('export_report', {
@@ -118,7 +118,33 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
             ],
         )
         .await;
-    assert!(result.get("ok").is_some(), "export succeeded: {result}");
+    assert!(
+        refused["err"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Choose")),
+        "a path no dialog returned is refused: {refused}"
+    );
+    assert!(!out.exists(), "nothing was written");
+
+    // The export itself, as the admin makes it: Save, and the save dialog answers with `out`.
+    app.click_in_view("[data-testid='report-option'][data-kind='inventory']")
+        .await;
+    app.until("the inventory preview is back", || async {
+        srcdoc(&app)
+            .await
+            .contains("&lt;img src=x onerror=alert(1)&gt; Partner Sync")
+    })
+    .await;
+    app.click_in_view("[data-testid='report-format'] option[value='csv']")
+        .await;
+    app.answer_dialog(&out);
+    app.click_in_view("[data-testid='report-save']").await;
+    let saved = app.text("report-saved-path").await;
+    assert_eq!(
+        saved,
+        out.display().to_string(),
+        "the window names the file"
+    );
     let csv = std::fs::read_to_string(&out).expect("the export wrote its file");
     assert_eq!(
         csv.lines().count() as i64,
@@ -126,10 +152,5 @@ async fn the_report_preview_renders_tenant_strings_inert_and_an_export_writes_th
         "one line per active service principal below the header"
     );
     assert!(csv.contains(HOSTILE), "CSV keeps the name as data");
-    assert_eq!(
-        result["ok"]["rows"].as_i64(),
-        Some(rows),
-        "the window is told how many rows were written"
-    );
     app.stop().await;
 }

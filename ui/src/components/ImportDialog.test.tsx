@@ -17,12 +17,20 @@ import {
   type MockBackendOptions,
 } from "../testing/mockBackend";
 import type { ImportResult } from "../ipc/backend";
-import { appendImportPaths, parseImportPaths } from "./ImportDialog";
+import { addImportPaths } from "./ImportDialog";
 
 type User = ReturnType<typeof userEvent.setup>;
 
-const pathsField = () => screen.getByTestId("import-paths") as HTMLTextAreaElement;
 const runButton = () => screen.getByTestId("import-run") as HTMLButtonElement;
+/**
+ * The remove button of the row of `path`, by its accessible name. `hidden`: in jsdom, Fluent's focus trap
+ * (tabster) may leave a dialog of an earlier test or opening marking this one aria-hidden.
+ */
+const removeButton = (path: string) => screen.getByRole("button", { name: `Remove ${path}`, hidden: true });
+/** The dialog's textboxes, hidden or not (see `removeButton`). */
+const textboxes = () => within(screen.getByTestId("import-dialog")).getAllByRole("textbox", { hidden: true });
+/** The paths the dialog lists, in its order. */
+const listed = () => screen.queryAllByTestId("import-path").map((r) => r.querySelector("td")!.textContent);
 
 async function openImport(options: MockBackendOptions = {}): Promise<{ user: User; backend: MockBackend }> {
   const user = userEvent.setup();
@@ -33,26 +41,48 @@ async function openImport(options: MockBackendOptions = {}): Promise<{ user: Use
   return { user, backend };
 }
 
-async function typePaths(user: User, ...paths: string[]) {
-  await user.click(pathsField());
-  await user.paste(paths.join("\n"));
+/** Opens the file dialog (or the folder dialog) and waits for its answer. */
+async function choose(user: User, backend: MockBackend, what: "files" | "folder") {
+  const before = backend.callsOf("chooseImportPaths").length;
+  await user.click(screen.getByTestId(what === "files" ? "import-choose-files" : "import-choose-folder"));
+  await waitFor(() => expect(backend.callsOf("chooseImportPaths")).toHaveLength(before + 1));
+  await waitFor(() => expect((screen.getByTestId("import-choose-files") as HTMLButtonElement).disabled).toBe(false));
 }
 
 describe("Import dialog", () => {
-  it("opens from the navigation with its explanation, and Import is disabled without a path", async () => {
-    const { user } = await openImport();
+  it("opens from the navigation with its explanation, and Import is disabled until a path is chosen", async () => {
+    const { user, backend } = await openImport({ imports: { files: null } });
     const dialog = screen.getByTestId("import-dialog");
     expect(within(dialog).getByText("Import Graph JSON")).toBeTruthy();
     expect(within(dialog).getByText(/all or nothing/)).toBeTruthy();
-    expect(within(dialog).getByText("Files or folders, one per line")).toBeTruthy();
+    expect(within(dialog).getByText("Files and folders")).toBeTruthy();
+    expect(screen.getByTestId("import-paths-empty").textContent).toBe(
+      "Choose the files or a folder: Steward reads only what you choose here.",
+    );
     expect(within(dialog).getByText(/Needed only when no organization export/)).toBeTruthy();
     expect(runButton().disabled).toBe(true);
 
-    // Blank lines are no paths.
-    await typePaths(user, "  ", "");
+    // A cancelled dialog chooses nothing.
+    await choose(user, backend, "files");
+    expect(listed()).toEqual([]);
     expect(runButton().disabled).toBe(true);
-    await typePaths(user, "/tmp/sp.json");
+    await choose(user, backend, "folder");
+    expect(listed()).toEqual([MOCK_IMPORT_FOLDER]);
+    expect(screen.queryByTestId("import-paths-empty")).toBeNull();
     expect(runButton().disabled).toBe(false);
+  });
+
+  it("has no field to type a path in: the only textbox is the tenant id", async () => {
+    const { user, backend } = await openImport();
+    const dialog = screen.getByTestId("import-dialog");
+    const only = [screen.getByTestId("import-tenant")];
+    expect(textboxes()).toEqual(only);
+    expect(dialog.querySelector("textarea")).toBeNull();
+    await choose(user, backend, "files");
+    expect(listed()).toEqual(MOCK_IMPORT_FILES);
+    expect(textboxes()).toEqual(only);
+    expect(dialog.querySelectorAll("input")).toHaveLength(1);
+    expect(dialog.querySelector("textarea, [contenteditable]")).toBeNull();
   });
 
   it("closes with Close and keeps the page under it", async () => {
@@ -62,35 +92,49 @@ describe("Import dialog", () => {
     expect(screen.getByTestId("page-overview")).toBeTruthy();
   });
 
-  it("appends the chosen files and folder to the field, and nothing on cancel", async () => {
+  it("adds the chosen files and folder to the list, each once", async () => {
     const { user, backend } = await openImport();
-    await typePaths(user, "/data/first.json");
-    await user.click(screen.getByTestId("import-choose-files"));
-    await waitFor(() => expect(pathsField().value).toBe(["/data/first.json", ...MOCK_IMPORT_FILES].join("\n")));
-    await user.click(screen.getByTestId("import-choose-folder"));
-    await waitFor(() => expect(pathsField().value).toBe(["/data/first.json", ...MOCK_IMPORT_FILES, MOCK_IMPORT_FOLDER].join("\n")));
+    await choose(user, backend, "files");
+    expect(listed()).toEqual(MOCK_IMPORT_FILES);
+    await choose(user, backend, "folder");
+    expect(listed()).toEqual([...MOCK_IMPORT_FILES, MOCK_IMPORT_FOLDER]);
     // Paths already listed are not added twice.
-    await user.click(screen.getByTestId("import-choose-files"));
-    await waitFor(() => expect(backend.callsOf("chooseImportPaths")).toEqual([[false], [true], [false]]));
-    expect(parseImportPaths(pathsField().value)).toHaveLength(4);
+    await choose(user, backend, "files");
+    expect(backend.callsOf("chooseImportPaths")).toEqual([[false], [true], [false]]);
+    expect(listed()).toEqual([...MOCK_IMPORT_FILES, MOCK_IMPORT_FOLDER]);
   });
 
-  it("leaves the field alone when the dialog is cancelled", async () => {
-    const { user, backend } = await openImport({ imports: { files: null, folder: null } });
-    await typePaths(user, "/data/first.json");
-    await user.click(screen.getByTestId("import-choose-files"));
-    await user.click(screen.getByTestId("import-choose-folder"));
-    await waitFor(() => expect(backend.callsOf("chooseImportPaths")).toEqual([[false], [true]]));
-    expect(pathsField().value).toBe("/data/first.json");
+  it("leaves the list alone when the dialog is cancelled", async () => {
+    const { user, backend } = await openImport({ imports: { files: ["/data/first.json"], folder: null } });
+    await choose(user, backend, "files");
+    await choose(user, backend, "folder");
+    expect(backend.callsOf("chooseImportPaths")).toEqual([[false], [true]]);
+    expect(listed()).toEqual(["/data/first.json"]);
+  });
+
+  it("removes a path with its button, named after the path", async () => {
+    const { user, backend } = await openImport();
+    await choose(user, backend, "files");
+    const [first, second] = MOCK_IMPORT_FILES;
+    await user.click(removeButton(first!));
+    expect(listed()).toEqual([second]);
+    await user.click(screen.getByTestId("import-path-remove"));
+    expect(listed()).toEqual([]);
+    expect(screen.getByTestId("import-paths-empty")).toBeTruthy();
+    expect(runButton().disabled).toBe(true);
+    // What was removed can be chosen again.
+    await choose(user, backend, "files");
+    expect(listed()).toEqual(MOCK_IMPORT_FILES);
+    expect(backend.callsOf("importGraphFiles")).toEqual([]);
   });
 
   it("imports, shows the summary, and switches the app to the imported tenant", async () => {
-    const { user, backend } = await openImport();
+    const { user, backend } = await openImport({ imports: { files: ["/data/signIns.json", "/data/empty.json"] } });
     expect(screen.getByTestId("tenant-name").textContent).toBe(DEMO_TENANT.displayName);
     expect(screen.queryByTestId("tenant-switcher")).toBeNull();
 
-    await user.click(screen.getByTestId("import-choose-folder"));
-    await typePaths(user, "", "/data/signIns.json", "/data/empty.json");
+    await choose(user, backend, "folder");
+    await choose(user, backend, "files");
     await user.click(runButton());
 
     const done = await screen.findByTestId("import-done");
@@ -127,14 +171,16 @@ describe("Import dialog", () => {
     // The next import starts afresh.
     await user.click(screen.getByTestId("nav-import"));
     await screen.findByTestId("import-dialog");
-    expect(pathsField().value).toBe("");
+    expect(listed()).toEqual([]);
+    expect(screen.getByTestId("import-paths-empty")).toBeTruthy();
+    expect(runButton().disabled).toBe(true);
     expect(screen.queryByTestId("import-done")).toBeNull();
   });
 
   it("fills an empty cache: the imported tenant replaces the no-tenant message", async () => {
-    const { user, backend } = await openImport({ tenants: [] });
+    const { user, backend } = await openImport({ tenants: [], imports: { files: ["/data/organization.json"] } });
     expect(screen.getByTestId("no-tenants").textContent).toContain("Import…");
-    await typePaths(user, "/data/organization.json");
+    await choose(user, backend, "files");
     await user.click(runButton());
     await screen.findByTestId("import-done");
     await waitFor(() => expect(screen.getByTestId("tenant-name").textContent).toBe(MOCK_IMPORT_TENANT.displayName));
@@ -146,9 +192,10 @@ describe("Import dialog", () => {
     const { user, backend } = await openImport({
       tenants: [makeTenant("t1", "Northwind"), makeTenant("t2", "Woodgrove")],
       activeTenantId: "t1",
+      imports: { files: ["/data/servicePrincipals.json"] },
     });
     await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([["t1", 30]]));
-    await typePaths(user, "/data/servicePrincipals.json");
+    await choose(user, backend, "files");
     await user.type(screen.getByTestId("import-tenant"), "  t1 ");
     await user.click(runButton());
 
@@ -164,16 +211,16 @@ describe("Import dialog", () => {
     expect(screen.getByTestId("tenant-name").textContent).toBe("Northwind");
   });
 
-  it("shows a bad file's error, keeps the paths, and imports after the fix", async () => {
-    const { user, backend } = await openImport();
-    await typePaths(user, "/data/organization.json", "/data/bad-export.json");
+  it("shows a bad file's error, keeps the paths, and imports once the bad file is removed", async () => {
+    const { user, backend } = await openImport({ imports: { files: ["/data/organization.json", "/data/bad-export.json"] } });
+    await choose(user, backend, "files");
     await user.click(runButton());
 
     const bar = await screen.findByTestId("error-bar");
     expect(within(bar).getByText("Invalid input")).toBeTruthy();
     expect(within(bar).getByText(/\/data\/bad-export\.json:1:2: not valid JSON.*nothing was imported/)).toBeTruthy();
     expect(screen.queryByTestId("import-done")).toBeNull();
-    expect(pathsField().value).toBe("/data/organization.json\n/data/bad-export.json");
+    expect(listed()).toEqual(["/data/organization.json", "/data/bad-export.json"]);
     expect(runButton().disabled).toBe(false);
     expect(backend.callsOf("selectTenant")).toEqual([]);
     expect(backend.callsOf("appInfo")).toHaveLength(1);
@@ -183,30 +230,44 @@ describe("Import dialog", () => {
     await waitFor(() => expect(screen.queryByTestId("import-dialog")).toBeNull());
     await user.click(screen.getByTestId("nav-import"));
     await screen.findByTestId("import-dialog");
-    expect(pathsField().value).toBe("/data/organization.json\n/data/bad-export.json");
+    expect(listed()).toEqual(["/data/organization.json", "/data/bad-export.json"]);
 
-    await user.clear(pathsField());
-    await typePaths(user, "/data/organization.json");
+    await user.click(removeButton("/data/bad-export.json"));
+    expect(listed()).toEqual(["/data/organization.json"]);
     await user.click(runButton());
     await screen.findByTestId("import-done");
+    expect(backend.callsOf("importGraphFiles").at(-1)).toEqual([["/data/organization.json"], null]);
     expect(screen.queryByTestId("error-bar")).toBeNull();
   });
 
   it("titles a read failure as such", async () => {
     const { BackendError } = await import("../ipc/backend");
-    const { user } = await openImport({
+    const { user, backend } = await openImport({
+      imports: { files: ["/data/x.json"] },
       fail: { importGraphFiles: new BackendError("io", "could not read /data/x.json: permission denied; nothing was imported") },
     });
-    await typePaths(user, "/data/x.json");
+    await choose(user, backend, "files");
     await user.click(runButton());
     const bar = await screen.findByTestId("error-bar");
     expect(within(bar).getByText("Could not read the file")).toBeTruthy();
     expect(within(bar).getByText(/permission denied/)).toBeTruthy();
   });
 
-  it("disables Import and shows a spinner while it runs", async () => {
+  it("shows a failed file dialog's error and keeps the list", async () => {
+    const { BackendError } = await import("../ipc/backend");
+    const { user, backend } = await openImport({
+      fail: { chooseImportPaths: new BackendError("internal", "the file dialog failed (no display); try again") },
+    });
+    await choose(user, backend, "files");
+    const bar = await screen.findByTestId("error-bar");
+    expect(within(bar).getByText(/the file dialog failed/)).toBeTruthy();
+    expect(listed()).toEqual([]);
+    expect(runButton().disabled).toBe(true);
+  });
+
+  it("disables Import, the choices and the removals, and shows a spinner while it runs", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend();
+    const backend = createMockBackend({ imports: { files: ["/data/organization.json"] } });
     let release: () => void = () => {};
     const imported = backend.importGraphFiles;
     backend.importGraphFiles = async (paths, tenant) => {
@@ -215,13 +276,14 @@ describe("Import dialog", () => {
     };
     renderWithBackend(<App />, backend);
     await user.click(await screen.findByTestId("nav-import"));
-    await typePaths(user, "/data/organization.json");
+    await choose(user, backend, "files");
     await user.click(runButton());
 
     await waitFor(() => expect(runButton().disabled).toBe(true));
     expect(within(runButton()).getByRole("progressbar")).toBeTruthy();
-    expect((screen.getByTestId("import-close") as HTMLButtonElement).disabled).toBe(true);
-    expect(pathsField().disabled).toBe(true);
+    for (const id of ["import-close", "import-choose-files", "import-choose-folder", "import-path-remove"])
+      expect((screen.getByTestId(id) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId("import-tenant") as HTMLInputElement).disabled).toBe(true);
 
     release();
     await screen.findByTestId("import-done");
@@ -229,9 +291,14 @@ describe("Import dialog", () => {
     expect(within(runButton()).queryByRole("progressbar")).toBeNull();
   });
 
-  it("renders tenant strings as text", async () => {
-    const { user } = await openImport({ imports: { organization: makeTenant("evil", HOSTILE_NAME) } });
-    await typePaths(user, "/data/organization.json");
+  it("renders tenant strings and paths as text", async () => {
+    const hostilePath = `/data/${HOSTILE_NAME}/organization.json`;
+    const { user, backend } = await openImport({
+      imports: { files: [hostilePath], organization: makeTenant("evil", HOSTILE_NAME) },
+    });
+    await choose(user, backend, "files");
+    expect(listed()).toEqual([hostilePath]);
+    expect(removeButton(hostilePath)).toBeTruthy();
     await user.click(runButton());
     const done = await screen.findByTestId("import-done");
     expect(within(done).getByText(`Imported 1 file into ${HOSTILE_NAME} (evil)`)).toBeTruthy();
@@ -241,11 +308,16 @@ describe("Import dialog", () => {
 });
 
 describe("import paths", () => {
-  it("reads one path per line and appends new ones", () => {
-    expect(parseImportPaths(" a.json \r\n\n b \n")).toEqual(["a.json", "b"]);
-    expect(appendImportPaths("", ["a", "b"])).toBe("a\nb");
-    expect(appendImportPaths("a\n\n", ["a", "c"])).toBe("a\nc");
-    expect(appendImportPaths("a", ["a"])).toBe("a");
+  it("adds the chosen paths the list does not hold yet, exactly as chosen", () => {
+    expect(addImportPaths([], ["a", "b"])).toEqual(["a", "b"]);
+    expect(addImportPaths(["a"], ["a", "c", "c"])).toEqual(["a", "c"]);
+    expect(addImportPaths(["a"], ["a"])).toEqual(["a"]);
+    expect(addImportPaths(["a"], ["", "b"])).toEqual(["a", "b"]);
+    // Not trimmed: the backend reads only the paths its dialog returned, spaces and all.
+    expect(addImportPaths([" a "], ["a", " a "])).toEqual([" a ", "a"]);
+    const listed = ["a"];
+    addImportPaths(listed, ["b"]);
+    expect(listed).toEqual(["a"]);
   });
 
   it("the mock's results are typed like the Rust side's", async () => {

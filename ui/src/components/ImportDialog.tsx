@@ -1,7 +1,9 @@
 import { useState } from "react";
 import {
   Body1,
+  Body1Strong,
   Button,
+  Caption1,
   Dialog,
   DialogActions,
   DialogBody,
@@ -20,28 +22,21 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  Textarea,
+  useId,
 } from "@fluentui/react-components";
-import { DocumentMultiple20Regular, Folder20Regular } from "@fluentui/react-icons";
+import { Dismiss16Regular, DocumentMultiple20Regular, Folder20Regular } from "@fluentui/react-icons";
 import { toBackendError, type BackendError, type ImportResult } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
 import { ErrorBar } from "./ErrorBar";
 
-/** The paths of the field: one per line, blank lines left out. */
-export function parseImportPaths(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-}
-
-/** `text` with the `chosen` paths it does not list yet appended, one per line. */
-export function appendImportPaths(text: string, chosen: string[]): string {
-  const listed = new Set(parseImportPaths(text));
-  const added = chosen.filter((p) => p.trim() !== "" && !listed.has(p.trim()));
-  if (added.length === 0) return text;
-  const kept = text.replace(/\s+$/, "");
-  return (kept === "" ? "" : `${kept}\n`) + added.join("\n");
+/**
+ * `listed` with the `chosen` paths it does not hold yet appended, in the order chosen. The paths stay exactly
+ * as the dialog returned them (not even trimmed): the backend reads only those.
+ */
+export function addImportPaths(listed: readonly string[], chosen: readonly string[]): string[] {
+  const paths = [...listed];
+  for (const p of chosen) if (p !== "" && !paths.includes(p)) paths.push(p);
+  return paths;
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
@@ -59,20 +54,20 @@ export function ImportDialog({
   onImported: (result: ImportResult) => void | Promise<void>;
 }) {
   const backend = useBackend();
-  const [text, setText] = useState("");
+  // Only paths the native dialogs returned: the backend reads no other file, so there is no field to type one.
+  const [paths, setPaths] = useState<string[]>([]);
   const [tenant, setTenant] = useState("");
   const [running, setRunning] = useState(false);
   const [choosing, setChoosing] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
-
-  const paths = parseImportPaths(text);
+  const pathsLabel = useId("import-paths-label");
 
   const choose = async (folder: boolean) => {
     setChoosing(true);
     try {
       const chosen = await backend.chooseImportPaths(folder);
-      if (chosen && chosen.length > 0) setText((t) => appendImportPaths(t, chosen));
+      if (chosen && chosen.length > 0) setPaths((listed) => addImportPaths(listed, chosen));
     } catch (e) {
       setError(toBackendError(e));
     } finally {
@@ -108,7 +103,7 @@ export function ImportDialog({
     if (running) return;
     // After an import the next one starts afresh; after a failure the paths stay for another try.
     if (result) {
-      setText("");
+      setPaths([]);
       setTenant("");
     }
     setResult(null);
@@ -132,17 +127,38 @@ export function ImportDialog({
               Graph PowerShell <code>ConvertTo-Json</code> files — into Steward's local cache. The import is all or
               nothing: if any file cannot be read, nothing is imported.
             </Body1>
-            <Field label="Files or folders, one per line">
-              <Textarea
-                data-testid="import-paths"
-                value={text}
-                onChange={(_, d) => setText(d.value)}
-                disabled={running}
-                rows={4}
-                resize="vertical"
-                spellCheck={false}
-              />
-            </Field>
+            <div className="import-paths" data-testid="import-paths">
+              <Body1Strong id={pathsLabel}>Files and folders</Body1Strong>
+              {paths.length === 0 ? (
+                <Caption1 className="secondary block" data-testid="import-paths-empty">
+                  Choose the files or a folder: Steward reads only what you choose here.
+                </Caption1>
+              ) : (
+                <div className="import-paths-scroll">
+                  <Table size="extra-small" aria-labelledby={pathsLabel} className="import-paths-table">
+                    <TableBody>
+                      {paths.map((p) => (
+                        <TableRow key={p} data-testid="import-path">
+                          <TableCell className="mono break">{p}</TableCell>
+                          <TableCell className="import-path-remove">
+                            <Button
+                              appearance="subtle"
+                              size="small"
+                              data-testid="import-path-remove"
+                              icon={<Dismiss16Regular />}
+                              aria-label={`Remove ${p}`}
+                              title="Remove from the import"
+                              disabled={running}
+                              onClick={() => setPaths((listed) => listed.filter((x) => x !== p))}
+                            />
+                          </TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </div>
+              )}
+            </div>
             <div className="import-choose">
               <Button
                 data-testid="import-choose-files"

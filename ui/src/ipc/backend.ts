@@ -168,7 +168,7 @@ export interface Backend {
   reportCatalog(): Promise<ReportInfo[]>;
   /** A report as a self-contained HTML document (no script), for the sandboxed preview frame. */
   reportPreview(args: ReportArgs): Promise<ReportPreview>;
-  /** Opens the native save dialog; `null` when the user cancels it. */
+  /** Opens the native save dialog; `null` when the user cancels it. An export writes only a path this dialog returned. */
   chooseReportPath(args: ReportArgs, format: Format): Promise<string | null>;
   /** Writes the report to `path`; fails with kind `cancelled` when `cancelExport` stopped it. */
   exportReport(args: ReportArgs, format: Format, path: string, csvBom: boolean): Promise<ExportResult>;
@@ -176,7 +176,10 @@ export interface Backend {
   exportProgress(): Promise<ProgressState | null>;
   /** Asks the running export to stop; it removes its partial file. */
   cancelExport(): Promise<void>;
-  /** Opens the native dialog for Graph JSON files (or one folder when `folder`); `null` when the user cancels it. */
+  /**
+   * Opens the native dialog for Graph JSON files (or one folder when `folder`); `null` when the user cancels it.
+   * An import reads only paths this dialog returned.
+   */
   chooseImportPaths(folder: boolean): Promise<string[] | null>;
   /**
    * Imports the Graph JSON files (and folders) under `paths` into the cache, all or nothing: on a bad file it
@@ -186,6 +189,11 @@ export interface Backend {
   importGraphFiles(paths: string[], tenant: string | null): Promise<ImportResult>;
   /** What the cache holds for a tenant, dataset by dataset, and any sync round still open. */
   connectionStatus(tenantId: string): Promise<ConnectionStatus>;
+  /**
+   * Opens the native dialog for the certificate file (PEM, with its private key); `null` when the user cancels it.
+   * A test or sync reads only a certificate path this dialog returned.
+   */
+  chooseCertificatePath(): Promise<string | null>;
   /** Signs in and reads the organization; returns the tenant's display name. The secret is used for this call only. */
   testConnection(args: ConnectArgs): Promise<string>;
   /**
@@ -284,6 +292,7 @@ export const tauriBackend: Backend = {
   chooseImportPaths: (folder) => unwrap(() => commands.chooseImportPaths(folder)),
   importGraphFiles: (paths, tenant) => unwrap(() => commands.importGraphFiles(paths, tenant)),
   connectionStatus: (tenantId) => unwrap(() => commands.connectionStatus(tenantId)),
+  chooseCertificatePath: () => unwrap(() => commands.chooseCertificatePath()),
   testConnection: (args) => unwrap(() => commands.testConnection(args)),
   syncTenant: (args) => unwrap(() => commands.syncTenant(args)),
   syncProgress: () => plain(() => commands.syncProgress()),

@@ -228,7 +228,20 @@ async adminSignInProgress() : Promise<AdminSignInProgress | null> {
     return await TAURI_INVOKE("admin_sign_in_progress");
 },
 /**
- * Opens the native dialog for JSON files (or a folder); `None` when the user cancels it.
+ * Opens the native dialog for the certificate file (PEM, with its private key); `None` when the
+ * user cancels it. What it returns is what a connection test or a sync may read.
+ */
+async chooseCertificatePath() : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_certificate_path") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the native dialog for JSON files (or a folder); `None` when the user cancels it. What
+ * it returns is what `import_graph_files` may read.
  */
 async chooseImportPaths(folder: boolean) : Promise<Result<string[] | null, AppError>> {
     try {
@@ -239,8 +252,9 @@ async chooseImportPaths(folder: boolean) : Promise<Result<string[] | null, AppEr
 }
 },
 /**
- * Imports the Graph JSON under `paths` into `tenant` (or the tenant of an organization response
- * among them). Nothing is written unless every file is good.
+ * Imports the Graph JSON under `paths` (each one `choose_import_paths` returned) into `tenant` (or
+ * the tenant of an organization response among them). Nothing is written unless every file is
+ * good.
  */
 async importGraphFiles(paths: string[], tenant: string | null) : Promise<Result<ImportResult, AppError>> {
     try {
@@ -262,7 +276,8 @@ async reportPreview(args: ReportArgs) : Promise<Result<ReportPreview, AppError>>
 }
 },
 /**
- * Opens the native save dialog; `None` when the user cancels it.
+ * Opens the native save dialog; `None` when the user cancels it. What it returns is what
+ * `export_report` may write.
  */
 async chooseReportPath(args: ReportArgs, format: Format) : Promise<Result<string | null, AppError>> {
     try {

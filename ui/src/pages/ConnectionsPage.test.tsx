@@ -11,6 +11,7 @@ import {
   makeTenant,
   MOCK_ADMIN_SIGNED_IN_NOTE,
   MOCK_BAD_SECRET_MESSAGE,
+  MOCK_CERTIFICATE_PATH,
   MOCK_DEVICE_CODE,
   MOCK_DEVICE_LOGIN_URL,
   MOCK_NO_ADMIN_MESSAGE,
@@ -48,6 +49,14 @@ async function fill(user: User, { tenant, secret = "good" }: { tenant?: string; 
   }
   await user.type(input("conn-client"), CLIENT);
   await user.type(input("conn-secret"), secret);
+}
+
+/** Opens the certificate dialog and waits for its answer. */
+async function chooseCertificate(user: User, backend: MockBackend) {
+  const before = backend.callsOf("chooseCertificatePath").length;
+  await user.click(button("conn-certificate-choose"));
+  await waitFor(() => expect(backend.callsOf("chooseCertificatePath")).toHaveLength(before + 1));
+  await waitFor(() => expect(button("conn-certificate-choose").disabled).toBe(false));
 }
 
 /** Picks a sign-in method by its radio's label. */
@@ -464,9 +473,12 @@ describe("ConnectionsPage", () => {
     expect(screen.queryByTestId("conn-admin-browser")).toBeNull();
   });
 
-  it("signs in with a certificate: sends its path and no secret, and names a file that is not PEM", async () => {
+  it("signs in with a certificate chosen in the dialog: sends its path and no secret, names a file that is not PEM, and keeps it on a cancel", async () => {
     const user = userEvent.setup();
-    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    const backend = createMockBackend({
+      tenants: [FABRIKAM],
+      sync: { certificates: ["/home/admin/steward.crt", "/home/admin/steward.pem", null] },
+    });
     await openPage(backend);
 
     // A secret typed before switching is not sent with the certificate.
@@ -477,18 +489,22 @@ describe("ConnectionsPage", () => {
     expect(screen.getByTestId("page-connections").textContent).toContain(
       "A PEM file holding the certificate uploaded to the app registration and its private key",
     );
+    expect(input("conn-certificate").value).toBe("");
+    expect(input("conn-certificate").placeholder).toBe("No file chosen");
     expect(button("conn-sync").disabled).toBe(true);
     expect(button("conn-test").disabled).toBe(true);
 
-    await user.type(input("conn-certificate"), "/home/admin/steward.crt");
+    await chooseCertificate(user, backend);
+    expect(input("conn-certificate").value).toBe("/home/admin/steward.crt");
     expect(button("conn-test").disabled).toBe(false);
     await user.click(button("conn-test"));
     const error = await screen.findByTestId("error-bar");
     expect(error.textContent).toContain(mockBadCertificateMessage("/home/admin/steward.crt"));
     expect(screen.queryByTestId("conn-test-ok")).toBeNull();
 
-    await user.clear(input("conn-certificate"));
-    await user.type(input("conn-certificate"), "/home/admin/steward.pem");
+    // Another choice replaces the first.
+    await chooseCertificate(user, backend);
+    expect(input("conn-certificate").value).toBe("/home/admin/steward.pem");
     await user.click(button("conn-test"));
     expect((await screen.findByTestId("conn-test-ok")).textContent).toBe("Connected to Fabrikam");
     const expected: ConnectArgs = {
@@ -511,6 +527,67 @@ describe("ConnectionsPage", () => {
     // The path stays for the next sync.
     expect(input("conn-certificate").value).toBe("/home/admin/steward.pem");
     await waitFor(() => expect(button("conn-sync").disabled).toBe(false));
+
+    // A cancelled dialog keeps the certificate chosen before.
+    await chooseCertificate(user, backend);
+    expect(backend.callsOf("chooseCertificatePath")).toEqual([[], [], []]);
+    expect(input("conn-certificate").value).toBe("/home/admin/steward.pem");
+    expect(button("conn-sync").disabled).toBe(false);
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+  });
+
+  it("has no field to type a certificate path in", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+    await user.type(input("conn-client"), CLIENT);
+    await chooseMethod(user, "Certificate");
+
+    const field = input("conn-certificate");
+    expect(field.readOnly).toBe(true);
+    await user.type(field, "/etc/ssl/private/typed.pem");
+    await user.paste("/etc/ssl/private/pasted.pem");
+    expect(field.value).toBe("");
+    expect(button("conn-test").disabled).toBe(true);
+
+    await chooseCertificate(user, backend);
+    expect(field.value).toBe(MOCK_CERTIFICATE_PATH);
+    // Nor can a chosen path be edited.
+    await expect(user.clear(field)).rejects.toThrow(/only supported on editable elements/);
+    await user.type(field, "{Backspace}x");
+    expect(field.value).toBe(MOCK_CERTIFICATE_PATH);
+  });
+
+  it("shows a failed certificate dialog's error, and disables the choice while a sync runs", async () => {
+    const user = userEvent.setup();
+    const failing = createMockBackend({
+      tenants: [FABRIKAM],
+      fail: { chooseCertificatePath: new BackendError("internal", "the file dialog failed (no display); try again") },
+    });
+    await openPage(failing);
+    await user.type(input("conn-client"), CLIENT);
+    await chooseMethod(user, "Certificate");
+    await chooseCertificate(user, failing);
+    const error = await screen.findByTestId("error-bar");
+    expect(error.textContent).toContain("Something went wrong");
+    expect(error.textContent).toContain("the file dialog failed (no display); try again");
+    expect(input("conn-certificate").value).toBe("");
+    expect(button("conn-test").disabled).toBe(true);
+    cleanup();
+
+    const backend = createMockBackend({ tenants: [FABRIKAM], sync: { hold: true } });
+    await openPage(backend);
+    await user.type(input("conn-client"), CLIENT);
+    await chooseMethod(user, "Certificate");
+    await chooseCertificate(user, backend);
+    expect(screen.queryByTestId("error-bar")).toBeNull();
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-progress");
+    expect(button("conn-certificate-choose").disabled).toBe(true);
+    await user.click(button("conn-cancel"));
+    await screen.findByTestId("conn-cancelled");
+    expect(button("conn-certificate-choose").disabled).toBe(false);
+    expect(input("conn-certificate").value).toBe(MOCK_CERTIFICATE_PATH);
   });
 
   it("signs an admin in with a device code, shows the code while it waits, then syncs as that admin", async () => {

@@ -19,6 +19,7 @@ import {
 } from "@fluentui/react-components";
 import {
   ArrowSync20Regular,
+  Certificate20Regular,
   KeyReset20Regular,
   PlugConnected20Regular,
 } from "@fluentui/react-icons";
@@ -120,7 +121,10 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const [clientId, setClientId] = useState("");
   const [method, setMethod] = useState<SignInMethod>("secret");
   const [secret, setSecret] = useState("");
+  // Only a path the native dialog returned: the backend reads no other certificate file.
   const [certificatePath, setCertificatePath] = useState("");
+  const [choosingCertificate, setChoosingCertificate] = useState(false);
+  const [certificateError, setCertificateError] = useState<BackendError | null>(null);
   const [graphUrl, setGraphUrl] = useState("");
   const [authorityUrl, setAuthorityUrl] = useState("");
   // The sign-in host the admin ticked "I trust …" for; it counts only while the field names it.
@@ -319,6 +323,20 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
       setAdminProgress(null);
     }
     await checkSecret(tenant, client, authority);
+  };
+
+  const chooseCertificate = async () => {
+    setChoosingCertificate(true);
+    setCertificateError(null);
+    try {
+      const chosen = await backend.chooseCertificatePath();
+      // A cancelled dialog keeps the certificate chosen before.
+      if (chosen !== null) setCertificatePath(chosen);
+    } catch (e) {
+      setCertificateError(toBackendError(e));
+    } finally {
+      setChoosingCertificate(false);
+    }
   };
 
   const chooseMethod = (next: SignInMethod) => {
@@ -520,20 +538,37 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
             </>
           )}
           {method === "certificate" && (
-            <Field
-              label="Certificate file (full path)"
-              required
-              hint="A PEM file holding the certificate uploaded to the app registration and its private key"
-            >
-              <Input
-                data-testid="conn-certificate"
-                className="mono"
-                value={certificatePath}
-                spellCheck={false}
-                disabled={busy}
-                onChange={(_, d) => setCertificatePath(d.value)}
-              />
-            </Field>
+            <>
+              <Field
+                label="Certificate file"
+                required
+                hint="A PEM file holding the certificate uploaded to the app registration and its private key"
+              >
+                {(fieldProps) => (
+                  <div className="file-choice">
+                    {/* Read-only: the backend reads only a file picked in its own dialog, so a typed path would be refused. */}
+                    <Input
+                      {...fieldProps}
+                      data-testid="conn-certificate"
+                      className="mono file-choice-path"
+                      value={certificatePath}
+                      placeholder="No file chosen"
+                      readOnly
+                      disabled={busy}
+                    />
+                    <Button
+                      data-testid="conn-certificate-choose"
+                      icon={<Certificate20Regular />}
+                      disabled={busy || choosingCertificate}
+                      onClick={() => void chooseCertificate()}
+                    >
+                      Choose certificate…
+                    </Button>
+                  </div>
+                )}
+              </Field>
+              {certificateError && <ErrorBar error={certificateError} />}
+            </>
           )}
           {method === "admin" && (
             <AdminSignInArea

@@ -53,7 +53,12 @@ export function IdentityDetailPane({ tenantId, id, onClose }: IdentityDetailPane
     <aside className="detail" data-testid="identity-detail" aria-label="Identity details">
       <div className="detail-top">
         <div className="detail-title">
-          <Title3 as="h2" data-testid="detail-name" className="detail-name">
+          <Title3
+            as="h2"
+            data-testid="detail-name"
+            className="detail-name"
+            title={state.status === "ok" ? state.data.row.displayName : undefined}
+          >
             {state.status === "ok" ? state.data.row.displayName : state.status === "loading" ? "Loading…" : "Identity"}
           </Title3>
         </div>

@@ -317,8 +317,13 @@ function ExpiringSoon({ summary, onOpenIdentity }: { summary: Overview; onOpenId
               {summary.expiringSoon.map((c, i) => (
                 <TableRow key={`${c.servicePrincipalId}-${i}`} data-testid="expiring-row">
                   <TableCell>
-                    <Link as="button" data-testid="expiring-name" onClick={() => onOpenIdentity(c.servicePrincipalId)}>
-                      {c.displayName}
+                    <Link
+                      as="button"
+                      data-testid="expiring-name"
+                      title={c.displayName}
+                      onClick={() => onOpenIdentity(c.servicePrincipalId)}
+                    >
+                      <span className="name-clamp">{c.displayName}</span>
                     </Link>
                   </TableCell>
                   <TableCell>{c.credentialName ?? "—"}</TableCell>

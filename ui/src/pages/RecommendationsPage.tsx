@@ -652,11 +652,11 @@ function ImpactedTable({
               <TableRow key={`${r.id}-${r.credentialKeyId ?? ""}-${i}`} data-testid={rowTestId} data-id={r.id}>
                 <TableCell className="top">
                   {spId !== null ? (
-                    <Link as="button" data-testid="impacted-name" className="break" onClick={() => onOpenIdentity(spId)}>
-                      {r.displayName}
+                    <Link as="button" data-testid="impacted-name" title={r.displayName} onClick={() => onOpenIdentity(spId)}>
+                      <span className="name-clamp">{r.displayName}</span>
                     </Link>
                   ) : (
-                    <span data-testid="impacted-name" className="break">
+                    <span data-testid="impacted-name" className="name-clamp" title={r.displayName}>
                       {r.displayName}
                     </span>
                   )}

@@ -1,6 +1,7 @@
 // The Connections page's commands, simulated: what the cache holds per dataset (the demo tenant's as
-// the fixtures hold it), sign-ins that accept one secret, a sync with progress and cancel, secrets and
-// admin sign-ins kept "in the OS keyring", and the device-code and browser sign-ins.
+// the fixtures hold it), the certificate dialog answering what the test set, sign-ins that accept one
+// secret, a sync with progress and cancel, secrets and admin sign-ins kept "in the OS keyring", and the
+// device-code and browser sign-ins.
 import {
   BackendError,
   type AdminSignInArgs,
@@ -72,6 +73,8 @@ export const MOCK_ADMIN_SIGNED_IN_NOTE = `Signed in. The sign-in is kept in ${MO
 export const MOCK_ADMIN_SESSION_NOTE = `Signed in for this session only: ${MOCK_NO_SECRET_STORE_DETAIL}`;
 /** The error of a delegated sync or test when no admin is signed in (the backend's). */
 export const MOCK_NO_ADMIN_MESSAGE = connectionsFixture.errors.noAdmin.message;
+/** What the certificate dialog picks when the test gave it no answer. */
+export const MOCK_CERTIFICATE_PATH = "/home/admin/certificates/steward.pem";
 /** The error of a sync or test whose certificate is not a PEM file (the backend's; the mock takes a path not ending in `.pem` for one). */
 export function mockBadCertificateMessage(path: string): string {
   return connectionsFixture.errors.badCertificate.message.replace("{path}", path);
@@ -109,6 +112,7 @@ type Credential = { kind: "admin" } | { kind: "certificate" } | { kind: "secret"
 export type ConnectionsMock = Pick<
   Backend,
   | "connectionStatus"
+  | "chooseCertificatePath"
   | "testConnection"
   | "syncTenant"
   | "syncProgress"
@@ -139,6 +143,8 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
   const adminSignIns = new Set<string>();
   let adminProgressState: AdminSignInProgress | null = null;
   let endAdminSignIn: ((error?: BackendError) => void) | null = null;
+  // The certificate dialog's answers still to give (a copy, so that the test's list stays as it gave it).
+  const certificateAnswers = [...(options.certificates ?? [])];
   const resolveSecret = (args: ConnectArgs): Credential => {
     if (args.tenantId.trim() === "" || args.clientId.trim() === "")
       throw new BackendError("invalidInput", "give the tenant id, the client (application) id and its client secret");
@@ -183,6 +189,12 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
       const t = ctx.tenant(tenantId);
       const datasets = syncedStatus.get(t.id) ?? mockConnectionDatasets(t.isDemo);
       return { tenantId: t.id, datasets: structuredClone(datasets) };
+    },
+
+    async chooseCertificatePath(): Promise<string | null> {
+      ctx.record("chooseCertificatePath", []);
+      const answer = certificateAnswers.shift();
+      return answer === undefined ? MOCK_CERTIFICATE_PATH : answer;
     },
 
     async testConnection(args: ConnectArgs): Promise<string> {

@@ -21,6 +21,11 @@ export type MockSyncOptions = {
    * otherwise it completes after `MOCK_ADMIN_SIGN_IN_DELAY_MS`, as if the admin signed in at once.
    */
   holdAdminSignIn?: boolean;
+  /**
+   * What the certificate dialog returns, one answer per call in this order; `null`: the user cancelled it. Without
+   * answers, or once they are used up, it returns `MOCK_CERTIFICATE_PATH`.
+   */
+  certificates?: (string | null)[];
 };
 
 export type MockImportOptions = {
