@@ -25,6 +25,9 @@ pub mod service_principals;
 pub mod sign_ins;
 pub mod strings;
 pub mod tenants;
+mod write_lock;
+
+pub use write_lock::{lock_for_writing, lock_path, WriteLock};
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records how many ran.
 pub(crate) const MIGRATIONS: &[&str] = &[
