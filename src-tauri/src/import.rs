@@ -77,6 +77,8 @@ pub async fn import_graph_files(
     // The import reads every file and writes one transaction: off the async runtime.
     crate::blocking_with(move || -> Result<_, steward_graph::Error> {
         let conn = store::open(&db)?;
+        // One writer at a time: refused at once, naming the other, while a sync or import runs.
+        let _lock = store::lock_for_writing(&conn, "an import from the window")?;
         let s = steward_graph::import(
             &conn,
             &paths,

@@ -488,6 +488,8 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 fn prepare_cache(db: &std::path::Path) -> Result<Option<Tenant>, steward_core::Error> {
     let conn = store::open(db)?;
     if tenants::list_tenants(&conn)?.is_empty() {
+        // One writer at a time: a CLI sync or import into the same cache is refused meanwhile.
+        let _lock = store::lock_for_writing(&conn, "the window's demo tenant")?;
         demo::write_demo(&conn, &DemoOptions::new(clock::now()), &mut |_, _, _| {})?;
     }
     Ok(tenants::list_tenants(&conn)?

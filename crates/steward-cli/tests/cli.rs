@@ -1,17 +1,12 @@
-//! The `steward` command line as scripts use it: a real binary on a real cache file.
+//! The `steward` command line as scripts use it: a real binary on a real cache file. What a
+//! crash, a full disk, a read-only folder or a second instance does to it is in `crash.rs`.
+
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn steward(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_steward"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("STEWARD_DB")
-        .output()
-        .expect("run steward")
-}
+use common::{steward, SimTenant, CLIENT};
 
 #[test]
 fn identities_json_lists_exactly_the_demo_service_principals_sorted_and_stably() {
@@ -539,225 +534,36 @@ fn every_json_output_uses_camel_case_keys() {
         "import",
     );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = "11111111-2222-4333-8444-555555555555";
     let secret = "Camel-Case-Test-Secret~42";
-    let sim = runtime
-        .block_on(graph_sim::start(
-            graph_sim::SimConfig {
-                demo: steward_core::demo::DemoOptions {
-                    seed: 5,
-                    service_principals: 30,
-                    sign_ins: 300,
-                    as_of: steward_core::clock::now(),
-                },
-                client_id: client.into(),
-                client_secret: secret.into(),
-                client_certificate: None,
-                token_lifetime: std::time::Duration::from_secs(3600),
-                faults: graph_sim::Faults::default(),
-                db: dir.path().join("sim.db"),
-            },
-            ([127, 0, 0, 1], 0).into(),
-        ))
-        .unwrap();
-    let url = sim.url();
-    let synced = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .arg("--db")
-        .arg(dir.path().join("s.db"))
-        .args(["sync", "--tenant", &sim.tenant_id, "--client-id", client])
-        .args(["--graph-url", &url, "--authority-url", &url, "--json"])
-        .env("STEWARD_CLIENT_SECRET", secret)
-        .env("STEWARD_SECRET_STORE", "none")
-        .env_remove("STEWARD_DB")
-        .stdin(std::process::Stdio::null())
+    let sim = SimTenant::start(dir.path(), 5, 30, 300, secret, graph_sim::Faults::default());
+    let synced = sim
+        .sync(&dir.path().join("s.db"), secret)
+        .arg("--json")
         .output()
         .unwrap();
     assert_json_keys_camel_case(synced, "sync");
-    runtime.block_on(sim.shutdown());
-}
-
-/// A tenant as comparable text, read with plain SQL: service principals and applications with
-/// their credentials, and every sign-in id.
-fn tenant_text(db: &Path) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut out = String::new();
-    for sql in [
-        "SELECT id || '|' || display_name || '|' || account_enabled FROM service_principals WHERE deleted IS NULL ORDER BY id",
-        "SELECT id || '|' || display_name FROM applications WHERE deleted IS NULL ORDER BY id",
-        "SELECT c.owner_id || '|' || c.key_id || '|' || coalesce(c.end_time, '') FROM credentials c
-             WHERE c.owner_deleted = 0 ORDER BY 1",
-        "SELECT hex(id) || '|' || created || '|' || error_code FROM sign_ins ORDER BY created, id",
-    ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
-        for r in rows {
-            out.push_str(&r.unwrap());
-            out.push('\n');
-        }
-    }
-    out
-}
-
-#[test]
-fn a_sync_killed_with_sigkill_twenty_times_resumes_to_an_equal_cache_and_keeps_no_secret() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let sim_db = dir.path().join("sim.db");
-    let secret = "Kill-Test-Secret~0123456789";
-    let config = graph_sim::SimConfig {
-        demo: steward_core::demo::DemoOptions {
-            seed: 3,
-            service_principals: 150,
-            sign_ins: 5_000,
-            as_of: steward_core::clock::now(),
-        },
-        client_id: "11111111-2222-4333-8444-555555555555".into(),
-        client_secret: secret.into(),
-        client_certificate: None,
-        token_lifetime: std::time::Duration::from_secs(3600),
-        faults: graph_sim::Faults {
-            page_cap: 25,
-            delay: std::time::Duration::from_millis(8),
-            ..Default::default()
-        },
-        db: sim_db.clone(),
-    };
-    let sim = runtime
-        .block_on(graph_sim::start(config, ([127, 0, 0, 1], 0).into()))
-        .unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    let db = data.join("cache.db");
-    let args = [
-        "--db".to_string(),
-        db.display().to_string(),
-        "sync".into(),
-        "--tenant".into(),
-        sim.tenant_id.clone(),
-        "--client-id".into(),
-        "11111111-2222-4333-8444-555555555555".into(),
-        "--graph-url".into(),
-        sim.url(),
-        "--authority-url".into(),
-        sim.url(),
-        "--sign-in-days".into(),
-        "90".into(),
-    ];
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_steward"))
-            .args(&args)
-            .env("STEWARD_CLIENT_SECRET", secret)
-            // As on a server without a Secret Service: nothing can be kept.
-            .env("STEWARD_SECRET_STORE", "none")
-            .env_remove("STEWARD_DB")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start steward sync")
-    };
-    // Twenty kills at pseudo-random points (a fixed sequence, so a failure can be replayed).
-    let mut x: u64 = 0x9e37_79b9;
-    let mut finished_early = 0;
-    for _ in 0..20 {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let wait = std::time::Duration::from_millis(50 + (x >> 33) % 900);
-        let mut child = spawn();
-        std::thread::sleep(wait);
-        if child.try_wait().unwrap().is_some() {
-            finished_early += 1;
-            continue;
-        }
-        child.kill().expect("SIGKILL the sync");
-        let _ = child.wait();
-    }
-    let done = spawn().wait_with_output().unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
-    assert!(
-        finished_early < 15,
-        "most kills landed mid-sync ({finished_early} of 20 runs finished first)"
-    );
-    let want = tenant_text(&sim_db);
-    let got = tenant_text(&db);
-    assert!(!want.is_empty());
-    assert!(
-        want == got,
-        "after 20 kills and a resume the cache equals the tenant ({} vs {} lines)",
-        want.lines().count(),
-        got.lines().count()
-    );
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    let stdout = String::from_utf8_lossy(&done.stdout);
-    assert!(
-        !stderr.contains(secret) && !stdout.contains(secret),
-        "no output line holds the secret"
-    );
-    assert!(
-        stderr.contains("no OS secret store") && stderr.contains("give it again next time"),
-        "without a secret store the sync says the secret was not kept: {stderr}"
-    );
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let p = entry.unwrap().path();
-        let bytes = std::fs::read(&p).unwrap();
-        assert!(
-            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-            "{} holds the secret",
-            p.display()
-        );
-    }
-    runtime.block_on(sim.shutdown());
 }
 
 #[test]
 fn a_delegated_sync_signs_the_admin_in_with_a_device_code_and_reads_the_tenant() {
     use std::io::{BufRead, BufReader};
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let client = "11111111-2222-4333-8444-555555555555";
-    let sim = runtime
-        .block_on(graph_sim::start(
-            graph_sim::SimConfig {
-                demo: steward_core::demo::DemoOptions {
-                    seed: 6,
-                    service_principals: 30,
-                    sign_ins: 300,
-                    as_of: steward_core::clock::now(),
-                },
-                client_id: client.into(),
-                client_secret: "not-used-by-a-delegated-sync".into(),
-                client_certificate: None,
-                token_lifetime: std::time::Duration::from_secs(3600),
-                faults: graph_sim::Faults::default(),
-                db: dir.path().join("sim.db"),
-            },
-            ([127, 0, 0, 1], 0).into(),
-        ))
-        .unwrap();
+    let client = CLIENT;
+    let sim = SimTenant::start(
+        dir.path(),
+        6,
+        30,
+        300,
+        "not-used-by-a-delegated-sync",
+        graph_sim::Faults::default(),
+    );
     let db = dir.path().join("cache.db");
-    let url = sim.url();
+    let url = &sim.url;
     let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
         .arg("--db")
         .arg(&db)
-        .args(["sync", "--tenant", &sim.tenant_id, "--client-id", client])
-        .args(["--graph-url", &url, "--authority-url", &url])
+        .args(["sync", "--tenant", &sim.id, "--client-id", client])
+        .args(["--graph-url", url, "--authority-url", url])
         .args(["--delegated", "--device-code", "--json"])
         .env("STEWARD_SECRET_STORE", "none")
         .env_remove("STEWARD_DB")
@@ -777,19 +583,17 @@ fn a_delegated_sync_signs_the_admin_in_with_a_device_code_and_reads_the_tenant()
     let words: Vec<&str> = message.split_whitespace().collect();
     let uri = words.iter().find(|w| w.starts_with("http")).unwrap();
     let code = words.last().unwrap();
-    runtime
-        .block_on(reqwest::get(format!("{uri}?code={code}")))
+    sim.block_on(reqwest::get(format!("{uri}?code={code}")))
         .unwrap();
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{rest:?}");
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(summary["tenantId"], sim.tenant_id.as_str());
+    assert_eq!(summary["tenantId"], sim.id.as_str());
     assert!(
         rest.iter().any(|l| l.contains("sign-in was not stored")),
         "without a secret store the sync says the sign-in was not kept: {rest:?}"
     );
-    runtime.block_on(sim.shutdown());
 }
 
 /// Under a strict umask (077) the cache and its folder stay the owner's, and a new report gets

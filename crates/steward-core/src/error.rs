@@ -6,7 +6,14 @@ use std::path::PathBuf;
 /// The one error type of the core. Every message says what happened and what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("could not open the Steward cache at {path}: {source}. Check that the folder exists and is writable, or pass another file with --db")]
+    #[error(
+        "could not open the Steward cache at {path}: {source}. {}",
+        what_to_do(
+            source,
+            "run again",
+            "Check that the folder exists and is writable, or pass another file with --db"
+        )
+    )]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
@@ -27,10 +34,83 @@ pub enum Error {
     UnknownServicePrincipal { tenant: String, id: String },
     #[error("{0}")]
     InvalidInput(String),
-    #[error("database error: {0}. If this persists, the cache file may be damaged: move it aside and run `steward demo` or sync again")]
+    #[error("database error: {0}. {advice}", advice = what_to_do(.0, "run the command again", "If this persists, the cache file may be damaged: move it aside and run `steward demo` or sync again"))]
     Database(#[from] rusqlite::Error),
     #[error("could not draw the chart: {0}")]
     Chart(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What to do about a cache error the admin can fix where it is, a full disk, a read-only folder
+/// or another program writing, ending with `then` (what to run again); any other error gets
+/// `otherwise`. SQLite's own words ("database or disk is full") say what happened, not what to
+/// do, and the usual advice for a database error (the file may be damaged: move it aside) would
+/// throw away a sound cache.
+pub fn what_to_do(e: &rusqlite::Error, then: &str, otherwise: &str) -> String {
+    match remedy(e) {
+        Some(fix) => format!("{fix}, then {then}"),
+        None => otherwise.to_string(),
+    }
+}
+
+fn remedy(e: &rusqlite::Error) -> Option<&'static str> {
+    use rusqlite::ErrorCode;
+    use std::io::ErrorKind;
+    const FULL: &str = "The disk that holds the cache is full: free space on it, or move the cache to a disk with room and pass it with --db";
+    const READ_ONLY: &str = "The cache cannot be written there: make its folder writable (remount it read-write, or fix its permissions), or pass a cache in a writable folder with --db";
+    const BUSY: &str = "Another program is writing the cache: wait for it to finish, or close it";
+    // The cache's own file and folder operations carry an I/O error.
+    if let rusqlite::Error::ToSqlConversionFailure(inner) = e {
+        return match inner.downcast_ref::<std::io::Error>()?.kind() {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(FULL),
+            ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => Some(READ_ONLY),
+            _ => None,
+        };
+    }
+    match e.sqlite_error_code()? {
+        ErrorCode::DiskFull => Some(FULL),
+        ErrorCode::ReadOnly => Some(READ_ONLY),
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(BUSY),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: std::os::raw::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn a_full_disk_a_read_only_folder_and_a_busy_cache_say_what_to_do_and_keep_the_cache() {
+        let full = Error::Database(sqlite(rusqlite::ffi::SQLITE_FULL)).to_string();
+        assert!(
+            full.contains("database or disk is full")
+                && full.contains("free space on it")
+                && full.contains("then run the command again")
+                && !full.contains("damaged"),
+            "{full}"
+        );
+        let read_only = Error::Database(sqlite(rusqlite::ffi::SQLITE_READONLY)).to_string();
+        assert!(
+            read_only.contains("make its folder writable"),
+            "{read_only}"
+        );
+        let busy = Error::Database(sqlite(rusqlite::ffi::SQLITE_BUSY)).to_string();
+        assert!(busy.contains("wait for it to finish"), "{busy}");
+        let io = |kind| Error::Open {
+            path: "/x/cache.db".into(),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::from(kind))),
+        };
+        let no_space = io(std::io::ErrorKind::StorageFull).to_string();
+        assert!(
+            no_space.contains("free space on it, or move the cache"),
+            "{no_space}"
+        );
+        let other = Error::Database(sqlite(rusqlite::ffi::SQLITE_CORRUPT)).to_string();
+        assert!(other.contains("may be damaged: move it aside"), "{other}");
+    }
+}

@@ -25,6 +25,9 @@ pub mod service_principals;
 pub mod sign_ins;
 pub mod strings;
 pub mod tenants;
+mod write_lock;
+
+pub use write_lock::{lock_for_writing, lock_path, WriteLock};
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records how many ran.
 pub(crate) const MIGRATIONS: &[&str] = &[
@@ -64,6 +67,13 @@ pub fn default_path() -> Result<PathBuf> {
 /// Opens (creating if needed) the cache file at `path`, with every pragma set and the schema
 /// migrated to [`SCHEMA_VERSION`].
 pub fn open(path: &Path) -> Result<Connection> {
+    open_writable(path).map_err(|e| match e {
+        Error::Open { .. } => read_only_folder(path).unwrap_or(e),
+        e => e,
+    })
+}
+
+fn open_writable(path: &Path) -> Result<Connection> {
     private_file(path).map_err(|e| Error::Open {
         path: path.to_path_buf(),
         source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
@@ -115,6 +125,40 @@ fn private_file(path: &Path) -> std::io::Result<()> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// Why a cache could not be opened, when its folder is read-only (a read-only mount, or no
+/// write permission): SQLite says only "unable to open database file", while WAL needs to
+/// write the `-wal` and `-shm` files beside the cache even to read it. A probe file tells; it
+/// is made only once the open has failed.
+fn read_only_folder(path: &Path) -> Option<Error> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let probe = folder.join(format!(".steward-probe-{}", std::process::id()));
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe);
+    let e = match made {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            return None;
+        }
+        Err(e) => e,
+    };
+    let read_only = matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    );
+    read_only.then(|| Error::Open {
+        path: path.to_path_buf(),
+        source: rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::new(
+            e.kind(),
+            format!("its folder {} is read-only ({e})", folder.display()),
+        ))),
+    })
 }
 
 #[cfg(not(unix))]

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub enum Error {
     #[error(transparent)]
     Core(#[from] steward_core::Error),
-    #[error("database error while importing: {0}; nothing was imported. If this persists, the cache file may be damaged: move it aside and import again")]
+    #[error("database error while importing: {0}; nothing was imported. {advice}", advice = steward_core::what_to_do(.0, "import again", "If this persists, the cache file may be damaged: move it aside and import again"))]
     Database(#[from] rusqlite::Error),
     #[error("could not read {path}: {source}. Check the path and that the file is readable; nothing was imported")]
     Read {

@@ -14,6 +14,9 @@
 //! Transport: `Retry-After` is honoured on 429 and 503; without it, exponential backoff with
 //! jitter; a 401 fetches a new token; an expired page token restarts only that collection from
 //! its checkpoint; a 403 marks the dataset "not available" and the sync goes on.
+//!
+//! One writer at a time: a sync holds the cache's writer lock (`store::lock_for_writing`) from
+//! sign-in to its end, and a second sync or import of the same cache is refused with who holds it.
 
 mod batch;
 mod client;
@@ -37,7 +40,7 @@ use rusqlite::Connection;
 use steward_core::clock::to_ms;
 use steward_core::dataset::{DatasetSource, ReadMode};
 use steward_core::model::Tenant;
-use steward_core::store::{datasets, tenants};
+use steward_core::store::{self, datasets, tenants};
 
 use crate::json::Obj;
 use crate::wire::{self, Dataset};
@@ -113,6 +116,10 @@ pub async fn sync(
 ) -> SyncResult<SyncSummary> {
     let mut client = Client::new(opts.clone())?;
     let o = read_organization(&mut client, opts).await?;
+    // Taken once the credential has signed in, so that a refusal here never reads as a refused
+    // sign-in; held until the sync returns. Two syncs of one cache would interleave their saved
+    // positions and remove each other's rows.
+    let _lock = store::lock_for_writing(conn, &format!("a sync of tenant {}", o.id))?;
     // A sync writes far more than it reads: SQLite's bounded page cache serves it, and a memory
     // map would only count the file's pages as the process's resident memory.
     conn.pragma_update(None, "mmap_size", 0)?;

@@ -13,7 +13,10 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
     #[error("the {} report has no {} form: it is table-sized, so export it as {}", kind.as_str(), format.as_str(), kind.formats().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "))]
     Unsupported { kind: ReportKind, format: Format },
-    #[error("could not write the report to {path}: {source}. Check that the folder exists and is writable, or choose another file")]
+    #[error(
+        "could not write the report to {path}: {source}. {}",
+        write_advice(path, source)
+    )]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -35,6 +38,24 @@ pub enum Error {
     /// A preview reached its row limit; the writer stops there. Never returned by `export`.
     #[error("the preview shows only the first rows; export the report for all of them")]
     RowLimit,
+}
+
+/// What to do when a report cannot be written: the folder's name and the fix for a full disk
+/// or a read-only folder, the general advice otherwise.
+fn write_advice(path: &Path, e: &std::io::Error) -> String {
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.display().to_string(),
+        _ => ".".into(),
+    };
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => format!(
+            "The disk that holds {folder} is full: free space on it, or choose a file on another disk; nothing was written"
+        ),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => format!(
+            "The folder {folder} is read-only: choose a file in a writable folder, or make {folder} writable; nothing was written"
+        ),
+        _ => "Check that the folder exists and is writable, or choose another file".into(),
+    }
 }
 
 impl Error {

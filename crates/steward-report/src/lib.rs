@@ -176,14 +176,18 @@ pub fn export(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    sweep_killed_exports(&dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".steward-report-")
+        .prefix(TEMP_PREFIX)
         .suffix(".part")
         .tempfile_in(&dir)
         .map_err(|e| Error::Write {
             path: path.to_path_buf(),
             source: e,
         })?;
+    // Held until the file is renamed into place: a sweep by another export leaves it alone.
+    // Best effort: a file system without locks only loses the sweep.
+    let _ = tmp.as_file().try_lock();
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         render(conn, &report, format, options, &mut w, progress).map_err(|e| e.at(path))?;
@@ -211,6 +215,40 @@ pub fn export(
         tenant_id: report.tenant_id.clone(),
         as_of: steward_core::clock::rfc3339(report.as_of),
     })
+}
+
+/// How the temporary files of exports begin; a `.part` holds the report being written, a
+/// `.mode` is the permission probe beside it.
+const TEMP_PREFIX: &str = ".steward-report-";
+
+/// Removes what exports killed before their rename left in `dir`: a failed or cancelled export
+/// removes its temporary file itself, but a crash, SIGKILL or power cut skips that. A `.part`
+/// file is stale when no process holds its lock (the kernel releases it when its process ends);
+/// a `.mode` probe when its `.part` is stale or gone. A file that cannot be opened is left, as it
+/// may be another user's export. One small race remains: a file another export has just created
+/// and not locked yet; that export then fails with a clear error and can be run again.
+fn sweep_killed_exports(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str().filter(|n| n.starts_with(TEMP_PREFIX)) else {
+            continue;
+        };
+        let part = match name.strip_suffix(".mode") {
+            Some(stem) => dir.join(format!("{stem}.part")),
+            None if name.ends_with(".part") => entry.path(),
+            None => continue,
+        };
+        let stale = match std::fs::File::open(&part) {
+            Ok(f) => f.try_lock().is_ok(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound && part != entry.path(),
+        };
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A temporary file is private to its owner (0600 on Unix); the report gets the permissions of
@@ -294,4 +332,39 @@ pub fn suggested_file_name(
         as_of.format("%Y-%m-%d"),
         f.as_str()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweep_removes_what_killed_exports_left_and_never_a_live_export_s_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        // Left by exports killed before their rename: nothing holds their lock.
+        std::fs::write(at(".steward-report-dead.part"), "half a report").unwrap();
+        std::fs::write(at(".steward-report-dead.mode"), "").unwrap();
+        std::fs::write(at(".steward-report-orphan.mode"), "").unwrap();
+        // An export in progress holds its file's lock.
+        std::fs::write(at(".steward-report-live.part"), "being written").unwrap();
+        let live = std::fs::File::open(at(".steward-report-live.part")).unwrap();
+        live.try_lock().unwrap();
+        std::fs::write(at(".steward-report-live.mode"), "").unwrap();
+        std::fs::write(at("report.csv"), "a complete report").unwrap();
+        sweep_killed_exports(dir.path());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".steward-report-live.mode",
+                ".steward-report-live.part",
+                "report.csv"
+            ]
+        );
+    }
 }

@@ -31,6 +31,8 @@ pub(crate) fn run(
         sign_ins,
         as_of,
     };
+    // One writer at a time: a sync or import already writing this cache refuses this one.
+    let _lock = steward_core::store::lock_for_writing(conn, "steward demo")?;
     let bar = progress_bar();
     let started = std::time::Instant::now();
     let summary = demo::write_demo(conn, &opts, &mut |what, done, total| {

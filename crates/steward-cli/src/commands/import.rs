@@ -15,6 +15,8 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ImportArgs) -> 
         tenant,
         json,
     } = args;
+    // One writer at a time: a sync or import already writing this cache refuses this one.
+    let _lock = steward_core::store::lock_for_writing(conn, "an import")?;
     let started = std::time::Instant::now();
     let summary = steward_graph::import(
         conn,

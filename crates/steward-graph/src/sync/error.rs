@@ -4,9 +4,7 @@
 pub enum SyncError {
     #[error(transparent)]
     Core(#[from] steward_core::Error),
-    #[error(
-        "database error during the sync: {0}; what was committed is kept, run sync again to resume"
-    )]
+    #[error("database error during the sync: {0}; what was committed is kept. {advice}", advice = steward_core::what_to_do(.0, "run sync again to resume", "Run sync again to resume"))]
     Database(#[from] rusqlite::Error),
     #[error("could not sign in to tenant {tenant}: {message}. Check the client id and secret (or certificate) and that the app is registered in that tenant")]
     SignIn { tenant: String, message: String },
