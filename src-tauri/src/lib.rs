@@ -157,15 +157,25 @@ async fn overview(state: State<'_, AppState>, tenant_id: String) -> Result<Overv
 
 #[tauri::command]
 #[specta::specta]
+/// The Overview's dashboard over the last `days`; `dark` draws its charts for the window's dark
+/// theme.
 async fn dashboard(
     state: State<'_, AppState>,
     tenant_id: String,
     days: i64,
+    dark: bool,
 ) -> Result<Dashboard, AppError> {
-    with_tenant(&state, tenant_id, move |conn, key, tenant| {
+    let mut d = with_tenant(&state, tenant_id, move |conn, key, tenant| {
         dash::dashboard(conn, key, tenant, clock::now(), days)
     })
-    .await
+    .await?;
+    // The window's charts follow its theme; the reports' stay paper-white.
+    if dark {
+        for c in &mut d.charts {
+            c.svg = steward_core::chart::for_dark_screen(&c.svg);
+        }
+    }
+    Ok(d)
 }
 
 /// The risk report; `settings` absent means Steward's defaults, which the report names.

@@ -1,9 +1,9 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { App } from "./App";
 import { BackendProvider } from "./ipc/context";
 import { tauriBackend, type Backend } from "./ipc/backend";
+import { AppTheme } from "./theme";
 import "./styles.css";
 
 const root = document.getElementById("root");
@@ -24,11 +24,11 @@ async function pickBackend(): Promise<Backend> {
 void pickBackend().then((backend) =>
   createRoot(root).render(
     <StrictMode>
-      <FluentProvider theme={webLightTheme} className="fluent-root">
+      <AppTheme>
         <BackendProvider backend={backend}>
           <App />
         </BackendProvider>
-      </FluentProvider>
+      </AppTheme>
     </StrictMode>,
   ),
 );

@@ -98,6 +98,35 @@ fn no_data(root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, height: u
     Ok(())
 }
 
+/// The dark palette of the window's charts, as CSS over the SVG's own colours: Fluent's dark
+/// neutrals and its brand, danger and warning colours for dark backgrounds. A chart drawn as an
+/// image cannot read the page's theme (and WebKitGTK does not pass the OS's colour scheme to SVG
+/// images), so the window asks for it.
+const DARK: &str = concat!(
+    "<style>",
+    "rect[fill=\"#FFFFFF\"]{fill:#292929}",
+    "[stroke=\"#E8E8E8\"]{stroke:#3D3D3D}",
+    "[stroke=\"#C8C8C8\"]{stroke:#525252}",
+    "[stroke=\"#000000\"]{stroke:#ADADAD}",
+    "text,[fill=\"#000000\"],[fill=\"#505050\"],[fill=\"#605E5C\"]{fill:#D6D6D6}",
+    "[fill=\"#0F6CBD\"]{fill:#479EF5}",
+    "[fill=\"#C4314B\"]{fill:#DC626D}",
+    "[fill=\"#DA7B0F\"]{fill:#F4A552}",
+    "rect[fill=\"#605E5C\"]{fill:#A19F9D}",
+    "</style>",
+);
+
+/// A chart for the window in its dark theme: the same drawing in the dark palette. Light is the
+/// chart as drawn; reports always take that one (they are paper-white documents).
+pub fn for_dark_screen(svg: &str) -> String {
+    match svg.find('>') {
+        Some(end) if svg.starts_with("<svg") => {
+            format!("{}{DARK}{}", &svg[..=end], &svg[end + 1..])
+        }
+        _ => svg.to_string(),
+    }
+}
+
 /// One series of a bar chart: its legend name and colour.
 pub struct Series {
     pub name: &'static str,
@@ -339,6 +368,43 @@ mod tests {
             sign_ins_per_day(&days).unwrap(),
             "the same data draws the same bytes"
         );
+    }
+
+    #[test]
+    fn a_chart_for_a_dark_screen_carries_a_dark_colour_for_every_colour_it_draws() {
+        let svg = column_bars(
+            &["a".to_string(), "b".into(), "c".into()],
+            &[3, 2, 1],
+            &[HIGH, MEDIUM, LOW],
+        )
+        .unwrap();
+        let screen = for_dark_screen(&svg);
+        assert!(screen.starts_with("<svg") && screen.contains("<style>"));
+        assert_eq!(
+            screen.replace(DARK, ""),
+            svg,
+            "the drawing itself is unchanged"
+        );
+        // Every colour the light chart uses has a dark counterpart in the palette.
+        for colour in svg
+            .split('"')
+            .filter(|p| p.starts_with('#') && p.len() == 7)
+        {
+            assert!(DARK.contains(colour), "{colour} has no dark colour");
+        }
+        let days = sign_ins_per_day(&[DailySignIns {
+            day: "2026-03-01".into(),
+            success: 5,
+            failure: 1,
+        }])
+        .unwrap();
+        for colour in days
+            .split('"')
+            .filter(|p| p.starts_with('#') && p.len() == 7)
+        {
+            assert!(DARK.contains(colour), "{colour} has no dark colour");
+        }
+        assert_eq!(for_dark_screen("not an svg"), "not an svg");
     }
 
     #[test]

@@ -157,7 +157,8 @@ export interface Backend {
   licenseScope(tenantId: string, id: string): Promise<ScopeFlags>;
   setLicenseScope(tenantId: string, id: string, reason: ScopeReason, included: boolean): Promise<ScopeFlags>;
   /** The Overview dashboard over the `days` ending now (7, 30, 60 or 90 in the UI). */
-  dashboard(tenantId: string, days: number): Promise<Dashboard>;
+  /** The Overview's dashboard; `dark` draws its charts for the dark theme (light when absent). */
+  dashboard(tenantId: string, days: number, dark?: boolean): Promise<Dashboard>;
   /** The risk report; `settings` `null` means the backend's defaults, which the report names. */
   riskReport(tenantId: string, settings: RiskSettings | null): Promise<RiskReport>;
   /** Records the admin's risk decision on identities (pushed to Entra on the next sync when it has a Graph action). */
@@ -279,7 +280,7 @@ export const tauriBackend: Backend = {
   licenseScope: (tenantId, id) => unwrap(() => commands.licenseScope(tenantId, id)),
   setLicenseScope: (tenantId, id, reason, included) =>
     unwrap(() => commands.setLicenseScope(tenantId, id, reason, included)),
-  dashboard: (tenantId, days) => unwrap(() => commands.dashboard(tenantId, days)),
+  dashboard: (tenantId, days, dark) => unwrap(() => commands.dashboard(tenantId, days, dark ?? false)),
   riskReport: (tenantId, settings) => unwrap(() => commands.riskReport(tenantId, settings)),
   riskAction: (tenantId, spIds, action) => unwrap(() => commands.riskAction(tenantId, spIds, action)),
   riskSignalSignIns: (tenantId, filter) => unwrap(() => commands.riskSignalSignIns(tenantId, filter)),

@@ -103,9 +103,13 @@ async setLicenseScope(tenantId: string, id: string, reason: ScopeReason, include
     else return { status: "error", error: e  as any };
 }
 },
-async dashboard(tenantId: string, days: number) : Promise<Result<Dashboard, AppError>> {
+/**
+ * The Overview's dashboard over the last `days`; `dark` draws its charts for the window's dark
+ * theme.
+ */
+async dashboard(tenantId: string, days: number, dark: boolean) : Promise<Result<Dashboard, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("dashboard", { tenantId, days }) };
+    return { status: "ok", data: await TAURI_INVOKE("dashboard", { tenantId, days, dark }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

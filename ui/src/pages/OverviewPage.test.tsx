@@ -18,7 +18,7 @@ describe("Overview dashboard", () => {
     renderWithBackend(<App />, backend);
 
     await screen.findByTestId("overview-total");
-    expect(backend.callsOf("dashboard")).toEqual([[T, 30]]);
+    expect(backend.callsOf("dashboard")).toEqual([[T, 30, false]]);
     const dashboard = await backend.dashboard(T, 30);
     expect(screen.getByTestId("overview-total").textContent).toBe(formatNumber(dashboard.summary.totalServicePrincipals));
     for (const item of [...dashboard.summary.byKind, ...dashboard.summary.byOwnership]) {
@@ -71,7 +71,7 @@ describe("Overview dashboard", () => {
     expect([...select.options].map((o) => o.value)).toEqual(["7", "30", "60", "90"]);
 
     await user.selectOptions(select, "90");
-    await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([[T, 30], [T, 90]]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([[T, 30, false], [T, 90, false]]));
     await waitFor(() => expect(within(kpi("signIns")).getByText("Sign-ins, last 90 days")).toBeTruthy());
     const d90 = await backend.dashboard(T, 90);
     expect(kpiValue("signIns")).toBe(d90.kpis.find((k) => k.key === "signIns")!.value.toLocaleString("en-US"));
@@ -80,7 +80,7 @@ describe("Overview dashboard", () => {
     expect(within(card("signInsPerDay")).getByTestId("chart-table").querySelectorAll("tbody tr")).toHaveLength(90);
 
     await user.selectOptions(select, "7");
-    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual([T, 7]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual([T, 7, false]));
     await waitFor(() =>
       expect(within(card("signInsPerDay")).getByTestId("chart-table").querySelectorAll("tbody tr")).toHaveLength(7),
     );

@@ -30,6 +30,7 @@ import {
 } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
+import { useColorScheme } from "../theme";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import {
@@ -64,7 +65,9 @@ export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; o
   const [days, setDays] = useState<number>(DEFAULT_DASHBOARD_DAYS);
 
   // Keeps the last dashboard on screen while another range loads.
-  const state = useKeptAsync(() => backend.dashboard(tenantId, days), [backend, tenantId, days]);
+  // The charts are drawn for the window's theme: a theme change fetches them again.
+  const dark = useColorScheme() === "dark";
+  const state = useKeptAsync(() => backend.dashboard(tenantId, days, dark), [backend, tenantId, days, dark]);
 
   const data = state.data;
   return (

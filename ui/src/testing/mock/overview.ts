@@ -15,8 +15,8 @@ export function overviewMock(ctx: MockContext): Pick<Backend, "overview" | "dash
       return dashboardOf(tenantId, 30).summary;
     },
 
-    async dashboard(tenantId: string, days: number): Promise<Dashboard> {
-      ctx.record("dashboard", [tenantId, days]);
+    async dashboard(tenantId: string, days: number, dark?: boolean): Promise<Dashboard> {
+      ctx.record("dashboard", dark === undefined ? [tenantId, days] : [tenantId, days, dark]);
       return dashboardOf(tenantId, days);
     },
   };
