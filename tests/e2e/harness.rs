@@ -84,6 +84,11 @@ pub struct App {
 
 impl App {
     pub async fn start(test: &str, cache: &Cache) -> App {
+        App::start_with_env(test, cache, &[]).await
+    }
+
+    /// As [`App::start`], with more environment for the app (`GTK_THEME=Adwaita:dark`, say).
+    pub async fn start_with_env(test: &str, cache: &Cache, env: &[(&str, &str)]) -> App {
         // The WebDriver client's TLS stack and graph-sim's bring two crypto providers into this
         // binary, so rustls cannot pick one by itself: ring, as the rest of Steward uses.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -104,6 +109,7 @@ impl App {
                 // the machine's keyring.
                 .env("STEWARD_SECRET_STORE", "memory")
                 .env("STEWARD_TEST_DIALOG_ANSWERS", &answers)
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

@@ -3,6 +3,7 @@
 //! sees against the SQLite file itself and saves a screenshot under `target/e2e-screenshots/`.
 
 mod connections;
+mod dark;
 mod harness;
 mod hostile;
 mod identities;
