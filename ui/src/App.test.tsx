@@ -24,14 +24,37 @@ describe("App shell", () => {
     renderWithBackend(<App />, backend);
     const switcher = await screen.findByTestId("tenant-switcher");
     expect(screen.getByTestId("tenant-name").textContent).toBe("Fabrikam");
-    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual(["t1", 30]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual(["t1", 30, false]));
 
     await user.click(switcher);
     await user.click(await screen.findByRole("option", { name: "Northwind" }));
 
     await waitFor(() => expect(backend.callsOf("selectTenant")).toEqual([["t2"]]));
     await waitFor(() => expect(screen.getByTestId("tenant-name").textContent).toBe("Northwind"));
-    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual(["t2", 30]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual(["t2", 30, false]));
+  });
+
+  it("moves the focus to the new page's heading and names the page in the document title", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<App />, createMockBackend());
+    await screen.findByTestId("page-overview");
+    const tenant = `Steward — ${DEMO_TENANT.displayName}${DEMO_TENANT.isDemo ? " (demo tenant)" : ""}`;
+    await waitFor(() => expect(document.title).toBe(`Overview — ${tenant}`));
+
+    for (const [nav, heading, title] of [
+      ["nav-risk", "risk-heading", "Risk"],
+      ["nav-identities", "identities-heading", "Identities"],
+      // Its heading is drawn anew once the report catalog loads: the focus follows it.
+      ["nav-reports", "reports-heading", "Reports"],
+      ["nav-connections", "connections-heading", "Connections"],
+    ] as const) {
+      await user.click(screen.getByTestId(nav));
+      if (nav === "nav-reports") await screen.findByText(/^Reports of the cached data/);
+      await waitFor(() => expect(document.activeElement?.id).toBe(heading));
+      expect(document.activeElement?.tagName).toBe("H2");
+      expect(document.activeElement?.textContent).toBe(title);
+      expect(document.title).toBe(`${title} — ${tenant}`);
+    }
   });
 
   it("shows backend errors in a message bar", async () => {

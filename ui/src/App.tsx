@@ -1,4 +1,4 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   Badge,
   Button,
@@ -8,6 +8,7 @@ import {
   MessageBarBody,
   Option,
   Text,
+  useRestoreFocusTarget,
 } from "@fluentui/react-components";
 import {
   ArrowImport20Regular,
@@ -59,6 +60,31 @@ export function App() {
     return <Loading label="Starting Steward…" />;
   }
   return <Shell info={info.data} infoError={info.error} reloadInfo={info.reload} />;
+}
+
+/** Each page's name, as its heading and the document title give it. */
+export const PAGE_TITLES: Record<Route["page"], string> = {
+  overview: "Overview",
+  identities: "Identities",
+  recommendations: "Recommendations",
+  risk: "Risk",
+  licensing: "Licensing",
+  reports: "Reports",
+  connections: "Connections",
+};
+
+/**
+ * The window's title as the Rust side sets it (`window_title` in src-tauri/src/lib.rs): Tauri does not copy the
+ * document title to the window, so the two never fight, and the document title repeats it after the page's name.
+ */
+export function windowTitle(tenant: Pick<TenantSummary, "displayName" | "isDemo"> | null): string {
+  if (!tenant) return "Steward";
+  return tenant.isDemo ? `Steward — ${tenant.displayName} (demo tenant)` : `Steward — ${tenant.displayName}`;
+}
+
+/** What the document title says on `page`: the page first, as screen readers announce a changed title. */
+export function documentTitle(page: Route["page"], tenant: Pick<TenantSummary, "displayName" | "isDemo"> | null): string {
+  return `${PAGE_TITLES[page]} — ${windowTitle(tenant)}`;
 }
 
 function pickInitialTenant(info: AppInfo): TenantSummary | null {
@@ -135,6 +161,23 @@ function Shell({
     [info.tenants, switchTenant, reloadInfo, tenant?.id],
   );
   const pageKey = `${tenant?.id ?? ""}#${dataVersion}`;
+  // The Import button is where focus returns when the dialog closes: it is opened without a DialogTrigger, so
+  // Fluent's restorer is told which element opened it.
+  const restoreFocusTarget = useRestoreFocusTarget();
+
+  useEffect(() => {
+    document.title = documentTitle(route.page, tenant);
+  }, [route.page, tenant]);
+
+  // After a page change, focus moves to the new page's heading (every page's h2 has tabIndex -1 and the id
+  // `<page>-heading`), so keyboard and screen-reader users start at the top of the page they chose instead of
+  // staying in the navigation. The first page keeps the focus where the window put it.
+  const pageShown = useRef(route.page);
+  useEffect(() => {
+    if (pageShown.current === route.page) return;
+    pageShown.current = route.page;
+    document.getElementById(`${route.page}-heading`)?.focus();
+  }, [route.page]);
 
   return (
     <div className="app">
@@ -254,6 +297,7 @@ function Shell({
             icon={<ArrowImport20Regular />}
             className="nav-item"
             aria-haspopup="dialog"
+            {...restoreFocusTarget}
             onClick={() => setImportOpen(true)}
           >
             Import…

@@ -92,6 +92,29 @@ describe("Import dialog", () => {
     expect(screen.getByTestId("page-overview")).toBeTruthy();
   });
 
+  it("returns the focus to the Import button when it closes, by keyboard or by its Close button", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<App />, createMockBackend());
+    const button = await screen.findByTestId("nav-import");
+
+    // By keyboard: Enter opens it, Escape closes it.
+    button.focus();
+    await user.keyboard("{Enter}");
+    await screen.findByTestId("import-dialog");
+    await waitFor(() => expect(document.activeElement).not.toBe(button));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("import-dialog")).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(button));
+
+    // Its Close button, pressed with the keyboard.
+    await user.keyboard("{Enter}");
+    const close = await screen.findByTestId("import-close");
+    close.focus();
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.queryByTestId("import-dialog")).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(button));
+  });
+
   it("adds the chosen files and folder to the list, each once", async () => {
     const { user, backend } = await openImport();
     await choose(user, backend, "files");
@@ -157,7 +180,7 @@ describe("Import dialog", () => {
     await waitFor(() => expect(backend.callsOf("selectTenant")).toEqual([[MOCK_IMPORT_TENANT.id]]));
     await waitFor(() => expect(screen.getByTestId("tenant-name").textContent).toBe(MOCK_IMPORT_TENANT.displayName));
     await waitFor(() => expect(backend.callsOf("appInfo")).toHaveLength(2));
-    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual([MOCK_IMPORT_TENANT.id, 30]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toContainEqual([MOCK_IMPORT_TENANT.id, 30, false]));
     expect(screen.queryByTestId("demo-badge")).toBeNull();
     await waitFor(() => expect(runButton().disabled).toBe(false));
 
@@ -194,7 +217,7 @@ describe("Import dialog", () => {
       activeTenantId: "t1",
       imports: { files: ["/data/servicePrincipals.json"] },
     });
-    await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([["t1", 30]]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([["t1", 30, false]]));
     await choose(user, backend, "files");
     await user.type(screen.getByTestId("import-tenant"), "  t1 ");
     await user.click(runButton());
@@ -205,7 +228,7 @@ describe("Import dialog", () => {
     expect(within(done).getByTestId("import-sign-ins").textContent).toBe("0 new sign-ins");
     expect(within(done).queryByTestId("import-empty")).toBeNull();
     // Same tenant: no switch, but the page reloads its data and the list is refreshed.
-    await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([["t1", 30], ["t1", 30]]));
+    await waitFor(() => expect(backend.callsOf("dashboard")).toEqual([["t1", 30, false], ["t1", 30, false]]));
     await waitFor(() => expect(backend.callsOf("appInfo")).toHaveLength(2));
     expect(backend.callsOf("selectTenant")).toEqual([]);
     expect(screen.getByTestId("tenant-name").textContent).toBe("Northwind");

@@ -424,7 +424,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   return (
     <section data-testid="page-connections" className="page page-pad connections" aria-labelledby="connections-heading">
       <div className="page-header-text">
-        <Title3 as="h2" id="connections-heading">
+        <Title3 as="h2" id="connections-heading" tabIndex={-1}>
           Connections
         </Title3>
         <Caption1 className="secondary">

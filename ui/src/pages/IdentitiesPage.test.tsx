@@ -146,6 +146,68 @@ describe("Identities", () => {
     expect(backend.callsOf("identityDetail").map(([, id]) => id)).toEqual([all[1]!.id]);
   });
 
+  it("by keyboard: Enter opens the row's detail, Escape closes it, and the focus comes back to the row", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<App />, createMockBackend());
+    await openIdentities(user);
+    const row = () => screen.getAllByTestId("identity-row")[1]!;
+    screen.getAllByTestId("identity-row")[0]!.focus();
+    await user.keyboard("{ArrowDown}");
+    await waitFor(() => expect(document.activeElement).toBe(row()));
+
+    // Opening leaves the focus on the row; Escape there closes the detail.
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.getByTestId("detail-name").textContent).toBe(all[1]!.displayName));
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("identity-detail")).toBeNull();
+    expect(document.activeElement).toBe(row());
+
+    // Escape in the pane closes it too, and the focus goes back to the row rather than to the document.
+    await user.keyboard("{Enter}");
+    const detail = await screen.findByTestId("identity-detail");
+    await waitFor(() => expect(within(detail).getByTestId("detail-name").textContent).toBe(all[1]!.displayName));
+    within(detail).getByRole("button", { name: /^Credentials/ }).focus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("identity-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(row()));
+
+    // So does its close button, pressed with the keyboard.
+    await user.keyboard("{Enter}");
+    within(await screen.findByTestId("identity-detail")).getByTestId("detail-close").focus();
+    await user.keyboard("{Enter}");
+    expect(screen.queryByTestId("identity-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(row()));
+  });
+
+  it("returns the focus to the clicked row when the detail's close button is clicked", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<App />, createMockBackend());
+    await openIdentities(user);
+    const row = () => screen.getAllByTestId("identity-row")[2]!;
+    await user.click(row());
+    await user.click(within(await screen.findByTestId("identity-detail")).getByTestId("detail-close"));
+    expect(screen.queryByTestId("identity-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(row()));
+  });
+
+  it("scrolls the credentials in a focusable, labelled region", async () => {
+    const user = userEvent.setup();
+    const row = byName("contoso-orders-api-prod");
+    renderWithBackend(<App />, createMockBackend());
+    await openIdentities(user);
+    await user.type(screen.getByTestId("identity-search"), "contoso-orders-api-prod");
+    await waitFor(() => expect(screen.getAllByTestId("identity-row").some((r) => r.getAttribute("data-id") === row.id)).toBe(true));
+    await user.click(screen.getAllByTestId("identity-row").find((r) => r.getAttribute("data-id") === row.id)!);
+    const detail = await screen.findByTestId("identity-detail");
+    await waitFor(() => expect(within(detail).getAllByTestId("credential-row").length).toBeGreaterThan(0));
+    const region = within(detail).getByRole("region", { name: "Credentials" });
+    expect(region.tabIndex).toBe(0);
+    const table = within(region).getByRole("table", { name: "Credentials" });
+    expect(within(table).getAllByTestId("credential-row")).toHaveLength(detailOf(row.id).credentials.length);
+    // The other wide tables of the pane scroll the same way.
+    for (const name of ["Change history", "Recent sign-ins"]) expect(within(detail).getByRole("region", { name }).tabIndex).toBe(0);
+  });
+
   it("renders hostile display names as literal text, never as HTML", async () => {
     const user = userEvent.setup();
     const backend = createMockBackend();

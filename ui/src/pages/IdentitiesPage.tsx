@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Dropdown, Option, SearchBox, Text, Title3 } from "@fluentui/react-components";
 import type { IdentityKind, Ownership } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
@@ -8,6 +8,7 @@ import { KIND_KEYS, KIND_LABELS, OWNERSHIP_KEYS, OWNERSHIP_LABELS, plural } from
 import { IdentityGrid } from "./IdentityGrid";
 import { IdentityDetailPane } from "./IdentityDetailPane";
 import { useIdentityPages } from "./useIdentityPages";
+import { elementWith, useReturnFocus } from "../focus";
 
 export const SEARCH_DEBOUNCE_MS = 150;
 const ALL = "all";
@@ -32,13 +33,16 @@ export function IdentitiesPage({ tenantId, detailId, onOpenDetail }: IdentitiesP
 
   const pages = useIdentityPages(backend, tenantId, { search, kind, ownership });
   const queryKey = JSON.stringify([search, kind, ownership]);
+  const pageRef = useRef<HTMLElement>(null);
+  // The grid row of the identity, when it is on screen (the grid draws only the rows in view).
+  useReturnFocus(detailId, (id) => elementWith(pageRef.current, '[role="row"][data-id]', "data-id", id), "identities-heading");
 
   return (
-    <section data-testid="page-identities" className="page identities" aria-labelledby="identities-heading">
+    <section ref={pageRef} data-testid="page-identities" className="page identities" aria-labelledby="identities-heading">
       <div className={detailId ? "identities-split identities-split-open" : "identities-split"}>
         <div className="identities-list">
           <div className="identities-toolbar">
-            <Title3 as="h2" id="identities-heading">
+            <Title3 as="h2" id="identities-heading" tabIndex={-1}>
               Identities
             </Title3>
             <div className="identities-filters">
@@ -102,6 +106,7 @@ export function IdentitiesPage({ tenantId, detailId, onOpenDetail }: IdentitiesP
               ensureRange={pages.ensureRange}
               selectedId={detailId}
               onOpen={(id) => onOpenDetail(id)}
+              onClose={() => onOpenDetail(null)}
             />
           )}
         </div>

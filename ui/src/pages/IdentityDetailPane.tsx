@@ -32,6 +32,8 @@ import { useBackend } from "../ipc/context";
 import { useAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
+import { ScrollRegion } from "../components/ScrollRegion";
+import { closeOnEscape } from "../focus";
 import {
   credentialSourceLabel,
   credentialStatusText,
@@ -50,7 +52,7 @@ export function IdentityDetailPane({ tenantId, id, onClose }: IdentityDetailPane
   const backend = useBackend();
   const [state, retry] = useAsync(() => backend.identityDetail(tenantId, id), [backend, tenantId, id]);
   return (
-    <aside className="detail" data-testid="identity-detail" aria-label="Identity details">
+    <aside className="detail" data-testid="identity-detail" aria-label="Identity details" onKeyDown={closeOnEscape(onClose)}>
       <div className="detail-top">
         <div className="detail-title">
           <Title3
@@ -276,8 +278,8 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
             {d.credentials.length === 0 ? (
               <Empty>No secrets or certificates</Empty>
             ) : (
-              <div className="table-scroll">
-                <Table size="small" aria-label="Credentials">
+              <ScrollRegion label="Credentials">
+                <Table size="small" aria-label="Credentials" className="credential-table">
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell>Source</TableHeaderCell>
@@ -315,7 +317,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                     ))}
                   </TableBody>
                 </Table>
-              </div>
+              </ScrollRegion>
             )}
           </AccordionPanel>
         </AccordionItem>
@@ -326,7 +328,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
             {d.federatedCredentials.length === 0 ? (
               <Empty>No federated credentials</Empty>
             ) : (
-              <div className="table-scroll">
+              <ScrollRegion label="Federated credentials">
                 <Table size="small" aria-label="Federated credentials">
                   <TableHeader>
                     <TableRow>
@@ -350,7 +352,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                     ))}
                   </TableBody>
                 </Table>
-              </div>
+              </ScrollRegion>
             )}
           </AccordionPanel>
         </AccordionItem>
@@ -465,7 +467,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
             {d.changes.length === 0 ? (
               <Empty>No changes recorded in the cached audit log</Empty>
             ) : (
-              <div className="table-scroll">
+              <ScrollRegion label="Change history">
                 <Table size="small" aria-label="Change history">
                   <TableHeader>
                     <TableRow>
@@ -497,7 +499,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                     ))}
                   </TableBody>
                 </Table>
-              </div>
+              </ScrollRegion>
             )}
           </AccordionPanel>
         </AccordionItem>
@@ -515,7 +517,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
             {d.recentSignIns.length === 0 ? (
               <Empty>No sign-ins recorded</Empty>
             ) : (
-              <div className="table-scroll">
+              <ScrollRegion label="Recent sign-ins">
                 <Table size="small" aria-label="Recent sign-ins">
                   <TableHeader>
                     <TableRow>
@@ -547,7 +549,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                     ))}
                   </TableBody>
                 </Table>
-              </div>
+              </ScrollRegion>
             )}
           </AccordionPanel>
         </AccordionItem>

@@ -17,9 +17,11 @@ export type IdentityGridProps = {
   ensureRange: (first: number, last: number) => void;
   selectedId: string | null;
   onOpen: (id: string) => void;
+  /** Closes the open detail: Escape on a row does, as it does in the pane. */
+  onClose?: () => void;
 };
 
-export function IdentityGrid({ total, getRow, ensureRange, selectedId, onOpen }: IdentityGridProps) {
+export function IdentityGrid({ total, getRow, ensureRange, selectedId, onOpen, onClose }: IdentityGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const pendingFocus = useRef<number | null>(null);
@@ -97,6 +99,11 @@ export function IdentityGrid({ total, getRow, ensureRange, selectedId, onOpen }:
         if (row) onOpen(row.id);
         break;
       }
+      case "Escape":
+        // Opening a row leaves the focus on it, so the detail it opened closes from here too.
+        if (selectedId === null || !onClose) return;
+        onClose();
+        break;
       default:
         return;
     }

@@ -80,7 +80,7 @@ export function LicensingPage({ tenantId, onOpenIdentity }: LicensingPageProps) 
     <section data-testid="page-licensing" className="page page-pad" aria-labelledby="licensing-heading">
       <div className="page-header">
         <div className="page-header-text">
-          <Title3 as="h2" id="licensing-heading">
+          <Title3 as="h2" id="licensing-heading" tabIndex={-1}>
             Licensing
           </Title3>
           {data && (

@@ -74,7 +74,7 @@ export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; o
     <section data-testid="page-overview" className="page page-pad" aria-labelledby="overview-heading">
       <div className="page-header">
         <div className="page-header-text">
-          <Title3 as="h2" id="overview-heading">
+          <Title3 as="h2" id="overview-heading" tabIndex={-1}>
             Overview
           </Title3>
           {data && (

@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
+import { addAppStyles, fullyOpaque } from "../testing/styles";
 import {
   createMockBackend,
   DEMO_TENANT,
@@ -292,6 +293,65 @@ describe("Recommendations", () => {
     const detail = await select(user, "staleAppCreds");
     expect(within(detail).getByTestId("impacted-truncated").textContent).toBe("Showing 3 of 8; export the report for all.");
     expect(within(detail).getAllByTestId("impacted-row")).toHaveLength(3);
+  });
+
+  it("states a closed finding's status in a badge and draws its row at full contrast, not dimmed", async () => {
+    const user = userEvent.setup();
+    const removeStyles = await addAppStyles();
+    try {
+      const backend = editing(createMockBackend(), (r) => {
+        if (r.type === "ownerlessApps") r.status = "dismissed";
+        if (r.type === "staleAppCreds") r.status = "completed";
+      });
+      await openRecommendations(user, backend);
+      for (const [type, status] of [
+        ["ownerlessApps", "Dismissed"],
+        ["staleAppCreds", "Completed"],
+      ] as const) {
+        const row = rowOf(type);
+        expect(row.className).toContain("rec-row-closed");
+        const badge = within(row).getByTestId("rec-closed-badge");
+        expect(badge.textContent).toBe(status);
+        expect(getComputedStyle(badge).fontStyle).toBe("italic");
+        expect(within(row).getByTestId("rec-status").textContent).toBe(status);
+        // The row and its link, name and badges keep their full contrast.
+        expect(fullyOpaque(row)).toBe(true);
+      }
+      // Open findings state their status as text, without the closed badge.
+      expect(within(rowOf("longLivedSecrets")).queryByTestId("rec-closed-badge")).toBeNull();
+    } finally {
+      removeStyles();
+    }
+  });
+
+  it("returns the focus to the finding's link when its detail closes, by the close button or Escape", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRecommendations(user, backend);
+    const link = () => within(rowOf("ownerlessApps")).getByTestId("rec-name");
+
+    await select(user, "ownerlessApps");
+    await user.click(screen.getByTestId("rec-detail-close"));
+    expect(screen.queryByTestId("rec-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(link()));
+
+    // Escape closes the pane when the focus is in it.
+    link().focus();
+    await user.keyboard("{Enter}");
+    const detail = await screen.findByTestId("rec-detail");
+    within(detail).getByTestId("rec-dismiss").focus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("rec-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(link()));
+  });
+
+  it("scrolls the impacted resources in a focusable, labelled region", async () => {
+    const user = userEvent.setup();
+    await openRecommendations(user, createMockBackend());
+    const detail = await select(user, "staleAppCreds");
+    const region = within(detail).getByRole("region", { name: "Impacted resources" });
+    expect(region.tabIndex).toBe(0);
+    expect(within(region).getByRole("table", { name: "Impacted resources" })).toBeTruthy();
   });
 
   it("recomputes with new lifetime thresholds", async () => {

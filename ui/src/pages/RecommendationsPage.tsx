@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useRef, useState, type FormEvent } from "react";
 import {
   Accordion,
   AccordionHeader,
@@ -45,6 +45,8 @@ import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
+import { ScrollRegion } from "../components/ScrollRegion";
+import { closeOnEscape, elementWith, useReturnFocus } from "../focus";
 import {
   addDays,
   formatDate,
@@ -90,14 +92,25 @@ export function RecommendationsPage({ tenantId, onOpenIdentity }: Recommendation
   const reload = state.reload;
   const report = state.data;
   const selected = report?.recommendations.find((r) => r.type === selectedType) ?? null;
+  const pageRef = useRef<HTMLElement>(null);
+  useReturnFocus(
+    report && selected ? selected.type : null,
+    (type) => elementWith(pageRef.current, "tr[data-type]", "data-type", type)?.querySelector<HTMLElement>(".rec-name"),
+    "recommendations-heading",
+  );
 
   return (
-    <section data-testid="page-recommendations" className="page split-page" aria-labelledby="recommendations-heading">
+    <section
+      ref={pageRef}
+      data-testid="page-recommendations"
+      className="page split-page"
+      aria-labelledby="recommendations-heading"
+    >
       <div className={selected ? "split split-open" : "split"}>
         <div className="split-main">
           <div className="page-header">
             <div className="page-header-text">
-              <Title3 as="h2" id="recommendations-heading">
+              <Title3 as="h2" id="recommendations-heading" tabIndex={-1}>
                 Recommendations
               </Title3>
               {report && <ReportContext report={report} />}
@@ -235,6 +248,15 @@ function PriorityBadge({ priority }: { priority: Priority }) {
   );
 }
 
+/** A closed finding's status: stated in words at full contrast, where the row used to be dimmed. */
+function ClosedBadge({ children }: { children: string }) {
+  return (
+    <Badge appearance="tint" color="subtle" className="closed-status" data-testid="rec-closed-badge">
+      {children}
+    </Badge>
+  );
+}
+
 function SourceBadge({ rec }: { rec: Recommendation }) {
   return (
     <Badge appearance="outline" color={rec.source === "steward" ? "subtle" : "brand"} data-testid="rec-source">
@@ -346,7 +368,9 @@ function RecommendationList({
                       <TableCell className="num" data-testid="rec-impacted-count">
                         {formatNumber(r.impactedTotal)}
                       </TableCell>
-                      <TableCell data-testid="rec-status">{recommendationStatusText(r)}</TableCell>
+                      <TableCell data-testid="rec-status">
+                        {isClosed(r) ? <ClosedBadge>{recommendationStatusText(r)}</ClosedBadge> : recommendationStatusText(r)}
+                      </TableCell>
                     </TableRow>
                   );
                 })}
@@ -398,7 +422,7 @@ type DetailProps = {
 
 function RecommendationDetail({ tenantId, rec, asOf, settings, onChanged, onClose, onOpenIdentity }: DetailProps) {
   return (
-    <aside className="detail" data-testid="rec-detail" aria-label="Recommendation details">
+    <aside className="detail" data-testid="rec-detail" aria-label="Recommendation details" onKeyDown={closeOnEscape(onClose)}>
       <div className="detail-top">
         <div className="detail-title">
           <Title3 as="h2" className="detail-name" data-testid="rec-detail-name">
@@ -634,7 +658,7 @@ function ImpactedTable({
 }) {
   // The backend returns at most 500 per recommendation: a plain table holds that many well enough.
   return (
-    <div className="table-scroll">
+    <ScrollRegion label={label}>
       <Table size="small" aria-label={label} className="impacted-table">
         <TableHeader>
           <TableRow>
@@ -698,6 +722,6 @@ function ImpactedTable({
           })}
         </TableBody>
       </Table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import {
   Body1,
   Button,
@@ -71,13 +71,22 @@ export type ReportsPageProps = {
 export function ReportsPage({ tenantId, tenants = [] }: ReportsPageProps) {
   const backend = useBackend();
   const [catalog, retry] = useAsync(() => backend.reportCatalog(), [backend]);
+  // Whether the loading state's heading holds the focus (the app focuses it on arriving here). The loaded page
+  // draws its own heading in its place, and takes the focus over instead of letting it fall to the document.
+  const loadingHeadingFocused = useRef(false);
   return (
     <section data-testid="page-reports" className="page reports-page" aria-labelledby="reports-heading">
       {catalog.status === "ok" && catalog.data.length > 0 ? (
-        <Reports tenantId={tenantId} tenants={tenants} catalog={catalog.data} />
+        <Reports tenantId={tenantId} tenants={tenants} catalog={catalog.data} headingFocusedRef={loadingHeadingFocused} />
       ) : (
         <div className="page-pad page">
-          <Title3 as="h2" id="reports-heading">
+          <Title3
+            as="h2"
+            id="reports-heading"
+            tabIndex={-1}
+            onFocus={() => (loadingHeadingFocused.current = true)}
+            onBlur={() => (loadingHeadingFocused.current = false)}
+          >
             Reports
           </Title3>
           {catalog.status === "loading" ? (
@@ -99,12 +108,19 @@ function Reports({
   tenantId: currentTenant,
   tenants,
   catalog,
+  headingFocusedRef,
 }: {
   tenantId: string;
   tenants: TenantSummary[];
   catalog: ReportInfo[];
+  /** Set when the heading this page replaces had the focus: this page's heading takes it on mounting. */
+  headingFocusedRef: RefObject<boolean>;
 }) {
   const backend = useBackend();
+  useEffect(() => {
+    if (headingFocusedRef.current) document.getElementById("reports-heading")?.focus();
+    headingFocusedRef.current = false;
+  }, [headingFocusedRef]);
   const [tenantId, setTenantId] = useState(currentTenant);
   const [kind, setKind] = useState<ReportKind>(catalog[0]!.kind);
   const [days, setDays] = useState<number>(DEFAULT_REPORT_PERIOD);
@@ -198,7 +214,7 @@ function Reports({
     <div className="reports">
       <div className="reports-controls">
         <div className="page-header-text">
-          <Title3 as="h2" id="reports-heading">
+          <Title3 as="h2" id="reports-heading" tabIndex={-1}>
             Reports
           </Title3>
           <Caption1 className="secondary">

@@ -3,6 +3,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { renderWithBackend } from "../testing/render";
+import { addAppStyles, fullyOpaque } from "../testing/styles";
 import {
   createMockBackend,
   DEMO_TENANT,
@@ -316,6 +317,94 @@ describe("Risk", () => {
     await user.click(within(detail).getByTestId("risk-confirm"));
     expect(within(await screen.findByTestId("risk-confirm-dialog")).getByText(HOSTILE_NAME)).toBeTruthy();
     expect(document.querySelector("img[src='x']")).toBeNull();
+  });
+
+  it("states closed risks in badges and draws their rows at full contrast, not dimmed", async () => {
+    const user = userEvent.setup();
+    const removeStyles = await addAppStyles();
+    try {
+      const backend = createMockBackend();
+      await openRisk(user, backend);
+      // Identity Protection's dismissed identity.
+      const dismissed = demo.riskyIdentities[2]!;
+      expect(dismissed.riskState).toBe("dismissed");
+      const row = riskyRow(dismissed.id);
+      expect(row.className).toContain("risk-row-closed");
+      const badge = within(row).getByTestId("risky-closed-badge");
+      expect(badge.textContent).toBe("Dismissed");
+      expect(getComputedStyle(badge).fontStyle).toBe("italic");
+      expect(fullyOpaque(row)).toBe(true);
+      expect(within(riskyRow(HOSTILE_ID)).queryByTestId("risky-closed-badge")).toBeNull();
+
+      // Steward's signals, once dismissed.
+      const detail = await openSignal(user, "newCountry", compromised);
+      await user.click(within(detail).getByTestId("risk-dismiss"));
+      await waitFor(() => expect(within(signalRow("newCountry", compromised)).getByTestId("signal-state").textContent).toBe("Dismissed"));
+      await user.click(screen.getByTestId("risk-detail-close"));
+      const signal = signalRow("newCountry", compromised);
+      expect(signal.className).toContain("risk-row-closed");
+      expect(getComputedStyle(within(signal).getByTestId("signal-state")).fontStyle).toBe("italic");
+      expect(fullyOpaque(signal)).toBe(true);
+    } finally {
+      removeStyles();
+    }
+  });
+
+  it("returns the focus to the row's link when a detail closes, by the close button or Escape", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRisk(user, backend);
+    const title = () => within(signalRow("newCountry", compromised)).getByTestId("signal-title");
+
+    // Opened and closed by keyboard: Escape closes the pane when the focus is in it.
+    title().focus();
+    await user.keyboard("{Enter}");
+    const detail = await screen.findByTestId("signal-detail");
+    within(detail).getByTestId("risk-dismiss").focus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("signal-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(title()));
+
+    // Identity Protection's rows, by the close button.
+    const name = () => within(riskyRow(HOSTILE_ID)).getByTestId("risky-name");
+    await user.click(name());
+    await screen.findByTestId("risky-detail");
+    await user.click(screen.getByTestId("risk-detail-close"));
+    expect(screen.queryByTestId("risky-detail")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(name()));
+  });
+
+  it("closes only the confirmation on Escape in it, and returns the focus to its button", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend();
+    await openRisk(user, backend);
+    const detail = await openSignal(user, "newCountry", compromised);
+    const confirm = within(detail).getByTestId("risk-confirm");
+    confirm.focus();
+    await user.keyboard("{Enter}");
+    await screen.findByTestId("risk-confirm-dialog");
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("risk-confirm-dialog")).toBeNull());
+    // The pane under it stays open.
+    expect(screen.getByTestId("signal-detail")).toBe(detail);
+    await waitFor(() => expect(document.activeElement).toBe(confirm));
+    expect(backend.callsOf("riskAction")).toEqual([]);
+  });
+
+  it("scrolls the detail panes' tables in focusable, labelled regions", async () => {
+    const user = userEvent.setup();
+    await openRisk(user, createMockBackend());
+    const detail = await openSignal(user, "newCountry", compromised);
+    await waitFor(() => expect(within(detail).getAllByTestId("signal-signin-row").length).toBeGreaterThan(0));
+    const signIns = within(detail).getByRole("region", { name: "Sign-ins behind the signal" });
+    expect(signIns.tabIndex).toBe(0);
+    expect(within(signIns).getByRole("table", { name: "Sign-ins behind the signal" })).toBeTruthy();
+
+    await user.click(within(riskyRow(compromised)).getByTestId("risky-name"));
+    const risky = await screen.findByTestId("risky-detail");
+    const detections = within(risky).getByRole("region", { name: "Detections" });
+    expect(detections.tabIndex).toBe(0);
+    expect(within(detections).getByRole("table", { name: "Detections" })).toBeTruthy();
   });
 
   it("shows backend errors of an action without losing the report", async () => {

@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from "react";
+import { useMemo, useRef, useState, type ReactNode } from "react";
 import {
   Badge,
   Body1,
@@ -28,6 +28,7 @@ import {
   TableRow,
   Text,
   Title3,
+  useRestoreFocusTarget,
 } from "@fluentui/react-components";
 import { Dismiss24Regular } from "@fluentui/react-icons";
 import {
@@ -47,6 +48,8 @@ import { useBackend } from "../ipc/context";
 import { useAsync, useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
+import { ScrollRegion } from "../components/ScrollRegion";
+import { closeOnEscape, elementWith, useReturnFocus } from "../focus";
 import { PortalLink } from "./RecommendationsPage";
 import {
   formatDate,
@@ -112,14 +115,26 @@ export function RiskPage({ tenantId, onOpenIdentity }: RiskPageProps) {
     selection?.type === "signal" ? (report?.signals.find((s) => s.id === selection.id) ?? null) : null;
   const selectedRisky =
     selection?.type === "risky" ? (report?.riskyIdentities.find((r) => r.id === selection.id) ?? null) : null;
+  const pageRef = useRef<HTMLElement>(null);
+  useReturnFocus(
+    report && selectedSignal ? `signal:${selectedSignal.id}` : report && selectedRisky ? `risky:${selectedRisky.id}` : null,
+    (key) => {
+      // Signal rows carry their signal's id in data-signal-id; Identity Protection's rows their identity's in data-id.
+      const row = key.startsWith("signal:")
+        ? elementWith(pageRef.current, "tr[data-signal-id]", "data-signal-id", key.slice("signal:".length))
+        : elementWith(pageRef.current, "tr[data-id]", "data-id", key.slice("risky:".length));
+      return row?.querySelector<HTMLElement>(".risk-name");
+    },
+    "risk-heading",
+  );
 
   return (
-    <section data-testid="page-risk" className="page split-page" aria-labelledby="risk-heading">
+    <section ref={pageRef} data-testid="page-risk" className="page split-page" aria-labelledby="risk-heading">
       <div className={report && (selectedSignal || selectedRisky) ? "split split-open" : "split"}>
         <div className="split-main">
           <div className="page-header">
             <div className="page-header-text">
-              <Title3 as="h2" id="risk-heading">
+              <Title3 as="h2" id="risk-heading" tabIndex={-1}>
                 Risk
               </Title3>
               {report && <ReportContext report={report} />}
@@ -219,12 +234,13 @@ function LevelBadge({ level, testId }: { level: string; testId?: string }) {
 }
 
 function StateBadge({ state, testId }: { state: SignalState; testId?: string }) {
+  const closed = state === "dismissed" || state === "remediated";
   return (
     <Badge
       appearance={state === "confirmedCompromised" ? "filled" : "tint"}
       color={STATE_COLORS[state]}
       data-testid={testId}
-      className="nowrap"
+      className={closed ? "nowrap closed-status" : "nowrap"}
     >
       {SIGNAL_STATE_LABELS[state]}
     </Badge>
@@ -339,7 +355,14 @@ function IdentityProtection({
                       <LevelBadge level={r.riskLevel} testId="risky-level" />
                     </TableCell>
                     <TableCell className="top col-state" data-testid="risky-state">
-                      {riskStateLabel(r.riskState)}
+                      {closed ? (
+                        // Stated in words at full contrast, where the row used to be dimmed.
+                        <Badge appearance="tint" color="subtle" className="closed-status" data-testid="risky-closed-badge">
+                          {riskStateLabel(r.riskState)}
+                        </Badge>
+                      ) : (
+                        riskStateLabel(r.riskState)
+                      )}
                     </TableCell>
                     <TableCell className="top col-detail break">{humanize(r.riskDetail)}</TableCell>
                     <TableCell className="top col-date">{formatDateTimeShort(r.riskLastUpdated)}</TableCell>
@@ -409,6 +432,7 @@ function Signals({
                   <TableRow
                     key={s.id}
                     data-testid="signal-row"
+                    data-signal-id={s.id}
                     data-kind={s.kind}
                     data-sp={s.spId}
                     className={classes.filter(Boolean).join(" ")}
@@ -488,7 +512,7 @@ function SignalDetail({
   onOpenIdentity: (id: string) => void;
 }) {
   return (
-    <aside className="detail" data-testid="signal-detail" aria-label="Signal details">
+    <aside className="detail" data-testid="signal-detail" aria-label="Signal details" onKeyDown={closeOnEscape(onClose)}>
       <DetailHeader title={signal.title} testId="signal-detail-title" onClose={onClose} />
       <div className="detail-body">
         <div className="detail-badges">
@@ -582,7 +606,7 @@ function SignalSignIns({ tenantId, signal }: { tenantId: string; signal: RiskSig
 
 function SignInTable({ rows }: { rows: SignInRow[] }) {
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Sign-ins behind the signal">
       <Table size="small" aria-label="Sign-ins behind the signal" className="signin-table" data-testid="signal-signins">
         <TableHeader>
           <TableRow>
@@ -613,7 +637,7 @@ function SignInTable({ rows }: { rows: SignInRow[] }) {
           ))}
         </TableBody>
       </Table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -631,7 +655,12 @@ function RiskyDetail({
   onOpenIdentity: (id: string) => void;
 }) {
   return (
-    <aside className="detail" data-testid="risky-detail" aria-label="Risky identity details">
+    <aside
+      className="detail"
+      data-testid="risky-detail"
+      aria-label="Risky identity details"
+      onKeyDown={closeOnEscape(onClose)}
+    >
       <DetailHeader title={r.displayName} testId="risky-detail-name" onClose={onClose} />
       <div className="detail-body">
         <div className="detail-badges">
@@ -674,7 +703,7 @@ function RiskyDetail({
         {r.detections.length === 0 ? (
           <Body1 className="empty">No detections are cached for this identity.</Body1>
         ) : (
-          <div className="table-scroll">
+          <ScrollRegion label="Detections">
             <Table size="small" aria-label="Detections" className="detection-table">
               <TableHeader>
                 <TableRow>
@@ -720,7 +749,7 @@ function RiskyDetail({
                 ))}
               </TableBody>
             </Table>
-          </div>
+          </ScrollRegion>
         )}
 
         <Subtitle2 as="h3" className="subheading">
@@ -729,7 +758,7 @@ function RiskyDetail({
         {r.history.length === 0 ? (
           <Body1 className="empty">No history is cached for this identity.</Body1>
         ) : (
-          <div className="table-scroll">
+          <ScrollRegion label="Risk history">
             <Table size="small" aria-label="Risk history" className="history-table">
               <TableHeader>
                 <TableRow>
@@ -754,7 +783,7 @@ function RiskyDetail({
                 ))}
               </TableBody>
             </Table>
-          </div>
+          </ScrollRegion>
         )}
       </div>
     </aside>
@@ -781,6 +810,8 @@ function RiskActions({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // The confirmation is opened without a DialogTrigger: Fluent's restorer returns the focus to this button.
+  const restoreFocusTarget = useRestoreFocusTarget();
 
   const apply = async (action: RiskAction) => {
     setBusy(true);
@@ -801,6 +832,7 @@ function RiskActions({
       <div className="actions">
         <Button
           data-testid="risk-confirm"
+          {...restoreFocusTarget}
           disabled={busy || state === "confirmedCompromised"}
           onClick={() => setConfirming(true)}
         >

@@ -1,0 +1,51 @@
+// Keyboard focus around the detail panes: Escape closes a pane, and closing one puts the focus back on what
+// opened it instead of leaving it on the document's body (where a keyboard user would start over from the top).
+import { useEffect, useEffectEvent, useRef, type KeyboardEvent } from "react";
+
+/**
+ * The first element under `root` that matches `selector` and whose `attr` is `value`. Compared as strings, not
+ * put in the selector: ids come from the tenant's data and may hold anything.
+ */
+export function elementWith(root: ParentNode | null, selector: string, attr: string, value: string): HTMLElement | null {
+  if (!root) return null;
+  for (const el of root.querySelectorAll<HTMLElement>(selector)) if (el.getAttribute(attr) === value) return el;
+  return null;
+}
+
+/**
+ * Returns the focus to what opened a detail pane when the pane closes. `openKey` names what the pane shows
+ * (`null` while it is closed); `findOpener` finds the row or link that opens that item, when it is still on
+ * screen; otherwise the focus goes to the page's heading (`headingId`). Only a focus that went down with the
+ * pane moves: one the user put elsewhere (a click on another control) stays.
+ */
+export function useReturnFocus(
+  openKey: string | null,
+  findOpener: (key: string) => HTMLElement | null | undefined,
+  headingId: string,
+) {
+  const shown = useRef(openKey);
+  const restore = useEffectEvent((closed: string) => {
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    (findOpener(closed) ?? document.getElementById(headingId))?.focus();
+  });
+  useEffect(() => {
+    const closed = shown.current;
+    shown.current = openKey;
+    if (closed !== null && openKey === null) restore(closed);
+  }, [openKey]);
+}
+
+/**
+ * A detail pane's key handler: Escape closes it. Keys a dialog or popover of the pane already acted on
+ * (default prevented) are left alone, and so are those from portals: React passes their events up through
+ * the pane although they are not in it on screen.
+ */
+export function closeOnEscape(onClose: () => void) {
+  return (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key !== "Escape" || e.defaultPrevented) return;
+    if (!(e.target instanceof Node) || !e.currentTarget.contains(e.target)) return;
+    e.preventDefault();
+    onClose();
+  };
+}
