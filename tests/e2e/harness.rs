@@ -145,6 +145,30 @@ impl App {
         }
     }
 
+    /// Presses `key` on whatever has the keyboard focus, as a keyboard user would.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("the focused element");
+        focused
+            .send_keys(&key.to_string())
+            .await
+            .unwrap_or_else(|e| panic!("press {:?}: {e}", char::from(key)));
+    }
+
+    /// An attribute of the element that has the keyboard focus (`None` when it has none).
+    pub async fn focused(&self, attribute: &str) -> Option<String> {
+        let v = self
+            .execute(
+                "const e = document.activeElement; return e ? e.getAttribute(arguments[0]) : null",
+                vec![serde_json::Value::String(attribute.into())],
+            )
+            .await;
+        v.as_str().map(str::to_string)
+    }
+
     /// The answer the app's next file dialog gives, as if the admin had chosen `path` in it.
     pub fn answer_dialog(&self, path: &std::path::Path) {
         use std::io::Write;

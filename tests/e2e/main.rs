@@ -9,5 +9,6 @@ mod hostile;
 mod identities;
 mod import;
 mod insights;
+mod keyboard;
 mod overview;
 mod reports;

@@ -1,0 +1,73 @@
+//! Keyboard only: the Identities page reached from the navigation, a row moved to with the arrow
+//! keys, its detail opened with Enter and closed with Escape, and the focus back on that row; the
+//! Import dialog opened and closed from the keyboard, and the focus back on its button.
+
+use fantoccini::key::Key;
+
+use crate::harness::{App, Cache};
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_identity_s_detail_and_the_import_dialog_open_and_close_by_keyboard_and_give_the_focus_back(
+) {
+    let cache = Cache::demo(120, 1_000);
+    let app = App::start("keyboard", &cache).await;
+    // WebDriver's "send keys" to an element focuses it first, as Tab would, then types.
+    app.find("nav-identities")
+        .await
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("Enter on Identities");
+    app.find("page-identities").await;
+    app.find("identity-row").await;
+    // Tab through the page's controls to the grid's row.
+    let mut tabs = 0;
+    while app.focused("data-testid").await.as_deref() != Some("identity-row") {
+        assert!(tabs < 20, "Tab never reached the grid's rows");
+        app.press(Key::Tab).await;
+        tabs += 1;
+    }
+    app.press(Key::Down).await;
+    app.press(Key::Down).await;
+    let row = app.focused("data-id").await.expect("a row has the focus");
+    assert_eq!(
+        app.focused("data-index").await.as_deref(),
+        Some("2"),
+        "two rows down"
+    );
+    app.press(Key::Enter).await;
+    app.find("identity-detail").await;
+    app.find("detail-enabled").await;
+    let name = cache.string(&format!(
+        "SELECT display_name FROM service_principals WHERE id = '{row}'"
+    ));
+    assert_eq!(app.text("detail-name").await, name, "the row's own detail");
+    app.press(Key::Escape).await;
+    app.until("the detail is closed", || async {
+        app.all("[data-testid='identity-detail']").await.is_empty()
+    })
+    .await;
+    assert_eq!(
+        app.focused("data-id").await.as_deref(),
+        Some(row.as_str()),
+        "the focus is back on the row that opened the detail"
+    );
+
+    // The Import dialog, from its navigation button, and back.
+    app.find("nav-import")
+        .await
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("Enter on Import");
+    app.find("import-dialog").await;
+    app.press(Key::Escape).await;
+    app.until("the Import dialog is closed", || async {
+        app.all("[data-testid='import-dialog']").await.is_empty()
+    })
+    .await;
+    app.until("the focus is back on the Import button", || async {
+        app.focused("data-testid").await.as_deref() == Some("nav-import")
+    })
+    .await;
+    app.screenshot().await;
+    app.stop().await;
+}
