@@ -1,0 +1,113 @@
+//! axe-core (WCAG 2.1 A and AA, and best practice) on every page and on the open detail panes, in
+//! the real window: no violation of impact serious or critical. Fluent's focus guards
+//! (`[data-tabster-dummy]`) are excluded: axe's `aria-hidden-focus` on them is a known false
+//! positive (they hand the focus on and are never read).
+
+use crate::harness::{workspace_root, App, Cache};
+
+/// axe's serious and critical violations on the page now, one line each.
+async fn violations(app: &App) -> Vec<String> {
+    // Colours are measured once no transition runs (a button just enabled fades in).
+    app.until("no CSS transition runs", || async {
+        app.execute(
+            "return document.getAnimations().filter(a => a instanceof CSSTransition && a.playState === 'running').length === 0",
+            vec![],
+        )
+        .await
+        .as_bool()
+            == Some(true)
+    })
+    .await;
+    let axe = std::fs::read_to_string(workspace_root().join("ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is in ui/node_modules (npm ci in ui/)");
+    app.execute(&format!("{axe}\nreturn true;"), vec![]).await;
+    let result = app
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(
+                { exclude: [["[data-tabster-dummy]"]] },
+                { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } },
+            ).then(
+                (r) => done(r.violations
+                    .filter((v) => v.impact === "serious" || v.impact === "critical")
+                    .map((v) => v.id + " (" + v.impact + "): " + v.help + " — " +
+                        v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "))),
+                (e) => done(["axe failed: " + e]),
+            );
+            "#,
+            vec![],
+        )
+        .await;
+    serde_json::from_value(result).unwrap_or_else(|_| vec!["axe gave no result".into()])
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn every_page_and_detail_pane_has_no_serious_accessibility_violation() {
+    let cache = Cache::demo(150, 2_000);
+    let app = App::start("accessibility", &cache).await;
+    let mut found = Vec::new();
+    for page in [
+        "overview",
+        "identities",
+        "recommendations",
+        "risk",
+        "licensing",
+        "reports",
+        "connections",
+    ] {
+        app.find(&format!("nav-{page}"))
+            .await
+            .click()
+            .await
+            .expect("open the page");
+        app.find(&format!("page-{page}")).await;
+        let ready = match page {
+            "overview" => "chart-card",
+            "identities" => "identity-row",
+            "recommendations" => "rec-row",
+            "risk" => "risk-levels",
+            "licensing" => "lic-headline",
+            "reports" => "report-preview",
+            _ => "conn-tenant",
+        };
+        app.find(ready).await;
+        found.extend(
+            violations(&app)
+                .await
+                .into_iter()
+                .map(|v| format!("{page}: {v}")),
+        );
+        let pane = match page {
+            "identities" => Some(("[data-testid='identity-row']", "detail-enabled")),
+            "recommendations" => Some((
+                "[data-testid='rec-row'] [data-testid='rec-name']",
+                "rec-detail",
+            )),
+            _ => None,
+        };
+        if let Some((open, shown)) = pane {
+            app.click_in_view(open).await;
+            app.find(shown).await;
+            found.extend(
+                violations(&app)
+                    .await
+                    .into_iter()
+                    .map(|v| format!("{page} detail: {v}")),
+            );
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    // The check itself can fail: an image without a text alternative is a critical violation.
+    app.execute(
+        "const i = document.createElement('img'); i.src = 'data:,'; document.querySelector('main, body').appendChild(i); return true;",
+        vec![],
+    )
+    .await;
+    let planted = violations(&app).await;
+    assert!(
+        planted.iter().any(|v| v.starts_with("image-alt")),
+        "axe ran and saw the planted image: {planted:?}"
+    );
+    app.stop().await;
+}
