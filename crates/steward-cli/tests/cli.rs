@@ -644,33 +644,24 @@ fn a_strict_umask_is_honoured_by_reports_and_the_cache_is_private_under_any() {
     );
     assert_eq!(mode(db.parent().unwrap()), 0o700, "the folder made for it");
     let out_arg = out.to_str().unwrap();
-    run(
-        "077",
-        &[
-            "report",
-            "licenses",
-            "--format",
-            "csv",
-            "--out",
-            out_arg,
-            "--as-of",
-            "2026-03-01",
-        ],
-    );
+    let report = |umask| {
+        run(
+            umask,
+            &[
+                "report",
+                "licenses",
+                "--format",
+                "csv",
+                "--out",
+                out_arg,
+                "--as-of",
+                "2026-03-01",
+            ],
+        )
+    };
+    report("077");
     assert_eq!(mode(&out), 0o600, "umask 077 makes a new report 0600");
     std::fs::remove_file(&out).unwrap();
-    run(
-        "022",
-        &[
-            "report",
-            "licenses",
-            "--format",
-            "csv",
-            "--out",
-            out_arg,
-            "--as-of",
-            "2026-03-01",
-        ],
-    );
+    report("022");
     assert_eq!(mode(&out), 0o644, "umask 022 makes it 0644");
 }

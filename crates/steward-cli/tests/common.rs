@@ -29,6 +29,8 @@ pub struct SimTenant {
     pub db: PathBuf,
     pub id: String,
     pub url: String,
+    /// The certificate authority (PEM) to trust for an https simulator ([`SimTenant::start_tls`]).
+    pub ca_pem: Option<String>,
 }
 
 impl SimTenant {
@@ -42,6 +44,47 @@ impl SimTenant {
         sign_ins: u64,
         secret: &str,
         faults: graph_sim::Faults,
+    ) -> SimTenant {
+        SimTenant::launch(
+            dir,
+            seed,
+            service_principals,
+            sign_ins,
+            secret,
+            faults,
+            false,
+        )
+    }
+
+    /// As [`SimTenant::start`], over https with a certificate authority made now
+    /// ([`SimTenant::ca_pem`]).
+    pub fn start_tls(
+        dir: &Path,
+        seed: u64,
+        service_principals: usize,
+        sign_ins: u64,
+        secret: &str,
+    ) -> SimTenant {
+        let faults = graph_sim::Faults::default();
+        SimTenant::launch(
+            dir,
+            seed,
+            service_principals,
+            sign_ins,
+            secret,
+            faults,
+            true,
+        )
+    }
+
+    fn launch(
+        dir: &Path,
+        seed: u64,
+        service_principals: usize,
+        sign_ins: u64,
+        secret: &str,
+        faults: graph_sim::Faults,
+        tls: bool,
     ) -> SimTenant {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -63,12 +106,20 @@ impl SimTenant {
             faults,
             db: db.clone(),
         };
+        let addr = ([127, 0, 0, 1], 0).into();
         let running = runtime
-            .block_on(graph_sim::start(config, ([127, 0, 0, 1], 0).into()))
+            .block_on(async {
+                if tls {
+                    graph_sim::start_tls(config, addr).await
+                } else {
+                    graph_sim::start(config, addr).await
+                }
+            })
             .unwrap();
         SimTenant {
             id: running.tenant_id.clone(),
             url: running.url(),
+            ca_pem: running.ca_pem.clone(),
             db,
             running: Some(running),
             runtime,

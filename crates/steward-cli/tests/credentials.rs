@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CLIENT: &str = "11111111-2222-4333-8444-555555555555";
+mod common;
+
+use common::{SimTenant, CLIENT};
 
 /// The proxy and trust variables a test sets itself: none is inherited from the machine.
 const NETWORK_ENV: [&str; 9] = [
@@ -27,10 +29,9 @@ const NETWORK_ENV: [&str; 9] = [
 ];
 
 struct Fixture {
-    runtime: tokio::runtime::Runtime,
     dir: tempfile::TempDir,
-    sim: graph_sim::Running,
-    /// The simulator's certificate authority, as a PEM file.
+    sim: SimTenant,
+    /// The simulator's certificate authority, as a PEM file (empty for plain http).
     ca: PathBuf,
     secret: &'static str,
 }
@@ -38,41 +39,16 @@ struct Fixture {
 impl Fixture {
     /// A small tenant on an https simulator (or a plain http one).
     fn start(https: bool, secret: &'static str) -> Fixture {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let config = graph_sim::SimConfig {
-            demo: steward_core::demo::DemoOptions {
-                seed: 4,
-                service_principals: 30,
-                sign_ins: 300,
-                as_of: steward_core::clock::now(),
-            },
-            client_id: CLIENT.into(),
-            client_secret: secret.into(),
-            client_certificate: None,
-            token_lifetime: std::time::Duration::from_secs(3600),
-            faults: graph_sim::Faults::default(),
-            db: dir.path().join("sim.db"),
+        let sim = if https {
+            SimTenant::start_tls(dir.path(), 4, 30, 300, secret)
+        } else {
+            SimTenant::start(dir.path(), 4, 30, 300, secret, graph_sim::Faults::default())
         };
-        let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
-        let sim = runtime
-            .block_on(async {
-                if https {
-                    graph_sim::start_tls(config, addr).await
-                } else {
-                    graph_sim::start(config, addr).await
-                }
-            })
-            .unwrap();
         let ca = dir.path().join("sim-ca.pem");
         std::fs::write(&ca, sim.ca_pem.clone().unwrap_or_default()).unwrap();
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
         Fixture {
-            runtime,
             dir,
             sim,
             ca,
@@ -86,22 +62,25 @@ impl Fixture {
 
     /// `host:port` of the simulator: what an admin confirms.
     fn host(&self) -> String {
-        self.sim.addr.to_string()
+        let url = &self.sim.url;
+        url.split_once("://")
+            .map_or(url.as_str(), |(_, host)| host)
+            .to_string()
     }
 
     /// `steward sync` against the simulator, with `extra` arguments and environment.
     fn sync(&self, extra: &[&str], env: &[(&str, &str)], secret: Option<&str>) -> Output {
-        let url = self.sim.url();
+        let url = &self.sim.url;
         let mut args = vec![
             "sync",
             "--tenant",
-            &self.sim.tenant_id,
+            &self.sim.id,
             "--client-id",
             CLIENT,
             "--graph-url",
-            &url,
+            url,
             "--authority-url",
-            &url,
+            url,
         ];
         args.extend_from_slice(extra);
         self.run(&args, env, secret)
@@ -215,7 +194,7 @@ fn a_sync_reaches_https_graph_through_the_os_trust_store_and_an_https_proxy_and_
 
     // Trusted through SSL_CERT_FILE (the OS trust store's override) and relayed by a proxy.
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let proxy = f.runtime.block_on(connect_proxy(seen.clone()));
+    let proxy = f.sim.block_on(connect_proxy(seen.clone()));
     let proxy_url = format!("http://{proxy}");
     let through = f.sync(
         &trust,
@@ -270,7 +249,6 @@ fn a_sync_reaches_https_graph_through_the_os_trust_store_and_an_https_proxy_and_
     );
     assert_eq!(seen.lock().unwrap().len(), before, "nothing was sent");
     f.assert_no_secret_on_disk();
-    f.runtime.block_on(f.sim.shutdown());
 }
 
 /// Runs against the real Secret Service: `scripts/test.sh` starts gnome-keyring in a private
@@ -291,7 +269,7 @@ fn a_secret_is_kept_in_the_secret_service_bound_to_its_https_sign_in_host_and_fo
         text(&again)
     );
     plain.assert_no_secret_on_disk();
-    plain.runtime.block_on(plain.sim.shutdown());
+    drop(plain);
 
     // https to a host the admin named: kept, used next time, for that host only.
     let f = Fixture::start(true, "Keyring-Test-Secret~9876543210");
@@ -315,7 +293,7 @@ fn a_secret_is_kept_in_the_secret_service_bound_to_its_https_sign_in_host_and_fo
     f.assert_no_secret_on_disk();
     // The same tenant and client id at the global cloud finds nothing kept: `forget` there
     // removes nothing, and the host's own secret stays.
-    let tenant = f.sim.tenant_id.clone();
+    let tenant = f.sim.id.clone();
     let forget_args = |authority: &str| {
         vec![
             "forget".to_string(),
@@ -337,7 +315,7 @@ fn a_secret_is_kept_in_the_secret_service_bound_to_its_https_sign_in_host_and_fo
         "{}",
         text(&global)
     );
-    let forget = run(forget_args(&f.sim.url()));
+    let forget = run(forget_args(&f.sim.url));
     assert!(text(&forget).contains("Removed"), "{}", text(&forget));
     let third = f.sync(&trust, &env, None);
     assert!(!third.status.success());
@@ -346,5 +324,4 @@ fn a_secret_is_kept_in_the_secret_service_bound_to_its_https_sign_in_host_and_fo
         "{}",
         text(&third)
     );
-    f.runtime.block_on(f.sim.shutdown());
 }
