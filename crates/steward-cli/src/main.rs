@@ -366,29 +366,10 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {}", error_text(&e));
+            eprintln!("error: {}", steward_core::chain_text(e.as_ref()));
             ExitCode::FAILURE
         }
     }
-}
-
-/// The error and its causes, as `{:#}` prints them, but each cause only when the text so far
-/// does not already say it: most messages quote their cause, and SQLite's adds it once more as
-/// "Error code 13: database or disk is full", which buried the advice in repeats.
-fn error_text(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
-        let said = cause.to_string();
-        let gist = match said.split_once(": ") {
-            Some((code, rest)) if code.starts_with("Error code ") => rest,
-            _ => said.as_str(),
-        };
-        if !text.contains(gist) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-    }
-    text
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

@@ -42,6 +42,28 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// An error and its causes on one line, as `{:#}` prints them, but each cause only where the text
+/// so far does not already say it: most messages quote their cause, and SQLite's adds it once more
+/// as "Error code 13: database or disk is full", which buried the advice in repeats. The one way
+/// the CLI, the sync and the sign-ins turn a chain of errors into words.
+pub fn chain_text(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        let gist = match said.split_once(": ") {
+            Some((code, rest)) if code.starts_with("Error code ") => rest,
+            _ => said.as_str(),
+        };
+        if !text.contains(gist) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// What to do about a cache error the admin can fix where it is, a full disk, a read-only folder
 /// or another program writing, ending with `then` (what to run again); any other error gets
 /// `otherwise`. SQLite's own words ("database or disk is full") say what happened, not what to
@@ -112,5 +134,32 @@ mod tests {
         );
         let other = Error::Database(sqlite(rusqlite::ffi::SQLITE_CORRUPT)).to_string();
         assert!(other.contains("may be damaged: move it aside"), "{other}");
+    }
+
+    #[test]
+    fn a_chain_names_each_cause_once() {
+        #[derive(Debug)]
+        struct Said(&'static str, Option<Box<Said>>);
+        impl std::fmt::Display for Said {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Said {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|s| s as _)
+            }
+        }
+        let e = Said(
+            "the disk is full (database or disk is full): free space",
+            Some(Box::new(Said(
+                "Error code 13: database or disk is full",
+                Some(Box::new(Said("os error 28", None))),
+            ))),
+        );
+        assert_eq!(
+            chain_text(&e),
+            "the disk is full (database or disk is full): free space: os error 28"
+        );
     }
 }

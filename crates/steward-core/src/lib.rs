@@ -22,4 +22,4 @@ pub mod recommendations;
 pub mod risk;
 pub mod store;
 
-pub use error::{what_to_do, Error, Result};
+pub use error::{chain_text, what_to_do, Error, Result};

@@ -107,14 +107,7 @@ fn http() -> Result<reqwest::Client, SignInError> {
 
 fn describe<E: std::error::Error>(e: E) -> SignInError {
     // The token endpoint's error description carries the AADSTS code; nothing secret.
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    SignInError::Failed(text)
+    SignInError::Failed(steward_core::chain_text(&e))
 }
 
 fn refresh_of(t: &oauth2::basic::BasicTokenResponse) -> Result<Tokens, SignInError> {

@@ -75,26 +75,10 @@ pub(super) fn on_another_origin(link: &str, graph_url: &str) -> bool {
 /// again after this long (Graph names seconds to minutes).
 pub(super) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
-/// A transport error with every cause it carries ("error sending request for url (…): client
-/// error (Connect): invalid peer certificate: UnknownIssuer"): the first line alone says nothing.
-pub(super) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let more = s.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = s.source();
-    }
-    text
-}
-
 /// The error to stop with when a transport error is a certificate this machine does not trust
 /// (rustls says "invalid peer certificate"): asking again would fail the same way.
 pub(super) fn untrusted_certificate(e: &reqwest::Error, url: &str) -> Option<SyncError> {
-    let text = chain(e);
+    let text = steward_core::chain_text(e);
     text.to_ascii_lowercase()
         .contains("certificate")
         .then(|| SyncError::UntrustedCertificate {
@@ -239,7 +223,7 @@ impl Client {
                     if let Some(stop) = untrusted_certificate(&e, url) {
                         return Err(stop);
                     }
-                    last = chain(&e);
+                    last = steward_core::chain_text(&e);
                     self.retries += 1;
                     let d = self.backoff(attempt);
                     self.pause(d).await?;

@@ -140,7 +140,7 @@ impl Client {
                     if let Some(stop) = super::client::untrusted_certificate(&e, &url) {
                         return Err(stop);
                     }
-                    last = super::client::chain(&e);
+                    last = steward_core::chain_text(&e);
                 }
             }
             self.retries += 1;
