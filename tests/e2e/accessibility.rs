@@ -3,7 +3,7 @@
 //! (`[data-tabster-dummy]`) are excluded: axe's `aria-hidden-focus` on them is a known false
 //! positive (they hand the focus on and are never read).
 
-use crate::harness::{workspace_root, App, Cache};
+use crate::harness::{workspace_root, App, Cache, PAGES};
 
 /// axe's serious and critical violations on the page now, one line each.
 async fn violations(app: &App) -> Vec<String> {
@@ -47,31 +47,8 @@ async fn every_page_and_detail_pane_has_no_serious_accessibility_violation() {
     let cache = Cache::demo(150, 2_000);
     let app = App::start("accessibility", &cache).await;
     let mut found = Vec::new();
-    for page in [
-        "overview",
-        "identities",
-        "recommendations",
-        "risk",
-        "licensing",
-        "reports",
-        "connections",
-    ] {
-        app.find(&format!("nav-{page}"))
-            .await
-            .click()
-            .await
-            .expect("open the page");
-        app.find(&format!("page-{page}")).await;
-        let ready = match page {
-            "overview" => "chart-card",
-            "identities" => "identity-row",
-            "recommendations" => "rec-row",
-            "risk" => "risk-levels",
-            "licensing" => "lic-headline",
-            "reports" => "report-preview",
-            _ => "conn-tenant",
-        };
-        app.find(ready).await;
+    for page in PAGES {
+        app.open_page(page).await;
         found.extend(
             violations(&app)
                 .await

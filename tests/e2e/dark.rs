@@ -2,7 +2,7 @@
 //! draws Fluent's dark theme and the Overview's charts in their dark palette. A screenshot of
 //! every page in the dark theme goes with the light ones.
 
-use crate::harness::{App, Cache};
+use crate::harness::{App, Cache, PAGES};
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_window_follows_a_dark_os_with_its_pages_and_charts() {
@@ -50,21 +50,8 @@ async fn the_window_follows_a_dark_os_with_its_pages_and_charts() {
         rgb.len() >= 3 && rgb.iter().take(3).all(|c| *c < 80),
         "a dark background: {background}"
     );
-    for page in [
-        "overview",
-        "identities",
-        "recommendations",
-        "risk",
-        "licensing",
-        "reports",
-        "connections",
-    ] {
-        app.find(&format!("nav-{page}"))
-            .await
-            .click()
-            .await
-            .expect("open the page");
-        app.find(&format!("page-{page}")).await;
+    for page in PAGES {
+        app.open_page(page).await;
         app.screenshot_as(page).await;
     }
     app.stop().await;

@@ -65,6 +65,32 @@ impl Cache {
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
+/// Every page of the window, by the name its navigation button (`nav-…`) and its section
+/// (`page-…`) carry.
+pub const PAGES: [&str; 7] = [
+    "overview",
+    "identities",
+    "recommendations",
+    "risk",
+    "licensing",
+    "reports",
+    "connections",
+];
+
+/// What shows once a page has drawn the cache's data (its section mounts before the data comes).
+fn drawn(page: &str) -> &'static str {
+    match page {
+        "overview" => "chart-card",
+        "identities" => "identity-row",
+        "recommendations" => "rec-row",
+        "risk" => "risk-levels",
+        "licensing" => "lic-headline",
+        "reports" => "report-preview",
+        "connections" => "conn-tenant",
+        other => panic!("no page {other}"),
+    }
+}
+
 /// How long any lookup or condition waits before the test fails with what the page shows.
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -167,6 +193,17 @@ impl App {
             )
             .await;
         v.as_str().map(str::to_string)
+    }
+
+    /// Opens `page` (one of [`PAGES`]) from the navigation and waits until it has drawn its data.
+    pub async fn open_page(&self, page: &str) {
+        self.find(&format!("nav-{page}"))
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("open the {page} page: {e}"));
+        self.find(&format!("page-{page}")).await;
+        self.find(drawn(page)).await;
     }
 
     /// The answer the app's next file dialog gives, as if the admin had chosen `path` in it.
