@@ -471,26 +471,26 @@ pub async fn secret_status(
     let store = state.secrets.clone();
     let shared = state.syncs.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        if !authority.may_keep_in(store.as_ref()) {
-            let admin = authority.admin_account(&tenant_id, &client_id);
+        let stores = shared.stores(store.as_ref()).for_authority(&authority);
+        let admin = authority.admin_account(&tenant_id, &client_id);
+        let admin_signed_in = [stores.kept, stores.session]
+            .into_iter()
+            .flatten()
+            .any(|s| s.get(&admin).ok().flatten().is_some());
+        let Some(kept) = stores.kept else {
+            // The OS keyring keeps nothing for loopback http.
             return SecretStatus {
                 kept: false,
                 available: false,
-                detail: format!(
-                    "nothing is kept in {} for a sign-in address on this machine over plain http",
-                    store.describe()
-                ),
-                admin_signed_in: shared.session_sign_ins.get(&admin).ok().flatten().is_some(),
+                detail: authority.not_kept_here(store.describe()),
+                admin_signed_in,
             };
-        }
-        let admin = authority.admin_account(&tenant_id, &client_id);
-        let admin_signed_in = store.get(&admin).ok().flatten().is_some()
-            || shared.session_sign_ins.get(&admin).ok().flatten().is_some();
-        match store.get(&authority.secret_account(&tenant_id, &client_id)) {
+        };
+        match kept.get(&authority.secret_account(&tenant_id, &client_id)) {
             Ok(found) => SecretStatus {
                 kept: found.is_some_and(|s| !s.is_empty()),
                 available: true,
-                detail: store.describe().into(),
+                detail: kept.describe().into(),
                 admin_signed_in,
             },
             Err(e) => SecretStatus {

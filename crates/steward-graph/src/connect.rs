@@ -41,6 +41,11 @@ impl<'a> Stores<'a> {
             session: allowed(self.session),
         }
     }
+
+    /// The kept store when `authority` may not use it (the OS keyring, for loopback http).
+    pub fn keyring_refused(self, authority: &Authority) -> Option<&'a dyn SecretStore> {
+        self.kept.filter(|s| !authority.may_keep_in(*s))
+    }
 }
 
 /// What goes wrong before the sync starts; each message says what to do.
@@ -196,7 +201,7 @@ impl Connected {
         }
         let signed_in = !matches!(result, Err(SyncError::SignIn { .. }));
         let o = &self.options;
-        let loopback_only = stores.kept.is_some_and(|s| !self.authority.may_keep_in(s));
+        let refused = stores.keyring_refused(&self.authority);
         let stores = stores.for_authority(&self.authority);
         if o.refresh_token.is_some() {
             let account = self.authority.admin_account(&o.tenant_id, &o.client_id);
@@ -225,10 +230,10 @@ impl Connected {
         if !self.by_secret {
             return Settled::Nothing;
         }
-        if loopback_only && self.keep_secret && signed_in {
+        if let (Some(refused), true, true) = (refused, self.keep_secret, signed_in) {
             return Settled::SecretNotKept(format!(
-                "nothing is kept in the OS keyring for {}, a sign-in address on this machine over plain http. The secret was not stored: give it again next time",
-                self.authority.host()
+                "{}. The secret was not stored: give it again next time",
+                self.authority.not_kept_here(refused.describe())
             ));
         }
         match (stores.kept, self.source, signed_in) {
@@ -266,18 +271,16 @@ pub fn keep_admin_sign_in(
     refresh_token: &str,
 ) -> Result<AdminKept, secrets::SecretStoreError> {
     let account = authority.admin_account(tenant_id, client_id);
-    let loopback_only = stores.kept.is_some_and(|s| !authority.may_keep_in(s));
+    let refused = stores.keyring_refused(authority);
     let stores = stores.for_authority(authority);
     let kept = match stores.kept {
         Some(store) => store
             .set(&account, refresh_token)
             .map(|()| store.describe()),
-        None if loopback_only => Err(secrets::SecretStoreError::Unavailable(
-            "nothing is kept in the OS keyring for a sign-in address on this machine over plain http".into(),
-        )),
-        None => Err(secrets::SecretStoreError::Unavailable(
-            "keeping was turned off".into(),
-        )),
+        None => Err(secrets::SecretStoreError::Unavailable(refused.map_or_else(
+            || "keeping was turned off".into(),
+            |s| authority.not_kept_here(s.describe()),
+        ))),
     };
     match (kept, stores.session) {
         (Ok(place), _) => Ok(AdminKept::Kept(place)),

@@ -209,6 +209,14 @@ impl Authority {
         self.trust != Trust::Loopback || !store.persists()
     }
 
+    /// Why `place` (a store [`Authority::may_keep_in`] refuses) keeps nothing for this authority.
+    pub fn not_kept_here(&self, place: &str) -> String {
+        format!(
+            "nothing is kept in {place} for {}, a sign-in address on this machine over plain http",
+            self.host
+        )
+    }
+
     /// The keyring account of this authority's client secret for one app registration. The
     /// global cloud's accounts are `tenant/client`, as they were before kept credentials were
     /// bound to a host, so secrets kept then go on working there and nowhere else; every other
