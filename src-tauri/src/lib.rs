@@ -8,6 +8,7 @@ mod connections;
 mod dialogs;
 mod error;
 mod import;
+mod instance;
 #[cfg(test)]
 mod mock_fixtures;
 mod reports;
@@ -34,7 +35,7 @@ use steward_core::recommendations::{
 use steward_core::risk::{self, RiskAction, RiskReport, RiskSettings, SignInFilter};
 use steward_core::store::{self, tenants, TenantKey};
 use steward_core::{clock, model::Tenant};
-use tauri::{Manager, State, WebviewWindow};
+use tauri::State;
 
 pub use error::AppError;
 
@@ -263,7 +264,6 @@ async fn identity_detail(
 #[tauri::command]
 #[specta::specta]
 async fn select_tenant(
-    window: WebviewWindow,
     state: State<'_, AppState>,
     tenant_id: String,
 ) -> Result<TenantSummary, AppError> {
@@ -274,7 +274,6 @@ async fn select_tenant(
     if let Ok(mut active) = state.active.lock() {
         *active = Some(summary.id.clone());
     }
-    let _ = window.set_title(&window_title(&summary.display_name, summary.is_demo));
     Ok(summary)
 }
 
@@ -433,15 +432,6 @@ async fn set_license_scope(
     .await
 }
 
-/// The window title: "Steward — <tenant>", marked when it is the demo tenant.
-pub fn window_title(tenant_name: &str, is_demo: bool) -> String {
-    if is_demo {
-        format!("Steward — {tenant_name} (demo tenant)")
-    } else {
-        format!("Steward — {tenant_name}")
-    }
-}
-
 /// The command set, shared by the running app and the bindings generator.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
@@ -525,10 +515,14 @@ pub fn run() {
         }
     };
     let builder = specta_builder();
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     tauri::Builder::default()
+        .plugin(instance::single_instance(&identifier, &db))
+        .plugin(instance::window_state())
         .manage(AppState {
             db,
-            active: Mutex::new(first.as_ref().map(|t| t.id.clone())),
+            active: Mutex::new(first.map(|t| t.id)),
             exports: Default::default(),
             syncs: Default::default(),
             secrets: std::sync::Arc::from(steward_graph::secrets::from_env()),
@@ -538,12 +532,10 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            if let (Some(window), Some(t)) = (app.get_webview_window("main"), first.as_ref()) {
-                window.set_title(&window_title(&t.display_name, t.is_demo))?;
-            }
+            instance::open_main(app.handle())?;
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .unwrap_or_else(|e| {
             eprintln!("error: Steward could not start its window: {e}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY).");
             std::process::exit(1);
@@ -574,14 +566,5 @@ mod tests {
             want == have,
             "ui/src/ipc/bindings.ts is stale: run `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-desktop bindings` and commit the result"
         );
-    }
-
-    #[test]
-    fn the_title_names_the_tenant_and_marks_the_demo() {
-        assert_eq!(
-            window_title("Contoso Demo", true),
-            "Steward — Contoso Demo (demo tenant)"
-        );
-        assert_eq!(window_title("Fabrikam", false), "Steward — Fabrikam");
     }
 }

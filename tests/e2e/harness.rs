@@ -135,6 +135,8 @@ impl App {
                 // the machine's keyring.
                 .env("STEWARD_SECRET_STORE", "memory")
                 .env("STEWARD_TEST_DIALOG_ANSWERS", &answers)
+                // Nor reads or writes the machine's settings (the window's remembered size).
+                .env("XDG_CONFIG_HOME", dialogs.path().join("config"))
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -450,6 +452,24 @@ impl App {
             .expect("write screenshot");
     }
 
+    /// The window's outer position and size, as WebDriver reports them: `(x, y, width, height)`.
+    pub async fn window_rect(&self) -> (i64, i64, i64, i64) {
+        let (x, y, w, h) = self
+            .client
+            .get_window_rect()
+            .await
+            .expect("the window's rect");
+        (x as i64, y as i64, w as i64, h as i64)
+    }
+
+    /// Moves and resizes the window, as the admin would by dragging it.
+    pub async fn set_window_rect(&self, x: u32, y: u32, width: u32, height: u32) {
+        self.client
+            .set_window_rect(x, y, width, height)
+            .await
+            .expect("move and resize the window");
+    }
+
     pub async fn stop(self) {
         let _ = self.client.close().await;
         stop_driver(self.driver);
@@ -478,4 +498,23 @@ fn stop_driver(mut driver: Child) {
 pub fn number_in(text: &str) -> Option<i64> {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// The titles of the app's top-level windows on the X display, as the taskbar and window
+/// switcher read them (`xwininfo`, from x11-utils).
+pub fn os_window_titles() -> Vec<String> {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("run xwininfo (apt-get install x11-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("(\"steward-desktop\" "))
+        .filter_map(|l| {
+            let start = l.find('"')? + 1;
+            let end = start + l[start..].find("\": (")?;
+            Some(l[start..end].to_string())
+        })
+        .filter(|t| t != "steward-desktop")
+        .collect()
 }

@@ -13,3 +13,4 @@ mod insights;
 mod keyboard;
 mod overview;
 mod reports;
+mod window;

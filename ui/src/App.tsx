@@ -74,8 +74,8 @@ export const PAGE_TITLES: Record<Route["page"], string> = {
 };
 
 /**
- * The window's title as the Rust side sets it (`window_title` in src-tauri/src/lib.rs): Tauri does not copy the
- * document title to the window, so the two never fight, and the document title repeats it after the page's name.
+ * Steward and the tenant shown, as the end of every document title. The window's own title follows the document
+ * title (`instance::open_main` in src-tauri), so the taskbar names the page and the tenant.
  */
 export function windowTitle(tenant: Pick<TenantSummary, "displayName" | "isDemo"> | null): string {
   if (!tenant) return "Steward";
