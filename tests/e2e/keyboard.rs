@@ -1,6 +1,7 @@
 //! Keyboard only: the Identities page reached from the navigation, a row moved to with the arrow
 //! keys, its detail opened with Enter and closed with Escape, and the focus back on that row; the
-//! Import dialog opened and closed from the keyboard, and the focus back on its button.
+//! Import dialog opened and closed from the keyboard, and the focus back on its button; and the same
+//! focus back when the dialog is opened and closed with the mouse.
 
 use fantoccini::key::Key;
 
@@ -69,5 +70,33 @@ async fn an_identity_s_detail_and_the_import_dialog_open_and_close_by_keyboard_a
     })
     .await;
     app.screenshot().await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_import_dialog_closed_with_the_mouse_gives_the_focus_back_to_its_button() {
+    let cache = Cache::demo(60, 500);
+    let app = App::start("mouse-focus", &cache).await;
+    app.find("page-overview").await;
+    // WebKit does not focus a button it clicks, so Fluent's restorer had nothing to return to.
+    app.find("nav-import")
+        .await
+        .click()
+        .await
+        .expect("click Import");
+    app.find("import-dialog").await;
+    app.find("import-close")
+        .await
+        .click()
+        .await
+        .expect("click Close");
+    app.until("the Import dialog is closed", || async {
+        app.all("[data-testid='import-dialog']").await.is_empty()
+    })
+    .await;
+    app.until("the focus is back on the Import button", || async {
+        app.focused("data-testid").await.as_deref() == Some("nav-import")
+    })
+    .await;
     app.stop().await;
 }

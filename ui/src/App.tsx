@@ -35,6 +35,7 @@ import { RiskPage } from "./pages/RiskPage";
 import { ReportsPage } from "./pages/ReportsPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
 import { formatDateTime } from "./format";
+import { useFocusBackAfterClose } from "./focus";
 
 export type Route =
   | { page: "overview" }
@@ -162,8 +163,10 @@ function Shell({
   );
   const pageKey = `${tenant?.id ?? ""}#${dataVersion}`;
   // The Import button is where focus returns when the dialog closes: it is opened without a DialogTrigger, so
-  // Fluent's restorer is told which element opened it.
+  // Fluent's restorer is told which element opened it (for the keyboard), and the dialog is too (for the mouse).
   const restoreFocusTarget = useRestoreFocusTarget();
+  const importButton = useRef<HTMLButtonElement>(null);
+  const importMotion = useFocusBackAfterClose(importButton);
 
   useEffect(() => {
     document.title = documentTitle(route.page, tenant);
@@ -298,6 +301,7 @@ function Shell({
             className="nav-item"
             aria-haspopup="dialog"
             {...restoreFocusTarget}
+            ref={importButton}
             onClick={() => setImportOpen(true)}
           >
             Import…
@@ -348,7 +352,12 @@ function Shell({
           )}
         </main>
       </div>
-      <ImportDialog open={importOpen} onClose={() => setImportOpen(false)} onImported={onImported} />
+      <ImportDialog
+        open={importOpen}
+        onClose={() => setImportOpen(false)}
+        onImported={onImported}
+        surfaceMotion={importMotion}
+      />
     </div>
   );
 }

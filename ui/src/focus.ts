@@ -1,6 +1,6 @@
 // Keyboard focus around the detail panes: Escape closes a pane, and closing one puts the focus back on what
 // opened it instead of leaving it on the document's body (where a keyboard user would start over from the top).
-import { useEffect, useEffectEvent, useRef, type KeyboardEvent } from "react";
+import { useEffect, useEffectEvent, useMemo, useRef, type KeyboardEvent, type RefObject } from "react";
 
 /**
  * The first element under `root` that matches `selector` and whose `attr` is `value`. Compared as strings, not
@@ -48,4 +48,32 @@ export function closeOnEscape(onClose: () => void) {
     e.preventDefault();
     onClose();
   };
+}
+
+/**
+ * The `surfaceMotion` of a Dialog opened without a DialogTrigger (whose opener carries Fluent's
+ * `useRestoreFocusTarget`): once the dialog has closed, the focus goes back to `opener` if it was left on the body.
+ * Fluent's restorer does that only for keyboard users, so a dialog closed with the mouse left the focus nowhere.
+ * The surface unmounts a render after its closing motion ends: this looks for a few frames, and stops at once
+ * when the focus is somewhere else than the body or a dialog (the restorer or the user put it there).
+ */
+export function useFocusBackAfterClose(opener: RefObject<HTMLElement | null>) {
+  return useMemo(
+    () => ({
+      onMotionFinish: (_: null, data: { direction: "enter" | "exit" }) => {
+        if (data.direction !== "exit") return;
+        let frames = 0;
+        const look = () => {
+          const active = document.activeElement;
+          if (!active || active === document.body) {
+            opener.current?.focus();
+          } else if (active.closest("[role='dialog'], [role='alertdialog']") && ++frames < 60) {
+            requestAnimationFrame(look);
+          }
+        };
+        requestAnimationFrame(look);
+      },
+    }),
+    [opener],
+  );
 }

@@ -5,6 +5,7 @@ import {
   Button,
   Caption1,
   Dialog,
+  type DialogProps,
   DialogActions,
   DialogBody,
   DialogContent,
@@ -47,9 +48,12 @@ export function ImportDialog({
   open,
   onClose,
   onImported,
+  surfaceMotion,
 }: {
   open: boolean;
   onClose: () => void;
+  /** The dialog's closing motion, through which the opener gets the focus back (`focusBackAfterClose`). */
+  surfaceMotion?: DialogProps["surfaceMotion"];
   /** Called after a successful import, so the app can refresh its tenants and show the imported one. */
   onImported: (result: ImportResult) => void | Promise<void>;
 }) {
@@ -114,6 +118,7 @@ export function ImportDialog({
   return (
     <Dialog
       open={open}
+      surfaceMotion={surfaceMotion}
       onOpenChange={(_, d) => {
         if (!d.open) close();
       }}

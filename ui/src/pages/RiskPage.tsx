@@ -49,7 +49,7 @@ import { useAsync, useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import { ScrollRegion } from "../components/ScrollRegion";
-import { closeOnEscape, elementWith, useReturnFocus } from "../focus";
+import { closeOnEscape, elementWith, useFocusBackAfterClose, useReturnFocus } from "../focus";
 import { PortalLink } from "./RecommendationsPage";
 import {
   formatDate,
@@ -812,6 +812,8 @@ function RiskActions({
   const [confirming, setConfirming] = useState(false);
   // The confirmation is opened without a DialogTrigger: Fluent's restorer returns the focus to this button.
   const restoreFocusTarget = useRestoreFocusTarget();
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const confirmMotion = useFocusBackAfterClose(confirmButton);
 
   const apply = async (action: RiskAction) => {
     setBusy(true);
@@ -834,6 +836,7 @@ function RiskActions({
           data-testid="risk-confirm"
           {...restoreFocusTarget}
           disabled={busy || state === "confirmedCompromised"}
+          ref={confirmButton}
           onClick={() => setConfirming(true)}
         >
           Confirm compromised
@@ -856,7 +859,11 @@ function RiskActions({
         remediated stays in Steward.
       </Caption1>
       {error && <ErrorBar error={error} />}
-      <Dialog open={confirming} onOpenChange={(_, d) => setConfirming(d.open)}>
+      <Dialog
+        open={confirming}
+        onOpenChange={(_, d) => setConfirming(d.open)}
+        surfaceMotion={confirmMotion}
+      >
         <DialogSurface aria-describedby="risk-confirm-text" data-testid="risk-confirm-dialog">
           <DialogBody>
             <DialogTitle>Confirm this identity compromised?</DialogTitle>
