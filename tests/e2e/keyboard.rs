@@ -100,3 +100,44 @@ async fn the_import_dialog_closed_with_the_mouse_gives_the_focus_back_to_its_but
     .await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn in_a_narrow_window_the_detail_covers_the_list_takes_the_focus_and_gives_it_back() {
+    let cache = Cache::demo(60, 500);
+    let app = App::start("keyboard-narrow", &cache).await;
+    app.find("page-overview").await;
+    app.set_window_rect(0, 0, 900, 600).await;
+    app.until("the window is narrow", || async {
+        app.window_rect().await.2 == 900
+    })
+    .await;
+    app.open_page("identities").await;
+    let row = app.find("identity-row").await;
+    let id = row.attr("data-id").await.unwrap().expect("the row's id");
+    row.send_keys(&Key::Enter.to_string())
+        .await
+        .expect("Enter on a row");
+    app.find("detail-enabled").await;
+    app.until("the pane's Close button has the focus", || async {
+        app.focused("data-testid").await.as_deref() == Some("detail-close")
+    })
+    .await;
+    let list_hidden = app
+        .execute(
+            "return getComputedStyle(document.querySelector('.identities-list')).visibility",
+            vec![],
+        )
+        .await;
+    assert_eq!(list_hidden.as_str(), Some("hidden"), "the list is covered");
+    app.screenshot().await;
+    app.press(Key::Escape).await;
+    app.until("the detail is closed", || async {
+        app.all("[data-testid='identity-detail']").await.is_empty()
+    })
+    .await;
+    app.until("the focus is back on the row", || async {
+        app.focused("data-id").await.as_deref() == Some(id.as_str())
+    })
+    .await;
+    app.stop().await;
+}

@@ -16,7 +16,8 @@ export function elementWith(root: ParentNode | null, selector: string, attr: str
  * Returns the focus to what opened a detail pane when the pane closes. `openKey` names what the pane shows
  * (`null` while it is closed); `findOpener` finds the row or link that opens that item, when it is still on
  * screen; otherwise the focus goes to the page's heading (`headingId`). Only a focus that went down with the
- * pane moves: one the user put elsewhere (a click on another control) stays.
+ * pane moves: one the user put elsewhere (a click on another control) stays. A pane that opens over its list (a
+ * narrow window) takes the focus from the row it hid.
  */
 export function useReturnFocus(
   openKey: string | null,
@@ -29,10 +30,19 @@ export function useReturnFocus(
     if (active && active !== document.body) return;
     (findOpener(closed) ?? document.getElementById(headingId))?.focus();
   });
+  // In a narrow window the pane covers the list and hides it (styles.css): the focus, left on the hidden row,
+  // goes to the pane's first button (its Close) so the keyboard stays where the eyes are.
+  const enter = useEffectEvent(() => {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || getComputedStyle(active).visibility !== "hidden") return;
+    const pane = document.getElementById(headingId)?.closest("section")?.querySelector<HTMLElement>("aside.detail");
+    pane?.querySelector<HTMLElement>("button")?.focus();
+  });
   useEffect(() => {
     const closed = shown.current;
     shown.current = openKey;
     if (closed !== null && openKey === null) restore(closed);
+    else if (openKey !== null) enter();
   }, [openKey]);
 }
 

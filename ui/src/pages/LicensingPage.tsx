@@ -55,6 +55,7 @@ import {
   kindLabel,
   plural,
 } from "../format";
+import { ScrollRegion } from "../components/ScrollRegion";
 
 export const PLAN_DEBOUNCE_MS = 250;
 const MAX_SCENARIOS = 20;
@@ -264,7 +265,7 @@ function BucketsCard({ estimate }: { estimate: LicenseEstimate }) {
         header={<Subtitle2 as="h3">What counts</Subtitle2>}
         description={<Caption1 className="secondary">Every service principal in the cache, by license rule.</Caption1>}
       />
-      <div className="table-scroll">
+      <ScrollRegion label="License buckets">
         <Table size="small" aria-label="License buckets" className="bucket-table">
           <TableHeader>
             <TableRow>
@@ -311,7 +312,7 @@ function BucketsCard({ estimate }: { estimate: LicenseEstimate }) {
             </TableRow>
           </TableBody>
         </Table>
-      </div>
+      </ScrollRegion>
     </Card>
   );
 }
@@ -800,7 +801,7 @@ function PlanResults({ plan }: { plan: LicensePlan }) {
   const money = (v: number | null) => (v === null ? "—" : formatMoney(v, currency));
   const growing = plan.settings.growthPct !== 0;
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Plan results">
       <Table size="small" aria-label="Plan results" className="plan-table" data-testid="plan-results">
         <TableHeader>
           <TableRow>
@@ -867,6 +868,6 @@ function PlanResults({ plan }: { plan: LicensePlan }) {
           ))}
         </TableBody>
       </Table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -44,6 +44,7 @@ import {
   formatNumber,
   plural,
 } from "../format";
+import { ScrollRegion } from "../components/ScrollRegion";
 
 /** The ranges the time-range control offers, in days ending now. */
 export const DASHBOARD_RANGES = [7, 30, 60, 90] as const;
@@ -226,7 +227,7 @@ function ChartTableView({ chart }: { chart: DashboardChart }) {
   // A column of plain numbers reads right-aligned and grouped.
   const numeric = columns.map((_, c) => rows.length > 0 && rows.every((r) => NUMERIC.test(r[c] ?? "")));
   return (
-    <div className="table-scroll chart-table-scroll">
+    <ScrollRegion label={chart.title} className="chart-table-scroll">
       <Table size="small" aria-label={chart.title} data-testid="chart-table">
         <TableHeader>
           <TableRow>
@@ -259,7 +260,7 @@ function ChartTableView({ chart }: { chart: DashboardChart }) {
           ))}
         </TableBody>
       </Table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -305,7 +306,7 @@ function ExpiringSoon({ summary, onOpenIdentity }: { summary: Overview; onOpenId
       {summary.expiringSoon.length === 0 ? (
         <Body1>No credentials expire in the next 30 days.</Body1>
       ) : (
-        <div className="table-scroll">
+        <ScrollRegion label="Expiring soon">
           <Table size="small" aria-label="Expiring soon" data-testid="expiring-soon">
             <TableHeader>
               <TableRow>
@@ -341,7 +342,7 @@ function ExpiringSoon({ summary, onOpenIdentity }: { summary: Overview; onOpenId
               ))}
             </TableBody>
           </Table>
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

@@ -324,7 +324,7 @@ function RecommendationList({
               : "All findings are dismissed or completed. Show them to reactivate one."}
           </Body1>
         ) : (
-          <div className="table-scroll">
+          <ScrollRegion label="Recommendations">
             <Table size="small" aria-label="Recommendations" className="rec-table">
               <TableHeader>
                 <TableRow>
@@ -376,7 +376,7 @@ function RecommendationList({
                 })}
               </TableBody>
             </Table>
-          </div>
+          </ScrollRegion>
         )}
       </Card>
 

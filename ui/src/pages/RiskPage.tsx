@@ -310,7 +310,7 @@ function IdentityProtection({
           Identity Protection reports no risky service principals.
         </Body1>
       ) : (
-        <div className="table-scroll">
+        <ScrollRegion label="Risky service principals">
           <Table size="small" aria-label="Risky service principals" className="risk-table">
             <TableHeader>
               <TableRow>
@@ -374,7 +374,7 @@ function IdentityProtection({
               })}
             </TableBody>
           </Table>
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );
@@ -408,7 +408,7 @@ function Signals({
           No new behaviour in the last {plural(windowDays, "day")}.
         </Body1>
       ) : (
-        <div className="table-scroll">
+        <ScrollRegion label="Steward's signals">
           <Table size="small" aria-label="Steward's signals" className="risk-table signal-table">
             <TableHeader>
               <TableRow>
@@ -467,7 +467,7 @@ function Signals({
               })}
             </TableBody>
           </Table>
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

@@ -14,6 +14,7 @@ import {
 import type { DatasetSource, DatasetState, DatasetStatus, ReadMode, SyncOutcome } from "../../ipc/backend";
 import { DatasetName } from "../../components/DatasetName";
 import { formatDateTime, formatNumber, plural } from "../../format";
+import { ScrollRegion } from "../../components/ScrollRegion";
 
 /** A dataset's state as the admin reads it, with Graph's reason where it refused one. */
 export function datasetStatusText(state: DatasetState, detail: string | null): string {
@@ -113,7 +114,7 @@ export function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
   if (datasets.length === 0)
     return <Body1 className="empty">Nothing is cached for this tenant yet: sync it or import Graph JSON.</Body1>;
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Cached datasets">
       <Table size="small" aria-label="Cached datasets" data-testid="conn-datasets" className="connections-datasets">
         <TableHeader>
           <TableRow>
@@ -136,6 +137,6 @@ export function DatasetTable({ datasets }: { datasets: DatasetStatus[] }) {
           ))}
         </TableBody>
       </Table>
-    </div>
+    </ScrollRegion>
   );
 }
