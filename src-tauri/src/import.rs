@@ -48,6 +48,19 @@ pub struct ImportResult {
     pub datasets: Vec<ImportedDataset>,
     pub new_sign_ins: u32,
     pub empty_files: Vec<String>,
+    /// Files left unread, by folder and reason (users, role definitions, other tools' files…).
+    pub skipped: Vec<SkippedFiles>,
+}
+
+/// Files of one folder an import left unread, and why.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedFiles {
+    pub folder: String,
+    pub reason: String,
+    pub files: u32,
+    /// One of them, as an example.
+    pub example: String,
 }
 
 /// Imports the Graph JSON under `paths` (each one `choose_import_paths` returned) into `tenant` (or
@@ -105,6 +118,16 @@ pub async fn import_graph_files(
                 .empty_files
                 .iter()
                 .map(|p| p.display().to_string())
+                .collect(),
+            skipped: s
+                .skipped
+                .into_iter()
+                .map(|k| SkippedFiles {
+                    folder: k.folder.display().to_string(),
+                    reason: k.reason,
+                    files: k.files as u32,
+                    example: k.example,
+                })
                 .collect(),
         })
     })

@@ -401,6 +401,35 @@ fn report_writes_the_file_it_names_and_refuses_what_it_cannot_do_with_a_way_forw
 }
 
 #[test]
+fn import_of_a_zero_trust_assessment_folder_says_what_it_skipped_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.db");
+    let zta = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/zta/zt-export");
+    let run = steward(&db, &["import", zta.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        out.contains("Imported 5 files into tenant")
+            && out.contains("Skipped:")
+            && out
+                .contains("zt-export/User: 2 files (such as User-0.json): not workload identities")
+            && out.contains("zt-export/db: zt.db: not JSON"),
+        "{out}"
+    );
+    let json = steward(&db, &["import", zta.to_str().unwrap(), "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let skipped = summary["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 7, "{skipped:?}");
+    assert!(skipped.iter().any(|s| s["folder"] == "zt-export/SignIn"
+        && s["files"] == 1
+        && s["example"] == "SignIn-0.json"));
+}
+
+#[test]
 fn import_reads_the_graph_fixtures_and_a_bad_file_fails_with_its_name_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("i.db");

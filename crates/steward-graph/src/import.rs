@@ -12,13 +12,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::Value;
 use steward_core::clock::to_ms;
 use steward_core::dataset::DatasetSource;
 use steward_core::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
     DirectoryAudit, DirectoryRecommendation, DirectoryRoleAssignment, FederatedIdentityCredential,
-    NamedLocation, OAuth2PermissionGrant, RiskyServicePrincipal, ServicePrincipal,
+    NamedLocation, OAuth2PermissionGrant, Owner, RiskyServicePrincipal, ServicePrincipal,
     ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
 };
 use steward_core::store::{
@@ -26,11 +25,13 @@ use steward_core::store::{
     service_principals, sign_ins::SignInWriter, tenants,
 };
 
-use crate::json::{normalise, Obj};
-use crate::wire::{self, Dataset, Organization};
+use crate::wire::{Dataset, Organization};
 use crate::{Error, Result};
 
 mod files;
+mod inline;
+mod page;
+mod tools;
 
 pub use files::MAX_DOCUMENT_BYTES;
 
@@ -63,12 +64,49 @@ pub struct DatasetCount {
 pub struct ImportSummary {
     pub tenant_id: String,
     pub tenant_name: String,
+    /// JSON files read (those left unread are in `skipped`).
     pub files: usize,
     /// Files that held no item (an empty page): nothing to import from them.
     pub empty_files: Vec<PathBuf>,
     pub datasets: Vec<DatasetCount>,
     /// Sign-ins the cache did not hold yet (the others were already there).
     pub new_sign_ins: u64,
+    /// Files left unread, by folder and reason: data Steward does not use (users, devices, role
+    /// definitions…), other tools' bookkeeping, and files that are not JSON.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Files of one folder left unread for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    /// The folder, from the name of the folder given to the import (`zt-export/User`), or in
+    /// full when a file was given on its own.
+    pub folder: PathBuf,
+    pub reason: String,
+    pub files: u64,
+    /// One of them, as an example.
+    pub example: String,
+}
+
+/// Adds `path` to the skipped list, grouped with its folder's others skipped for `reason`.
+fn skip(skipped: &mut Vec<Skipped>, path: &Path, reason: &str) {
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match skipped
+        .iter_mut()
+        .find(|s| s.folder == folder && s.reason == reason)
+    {
+        Some(s) => s.files += 1,
+        None => skipped.push(Skipped {
+            folder,
+            reason: reason.to_string(),
+            files: 1,
+            example: path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }),
+    }
 }
 
 /// Everything a run read, checked and converted, waiting to be written.
@@ -80,6 +118,10 @@ struct Batch {
     /// Application object id → its federated credentials (from `applications('…')/…` pages).
     federated: Vec<(String, Vec<FederatedIdentityCredential>)>,
     app_role_assignments: Vec<AppRoleAssignment>,
+    /// Object id → all its owners, from lists written inline (`owners`).
+    owners: Vec<(String, Vec<Owner>)>,
+    /// The tenant's id as a tool's settings give it (ZTA's `ztConfig.json`), and where.
+    tenant_hints: Vec<(PathBuf, String)>,
     sign_ins: Vec<SignIn>,
     sp_activities: Vec<ServicePrincipalSignInActivity>,
     credential_activities: Vec<AppCredentialSignInActivity>,
@@ -96,178 +138,6 @@ struct Batch {
     counts: BTreeMap<Dataset, u64>,
 }
 
-/// The items of one file and the `@odata.context` they came with.
-fn items_of(path: &Path, v: Value) -> Result<(Option<String>, Vec<Value>)> {
-    match v {
-        Value::Array(items) => Ok((None, items)),
-        Value::Object(mut map) => {
-            let context = match map.get("@odata.context") {
-                Some(Value::String(s)) => Some(s.clone()),
-                _ => None,
-            };
-            match map.remove("value") {
-                Some(Value::Array(items)) => Ok((context, items)),
-                Some(other) => Err(Error::Shape {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "`value` should be the list of items, found {}",
-                        if other.is_object() { "an object" } else { "something else" }
-                    ),
-                }),
-                // One object: `GET /organization/{id}`, or PowerShell's `ConvertTo-Json` of one item.
-                None if map.contains_key("id") => Ok((context, vec![Value::Object(map)])),
-                None => Err(Error::Shape {
-                    path: path.to_path_buf(),
-                    message: "not a Graph response: expected {\"value\": [...]} as Graph returns it, a JSON array of Graph objects, or one Graph object".into(),
-                }),
-            }
-        }
-        _ => Err(Error::Shape {
-            path: path.to_path_buf(),
-            message: "not a Graph response: expected {\"value\": [...]}, a JSON array or an object"
-                .into(),
-        }),
-    }
-}
-
-fn read_file(path: &Path, cap: u64, batch: &mut Batch, empty: &mut Vec<PathBuf>) -> Result<()> {
-    let text = files::read_text(path, cap)?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| Error::Json {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
-    let (context, items) = items_of(path, normalise(v))?;
-    if items.is_empty() {
-        empty.push(path.to_path_buf());
-        return Ok(());
-    }
-    let by_context = context.as_deref().and_then(wire::dataset_from_context);
-    let objects: Vec<Obj<'_>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| match v {
-            Value::Object(m) => Ok(Obj(m)),
-            _ => Err(Error::Shape {
-                path: path.to_path_buf(),
-                message: format!("item {} is not an object; Graph lists objects", i + 1),
-            }),
-        })
-        .collect::<Result<_>>()?;
-    let dataset = match by_context {
-        Some(d) => d,
-        None => wire::dataset_from_item(objects[0]).ok_or_else(|| Error::Shape {
-            path: path.to_path_buf(),
-            message: match &context {
-                Some(c) => format!("`@odata.context` {c} names no dataset Steward imports, and the items' fields do not say what they are"),
-                None => "the items' fields do not say which Graph dataset this is (no `@odata.context`, no `@odata.type`); export it with Graph, az or Graph PowerShell as it comes".into(),
-            },
-        })?,
-    };
-    let item_err = |index: usize, message: String| Error::Item {
-        path: path.to_path_buf(),
-        index: index + 1,
-        dataset: wire::item_name(dataset),
-        message,
-    };
-    for (i, o) in objects.iter().enumerate() {
-        // A file holds one dataset: an item that plainly is something else is an error, not a guess.
-        if let Some(other) = wire::dataset_from_item(*o) {
-            if other != dataset && by_context.is_none() {
-                return Err(item_err(
-                    i,
-                    format!("this looks like a {} while the file's first item is a {}; keep one dataset per file", wire::item_name(other), wire::item_name(dataset)),
-                ));
-            }
-        }
-        match dataset {
-            Dataset::Organization => {
-                let org = wire::organization(*o).map_err(|m| item_err(i, m))?;
-                batch.organizations.push((path.to_path_buf(), org));
-            }
-            Dataset::Applications | Dataset::DeletedApplications => batch
-                .applications
-                .push(wire::application(*o).map_err(|m| item_err(i, m))?),
-            Dataset::ServicePrincipals | Dataset::DeletedServicePrincipals => batch
-                .service_principals
-                .push(wire::service_principal(*o).map_err(|m| item_err(i, m))?),
-            Dataset::FederatedIdentityCredentials => {
-                let from_item = match o.get("@odata.id") {
-                    Some(Value::String(id)) => wire::application_in_odata_id(id),
-                    _ => None,
-                };
-                let parent = from_item
-                    .or_else(|| context.as_deref().and_then(wire::parent_id))
-                    .ok_or_else(|| item_err(
-                        i,
-                        "a federated identity credential needs the application it belongs to: keep Graph's `@odata.context` (…#applications('<id>')/federatedIdentityCredentials) or the items' `@odata.id` in the file".into(),
-                    ))?;
-                let fic = wire::federated_credential(*o).map_err(|m| item_err(i, m))?;
-                match batch.federated.iter_mut().find(|(id, _)| *id == parent) {
-                    Some((_, list)) => list.push(fic),
-                    None => batch.federated.push((parent, vec![fic])),
-                }
-            }
-            Dataset::Owners | Dataset::Sponsors => {
-                return Err(item_err(
-                    i,
-                    "owners lists name no parent object, so an import cannot tell whose owners they are; `steward sync` reads owners".into(),
-                ))
-            }
-            Dataset::AppRoleAssignments => batch
-                .app_role_assignments
-                .push(wire::app_role_assignment(*o).map_err(|m| item_err(i, m))?),
-            Dataset::SignIns => batch
-                .sign_ins
-                .push(wire::sign_in(*o).map_err(|m| item_err(i, m))?),
-            Dataset::ServicePrincipalSignInActivities => batch
-                .sp_activities
-                .push(wire::sp_activity(*o).map_err(|m| item_err(i, m))?),
-            Dataset::AppCredentialSignInActivities => batch
-                .credential_activities
-                .push(wire::credential_activity(*o).map_err(|m| item_err(i, m))?),
-            Dataset::SubscribedSkus => batch
-                .skus
-                .push(wire::subscribed_sku(*o).map_err(|m| item_err(i, m))?),
-            Dataset::NamedLocations => batch
-                .named_locations
-                .push(wire::named_location(*o).map_err(|m| item_err(i, m))?),
-            Dataset::RiskyServicePrincipals => batch
-                .risky
-                .push(wire::risky_service_principal(*o).map_err(|m| item_err(i, m))?),
-            Dataset::ServicePrincipalRiskDetections => batch
-                .detections
-                .push(wire::risk_detection(*o).map_err(|m| item_err(i, m))?),
-            Dataset::DirectoryRecommendations => batch
-                .recommendations
-                .push(wire::directory_recommendation(*o).map_err(|m| item_err(i, m))?),
-            Dataset::RoleAssignments | Dataset::RoleEligibilities => batch.role_assignments.push(
-                wire::role_assignment(*o, dataset == Dataset::RoleEligibilities)
-                    .map_err(|m| item_err(i, m))?,
-            ),
-            Dataset::OAuth2PermissionGrants => batch
-                .grants
-                .push(wire::oauth2_grant(*o).map_err(|m| item_err(i, m))?),
-            Dataset::ConditionalAccessPolicies => batch
-                .ca_policies
-                .push(wire::ca_policy(*o).map_err(|m| item_err(i, m))?),
-            Dataset::DirectoryAudits => batch
-                .audits
-                .push(wire::directory_audit(*o).map_err(|m| item_err(i, m))?),
-        }
-        // A soft-deleted object (a `directory/deletedItems` export) counts as such.
-        let deleted = matches!(o.get("deletedDateTime"), Some(Value::String(_)));
-        let counted = match dataset {
-            Dataset::Applications if deleted => Dataset::DeletedApplications,
-            Dataset::ServicePrincipals if deleted => Dataset::DeletedServicePrincipals,
-            d => d,
-        };
-        *batch.counts.entry(counted).or_default() += 1;
-    }
-    Ok(())
-}
-
 /// The tenant the run writes into: its organization response, or `--tenant`.
 fn tenant_of(
     conn: &Connection,
@@ -276,6 +146,38 @@ fn tenant_of(
     now: DateTime<Utc>,
 ) -> Result<Tenant> {
     let org = batch.organizations.first();
+    // Every id a file gives must agree: organizations, tools' settings, and `--tenant`.
+    let mut said: Vec<(&Path, &str)> = batch
+        .organizations
+        .iter()
+        .map(|(p, o)| (p.as_path(), o.id.as_str()))
+        .collect();
+    said.extend(
+        batch
+            .tenant_hints
+            .iter()
+            .map(|(p, t)| (p.as_path(), t.as_str())),
+    );
+    if let Some((first_path, first)) = said.first() {
+        for (path, id) in &said {
+            if let Some(given) = &opts.tenant {
+                if !id.eq_ignore_ascii_case(given) {
+                    return Err(Error::TenantMismatch {
+                        path: path.to_path_buf(),
+                        found: id.to_string(),
+                        given: given.clone(),
+                    });
+                }
+            }
+            if !id.eq_ignore_ascii_case(first) {
+                return Err(Error::TenantMismatch {
+                    path: path.to_path_buf(),
+                    found: id.to_string(),
+                    given: format!("{first} (from {})", first_path.display()),
+                });
+            }
+        }
+    }
     for (path, o) in &batch.organizations {
         if let Some(given) = &opts.tenant {
             if !o.id.eq_ignore_ascii_case(given) {
@@ -296,8 +198,8 @@ fn tenant_of(
             }
         }
     }
-    let id = match (org, &opts.tenant) {
-        (Some((_, o)), _) => o.id.clone(),
+    let id = match (said.first(), &opts.tenant) {
+        (Some((_, id)), _) => id.to_string(),
         (None, Some(t)) => t.clone(),
         (None, None) => return Err(Error::NoTenant),
     };
@@ -330,7 +232,22 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
         federated_credentials::replace_for_application(conn, key, app, fics)?;
     }
     for a in &batch.app_role_assignments {
-        app_role_assignments::upsert_app_role_assignment(conn, key, a)?;
+        if a.resource_display_name.is_empty() {
+            // Some exports list assignments by ids only (ZTA selects `id, appRoleId, principalId,
+            // resourceId`): the resource's name is its service principal's, now in the cache.
+            let mut a = a.clone();
+            if let Some(resource) =
+                service_principals::get_service_principal(conn, key, &a.resource_id)?
+            {
+                a.resource_display_name = resource.display_name;
+            }
+            app_role_assignments::upsert_app_role_assignment(conn, key, &a)?;
+        } else {
+            app_role_assignments::upsert_app_role_assignment(conn, key, a)?;
+        }
+    }
+    for (object, list) in &batch.owners {
+        store::owners::replace_owners(conn, key, object, list)?;
     }
     let mut writer = SignInWriter::new(key);
     let mut new_sign_ins = 0;
@@ -387,11 +304,37 @@ pub fn import(
     opts: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
-    let files = files::expand(paths)?;
+    let mut skipped = Vec::new();
+    let (files, not_json) = files::expand(paths)?;
+    for f in &not_json {
+        skip(&mut skipped, f, "not JSON (Steward imports Graph JSON)");
+    }
     let mut batch = Batch::default();
     let mut empty = Vec::new();
+    let mut read = 0;
     for f in &files {
-        read_file(f, opts.max_document_bytes, &mut batch, &mut empty)?;
+        let hint = match tools::verdict(f) {
+            tools::Verdict::Read(hint) => hint,
+            tools::Verdict::Skip(reason) => {
+                skip(&mut skipped, f, reason);
+                continue;
+            }
+            tools::Verdict::ZtConfig => {
+                let v = page::read_json(f, opts.max_document_bytes)?;
+                let id = tools::zt_config_tenant(&v).map_err(|message| Error::Shape {
+                    path: f.clone(),
+                    message,
+                })?;
+                if let Some(id) = id {
+                    batch.tenant_hints.push((f.clone(), id));
+                }
+                continue;
+            }
+        };
+        match page::read_file(f, opts.max_document_bytes, hint, &mut batch, &mut empty)? {
+            Some(reason) => skip(&mut skipped, f, reason),
+            None => read += 1,
+        }
     }
     let tenant = tenant_of(conn, &batch, opts, now)?;
     conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -409,7 +352,7 @@ pub fn import(
     Ok(ImportSummary {
         tenant_id: tenant.id,
         tenant_name: tenant.display_name,
-        files: files.len(),
+        files: read,
         empty_files: empty,
         datasets: batch
             .counts
@@ -420,5 +363,29 @@ pub fn import(
             })
             .collect(),
         new_sign_ins,
+        skipped: skipped
+            .into_iter()
+            .map(|s| Skipped {
+                folder: shown_from(paths, &s.folder),
+                ..s
+            })
+            .collect(),
     })
+}
+
+/// `folder` as the admin knows it: from the name of the folder they gave that holds it.
+fn shown_from(given: &[PathBuf], folder: &Path) -> PathBuf {
+    given
+        .iter()
+        .filter(|g| g.is_dir())
+        .find_map(|g| {
+            let rest = folder.strip_prefix(g).ok()?;
+            let name = PathBuf::from(g.canonicalize().ok()?.file_name()?);
+            Some(if rest.as_os_str().is_empty() {
+                name
+            } else {
+                name.join(rest)
+            })
+        })
+        .unwrap_or_else(|| folder.to_path_buf())
 }

@@ -28,5 +28,5 @@ pub mod sync;
 pub mod wire;
 
 pub use error::{Error, Result};
-pub use import::{import, ImportOptions, ImportSummary};
+pub use import::{import, ImportOptions, ImportSummary, Skipped};
 pub use wire::Dataset;

@@ -200,6 +200,20 @@ describe("Import dialog", () => {
     expect(screen.queryByTestId("import-done")).toBeNull();
   });
 
+  it("lists the files it skipped, by folder, with the reason and an example, as text", async () => {
+    const { user, backend } = await openImport({
+      imports: { files: ["/zt/User/User-0.json", "/zt/User/User-1.json", "/zt/organization.json"] },
+    });
+    await choose(user, backend, "files");
+    await user.click(runButton());
+    const done = await screen.findByTestId("import-done");
+    expect(within(done).getByText(`Imported 1 file into ${MOCK_IMPORT_TENANT.displayName} (${MOCK_IMPORT_TENANT.id})`)).toBeTruthy();
+    const items = within(done).getAllByTestId("import-skipped-item");
+    expect(items.map((i) => i.textContent)).toEqual([
+      "/zt/User: 2 files, such as User-0.json — not workload identities (users, groups, devices or their settings)",
+    ]);
+  });
+
   it("fills an empty cache: the imported tenant replaces the no-tenant message", async () => {
     const { user, backend } = await openImport({ tenants: [], imports: { files: ["/data/organization.json"] } });
     expect(screen.getByTestId("no-tenants").textContent).toContain("Import…");
@@ -353,6 +367,7 @@ describe("import paths", () => {
       datasets: [{ dataset: "organization", items: 1 }],
       newSignIns: 0,
       emptyFiles: [],
+      skipped: [],
     });
     await expect(backend.importGraphFiles(["/x/servicePrincipals.json"], null)).rejects.toMatchObject({ kind: "invalidInput" });
     await expect(backend.importGraphFiles([" "], null)).rejects.toMatchObject({ kind: "invalidInput" });

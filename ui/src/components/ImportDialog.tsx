@@ -252,6 +252,19 @@ function ImportSummary({ result }: { result: ImportResult }) {
             </ul>
           </div>
         )}
+        {result.skipped.length > 0 && (
+          <div data-testid="import-skipped">
+            Skipped, by folder:
+            <ul className="plain-list">
+              {result.skipped.map((s) => (
+                <li key={`${s.folder}\n${s.reason}`} className="break" data-testid="import-skipped-item">
+                  <strong>{s.folder}</strong>: {s.files === 1 ? s.example : `${s.files} files, such as ${s.example}`} —{" "}
+                  {s.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </MessageBarBody>
     </MessageBar>
   );

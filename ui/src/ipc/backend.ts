@@ -117,6 +117,7 @@ export type {
   SignInField,
   SignInFilter,
   SignInRow,
+  SkippedFiles,
   StatusChange,
   Subscription,
   SyncedDataset,

@@ -638,7 +638,11 @@ resourceType: string; displayName: string; appId: string | null;
  * The service principal to open in Steward's identity view, when there is one.
  */
 servicePrincipalId: string | null; credentialKeyId: string | null; evidence: Evidence[]; owners: string[]; portalUrl: string }
-export type ImportResult = { tenantId: string; tenantName: string; files: number; datasets: ImportedDataset[]; newSignIns: number; emptyFiles: string[] }
+export type ImportResult = { tenantId: string; tenantName: string; files: number; datasets: ImportedDataset[]; newSignIns: number; emptyFiles: string[]; 
+/**
+ * Files left unread, by folder and reason (users, role definitions, other tools' files…).
+ */
+skipped: SkippedFiles[] }
 export type ImportedDataset = { dataset: Dataset; items: number }
 export type Kpi = { key: string; label: string; value: number; unit: KpiUnit; detail: string; tone: Tone }
 /**
@@ -1040,6 +1044,14 @@ export type SignalKind = "newCountry" | "newIpRange" | "newResource" | "newCrede
  * Where an identity's risk stands, as the admin decided.
  */
 export type SignalState = "active" | "dismissed" | "confirmedCompromised" | "remediated"
+/**
+ * Files of one folder an import left unread, and why.
+ */
+export type SkippedFiles = { folder: string; reason: string; files: number; 
+/**
+ * One of them, as an example.
+ */
+example: string }
 /**
  * What the admin does to a recommendation.
  */

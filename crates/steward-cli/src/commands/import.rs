@@ -52,6 +52,17 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ImportArgs) -> 
         for f in &summary.empty_files {
             writeln!(out, "  {} held no item", f.display())?;
         }
+        if !summary.skipped.is_empty() {
+            writeln!(out, "Skipped:")?;
+        }
+        for s in &summary.skipped {
+            let what = if s.files == 1 {
+                s.example.clone()
+            } else {
+                format!("{} files (such as {})", s.files, s.example)
+            };
+            writeln!(out, "  {}: {what}: {}", s.folder.display(), s.reason)?;
+        }
     }
     Ok(())
 }

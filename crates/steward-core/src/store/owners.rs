@@ -29,6 +29,24 @@ pub fn upsert_owner(conn: &Connection, tenant: TenantKey, o: &Owner) -> Result<(
     Ok(())
 }
 
+/// Replaces the owners of `object_id` with `owners` (its sponsors stay): an export that lists an
+/// object's owners lists all of them.
+pub fn replace_owners(
+    conn: &Connection,
+    tenant: TenantKey,
+    object_id: &str,
+    owners: &[Owner],
+) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND relation = 'owner'",
+    )?
+    .execute(params![tenant.0, object_id])?;
+    for o in owners {
+        upsert_owner(conn, tenant, o)?;
+    }
+    Ok(())
+}
+
 /// Owners and sponsors of any of `object_ids`, owners first, then by name.
 pub fn list_for_objects(
     conn: &Connection,

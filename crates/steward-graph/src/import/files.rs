@@ -53,9 +53,11 @@ fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Error {
 }
 
 /// The `.json` files of `paths`: files as given, folders searched recursively, each folder's
-/// files in name order (a folder of pages is one unit, whatever the order they were saved in).
-pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// files in name order (a folder of pages is one unit, whatever the order they were saved in);
+/// and the other regular files found in the folders, which the summary lists as skipped.
+pub(super) fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut out = Vec::new();
+    let mut others = Vec::new();
     for p in paths {
         // A path the admin names is followed wherever it points.
         let meta = std::fs::metadata(p).map_err(read_error(p))?;
@@ -63,7 +65,7 @@ pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let root = p.canonicalize().map_err(read_error(p))?;
             let mut seen = HashSet::new();
             let before = out.len();
-            walk(&root, p, &mut seen, &mut out)?;
+            walk(&root, p, &mut seen, &mut out, &mut others)?;
             if out.len() == before {
                 return Err(Error::NoFiles {
                     path: p.clone(),
@@ -76,16 +78,18 @@ pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             return Err(not_regular(p, &meta));
         }
     }
-    Ok(out)
+    Ok((out, others))
 }
 
-/// Adds the `.json` files under `dir` (shown to the admin as it was given) to `out`. `root` is the
-/// folder given, resolved: links are followed only inside it.
+/// Adds the `.json` files under `dir` (shown to the admin as it was given) to `out`, and its other
+/// regular files to `others`. `root` is the folder given, resolved: links are followed only
+/// inside it.
 fn walk(
     root: &Path,
     dir: &Path,
     seen: &mut HashSet<PathBuf>,
     out: &mut Vec<PathBuf>,
+    others: &mut Vec<PathBuf>,
 ) -> Result<()> {
     let here = dir.canonicalize().map_err(read_error(dir))?;
     if !seen.insert(here) {
@@ -122,12 +126,14 @@ fn walk(
             own
         };
         if meta.is_dir() {
-            walk(root, &e, seen, out)?;
+            walk(root, &e, seen, out, others)?;
         } else if is_json(&e) {
             if !meta.is_file() {
                 return Err(not_regular(&e, &meta));
             }
             out.push(e);
+        } else if meta.is_file() {
+            others.push(e);
         }
     }
     Ok(())
@@ -233,10 +239,16 @@ mod tests {
         // A link back up the tree (a loop) and a link to a file inside: both fine.
         std::os::unix::fs::symlink(&root, root.join("pages/loop")).unwrap();
         std::os::unix::fs::symlink(root.join("pages/1.json"), root.join("again.json")).unwrap();
-        let files = expand(std::slice::from_ref(&root)).unwrap();
+        std::fs::write(root.join("pages/README.md"), "notes").unwrap();
+        let (files, others) = expand(std::slice::from_ref(&root)).unwrap();
         assert_eq!(
             files,
             vec![root.join("again.json"), root.join("pages/1.json")]
+        );
+        assert_eq!(
+            others,
+            vec![root.join("pages/README.md")],
+            "listed, to skip by name"
         );
         // A link out of the folder is refused by name, with what to do.
         std::os::unix::fs::symlink(outer.path().join("secret.json"), root.join("out.json"))
@@ -247,7 +259,7 @@ mod tests {
             "{e}"
         );
         // Given directly, the same link is read: the admin named it.
-        assert_eq!(expand(&[root.join("out.json")]).unwrap().len(), 1);
+        assert_eq!(expand(&[root.join("out.json")]).unwrap().0.len(), 1);
     }
 
     #[test]

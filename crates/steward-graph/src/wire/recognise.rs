@@ -10,10 +10,7 @@ use crate::json::Obj;
 /// `…/$metadata#auditLogs/signIns`, `…/$metadata#applications('…')/federatedIdentityCredentials`.
 pub fn dataset_from_context(context: &str) -> Option<Dataset> {
     let fragment = context.split_once('#')?.1;
-    // The last path segment names the collection (`$entity` and `$delta` are not names);
-    // `servicePrincipals(id,appId)` carries a $select, `applications('…')` a key.
-    let last = fragment.rsplit('/').find(|s| !s.starts_with('$'))?;
-    let last = last.split('(').next()?;
+    let last = context_collection(context)?;
     if last == "policies" && fragment.contains("conditionalAccess/") {
         return Some(Dataset::ConditionalAccessPolicies);
     }
@@ -45,6 +42,15 @@ pub fn dataset_from_context(context: &str) -> Option<Dataset> {
         "oauth2PermissionGrants" => Dataset::OAuth2PermissionGrants,
         _ => return None,
     })
+}
+
+/// The collection a response's `@odata.context` names: its last path segment (`$entity` and
+/// `$delta` are not names), without the `$select` (`servicePrincipals(id,appId)`) or key
+/// (`applications('…')`) it may carry.
+pub fn context_collection(context: &str) -> Option<&str> {
+    let fragment = context.split_once('#')?.1;
+    let last = fragment.rsplit('/').find(|s| !s.starts_with('$'))?;
+    last.split('(').next()
 }
 
 /// The key of the parent in a context such as `…#applications('1a2b…')/federatedIdentityCredentials`.

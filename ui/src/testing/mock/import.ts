@@ -6,6 +6,7 @@ import {
   type Dataset,
   type ImportedDataset,
   type ImportResult,
+  type SkippedFiles,
   type TenantSummary,
 } from "../../ipc/backend";
 import { makeTenant, type MockContext } from "./context";
@@ -31,6 +32,14 @@ const IMPORT_DATASETS: Dataset[] = [
   "signIns",
   "subscribedSkus",
 ];
+
+/** Why the mock skips a file, as the real import skips Graph data Steward does not use: users. */
+const MOCK_SKIP_REASON = "not workload identities (users, groups, devices or their settings)";
+
+/** Whether the mock skips `file` (a users export). */
+function mockSkipped(file: string): boolean {
+  return /^users?[-.]/i.test(file.split(/[\\/]/).pop() ?? file);
+}
 
 /** The dataset of a file, from its name as the mock reads it (a plain array, as `az ad sp list` writes, is service principals). */
 function mockDatasetOf(file: string): Dataset {
@@ -59,16 +68,26 @@ export function importMock(ctx: MockContext): Pick<Backend, "chooseImportPaths" 
           `${f}:1:2: not valid JSON (expected value at line 1 column 2). The file may be truncated: export it again; nothing was imported`,
         );
     }
-    const emptyFiles = files.filter((f) => f.includes("empty"));
+    // Skipped files are grouped by folder and reason, as the real import lists them.
+    const skipped: SkippedFiles[] = [];
+    for (const f of files.filter(mockSkipped)) {
+      const cut = Math.max(f.lastIndexOf("/"), f.lastIndexOf("\\"));
+      const folder = cut >= 0 ? f.slice(0, cut) : "";
+      const group = skipped.find((s) => s.folder === folder);
+      if (group) group.files += 1;
+      else skipped.push({ folder, reason: MOCK_SKIP_REASON, files: 1, example: f.slice(cut + 1) });
+    }
+    const read = files.filter((f) => !mockSkipped(f));
+    const emptyFiles = read.filter((f) => f.includes("empty"));
     const counts = new Map<Dataset, number>();
-    for (const f of files) {
+    for (const f of read) {
       if (emptyFiles.includes(f)) continue;
       const d = mockDatasetOf(f);
       counts.set(d, (counts.get(d) ?? 0) + (d === "organization" ? 1 : MOCK_IMPORT_ITEMS));
     }
     const org = counts.has("organization") ? (options.organization ?? MOCK_IMPORT_TENANT) : null;
     if (org && given && org.id.toLowerCase() !== given.toLowerCase()) {
-      const orgFile = files.find((f) => mockDatasetOf(f) === "organization")!;
+      const orgFile = read.find((f) => mockDatasetOf(f) === "organization")!;
       throw new BackendError(
         "invalidInput",
         `${orgFile} is the organization of tenant ${org.id}, but --tenant ${given} was given: import one tenant at a time; nothing was imported`,
@@ -91,14 +110,22 @@ export function importMock(ctx: MockContext): Pick<Backend, "chooseImportPaths" 
     if (at >= 0) ctx.tenants[at] = tenant;
     else ctx.tenants.push(tenant);
     let newSignIns = 0;
-    for (const f of files) {
+    for (const f of read) {
       const key = `${tenant.id}|${f}`;
       if (mockDatasetOf(f) !== "signIns" || emptyFiles.includes(f) || importedSignIns.has(key)) continue;
       importedSignIns.add(key);
       newSignIns += MOCK_IMPORT_ITEMS;
     }
     const datasets: ImportedDataset[] = [...counts].map(([dataset, items]) => ({ dataset, items }));
-    return { tenantId: tenant.id, tenantName: tenant.displayName, files: files.length, datasets, newSignIns, emptyFiles };
+    return {
+      tenantId: tenant.id,
+      tenantName: tenant.displayName,
+      files: read.length,
+      datasets,
+      newSignIns,
+      emptyFiles,
+      skipped,
+    };
   };
   return {
     async chooseImportPaths(folder: boolean): Promise<string[] | null> {

@@ -1,0 +1,274 @@
+//! `import` of the folders other tools write, as they write them (`tests/fixtures/zta/README.md`
+//! says which code each shape follows): every row counted in a real cache file, the files left
+//! unread listed with their reasons, and mixed tenants refused with nothing written.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use steward_core::clock::parse_as_of;
+use steward_core::dataset::Dataset;
+use steward_core::store::{self, tenants};
+use steward_graph::{import, Error, ImportOptions, ImportSummary};
+
+const ZTA_TENANT: &str = "7d3e2b1a-5c4f-4e6a-9b8d-1f2e3d4c5b6a";
+
+fn zta() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/zta/zt-export")
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    parse_as_of("2026-11-01T00:00:00Z").unwrap()
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn items(s: &ImportSummary, d: Dataset) -> u64 {
+    s.datasets
+        .iter()
+        .find(|c| c.dataset == d)
+        .map_or(0, |c| c.items)
+}
+
+/// The verbatim public records beside the repository (`../shared/public-samples`, or where
+/// `STEWARD_PUBLIC_SAMPLES` says): read there, never copied into the repository.
+fn public_samples() -> PathBuf {
+    let candidates = [
+        std::env::var_os("STEWARD_PUBLIC_SAMPLES").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/public-samples")),
+        Some(PathBuf::from("/work/shared/public-samples")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| {
+            panic!("the public samples are not beside the repository (../shared/public-samples): set STEWARD_PUBLIC_SAMPLES to their folder")
+        })
+}
+
+/// Copies a folder tree (the fixture, to change a file of it).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_zero_trust_assessment_folder_imports_as_it_is_with_its_inline_relations() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let s = import(&conn, &[zta()], &ImportOptions::default(), now()).unwrap();
+
+    // The tenant is ztConfig.json's `TenantID`; the pages read are the five of the datasets.
+    assert_eq!(s.tenant_id, ZTA_TENANT);
+    assert_eq!(s.files, 5);
+    assert_eq!(items(&s, Dataset::Applications), 3);
+    assert_eq!(
+        items(&s, Dataset::ServicePrincipals),
+        5,
+        "two pages, model row left out"
+    );
+    assert_eq!(items(&s, Dataset::AppRoleAssignments), 3);
+    assert_eq!(
+        items(&s, Dataset::OAuth2PermissionGrants),
+        3,
+        "null, one object, an array of two"
+    );
+    assert_eq!(items(&s, Dataset::Owners), 6);
+    assert_eq!(items(&s, Dataset::ServicePrincipalSignInActivities), 1);
+    assert_eq!(items(&s, Dataset::RoleAssignments), 2);
+
+    // Everything else is listed, by folder, with why.
+    let mut skipped: Vec<(String, u64, String)> = s
+        .skipped
+        .iter()
+        .map(|k| {
+            let folder = k.folder.file_name().unwrap().to_string_lossy().into_owned();
+            (folder, k.files, k.reason.clone())
+        })
+        .collect();
+    skipped.sort();
+    let folders: Vec<(&str, u64)> = skipped.iter().map(|(f, n, _)| (f.as_str(), *n)).collect();
+    assert_eq!(
+        folders,
+        [
+            ("Device", 1),
+            ("RoleAssignment", 1),
+            ("RoleDefinition", 1),
+            ("ServicePrincipal", 1),
+            ("SignIn", 1),
+            ("User", 2),
+            ("db", 1),
+        ]
+    );
+    let reason = |folder: &str| {
+        skipped
+            .iter()
+            .find(|(f, _, _)| f == folder)
+            .map(|(_, _, r)| r.as_str())
+            .unwrap()
+    };
+    assert!(reason("SignIn").contains("user sign-ins"));
+    assert!(reason("User").contains("not workload identities"));
+    assert!(reason("RoleDefinition").contains("role definitions"));
+    assert!(reason("ServicePrincipal").contains("model row"));
+    assert!(reason("db").contains("not JSON"));
+
+    // In the cache: owners per object, with `null` as none and an absent key as unknown.
+    let owners = |object: &str| {
+        count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM owners WHERE object_id = '{object}' AND relation = 'owner'"
+            ),
+        )
+    };
+    assert_eq!(owners("a1000000-0000-4000-8000-000000000001"), 1);
+    assert_eq!(owners("a1000000-0000-4000-8000-000000000002"), 0);
+    assert_eq!(owners("a1000000-0000-4000-8000-000000000003"), 2);
+    assert_eq!(owners("51000000-0000-4000-8000-000000000001"), 1);
+    assert_eq!(owners("51000000-0000-4000-8000-000000000003"), 2);
+    assert_eq!(count(&conn, "SELECT count(*) FROM owners"), 6);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM service_principals WHERE id IS NULL OR display_name IS NULL"
+        ),
+        0
+    );
+
+    // The service principal holding Application.ReadWrite.All is seen holding it, on the
+    // resource named from its service principal, and its directory role by template id.
+    let (key, _) = tenants::resolve_tenant(&conn, Some(ZTA_TENANT)).unwrap();
+    let detail = steward_core::identities::identity_detail(
+        &conn,
+        key,
+        ZTA_TENANT,
+        "51000000-0000-4000-8000-000000000001",
+        now(),
+    )
+    .unwrap();
+    let risky: Vec<_> = detail
+        .app_role_assignments
+        .iter()
+        .filter(|a| a.high_risk)
+        .map(|a| (a.resource_display_name.as_str(), a.permission.as_str()))
+        .collect();
+    assert_eq!(risky, [("Microsoft Graph", "Application.ReadWrite.All")]);
+    let legacy = steward_core::identities::identity_detail(
+        &conn,
+        key,
+        ZTA_TENANT,
+        "51000000-0000-4000-8000-000000000003",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        legacy
+            .directory_roles
+            .iter()
+            .map(|r| r.role_template_id.as_str())
+            .collect::<Vec<_>>(),
+        ["9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"]
+    );
+    assert_eq!(legacy.delegated_grants.len(), 2);
+    // The identity's owners are its service principal's and its application's, each once: the
+    // team owns both, a group owns the service principal, another app owns the application.
+    let mut names: Vec<_> = legacy
+        .owners
+        .iter()
+        .map(|o| o.display_name.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Ops Team", "Platform Admins", "reporting-api"]);
+
+    // Imported again: the same rows, nothing doubled.
+    import(&conn, &[zta()], &ImportOptions::default(), now()).unwrap();
+    assert_eq!(count(&conn, "SELECT count(*) FROM owners"), 6);
+    assert_eq!(count(&conn, "SELECT count(*) FROM app_role_assignments"), 3);
+}
+
+#[test]
+fn a_run_that_mixes_tenants_is_refused_naming_both_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let folder = dir.path().join("zt-export");
+    copy_tree(&zta(), &folder);
+    let other = "0c0c0c0c-1111-4222-8333-444444444444";
+    std::fs::write(
+        folder.join("organization.json"),
+        format!(
+            r#"{{"value":[{{"id":"{other}","displayName":"Elsewhere","verifiedDomains":[]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let err = import(&conn, &[folder], &ImportOptions::default(), now()).unwrap_err();
+    assert!(matches!(err, Error::TenantMismatch { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains(other) && text.contains(ZTA_TENANT), "{text}");
+    assert_eq!(count(&conn, "SELECT count(*) FROM tenants"), 0);
+
+    // `--tenant` that disagrees with ztConfig.json is refused the same way.
+    let err = import(
+        &conn,
+        &[zta()],
+        &ImportOptions {
+            tenant: Some(other.into()),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::TenantMismatch { .. }), "{err}");
+    assert_eq!(count(&conn, "SELECT count(*) FROM service_principals"), 0);
+}
+
+#[test]
+fn zero_trust_assessment_s_own_model_files_import_as_skipped_not_as_errors() {
+    // The verbatim model files of ZTA 2.6.0 (../shared/public-samples), in the folders ZTA puts
+    // them in, beside one real page so the run has a tenant and something to write.
+    let samples = public_samples().join("microsoft-zerotrustassessment-export-model");
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("zt-export");
+    for e in std::fs::read_dir(&samples).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(entity) = name.strip_suffix("-model.json") {
+            std::fs::create_dir_all(export.join(entity)).unwrap();
+            std::fs::copy(e.path(), export.join(entity).join(&name)).unwrap();
+        }
+    }
+    std::fs::create_dir_all(export.join("ServicePrincipal")).unwrap();
+    std::fs::copy(
+        zta().join("ServicePrincipal/ServicePrincipal-0.json"),
+        export.join("ServicePrincipal/ServicePrincipal-0.json"),
+    )
+    .unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let s = import(
+        &conn,
+        &[export],
+        &ImportOptions {
+            tenant: Some(ZTA_TENANT.into()),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(items(&s, Dataset::ServicePrincipals), 2);
+    let models = s
+        .skipped
+        .iter()
+        .filter(|k| k.reason.contains("model row"))
+        .count();
+    assert!(models >= 4, "each model file is skipped: {:?}", s.skipped);
+}
