@@ -128,9 +128,10 @@ export function ImportDialog({
           <DialogTitle>Import Graph JSON</DialogTitle>
           <DialogContent className="dialog-text import-dialog">
             <Body1 id="import-intro" className="block">
-              Import Microsoft Graph JSON you exported — Graph API responses, <code>az ad sp list --all</code> output or
-              Graph PowerShell <code>ConvertTo-Json</code> files — into Steward's local cache. The import is all or
-              nothing: if any file cannot be read, nothing is imported.
+              Import Microsoft Graph JSON you exported — Graph API responses, <code>az ad sp list --all</code> output,
+              Graph PowerShell <code>ConvertTo-Json</code> files or a Zero Trust Assessment <code>zt-export</code> folder —
+              into Steward's local cache. Files Steward does not use are skipped and listed. The import is all or nothing:
+              if any file it uses cannot be read, nothing is imported.
             </Body1>
             <div className="import-paths" data-testid="import-paths">
               <Body1Strong id={pathsLabel}>Files and folders</Body1Strong>
