@@ -32,6 +32,7 @@ mod files;
 mod inline;
 mod page;
 mod tools;
+mod tree;
 
 pub use files::MAX_DOCUMENT_BYTES;
 
@@ -122,6 +123,11 @@ struct Batch {
     owners: Vec<(String, Vec<Owner>)>,
     /// The tenant's id as a tool's settings give it (ZTA's `ztConfig.json`), and where.
     tenant_hints: Vec<(PathBuf, String)>,
+    /// Ids of the app role assignments in `app_role_assignments`: one may be listed twice.
+    assignment_ids: std::collections::HashSet<String>,
+    /// Directory role objects and their members (EntraExporter), made role assignments at the end.
+    directory_roles: Vec<tree::DirectoryRole>,
+    role_members: Vec<tree::RoleMember>,
     sign_ins: Vec<SignIn>,
     sp_activities: Vec<ServicePrincipalSignInActivity>,
     credential_activities: Vec<AppCredentialSignInActivity>,
@@ -136,6 +142,17 @@ struct Batch {
     ca_policies: Vec<ConditionalAccessPolicy>,
     audits: Vec<DirectoryAudit>,
     counts: BTreeMap<Dataset, u64>,
+}
+
+impl Batch {
+    /// Adds an app role assignment unless the run has it already (by id); says whether it did.
+    fn add_assignment(&mut self, a: AppRoleAssignment) -> bool {
+        if !self.assignment_ids.insert(a.id.clone()) {
+            return false;
+        }
+        self.app_role_assignments.push(a);
+        true
+    }
 }
 
 /// The tenant the run writes into: its organization response, or `--tenant`.
@@ -312,15 +329,33 @@ pub fn import(
     let mut batch = Batch::default();
     let mut empty = Vec::new();
     let mut read = 0;
+    let cap = opts.max_document_bytes;
+    // The folders given that are a tool's export: what they hold beyond Steward's data is skipped.
+    let exports: Vec<&PathBuf> = paths.iter().filter(|p| tools::is_tool_export(p)).collect();
     for f in &files {
         let hint = match tools::verdict(f) {
             tools::Verdict::Read(hint) => hint,
+            tools::Verdict::Owner { parent } => {
+                tree::read_owner(f, cap, &parent, &mut batch)?;
+                read += 1;
+                continue;
+            }
+            tools::Verdict::DirectoryRole => {
+                tree::read_directory_role(f, cap, &mut batch)?;
+                read += 1;
+                continue;
+            }
+            tools::Verdict::RoleMember { role } => {
+                tree::read_role_member(f, cap, &role, &mut batch)?;
+                read += 1;
+                continue;
+            }
             tools::Verdict::Skip(reason) => {
                 skip(&mut skipped, f, reason);
                 continue;
             }
             tools::Verdict::ZtConfig => {
-                let v = page::read_json(f, opts.max_document_bytes)?;
+                let v = page::read_json(f, cap)?;
                 let id = tools::zt_config_tenant(&v).map_err(|message| Error::Shape {
                     path: f.clone(),
                     message,
@@ -331,11 +366,13 @@ pub fn import(
                 continue;
             }
         };
-        match page::read_file(f, opts.max_document_bytes, hint, &mut batch, &mut empty)? {
+        let in_export = exports.iter().any(|root| f.starts_with(root));
+        match page::read_file(f, cap, hint, in_export, &mut batch, &mut empty)? {
             Some(reason) => skip(&mut skipped, f, reason),
             None => read += 1,
         }
     }
+    tree::resolve_role_members(&mut batch)?;
     let tenant = tenant_of(conn, &batch, opts, now)?;
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let written = write(conn, &batch, &tenant, now);

@@ -1,5 +1,5 @@
-//! `import` of the folders other tools write, as they write them (`tests/fixtures/zta/README.md`
-//! says which code each shape follows): every row counted in a real cache file, the files left
+//! `import` of the folders other tools write, as they write them (the README of each fixture under
+//! `tests/fixtures/zta` and `tests/fixtures/entraexporter` says which code each shape follows): every row counted in a real cache file, the files left
 //! unread listed with their reasons, and mixed tenants refused with nothing written.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +11,11 @@ use steward_core::store::{self, tenants};
 use steward_graph::{import, Error, ImportOptions, ImportSummary};
 
 const ZTA_TENANT: &str = "7d3e2b1a-5c4f-4e6a-9b8d-1f2e3d4c5b6a";
+const EE_TENANT: &str = "3c9e1f20-8a7b-4c6d-9e0f-1a2b3c4d5e6f";
+
+fn entra_exporter() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/entraexporter/ee-export")
+}
 
 fn zta() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/zta/zt-export")
@@ -271,4 +276,112 @@ fn zero_trust_assessment_s_own_model_files_import_as_skipped_not_as_errors() {
         .filter(|k| k.reason.contains("model row"))
         .count();
     assert!(models >= 4, "each model file is skipped: {:?}", s.skipped);
+}
+
+#[test]
+fn an_entra_exporter_backup_imports_with_parents_from_its_folders_and_nothing_counted_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let s = import(&conn, &[entra_exporter()], &ImportOptions::default(), now()).unwrap();
+
+    // The tenant from Organization/Organization.json, written by Windows PowerShell 5.1 (UTF-16).
+    assert_eq!(s.tenant_id, EE_TENANT);
+    assert_eq!(s.tenant_name, "Northwind Traders");
+    assert_eq!(s.files, 16);
+    assert_eq!(items(&s, Dataset::ServicePrincipals), 3);
+    assert_eq!(items(&s, Dataset::Applications), 1);
+    assert_eq!(items(&s, Dataset::Owners), 2);
+    assert_eq!(
+        items(&s, Dataset::AppRoleAssignments),
+        1,
+        "the same assignment from both sides"
+    );
+    assert_eq!(items(&s, Dataset::OAuth2PermissionGrants), 1);
+    assert_eq!(
+        items(&s, Dataset::RoleAssignments),
+        2,
+        "the unified assignment, and the user's membership from DirectoryRoles; the service principal's membership is the same assignment"
+    );
+    assert_eq!(items(&s, Dataset::ConditionalAccessPolicies), 1);
+    assert_eq!(items(&s, Dataset::NamedLocations), 1);
+
+    let mut skipped: Vec<(String, u64)> = s
+        .skipped
+        .iter()
+        .map(|k| (k.folder.display().to_string(), k.files))
+        .collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        [
+            ("ee-export/Applications/ea000000-0000-4000-8000-000000000001/ExtensionProperties/x1".to_string(), 1),
+            ("ee-export/Domains/northwind.example".to_string(), 1),
+            ("ee-export/Identity/Conditional/AuthenticationContexts/c1".to_string(), 1),
+            ("ee-export/Policies/AuthenticationMethodsPolicy/AuthenticationMethodConfigurations".to_string(), 1),
+            ("ee-export/Policies/AuthorizationPolicy".to_string(), 1),
+            ("ee-export/RoleManagement/Directory/RoleDefinitions/9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3".to_string(), 1),
+            ("ee-export/ServicePrincipals/e1000000-0000-4000-8000-000000000002/TokenLifetimePolicies/tlp1".to_string(), 1),
+            ("ee-export/Users/ef000000-0000-4000-8000-000000000001".to_string(), 1),
+        ]
+    );
+
+    // Owners belong to the object whose folder holds them; the stub is never an object itself.
+    let owner_of = |object: &str| {
+        count(
+            &conn,
+            &format!("SELECT count(*) FROM owners WHERE object_id = '{object}' AND owner_id = 'ef000000-0000-4000-8000-000000000001'"),
+        )
+    };
+    assert_eq!(owner_of("e1000000-0000-4000-8000-000000000001"), 1);
+    assert_eq!(owner_of("ea000000-0000-4000-8000-000000000001"), 1);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM service_principals WHERE id = 'ef000000-0000-4000-8000-000000000001'"),
+        0
+    );
+    // The membership is by template id, not the role object's id.
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM directory_role_assignments WHERE role_definition_id = '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3'"),
+        2
+    );
+    // The managed identity's `\/Date(ms)\/` creation time (Windows PowerShell 5.1) is read.
+    let (key, _) = tenants::resolve_tenant(&conn, Some(EE_TENANT)).unwrap();
+    let mi = steward_core::identities::identity_detail(
+        &conn,
+        key,
+        EE_TENANT,
+        "e1000000-0000-4000-8000-000000000002",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        mi.created_date_time.as_deref().map(|t| &t[..10]),
+        Some("2025-01-01")
+    );
+    assert_eq!(mi.delegated_grants[0].scopes, ["User.Read.All"]);
+
+    // Again: nothing doubles.
+    import(&conn, &[entra_exporter()], &ImportOptions::default(), now()).unwrap();
+    assert_eq!(count(&conn, "SELECT count(*) FROM owners"), 2);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM directory_role_assignments"),
+        2
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM app_role_assignments"), 1);
+}
+
+#[test]
+fn a_role_member_without_its_role_file_stops_the_import_naming_what_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("ee-export");
+    copy_tree(&entra_exporter(), &export);
+    let role = export.join("DirectoryRoles/ed000000-0000-4000-8000-000000000001");
+    std::fs::remove_file(role.join("ed000000-0000-4000-8000-000000000001.json")).unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let err = import(&conn, &[export], &ImportOptions::default(), now()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("Members") && text.contains("import the DirectoryRoles folder whole"),
+        "{text}"
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM tenants"), 0);
 }

@@ -56,8 +56,9 @@ pub(super) fn add_related(
                     .or_insert_with(|| Value::String(id.clone()));
                 let a = wire::app_role_assignment(Obj(&a))
                     .map_err(|m| format!("in `appRoleAssignments`: {m}"))?;
-                batch.app_role_assignments.push(a);
-                *batch.counts.entry(Dataset::AppRoleAssignments).or_default() += 1;
+                if batch.add_assignment(a) {
+                    *batch.counts.entry(Dataset::AppRoleAssignments).or_default() += 1;
+                }
             }
         }
         if let Some(list) = unrolled(item, "oauth2PermissionGrants")? {

@@ -57,12 +57,20 @@ pub(super) fn read_json(path: &Path, cap: u64) -> Result<Value> {
     })
 }
 
+/// The items of the JSON document in `path`, as Graph's page, an array or one object holds them.
+pub(super) fn items_in(path: &Path, cap: u64) -> Result<Vec<Value>> {
+    Ok(items_of(path, normalise(read_json(path, cap)?))?.1)
+}
+
 /// Reads one file into the batch; `hint` is the dataset the folder it sits in holds (a known
 /// tool's layout). Returns why the file was skipped, when it holds Graph data Steward does not use.
+/// In a tool's export (`in_export`), a file whose dataset cannot be told is skipped as tenant
+/// configuration rather than stopping the run: such exports hold much that Steward does not use.
 pub(super) fn read_file(
     path: &Path,
     cap: u64,
     hint: Option<Dataset>,
+    in_export: bool,
     batch: &mut Batch,
     empty: &mut Vec<PathBuf>,
 ) -> Result<Option<&'static str>> {
@@ -91,7 +99,11 @@ pub(super) fn read_file(
             }),
         })
         .collect::<Result<_>>()?;
-    let dataset = match by_context {
+    let recognised = by_context.or_else(|| wire::dataset_from_item(objects[0]));
+    if recognised.is_none() && in_export {
+        return Ok(Some(tools::TENANT_CONFIG));
+    }
+    let dataset = match recognised {
         Some(d) => d,
         None => wire::dataset_from_item(objects[0]).ok_or_else(|| Error::Shape {
             path: path.to_path_buf(),
@@ -157,9 +169,13 @@ pub(super) fn read_file(
                     "owners lists name no parent object, so an import cannot tell whose owners they are; `steward sync` reads owners".into(),
                 ))
             }
-            Dataset::AppRoleAssignments => batch
-                .app_role_assignments
-                .push(wire::app_role_assignment(*o).map_err(|m| item_err(i, m))?),
+            Dataset::AppRoleAssignments => {
+                let a = wire::app_role_assignment(*o).map_err(|m| item_err(i, m))?;
+                // One assignment may be listed twice (from its principal and from its resource).
+                if !batch.add_assignment(a) {
+                    continue;
+                }
+            }
             Dataset::SignIns => batch
                 .sign_ins
                 .push(wire::sign_in(*o).map_err(|m| item_err(i, m))?),
