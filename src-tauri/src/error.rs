@@ -66,7 +66,9 @@ impl From<steward_graph::Error> for AppError {
             | E::Shape { .. }
             | E::Item { .. }
             | E::NoTenant
-            | E::TenantMismatch { .. } => AppError::InvalidInput { message },
+            | E::TenantMismatch { .. }
+            | E::Archive { .. } => AppError::InvalidInput { message },
+            E::Cancelled { .. } => AppError::Cancelled { message },
         }
     }
 }

@@ -37,12 +37,21 @@ pub enum Error {
     },
     #[error("none of the files is an organization response and no tenant id was given: add the output of GET /v1.0/organization to the import, or give the tenant id (--tenant ID on the command line); nothing was imported")]
     NoTenant,
-    #[error("{path} is the organization of tenant {found}, but the import is for tenant {given}: import one tenant at a time; nothing was imported")]
+    #[error("{path} belongs to tenant {found}, but the import is for tenant {given}: import one tenant at a time; nothing was imported")]
     TenantMismatch {
         path: PathBuf,
         found: String,
         given: String,
     },
+    /// A sign-in archive stopped midway: its sign-ins before the bad line are in the cache.
+    #[error("{path}: {message}. Imported before it: the directory data and {kept} sign-ins; sign-ins are kept by id, so importing the mended file again doubles nothing")]
+    Archive {
+        path: PathBuf,
+        message: String,
+        kept: u64,
+    },
+    #[error("the import was cancelled after {kept} sign-ins (they and the directory data are in the cache): import the same files again to finish; nothing is doubled")]
+    Cancelled { kept: u64 },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

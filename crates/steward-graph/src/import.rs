@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -28,12 +29,14 @@ use steward_core::store::{
 use crate::wire::{Dataset, Organization};
 use crate::{Error, Result};
 
+mod archive;
 mod files;
 mod inline;
 mod page;
 mod tools;
 mod tree;
 
+pub use archive::ArchiveProgress;
 pub use files::MAX_DOCUMENT_BYTES;
 
 #[derive(Debug, Clone)]
@@ -321,11 +324,28 @@ pub fn import(
     opts: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary> {
+    import_with(conn, paths, opts, now, &mut |_| {}, &AtomicBool::new(false))
+}
+
+/// [`import`], reporting the progress of the sign-in archives it streams and stopping between
+/// their chunks once `cancel` is set. The directory data is written all or nothing before any
+/// archive; an archive's sign-ins are committed in chunks (they are kept by id, so a run stopped
+/// midway and run again ends as one uninterrupted run).
+pub fn import_with(
+    conn: &Connection,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(&ArchiveProgress),
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
     let mut skipped = Vec::new();
     let (files, not_json) = files::expand(paths)?;
     for f in &not_json {
         skip(&mut skipped, f, "not JSON (Steward imports Graph JSON)");
     }
+    // Sign-in archives (JSON Lines) are streamed after the rest is written.
+    let mut archives: Vec<PathBuf> = Vec::new();
     let mut batch = Batch::default();
     let mut empty = Vec::new();
     let mut read = 0;
@@ -333,6 +353,18 @@ pub fn import(
     // The folders given that are a tool's export: what they hold beyond Steward's data is skipped.
     let exports: Vec<&PathBuf> = paths.iter().filter(|p| tools::is_tool_export(p)).collect();
     for f in &files {
+        match archive::sniff(f)? {
+            Some(archive::Kind::SignIns { tenant }) => {
+                batch.tenant_hints.push((f.clone(), tenant));
+                archives.push(f.clone());
+                continue;
+            }
+            Some(archive::Kind::Other(reason)) => {
+                skip(&mut skipped, f, reason);
+                continue;
+            }
+            None => {}
+        }
         let hint = match tools::verdict(f) {
             tools::Verdict::Read(hint) => hint,
             tools::Verdict::Owner { parent } => {
@@ -376,7 +408,7 @@ pub fn import(
     let tenant = tenant_of(conn, &batch, opts, now)?;
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let written = write(conn, &batch, &tenant, now);
-    let new_sign_ins = match written {
+    let mut new_sign_ins = match written {
         Ok(n) => {
             conn.execute_batch("COMMIT")?;
             n
@@ -386,6 +418,12 @@ pub fn import(
             return Err(e);
         }
     };
+    if !archives.is_empty() {
+        let streamed = stream_archives(conn, &tenant, &archives, now, progress, cancel)?;
+        new_sign_ins += streamed.new_sign_ins;
+        read += archives.len();
+        *batch.counts.entry(Dataset::SignIns).or_default() += streamed.records;
+    }
     Ok(ImportSummary {
         tenant_id: tenant.id,
         tenant_name: tenant.display_name,
@@ -408,6 +446,63 @@ pub fn import(
             })
             .collect(),
     })
+}
+
+/// Streams the sign-in archives into the cache (the tenant is written already), then records the
+/// sign-ins dataset as read.
+fn stream_archives(
+    conn: &Connection,
+    tenant: &Tenant,
+    archives: &[PathBuf],
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(&ArchiveProgress),
+    cancel: &AtomicBool,
+) -> Result<archive::Streamed> {
+    let key = tenants::get_tenant(conn, &tenant.id)?
+        .map(|(k, _)| k)
+        .ok_or(Error::NoTenant)?;
+    let sizes: Vec<u64> = archives
+        .iter()
+        .map(|a| std::fs::metadata(a).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    let mut state = ArchiveProgress {
+        files: archives.len(),
+        bytes: sizes.iter().sum(),
+        ..Default::default()
+    };
+    let mut counts = archive::Streamed::default();
+    for (i, a) in archives.iter().enumerate() {
+        let before = state.bytes_read;
+        let mut report = |records: u64, bytes: u64| {
+            state.records = records;
+            state.bytes_read = before + bytes;
+            progress(&state);
+        };
+        archive::stream(conn, key, &tenant.id, a, &mut report, cancel, &mut counts).map_err(
+            |e| match e {
+                Error::Archive { path, message, .. } => Error::Archive {
+                    path,
+                    message,
+                    kept: counts.records,
+                },
+                Error::Cancelled { .. } => Error::Cancelled {
+                    kept: counts.records,
+                },
+                other => other,
+            },
+        )?;
+        state.files_done = i + 1;
+        state.bytes_read = before + sizes[i];
+        progress(&state);
+    }
+    datasets::mark_read(
+        conn,
+        key,
+        Dataset::SignIns,
+        to_ms(now),
+        DatasetSource::Import,
+    )?;
+    Ok(counts)
 }
 
 /// `folder` as the admin knows it: from the name of the folder they gave that holds it.

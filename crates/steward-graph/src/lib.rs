@@ -28,5 +28,5 @@ pub mod sync;
 pub mod wire;
 
 pub use error::{Error, Result};
-pub use import::{import, ImportOptions, ImportSummary, Skipped};
+pub use import::{import, import_with, ArchiveProgress, ImportOptions, ImportSummary, Skipped};
 pub use wire::Dataset;

@@ -18,7 +18,16 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ImportArgs) -> 
     // One writer at a time: a sync or import already writing this cache refuses this one.
     let _lock = steward_core::store::lock_for_writing(conn, "an import")?;
     let started = std::time::Instant::now();
-    let summary = steward_graph::import(
+    // Sign-in archives are streamed: a bar over their bytes, with the sign-ins read and their rate.
+    let bar = output::progress_bar();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let summary = steward_graph::import_with(
         conn,
         &paths,
         &steward_graph::ImportOptions {
@@ -26,7 +35,22 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ImportArgs) -> 
             ..Default::default()
         },
         clock::now(),
-    )?;
+        &mut |p| {
+            bar.set_length(p.bytes);
+            bar.set_position(p.bytes_read);
+            let secs = started.elapsed().as_secs_f64().max(0.001);
+            bar.set_message(format!(
+                "archive {}/{}: {} sign-ins ({:.0}/s)",
+                (p.files_done + 1).min(p.files),
+                p.files,
+                p.records,
+                p.records as f64 / secs
+            ));
+        },
+        &std::sync::atomic::AtomicBool::new(false),
+    );
+    bar.finish_and_clear();
+    let summary = summary?;
     if json {
         output::write_json(out, &summary)?;
     } else {

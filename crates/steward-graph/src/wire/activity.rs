@@ -5,6 +5,9 @@ use steward_core::model::{AppCredentialSignInActivity, ServicePrincipalSignInAct
 
 use crate::json::{Field, Obj};
 
+/// The id Graph gives where there is no object.
+const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
+
 pub fn sign_in(o: Obj<'_>) -> Field<SignIn> {
     let types = o.strings("signInEventTypes")?;
     let event = match o.opt_str("signInEventType")? {
@@ -20,8 +23,18 @@ pub fn sign_in(o: Obj<'_>) -> Field<SignIn> {
             None => Ok(None),
         }
     };
+    let workload = types
+        .iter()
+        .any(|t| t == "servicePrincipal" || t == "managedIdentity")
+        || matches!(
+            o.opt_str("signInEventType")?.as_deref(),
+            Some("servicePrincipal" | "managedIdentity")
+        );
     let service_principal_id = match o.opt_str("servicePrincipalId")? {
-        Some(id) if !id.is_empty() && id != "00000000-0000-0000-0000-000000000000" => id,
+        Some(id) if !id.is_empty() && id != ZERO_GUID => id,
+        // A workload sign-in whose service principal is not in the tenant (Azure Monitor's
+        // archives show them): kept, under the all-zero id the record gives.
+        Some(id) if id == ZERO_GUID && workload => id,
         _ => {
             return Err("`servicePrincipalId` is missing: this is an interactive (user) sign-in, not a workload identity's; export with $filter=signInEventTypes/any(t: t eq 'servicePrincipal' or t eq 'managedIdentity')".into())
         }
