@@ -6,6 +6,7 @@ use steward_core::clock;
 pub(crate) mod demo;
 pub(crate) mod forget;
 pub(crate) mod identities;
+pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod licenses;
 pub(crate) mod overview;

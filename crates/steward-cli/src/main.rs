@@ -40,6 +40,10 @@ enum Command {
     Overview(OverviewArgs),
     /// List every service principal of a tenant.
     Identities(IdentitiesArgs),
+    /// One service principal's detail (by object id): owners, application permissions,
+    /// delegated grants, directory roles, credentials and last sign-in, as the Identities page
+    /// shows it.
+    Identity(IdentityArgs),
     /// App-health recommendations: Entra's types computed locally and Steward's own checks,
     /// each with its impacted resources and the evidence behind them.
     Recommendations(RecommendationsArgs),
@@ -107,6 +111,19 @@ pub(crate) struct OverviewArgs {
     #[arg(long, value_name = "WHEN")]
     pub(crate) as_of: Option<String>,
     /// Print JSON (the chart's SVG included).
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// The arguments of `steward identity`.
+#[derive(clap::Args)]
+pub(crate) struct IdentityArgs {
+    /// The service principal's object id.
+    pub(crate) id: String,
+    /// The tenant (default: the only tenant in the cache).
+    #[arg(long, value_name = "ID")]
+    pub(crate) tenant: Option<String>,
+    /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
 }
@@ -384,6 +401,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tenants(args) => commands::tenants::run(&conn, &mut out, &db, args)?,
         Command::Overview(args) => commands::overview::run(&conn, &mut out, args)?,
         Command::Identities(args) => commands::identities::run(&conn, &mut out, args)?,
+        Command::Identity(args) => commands::identity::run(&conn, &mut out, args)?,
         Command::Recommendations(args) => commands::recommendations::run(&conn, &mut out, args)?,
         Command::Licenses(args) => commands::licenses::run(&conn, &mut out, args)?,
         Command::Risk(args) => commands::risk::run(&conn, &mut out, args)?,

@@ -430,6 +430,53 @@ fn import_of_a_zero_trust_assessment_folder_says_what_it_skipped_and_why() {
 }
 
 #[test]
+fn identity_prints_one_service_principal_s_detail_and_an_unknown_id_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("one.db");
+    let zta = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/zta/zt-export");
+    assert!(steward(&db, &["import", zta.to_str().unwrap()])
+        .status
+        .success());
+    let run = steward(
+        &db,
+        &["identity", "51000000-0000-4000-8000-000000000003", "--json"],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let d: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(d["displayName"], "legacy-batch");
+    assert_eq!(d["kind"], "application");
+    let owners: Vec<&str> = d["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(owners.len(), 3, "{owners:?}");
+    assert_eq!(d["applicationPermissions"][0]["value"], "User.Read.All");
+    assert_eq!(
+        d["applicationPermissions"][0]["appRoleId"],
+        "df021288-bdef-4463-88db-98f22de89214"
+    );
+    assert_eq!(d["delegatedGrants"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        d["directoryRoles"][0]["roleTemplateId"],
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"
+    );
+    assert_eq!(d["directoryRoles"][0]["isPrivileged"], true);
+    assert_eq!(d["directoryRoles"][0]["assignmentType"], "active");
+    assert!(d["credentials"].as_array().unwrap().is_empty());
+    assert!(d["lastSignInDateTime"].is_null());
+
+    let unknown = steward(&db, &["identity", "no-such-id"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-id"));
+}
+
+#[test]
 fn import_reads_the_graph_fixtures_and_a_bad_file_fails_with_its_name_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("i.db");

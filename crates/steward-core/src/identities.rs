@@ -294,7 +294,11 @@ pub struct FederatedCredentialView {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct AppRoleView {
+    /// The resource's service principal (object id).
+    pub resource_id: String,
     pub resource_display_name: String,
+    pub app_role_id: String,
+    /// The permission's value (`Application.ReadWrite.All`), or its app role id when unknown.
     pub permission: String,
     pub created_date_time: Option<String>,
     pub high_risk: bool,
@@ -376,6 +380,8 @@ pub struct IdentityDetail {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct DelegatedGrantView {
+    /// The API's service principal (object id).
+    pub resource_id: String,
     pub resource_display_name: String,
     /// `AllPrincipals` (admin consent for everyone) or `Principal` (one user).
     pub consent_type: String,
@@ -558,10 +564,12 @@ pub fn identity_detail(
     let app_role_assignments = app_role_assignments::list_for_principal(conn, key, &sp.id)?
         .into_iter()
         .map(|a| {
-            let permission = a.permission.unwrap_or(a.app_role_id);
+            let permission = a.permission.unwrap_or_else(|| a.app_role_id.clone());
             AppRoleView {
                 high_risk: is_high_risk_permission(&permission),
+                resource_id: a.resource_id,
                 resource_display_name: a.resource_display_name,
+                app_role_id: a.app_role_id,
                 permission,
                 created_date_time: a.created_date_time.map(rfc3339),
             }
@@ -581,9 +589,10 @@ pub fn identity_detail(
         let resource_display_name =
             match service_principals::get_service_principal(conn, key, &g.resource_id)? {
                 Some(r) => r.display_name,
-                None => g.resource_id,
+                None => g.resource_id.clone(),
             };
         delegated_grants.push(DelegatedGrantView {
+            resource_id: g.resource_id,
             resource_display_name,
             consent_type: g.consent_type,
             principal_id: g.principal_id,

@@ -376,7 +376,15 @@ export type AppError = { kind: "notFound"; message: string } | { kind: "invalidI
  */
 { kind: "cancelled"; message: string }
 export type AppInfo = { version: string; dbPath: string; tenants: TenantSummary[]; activeTenantId: string | null }
-export type AppRoleView = { resourceDisplayName: string; permission: string; createdDateTime: string | null; highRisk: boolean }
+export type AppRoleView = { 
+/**
+ * The resource's service principal (object id).
+ */
+resourceId: string; resourceDisplayName: string; appRoleId: string; 
+/**
+ * The permission's value (`Application.ReadWrite.All`), or its app role id when unknown.
+ */
+permission: string; createdDateTime: string | null; highRisk: boolean }
 export type ApplicationSummary = { id: string; displayName: string; signInAudience: string | null; createdDateTime: string | null }
 /**
  * One app-management audit event: who did what, and which properties changed.
@@ -556,7 +564,11 @@ source: DatasetSource | null }
 /**
  * Delegated permissions an API granted this client: for every user, or for one.
  */
-export type DelegatedGrantView = { resourceDisplayName: string; 
+export type DelegatedGrantView = { 
+/**
+ * The API's service principal (object id).
+ */
+resourceId: string; resourceDisplayName: string; 
 /**
  * `AllPrincipals` (admin consent for everyone) or `Principal` (one user).
  */
