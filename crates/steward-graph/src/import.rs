@@ -32,6 +32,7 @@ use crate::{Error, Result};
 mod archive;
 mod files;
 mod inline;
+mod log_analytics;
 mod page;
 mod tools;
 mod tree;
@@ -353,6 +354,13 @@ pub fn import_with(
     // The folders given that are a tool's export: what they hold beyond Steward's data is skipped.
     let exports: Vec<&PathBuf> = paths.iter().filter(|p| tools::is_tool_export(p)).collect();
     for f in &files {
+        if f.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) {
+            match page::read_csv(f, cap, &mut batch)? {
+                Some(reason) => skip(&mut skipped, f, reason),
+                None => read += 1,
+            }
+            continue;
+        }
         match archive::sniff(f)? {
             Some(archive::Kind::SignIns { tenant }) => {
                 batch.tenant_hints.push((f.clone(), tenant));

@@ -1,7 +1,8 @@
-//! `import` of Azure Monitor's sign-in archives (JSON Lines, streamed): the fixture written in the
-//! archive's shape, the verbatim public samples, re-delivered records counted once, a bad line
-//! named with what was kept, and an import cancelled midway and run again ending equal to one
-//! uninterrupted run.
+//! `import` of sign-ins kept beyond Graph's 30 days. Azure Monitor's archives (JSON Lines,
+//! streamed): the fixture written in the archive's shape, the verbatim public samples,
+//! re-delivered records counted once, a bad line named with what was kept, and an import
+//! cancelled midway and run again ending equal to one uninterrupted run. Log Analytics exports
+//! (the query API's JSON, the portal's CSV), column by column.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -219,4 +220,58 @@ fn a_bad_line_is_named_with_what_was_kept_and_a_foreign_tenant_is_refused() {
     )
     .unwrap_err();
     assert!(matches!(err, Error::TenantMismatch { .. }), "{err}");
+}
+
+#[test]
+fn log_analytics_exports_import_column_by_column_into_the_tenant_given() {
+    let la = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/log-analytics");
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    // The tables' TenantId is the workspace: without a tenant, the run says what to add.
+    let err = import(
+        &conn,
+        std::slice::from_ref(&la),
+        &ImportOptions::default(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::NoTenant), "{err}");
+    let s = import(
+        &conn,
+        &[la],
+        &ImportOptions {
+            tenant: Some(TENANT.into()),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(s.files, 3);
+    assert_eq!(items(&s, Dataset::SignIns), 7);
+    assert_eq!(
+        s.new_sign_ins, 6,
+        "the sign-in in both the query export and the CSV once"
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sign_ins WHERE error_code = 7000222"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sign_ins WHERE error_code = 7000215"
+        ),
+        1
+    );
+    // The portal's afternoon time, read as UTC.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sign_ins WHERE created = strftime('%s', '2026-02-13 19:45:00') * 1000"
+        ),
+        1
+    );
 }

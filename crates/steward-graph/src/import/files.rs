@@ -52,7 +52,7 @@ fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Error {
     }
 }
 
-/// The `.json` files of `paths`: files as given, folders searched recursively, each folder's
+/// The `.json` (and `.csv`) files of `paths`: files as given, folders searched recursively, each folder's
 /// files in name order (a folder of pages is one unit, whatever the order they were saved in);
 /// and the other regular files found in the folders, which the summary lists as skipped.
 pub(super) fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
@@ -139,9 +139,10 @@ fn walk(
     Ok(())
 }
 
+/// A file an import reads: JSON, or CSV (Log Analytics' portal export).
 fn is_json(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("csv"))
 }
 
 /// The file's bytes, if it is a regular file within `cap` bytes.

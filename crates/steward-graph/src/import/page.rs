@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use steward_core::dataset::Dataset;
 
-use super::{files, inline, tools, Batch};
+use super::{files, inline, log_analytics, tools, Batch};
 use crate::json::{normalise, Obj};
 use crate::wire;
 use crate::{Error, Result};
@@ -75,6 +75,12 @@ pub(super) fn read_file(
     empty: &mut Vec<PathBuf>,
 ) -> Result<Option<&'static str>> {
     let v = read_json(path, cap)?;
+    if log_analytics::is_query_response(&v) {
+        let sign_ins = log_analytics::from_query_response(path, &v)?;
+        *batch.counts.entry(Dataset::SignIns).or_default() += sign_ins.len() as u64;
+        batch.sign_ins.extend(sign_ins);
+        return Ok(None);
+    }
     let (context, mut items) = items_of(path, normalise(v))?;
     let by_context = context.as_deref().and_then(wire::dataset_from_context);
     if by_context.is_none() && hint.is_none() {
@@ -224,4 +230,19 @@ pub(super) fn read_file(
         *batch.counts.entry(counted).or_default() += 1;
     }
     Ok(None)
+}
+
+/// A CSV file: Log Analytics' portal export of sign-ins into the batch, or why it is skipped.
+pub(super) fn read_csv(path: &Path, cap: u64, batch: &mut Batch) -> Result<Option<&'static str>> {
+    let text = files::read_text(path, cap)?;
+    match log_analytics::from_csv(path, &text)? {
+        Some(sign_ins) => {
+            *batch.counts.entry(Dataset::SignIns).or_default() += sign_ins.len() as u64;
+            batch.sign_ins.extend(sign_ins);
+            Ok(None)
+        }
+        None => Ok(Some(
+            "a CSV file without Log Analytics' sign-in columns (TimeGenerated, ServicePrincipalId)",
+        )),
+    }
 }
