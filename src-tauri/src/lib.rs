@@ -53,6 +53,7 @@ pub struct AppState {
     db: PathBuf,
     active: Mutex<Option<String>>,
     exports: std::sync::Arc<reports::ExportState>,
+    imports: std::sync::Arc<import::ImportState>,
     syncs: std::sync::Arc<connections::SyncState>,
     /// Where client secrets are kept between syncs (the OS keyring; `STEWARD_SECRET_STORE`).
     secrets: std::sync::Arc<dyn steward_graph::secrets::SecretStore>,
@@ -468,6 +469,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         reports::export_report,
         reports::export_progress,
         reports::cancel_export,
+        import::import_progress,
+        import::cancel_import,
         risk_signal_sign_ins,
     ])
 }
@@ -524,6 +527,7 @@ pub fn run() {
             db,
             active: Mutex::new(first.map(|t| t.id)),
             exports: Default::default(),
+            imports: Default::default(),
             syncs: Default::default(),
             secrets: std::sync::Arc::from(steward_graph::secrets::from_env()),
             dialogs: std::sync::Arc::new(dialogs::Dialogs::from_env()),

@@ -319,3 +319,13 @@ export const SIGNAL_KIND_LABELS: Record<SignalKind, string> = {
 export function signalKindLabel(kind: string): string {
   return (SIGNAL_KIND_LABELS as Record<string, string>)[kind] ?? humanize(kind);
 }
+
+/** A time left, roughly, as people say it: "about 40 s", "about 3 min", "about 2 h 5 min". */
+export function formatTimeLeft(seconds: number): string {
+  if (seconds < 60) return `about ${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `about ${h} h` : `about ${h} h ${m} min`;
+}

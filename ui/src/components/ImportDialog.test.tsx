@@ -214,6 +214,22 @@ describe("Import dialog", () => {
     ]);
   });
 
+  it("shows a streamed archive's progress and stops it on request, saying what was kept", async () => {
+    const { user, backend } = await openImport({ imports: { files: ["/logs/PT1H.json"], holdImport: true } });
+    await choose(user, backend, "files");
+    await user.click(runButton());
+    const progress = await screen.findByTestId("import-progress");
+    await waitFor(() =>
+      expect(progress.textContent).toContain("Archive 2 of 3: 120,000 sign-ins at 8,000 a second, about 2 min left"),
+    );
+    expect((screen.getByTestId("import-close") as HTMLButtonElement).disabled).toBe(true);
+    await user.click(screen.getByTestId("import-cancel"));
+    await waitFor(() => expect(backend.callsOf("cancelImport")).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByTestId("import-progress")).toBeNull());
+    expect(screen.getByTestId("import-dialog").textContent).toContain("import the same files again to finish");
+    expect(runButton().disabled).toBe(false);
+  });
+
   it("fills an empty cache: the imported tenant replaces the no-tenant message", async () => {
     const { user, backend } = await openImport({ tenants: [], imports: { files: ["/data/organization.json"] } });
     expect(screen.getByTestId("no-tenants").textContent).toContain("Import…");

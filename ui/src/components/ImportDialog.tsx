@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   Body1,
   Body1Strong,
@@ -12,6 +12,7 @@ import {
   DialogSurface,
   DialogTitle,
   Field,
+  ProgressBar,
   Input,
   MessageBar,
   MessageBarBody,
@@ -26,9 +27,10 @@ import {
   useId,
 } from "@fluentui/react-components";
 import { Dismiss16Regular, DocumentMultiple20Regular, Folder20Regular } from "@fluentui/react-icons";
-import { toBackendError, type BackendError, type ImportResult } from "../ipc/backend";
+import { toBackendError, type BackendError, type ImportProgress, type ImportResult } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
 import { ErrorBar } from "./ErrorBar";
+import { formatNumber, formatTimeLeft } from "../format";
 
 /**
  * `listed` with the `chosen` paths it does not hold yet appended, in the order chosen. The paths stay exactly
@@ -43,6 +45,9 @@ export function addImportPaths(listed: readonly string[], chosen: readonly strin
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 const ERROR_TITLES: Partial<Record<BackendError["kind"], string>> = { io: "Could not read the file" };
+
+/** How often the dialog asks how far a running import's sign-in archives have come. */
+export const IMPORT_POLL_MS = 300;
 
 export function ImportDialog({
   open,
@@ -65,7 +70,42 @@ export function ImportDialog({
   const [choosing, setChoosing] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const pathsLabel = useId("import-paths-label");
+
+  // While an import runs, its streamed archives report how far they are (none for Graph JSON alone).
+  useEffect(() => {
+    if (!running) return;
+    let stopped = false;
+    const poll = () => {
+      backend.importProgress().then(
+        (p) => {
+          if (!stopped) setProgress(p);
+        },
+        () => {
+          // A missed reading is not worth an error: the next poll tries again.
+        },
+      );
+    };
+    poll();
+    const timer = setInterval(poll, IMPORT_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      setProgress(null);
+      setCancelling(false);
+    };
+  }, [running, backend]);
+
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      await backend.cancelImport();
+    } catch (e) {
+      setError(toBackendError(e));
+    }
+  };
 
   const choose = async (folder: boolean) => {
     setChoosing(true);
@@ -193,6 +233,16 @@ export function ImportDialog({
               />
             </Field>
             {error && <ErrorBar error={error} titles={ERROR_TITLES} />}
+            {running && progress && (
+              <Field
+                data-testid="import-progress"
+                validationState="none"
+                validationMessage={progressText(progress)}
+                label="Streaming the sign-in archives"
+              >
+                <ProgressBar value={progress.fraction} max={1} />
+              </Field>
+            )}
             {result && <ImportSummary result={result} />}
           </DialogContent>
           <DialogActions>
@@ -205,6 +255,11 @@ export function ImportDialog({
             >
               Import
             </Button>
+            {running && progress && (
+              <Button data-testid="import-cancel" disabled={cancelling} onClick={() => void cancel()}>
+                {cancelling ? "Stopping…" : "Stop import"}
+              </Button>
+            )}
             <Button data-testid="import-close" disabled={running} onClick={close}>
               Close
             </Button>
@@ -213,6 +268,13 @@ export function ImportDialog({
       </DialogSurface>
     </Dialog>
   );
+}
+
+/** "Archive 2 of 3: 120,000 sign-ins at 8,000 a second, about 2 min left". */
+export function progressText(p: ImportProgress): string {
+  const file = Math.min(p.filesDone + 1, p.files);
+  const left = p.secondsLeft === null ? "" : `, ${formatTimeLeft(p.secondsLeft)} left`;
+  return `Archive ${file} of ${p.files}: ${formatNumber(p.records)} sign-ins at ${formatNumber(p.recordsPerSecond)} a second${left}`;
 }
 
 function ImportSummary({ result }: { result: ImportResult }) {

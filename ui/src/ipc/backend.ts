@@ -15,6 +15,7 @@ import type {
   IdentityDetail,
   IdentityPage,
   IdentityQuery,
+  ImportProgress,
   ImportResult,
   LicensePlan,
   Licensing,
@@ -76,6 +77,7 @@ export type {
   IdentityRow,
   ImpactedResource,
   ImportedDataset,
+  ImportProgress,
   ImportResult,
   Kpi,
   KpiUnit,
@@ -189,6 +191,10 @@ export interface Backend {
    * organization response among the files, or from `tenant` when none is.
    */
   importGraphFiles(paths: string[], tenant: string | null): Promise<ImportResult>;
+  /** The streamed sign-in archives' progress while an import runs; `null` otherwise. */
+  importProgress(): Promise<ImportProgress | null>;
+  /** Stops the running import between two chunks of sign-ins: it fails with kind `cancelled`. */
+  cancelImport(): Promise<void>;
   /** What the cache holds for a tenant, dataset by dataset, and any sync round still open. */
   connectionStatus(tenantId: string): Promise<ConnectionStatus>;
   /**
@@ -293,6 +299,8 @@ export const tauriBackend: Backend = {
   cancelExport: () => plain(() => commands.cancelExport()),
   chooseImportPaths: (folder) => unwrap(() => commands.chooseImportPaths(folder)),
   importGraphFiles: (paths, tenant) => unwrap(() => commands.importGraphFiles(paths, tenant)),
+  importProgress: () => plain(() => commands.importProgress()),
+  cancelImport: () => plain(() => commands.cancelImport()),
   connectionStatus: (tenantId) => unwrap(() => commands.connectionStatus(tenantId)),
   chooseCertificatePath: () => unwrap(() => commands.chooseCertificatePath()),
   testConnection: (args) => unwrap(() => commands.testConnection(args)),

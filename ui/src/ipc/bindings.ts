@@ -312,6 +312,19 @@ async cancelExport() : Promise<void> {
     await TAURI_INVOKE("cancel_export");
 },
 /**
+ * The streamed archives' progress while an import runs; `None` otherwise.
+ */
+async importProgress() : Promise<ImportProgress | null> {
+    return await TAURI_INVOKE("import_progress");
+},
+/**
+ * Asks the running import to stop between two chunks of sign-ins: the directory data and the
+ * sign-ins committed so far stay, and importing the same files again finishes it.
+ */
+async cancelImport() : Promise<void> {
+    await TAURI_INVOKE("cancel_import");
+},
+/**
  * The sign-ins behind a risk signal, oldest first (at most 200).
  */
 async riskSignalSignIns(tenantId: string, filter: SignInFilter) : Promise<Result<SignInRow[], AppError>> {
@@ -650,6 +663,14 @@ resourceType: string; displayName: string; appId: string | null;
  * The service principal to open in Steward's identity view, when there is one.
  */
 servicePrincipalId: string | null; credentialKeyId: string | null; evidence: Evidence[]; owners: string[]; portalUrl: string }
+/**
+ * How far the sign-in archives of the running import have come.
+ */
+export type ImportProgress = { filesDone: number; files: number; records: number; recordsPerSecond: number; 
+/**
+ * From the bytes left at the rate so far; `None` until there is a rate.
+ */
+secondsLeft: number | null; fraction: number }
 export type ImportResult = { tenantId: string; tenantName: string; files: number; datasets: ImportedDataset[]; newSignIns: number; emptyFiles: string[]; 
 /**
  * Files left unread, by folder and reason (users, role definitions, other tools' files…).
@@ -1056,9 +1077,6 @@ export type SignalKind = "newCountry" | "newIpRange" | "newResource" | "newCrede
  * Where an identity's risk stands, as the admin decided.
  */
 export type SignalState = "active" | "dismissed" | "confirmedCompromised" | "remediated"
-/**
- * Files of one folder an import left unread, and why.
- */
 export type SkippedFiles = { folder: string; reason: string; files: number; 
 /**
  * One of them, as an example.

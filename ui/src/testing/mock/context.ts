@@ -35,6 +35,8 @@ export type MockImportOptions = {
   folder?: string | null;
   /** The tenant named by the organization responses (files named `organization…`). Defaults to `MOCK_IMPORT_TENANT`. */
   organization?: TenantSummary;
+  /** Keep each import streaming archives (at `MOCK_IMPORT_PROGRESS`) until `cancelImport` stops it. */
+  holdImport?: boolean;
 };
 
 export type MockReportOptions = {

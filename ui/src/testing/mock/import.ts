@@ -5,6 +5,7 @@ import {
   type Backend,
   type Dataset,
   type ImportedDataset,
+  type ImportProgress,
   type ImportResult,
   type SkippedFiles,
   type TenantSummary,
@@ -20,6 +21,15 @@ export const MOCK_IMPORT_FOLDER = "/home/admin/exports/fabrikam";
 export const MOCK_FOLDER_FILES = ["organization.json", "applications.json", "servicePrincipals.json"];
 /** When the mock's imports read their data. */
 export const MOCK_IMPORTED_AT = "2025-06-02T09:30:00Z";
+/** Where a held import's archives stand (`holdImport`). */
+export const MOCK_IMPORT_PROGRESS: ImportProgress = {
+  filesDone: 1,
+  files: 3,
+  records: 120_000,
+  recordsPerSecond: 8_000,
+  secondsLeft: 95,
+  fraction: 0.4,
+};
 /** Items per imported file (an organization response holds one). */
 export const MOCK_IMPORT_ITEMS = 3;
 
@@ -52,8 +62,12 @@ function mockExpand(paths: string[]): string[] {
   return paths.flatMap((p) => (/\.json$/i.test(p) ? [p] : MOCK_FOLDER_FILES.map((f) => `${p.replace(/[\\/]+$/, "")}/${f}`)));
 }
 
-export function importMock(ctx: MockContext): Pick<Backend, "chooseImportPaths" | "importGraphFiles"> {
+export function importMock(
+  ctx: MockContext,
+): Pick<Backend, "chooseImportPaths" | "importGraphFiles" | "importProgress" | "cancelImport"> {
   const options = ctx.options.imports ?? {};
+  let progress: ImportProgress | null = null;
+  let stopImport: (() => void) | null = null;
   // Sign-in files already imported per tenant: importing one again adds no new sign-ins.
   const importedSignIns = new Set<string>();
   const importGraph = (rawPaths: string[], rawTenant: string | null): ImportResult => {
@@ -140,7 +154,30 @@ export function importMock(ctx: MockContext): Pick<Backend, "chooseImportPaths" 
 
     async importGraphFiles(paths: string[], tenant: string | null): Promise<ImportResult> {
       ctx.record("importGraphFiles", [paths, tenant]);
+      if (options.holdImport) {
+        progress = { ...MOCK_IMPORT_PROGRESS };
+        try {
+          await new Promise<void>((resolve) => (stopImport = resolve));
+        } finally {
+          progress = null;
+          stopImport = null;
+        }
+        throw new BackendError(
+          "cancelled",
+          "the import was cancelled after 120000 sign-ins (they and the directory data are in the cache): import the same files again to finish; nothing is doubled",
+        );
+      }
       return importGraph(paths, tenant);
+    },
+
+    async importProgress(): Promise<ImportProgress | null> {
+      ctx.record("importProgress", []);
+      return progress ? { ...progress } : null;
+    },
+
+    async cancelImport(): Promise<void> {
+      ctx.record("cancelImport", []);
+      stopImport?.();
     },
   };
 }
