@@ -7,48 +7,18 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rusqlite::Connection;
+#[path = "support.rs"]
+mod support;
 use steward_core::clock::parse_as_of;
 use steward_core::dataset::Dataset;
 use steward_core::store;
-use steward_graph::{import, import_with, Error, ImportOptions, ImportSummary};
+use steward_graph::{import, import_with, Error, ImportOptions};
+use support::{count, items, now, public_samples};
 
 const TENANT: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 fn archives() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/azure-monitor")
-}
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    parse_as_of("2026-11-01T00:00:00Z").unwrap()
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-fn items(s: &ImportSummary, d: Dataset) -> u64 {
-    s.datasets
-        .iter()
-        .find(|c| c.dataset == d)
-        .map_or(0, |c| c.items)
-}
-
-/// The verbatim public records beside the repository (`../shared/public-samples`, or where
-/// `STEWARD_PUBLIC_SAMPLES` says): read there, never copied into the repository.
-fn public_samples() -> PathBuf {
-    let candidates = [
-        std::env::var_os("STEWARD_PUBLIC_SAMPLES").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/public-samples")),
-        Some(PathBuf::from("/work/shared/public-samples")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| {
-            panic!("the public samples are not beside the repository (../shared/public-samples): set STEWARD_PUBLIC_SAMPLES to their folder")
-        })
 }
 
 #[test]

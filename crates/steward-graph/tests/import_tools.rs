@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
-use steward_core::clock::parse_as_of;
+#[path = "support.rs"]
+mod support;
 use steward_core::dataset::Dataset;
 use steward_core::store::{self, tenants};
-use steward_graph::{import, Error, ImportOptions, ImportSummary};
+use steward_graph::{import, Error, ImportOptions};
+use support::{count, items, now, public_samples};
 
 const ZTA_TENANT: &str = "7d3e2b1a-5c4f-4e6a-9b8d-1f2e3d4c5b6a";
 const EE_TENANT: &str = "3c9e1f20-8a7b-4c6d-9e0f-1a2b3c4d5e6f";
@@ -19,38 +20,6 @@ fn entra_exporter() -> PathBuf {
 
 fn zta() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/zta/zt-export")
-}
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    parse_as_of("2026-11-01T00:00:00Z").unwrap()
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-fn items(s: &ImportSummary, d: Dataset) -> u64 {
-    s.datasets
-        .iter()
-        .find(|c| c.dataset == d)
-        .map_or(0, |c| c.items)
-}
-
-/// The verbatim public records beside the repository (`../shared/public-samples`, or where
-/// `STEWARD_PUBLIC_SAMPLES` says): read there, never copied into the repository.
-fn public_samples() -> PathBuf {
-    let candidates = [
-        std::env::var_os("STEWARD_PUBLIC_SAMPLES").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/public-samples")),
-        Some(PathBuf::from("/work/shared/public-samples")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| {
-            panic!("the public samples are not beside the repository (../shared/public-samples): set STEWARD_PUBLIC_SAMPLES to their folder")
-        })
 }
 
 /// Copies a folder tree (the fixture, to change a file of it).
