@@ -150,6 +150,11 @@ function Shell({
     },
     [switchTenant, reloadInfo, tenant?.id],
   );
+  // After an import that stopped: a streamed archive may have kept sign-ins (of a tenant new to the list, too).
+  const onImportStopped = useCallback(() => {
+    setDataVersion((v) => v + 1);
+    reloadInfo();
+  }, [reloadInfo]);
   // After a sync: a tenant new to the cache is selected, as after an import; the tenant list reloads either way
   // (new name, new data-as-of). The Connections page is not remounted, so its summary of the sync stays.
   const onSynced = useCallback(
@@ -356,6 +361,7 @@ function Shell({
         open={importOpen}
         onClose={() => setImportOpen(false)}
         onImported={onImported}
+        onStopped={onImportStopped}
         surfaceMotion={importMotion}
       />
     </div>

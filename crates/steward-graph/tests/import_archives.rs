@@ -245,3 +245,114 @@ fn log_analytics_exports_import_column_by_column_into_the_tenant_given() {
         1
     );
 }
+
+/// Sign-ins older than Graph's 30 days are the point of an archive: they reach back far enough
+/// for a 90-day verdict, which the directory alone cannot give.
+#[test]
+fn archived_sign_ins_turn_undetermined_last_use_verdicts_into_verdicts() {
+    use steward_core::recommendations::{recommendations, RecommendationSettings};
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir(&graph).unwrap();
+    let app = |n: u8, name: &str| {
+        format!(
+            r#"{{"id":"0a00000{n}-0000-4000-8000-000000000000","appId":"0b00000{n}-0000-4000-8000-000000000000","displayName":"{name}","createdDateTime":"2025-01-01T00:00:00Z","signInAudience":"AzureADMyOrg","passwordCredentials":[],"keyCredentials":[]}}"#
+        )
+    };
+    let sp = |n: u8, name: &str| {
+        format!(
+            r#"{{"id":"0c00000{n}-0000-4000-8000-000000000000","appId":"0b00000{n}-0000-4000-8000-000000000000","displayName":"{name}","servicePrincipalType":"Application","accountEnabled":true,"appOwnerOrganizationId":"{TENANT}","passwordCredentials":[],"keyCredentials":[],"tags":[]}}"#
+        )
+    };
+    std::fs::write(
+        graph.join("applications.json"),
+        format!(
+            r#"{{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#applications","value":[{},{}]}}"#,
+            app(1, "Payroll sync"),
+            app(2, "Old reporting")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        graph.join("servicePrincipals.json"),
+        format!(
+            r#"{{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#servicePrincipals","value":[{},{}]}}"#,
+            sp(1, "Payroll sync"),
+            sp(2, "Old reporting")
+        ),
+    )
+    .unwrap();
+    let options = ImportOptions {
+        tenant: Some(TENANT.to_string()),
+        ..ImportOptions::default()
+    };
+    import(&conn, &[graph], &options, now()).unwrap();
+    let key = store::tenants::resolve_tenant(&conn, Some(TENANT))
+        .unwrap()
+        .0;
+    let stale = |conn: &rusqlite::Connection| {
+        let report = recommendations(
+            conn,
+            key,
+            TENANT,
+            now(),
+            &RecommendationSettings::default(),
+            None,
+        )
+        .unwrap();
+        let r = report
+            .recommendations
+            .into_iter()
+            .find(|r| r.recommendation_type == "staleApps")
+            .unwrap();
+        let names = |list: &[steward_core::recommendations::ImpactedResource]| {
+            let mut names: Vec<String> = list.iter().map(|i| i.display_name.clone()).collect();
+            names.sort();
+            names
+        };
+        (names(&r.impacted), names(&r.undetermined))
+    };
+    let (impacted, undetermined) = stale(&conn);
+    assert!(impacted.is_empty(), "{impacted:?}");
+    assert_eq!(
+        undetermined,
+        ["Old reporting", "Payroll sync"],
+        "no sign-ins yet"
+    );
+
+    // An archive: Payroll sync signed in 80 days before the as-of date, another service
+    // principal 120 days before (so the log reaches back past the 90 days a verdict needs).
+    let archive = dir.path().join("PT1H.json");
+    let line = |id: u8, when: &str, sp: &str| {
+        format!(
+            r#"{{"time":"{when}","category":"ServicePrincipalSignInLogs","tenantId":"{TENANT}","resultType":"0","Level":4,"properties":{{"id":"{id:08x}-0000-4000-8000-000000000000","createdDateTime":"{when}","appId":"x","ipAddress":"2001:db8::1","status":{{"errorCode":0}},"servicePrincipalId":"{sp}","servicePrincipalName":"n","resourceId":"r","resourceDisplayName":"R"}}}}"#
+        )
+    };
+    std::fs::write(
+        &archive,
+        [
+            line(
+                1,
+                "2026-07-04T10:00:00Z",
+                "0c000009-0000-4000-8000-000000000000",
+            ),
+            line(
+                2,
+                "2026-08-13T10:00:00Z",
+                "0c000001-0000-4000-8000-000000000000",
+            ),
+        ]
+        .join("\r\n"),
+    )
+    .unwrap();
+    let s = import(&conn, &[archive], &ImportOptions::default(), now()).unwrap();
+    assert_eq!(s.new_sign_ins, 2);
+    let (impacted, undetermined) = stale(&conn);
+    assert_eq!(
+        impacted,
+        ["Old reporting"],
+        "unused for 90 days, and the log shows it"
+    );
+    assert!(undetermined.is_empty(), "{undetermined:?}");
+}

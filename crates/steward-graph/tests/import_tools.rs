@@ -9,7 +9,7 @@ mod support;
 use steward_core::dataset::Dataset;
 use steward_core::store::{self, tenants};
 use steward_graph::{import, Error, ImportOptions};
-use support::{count, items, now, public_samples};
+use support::{count, items, kinds, now, public_samples};
 
 const ZTA_TENANT: &str = "7d3e2b1a-5c4f-4e6a-9b8d-1f2e3d4c5b6a";
 const EE_TENANT: &str = "3c9e1f20-8a7b-4c6d-9e0f-1a2b3c4d5e6f";
@@ -50,6 +50,11 @@ fn a_zero_trust_assessment_folder_imports_as_it_is_with_its_inline_relations() {
         items(&s, Dataset::ServicePrincipals),
         5,
         "two pages, model row left out"
+    );
+    assert_eq!(
+        kinds(&conn),
+        "application 4, managedIdentitySystem 1",
+        "three of the tenant's own, Microsoft Graph, and a system-assigned managed identity"
     );
     assert_eq!(items(&s, Dataset::AppRoleAssignments), 3);
     assert_eq!(
@@ -258,6 +263,11 @@ fn an_entra_exporter_backup_imports_with_parents_from_its_folders_and_nothing_co
     assert_eq!(s.tenant_name, "Northwind Traders");
     assert_eq!(s.files, 16);
     assert_eq!(items(&s, Dataset::ServicePrincipals), 3);
+    assert_eq!(
+        kinds(&conn),
+        "application 2, managedIdentityUser 1",
+        "an owner stub is never taken for a service principal"
+    );
     assert_eq!(items(&s, Dataset::Applications), 1);
     assert_eq!(items(&s, Dataset::Owners), 2);
     assert_eq!(

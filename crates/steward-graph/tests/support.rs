@@ -18,6 +18,23 @@ pub fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// The cached service principals per Steward's kind, as `kind count, …` in the kinds' order.
+pub fn kinds(conn: &Connection) -> String {
+    conn.prepare("SELECT kind, count(*) FROM service_principals GROUP BY kind ORDER BY kind")
+        .unwrap()
+        .query_map([], |r| {
+            Ok(format!(
+                "{} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap()
+        .join(", ")
+}
+
 pub fn items(s: &ImportSummary, d: Dataset) -> u64 {
     s.datasets
         .iter()

@@ -223,11 +223,14 @@ describe("Import dialog", () => {
       expect(progress.textContent).toContain("Archive 2 of 3: 120,000 sign-ins at 8,000 a second, about 2 min left"),
     );
     expect((screen.getByTestId("import-close") as HTMLButtonElement).disabled).toBe(true);
+    const infoLoads = backend.callsOf("appInfo").length;
     await user.click(screen.getByTestId("import-cancel"));
     await waitFor(() => expect(backend.callsOf("cancelImport")).toHaveLength(1));
     await waitFor(() => expect(screen.queryByTestId("import-progress")).toBeNull());
     expect(screen.getByTestId("import-dialog").textContent).toContain("import the same files again to finish");
     expect(runButton().disabled).toBe(false);
+    // What the stopped import kept is in the cache: the app reloads its tenants (and the page behind).
+    await waitFor(() => expect(backend.callsOf("appInfo").length).toBeGreaterThan(infoLoads));
   });
 
   it("fills an empty cache: the imported tenant replaces the no-tenant message", async () => {

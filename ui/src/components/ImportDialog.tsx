@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   Body1,
   Body1Strong,
@@ -53,6 +53,7 @@ export function ImportDialog({
   open,
   onClose,
   onImported,
+  onStopped,
   surfaceMotion,
 }: {
   open: boolean;
@@ -61,6 +62,12 @@ export function ImportDialog({
   surfaceMotion?: DialogProps["surfaceMotion"];
   /** Called after a successful import, so the app can refresh its tenants and show the imported one. */
   onImported: (result: ImportResult) => void | Promise<void>;
+  /**
+   * Called when an import that streamed sign-in archives stops without finishing (cancelled or refused).
+   * Directory data is all or nothing, but an archive commits in chunks, so what was kept before the stop is in
+   * the cache: the app reloads.
+   */
+  onStopped: () => void;
 }) {
   const backend = useBackend();
   // Only paths the native dialogs returned: the backend reads no other file, so there is no field to type one.
@@ -73,6 +80,8 @@ export function ImportDialog({
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const pathsLabel = useId("import-paths-label");
+  // Whether the running import streamed sign-in archives: only they commit before the end.
+  const streamed = useRef(false);
 
   // While an import runs, its streamed archives report how far they are (none for Graph JSON alone).
   useEffect(() => {
@@ -81,7 +90,9 @@ export function ImportDialog({
     const poll = () => {
       backend.importProgress().then(
         (p) => {
-          if (!stopped) setProgress(p);
+          if (stopped) return;
+          setProgress(p);
+          if (p) streamed.current = true;
         },
         () => {
           // A missed reading is not worth an error: the next poll tries again.
@@ -124,12 +135,14 @@ export function ImportDialog({
     setRunning(true);
     setError(null);
     setResult(null);
+    streamed.current = false;
     let imported: ImportResult;
     try {
       imported = await backend.importGraphFiles(paths, tenant.trim() === "" ? null : tenant.trim());
     } catch (e) {
       setError(toBackendError(e));
       setRunning(false);
+      if (streamed.current) onStopped();
       return;
     }
     setResult(imported);
