@@ -162,7 +162,11 @@ fn insight_commands_print_their_json_contract() {
         let impacted = r["impacted"].as_array().unwrap();
         assert!(
             !impacted.is_empty(),
-            "only recommendations with impacted resources"
+            "only recommendations with impacted resources (the demo holds every dataset)"
+        );
+        assert!(
+            r["missingData"].is_null() && r["peerChecks"].is_array(),
+            "{r}"
         );
         for i in impacted {
             assert!(i["id"].is_string() && i["displayName"].is_string(), "{i}");
@@ -427,6 +431,22 @@ fn import_of_a_zero_trust_assessment_folder_says_what_it_skipped_and_why() {
     assert!(skipped.iter().any(|s| s["folder"] == "zt-export/SignIn"
         && s["files"] == 1
         && s["example"] == "SignIn-0.json"));
+
+    // Zero Trust Assessment exports no sponsors: that check is not determined, and says so.
+    let json = steward(&db, &["recommendations", "--json"]);
+    let recs: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let sponsors = recs
+        .iter()
+        .find(|r| r["type"] == "agentWithoutSponsor")
+        .expect("listed though nothing is impacted");
+    assert_eq!(sponsors["impactedTotal"], 0);
+    assert!(sponsors["missingData"]
+        .as_str()
+        .unwrap()
+        .contains("sponsors was never synced or imported"));
+    let text = steward(&db, &["recommendations"]);
+    assert!(String::from_utf8_lossy(&text.stdout)
+        .contains("agentWithoutSponsor: Not determined: sponsors was never synced or imported"));
 }
 
 #[test]

@@ -132,6 +132,20 @@ pub const DEMO_DATASETS: [Dataset; 7] = [
     Dataset::NamedLocations,
 ];
 
+/// The relations a demo tenant holds beside its identities, read as a sync reads them: the
+/// checks that need them are determined on the demo.
+pub const DEMO_RELATIONS: [Dataset; 9] = [
+    Dataset::FederatedIdentityCredentials,
+    Dataset::AppRoleAssignments,
+    Dataset::Owners,
+    Dataset::Sponsors,
+    Dataset::RoleAssignments,
+    Dataset::RoleEligibilities,
+    Dataset::OAuth2PermissionGrants,
+    Dataset::ConditionalAccessPolicies,
+    Dataset::DirectoryAudits,
+];
+
 /// Progress of a generation, for a progress bar: (what, done, total).
 pub type Progress<'a> = &'a mut dyn FnMut(&str, u64, u64);
 
@@ -271,6 +285,32 @@ mod tests {
         assert!(r.unavailable.is_empty());
         // The anomalies stand out: a handful of signals, not one per identity.
         assert!(r.signals.len() < 40, "{} signals", r.signals.len());
+    }
+
+    #[test]
+    fn the_demo_shows_every_recommendation_type_determined() {
+        let conn = open_in_memory().unwrap();
+        let o = opts(400, 40_000);
+        write_demo(&conn, &o, &mut |_, _, _| {}).unwrap();
+        let (key, t) = tenants::resolve_tenant(&conn, None).unwrap();
+        let r = crate::recommendations::recommendations(
+            &conn,
+            key,
+            &t.id,
+            o.as_of,
+            &Default::default(),
+            Some(1),
+        )
+        .unwrap();
+        for kind in crate::recommendations::recommendation_types() {
+            let rec = r
+                .recommendations
+                .iter()
+                .find(|x| x.recommendation_type == kind)
+                .unwrap();
+            assert!(rec.impacted_total > 0, "the demo has an example of {kind}");
+            assert_eq!(rec.missing_data, None, "{kind}");
+        }
     }
 
     #[test]

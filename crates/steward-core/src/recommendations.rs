@@ -12,12 +12,14 @@ mod credential_lifetime;
 mod credential_placement;
 mod credentials;
 mod federation;
+mod known_apps;
 mod ownership;
 mod privileged;
 mod resources;
 mod staleness;
 mod status;
 mod synced;
+mod tier0;
 
 use std::collections::HashMap;
 
@@ -29,6 +31,7 @@ pub use catalogue::{
     recommendation_types, EXPIRY_DAYS, FEDERATION_FAILURE_DAYS, FEDERATION_MISMATCH_CODES,
     MULTIPLE_SECRETS, PRIVILEGED_UNUSED_DAYS, STALE_APP_DAYS, STALE_CREDENTIAL_DAYS,
 };
+pub use known_apps::{known_malicious_apps, KnownApp};
 pub use resources::{app_url, sp_url};
 pub use status::{change_status, RecommendationStatus, StatusChange};
 
@@ -40,11 +43,13 @@ use credential_placement::{
 };
 use credentials::load_credentials;
 use federation::federation_failures;
+use known_apps::known_malicious;
 use ownership::{agents_without_sponsor, ownerless};
 use privileged::privileged;
 use staleness::{stale_apps, stale_credentials};
 use status::effective_status;
 use synced::synced;
+use tier0::{high_risk_delegated_grants, privileged_app_user_owners, tier0_holders};
 
 use crate::clock::{rfc3339_ms, to_ms};
 use crate::store::insights::{self, RecommendationState};
@@ -187,6 +192,13 @@ pub struct Recommendation {
     pub undetermined_total: i64,
     pub undetermined: Vec<ImpactedResource>,
     pub undetermined_reason: Option<String>,
+    /// Set when the cache lacks a dataset the check reads (not synced, or Graph refused it): the
+    /// check is not determined (never "passed"), and any impacted list may be incomplete. Says
+    /// what is missing and what to do.
+    pub missing_data: Option<String>,
+    /// The checks of other assessment tools this type answers (docs/peer-checks.md), such as
+    /// "ZTA 21775", "MT.1002" or "ScubaGear MS.AAD.5.5".
+    pub peer_checks: Vec<String>,
     /// Entra's own result for this type, when synced.
     pub entra: Option<EntraView>,
 }
@@ -278,6 +290,7 @@ pub fn recommendations(
         for r in impacted.iter_mut().chain(undetermined.iter_mut()) {
             ctx.enrich(r)?;
         }
+        let missing_data = ctx.missing_data(m.needs)?;
         out.push(Recommendation {
             recommendation_type: m.kind.into(),
             source: m.source,
@@ -292,6 +305,8 @@ pub fn recommendations(
             undetermined_total,
             undetermined,
             undetermined_reason,
+            missing_data,
+            peer_checks: m.peer_checks.iter().map(|p| p.to_string()).collect(),
             entra: None,
         });
     }
@@ -372,6 +387,16 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     found.insert(
         rule::AGENT_WITHOUT_SPONSOR,
         (agents_without_sponsor(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::PRIVILEGED_APP_USER_OWNERS,
+        (privileged_app_user_owners(ctx)?, vec![]),
+    );
+    found.insert(rule::TIER0_HOLDER, (tier0_holders(ctx)?, vec![]));
+    found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
+    found.insert(
+        rule::HIGH_RISK_DELEGATED_GRANT,
+        (high_risk_delegated_grants(ctx)?, vec![]),
     );
     Ok(found)
 }

@@ -842,6 +842,17 @@ actionSteps: string[]; impactedTotal: number; impacted: ImpactedResource[];
  */
 undeterminedTotal: number; undetermined: ImpactedResource[]; undeterminedReason: string | null; 
 /**
+ * Set when the cache lacks a dataset the check reads (not synced, or Graph refused it): the
+ * check is not determined (never "passed"), and any impacted list may be incomplete. Says
+ * what is missing and what to do.
+ */
+missingData: string | null; 
+/**
+ * The checks of other assessment tools this type answers (docs/peer-checks.md), such as
+ * "ZTA 21775", "MT.1002" or "ScubaGear MS.AAD.5.5".
+ */
+peerChecks: string[]; 
+/**
  * Entra's own result for this type, when synced.
  */
 entra: EntraView | null }

@@ -64,20 +64,23 @@ describe("Recommendations", () => {
     expect(rows.map((r) => r.getAttribute("data-type"))).toEqual([
       "credentialOnMicrosoftApp",
       "aadGraphDeprecationApplication",
+      "knownMaliciousApp",
       "privilegedUnused",
+      "privilegedAppUserOwners",
       "applicationCredentialExpiry",
       "privilegedWithSecret",
       "adalToMsalMigration",
       "multipleActiveSecrets",
       "staleApps",
       "staleAppCreds",
+      "tier0Holder",
       "longLivedSecrets",
       "ownerlessApps",
       "longLivedCertificates",
     ]);
     expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
-      ...Array<string>(5).fill("High"),
-      ...Array<string>(5).fill("Medium"),
+      ...Array<string>(7).fill("High"),
+      ...Array<string>(6).fill("Medium"),
       ...Array<string>(2).fill("Low"),
     ]);
     const impacted = (type: string) => String(demoReport.recommendations.find((r) => r.type === type)!.impactedTotal);
@@ -90,16 +93,19 @@ describe("Recommendations", () => {
     expect(rows.every((r) => within(r).getByTestId("rec-status").textContent === "Active")).toBe(true);
 
     // Summary strip: active findings per priority.
-    expect(screen.getByTestId("rec-summary-high").textContent).toBe("5");
-    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("5");
+    expect(screen.getByTestId("rec-summary-high").textContent).toBe("7");
+    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("6");
     expect(screen.getByTestId("rec-summary-low").textContent).toBe("2");
 
-    // The checks with nothing to report are listed by name.
-    await user.click(screen.getByRole("button", { name: /Checks with no findings \(5\)/ }));
+    // The checks with nothing to report are listed by name; the demo holds every dataset, so none is
+    // "not determined".
+    expect(screen.queryByTestId("rec-not-determined")).toBeNull();
+    await user.click(screen.getByRole("button", { name: /Checks with no findings \(6\)/ }));
     const passed = await screen.findAllByTestId("rec-passed-item");
     expect(passed.map((p) => p.getAttribute("data-type"))).toEqual([
       "federatedSubjectMismatch",
       "servicePrincipalKeyExpiry",
+      "highRiskDelegatedGrant",
       "agentWithoutSponsor",
       "credentialsOnServicePrincipal",
       "disabledWithCredentials",
@@ -281,6 +287,40 @@ describe("Recommendations", () => {
     // A recommendation with all its resources judged shows no such message.
     const other = await select(user, "ownerlessApps");
     expect(within(other).queryByTestId("rec-undetermined")).toBeNull();
+  });
+
+  it("keeps a check that lacks its data apart from the passed ones, saying what to sync", async () => {
+    const user = userEvent.setup();
+    const why = "Not determined: oauth2PermissionGrants was never synced or imported. Sync the tenant …";
+    const backend = editing(createMockBackend(), (r) => {
+      if (r.type === "highRiskDelegatedGrant") {
+        r.impacted = [];
+        r.impactedTotal = 0;
+        r.missingData = why;
+      }
+    });
+    await openRecommendations(user, backend);
+    expect(screen.getAllByTestId("rec-row").some((r) => r.getAttribute("data-type") === "highRiskDelegatedGrant")).toBe(false);
+    await user.click(screen.getByRole("button", { name: /Checks with no findings/ }));
+    const passed = await screen.findAllByTestId("rec-passed-item");
+    expect(passed.some((p) => p.getAttribute("data-type") === "highRiskDelegatedGrant")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Checks not determined (1)" }));
+    const item = await screen.findByTestId("rec-not-determined-item");
+    expect(item.textContent).toContain(why);
+    await user.click(within(item).getByRole("button", { name: "Review high-risk delegated permissions granted for all users" }));
+    const detail = await screen.findByTestId("rec-detail");
+    const bar = await within(detail).findByTestId("rec-missing-data");
+    expect(bar.textContent).toContain("Not determined");
+    expect(bar.textContent).toContain("oauth2PermissionGrants was never synced");
+  });
+
+  it("names the checks of other assessment tools a recommendation answers", async () => {
+    const user = userEvent.setup();
+    await openRecommendations(user, createMockBackend());
+    const detail = await select(user, "tier0Holder");
+    expect(within(detail).getByTestId("rec-peer-checks").textContent).toContain("ZTA 21836, MT.1050");
+    const other = await select(user, "multipleActiveSecrets");
+    expect(within(other).queryByTestId("rec-peer-checks")).toBeNull();
   });
 
   it("says when only part of the impacted resources came back, and lists all those that did", async () => {

@@ -278,12 +278,15 @@ function RecommendationList({
   showClosed: boolean;
   onShowClosed: (show: boolean) => void;
 }) {
-  const { findings, passed, activeByPriority, closedCount } = useMemo(() => {
+  const { findings, passed, notDetermined, activeByPriority, closedCount } = useMemo(() => {
     const findings = report.recommendations.filter((r) => r.impactedTotal > 0).sort(byPriorityThenName);
-    const passed = report.recommendations.filter((r) => r.impactedTotal === 0).sort(byPriorityThenName);
+    // A check without the data it reads found nothing only because it could not look: it is not "passed".
+    const quiet = report.recommendations.filter((r) => r.impactedTotal === 0).sort(byPriorityThenName);
+    const passed = quiet.filter((r) => r.missingData === null);
+    const notDetermined = quiet.filter((r) => r.missingData !== null);
     const activeByPriority: Record<Priority, number> = { high: 0, medium: 0, low: 0 };
     for (const r of findings) if (r.status === "active") activeByPriority[r.priority] += 1;
-    return { findings, passed, activeByPriority, closedCount: findings.filter(isClosed).length };
+    return { findings, passed, notDetermined, activeByPriority, closedCount: findings.filter(isClosed).length };
   }, [report]);
   const visible = showClosed ? findings : findings.filter((r) => !isClosed(r));
 
@@ -405,6 +408,24 @@ function RecommendationList({
             )}
           </AccordionPanel>
         </AccordionItem>
+        {notDetermined.length > 0 && (
+          <AccordionItem value="undetermined" data-testid="rec-not-determined">
+            <AccordionHeader as="h3">Checks not determined ({formatNumber(notDetermined.length)})</AccordionHeader>
+            <AccordionPanel>
+              <ul className="plain-list passed-list">
+                {notDetermined.map((r) => (
+                  <li key={r.type} data-testid="rec-not-determined-item" data-type={r.type}>
+                    <Link as="button" onClick={() => onSelect(r.type)}>
+                      {r.displayName}
+                    </Link>{" "}
+                    <SourceBadge rec={r} />
+                    <Caption1 className="secondary block break">{r.missingData}</Caption1>
+                  </li>
+                ))}
+              </ul>
+            </AccordionPanel>
+          </AccordionItem>
+        )}
       </Accordion>
     </>
   );
@@ -446,6 +467,20 @@ function RecommendationDetail({ tenantId, rec, asOf, settings, onChanged, onClos
           </Badge>
         </div>
         <StatusActions tenantId={tenantId} rec={rec} asOf={asOf} settings={settings} onChanged={onChanged} />
+        {rec.peerChecks.length > 0 && (
+          <Caption1 className="secondary" data-testid="rec-peer-checks">
+            Answers {rec.peerChecks.join(", ")} of other assessment tools (Zero Trust Assessment, Maester, CIS, ScubaGear,
+            CIPP).
+          </Caption1>
+        )}
+        {rec.missingData && (
+          <MessageBar intent="warning" layout="multiline" data-testid="rec-missing-data">
+            <MessageBarBody>
+              <MessageBarTitle>{rec.impactedTotal === 0 ? "Not determined" : "The list may be incomplete"}</MessageBarTitle>
+              {rec.missingData}
+            </MessageBarBody>
+          </MessageBar>
+        )}
         {rec.entra && (
           <Caption1 className="secondary" data-testid="rec-entra">
             {rec.source === "entraSynced"

@@ -32,13 +32,14 @@ pub(crate) fn run(
     let listed: Vec<_> = report
         .recommendations
         .iter()
-        .filter(|r| r.impacted_total > 0)
+        // A check that lacks its data is listed too: it did not pass, it could not look.
+        .filter(|r| r.impacted_total > 0 || r.missing_data.is_some())
         .collect();
     if args.json {
         output::write_json(out, &listed)?;
     } else {
         writeln!(out, "{} ({}) as of {}", t.display_name, t.id, report.as_of)?;
-        for r in &listed {
+        for r in listed.iter().filter(|r| r.impacted_total > 0) {
             writeln!(
                 out,
                 "\n[{}] {} ({}, {}): {} impacted",
@@ -69,6 +70,15 @@ pub(crate) fn run(
                 r.undetermined_total,
                 r.undetermined_reason.as_deref().unwrap_or_default()
             )?;
+        }
+        for r in report
+            .recommendations
+            .iter()
+            .filter(|r| r.impacted_total == 0)
+        {
+            if let Some(why) = &r.missing_data {
+                writeln!(out, "\n{}: {why}", r.recommendation_type)?;
+            }
         }
     }
     Ok(())

@@ -52,7 +52,9 @@ impl Generator<'_> {
             } else {
                 self.rng.random_range(0..LOW_RISK_PERMISSIONS)
             };
-            let (value, role_id) = GRAPH_PERMISSIONS[idx];
+            let value = GRAPH_PERMISSIONS[idx];
+            let role_id = crate::model::graph_permission_id(value)
+                .expect("every demo permission is in the table of Graph permissions");
             let created = self.days_ago(10, 900);
             sink.app_role_assignment(&AppRoleAssignment {
                 id: guid(self.rng.random()),

@@ -282,9 +282,14 @@ impl Generator<'_> {
                 if k == 1 && self.opts.service_principals >= 10 {
                     name = HOSTILE_DISPLAY_NAME.into();
                 }
+                sp.app_id = guid(app_id);
+                // One app attackers are known to use, consented by a user: PerfectData's mailbox export.
+                if k == 2 && self.opts.service_principals >= 50 {
+                    name = KNOWN_MALICIOUS_APP.0.into();
+                    sp.app_id = KNOWN_MALICIOUS_APP.1.into();
+                }
                 sp.display_name = name.clone();
                 sp.app_display_name = Some(name);
-                sp.app_id = guid(app_id);
                 sp.app_owner_organization_id = Some(guid(self.vendor_tenants[k % VENDORS.len()]));
                 sp.sign_in_audience = Some("AzureADMultipleOrgs".into());
                 sp.tags = vec![

@@ -182,6 +182,12 @@ pub const VENDORS: &[(&str, &str)] = &[
     ("Veeam", "Veeam Backup for Microsoft 365"),
 ];
 
+/// The demo's app on Huntress's Rogue Apps list (`data/known-malicious-apps.json`): (name, appId).
+pub const KNOWN_MALICIOUS_APP: (&str, &str) = (
+    "PerfectData Software",
+    "ff8d92dc-3d82-41d6-bcbd-b9174d163620",
+);
+
 pub const SAAS_SUFFIXES: &[&str] = &[
     "",
     " Connector",
@@ -263,40 +269,23 @@ pub const LOCATIONS: &[(&str, &str, &str, [u8; 2])] = &[
     ("FR", "Ile-de-France", "Paris", [20, 74]),
 ];
 
-/// Microsoft Graph application permissions: (value, appRoleId). High-risk ones come last.
-pub const GRAPH_PERMISSIONS: &[(&str, &str)] = &[
-    ("User.Read.All", "df021288-bdef-4463-88db-98f22de89214"),
-    ("Directory.Read.All", "7ab1d382-f21e-4acd-a863-ba3e13f7da61"),
-    ("Group.Read.All", "5b567255-7703-4780-807c-7be8301ae99b"),
-    ("Sites.Read.All", "332a536c-c7ef-4017-ab91-336970924f0d"),
-    ("AuditLog.Read.All", "b0afded3-3588-46d8-8b3d-9842eff778da"),
-    (
-        "Application.Read.All",
-        "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
-    ),
-    ("Mail.Send", "b633e1c5-b582-4048-a93e-9f11b44c7e96"),
-    ("Mail.ReadWrite", "e2a3a72e-5f79-4c64-b1b1-878b674786c9"),
-    (
-        "Group.ReadWrite.All",
-        "62a82d76-70ea-41e2-9197-370581804d09",
-    ),
-    ("User.ReadWrite.All", "741f803b-c850-494e-b5df-cde7c675a1ca"),
-    (
-        "Application.ReadWrite.All",
-        "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
-    ),
-    (
-        "AppRoleAssignment.ReadWrite.All",
-        "06b708a9-e830-4db3-a914-8e69da51d44f",
-    ),
-    (
-        "Directory.ReadWrite.All",
-        "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
-    ),
-    (
-        "RoleManagement.ReadWrite.Directory",
-        "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",
-    ),
+/// The Microsoft Graph application permissions the demo hands out (their ids are in
+/// `model::GRAPH_APP_PERMISSIONS`). High-risk ones come last.
+pub const GRAPH_PERMISSIONS: &[&str] = &[
+    "User.Read.All",
+    "Directory.Read.All",
+    "Group.Read.All",
+    "Sites.Read.All",
+    "AuditLog.Read.All",
+    "Application.Read.All",
+    "Mail.Send",
+    "Mail.ReadWrite",
+    "Group.ReadWrite.All",
+    "User.ReadWrite.All",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    "RoleManagement.ReadWrite.Directory",
 ];
 
 /// How many of [`GRAPH_PERMISSIONS`] (from the start) are low-risk.

@@ -3,7 +3,9 @@
 
 use rusqlite::Connection;
 
-use super::{generate, DemoOptions, DemoSink, DemoSummary, Progress, DEMO_DATASETS};
+use super::{
+    generate, DemoOptions, DemoSink, DemoSummary, Progress, DEMO_DATASETS, DEMO_RELATIONS,
+};
 use crate::dataset::DatasetSource;
 use crate::model::{
     AppCredentialSignInActivity, AppRoleAssignment, Application, ConditionalAccessPolicy,
@@ -171,7 +173,7 @@ pub fn write_demo(
             w.flush(conn)?;
         }
         let (key, _) = sink.key()?;
-        for dataset in DEMO_DATASETS {
+        for dataset in DEMO_DATASETS.into_iter().chain(DEMO_RELATIONS) {
             let at = crate::clock::to_ms(opts.as_of);
             crate::store::datasets::mark_read(conn, key, dataset, at, DatasetSource::Demo)?;
         }

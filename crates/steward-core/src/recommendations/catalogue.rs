@@ -2,6 +2,7 @@
 //! (title, source, priority, rationale, steps), defined once for every check Steward computes.
 
 use super::{Priority, RecommendationSettings, RecommendationSource};
+use crate::dataset::Dataset;
 
 /// Entra's `staleApps`: no use for more than this many days, and created longer ago than that.
 pub const STALE_APP_DAYS: i64 = 90;
@@ -36,6 +37,10 @@ pub(super) mod rule {
     pub(crate) const DISABLED_WITH_CREDENTIALS: &str = "disabledWithCredentials";
     pub(crate) const OWNERLESS_APPS: &str = "ownerlessApps";
     pub(crate) const AGENT_WITHOUT_SPONSOR: &str = "agentWithoutSponsor";
+    pub(crate) const PRIVILEGED_APP_USER_OWNERS: &str = "privilegedAppUserOwners";
+    pub(crate) const HIGH_RISK_DELEGATED_GRANT: &str = "highRiskDelegatedGrant";
+    pub(crate) const TIER0_HOLDER: &str = "tier0Holder";
+    pub(crate) const KNOWN_MALICIOUS_APP: &str = "knownMaliciousApp";
 }
 
 pub(super) struct Meta {
@@ -45,6 +50,12 @@ pub(super) struct Meta {
     pub(super) priority: Priority,
     pub(super) rationale: String,
     pub(super) steps: &'static [&'static str],
+    /// The datasets the check reads beyond applications and service principals: without one of
+    /// them in the cache the check is "not determined", never passed.
+    pub(super) needs: &'static [Dataset],
+    /// The checks of other assessment tools this type answers (docs/peer-checks.md), as
+    /// "ZTA 21774", "MT.1027", "ScubaGear MS.AAD.5.6", "CIS 5.1.5.1", "CIPP AppSecretExpiry".
+    pub(super) peer_checks: &'static [&'static str],
 }
 
 pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
@@ -57,6 +68,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::High,
             rationale: format!("A secret or certificate on an app registration expires within {EXPIRY_DAYS} days; when it lapses, the app can no longer get tokens. Credentials already expired are not listed."),
             steps: &["Open the app registration and add a new certificate (preferred) or secret under Certificates & secrets.", "Roll the new credential out to every workload that uses the app, and confirm in the sign-in log that the new key id is used.", "Remove the expiring credential."],
+            needs: &[],
+            peer_checks: &["CIPP AppSecretExpiry", "CIPP AppCertificateExpiry"],
         },
         Meta {
             kind: rule::SERVICE_PRINCIPAL_KEY_EXPIRY,
@@ -65,6 +78,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::High,
             rationale: format!("A credential on a service principal (often a SAML signing certificate) expires within {EXPIRY_DAYS} days. As in Entra, the impacted resource is the application."),
             steps: &["Open the enterprise application and create a new certificate (Single sign-on › SAML certificates) or credential.", "Make it active, update the partner or workload that relies on it, and confirm the new key id in sign-ins.", "Remove the expiring credential."],
+            needs: &[],
+            peer_checks: &["CIPP AppCertificateExpiry"],
         },
         Meta {
             kind: rule::STALE_APPS,
@@ -73,6 +88,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: format!("No successful sign-in as a client and no token issued for it as a resource for more than {STALE_APP_DAYS} days, and created more than {STALE_APP_DAYS} days ago. Exempt as in Entra: Microsoft apps, managed identities, Application Proxy apps and apps created within {STALE_APP_DAYS} days."),
             steps: &["Confirm with the owners that nothing depends on the app.", "Disable its service principal (Enterprise applications › Properties › Enabled for users to sign in: No) and wait a few weeks.", "Delete the app registration; it stays restorable for 30 days."],
+            needs: &[],
+            peer_checks: &[],
         },
         Meta {
             kind: rule::STALE_APP_CREDS,
@@ -81,6 +98,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: format!("A valid credential has not been used to sign in for more than {STALE_CREDENTIAL_DAYS} days. Unused credentials are attack surface with no benefit. Expired credentials and credentials added within {STALE_CREDENTIAL_DAYS} days are not listed."),
             steps: &["Check with the owners that no workload still holds the credential.", "Remove it from Certificates & secrets of the app (or the service principal)."],
+            needs: &[],
+            peer_checks: &[],
         },
         Meta {
             kind: rule::CREDENTIAL_ON_MICROSOFT_APP,
@@ -89,6 +108,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::High,
             rationale: "Microsoft's own applications never need a credential added in your tenant. A secret or certificate on one lets its holder act with the app's permissions and is a known backdoor pattern.".into(),
             steps: &["Find who added the credential (audit log, category ApplicationManagement, 'Update service principal').", "If nobody can account for it, treat the tenant as compromised: remove the credential and follow your incident process."],
+            needs: &[],
+            peer_checks: &["ZTA 21774"],
         },
         Meta {
             kind: rule::PRIVILEGED_WITH_SECRET,
@@ -97,6 +118,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::High,
             rationale: "An identity holding a privileged directory role or a high-risk Microsoft Graph permission signs in with a client secret. Secrets are easily copied and leaked; certificates and federated credentials are not.".into(),
             steps: &["Add a certificate (ideally in Key Vault) or a federated credential to the app.", "Move the workload to it, then remove the secrets."],
+            needs: &[Dataset::AppRoleAssignments, Dataset::RoleAssignments],
+            peer_checks: &["MT.1027"],
         },
         Meta {
             kind: rule::PRIVILEGED_UNUSED,
@@ -105,6 +128,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::High,
             rationale: format!("An identity holds a privileged directory role or a high-risk Graph permission but has not signed in successfully for more than {PRIVILEGED_UNUSED_DAYS} days."),
             steps: &["Remove the role assignment or revoke the application permission.", "If the identity is not needed at all, disable and then delete it."],
+            needs: &[Dataset::AppRoleAssignments, Dataset::RoleAssignments],
+            peer_checks: &["ZTA 21771"],
         },
         Meta {
             kind: rule::FEDERATED_SUBJECT_MISMATCH,
@@ -113,6 +138,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::High,
             rationale: format!("Sign-ins of this app failed within the last {FEDERATION_FAILURE_DAYS} days because no federated credential matched the token (AADSTS70021/700211/700212/700213). A common cause: a GitHub repository renamed or transferred, whose tokens now carry the ID-based subject `repo:owner@id/repo@id:…`."),
             steps: &["Compare the failing token's subject (sign-in failure reason) with the federated credential's subject.", "Update the subject (or use the new ID-based GitHub format), then delete credentials that match nothing."],
+            needs: &[],
+            peer_checks: &[],
         },
         Meta {
             kind: rule::CREDENTIALS_ON_SERVICE_PRINCIPAL,
@@ -121,6 +148,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: "A secret or certificate sits on the service principal instead of the app registration. Such credentials do not appear on the app's Certificates & secrets page, so they escape review; attackers use them for persistence. SAML signing certificates are not listed.".into(),
             steps: &["Add the credential to the app registration instead and move the workload to it.", "Remove the service principal's credential (Graph: removePassword / removeKey on the servicePrincipal)."],
+            needs: &[],
+            peer_checks: &["ZTA 21896"],
         },
         Meta {
             kind: rule::LONG_LIVED_SECRETS,
@@ -129,6 +158,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: format!("A valid client secret's lifetime is more than {} days. The longer a secret lives, the longer a leaked copy works.", s.secret_max_days),
             steps: &["Replace the secret with a certificate or a federated credential, or at least with a secret of shorter life.", "Enforce a maximum lifetime with an app management policy."],
+            needs: &[],
+            peer_checks: &["CIPP LongLivedAppCredentials"],
         },
         Meta {
             kind: rule::LONG_LIVED_CERTIFICATES,
@@ -137,6 +168,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Low,
             rationale: format!("A valid certificate's lifetime is more than {} days.", s.certificate_max_days),
             steps: &["Issue a certificate of shorter life and automate its rotation (for example from Key Vault)."],
+            needs: &[],
+            peer_checks: &["MT.1198", "CIPP LongLivedAppCredentials"],
         },
         Meta {
             kind: rule::MULTIPLE_ACTIVE_SECRETS,
@@ -145,6 +178,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: format!("An app holds {MULTIPLE_SECRETS} or more valid secrets. One, plus one during a rotation, is all a workload needs; the rest are forgotten copies."),
             steps: &["Find which secret the workload uses (sign-in log, credential key id).", "Remove the others."],
+            needs: &[],
+            peer_checks: &[],
         },
         Meta {
             kind: rule::DISABLED_WITH_CREDENTIALS,
@@ -153,6 +188,57 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: "The service principal is disabled but it or its app still holds valid credentials. Re-enabling it would restore their access at once.".into(),
             steps: &["If the identity stays disabled, remove its credentials (or delete it)."],
+            needs: &[],
+            peer_checks: &[],
+        },
+        Meta {
+            kind: rule::KNOWN_MALICIOUS_APP,
+            source: Steward,
+            name: "Remove applications known to be used by attackers",
+            priority: Priority::High,
+            rationale: "A service principal in the tenant belongs to an application that attackers are known to consent to after taking over an account: mailbox export, mass mailing, file sync or address-book harvesting (Huntress's Rogue Apps list, shipped with Steward). Its presence often means a user was compromised.".into(),
+            steps: &["Disable the service principal at once (Enterprise applications › Properties › Enabled for users to sign in: No).", "Find who consented and when (audit log, activity 'Consent to application'), and investigate those users' sign-ins and mailbox rules for compromise.", "Revoke its permission grants and delete the service principal; restrict user consent so it cannot return."],
+            needs: &[],
+            peer_checks: &["CIPP HuntressRogueApps"],
+        },
+        Meta {
+            kind: rule::PRIVILEGED_APP_USER_OWNERS,
+            source: Steward,
+            name: "Remove user owners from privileged applications",
+            priority: Priority::High,
+            rationale: "An identity holds a privileged directory role or a high-risk Microsoft Graph permission (application, or delegated for all users), and users own it or its app registration. An owner can add a secret and act as the app, so each owner is as powerful as the app: an escalation path that bypasses role assignment and PIM.".into(),
+            steps: &["Remove the users from the owners of the app registration and of the enterprise application.", "Manage the app through a role scoped to it (Cloud Application Administrator on the app) held in PIM, or through an owner that is a service principal of your automation.", "Review the credentials the owners added (audit log, category ApplicationManagement)."],
+            needs: &[
+                Dataset::Owners,
+                Dataset::AppRoleAssignments,
+                Dataset::RoleAssignments,
+                Dataset::OAuth2PermissionGrants,
+            ],
+            peer_checks: &["MT.1077", "MT.1078"],
+        },
+        Meta {
+            kind: rule::HIGH_RISK_DELEGATED_GRANT,
+            source: Steward,
+            name: "Review high-risk delegated permissions granted for all users",
+            priority: Priority::High,
+            rationale: "An admin consented, for every user of the tenant, to delegated Microsoft Graph permissions that reach directory control or everyone's data (such as Directory.ReadWrite.All, RoleManagement.ReadWrite.Directory, Mail.ReadWrite). Whoever controls the app acts with those rights as any user who signs in to it, including administrators.".into(),
+            steps: &["Confirm with the app's owners which permissions it needs.", "Revoke the grant (Enterprise applications › Permissions › Review permissions, or DELETE /oauth2PermissionGrants/{id}) and consent again to the permissions it needs only.", "Prefer consent for the users who use the app over consent for all users."],
+            needs: &[Dataset::OAuth2PermissionGrants],
+            peer_checks: &[],
+        },
+        Meta {
+            kind: rule::TIER0_HOLDER,
+            source: Steward,
+            name: "Review identities with Tier-0 access",
+            priority: Priority::Medium,
+            rationale: "An identity holds a privileged directory role, a high-risk Microsoft Graph application permission, or high-risk delegated permissions for all users: each is a path to Global Administrator or to the tenant's data. Whoever controls its credentials, its owners included, holds that path. Keep this list short and known.".into(),
+            steps: &["Confirm with each identity's owners that it needs what it holds; replace tenant-wide permissions with narrower ones (for example Sites.Selected, or a role scoped to an administrative unit).", "Make eligible (PIM) what need not be active.", "Protect those that stay: certificates or federation instead of secrets, no user owners, a conditional access policy for workload identities."],
+            needs: &[
+                Dataset::AppRoleAssignments,
+                Dataset::RoleAssignments,
+                Dataset::OAuth2PermissionGrants,
+            ],
+            peer_checks: &["ZTA 21836", "MT.1050", "MT.1051", "MT.1207", "MT.1209", "MT.1223"],
         },
         Meta {
             kind: rule::OWNERLESS_APPS,
@@ -161,6 +247,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Low,
             rationale: "An app registration has no owner, so nobody is accountable for its credentials, permissions and lifecycle.".into(),
             steps: &["Add at least two owners (Owners blade of the app registration)."],
+            needs: &[Dataset::Owners],
+            peer_checks: &[],
         },
         Meta {
             kind: rule::AGENT_WITHOUT_SPONSOR,
@@ -169,6 +257,8 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             priority: Priority::Medium,
             rationale: "An agent identity has no sponsor: nobody answers for what it does or decides when it should go.".into(),
             steps: &["Add a sponsor to the agent identity (Entra admin center › Agent ID › Sponsors)."],
+            needs: &[Dataset::Sponsors],
+            peer_checks: &[],
         },
     ]
 }

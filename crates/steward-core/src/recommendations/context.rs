@@ -86,6 +86,32 @@ impl Ctx<'_> {
         }
     }
 
+    /// Why a check that reads `needs` cannot be judged on this cache, when one of them is not
+    /// in it (never read, refused by Graph, or a sync round left unfinished); `None` when all are.
+    pub(super) fn missing_data(&self, needs: &[Dataset]) -> Result<Option<String>> {
+        use crate::dataset::DatasetState;
+        let mut missing = Vec::new();
+        for &d in needs {
+            match crate::store::datasets::state(self.conn, self.key, d)? {
+                Some((DatasetState::Ok, _)) => {}
+                Some((DatasetState::NotAvailable, detail)) => missing.push(format!(
+                    "Graph refused {d} at the last sync ({})",
+                    detail.as_deref().unwrap_or("no reason given")
+                )),
+                Some((DatasetState::InProgress, _)) => {
+                    missing.push(format!("{d} is only partly synced (a sync round is open)"))
+                }
+                None => missing.push(format!("{d} was never synced or imported")),
+            }
+        }
+        Ok((!missing.is_empty()).then(|| {
+            format!(
+                "Not determined: {}. Sync the tenant with the permissions it lacks, or import those datasets, then look again; until then a finding may be missing.",
+                missing.join("; ")
+            )
+        }))
+    }
+
     /// The owners of an object, by name. The first call reads every owner of the tenant in one
     /// scan: the enrichment asks for thousands.
     pub(super) fn owners(&self, object_id: &str) -> Result<Vec<String>> {

@@ -15,7 +15,7 @@ use crate::Result;
 
 /// Active holders of a privileged directory role or a high-risk Graph permission:
 /// service principal id → what they hold.
-fn privileged_holders(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
+pub(super) fn privileged_holders(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
     let mut holders: HashMap<String, Vec<String>> = HashMap::new();
     let mut roles = ctx.conn.prepare_cached(
         "SELECT principal_id, role_display_name, assignment_type FROM directory_role_assignments
@@ -42,7 +42,7 @@ fn privileged_holders(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
     );
     let mut perms = ctx.conn.prepare_cached(&sql)?;
     let mut args: Vec<&dyn rusqlite::ToSql> = vec![&ctx.key.0];
-    for p in HIGH_RISK_PERMISSIONS {
+    for (p, _) in HIGH_RISK_PERMISSIONS {
         args.push(p);
     }
     for row in perms.query_map(args.as_slice(), |r| {

@@ -125,6 +125,8 @@ pub(super) fn synced(
             undetermined_total: 0,
             undetermined: Vec::new(),
             undetermined_reason: None,
+            missing_data: None,
+            peer_checks: Vec::new(),
             entra: Some(view),
         });
     }

@@ -76,6 +76,32 @@ pub fn read_at(conn: &Connection, tenant: TenantKey, dataset: Dataset) -> Result
         .optional()?)
 }
 
+/// How `dataset` stands for a tenant: `None` when it was never read nor refused; otherwise its
+/// state and, for a refusal, what Graph said was missing.
+pub fn state(
+    conn: &Connection,
+    tenant: TenantKey,
+    dataset: Dataset,
+) -> Result<Option<(DatasetState, Option<String>)>> {
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT status, detail FROM datasets WHERE tenant = ?1 AND name = ?2")?
+        .query_row(params![tenant.0, dataset.name()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(row.map(|(status, detail)| {
+        let state = [
+            DatasetState::Ok,
+            DatasetState::NotAvailable,
+            DatasetState::InProgress,
+        ]
+        .into_iter()
+        .find(|s| s.cache_name() == status)
+        .unwrap_or(DatasetState::InProgress);
+        (state, detail)
+    }))
+}
+
 /// What the cache holds of one dataset.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

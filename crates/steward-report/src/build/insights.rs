@@ -41,6 +41,8 @@ pub(super) fn recommendations(
             col("source", "Source", K::Text, 0.9),
             col("impacted", "Impacted", K::Integer, 0.8),
             col("undetermined", "Undetermined", K::Integer, 0.9),
+            col("notDetermined", "Check not determined", K::Text, 2.0),
+            col("peerChecks", "Answers peer checks", K::Text, 1.4),
             col("rationale", "Why it matters", K::Text, 4.0),
         ],
     );
@@ -78,6 +80,8 @@ pub(super) fn recommendations(
             ),
             Cell::Int(rec.impacted_total),
             Cell::Int(rec.undetermined_total),
+            Cell::opt_text(rec.missing_data.clone()),
+            Cell::text(rec.peer_checks.join(", ")),
             Cell::text(&rec.rationale),
         ]);
         if rec.impacted_total > 0 {
@@ -113,7 +117,7 @@ pub(super) fn recommendations(
                 ]);
             }
         }
-        if rec.impacted_total > 0 || rec.undetermined_total > 0 {
+        if rec.impacted_total > 0 || rec.undetermined_total > 0 || rec.missing_data.is_some() {
             let mut s = Section::new(format!(
                 "{} ({} priority): {} impacted",
                 rec.display_name,
@@ -126,6 +130,12 @@ pub(super) fn recommendations(
                     "{} undetermined: {reason}",
                     thousands(rec.undetermined_total)
                 ));
+            }
+            if let Some(why) = &rec.missing_data {
+                s = s.text(why);
+            }
+            if !rec.peer_checks.is_empty() {
+                s = s.text(format!("Answers {}.", rec.peer_checks.join(", ")));
             }
             for (i, step) in rec.action_steps.iter().enumerate() {
                 s = s.text(format!("Step {}: {step}", i + 1));

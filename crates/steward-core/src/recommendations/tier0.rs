@@ -1,0 +1,168 @@
+//! Tier-0 holders and who can escalate through them: users owning an identity that holds a
+//! privileged role or a high-risk permission, and high-risk delegated Microsoft Graph
+//! permissions consented for all users.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use super::context::Ctx;
+use super::privileged::privileged_holders;
+use super::resources::ev;
+use super::ImpactedResource;
+use crate::model::{is_high_risk_permission, MICROSOFT_GRAPH_APP_ID};
+use crate::Result;
+
+/// Clients granted high-risk delegated Microsoft Graph scopes for all users (admin consent):
+/// service principal id → the scopes, sorted.
+pub(super) fn delegated_holders(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT g.client_id, g.scope FROM oauth2_permission_grants g
+         JOIN service_principals r ON r.tenant = g.tenant AND r.id = g.resource_id
+         WHERE g.tenant = ?1 AND g.consent_type = 'AllPrincipals' AND r.app_id = ?2",
+    )?;
+    let mut holders: HashMap<String, Vec<String>> = HashMap::new();
+    for row in stmt.query_map(params![ctx.key.0, MICROSOFT_GRAPH_APP_ID], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (client, scope) = row?;
+        let risky: Vec<String> = scope
+            .split_whitespace()
+            .filter(|s| is_high_risk_permission(s))
+            .map(str::to_string)
+            .collect();
+        if !risky.is_empty() {
+            holders.entry(client).or_default().extend(risky);
+        }
+    }
+    for v in holders.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    Ok(holders)
+}
+
+/// An active service principal's (name, appId), or `None` when it is not in the cache.
+fn service_principal(ctx: &Ctx<'_>, id: &str) -> Result<Option<(String, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(ctx
+        .conn
+        .prepare_cached(
+            "SELECT display_name, app_id FROM service_principals
+             WHERE tenant = ?1 AND id = ?2 AND deleted IS NULL",
+        )?
+        .query_row(params![ctx.key.0, id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The clients holding high-risk delegated scopes for all users.
+pub(super) fn high_risk_delegated_grants(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let holders = delegated_holders(ctx)?;
+    let mut ids: Vec<&String> = holders.keys().collect();
+    ids.sort();
+    let mut out = Vec::new();
+    for id in ids {
+        let Some((name, app_id)) = service_principal(ctx, id)? else {
+            continue;
+        };
+        out.push(ctx.sp_resource(
+            id,
+            &app_id,
+            &name,
+            vec![
+                ev(
+                    "Delegated for all users (Microsoft Graph)",
+                    holders[id].join(", "),
+                ),
+                ev(
+                    "Consent",
+                    "an admin consented for every user of the tenant (AllPrincipals)",
+                ),
+            ],
+        )?);
+    }
+    Ok(out)
+}
+
+/// The users among the owners of `object_id`, by name.
+fn user_owners(ctx: &Ctx<'_>, object_id: &str) -> Result<Vec<String>> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT display_name FROM owners
+         WHERE tenant = ?1 AND object_id = ?2 AND relation = 'owner' AND owner_type = 'user'
+         ORDER BY display_name, owner_id",
+    )?;
+    let names = stmt
+        .query_map(params![ctx.key.0, object_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
+}
+
+/// Every Tier-0 holder: a privileged role, a high-risk application permission, or high-risk
+/// delegated scopes for all users. Service principal id → what it holds, sorted.
+fn tier0(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
+    let mut holders = privileged_holders(ctx)?;
+    for (id, scopes) in delegated_holders(ctx)? {
+        holders.entry(id).or_default().extend(
+            scopes
+                .into_iter()
+                .map(|s| format!("{s} (Microsoft Graph delegated permission, all users)")),
+        );
+    }
+    for held in holders.values_mut() {
+        held.sort();
+        held.dedup();
+    }
+    Ok(holders)
+}
+
+/// Every active Tier-0 holder, with what it holds (its owners come with every resource).
+pub(super) fn tier0_holders(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let holders = tier0(ctx)?;
+    let mut ids: Vec<&String> = holders.keys().collect();
+    ids.sort();
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some((name, app_id)) = service_principal(ctx, id)? {
+            out.push(ctx.sp_resource(
+                id,
+                &app_id,
+                &name,
+                vec![ev("Holds", holders[id].join("; "))],
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// Tier-0 holders that users own, directly or through their app registration.
+pub(super) fn privileged_app_user_owners(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let holders = tier0(ctx)?;
+    let mut ids: Vec<&String> = holders.keys().collect();
+    ids.sort();
+    let mut out = Vec::new();
+    for id in ids {
+        let Some((name, app_id)) = service_principal(ctx, id)? else {
+            continue;
+        };
+        let on_sp = user_owners(ctx, id)?;
+        let on_app = match ctx.application_of(&app_id)? {
+            Some((app, _)) => user_owners(ctx, &app)?,
+            None => Vec::new(),
+        };
+        if on_sp.is_empty() && on_app.is_empty() {
+            continue;
+        }
+        let mut evidence = vec![ev("Holds", holders[id].join("; "))];
+        if !on_app.is_empty() {
+            evidence.push(ev("User owners of the app registration", on_app.join(", ")));
+        }
+        if !on_sp.is_empty() {
+            evidence.push(ev(
+                "User owners of the enterprise application",
+                on_sp.join(", "),
+            ));
+        }
+        out.push(ctx.sp_resource(id, &app_id, &name, evidence)?);
+    }
+    Ok(out)
+}
