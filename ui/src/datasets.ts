@@ -28,6 +28,11 @@ export const DATASET_LABELS: Readonly<Record<Dataset, string>> = {
   oauth2PermissionGrants: "Delegated permission grants",
   conditionalAccessPolicies: "Conditional access policies",
   directoryAudits: "App management audit log",
+  authorizationPolicy: "Authorization policy (user consent)",
+  adminConsentRequestPolicy: "Admin consent workflow",
+  defaultAppManagementPolicy: "Default app management policy",
+  appManagementPolicies: "Custom app management policies",
+  appConsentRequests: "Admin consent requests",
 };
 
 /** A dataset's label for the admin. */

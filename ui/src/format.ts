@@ -238,7 +238,18 @@ export function recommendationStatusText(r: Pick<Recommendation, "status" | "pos
 }
 
 export function resourceTypeLabel(t: string): string {
-  return t === "application" ? "Application" : t === "servicePrincipal" ? "Service principal" : t;
+  switch (t) {
+    case "application":
+      return "Application";
+    case "servicePrincipal":
+      return "Service principal";
+    case "policy":
+      return "Tenant policy";
+    case "consentRequest":
+      return "Consent request";
+    default:
+      return t;
+  }
 }
 
 /** Only links into the Entra admin center become links; anything else a tenant string holds is text. */

@@ -34,6 +34,9 @@ pub struct Faults {
     pub no_workload_id_premium: bool,
     /// The tenant has no Entra ID P1 or P2: the sign-in log answers 403, as Graph does.
     pub no_entra_premium: bool,
+    /// The app lacks Policy.Read.All and ConsentRequest.Read.All: the tenant's app and consent
+    /// policies and its consent requests answer 403 Authorization_RequestDenied.
+    pub no_policy_read: bool,
     /// Directory lists give a next link on another host, as a hostile or broken proxy might:
     /// the sync must not follow it with its token.
     pub foreign_next_link: bool,

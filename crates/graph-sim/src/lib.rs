@@ -32,6 +32,7 @@ mod faults;
 mod logs;
 mod objects;
 mod paging;
+mod policies;
 mod risk;
 mod state;
 mod tls;
@@ -179,6 +180,13 @@ async fn launch(
         .route("/_sim/{collection}/{id}/rename", post(sim_rename))
         .route("/_sim/expireDeltaTokens", post(sim_expire_delta_tokens))
         .route("/_sim/stats", get(sim_stats))
+        .merge(
+            policies::SINGLE_POLICIES
+                .into_iter()
+                .fold(Router::new(), |r, (path, kind)| {
+                    r.route(path, get(policies::single_policy_route(path, kind)))
+                }),
+        )
         .merge(
             WholeCollection::ALL
                 .into_iter()

@@ -88,6 +88,9 @@ struct Args {
     /// The tenant has no Entra ID P1/P2: the sign-in log answers 403.
     #[arg(long)]
     no_entra_premium: bool,
+    /// The app may not read policies or consent requests: they answer 403.
+    #[arg(long)]
+    no_policy_read: bool,
     /// Directory lists give next links on another host, as a hostile proxy might.
     #[arg(long)]
     foreign_next_link: bool,
@@ -140,6 +143,7 @@ async fn main() {
             page_cap: a.page_cap,
             no_workload_id_premium: a.no_workload_id_premium,
             no_entra_premium: a.no_entra_premium,
+            no_policy_read: a.no_policy_read,
             foreign_next_link: a.foreign_next_link,
             limits: a
                 .graph_limits

@@ -14,6 +14,7 @@ use steward_core::store::{self, applications, service_principals};
 use crate::errors::{bad_token, graph_error, internal};
 use crate::faults::admit_page;
 use crate::paging::{base_url, capped, decode_token, encode_token, page_size};
+use crate::policies::policy_values;
 use crate::state::{Inner, Sim};
 use crate::wire::directory::{application_json, service_principal_json};
 use crate::wire::governance::{ca_policy_json, grant_json, role_assignment_json};
@@ -21,6 +22,7 @@ use crate::wire::insights::{
     credential_activity_json, recommendation_json, sku_json, sp_activity_json,
 };
 use crate::wire::protection::{detection_json, named_location_json, risky_json};
+use steward_core::dataset::Dataset;
 
 /// The collections the simulator serves whole from its cache, paged by offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +40,12 @@ pub(crate) enum WholeCollection {
     DeletedServicePrincipals,
     Grants,
     CaPolicies,
+    AppManagementPolicies,
+    ConsentRequests,
 }
 
 impl WholeCollection {
-    pub(crate) const ALL: [WholeCollection; 13] = [
+    pub(crate) const ALL: [WholeCollection; 15] = [
         WholeCollection::Skus,
         WholeCollection::NamedLocations,
         WholeCollection::RiskyServicePrincipals,
@@ -55,6 +59,8 @@ impl WholeCollection {
         WholeCollection::DeletedServicePrincipals,
         WholeCollection::Grants,
         WholeCollection::CaPolicies,
+        WholeCollection::AppManagementPolicies,
+        WholeCollection::ConsentRequests,
     ];
 
     pub(crate) fn path(self) -> &'static str {
@@ -82,6 +88,10 @@ impl WholeCollection {
             }
             WholeCollection::Grants => "/v1.0/oauth2PermissionGrants",
             WholeCollection::CaPolicies => "/v1.0/identity/conditionalAccess/policies",
+            WholeCollection::AppManagementPolicies => "/v1.0/policies/appManagementPolicies",
+            WholeCollection::ConsentRequests => {
+                "/v1.0/identityGovernance/appConsent/appConsentRequests"
+            }
         }
     }
 
@@ -121,6 +131,12 @@ impl WholeCollection {
             WholeCollection::Grants => "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants",
             WholeCollection::CaPolicies => {
                 "https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies"
+            }
+            WholeCollection::AppManagementPolicies => {
+                "https://graph.microsoft.com/v1.0/$metadata#policies/appManagementPolicies"
+            }
+            WholeCollection::ConsentRequests => {
+                "https://graph.microsoft.com/v1.0/$metadata#identityGovernance/appConsent/appConsentRequests"
             }
         }
     }
@@ -205,6 +221,10 @@ impl WholeCollection {
                 .iter()
                 .map(ca_policy_json)
                 .collect(),
+            WholeCollection::AppManagementPolicies => {
+                policy_values(c, k, Dataset::AppManagementPolicies)?
+            }
+            WholeCollection::ConsentRequests => policy_values(c, k, Dataset::AppConsentRequests)?,
         })
     }
 }
@@ -242,6 +262,17 @@ async fn list_whole_collection(
             StatusCode::FORBIDDEN,
             "Forbidden",
             "The tenant does not have a valid Microsoft Entra Workload ID Premium license.",
+        );
+    }
+    let policies = matches!(
+        which,
+        WholeCollection::AppManagementPolicies | WholeCollection::ConsentRequests
+    );
+    if policies && sim.config.faults.no_policy_read {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
         );
     }
     // PIM without Entra ID P2 is refused with a 400, not a 403, as Graph does.

@@ -209,7 +209,9 @@ pub(crate) struct SyncArgs {
     /// namedLocations, riskyServicePrincipals, servicePrincipalRiskDetections,
     /// directoryRecommendations, roleAssignments, roleEligibilityScheduleInstances,
     /// deletedApplications, deletedServicePrincipals, oauth2PermissionGrants,
-    /// conditionalAccessPolicies, directoryAudits.
+    /// conditionalAccessPolicies, directoryAudits, authorizationPolicy,
+    /// adminConsentRequestPolicy, defaultAppManagementPolicy, appManagementPolicies,
+    /// appConsentRequests.
     #[arg(long = "dataset", value_name = "NAME", value_parser = parse_sync_dataset)]
     pub(crate) datasets: Vec<steward_graph::Dataset>,
     /// How many days of sign-ins the first run reads (Graph keeps 30).

@@ -46,11 +46,22 @@ pub enum Dataset {
     ConditionalAccessPolicies,
     /// Directory audit events of the ApplicationManagement category (`auditLogs/directoryAudits`).
     DirectoryAudits,
+    /// The tenant's authorization policy (`policies/authorizationPolicy`, one object): user
+    /// consent and what default users may do.
+    AuthorizationPolicy,
+    /// The admin consent workflow's settings (`policies/adminConsentRequestPolicy`, one object).
+    AdminConsentRequestPolicy,
+    /// The tenant's default app management policy (`policies/defaultAppManagementPolicy`).
+    DefaultAppManagementPolicy,
+    /// Custom app management policies (`policies/appManagementPolicies`).
+    AppManagementPolicies,
+    /// Admin consent requests (`identityGovernance/appConsent/appConsentRequests`).
+    AppConsentRequests,
 }
 
 impl Dataset {
     /// Every dataset, in declaration order.
-    pub const ALL: [Dataset; 22] = [
+    pub const ALL: [Dataset; 27] = [
         Dataset::Organization,
         Dataset::Applications,
         Dataset::ServicePrincipals,
@@ -73,6 +84,11 @@ impl Dataset {
         Dataset::OAuth2PermissionGrants,
         Dataset::ConditionalAccessPolicies,
         Dataset::DirectoryAudits,
+        Dataset::AuthorizationPolicy,
+        Dataset::AdminConsentRequestPolicy,
+        Dataset::DefaultAppManagementPolicy,
+        Dataset::AppManagementPolicies,
+        Dataset::AppConsentRequests,
     ];
 
     /// The name recorded in the cache (Graph's collection name); the same as its JSON form.
@@ -100,6 +116,11 @@ impl Dataset {
             Dataset::OAuth2PermissionGrants => "oauth2PermissionGrants",
             Dataset::ConditionalAccessPolicies => "conditionalAccessPolicies",
             Dataset::DirectoryAudits => "directoryAudits",
+            Dataset::AuthorizationPolicy => "authorizationPolicy",
+            Dataset::AdminConsentRequestPolicy => "adminConsentRequestPolicy",
+            Dataset::DefaultAppManagementPolicy => "defaultAppManagementPolicy",
+            Dataset::AppManagementPolicies => "appManagementPolicies",
+            Dataset::AppConsentRequests => "appConsentRequests",
         }
     }
 

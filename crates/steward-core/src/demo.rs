@@ -19,6 +19,7 @@ mod access;
 mod credentials;
 mod governance;
 mod identities;
+mod policies;
 mod profile;
 mod recommendations;
 mod risk;
@@ -36,7 +37,7 @@ use crate::model::{
     DirectoryAudit, DirectoryImpactedResource, DirectoryRecommendation, DirectoryRoleAssignment,
     NamedLocation, OAuth2PermissionGrant, Owner, RiskyServicePrincipal,
     RiskyServicePrincipalHistoryItem, ServicePrincipal, ServicePrincipalRiskDetection,
-    ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
+    ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant, TenantPolicy,
 };
 use crate::Result;
 use names::*;
@@ -119,6 +120,9 @@ pub trait DemoSink {
     fn directory_audit(&mut self, _a: &DirectoryAudit) -> Result<()> {
         Ok(())
     }
+    fn tenant_policy(&mut self, _p: &TenantPolicy) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The Graph datasets a demo tenant holds besides identities and sign-ins.
@@ -134,7 +138,7 @@ pub const DEMO_DATASETS: [Dataset; 7] = [
 
 /// The relations a demo tenant holds beside its identities, read as a sync reads them: the
 /// checks that need them are determined on the demo.
-pub const DEMO_RELATIONS: [Dataset; 9] = [
+pub const DEMO_RELATIONS: [Dataset; 14] = [
     Dataset::FederatedIdentityCredentials,
     Dataset::AppRoleAssignments,
     Dataset::Owners,
@@ -144,6 +148,11 @@ pub const DEMO_RELATIONS: [Dataset; 9] = [
     Dataset::OAuth2PermissionGrants,
     Dataset::ConditionalAccessPolicies,
     Dataset::DirectoryAudits,
+    Dataset::AuthorizationPolicy,
+    Dataset::AdminConsentRequestPolicy,
+    Dataset::DefaultAppManagementPolicy,
+    Dataset::AppManagementPolicies,
+    Dataset::AppConsentRequests,
 ];
 
 /// Progress of a generation, for a progress bar: (what, done, total).
@@ -166,6 +175,7 @@ pub fn generate(
     g.identity_protection(sink)?;
     g.directory_recommendations(sink)?;
     g.governance(sink)?;
+    g.policies(sink)?;
     Ok(g.summary)
 }
 

@@ -19,6 +19,7 @@ mod resources;
 mod staleness;
 mod status;
 mod synced;
+mod tenant_policy;
 mod tier0;
 
 use std::collections::HashMap;
@@ -49,6 +50,10 @@ use privileged::privileged;
 use staleness::{stale_apps, stale_credentials};
 use status::effective_status;
 use synced::synced;
+use tenant_policy::{
+    admin_consent_workflow_disabled, app_management_policy_weak, pending_consent_requests,
+    user_consent_allowed, users_can_register_apps,
+};
 use tier0::{high_risk_delegated_grants, privileged_app_user_owners, tier0_holders};
 
 use crate::clock::{rfc3339_ms, to_ms};
@@ -394,6 +399,26 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     );
     found.insert(rule::TIER0_HOLDER, (tier0_holders(ctx)?, vec![]));
     found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
+    found.insert(
+        rule::USER_CONSENT_ALLOWED,
+        (user_consent_allowed(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::USERS_CAN_REGISTER_APPS,
+        (users_can_register_apps(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::ADMIN_CONSENT_WORKFLOW_DISABLED,
+        (admin_consent_workflow_disabled(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::PENDING_CONSENT_REQUESTS,
+        (pending_consent_requests(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::APP_MANAGEMENT_POLICY_WEAK,
+        (app_management_policy_weak(ctx)?, vec![]),
+    );
     found.insert(
         rule::HIGH_RISK_DELEGATED_GRANT,
         (high_risk_delegated_grants(ctx)?, vec![]),

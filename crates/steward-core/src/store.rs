@@ -20,6 +20,7 @@ pub mod federated_credentials;
 pub mod governance;
 pub mod insights;
 pub mod owners;
+pub mod policies;
 pub mod risk;
 pub mod service_principals;
 pub mod sign_ins;
@@ -38,6 +39,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_delta.sql"),
     include_str!("../migrations/0006_governance.sql"),
     include_str!("../migrations/0007_dataset_source.sql"),
+    include_str!("../migrations/0008_tenant_policies.sql"),
 ];
 
 /// The schema version this build writes.

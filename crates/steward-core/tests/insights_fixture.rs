@@ -48,6 +48,13 @@ fn every_recommendation_type_appears_exactly_where_the_fixture_put_it() {
         ("highRiskDelegatedGrant", set(&[])),
         ("knownMaliciousApp", set(&[])),
         ("tier0Holder", set(&["sp-mi-idle", "sp-priv-secret"])),
+        // The tenant-wide checks read the tenant's policies, which the base fixture has not:
+        // they are not determined (tests/peer_checks.rs).
+        ("userConsentAllowed", set(&[])),
+        ("usersCanRegisterApps", set(&[])),
+        ("adminConsentWorkflowDisabled", set(&[])),
+        ("pendingConsentRequests", set(&[])),
+        ("appManagementPolicyWeak", set(&[])),
     ]
     .into_iter()
     .collect();

@@ -159,3 +159,195 @@ fn a_known_malicious_app_is_named_with_its_listing() {
     assert_eq!(r.peer_checks, ["CIPP HuntressRogueApps"]);
     assert!(r.missing_data.is_none());
 }
+
+/// Stores one tenant policy document of `kind` (its id from the document, else the kind).
+fn put(f: &Fx, kind: Dataset, doc: serde_json::Value) {
+    let id = doc["id"]
+        .as_str()
+        .map_or(kind.name().to_string(), str::to_string);
+    steward_core::store::policies::upsert_policy(
+        &f.conn,
+        f.key,
+        &steward_core::model::TenantPolicy {
+            kind,
+            id,
+            json: doc.to_string(),
+        },
+    )
+    .unwrap();
+}
+
+fn impacted_ids(list: &[Recommendation], kind: &str) -> Vec<String> {
+    of(list, kind)
+        .impacted
+        .iter()
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+const POLICY_DATASETS: [Dataset; 5] = [
+    Dataset::AuthorizationPolicy,
+    Dataset::AdminConsentRequestPolicy,
+    Dataset::DefaultAppManagementPolicy,
+    Dataset::AppManagementPolicies,
+    Dataset::AppConsentRequests,
+];
+
+#[test]
+fn the_tenant_policies_are_judged_once_each_and_not_determined_until_read() {
+    let mut f = Fx::new();
+    let list = report(&f);
+    for kind in [
+        "userConsentAllowed",
+        "usersCanRegisterApps",
+        "adminConsentWorkflowDisabled",
+        "pendingConsentRequests",
+        "appManagementPolicyWeak",
+    ] {
+        let r = of(&list, kind);
+        assert_eq!(r.impacted_total, 0, "{kind}");
+        assert!(r.missing_data.is_some(), "{kind} is not determined");
+    }
+
+    // Lax: legacy user consent, users register apps, no workflow, a pending request, a
+    // disabled default policy.
+    put(
+        &f,
+        Dataset::AuthorizationPolicy,
+        serde_json::json!({"id": "authorizationPolicy", "defaultUserRolePermissions": {
+        "allowedToCreateApps": true,
+        "permissionGrantPoliciesAssigned": [
+            "managePermissionGrantsForSelf.microsoft-user-default-legacy",
+            "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team"
+        ]}}),
+    );
+    put(
+        &f,
+        Dataset::AdminConsentRequestPolicy,
+        serde_json::json!({"isEnabled": true, "reviewers": [], "requestDurationInDays": 30}),
+    );
+    put(
+        &f,
+        Dataset::DefaultAppManagementPolicy,
+        serde_json::json!({"id": "00000000-0000-0000-0000-000000000000", "isEnabled": false,
+            "applicationRestrictions": {"passwordCredentials": [], "keyCredentials": []}}),
+    );
+    put(
+        &f,
+        Dataset::AppConsentRequests,
+        serde_json::json!({"id": "req-1", "appId": "app-x", "appDisplayName": "Timesheets",
+            "pendingScopes": [{"displayName": "Calendars.ReadWrite"}]}),
+    );
+    put(
+        &f,
+        Dataset::AppConsentRequests,
+        serde_json::json!({"id": "req-2", "appId": "app-y", "appDisplayName": "Done", "pendingScopes": []}),
+    );
+    f.mark_read(&POLICY_DATASETS);
+    let list = report(&f);
+    assert_eq!(
+        impacted_ids(&list, "userConsentAllowed"),
+        ["authorizationPolicy"]
+    );
+    assert!(
+        evidence(of(&list, "userConsentAllowed"), "authorizationPolicy")[0]
+            .1
+            .starts_with("microsoft-user-default-legacy: users consent to any app")
+    );
+    assert_eq!(
+        impacted_ids(&list, "usersCanRegisterApps"),
+        ["authorizationPolicy"]
+    );
+    assert_eq!(
+        evidence(
+            of(&list, "adminConsentWorkflowDisabled"),
+            "adminConsentRequestPolicy"
+        )[0]
+        .1,
+        "on, but no reviewer is named: requests reach nobody"
+    );
+    assert_eq!(impacted_ids(&list, "pendingConsentRequests"), ["req-1"]);
+    let weak = of(&list, "appManagementPolicyWeak");
+    let gaps = evidence(weak, "00000000-0000-0000-0000-000000000000");
+    assert_eq!(
+        gaps.len(),
+        5,
+        "disabled, secrets, two lifetimes, custom count: {gaps:?}"
+    );
+    assert_eq!(weak.impacted[0].resource_type, "policy");
+    assert!(weak.peer_checks.iter().any(|p| p == "ScubaGear MS.AAD.5.5"));
+    for kind in [
+        "userConsentAllowed",
+        "appManagementPolicyWeak",
+        "pendingConsentRequests",
+    ] {
+        assert!(of(&list, kind).missing_data.is_none(), "{kind}");
+    }
+
+    // Strict: low-risk consent only, no app registration, a workflow with reviewers, secrets
+    // blocked and lifetimes within the baselines.
+    put(
+        &f,
+        Dataset::AuthorizationPolicy,
+        serde_json::json!({"id": "authorizationPolicy", "defaultUserRolePermissions": {
+            "allowedToCreateApps": false,
+            "permissionGrantPoliciesAssigned": ["ManagePermissionGrantsForSelf.microsoft-user-default-low"]}}),
+    );
+    put(
+        &f,
+        Dataset::AdminConsentRequestPolicy,
+        serde_json::json!({"isEnabled": true, "requestDurationInDays": 30,
+            "reviewers": [{"query": "/groups/g1/transitiveMembers", "queryType": "MicrosoftGraph", "queryRoot": null}]}),
+    );
+    put(
+        &f,
+        Dataset::DefaultAppManagementPolicy,
+        serde_json::json!({"id": "00000000-0000-0000-0000-000000000000", "isEnabled": true,
+        "applicationRestrictions": {
+            "passwordCredentials": [
+                {"restrictionType": "passwordAddition", "state": "enabled", "maxLifetime": null},
+                {"restrictionType": "passwordLifetime", "maxLifetime": "P180D"}
+            ],
+            "keyCredentials": [{"restrictionType": "asymmetricKeyLifetime", "state": "enabled", "maxLifetime": "P1Y"}]
+        }}),
+    );
+    let list = report(&f);
+    for kind in [
+        "userConsentAllowed",
+        "usersCanRegisterApps",
+        "adminConsentWorkflowDisabled",
+        "appManagementPolicyWeak",
+    ] {
+        assert_eq!(of(&list, kind).impacted_total, 0, "{kind}");
+    }
+
+    // A restriction switched off does not count.
+    put(
+        &f,
+        Dataset::DefaultAppManagementPolicy,
+        serde_json::json!({"id": "00000000-0000-0000-0000-000000000000", "isEnabled": true,
+        "applicationRestrictions": {
+            "passwordCredentials": [
+                {"restrictionType": "passwordAddition", "state": "disabled", "maxLifetime": null},
+                {"restrictionType": "passwordLifetime", "maxLifetime": "P2Y"}
+            ],
+            "keyCredentials": [{"restrictionType": "asymmetricKeyLifetime", "maxLifetime": "P90D"}]
+        }}),
+    );
+    let list = report(&f);
+    let gaps: Vec<String> = evidence(
+        of(&list, "appManagementPolicyWeak"),
+        "00000000-0000-0000-0000-000000000000",
+    )
+    .into_iter()
+    .map(|(_, v)| v)
+    .collect();
+    assert_eq!(
+        gaps,
+        [
+            "client secrets can still be added to apps (no passwordAddition restriction)",
+            "secrets may live 730 days (more than 180)",
+            "0 enabled (each applies only to the apps assigned to it)",
+        ]
+    );
+}

@@ -20,6 +20,7 @@ use steward_core::model::{
     DirectoryAudit, DirectoryRecommendation, DirectoryRoleAssignment, FederatedIdentityCredential,
     NamedLocation, OAuth2PermissionGrant, Owner, RiskyServicePrincipal, ServicePrincipal,
     ServicePrincipalRiskDetection, ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
+    TenantPolicy,
 };
 use steward_core::store::{
     self, app_role_assignments, applications, datasets, federated_credentials, insights,
@@ -145,6 +146,8 @@ struct Batch {
     grants: Vec<OAuth2PermissionGrant>,
     ca_policies: Vec<ConditionalAccessPolicy>,
     audits: Vec<DirectoryAudit>,
+    /// The tenant's app and consent policies and its consent requests.
+    policies: Vec<TenantPolicy>,
     counts: BTreeMap<Dataset, u64>,
 }
 
@@ -310,6 +313,9 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
     }
     for a in &batch.audits {
         store::governance::insert_audit(conn, key, a)?;
+    }
+    for p in &batch.policies {
+        store::policies::upsert_policy(conn, key, p)?;
     }
     for dataset in batch.counts.keys() {
         datasets::mark_read(conn, key, *dataset, to_ms(now), DatasetSource::Import)?;

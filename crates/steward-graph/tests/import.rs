@@ -487,3 +487,90 @@ fn every_bad_file_gets_a_clear_error_and_leaves_the_cache_unchanged() {
     );
     assert_eq!(before, c.dump());
 }
+
+/// The tenant's app and consent policies as Graph's documentation shows them: three single
+/// objects (one without an `id`) and two collections, read into the tenant-wide checks.
+#[test]
+fn tenant_policies_import_as_graph_returns_them_and_feed_the_tenant_wide_checks() {
+    let c = cache();
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/graph-policies");
+    let options = ImportOptions {
+        tenant: Some(TENANT.into()),
+        ..ImportOptions::default()
+    };
+    let s = import(&c.conn, &[folder], &options, now()).unwrap();
+    assert_eq!(s.files, 5);
+    let count = |d: Dataset| {
+        s.datasets
+            .iter()
+            .find(|x| x.dataset == d)
+            .map_or(0, |x| x.items)
+    };
+    assert_eq!(count(Dataset::AuthorizationPolicy), 1);
+    assert_eq!(count(Dataset::AdminConsentRequestPolicy), 1);
+    assert_eq!(count(Dataset::DefaultAppManagementPolicy), 1);
+    assert_eq!(count(Dataset::AppManagementPolicies), 1);
+    assert_eq!(count(Dataset::AppConsentRequests), 2);
+    let ids: Vec<String> = c
+        .conn
+        .prepare("SELECT kind || ':' || id FROM tenant_policies ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        ids.contains(&"adminConsentRequestPolicy:adminConsentRequestPolicy".to_string()),
+        "a single object without an id takes its kind: {ids:?}"
+    );
+    let stored: String = c
+        .conn
+        .query_row(
+            "SELECT json FROM tenant_policies WHERE kind = 'appConsentRequests' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !stored.contains("@odata"),
+        "annotations are not kept: {stored}"
+    );
+
+    let (key, _) = store::tenants::resolve_tenant(&c.conn, Some(TENANT)).unwrap();
+    let report = steward_core::recommendations::recommendations(
+        &c.conn,
+        key,
+        TENANT,
+        now(),
+        &Default::default(),
+        None,
+    )
+    .unwrap();
+    let impacted = |kind: &str| {
+        let r = report
+            .recommendations
+            .iter()
+            .find(|r| r.recommendation_type == kind)
+            .unwrap();
+        assert!(r.missing_data.is_none(), "{kind}: {:?}", r.missing_data);
+        r.impacted
+            .iter()
+            .map(|i| i.display_name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        impacted("userConsentAllowed").len(),
+        1,
+        "the legacy default"
+    );
+    assert_eq!(impacted("usersCanRegisterApps").len(), 1);
+    assert!(
+        impacted("adminConsentWorkflowDisabled").is_empty(),
+        "on, with a reviewer"
+    );
+    assert_eq!(impacted("pendingConsentRequests"), ["Hojas de horas"]);
+    assert_eq!(
+        impacted("appManagementPolicyWeak"),
+        ["Default app management policy"]
+    );
+}

@@ -169,6 +169,17 @@ fn snapshot(conn: &Connection) -> String {
     for x in store::governance::list_ca_policies(conn, key).unwrap() {
         out.push_str(&format!("{x:?}\n"));
     }
+    for kind in [
+        Dataset::AuthorizationPolicy,
+        Dataset::AdminConsentRequestPolicy,
+        Dataset::DefaultAppManagementPolicy,
+        Dataset::AppManagementPolicies,
+        Dataset::AppConsentRequests,
+    ] {
+        for x in store::policies::list_policies(conn, key, kind).unwrap() {
+            out.push_str(&format!("{x:?}\n"));
+        }
+    }
     for x in store::governance::list_audits(conn, key, i64::MIN, i64::MAX, None).unwrap() {
         out.push_str(&format!("{x:?}\n"));
     }
@@ -672,6 +683,7 @@ async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() 
         Faults {
             no_workload_id_premium: true,
             no_entra_premium: true,
+            no_policy_read: true,
             page_cap: 40,
             ..Faults::default()
         },
@@ -696,6 +708,11 @@ async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() 
             Dataset::RiskyServicePrincipals | Dataset::ServicePrincipalRiskDetections => {
                 Some("Workload ID Premium")
             }
+            Dataset::AuthorizationPolicy
+            | Dataset::AdminConsentRequestPolicy
+            | Dataset::DefaultAppManagementPolicy
+            | Dataset::AppManagementPolicies => Some("Policy.Read.All"),
+            Dataset::AppConsentRequests => Some("ConsentRequest.Read.All"),
             _ => None,
         };
         match gated {
@@ -722,6 +739,27 @@ async fn a_license_gated_dataset_is_marked_not_available_and_the_sync_goes_on() 
         "the cache records it as not available"
     );
     assert!(detail.contains("Workload ID Premium"), "{detail}");
+    // A check that reads a refused dataset is not determined, and names the permission.
+    let report = steward_core::recommendations::recommendations(
+        &conn,
+        key,
+        &tenants::resolve_tenant(&conn, None).unwrap().1.id,
+        as_of() + chrono::Duration::hours(1),
+        &Default::default(),
+        Some(5),
+    )
+    .unwrap();
+    let consent = report
+        .recommendations
+        .iter()
+        .find(|r| r.recommendation_type == "userConsentAllowed")
+        .unwrap();
+    assert_eq!(consent.impacted_total, 0);
+    let why = consent.missing_data.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("Graph refused authorizationPolicy at the last sync (needs Policy.Read.All"),
+        "{why}"
+    );
     sim.running.shutdown().await;
 }
 

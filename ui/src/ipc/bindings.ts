@@ -525,7 +525,28 @@ export type Dataset = "organization" | "applications" | "servicePrincipals" | "f
 /**
  * Directory audit events of the ApplicationManagement category (`auditLogs/directoryAudits`).
  */
-"directoryAudits"
+"directoryAudits" | 
+/**
+ * The tenant's authorization policy (`policies/authorizationPolicy`, one object): user
+ * consent and what default users may do.
+ */
+"authorizationPolicy" | 
+/**
+ * The admin consent workflow's settings (`policies/adminConsentRequestPolicy`, one object).
+ */
+"adminConsentRequestPolicy" | 
+/**
+ * The tenant's default app management policy (`policies/defaultAppManagementPolicy`).
+ */
+"defaultAppManagementPolicy" | 
+/**
+ * Custom app management policies (`policies/appManagementPolicies`).
+ */
+"appManagementPolicies" | 
+/**
+ * Admin consent requests (`identityGovernance/appConsent/appConsentRequests`).
+ */
+"appConsentRequests"
 /**
  * Where a dataset's rows came from.
  */

@@ -63,6 +63,7 @@ describe("Recommendations", () => {
     const rows = screen.getAllByTestId("rec-row");
     expect(rows.map((r) => r.getAttribute("data-type"))).toEqual([
       "credentialOnMicrosoftApp",
+      "userConsentAllowed",
       "aadGraphDeprecationApplication",
       "knownMaliciousApp",
       "privilegedUnused",
@@ -73,15 +74,19 @@ describe("Recommendations", () => {
       "multipleActiveSecrets",
       "staleApps",
       "staleAppCreds",
+      "appManagementPolicyWeak",
       "tier0Holder",
       "longLivedSecrets",
+      "usersCanRegisterApps",
+      "adminConsentWorkflowDisabled",
       "ownerlessApps",
+      "pendingConsentRequests",
       "longLivedCertificates",
     ]);
     expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
-      ...Array<string>(7).fill("High"),
-      ...Array<string>(6).fill("Medium"),
-      ...Array<string>(2).fill("Low"),
+      ...Array<string>(8).fill("High"),
+      ...Array<string>(9).fill("Medium"),
+      ...Array<string>(3).fill("Low"),
     ]);
     const impacted = (type: string) => String(demoReport.recommendations.find((r) => r.type === type)!.impactedTotal);
     expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(
@@ -93,9 +98,9 @@ describe("Recommendations", () => {
     expect(rows.every((r) => within(r).getByTestId("rec-status").textContent === "Active")).toBe(true);
 
     // Summary strip: active findings per priority.
-    expect(screen.getByTestId("rec-summary-high").textContent).toBe("7");
-    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("6");
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("2");
+    expect(screen.getByTestId("rec-summary-high").textContent).toBe("8");
+    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("9");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("3");
 
     // The checks with nothing to report are listed by name; the demo holds every dataset, so none is
     // "not determined".
@@ -212,7 +217,7 @@ describe("Recommendations", () => {
     expect([tenantId, type, change, settings]).toEqual([T, "ownerlessApps", { action: "dismiss" }, defaults]);
     // Reloaded after the change; the dismissed one stays listed and no longer counts as active.
     expect(backend.callsOf("recommendations").length).toBe(2);
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("1");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("2");
     expect(screen.getByTestId("rec-detail-status").textContent).toBe("Dismissed");
     expect(screen.queryByTestId("rec-dismiss")).toBeNull();
 
@@ -321,6 +326,20 @@ describe("Recommendations", () => {
     expect(within(detail).getByTestId("rec-peer-checks").textContent).toContain("ZTA 21836, MT.1050");
     const other = await select(user, "multipleActiveSecrets");
     expect(within(other).queryByTestId("rec-peer-checks")).toBeNull();
+  });
+
+  it("shows a tenant-wide check's one resource as the policy, with its page in Entra", async () => {
+    const user = userEvent.setup();
+    await openRecommendations(user, createMockBackend());
+    const detail = await select(user, "userConsentAllowed");
+    const rows = within(detail).getAllByTestId("impacted-row");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.textContent).toContain("Tenant policy");
+    expect(rows[0]!.textContent).toContain("microsoft-user-default-legacy");
+    expect(within(rows[0]!).getByTestId("portal-link").getAttribute("href")).toContain("ConsentPoliciesMenuBlade");
+    // The default app management policy has no page of its own in the admin center.
+    const weak = await select(user, "appManagementPolicyWeak");
+    expect(within(weak).queryByTestId("portal-link")).toBeNull();
   });
 
   it("says when only part of the impacted resources came back, and lists all those that did", async () => {

@@ -12,7 +12,7 @@ use crate::model::{
     DirectoryAudit, DirectoryImpactedResource, DirectoryRecommendation, DirectoryRoleAssignment,
     NamedLocation, OAuth2PermissionGrant, Owner, RiskyServicePrincipal,
     RiskyServicePrincipalHistoryItem, ServicePrincipal, ServicePrincipalRiskDetection,
-    ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant,
+    ServicePrincipalSignInActivity, SignIn, SubscribedSku, Tenant, TenantPolicy,
 };
 use crate::store::sign_ins::SignInWriter;
 use crate::store::{
@@ -98,6 +98,10 @@ impl DemoSink for StoreSink<'_> {
     }
     fn directory_audit(&mut self, a: &DirectoryAudit) -> Result<()> {
         governance::insert_audit(self.conn, self.key()?.0, a)?;
+        self.tick()
+    }
+    fn tenant_policy(&mut self, p: &TenantPolicy) -> Result<()> {
+        crate::store::policies::upsert_policy(self.conn, self.key()?.0, p)?;
         self.tick()
     }
     fn sign_in(&mut self, s: &SignIn) -> Result<()> {

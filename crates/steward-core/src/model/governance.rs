@@ -37,6 +37,17 @@ pub struct ConditionalAccessPolicy {
     pub policy: String,
 }
 
+/// One of the tenant's app or consent policies, or a consent request, kept whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantPolicy {
+    /// Which dataset it belongs to (`authorizationPolicy`, `appConsentRequests`, …).
+    pub kind: crate::dataset::Dataset,
+    /// Graph's id; for a single object without one, the dataset's name.
+    pub id: String,
+    /// The object as Graph returned it, keys sorted, without `@odata` annotations.
+    pub json: String,
+}
+
 /// A directory audit event of the ApplicationManagement category (`directoryAudit`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,7 +1,7 @@
 //! The rule catalogue: Entra's thresholds, each rule's id, and what the window shows for it
 //! (title, source, priority, rationale, steps), defined once for every check Steward computes.
 
-use super::{Priority, RecommendationSettings, RecommendationSource};
+use super::{tenant_policy, Priority, RecommendationSettings, RecommendationSource};
 use crate::dataset::Dataset;
 
 /// Entra's `staleApps`: no use for more than this many days, and created longer ago than that.
@@ -41,6 +41,11 @@ pub(super) mod rule {
     pub(crate) const HIGH_RISK_DELEGATED_GRANT: &str = "highRiskDelegatedGrant";
     pub(crate) const TIER0_HOLDER: &str = "tier0Holder";
     pub(crate) const KNOWN_MALICIOUS_APP: &str = "knownMaliciousApp";
+    pub(crate) const USER_CONSENT_ALLOWED: &str = "userConsentAllowed";
+    pub(crate) const USERS_CAN_REGISTER_APPS: &str = "usersCanRegisterApps";
+    pub(crate) const ADMIN_CONSENT_WORKFLOW_DISABLED: &str = "adminConsentWorkflowDisabled";
+    pub(crate) const PENDING_CONSENT_REQUESTS: &str = "pendingConsentRequests";
+    pub(crate) const APP_MANAGEMENT_POLICY_WEAK: &str = "appManagementPolicyWeak";
 }
 
 pub(super) struct Meta {
@@ -239,6 +244,56 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
                 Dataset::OAuth2PermissionGrants,
             ],
             peer_checks: &["ZTA 21836", "MT.1050", "MT.1051", "MT.1207", "MT.1209", "MT.1223"],
+        },
+        Meta {
+            kind: rule::USER_CONSENT_ALLOWED,
+            source: Steward,
+            name: "Limit user consent to verified publishers and low-risk permissions",
+            priority: Priority::High,
+            rationale: "The tenant's authorization policy lets users consent to applications beyond verified publishers' low-risk permissions (microsoft-user-default-low). Consent phishing (illicit consent grants) turns one user's click into an app that reads their mail and files for as long as its refresh token lives.".into(),
+            steps: &["Enterprise applications › Consent and permissions › User consent settings: choose 'Allow user consent for apps from verified publishers, for selected permissions', or 'Do not allow user consent'.", "Classify the low-risk permissions users may grant (Permission classifications).", "Turn on the admin consent workflow so users can ask for the rest."],
+            needs: &[Dataset::AuthorizationPolicy],
+            peer_checks: &["ZTA 21776", "CIPP OauthConsentLowSec"],
+        },
+        Meta {
+            kind: rule::USERS_CAN_REGISTER_APPS,
+            source: Steward,
+            name: "Stop users from registering applications",
+            priority: Priority::Medium,
+            rationale: "Every user may register applications (defaultUserRolePermissions.allowedToCreateApps). Each app they create comes with its owner's rights to add secrets and ask for consent, outside the review of the teams that manage identities.".into(),
+            steps: &["Users › User settings: set 'Users can register applications' to No.", "Grant Application Developer (ideally through PIM) to those who build apps."],
+            needs: &[Dataset::AuthorizationPolicy],
+            peer_checks: &["ZTA 21807", "ScubaGear MS.AAD.5.1", "CIS 5.1.2.2", "CIPP DisableAppCreation"],
+        },
+        Meta {
+            kind: rule::ADMIN_CONSENT_WORKFLOW_DISABLED,
+            source: Steward,
+            name: "Turn on the admin consent workflow",
+            priority: Priority::Medium,
+            rationale: "Without the admin consent workflow (or without reviewers), users who may not consent are simply refused: they look for another way, or admins grant consent ad hoc without a record of who asked and why.".into(),
+            steps: &["Enterprise applications › Consent and permissions › Admin consent settings: set 'Users can request admin consent' to Yes.", "Name reviewers (a group of Cloud Application Administrators), turn on notifications and reminders, and set the request expiry."],
+            needs: &[Dataset::AdminConsentRequestPolicy],
+            peer_checks: &["ZTA 21809", "ScubaGear MS.AAD.5.3", "CIS 5.1.5.2", "CIPP EnableAppConsentRequests"],
+        },
+        Meta {
+            kind: rule::PENDING_CONSENT_REQUESTS,
+            source: Steward,
+            name: "Decide pending admin consent requests",
+            priority: Priority::Low,
+            rationale: "Users asked an admin to consent to an application and nobody has decided yet. Requests left open push users towards workarounds, and an unfamiliar app among them may be a consent-phishing attempt.".into(),
+            steps: &["Enterprise applications › Admin consent requests: review each app's publisher and the permissions it asks for.", "Approve what the business needs with the narrowest permissions, deny the rest, with a note to the requesters."],
+            needs: &[Dataset::AppConsentRequests],
+            peer_checks: &["CIPP NewAppApproval"],
+        },
+        Meta {
+            kind: rule::APP_MANAGEMENT_POLICY_WEAK,
+            source: Steward,
+            name: "Restrict app credentials with the tenant's app management policy",
+            priority: Priority::Medium,
+            rationale: format!("The tenant's default app management policy is disabled, or does not block new client secrets, limit secrets to {:.0} days and certificates to {:.0} days. Without it, anyone who may edit an app can add a long-lived secret.", tenant_policy::POLICY_SECRET_MAX_DAYS, tenant_policy::POLICY_CERTIFICATE_MAX_DAYS),
+            steps: &["With Microsoft Graph (Policy.ReadWrite.ApplicationConfiguration), PATCH /policies/defaultAppManagementPolicy: isEnabled true; applicationRestrictions.passwordCredentials with passwordAddition (for apps created from a date you choose) and passwordLifetime P180D; keyCredentials with asymmetricKeyLifetime P365D.", "Exempt the apps that cannot do without secrets yet with a custom app management policy, and plan their move to certificates or federation."],
+            needs: &[Dataset::DefaultAppManagementPolicy],
+            peer_checks: &["ZTA 21775", "MT.1002", "ScubaGear MS.AAD.5.5", "ScubaGear MS.AAD.5.6", "ScubaGear MS.AAD.5.7", "CIPP AppManagementPolicy"],
         },
         Meta {
             kind: rule::OWNERLESS_APPS,

@@ -31,7 +31,11 @@ fn items_of(path: &Path, v: Value) -> Result<(Option<String>, Vec<Value>)> {
                     ),
                 }),
                 // One object: `GET /organization/{id}`, or PowerShell's `ConvertTo-Json` of one item.
-                None if map.contains_key("id") => Ok((context, vec![Value::Object(map)])),
+                None if map.contains_key("id")
+                    || context.as_deref().is_some_and(|c| c.ends_with("/$entity")) =>
+                {
+                    Ok((context, vec![Value::Object(map)]))
+                }
                 None => Err(Error::Shape {
                     path: path.to_path_buf(),
                     message: "not a Graph response: expected {\"value\": [...]} as Graph returns it, a JSON array of Graph objects, or one Graph object".into(),
@@ -219,6 +223,13 @@ pub(super) fn read_file(
             Dataset::DirectoryAudits => batch
                 .audits
                 .push(wire::directory_audit(*o).map_err(|m| item_err(i, m))?),
+            Dataset::AuthorizationPolicy
+            | Dataset::AdminConsentRequestPolicy
+            | Dataset::DefaultAppManagementPolicy
+            | Dataset::AppManagementPolicies
+            | Dataset::AppConsentRequests => batch
+                .policies
+                .push(wire::tenant_policy(*o, dataset).map_err(|m| item_err(i, m))?),
         }
         // A soft-deleted object (a `directory/deletedItems` export) counts as such.
         let deleted = matches!(o.get("deletedDateTime"), Some(Value::String(_)));

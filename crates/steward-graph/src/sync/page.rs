@@ -19,6 +19,20 @@ pub(super) fn items(v: &Value, url: &str) -> SyncResult<Vec<serde_json::Map<Stri
                 }),
             })
             .collect(),
+        // A single object (`policies/authorizationPolicy`): one item, itself.
+        None if v
+            .get("@odata.context")
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.ends_with("/$entity")) =>
+        {
+            match normalise(v.clone()) {
+                Value::Object(m) => Ok(vec![m]),
+                _ => Err(SyncError::Unexpected {
+                    url: url.into(),
+                    message: "the answer is not an object".into(),
+                }),
+            }
+        }
         _ => Err(SyncError::Unexpected {
             url: url.into(),
             message: "no `value` list in the answer".into(),

@@ -86,7 +86,7 @@ const BOTH: &str = "SELECT 'applications' AS c, id FROM applications
                     WHERE tenant = ?1 AND deleted IS NULL";
 
 /// The datasets this build syncs, in the order it syncs them.
-const PLAN: [Plan; 21] = [
+const PLAN: [Plan; 26] = [
     Plan {
         dataset: Dataset::Organization,
         version: "v1.0",
@@ -360,6 +360,61 @@ const PLAN: [Plan; 21] = [
             filter: "category eq 'ApplicationManagement'",
         }),
         needs: "AuditLog.Read.All and Directory.Read.All",
+    },
+    Plan {
+        dataset: Dataset::AuthorizationPolicy,
+        version: "v1.0",
+        path: "policies/authorizationPolicy",
+        query: "",
+        table: "tenant_policies",
+        key: "id",
+        scope: "kind = 'authorizationPolicy'",
+        read: ReadBy::WholeRead,
+        needs: "Policy.Read.All",
+    },
+    Plan {
+        dataset: Dataset::AdminConsentRequestPolicy,
+        version: "v1.0",
+        path: "policies/adminConsentRequestPolicy",
+        query: "",
+        table: "tenant_policies",
+        key: "id",
+        scope: "kind = 'adminConsentRequestPolicy'",
+        read: ReadBy::WholeRead,
+        needs: "Policy.Read.All",
+    },
+    Plan {
+        dataset: Dataset::DefaultAppManagementPolicy,
+        version: "v1.0",
+        path: "policies/defaultAppManagementPolicy",
+        query: "",
+        table: "tenant_policies",
+        key: "id",
+        scope: "kind = 'defaultAppManagementPolicy'",
+        read: ReadBy::WholeRead,
+        needs: "Policy.Read.All (or Policy.Read.ApplicationConfiguration)",
+    },
+    Plan {
+        dataset: Dataset::AppManagementPolicies,
+        version: "v1.0",
+        path: "policies/appManagementPolicies",
+        query: "",
+        table: "tenant_policies",
+        key: "id",
+        scope: "kind = 'appManagementPolicies'",
+        read: ReadBy::WholeRead,
+        needs: "Policy.Read.All (or Policy.Read.ApplicationConfiguration)",
+    },
+    Plan {
+        dataset: Dataset::AppConsentRequests,
+        version: "v1.0",
+        path: "identityGovernance/appConsent/appConsentRequests",
+        query: "",
+        table: "tenant_policies",
+        key: "id",
+        scope: "kind = 'appConsentRequests'",
+        read: ReadBy::WholeRead,
+        needs: "ConsentRequest.Read.All",
     },
 ];
 

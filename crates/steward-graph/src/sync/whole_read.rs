@@ -184,6 +184,17 @@ fn write_whole_read_item(
             let p = wire::ca_policy(o)?;
             done(governance::upsert_ca_policy(conn, key, &p), p.id)
         }
+        Dataset::AuthorizationPolicy
+        | Dataset::AdminConsentRequestPolicy
+        | Dataset::DefaultAppManagementPolicy
+        | Dataset::AppManagementPolicies
+        | Dataset::AppConsentRequests => {
+            let p = wire::tenant_policy(o, d)?;
+            done(
+                steward_core::store::policies::upsert_policy(conn, key, &p),
+                p.id,
+            )
+        }
         Dataset::DeletedApplications => {
             let a = wire::application(o)?;
             if a.deleted_date_time.is_none() {

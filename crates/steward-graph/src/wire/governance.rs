@@ -2,8 +2,10 @@
 //! app-management audit log, and owners or sponsors, from Graph's JSON.
 
 use serde_json::Value;
+use steward_core::dataset::Dataset;
 use steward_core::model::{
-    ConditionalAccessPolicy, DirectoryAudit, DirectoryRoleAssignment, OAuth2PermissionGrant,
+    canonical_json, ConditionalAccessPolicy, DirectoryAudit, DirectoryRoleAssignment,
+    OAuth2PermissionGrant, TenantPolicy,
 };
 
 use crate::json::{Field, Obj};
@@ -52,6 +54,20 @@ pub fn ca_policy(o: Obj<'_>) -> Field<ConditionalAccessPolicy> {
     // Annotations say where the item came from, not what the policy is.
     v.retain(|k, _| !k.starts_with('@'));
     ConditionalAccessPolicy::from_graph(&Value::Object(v))
+}
+
+/// One of the tenant's app or consent policies, or a consent request, kept whole: Graph's JSON
+/// without its annotations (`@odata.context`, `userConsentRequests@odata.context`), keys
+/// sorted. A single object without an `id` (`adminConsentRequestPolicy`) takes its dataset's name.
+pub fn tenant_policy(o: Obj<'_>, kind: Dataset) -> Field<TenantPolicy> {
+    let id = o.opt_str("id")?.unwrap_or_else(|| kind.name().to_string());
+    let mut v = o.0.clone();
+    v.retain(|k, _| !k.contains('@'));
+    Ok(TenantPolicy {
+        kind,
+        id,
+        json: canonical_json(&Value::Object(v)),
+    })
 }
 
 /// One app-management audit event: who (a user or an app) did what to which object.

@@ -40,6 +40,11 @@ pub fn dataset_from_context(context: &str) -> Option<Dataset> {
         "microsoft.graph.application" => Dataset::DeletedApplications,
         "microsoft.graph.servicePrincipal" => Dataset::DeletedServicePrincipals,
         "oauth2PermissionGrants" => Dataset::OAuth2PermissionGrants,
+        "authorizationPolicy" => Dataset::AuthorizationPolicy,
+        "adminConsentRequestPolicy" => Dataset::AdminConsentRequestPolicy,
+        "defaultAppManagementPolicy" => Dataset::DefaultAppManagementPolicy,
+        "appManagementPolicies" => Dataset::AppManagementPolicies,
+        "appConsentRequests" => Dataset::AppConsentRequests,
         _ => return None,
     })
 }
@@ -102,6 +107,11 @@ pub fn dataset_from_item(o: Obj<'_>) -> Option<Dataset> {
             "oAuth2PermissionGrant" => Some(Dataset::OAuth2PermissionGrants),
             "conditionalAccessPolicy" => Some(Dataset::ConditionalAccessPolicies),
             "directoryAudit" => Some(Dataset::DirectoryAudits),
+            "authorizationPolicy" => Some(Dataset::AuthorizationPolicy),
+            "adminConsentRequestPolicy" => Some(Dataset::AdminConsentRequestPolicy),
+            "tenantAppManagementPolicy" => Some(Dataset::DefaultAppManagementPolicy),
+            "appManagementPolicy" => Some(Dataset::AppManagementPolicies),
+            "appConsentRequest" => Some(Dataset::AppConsentRequests),
             _ => None,
         };
         if by_type.is_some() {
@@ -145,6 +155,16 @@ pub fn dataset_from_item(o: Obj<'_>) -> Option<Dataset> {
         } else {
             Dataset::RoleAssignments
         }
+    } else if has("defaultUserRolePermissions") {
+        Dataset::AuthorizationPolicy
+    } else if has("reviewers") && has("isEnabled") && has("requestDurationInDays") {
+        Dataset::AdminConsentRequestPolicy
+    } else if has("applicationRestrictions") && has("isEnabled") {
+        Dataset::DefaultAppManagementPolicy
+    } else if has("restrictions") && has("isEnabled") {
+        Dataset::AppManagementPolicies
+    } else if has("pendingScopes") && has("appId") {
+        Dataset::AppConsentRequests
     } else if has("appRoleId") && has("principalId") && has("resourceId") {
         Dataset::AppRoleAssignments
     } else if has("appId")
@@ -181,5 +201,10 @@ pub fn item_name(dataset: Dataset) -> &'static str {
         Dataset::OAuth2PermissionGrants => "oAuth2PermissionGrant",
         Dataset::ConditionalAccessPolicies => "conditionalAccessPolicy",
         Dataset::DirectoryAudits => "directoryAudit",
+        Dataset::AuthorizationPolicy => "authorizationPolicy",
+        Dataset::AdminConsentRequestPolicy => "adminConsentRequestPolicy",
+        Dataset::DefaultAppManagementPolicy => "tenantAppManagementPolicy",
+        Dataset::AppManagementPolicies => "appManagementPolicy",
+        Dataset::AppConsentRequests => "appConsentRequest",
     }
 }
