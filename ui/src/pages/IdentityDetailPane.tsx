@@ -209,7 +209,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                 ) : (
                   <span className="chips">
                     {d.tags.map((t, i) => (
-                      <Badge key={i} appearance="outline" color="subtle">
+                      <Badge key={i} appearance="outline" color="informative">
                         {t}
                       </Badge>
                     ))}

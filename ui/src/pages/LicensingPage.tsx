@@ -341,7 +341,7 @@ function SubscriptionRow({ s, needed, mode }: { s: Subscription; needed: number;
             Trial
           </Badge>
         )}
-        <Badge appearance="outline" color={s.capabilityStatus === "Enabled" ? "success" : "subtle"}>
+        <Badge appearance="outline" color={s.capabilityStatus === "Enabled" ? "success" : "informative"}>
           {s.capabilityStatus}
         </Badge>
       </div>

@@ -518,7 +518,7 @@ function SignalDetail({
         <div className="detail-badges">
           <LevelBadge level={signal.level} testId="signal-detail-level" />
           <StateBadge state={signal.state} testId="signal-detail-state" />
-          <Badge appearance="outline" color="subtle">
+          <Badge appearance="outline" color="informative">
             {signalKindLabel(signal.kind)}
           </Badge>
         </div>
