@@ -12,6 +12,7 @@ mod credential_lifetime;
 mod credential_placement;
 mod credentials;
 mod federation;
+mod hygiene;
 mod known_apps;
 mod ownership;
 mod privileged;
@@ -32,6 +33,7 @@ pub use catalogue::{
     recommendation_types, EXPIRY_DAYS, FEDERATION_FAILURE_DAYS, FEDERATION_MISMATCH_CODES,
     MULTIPLE_SECRETS, PRIVILEGED_UNUSED_DAYS, STALE_APP_DAYS, STALE_CREDENTIAL_DAYS,
 };
+pub use hygiene::CERTIFICATE_ROTATION_DAYS;
 pub use known_apps::{known_malicious_apps, KnownApp};
 pub use resources::{app_url, sp_url};
 pub use status::{change_status, RecommendationStatus, StatusChange};
@@ -44,6 +46,7 @@ use credential_placement::{
 };
 use credentials::load_credentials;
 use federation::federation_failures;
+use hygiene::{certificates_due, client_secrets, single_owner};
 use known_apps::known_malicious;
 use ownership::{agents_without_sponsor, ownerless};
 use privileged::privileged;
@@ -372,6 +375,11 @@ fn checks_a(ctx: &Ctx<'_>, settings: &RecommendationSettings) -> Result<Found> {
         rule::DISABLED_WITH_CREDENTIALS,
         (disabled_with_credentials(ctx, &creds)?, vec![]),
     );
+    found.insert(rule::CLIENT_SECRETS, (client_secrets(ctx, &creds)?, vec![]));
+    found.insert(
+        rule::CERTIFICATE_ROTATION_DUE,
+        (certificates_due(ctx, &creds)?, vec![]),
+    );
     Ok(found)
 }
 
@@ -389,6 +397,7 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
         (federation_failures(ctx)?, vec![]),
     );
     found.insert(rule::OWNERLESS_APPS, (ownerless(ctx)?, vec![]));
+    found.insert(rule::SINGLE_OWNER_APPS, (single_owner(ctx)?, vec![]));
     found.insert(
         rule::AGENT_WITHOUT_SPONSOR,
         (agents_without_sponsor(ctx)?, vec![]),

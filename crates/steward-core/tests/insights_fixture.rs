@@ -55,6 +55,40 @@ fn every_recommendation_type_appears_exactly_where_the_fixture_put_it() {
         ("adminConsentWorkflowDisabled", set(&[])),
         ("pendingConsentRequests", set(&[])),
         ("appManagementPolicyWeak", set(&[])),
+        (
+            "clientSecrets",
+            set(&[
+                "creds",
+                "disabled",
+                "expiring",
+                "healthy",
+                "long-secret",
+                "many",
+                "priv-secret",
+                "sp-sp-direct",
+            ]),
+        ),
+        ("certificateRotationDue", set(&["long-cert/cert-366"])),
+        // Every app of the fixture is Alice's alone, but the ownerless one.
+        (
+            "singleOwnerApps",
+            set(&[
+                "creds",
+                "disabled",
+                "expiring",
+                "fic",
+                "healthy",
+                "long-cert",
+                "long-secret",
+                "many",
+                "priv-secret",
+                "proxy",
+                "sp-direct",
+                "stale-91",
+                "used-89",
+                "young-89",
+            ]),
+        ),
     ]
     .into_iter()
     .collect();

@@ -351,3 +351,22 @@ fn the_tenant_policies_are_judged_once_each_and_not_determined_until_read() {
         ]
     );
 }
+
+#[test]
+fn a_second_owner_settles_single_owner_apps_and_evidence_names_the_one() {
+    let mut f = Fx::new();
+    f.app("solo", -400, true, |_| {});
+    f.app("pair", -400, true, |_| {});
+    f.owned_by_automation("pair");
+    f.mark_read(&[Dataset::Owners]);
+    let list = report(&f);
+    assert_eq!(impacted_ids(&list, "singleOwnerApps"), ["solo"]);
+    assert_eq!(
+        evidence(of(&list, "singleOwnerApps"), "solo")[0],
+        ("Owner".to_string(), "Alice Admin".to_string())
+    );
+    assert_eq!(
+        of(&list, "singleOwnerApps").peer_checks,
+        ["ZTA 21867", "ZTA 24518"]
+    );
+}

@@ -81,12 +81,15 @@ describe("Recommendations", () => {
       "adminConsentWorkflowDisabled",
       "ownerlessApps",
       "pendingConsentRequests",
+      "singleOwnerApps",
+      "clientSecrets",
+      "certificateRotationDue",
       "longLivedCertificates",
     ]);
     expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
       ...Array<string>(8).fill("High"),
       ...Array<string>(9).fill("Medium"),
-      ...Array<string>(3).fill("Low"),
+      ...Array<string>(6).fill("Low"),
     ]);
     const impacted = (type: string) => String(demoReport.recommendations.find((r) => r.type === type)!.impactedTotal);
     expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(
@@ -100,7 +103,7 @@ describe("Recommendations", () => {
     // Summary strip: active findings per priority.
     expect(screen.getByTestId("rec-summary-high").textContent).toBe("8");
     expect(screen.getByTestId("rec-summary-medium").textContent).toBe("9");
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("3");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("6");
 
     // The checks with nothing to report are listed by name; the demo holds every dataset, so none is
     // "not determined".
@@ -217,7 +220,7 @@ describe("Recommendations", () => {
     expect([tenantId, type, change, settings]).toEqual([T, "ownerlessApps", { action: "dismiss" }, defaults]);
     // Reloaded after the change; the dismissed one stays listed and no longer counts as active.
     expect(backend.callsOf("recommendations").length).toBe(2);
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("2");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("5");
     expect(screen.getByTestId("rec-detail-status").textContent).toBe("Dismissed");
     expect(screen.queryByTestId("rec-dismiss")).toBeNull();
 

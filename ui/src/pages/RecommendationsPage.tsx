@@ -259,7 +259,7 @@ function ClosedBadge({ children }: { children: string }) {
 
 function SourceBadge({ rec }: { rec: Recommendation }) {
   return (
-    <Badge appearance="outline" color={rec.source === "steward" ? "subtle" : "brand"} data-testid="rec-source">
+    <Badge appearance="outline" color={rec.source === "steward" ? "informative" : "brand"} data-testid="rec-source">
       {sourceLabel(rec.source)}
     </Badge>
   );

@@ -1,6 +1,7 @@
 //! The rule catalogue: Entra's thresholds, each rule's id, and what the window shows for it
 //! (title, source, priority, rationale, steps), defined once for every check Steward computes.
 
+use super::hygiene::CERTIFICATE_ROTATION_DAYS;
 use super::{tenant_policy, Priority, RecommendationSettings, RecommendationSource};
 use crate::dataset::Dataset;
 
@@ -46,6 +47,9 @@ pub(super) mod rule {
     pub(crate) const ADMIN_CONSENT_WORKFLOW_DISABLED: &str = "adminConsentWorkflowDisabled";
     pub(crate) const PENDING_CONSENT_REQUESTS: &str = "pendingConsentRequests";
     pub(crate) const APP_MANAGEMENT_POLICY_WEAK: &str = "appManagementPolicyWeak";
+    pub(crate) const CLIENT_SECRETS: &str = "clientSecrets";
+    pub(crate) const CERTIFICATE_ROTATION_DUE: &str = "certificateRotationDue";
+    pub(crate) const SINGLE_OWNER_APPS: &str = "singleOwnerApps";
 }
 
 pub(super) struct Meta {
@@ -304,6 +308,36 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             steps: &["Add at least two owners (Owners blade of the app registration)."],
             needs: &[Dataset::Owners],
             peer_checks: &[],
+        },
+        Meta {
+            kind: rule::SINGLE_OWNER_APPS,
+            source: Steward,
+            name: "Give applications a second owner",
+            priority: Priority::Low,
+            rationale: "An app registration has exactly one owner: when that person leaves or is away, nobody answers for its credentials, permissions and lifecycle.".into(),
+            steps: &["Add a second owner from the team that runs the workload (Owners blade of the app registration)."],
+            needs: &[Dataset::Owners],
+            peer_checks: &["ZTA 21867", "ZTA 24518"],
+        },
+        Meta {
+            kind: rule::CLIENT_SECRETS,
+            source: Steward,
+            name: "Replace client secrets with certificates or federation",
+            priority: Priority::Low,
+            rationale: "An application or service principal signs in with a client secret: a shared string that can be copied from a script, a pipeline or a config file and used from anywhere. The long-lived, surplus and privileged cases are listed above at higher priority; this lists every secret still valid.".into(),
+            steps: &["For workloads in Azure, use a managed identity; in GitHub Actions, Kubernetes or another cloud, a federated credential; elsewhere, a certificate kept in a key store.", "Once the workload signs in without it (check the sign-ins by key id), remove the secret."],
+            needs: &[],
+            peer_checks: &["ZTA 21772", "MT.1057"],
+        },
+        Meta {
+            kind: rule::CERTIFICATE_ROTATION_DUE,
+            source: Steward,
+            name: "Rotate certificates at least every six months",
+            priority: Priority::Low,
+            rationale: format!("A valid certificate was issued more than {CERTIFICATE_ROTATION_DAYS} days ago, or is valid for more than {CERTIFICATE_ROTATION_DAYS} days ahead. Frequent rotation limits what a stolen private key is worth and keeps the rotation process exercised. SAML signing certificates are not listed."),
+            steps: &["Issue certificates of at most six months from your key store and automate their rotation (for example Key Vault with auto-renewal).", "Add the new certificate, move the workload to it, and remove the old one."],
+            needs: &[],
+            peer_checks: &["ZTA 21773", "ZTA 21992"],
         },
         Meta {
             kind: rule::AGENT_WITHOUT_SPONSOR,
