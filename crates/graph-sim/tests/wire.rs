@@ -81,10 +81,16 @@ fn documented_elsewhere(path: &str, field: &str) -> bool {
                 | "@odata.type"
                 | "agentIdentityBlueprintId"
         );
+    // graph-docs v1.0 application.md (properties).
+    let app = path.starts_with("/v1.0/applications")
+        || path.starts_with("/v1.0/directory/deletedItems/microsoft.graph.application");
+    let app_field = app && matches!(field, "servicePrincipalLockConfiguration" | "spa");
+    // graph-docs v1.0 user.md (properties): an owner that is a user.
+    let owner_field = path.ends_with("/owners") && field == "userType";
     // graph-docs beta recommendation.md (properties).
     let recommendation_field =
         path.starts_with("/beta/directory/recommendations") && field == "lastCheckedDateTime";
-    sp_field || recommendation_field
+    sp_field || app_field || owner_field || recommendation_field
 }
 
 fn items(v: &Value) -> Vec<&Value> {

@@ -6,6 +6,7 @@
 //! which reach back further than the 30-day log. Where neither covers the period a verdict
 //! needs, the resource is "undetermined — not enough history", never "unused".
 
+mod app_settings;
 mod catalogue;
 mod context;
 mod credential_lifetime;
@@ -29,6 +30,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+pub use app_settings::{redirect_uri_problem, MICROSOFT_ADMIN_TOOLS, SHARED_HOST_DOMAINS};
 pub use catalogue::{
     recommendation_types, EXPIRY_DAYS, FEDERATION_FAILURE_DAYS, FEDERATION_MISMATCH_CODES,
     MULTIPLE_SECRETS, PRIVILEGED_UNUSED_DAYS, STALE_APP_DAYS, STALE_CREDENTIAL_DAYS,
@@ -38,6 +40,9 @@ pub use known_apps::{known_malicious_apps, KnownApp};
 pub use resources::{app_url, sp_url};
 pub use status::{change_status, RecommendationStatus, StatusChange};
 
+use app_settings::{
+    assignment_not_required, guest_owners, instance_lock_missing, unsafe_redirect_uris,
+};
 use catalogue::{metas, rule};
 use context::Ctx;
 use credential_lifetime::{expiring, long_lived};
@@ -280,7 +285,16 @@ pub fn recommendations(
     for m in metas(settings) {
         let (mut impacted, mut undetermined) = found.remove(m.kind).unwrap_or_default();
         let (status, postpone_until) = effective_status(states.get(m.kind), &impacted, as_of_ms);
+        let settings_rule = [
+            rule::UNSAFE_REDIRECT_URI,
+            rule::INSTANCE_LOCK_MISSING,
+            rule::ASSIGNMENT_NOT_REQUIRED,
+        ]
+        .contains(&m.kind);
         let undetermined_reason = (!undetermined.is_empty()).then(|| {
+            if settings_rule {
+                return "Not read: the sync or import that wrote these did not read the setting (an older Steward, or an export without it). Sync again to judge them.".to_string();
+            }
             ctx.not_enough_history(
                 if m.kind == rule::STALE_APP_CREDS {
                     STALE_CREDENTIAL_DAYS
@@ -398,6 +412,10 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     );
     found.insert(rule::OWNERLESS_APPS, (ownerless(ctx)?, vec![]));
     found.insert(rule::SINGLE_OWNER_APPS, (single_owner(ctx)?, vec![]));
+    found.insert(rule::UNSAFE_REDIRECT_URI, unsafe_redirect_uris(ctx)?);
+    found.insert(rule::INSTANCE_LOCK_MISSING, instance_lock_missing(ctx)?);
+    found.insert(rule::ASSIGNMENT_NOT_REQUIRED, assignment_not_required(ctx)?);
+    found.insert(rule::GUEST_OWNER, (guest_owners(ctx)?, vec![]));
     found.insert(
         rule::AGENT_WITHOUT_SPONSOR,
         (agents_without_sponsor(ctx)?, vec![]),

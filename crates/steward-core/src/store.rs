@@ -40,6 +40,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_governance.sql"),
     include_str!("../migrations/0007_dataset_source.sql"),
     include_str!("../migrations/0008_tenant_policies.sql"),
+    include_str!("../migrations/0009_object_settings.sql"),
 ];
 
 /// The schema version this build writes.

@@ -101,6 +101,8 @@ impl Fx {
             password_credentials: vec![],
             key_credentials: vec![],
             federated_identity_credentials: vec![],
+            redirect_uris: Some(vec![]),
+            instance_lock: Some(false),
         };
         edit(&mut app);
         applications::upsert_application(&self.conn, self.key, &app).unwrap();
@@ -133,6 +135,8 @@ impl Fx {
             disabled_by_microsoft_status: None,
             password_credentials: vec![],
             key_credentials: vec![],
+            app_role_assignment_required: Some(true),
+            reply_urls: Some(vec![]),
         };
         edit(&mut sp);
         service_principals::upsert_service_principal(&self.conn, self.key, HOME, &sp).unwrap();
@@ -148,6 +152,7 @@ impl Fx {
                 owner_type: "user".into(),
                 display_name: "Alice Admin".into(),
                 relation,
+                user_type: Some("Member".into()),
             },
         )
         .unwrap();
@@ -265,6 +270,7 @@ impl Fx {
                 owner_type: "servicePrincipal".into(),
                 display_name: "deploy-automation".into(),
                 relation: OwnerRelation::Owner,
+                user_type: None,
             },
         )
         .unwrap();

@@ -55,6 +55,11 @@ fn every_recommendation_type_appears_exactly_where_the_fixture_put_it() {
         ("adminConsentWorkflowDisabled", set(&[])),
         ("pendingConsentRequests", set(&[])),
         ("appManagementPolicyWeak", set(&[])),
+        // The settings checks have their own tenant in tests/peer_checks.rs.
+        ("unsafeRedirectUri", set(&[])),
+        ("instanceLockMissing", set(&[])),
+        ("assignmentNotRequired", set(&[])),
+        ("guestOwner", set(&[])),
         (
             "clientSecrets",
             set(&[

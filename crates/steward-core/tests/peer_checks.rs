@@ -370,3 +370,89 @@ fn a_second_owner_settles_single_owner_apps_and_evidence_names_the_one() {
         ["ZTA 21867", "ZTA 24518"]
     );
 }
+
+#[test]
+fn object_settings_are_judged_and_rows_without_them_are_not_determined() {
+    let mut f = Fx::new();
+    f.app("unsafe", -400, true, |a| {
+        a.redirect_uris = Some(vec![
+            "https://unsafe.contoso.com/signin-oidc".into(),
+            "http://localhost:5000/cb".into(),
+            "https://unsafe.azurewebsites.net/.auth/login/aad/callback".into(),
+        ]);
+    });
+    f.app("safe", -400, true, |a| {
+        a.redirect_uris = Some(vec!["https://safe.contoso.com/signin-oidc".into()]);
+    });
+    // Written before the setting was read.
+    f.app("old", -400, true, |a| a.redirect_uris = None);
+    f.app("multi-open", -400, true, |a| {
+        a.sign_in_audience = Some("AzureADMultipleOrgs".into());
+        a.instance_lock = Some(false);
+    });
+    f.app("multi-locked", -400, true, |a| {
+        a.sign_in_audience = Some("AzureADMultipleOrgs".into());
+        a.instance_lock = Some(true);
+    });
+    f.sp("sp-vendor-open", -400, |sp| {
+        sp.app_owner_organization_id = Some(VENDOR.into());
+        sp.app_role_assignment_required = Some(false);
+        sp.reply_urls = Some(vec!["http://sso.vendor.example.com/acs".into()]);
+    });
+    f.sp("sp-vendor-closed", -400, |sp| {
+        sp.app_owner_organization_id = Some(VENDOR.into());
+    });
+    f.sp("sp-azure-cli", -400, |sp| {
+        sp.app_id = "04b07795-8ddb-461a-bbee-02f9e1bf7b46".into();
+        sp.app_owner_organization_id = Some("f8cdef31-a31e-4b4a-93e4-5f571e91255a".into());
+        sp.app_role_assignment_required = Some(false);
+    });
+    f.sp("sp-teams", -400, |sp| {
+        sp.app_owner_organization_id = Some("f8cdef31-a31e-4b4a-93e4-5f571e91255a".into());
+        sp.app_role_assignment_required = Some(false);
+    });
+    steward_core::store::owners::upsert_owner(
+        &f.conn,
+        f.key,
+        &steward_core::model::Owner {
+            object_id: "safe".into(),
+            owner_id: "user-guest".into(),
+            owner_type: "user".into(),
+            display_name: "Pat Partner".into(),
+            relation: steward_core::model::OwnerRelation::Owner,
+            user_type: Some("Guest".into()),
+        },
+    )
+    .unwrap();
+    f.mark_read(&[Dataset::Owners]);
+    let list = report(&f);
+
+    let redirect = of(&list, "unsafeRedirectUri");
+    let mut ids = impacted_ids(&list, "unsafeRedirectUri");
+    ids.sort();
+    assert_eq!(ids, ["sp-vendor-open", "unsafe"]);
+    let why = &evidence(redirect, "unsafe")[0].1;
+    assert!(
+        why.contains("azurewebsites.net") && !why.contains("localhost"),
+        "{why}"
+    );
+    assert_eq!(redirect.undetermined_total, 1, "the app written without it");
+    assert!(redirect
+        .undetermined_reason
+        .as_deref()
+        .unwrap()
+        .starts_with("Not read"));
+    assert_eq!(impacted_ids(&list, "instanceLockMissing"), ["multi-open"]);
+    let mut ids = impacted_ids(&list, "assignmentNotRequired");
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["sp-azure-cli", "sp-vendor-open"],
+        "not Microsoft's other apps"
+    );
+    assert_eq!(impacted_ids(&list, "guestOwner"), ["safe"]);
+    assert_eq!(
+        evidence(of(&list, "guestOwner"), "safe")[0].1,
+        "Pat Partner"
+    );
+}

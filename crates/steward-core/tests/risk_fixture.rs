@@ -98,6 +98,8 @@ impl Fx {
                 .collect(),
             key_credentials: vec![],
             federated_identity_credentials: vec![],
+            redirect_uris: Some(vec![]),
+            instance_lock: Some(false),
         };
         applications::upsert_application(&self.conn, self.key, &app).unwrap();
         let sp = ServicePrincipal {
@@ -117,6 +119,8 @@ impl Fx {
             disabled_by_microsoft_status: None,
             password_credentials: vec![],
             key_credentials: vec![],
+            app_role_assignment_required: Some(true),
+            reply_urls: Some(vec![]),
         };
         service_principals::upsert_service_principal(&self.conn, self.key, HOME, &sp).unwrap();
     }

@@ -67,6 +67,7 @@ describe("Recommendations", () => {
       "aadGraphDeprecationApplication",
       "knownMaliciousApp",
       "privilegedUnused",
+      "unsafeRedirectUri",
       "privilegedAppUserOwners",
       "applicationCredentialExpiry",
       "privilegedWithSecret",
@@ -83,13 +84,14 @@ describe("Recommendations", () => {
       "pendingConsentRequests",
       "singleOwnerApps",
       "clientSecrets",
+      "assignmentNotRequired",
       "certificateRotationDue",
       "longLivedCertificates",
     ]);
     expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
-      ...Array<string>(8).fill("High"),
+      ...Array<string>(9).fill("High"),
       ...Array<string>(9).fill("Medium"),
-      ...Array<string>(6).fill("Low"),
+      ...Array<string>(7).fill("Low"),
     ]);
     const impacted = (type: string) => String(demoReport.recommendations.find((r) => r.type === type)!.impactedTotal);
     expect(rows.map((r) => within(r).getByTestId("rec-impacted-count").textContent)).toEqual(
@@ -101,22 +103,24 @@ describe("Recommendations", () => {
     expect(rows.every((r) => within(r).getByTestId("rec-status").textContent === "Active")).toBe(true);
 
     // Summary strip: active findings per priority.
-    expect(screen.getByTestId("rec-summary-high").textContent).toBe("8");
+    expect(screen.getByTestId("rec-summary-high").textContent).toBe("9");
     expect(screen.getByTestId("rec-summary-medium").textContent).toBe("9");
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("6");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("7");
 
     // The checks with nothing to report are listed by name; the demo holds every dataset, so none is
     // "not determined".
     expect(screen.queryByTestId("rec-not-determined")).toBeNull();
-    await user.click(screen.getByRole("button", { name: /Checks with no findings \(6\)/ }));
+    await user.click(screen.getByRole("button", { name: /Checks with no findings \(8\)/ }));
     const passed = await screen.findAllByTestId("rec-passed-item");
     expect(passed.map((p) => p.getAttribute("data-type"))).toEqual([
       "federatedSubjectMismatch",
       "servicePrincipalKeyExpiry",
       "highRiskDelegatedGrant",
       "agentWithoutSponsor",
+      "instanceLockMissing",
       "credentialsOnServicePrincipal",
       "disabledWithCredentials",
+      "guestOwner",
     ]);
     expect(within(passed[0]!).getByText("Fix federated credentials that no longer match")).toBeTruthy();
   });
@@ -220,7 +224,7 @@ describe("Recommendations", () => {
     expect([tenantId, type, change, settings]).toEqual([T, "ownerlessApps", { action: "dismiss" }, defaults]);
     // Reloaded after the change; the dismissed one stays listed and no longer counts as active.
     expect(backend.callsOf("recommendations").length).toBe(2);
-    expect(screen.getByTestId("rec-summary-low").textContent).toBe("5");
+    expect(screen.getByTestId("rec-summary-low").textContent).toBe("6");
     expect(screen.getByTestId("rec-detail-status").textContent).toBe("Dismissed");
     expect(screen.queryByTestId("rec-dismiss")).toBeNull();
 

@@ -35,7 +35,7 @@ fn key_json(c: &KeyCredential) -> Value {
 }
 
 pub(crate) fn application_json(a: &Application) -> Value {
-    json!({
+    let mut v = json!({
         "id": a.id,
         "deletedDateTime": time(a.deleted_date_time),
         "appId": a.app_id,
@@ -50,7 +50,20 @@ pub(crate) fn application_json(a: &Application) -> Value {
             "id": f.id, "name": f.name, "issuer": f.issuer, "subject": f.subject,
             "audiences": f.audiences, "description": f.description,
         })).collect::<Vec<_>>(),
-    })
+    });
+    // Graph splits redirect URIs by platform; the cache keeps them together, so all are served
+    // as the web platform's (a settings row the cache never read is served without them).
+    if let Some(uris) = &a.redirect_uris {
+        v["web"] = json!({"redirectUris": uris, "homePageUrl": null, "logoutUrl": null});
+        v["spa"] = json!({"redirectUris": []});
+        v["publicClient"] = json!({"redirectUris": []});
+    }
+    if let Some(lock) = a.instance_lock {
+        v["servicePrincipalLockConfiguration"] = json!({"isEnabled": lock, "allProperties": lock,
+            "credentialsWithUsageVerify": lock, "credentialsWithUsageSign": lock,
+            "identifierUris": false, "tokenEncryptionKeyId": lock});
+    }
+    v
 }
 
 pub(crate) fn service_principal_json(sp: &ServicePrincipal) -> Value {
@@ -71,6 +84,12 @@ pub(crate) fn service_principal_json(sp: &ServicePrincipal) -> Value {
         "passwordCredentials": sp.password_credentials.iter().map(password_json).collect::<Vec<_>>(),
         "keyCredentials": sp.key_credentials.iter().map(key_json).collect::<Vec<_>>(),
     });
+    if let Some(required) = sp.app_role_assignment_required {
+        v["appRoleAssignmentRequired"] = required.into();
+    }
+    if let Some(urls) = &sp.reply_urls {
+        v["replyUrls"] = json!(urls);
+    }
     if sp.service_principal_type == "ServiceIdentity" {
         v["@odata.type"] = "#microsoft.graph.agentIdentity".into();
         v["agentIdentityBlueprintId"] = sp.agent_identity_blueprint_id.clone().into();
@@ -124,6 +143,10 @@ pub(crate) fn directory_object_json(o: &Owner) -> Value {
     });
     if o.owner_type == "user" {
         v["userPrincipalName"] = Value::Null;
+        // Graph's owners lists carry it; the documented sponsors list does not.
+        if o.relation == steward_core::model::OwnerRelation::Owner {
+            v["userType"] = o.user_type.clone().into();
+        }
     }
     v
 }

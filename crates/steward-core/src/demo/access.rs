@@ -31,6 +31,8 @@ impl Generator<'_> {
                 owner_type: "user".into(),
                 display_name: PEOPLE[p].into(),
                 relation,
+                // One of the people is a guest from a partner tenant.
+                user_type: Some(if p == GUEST_PERSON { "Guest" } else { "Member" }.into()),
             })?;
         }
         Ok(())

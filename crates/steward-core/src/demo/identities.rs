@@ -89,6 +89,8 @@ impl Generator<'_> {
             disabled_by_microsoft_status: None,
             password_credentials: Vec::new(),
             key_credentials: Vec::new(),
+            app_role_assignment_required: Some(false),
+            reply_urls: Some(Vec::new()),
         };
         let mut used = UsedCredential::None;
         let mut activity = 0.0f64;
@@ -180,6 +182,9 @@ impl Generator<'_> {
                     password_credentials: Vec::new(),
                     key_credentials: Vec::new(),
                     federated_identity_credentials: Vec::new(),
+                    redirect_uris: Some(demo_redirect_uris(&sp.display_name, k)),
+                    // Half of the multitenant apps lock their instances' properties.
+                    instance_lock: Some(c == Category::OwnMulti && k.is_multiple_of(2)),
                 };
                 let secrets = [0, 1, 1, 1, 2, 2, 3][self.rng.random_range(0..7)];
                 for n in 0..secrets {
@@ -296,6 +301,11 @@ impl Generator<'_> {
                     "WindowsAzureActiveDirectoryIntegratedApp".into(),
                     format!("vendor:{vendor}"),
                 ];
+                // A third of the vendors' apps require assignment; one signs in over plain http.
+                sp.app_role_assignment_required = Some(k.is_multiple_of(3));
+                let host = product.to_lowercase().replace(' ', "-");
+                let scheme = if k % 7 == 4 { "http" } else { "https" };
+                sp.reply_urls = Some(vec![format!("{scheme}://sso.{host}.example.com/acs")]);
                 // SAML apps carry a signing certificate on the service principal.
                 if self.rng.random_bool(0.3) {
                     let mut cert = self.certificate();
@@ -437,4 +447,21 @@ impl Generator<'_> {
         }
         Ok(())
     }
+}
+
+/// An own app's redirect URIs: its sign-in page, and for some an address the peer checks flag (a
+/// shared-host domain open to takeover, plain http, a wildcard) or a loopback one for a native
+/// client, which is fine.
+fn demo_redirect_uris(name: &str, k: usize) -> Vec<String> {
+    let mut uris = vec![format!("https://{name}.contoso.com/signin-oidc")];
+    match k % 9 {
+        1 => uris.push(format!(
+            "https://{name}.azurewebsites.net/.auth/login/aad/callback"
+        )),
+        2 => uris.push("http://localhost:5000/callback".into()),
+        4 => uris.push(format!("http://{name}.contoso.com/callback")),
+        7 => uris.push("https://*.contoso.com/callback".into()),
+        _ => {}
+    }
+    uris
 }

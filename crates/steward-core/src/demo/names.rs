@@ -219,6 +219,9 @@ pub const AGENT_PURPOSES: &[&str] = &[
     "Security Triage",
 ];
 
+/// The index in [`PEOPLE`] of the one guest user (a partner's consultant) who owns apps.
+pub const GUEST_PERSON: usize = 7;
+
 pub const PEOPLE: &[&str] = &[
     "Adele Vance",
     "Alex Wilber",

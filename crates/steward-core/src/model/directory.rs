@@ -32,6 +32,10 @@ pub struct Application {
     pub password_credentials: Vec<PasswordCredential>,
     pub key_credentials: Vec<KeyCredential>,
     pub federated_identity_credentials: Vec<FederatedIdentityCredential>,
+    /// Every redirect URI (web, single-page and public client); `None` when not read.
+    pub redirect_uris: Option<Vec<String>>,
+    /// `servicePrincipalLockConfiguration.isEnabled`; `None` when not read.
+    pub instance_lock: Option<bool>,
 }
 
 /// A service principal (`microsoft.graph.servicePrincipal`, or its subtype `agentIdentity`).
@@ -56,6 +60,10 @@ pub struct ServicePrincipal {
     pub disabled_by_microsoft_status: Option<String>,
     pub password_credentials: Vec<PasswordCredential>,
     pub key_credentials: Vec<KeyCredential>,
+    /// `appRoleAssignmentRequired`; `None` when not read.
+    pub app_role_assignment_required: Option<bool>,
+    /// `replyUrls`; `None` when not read.
+    pub reply_urls: Option<Vec<String>>,
 }
 
 /// A client secret (`passwordCredential`). The secret text itself is never stored.
@@ -108,6 +116,8 @@ pub struct Owner {
     pub owner_type: String,
     pub display_name: String,
     pub relation: OwnerRelation,
+    /// A user's `userType` (`Member` or `Guest`); `None` for other owners or when not read.
+    pub user_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,10 @@ pub(super) mod rule {
     pub(crate) const CLIENT_SECRETS: &str = "clientSecrets";
     pub(crate) const CERTIFICATE_ROTATION_DUE: &str = "certificateRotationDue";
     pub(crate) const SINGLE_OWNER_APPS: &str = "singleOwnerApps";
+    pub(crate) const UNSAFE_REDIRECT_URI: &str = "unsafeRedirectUri";
+    pub(crate) const INSTANCE_LOCK_MISSING: &str = "instanceLockMissing";
+    pub(crate) const ASSIGNMENT_NOT_REQUIRED: &str = "assignmentNotRequired";
+    pub(crate) const GUEST_OWNER: &str = "guestOwner";
 }
 
 pub(super) struct Meta {
@@ -308,6 +312,46 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             steps: &["Add at least two owners (Owners blade of the app registration)."],
             needs: &[Dataset::Owners],
             peer_checks: &[],
+        },
+        Meta {
+            kind: rule::UNSAFE_REDIRECT_URI,
+            source: Steward,
+            name: "Remove unsafe redirect URIs",
+            priority: Priority::High,
+            rationale: "A redirect URI uses plain http (other than the local machine), a wildcard, or a shared hosting domain such as *.azurewebsites.net. Tokens and authorization codes go to that address: intercepted over http, sent to any host a wildcard matches, or to whoever claims the name once it is freed.".into(),
+            steps: &["Open the app registration's Authentication page and remove or correct each listed URI (https, exact host, a domain you own).", "For another tenant's app, ask the vendor to fix its reply URLs, or disable the app until they do."],
+            needs: &[],
+            peer_checks: &["ZTA 21885", "ZTA 23183", "MT.1213"],
+        },
+        Meta {
+            kind: rule::INSTANCE_LOCK_MISSING,
+            source: Steward,
+            name: "Lock the properties of multitenant apps' instances",
+            priority: Priority::Medium,
+            rationale: "A multitenant app registration has no app instance property lock: an admin in another tenant where the app is installed can add credentials to its service principal there and act as the app in that tenant.".into(),
+            steps: &["Open the app registration › Authentication › App instance property lock, and turn it on for all properties (or at least credentials)."],
+            needs: &[],
+            peer_checks: &["ZTA 21777"],
+        },
+        Meta {
+            kind: rule::ASSIGNMENT_NOT_REQUIRED,
+            source: Steward,
+            name: "Require assignment for third-party apps and Microsoft's admin tools",
+            priority: Priority::Low,
+            rationale: "Any user can sign in to this enabled enterprise application: another tenant's app anyone can consent to, or one of Microsoft's admin tools (Azure CLI, Azure PowerShell, Graph command-line tools, Graph Explorer) through which anyone with a role can act on the tenant from an unmanaged machine.".into(),
+            steps: &["Enterprise applications › the app › Properties: set 'Assignment required?' to Yes.", "Assign the groups who use it (Users and groups)."],
+            needs: &[],
+            peer_checks: &["MT.1075", "MT.1186"],
+        },
+        Meta {
+            kind: rule::GUEST_OWNER,
+            source: Steward,
+            name: "Remove guest users from the owners of applications",
+            priority: Priority::Medium,
+            rationale: "A guest user (an account from another organisation) owns an app registration or enterprise application: they can add credentials and change it, and your tenant's lifecycle does not govern their account.".into(),
+            steps: &["Replace the guest owner with an owner from your organisation.", "Review the credentials and changes the guest made (audit log, category ApplicationManagement)."],
+            needs: &[Dataset::Owners],
+            peer_checks: &["ZTA 21868"],
         },
         Meta {
             kind: rule::SINGLE_OWNER_APPS,

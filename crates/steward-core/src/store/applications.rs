@@ -2,14 +2,14 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{credentials, federated_credentials, ms, time, TenantKey};
+use super::{credentials, federated_credentials, json_list, ms, parse_json_list, time, TenantKey};
 use crate::model::Application;
 use crate::Result;
 
 /// The active application registered under an app id (?1 tenant, ?2 app id).
 pub(crate) const BY_APP_ID: &str =
     "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status
+                    disabled_by_microsoft_status, redirect_uris, instance_lock
              FROM applications INDEXED BY applications_by_app_id
              WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL";
 
@@ -18,13 +18,15 @@ pub(crate) const BY_APP_ID: &str =
 pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Application) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO applications (tenant, id, app_id, display_name, sign_in_audience,
-             publisher_domain, created, deleted, disabled_by_microsoft_status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             publisher_domain, created, deleted, disabled_by_microsoft_status, redirect_uris,
+             instance_lock)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (tenant, id) DO UPDATE SET app_id = excluded.app_id,
              display_name = excluded.display_name, sign_in_audience = excluded.sign_in_audience,
              publisher_domain = excluded.publisher_domain, created = excluded.created,
              deleted = excluded.deleted,
-             disabled_by_microsoft_status = excluded.disabled_by_microsoft_status",
+             disabled_by_microsoft_status = excluded.disabled_by_microsoft_status,
+             redirect_uris = excluded.redirect_uris, instance_lock = excluded.instance_lock",
     )?
     .execute(params![
         tenant.0,
@@ -36,6 +38,8 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
         ms(app.created_date_time),
         ms(app.deleted_date_time),
         app.disabled_by_microsoft_status,
+        app.redirect_uris.as_deref().map(json_list),
+        app.instance_lock,
     ])?;
     credentials::replace_for_owner(
         conn,
@@ -56,7 +60,8 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
 }
 
 /// An application's own fields from a row of `id, app_id, display_name, sign_in_audience,
-/// publisher_domain, created, deleted, disabled_by_microsoft_status` (credentials come apart).
+/// publisher_domain, created, deleted, disabled_by_microsoft_status, redirect_uris,
+/// instance_lock` (credentials come apart).
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
     Ok(Application {
         id: r.get(0)?,
@@ -70,6 +75,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         password_credentials: Vec::new(),
         key_credentials: Vec::new(),
         federated_identity_credentials: Vec::new(),
+        redirect_uris: r.get::<_, Option<String>>(8)?.map(|j| parse_json_list(&j)),
+        instance_lock: r.get(9)?,
     })
 }
 
@@ -95,7 +102,7 @@ pub fn list_page(
 ) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                disabled_by_microsoft_status
+                disabled_by_microsoft_status, redirect_uris, instance_lock
          FROM applications WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
          ORDER BY id LIMIT ?3",
     )?;
@@ -126,7 +133,7 @@ pub fn get_application(
     let found = conn
         .prepare_cached(
             "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status
+                    disabled_by_microsoft_status, redirect_uris, instance_lock
              FROM applications WHERE tenant = ?1 AND id = ?2 AND deleted IS NULL",
         )?
         .query_row(params![tenant.0, id], from_row)
@@ -144,7 +151,7 @@ pub fn get_application(
 pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                disabled_by_microsoft_status
+                disabled_by_microsoft_status, redirect_uris, instance_lock
          FROM applications WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
     )?;
     let mut apps = stmt

@@ -15,8 +15,9 @@ fn relation_str(r: OwnerRelation) -> &'static str {
 
 pub fn upsert_owner(conn: &Connection, tenant: TenantKey, o: &Owner) -> Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO owners (tenant, object_id, owner_id, relation, owner_type, display_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO owners (tenant, object_id, owner_id, relation, owner_type,
+             display_name, user_type)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         tenant.0,
@@ -24,7 +25,8 @@ pub fn upsert_owner(conn: &Connection, tenant: TenantKey, o: &Owner) -> Result<(
         o.owner_id,
         relation_str(o.relation),
         o.owner_type,
-        o.display_name
+        o.display_name,
+        o.user_type
     ])?;
     Ok(())
 }
@@ -54,7 +56,7 @@ pub fn list_for_objects(
     object_ids: &[&str],
 ) -> Result<Vec<Owner>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT object_id, owner_id, owner_type, display_name, relation FROM owners
+        "SELECT object_id, owner_id, owner_type, display_name, relation, user_type FROM owners
          WHERE tenant = ?1 AND object_id = ?2",
     )?;
     let mut out = Vec::new();
@@ -66,6 +68,7 @@ pub fn list_for_objects(
                 owner_id: r.get(1)?,
                 owner_type: r.get(2)?,
                 display_name: r.get(3)?,
+                user_type: r.get(5)?,
                 relation: if relation == "sponsor" {
                     OwnerRelation::Sponsor
                 } else {

@@ -26,8 +26,9 @@ pub fn upsert_service_principal(
         "INSERT INTO service_principals (tenant, id, app_id, display_name, app_display_name,
              service_principal_type, app_owner_organization_id, account_enabled, sign_in_audience,
              created, deleted, tags, alternative_names, agent_identity_blueprint_id,
-             disabled_by_microsoft_status, kind, ownership)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             disabled_by_microsoft_status, kind, ownership, assignment_required, reply_urls)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19)
          ON CONFLICT (tenant, id) DO UPDATE SET app_id = excluded.app_id,
              display_name = excluded.display_name, app_display_name = excluded.app_display_name,
              service_principal_type = excluded.service_principal_type,
@@ -37,7 +38,9 @@ pub fn upsert_service_principal(
              alternative_names = excluded.alternative_names,
              agent_identity_blueprint_id = excluded.agent_identity_blueprint_id,
              disabled_by_microsoft_status = excluded.disabled_by_microsoft_status,
-             kind = excluded.kind, ownership = excluded.ownership",
+             kind = excluded.kind, ownership = excluded.ownership,
+             assignment_required = excluded.assignment_required,
+             reply_urls = excluded.reply_urls",
     )?
     .execute(params![
         tenant.0,
@@ -57,6 +60,8 @@ pub fn upsert_service_principal(
         sp.disabled_by_microsoft_status,
         kind.as_str(),
         ownership.as_str(),
+        sp.app_role_assignment_required,
+        sp.reply_urls.as_deref().map(json_list),
     ])?;
     credentials::replace_for_owner(
         conn,
@@ -88,6 +93,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ServicePrincipal> {
         disabled_by_microsoft_status: r.get(13)?,
         password_credentials: Vec::new(),
         key_credentials: Vec::new(),
+        app_role_assignment_required: r.get(14)?,
+        reply_urls: r.get::<_, Option<String>>(15)?.map(|j| parse_json_list(&j)),
     })
 }
 
@@ -101,7 +108,8 @@ pub fn get_service_principal(
         .prepare_cached(
             "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                     app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
-                    tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status
+                    tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
+                    assignment_required, reply_urls
              FROM service_principals WHERE tenant = ?1 AND id = ?2",
         )?
         .query_row(params![tenant.0, id], from_row)
@@ -163,7 +171,8 @@ pub fn list_page(
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                 app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
-                tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status
+                tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
+                    assignment_required, reply_urls
          FROM service_principals WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
          ORDER BY id LIMIT ?3",
     )?;
@@ -208,7 +217,8 @@ pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<ServiceP
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                 app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
-                tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status
+                tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
+                    assignment_required, reply_urls
          FROM service_principals WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
     )?;
     let mut sps = stmt

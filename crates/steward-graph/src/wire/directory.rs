@@ -103,7 +103,26 @@ pub fn application(o: Obj<'_>) -> Field<Application> {
         password_credentials: password_credentials(o)?,
         key_credentials: key_credentials(o)?,
         federated_identity_credentials: fics,
+        redirect_uris: redirect_uris(o)?,
+        instance_lock: match o.opt_obj("servicePrincipalLockConfiguration")? {
+            Some(l) => Some(l.opt_bool("isEnabled")?.unwrap_or(false)),
+            None => None,
+        },
     })
+}
+
+/// Every redirect URI of an application (web, single-page, public client), or `None` when the
+/// answer carries none of the three (they were not selected or not exported).
+fn redirect_uris(o: Obj<'_>) -> Field<Option<Vec<String>>> {
+    let mut uris = Vec::new();
+    let mut read = false;
+    for platform in ["web", "spa", "publicClient"] {
+        if let Some(p) = o.opt_obj(platform)? {
+            read = true;
+            uris.extend(p.strings("redirectUris")?);
+        }
+    }
+    Ok(read.then_some(uris))
 }
 
 pub fn service_principal(o: Obj<'_>) -> Field<ServicePrincipal> {
@@ -132,6 +151,12 @@ pub fn service_principal(o: Obj<'_>) -> Field<ServicePrincipal> {
         disabled_by_microsoft_status: o.opt_str("disabledByMicrosoftStatus")?,
         password_credentials: password_credentials(o)?,
         key_credentials: key_credentials(o)?,
+        app_role_assignment_required: o.opt_bool("appRoleAssignmentRequired")?,
+        reply_urls: if o.has("replyUrls") {
+            Some(o.strings("replyUrls")?)
+        } else {
+            None
+        },
     })
 }
 

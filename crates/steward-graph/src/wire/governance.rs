@@ -150,5 +150,6 @@ pub fn owner(
         owner_type,
         display_name,
         relation,
+        user_type: o.opt_str("userType")?,
     })
 }

@@ -1,0 +1,324 @@
+//! Checks on applications' and service principals' own settings: redirect URIs open to abuse,
+//! multitenant apps without the instance property lock, apps that do not require assignment,
+//! and guests among the owners. A row written before these settings were read (NULL) is not
+//! determined, never passed.
+
+use super::context::Ctx;
+use super::resources::ev;
+use super::ImpactedResource;
+use crate::Result;
+
+/// Shared hosting domains where a name freed by its owner can be claimed by anyone, so a redirect
+/// URI under one can end up delivering tokens to an attacker.
+pub const SHARED_HOST_DOMAINS: &[&str] = &[
+    "azurewebsites.net",
+    "cloudapp.net",
+    "cloudapp.azure.com",
+    "trafficmanager.net",
+    "azureedge.net",
+    "blob.core.windows.net",
+    "azurestaticapps.net",
+    "herokuapp.com",
+];
+
+/// Microsoft's first-party tools that can act on the whole tenant for whoever signs in to them
+/// (Maester MT.1186): (appId, name).
+pub const MICROSOFT_ADMIN_TOOLS: &[(&str, &str)] = &[
+    (
+        "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+        "Microsoft Azure CLI",
+    ),
+    (
+        "1950a258-227b-4e31-a9cf-717495945fc2",
+        "Microsoft Azure PowerShell",
+    ),
+    (
+        "14d82eec-204b-4c2f-b7e8-296a70dab67e",
+        "Microsoft Graph Command Line Tools",
+    ),
+    ("de8bc8b5-d9f9-48b1-a8ad-b748da725064", "Graph Explorer"),
+    (
+        "1b730954-1685-4b74-9bfd-dac224a7b894",
+        "Azure Active Directory PowerShell",
+    ),
+];
+
+/// Why a redirect URI is unsafe, or `None` when it is not.
+pub fn redirect_uri_problem(uri: &str) -> Option<String> {
+    let trimmed = uri.trim();
+    if trimmed.contains('*') {
+        return Some("a wildcard: any matching host receives the tokens".into());
+    }
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        // Custom schemes (msal…://auth, ms-app://) are native apps' own: not a web address.
+        return None;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .trim_start_matches('[');
+    let host = host
+        .split_once(']')
+        .map_or_else(|| host.split(':').next().unwrap_or_default(), |(h, _)| h)
+        .to_ascii_lowercase();
+    if host.is_empty() {
+        return Some("not a valid address".into());
+    }
+    let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1";
+    if scheme.eq_ignore_ascii_case("http") && !loopback {
+        return Some("plain http: tokens and codes travel unencrypted".into());
+    }
+    SHARED_HOST_DOMAINS
+        .iter()
+        .find(|d| host == **d || host.ends_with(&format!(".{d}")))
+        .map(|d| {
+            format!("under the shared host {d}: if the name is ever freed, anyone can claim it")
+        })
+}
+
+fn uri_findings(uris: &[String]) -> Vec<String> {
+    uris.iter()
+        .filter_map(|u| redirect_uri_problem(u).map(|why| format!("{u}: {why}")))
+        .collect()
+}
+
+/// Own applications' redirect URIs and other tenants' service principals' reply URLs (not
+/// Microsoft's) that are unsafe. Returns (impacted, undetermined).
+pub(super) fn unsafe_redirect_uris(
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
+    let (mut found, mut unknown) = (Vec::new(), Vec::new());
+    let mut apps = ctx.conn.prepare_cached(
+        "SELECT id, app_id, display_name, redirect_uris FROM applications
+         WHERE tenant = ?1 AND deleted IS NULL ORDER BY id",
+    )?;
+    let rows = apps
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (id, app_id, name, uris) in rows {
+        let Some(uris) = uris else {
+            unknown.push(ctx.application_resource(&id, &app_id, &name, Vec::new())?);
+            continue;
+        };
+        let problems = uri_findings(&crate::store::parse_json_list(&uris));
+        if !problems.is_empty() {
+            found.push(ctx.application_resource(
+                &id,
+                &app_id,
+                &name,
+                vec![ev("Unsafe redirect URIs", problems.join("; "))],
+            )?);
+        }
+    }
+    let mut sps = ctx.conn.prepare_cached(
+        "SELECT id, app_id, display_name, reply_urls FROM service_principals
+         WHERE tenant = ?1 AND deleted IS NULL AND ownership = 'external' ORDER BY id",
+    )?;
+    let rows = sps
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (id, app_id, name, uris) in rows {
+        let Some(uris) = uris else {
+            unknown.push(ctx.sp_resource(&id, &app_id, &name, Vec::new())?);
+            continue;
+        };
+        let problems = uri_findings(&crate::store::parse_json_list(&uris));
+        if !problems.is_empty() {
+            found.push(ctx.sp_resource(
+                &id,
+                &app_id,
+                &name,
+                vec![
+                    ev("Unsafe reply URLs", problems.join("; ")),
+                    ev("Publisher", "another tenant: ask the vendor to fix it"),
+                ],
+            )?);
+        }
+    }
+    Ok((found, unknown))
+}
+
+/// Own multitenant applications whose instances' properties other tenants can change.
+pub(super) fn instance_lock_missing(
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT id, app_id, display_name, sign_in_audience, instance_lock FROM applications
+         WHERE tenant = ?1 AND deleted IS NULL AND sign_in_audience IN
+             ('AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount')
+             AND (instance_lock IS NULL OR instance_lock = 0)
+         ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<bool>>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (mut found, mut unknown) = (Vec::new(), Vec::new());
+    for (id, app_id, name, audience, lock) in rows {
+        let evidence = vec![
+            ev("Audience", audience),
+            ev("App instance property lock", "off"),
+        ];
+        match lock {
+            Some(_) => found.push(ctx.application_resource(&id, &app_id, &name, evidence)?),
+            None => unknown.push(ctx.application_resource(&id, &app_id, &name, Vec::new())?),
+        }
+    }
+    Ok((found, unknown))
+}
+
+/// Enabled service principals that let any user of the tenant sign in without an assignment:
+/// other tenants' apps, and Microsoft's admin tools.
+pub(super) fn assignment_not_required(
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT id, app_id, display_name, ownership, assignment_required FROM service_principals
+         WHERE tenant = ?1 AND deleted IS NULL AND account_enabled = 1
+             AND kind = 'application' AND ownership IN ('external', 'microsoft')
+             AND (assignment_required IS NULL OR assignment_required = 0)
+         ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<bool>>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (mut found, mut unknown) = (Vec::new(), Vec::new());
+    for (id, app_id, name, ownership, required) in rows {
+        let tool = MICROSOFT_ADMIN_TOOLS
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(&app_id));
+        if ownership == "microsoft" && tool.is_none() {
+            continue;
+        }
+        let why = match tool {
+            Some((_, t)) => {
+                format!("{t}: whoever signs in can manage the tenant as far as their roles allow")
+            }
+            None => "another tenant's app: every user of the tenant can sign in and consent to it"
+                .into(),
+        };
+        let evidence = vec![ev("Assignment required", "no"), ev("Why it matters", why)];
+        match required {
+            Some(_) => found.push(ctx.sp_resource(&id, &app_id, &name, evidence)?),
+            None => unknown.push(ctx.sp_resource(&id, &app_id, &name, Vec::new())?),
+        }
+    }
+    Ok((found, unknown))
+}
+
+/// Applications and service principals owned by a guest user.
+pub(super) fn guest_owners(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT o.object_id, o.display_name, a.app_id, a.display_name, s.app_id, s.display_name
+         FROM owners o
+         LEFT JOIN applications a ON a.tenant = o.tenant AND a.id = o.object_id AND a.deleted IS NULL
+         LEFT JOIN service_principals s ON s.tenant = o.tenant AND s.id = o.object_id
+             AND s.deleted IS NULL
+         WHERE o.tenant = ?1 AND o.relation = 'owner' AND o.owner_type = 'user'
+             AND lower(o.user_type) = 'guest'
+         ORDER BY o.object_id, o.display_name",
+    )?;
+    let rows = stmt
+        .query_map([ctx.key.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut by_object: std::collections::BTreeMap<String, (Vec<String>, bool, String, String)> =
+        std::collections::BTreeMap::new();
+    for (object, guest, app_id, app_name, sp_app_id, sp_name) in rows {
+        let (is_app, app_id, name) = match (app_id, app_name, sp_app_id, sp_name) {
+            (Some(a), Some(n), _, _) => (true, a, n),
+            (_, _, Some(a), Some(n)) => (false, a, n),
+            _ => continue,
+        };
+        by_object
+            .entry(object)
+            .or_insert_with(|| (Vec::new(), is_app, app_id, name))
+            .0
+            .push(guest);
+    }
+    by_object
+        .into_iter()
+        .map(|(id, (guests, is_app, app_id, name))| {
+            let evidence = vec![ev("Guest owners", guests.join(", "))];
+            if is_app {
+                ctx.application_resource(&id, &app_id, &name, evidence)
+            } else {
+                ctx.sp_resource(&id, &app_id, &name, evidence)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redirect_uri_problem;
+
+    #[test]
+    fn redirect_uris_are_judged_by_scheme_host_and_wildcard() {
+        for safe in [
+            "https://app.contoso.com/signin-oidc",
+            "http://localhost:5000/callback",
+            "http://127.0.0.1/cb",
+            "http://[::1]:8080/cb",
+            "msal1234://auth",
+            "https://contoso.com/azurewebsites.net/x",
+        ] {
+            assert_eq!(redirect_uri_problem(safe), None, "{safe}");
+        }
+        for (bad, why) in [
+            ("http://app.contoso.com/cb", "plain http"),
+            ("https://*.contoso.com/cb", "wildcard"),
+            (
+                "https://payroll.azurewebsites.net/.auth",
+                "azurewebsites.net",
+            ),
+            ("https://PAYROLL.CloudApp.Azure.com/", "cloudapp.azure.com"),
+            (
+                "https://user@x.trafficmanager.net:443/",
+                "trafficmanager.net",
+            ),
+            ("https:///nohost", "not a valid address"),
+        ] {
+            let got = redirect_uri_problem(bad).unwrap_or_default();
+            assert!(got.contains(why), "{bad}: {got}");
+        }
+    }
+}
