@@ -239,6 +239,30 @@ pub struct ApplicationSummary {
     pub display_name: String,
     pub sign_in_audience: Option<String>,
     pub created_date_time: Option<String>,
+    /// Every redirect URI, each with what makes it unsafe; `None` when the cache did not read them.
+    pub redirect_uris: Option<Vec<RedirectUriView>>,
+    /// The app instance property lock; `None` when not read.
+    pub instance_lock: Option<bool>,
+}
+
+/// A redirect or reply URI and, when it is unsafe, why (the `unsafeRedirectUri` check's words).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RedirectUriView {
+    pub uri: String,
+    pub problem: Option<String>,
+}
+
+fn uri_views(uris: Option<Vec<String>>) -> Option<Vec<RedirectUriView>> {
+    uris.map(|list| {
+        list.into_iter()
+            .map(|uri| RedirectUriView {
+                problem: crate::recommendations::redirect_uri_problem(&uri),
+                uri,
+            })
+            .collect()
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -250,6 +274,8 @@ pub struct OwnerView {
     /// `user`, `servicePrincipal` or `group`; sponsors of agent identities read `sponsor (user)`.
     #[serde(rename = "type")]
     pub owner_type: String,
+    /// A user's `userType` (`Member` or `Guest`), when read.
+    pub user_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -361,6 +387,10 @@ pub struct IdentityDetail {
     pub deleted_date_time: Option<String>,
     pub tags: Vec<String>,
     pub alternative_names: Vec<String>,
+    /// `appRoleAssignmentRequired`; `None` when the cache did not read it.
+    pub app_role_assignment_required: Option<bool>,
+    /// `replyUrls`, each with what makes it unsafe; `None` when not read.
+    pub reply_urls: Option<Vec<RedirectUriView>>,
     pub application: Option<ApplicationSummary>,
     pub owners: Vec<OwnerView>,
     pub credentials: Vec<CredentialView>,
@@ -559,6 +589,7 @@ pub fn identity_detail(
                 OwnerRelation::Owner => o.owner_type,
                 OwnerRelation::Sponsor => format!("sponsor ({})", o.owner_type),
             },
+            user_type: o.user_type,
         })
         .collect();
     let app_role_assignments = app_role_assignments::list_for_principal(conn, key, &sp.id)?
@@ -639,11 +670,15 @@ pub fn identity_detail(
         deleted_date_time: sp.deleted_date_time.map(rfc3339),
         tags: sp.tags,
         alternative_names: sp.alternative_names,
+        app_role_assignment_required: sp.app_role_assignment_required,
+        reply_urls: uri_views(sp.reply_urls),
         application: app.map(|a| ApplicationSummary {
             id: a.id,
             display_name: a.display_name,
             sign_in_audience: a.sign_in_audience,
             created_date_time: a.created_date_time.map(rfc3339),
+            redirect_uris: uri_views(a.redirect_uris),
+            instance_lock: a.instance_lock,
         }),
         owners,
         credentials,

@@ -398,7 +398,15 @@ resourceId: string; resourceDisplayName: string; appRoleId: string;
  * The permission's value (`Application.ReadWrite.All`), or its app role id when unknown.
  */
 permission: string; createdDateTime: string | null; highRisk: boolean }
-export type ApplicationSummary = { id: string; displayName: string; signInAudience: string | null; createdDateTime: string | null }
+export type ApplicationSummary = { id: string; displayName: string; signInAudience: string | null; createdDateTime: string | null; 
+/**
+ * Every redirect URI, each with what makes it unsafe; `None` when the cache did not read them.
+ */
+redirectUris: RedirectUriView[] | null; 
+/**
+ * The app instance property lock; `None` when not read.
+ */
+instanceLock: boolean | null }
 /**
  * One app-management audit event: who did what, and which properties changed.
  */
@@ -650,7 +658,15 @@ export type HorizonCost = { months: number; total: number;
  * Identities at the end of the horizon, after growth.
  */
 identitiesAtEnd: number }
-export type IdentityDetail = { row: IdentityRow; appDisplayName: string | null; appOwnerOrganizationId: string | null; signInAudience: string | null; createdDateTime: string | null; deletedDateTime: string | null; tags: string[]; alternativeNames: string[]; application: ApplicationSummary | null; owners: OwnerView[]; credentials: CredentialView[]; federatedCredentials: FederatedCredentialView[]; appRoleAssignments: AppRoleView[]; directoryRoles: DirectoryRoleView[]; 
+export type IdentityDetail = { row: IdentityRow; appDisplayName: string | null; appOwnerOrganizationId: string | null; signInAudience: string | null; createdDateTime: string | null; deletedDateTime: string | null; tags: string[]; alternativeNames: string[]; 
+/**
+ * `appRoleAssignmentRequired`; `None` when the cache did not read it.
+ */
+appRoleAssignmentRequired: boolean | null; 
+/**
+ * `replyUrls`, each with what makes it unsafe; `None` when not read.
+ */
+replyUrls: RedirectUriView[] | null; application: ApplicationSummary | null; owners: OwnerView[]; credentials: CredentialView[]; federatedCredentials: FederatedCredentialView[]; appRoleAssignments: AppRoleView[]; directoryRoles: DirectoryRoleView[]; 
 /**
  * Delegated permissions granted to this client (`oauth2PermissionGrants`).
  */
@@ -779,7 +795,11 @@ export type OwnerView = { id: string; displayName: string;
 /**
  * `user`, `servicePrincipal` or `group`; sponsors of agent identities read `sponsor (user)`.
  */
-type: string }
+type: string; 
+/**
+ * A user's `userType` (`Member` or `Guest`), when read.
+ */
+userType: string | null }
 /**
  * Whose application a service principal stands for.
  */
@@ -916,6 +936,10 @@ export type RecommendationSource =
  */
 "entraSynced"
 export type RecommendationStatus = "active" | "dismissed" | "postponed" | "completed"
+/**
+ * A redirect or reply URI and, when it is unsafe, why (the `unsafeRedirectUri` check's words).
+ */
+export type RedirectUriView = { uri: string; problem: string | null }
 /**
  * What the Reports page asks for. `as_of` is absent for a new preview (now) and given back by
  * the export, so the saved file is the report that was previewed.

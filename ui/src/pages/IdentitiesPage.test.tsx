@@ -132,6 +132,28 @@ describe("Identities", () => {
     expect(screen.queryByTestId("identity-detail")).toBeNull();
   });
 
+  it("shows the app's redirect URIs with the unsafe ones marked, and its sign-in settings", async () => {
+    const user = userEvent.setup();
+    const row = byName("contoso-portal-api-prod");
+    const want = detailOf(row.id);
+    const unsafe = want.application!.redirectUris!.filter((u) => u.problem !== null);
+    expect(unsafe.length).toBeGreaterThan(0);
+    const backend = createMockBackend();
+    renderWithBackend(<App />, backend);
+    await openIdentities(user);
+    await user.type(screen.getByTestId("identity-search"), "contoso-portal-api-prod");
+    await waitFor(() => expect(screen.getAllByTestId("identity-row").some((r) => r.getAttribute("data-id") === row.id)).toBe(true));
+    await user.click(screen.getAllByTestId("identity-row").find((r) => r.getAttribute("data-id") === row.id)!);
+    const detail = await screen.findByTestId("identity-detail");
+    const list = await within(detail).findByTestId("detail-redirect-uris");
+    expect(within(list).getAllByTestId("uri-unsafe")).toHaveLength(unsafe.length);
+    expect(list.textContent).toContain(unsafe[0]!.uri);
+    expect(list.textContent).toContain(unsafe[0]!.problem!);
+    expect(within(detail).getByTestId("detail-assignment-required").textContent).toBe(
+      want.appRoleAssignmentRequired ? "Yes" : "No",
+    );
+  });
+
   it("opens the focused row with Enter", async () => {
     const user = userEvent.setup();
     const backend = createMockBackend();

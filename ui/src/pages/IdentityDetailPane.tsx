@@ -25,6 +25,7 @@ import {
   type BackendError,
   type CredentialView,
   type IdentityDetail,
+  type RedirectUriView,
   type ScopeFlags,
   type ScopeReason,
 } from "../ipc/backend";
@@ -229,6 +230,28 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                   </ul>
                 )}
               </Prop>
+              <Prop label="Assignment required">
+                <span data-testid="detail-assignment-required">{yesNoUnread(d.appRoleAssignmentRequired)}</span>
+              </Prop>
+              {d.replyUrls && d.replyUrls.length > 0 && (
+                <Prop label="Reply URLs">
+                  <UriList uris={d.replyUrls} testId="detail-reply-urls" />
+                </Prop>
+              )}
+              {d.application && (
+                <>
+                  <Prop label="Redirect URIs">
+                    {d.application.redirectUris === null ? (
+                      "Not read (sync again)"
+                    ) : d.application.redirectUris.length === 0 ? (
+                      "—"
+                    ) : (
+                      <UriList uris={d.application.redirectUris} testId="detail-redirect-uris" />
+                    )}
+                  </Prop>
+                  <Prop label="App instance property lock">{yesNoUnread(d.application.instanceLock, "On", "Off")}</Prop>
+                </>
+              )}
               <Prop label="Backing application">
                 {d.application ? (
                   <span>
@@ -262,7 +285,17 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                   {d.owners.map((o) => (
                     <TableRow key={o.id} data-testid="owner-row">
                       <TableCell>{o.displayName}</TableCell>
-                      <TableCell>{o.type}</TableCell>
+                      <TableCell>
+                        {o.type}
+                        {o.userType?.toLowerCase() === "guest" && (
+                          <>
+                            {" "}
+                            <Badge appearance="tint" color="warning" data-testid="owner-guest">
+                              Guest
+                            </Badge>
+                          </>
+                        )}
+                      </TableCell>
                       <TableCell className="mono">{o.id}</TableCell>
                     </TableRow>
                   ))}
@@ -555,5 +588,32 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
         </AccordionItem>
       </Accordion>
     </div>
+  );
+}
+
+/** A setting read from Graph, or that the cache has not read it. */
+function yesNoUnread(v: boolean | null, yes = "Yes", no = "No"): string {
+  return v === null ? "Not read (sync again)" : v ? yes : no;
+}
+
+/** Redirect or reply URIs, the unsafe ones marked with why. */
+function UriList({ uris, testId }: { uris: RedirectUriView[]; testId: string }) {
+  return (
+    <ul className="plain-list" data-testid={testId}>
+      {uris.map((u, i) => (
+        <li key={i}>
+          <span className="mono break">{u.uri}</span>
+          {u.problem && (
+            <>
+              {" "}
+              <Badge appearance="tint" color="danger" data-testid="uri-unsafe">
+                Unsafe
+              </Badge>
+              <Caption1 className="secondary block">{u.problem}</Caption1>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
