@@ -36,7 +36,7 @@ pub use catalogue::{
     MULTIPLE_SECRETS, PRIVILEGED_UNUSED_DAYS, STALE_APP_DAYS, STALE_CREDENTIAL_DAYS,
 };
 pub use hygiene::CERTIFICATE_ROTATION_DAYS;
-pub use known_apps::{known_malicious_apps, KnownApp};
+pub use known_apps::{known_malicious_apps, KnownApp, ADMIN_LIST_FILE};
 pub use resources::{app_url, sp_url};
 pub use status::{change_status, RecommendationStatus, StatusChange};
 
@@ -312,7 +312,10 @@ pub fn recommendations(
         for r in impacted.iter_mut().chain(undetermined.iter_mut()) {
             ctx.enrich(r)?;
         }
-        let missing_data = ctx.missing_data(m.needs)?;
+        let mut missing_data = ctx.missing_data(m.needs)?;
+        if m.kind == rule::KNOWN_MALICIOUS_APP {
+            missing_data = missing_data.or(known_apps::admin_list(conn).1);
+        }
         out.push(Recommendation {
             recommendation_type: m.kind.into(),
             source: m.source,

@@ -60,7 +60,15 @@ pub fn cert(key_id: &str, start: i64, end: i64, usage: &str) -> KeyCredential {
 
 impl Fx {
     pub fn new() -> Fx {
-        let conn = open_in_memory().unwrap();
+        Fx::over(open_in_memory().unwrap())
+    }
+
+    /// The tenant in a cache file at `path` (for what reads files beside the cache).
+    pub fn at(path: &std::path::Path) -> Fx {
+        Fx::over(steward_core::store::open(path).unwrap())
+    }
+
+    fn over(conn: Connection) -> Fx {
         let key = tenants::upsert_tenant(
             &conn,
             &Tenant {

@@ -456,3 +456,51 @@ fn object_settings_are_judged_and_rows_without_them_are_not_determined() {
         "Pat Partner"
     );
 }
+
+#[test]
+fn the_admin_s_own_list_beside_the_cache_adds_apps_and_a_bad_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = Fx::at(&dir.path().join("cache.db"));
+    f.sp("sp-mailer", -20, |sp| {
+        sp.app_id = "0f0f0f0f-1111-4222-8333-444455556666".into();
+        sp.display_name = "Bulk Mailer Pro".into();
+        sp.app_owner_organization_id = Some(VENDOR.into());
+    });
+    let list = report(&f);
+    assert_eq!(of(&list, "knownMaliciousApp").impacted_total, 0);
+    assert!(of(&list, "knownMaliciousApp").missing_data.is_none());
+
+    let file = dir
+        .path()
+        .join(steward_core::recommendations::ADMIN_LIST_FILE);
+    std::fs::write(
+        &file,
+        r#"[{"appId": "0F0F0F0F-1111-4222-8333-444455556666", "displayName": "Bulk Mailer",
+            "reference": "https://intranet.example/advisory/17", "dateAdded": "2026-10-02"}]"#,
+    )
+    .unwrap();
+    let list = report(&f);
+    let r = of(&list, "knownMaliciousApp");
+    assert_eq!(impacted_ids(&list, "knownMaliciousApp"), ["sp-mailer"]);
+    assert_eq!(
+        evidence(r, "sp-mailer")[1].1,
+        "your own list (known-malicious-apps.json), since 2026-10-02 (https://intranet.example/advisory/17)"
+    );
+
+    // A broken list is named, with where and what to do; the shipped list still applies.
+    std::fs::write(&file, r#"[{"appId": "not-a-guid"}]"#).unwrap();
+    let list = report(&f);
+    let r = of(&list, "knownMaliciousApp");
+    assert_eq!(r.impacted_total, 0);
+    let why = r.missing_data.as_deref().unwrap();
+    assert!(
+        why.contains("known-malicious-apps.json")
+            && why.contains("entry 1 has appId \"not-a-guid\"")
+            && why.contains("Fix or remove the file"),
+        "{why}"
+    );
+    std::fs::write(&file, "[{\"appId\": ").unwrap();
+    let list = report(&f);
+    let why = of(&list, "knownMaliciousApp").missing_data.clone().unwrap();
+    assert!(why.contains("line 1, column"), "{why}");
+}
