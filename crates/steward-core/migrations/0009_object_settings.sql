@@ -12,3 +12,9 @@ ALTER TABLE service_principals ADD COLUMN assignment_required INTEGER;
 ALTER TABLE service_principals ADD COLUMN reply_urls TEXT;
 -- An owning user's `userType` (`Member` or `Guest`).
 ALTER TABLE owners ADD COLUMN user_type TEXT;
+
+-- Delta rounds re-read only what changed, and their links carry the old `$select`: the next sync
+-- reads applications and service principals in a full round, which fills the new columns.
+UPDATE sync_state SET delta_link = NULL, pending_delta = NULL, next_link = NULL,
+    round_started = NULL
+WHERE dataset IN ('applications', 'servicePrincipals');

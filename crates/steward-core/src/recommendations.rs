@@ -289,6 +289,7 @@ pub fn recommendations(
             rule::UNSAFE_REDIRECT_URI,
             rule::INSTANCE_LOCK_MISSING,
             rule::ASSIGNMENT_NOT_REQUIRED,
+            rule::GUEST_OWNER,
         ]
         .contains(&m.kind);
         let undetermined_reason = (!undetermined.is_empty()).then(|| {
@@ -418,7 +419,7 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     found.insert(rule::UNSAFE_REDIRECT_URI, unsafe_redirect_uris(ctx)?);
     found.insert(rule::INSTANCE_LOCK_MISSING, instance_lock_missing(ctx)?);
     found.insert(rule::ASSIGNMENT_NOT_REQUIRED, assignment_not_required(ctx)?);
-    found.insert(rule::GUEST_OWNER, (guest_owners(ctx)?, vec![]));
+    found.insert(rule::GUEST_OWNER, guest_owners(ctx)?);
     found.insert(
         rule::AGENT_WITHOUT_SPONSOR,
         (agents_without_sponsor(ctx)?, vec![]),

@@ -451,6 +451,7 @@ fn object_settings_are_judged_and_rows_without_them_are_not_determined() {
         "not Microsoft's other apps"
     );
     assert_eq!(impacted_ids(&list, "guestOwner"), ["safe"]);
+    assert_eq!(of(&list, "guestOwner").undetermined_total, 0);
     assert_eq!(
         evidence(of(&list, "guestOwner"), "safe")[0].1,
         "Pat Partner"
@@ -503,4 +504,32 @@ fn the_admin_s_own_list_beside_the_cache_adds_apps_and_a_bad_one_is_named() {
     let list = report(&f);
     let why = of(&list, "knownMaliciousApp").missing_data.clone().unwrap();
     assert!(why.contains("line 1, column"), "{why}");
+}
+
+#[test]
+fn a_user_owner_whose_type_was_never_read_leaves_guest_owner_undetermined() {
+    let mut f = Fx::new();
+    f.app("unread", -400, false, |_| {});
+    steward_core::store::owners::upsert_owner(
+        &f.conn,
+        f.key,
+        &steward_core::model::Owner {
+            object_id: "unread".into(),
+            owner_id: "user-x".into(),
+            owner_type: "user".into(),
+            display_name: "Someone".into(),
+            relation: steward_core::model::OwnerRelation::Owner,
+            user_type: None,
+        },
+    )
+    .unwrap();
+    f.mark_read(&[Dataset::Owners]);
+    let list = report(&f);
+    let r = of(&list, "guestOwner");
+    assert_eq!((r.impacted_total, r.undetermined_total), (0, 1));
+    assert!(r
+        .undetermined_reason
+        .as_deref()
+        .unwrap()
+        .starts_with("Not read"));
 }

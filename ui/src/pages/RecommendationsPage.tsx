@@ -398,7 +398,8 @@ function RecommendationList({
                       <>
                         {" "}
                         <Link as="button" className="warn-text" onClick={() => onSelect(r.type)}>
-                          {plural(r.undeterminedTotal, "resource")} not judged: not enough history
+                          {plural(r.undeterminedTotal, "resource")} not judged:{" "}
+                          {r.undeterminedReason?.startsWith("Not read") ? "setting not read" : "not enough history"}
                         </Link>
                       </>
                     )}
@@ -728,7 +729,10 @@ function ImpactedTable({
                 </TableCell>
                 <TableCell className="top">{resourceTypeLabel(r.resourceType)}</TableCell>
                 <TableCell className="top" data-testid="impacted-owners">
-                  {r.owners.length === 0 ? (
+                  {r.resourceType === "policy" || r.resourceType === "consentRequest" ? (
+                    // A tenant policy or a consent request has no owners to miss.
+                    "—"
+                  ) : r.owners.length === 0 ? (
                     <span className="warn-text">No owner</span>
                   ) : (
                     <ul className="plain-list">

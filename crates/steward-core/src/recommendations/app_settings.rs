@@ -236,55 +236,88 @@ pub(super) fn assignment_not_required(
     Ok((found, unknown))
 }
 
-/// Applications and service principals owned by a guest user.
-pub(super) fn guest_owners(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
+/// Applications and service principals owned by a guest user; those with a user owner whose
+/// `userType` was never read (and no guest among the others) are not determined.
+pub(super) fn guest_owners(
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
     let mut stmt = ctx.conn.prepare_cached(
-        "SELECT o.object_id, o.display_name, a.app_id, a.display_name, s.app_id, s.display_name
+        "SELECT o.object_id, o.display_name, o.user_type, a.app_id, a.display_name, s.app_id,
+                s.display_name
          FROM owners o
          LEFT JOIN applications a ON a.tenant = o.tenant AND a.id = o.object_id AND a.deleted IS NULL
          LEFT JOIN service_principals s ON s.tenant = o.tenant AND s.id = o.object_id
              AND s.deleted IS NULL
          WHERE o.tenant = ?1 AND o.relation = 'owner' AND o.owner_type = 'user'
-             AND lower(o.user_type) = 'guest'
+             AND (o.user_type IS NULL OR lower(o.user_type) = 'guest')
          ORDER BY o.object_id, o.display_name",
     )?;
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let rows = stmt
         .query_map([ctx.key.0], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut by_object: std::collections::BTreeMap<String, (Vec<String>, bool, String, String)> =
+        .collect::<rusqlite::Result<Vec<Row>>>()?;
+    /// An owned object: its guests, whether an owner's type is unread, and what it is.
+    struct Owned {
+        guests: Vec<String>,
+        unread: bool,
+        is_app: bool,
+        app_id: String,
+        name: String,
+    }
+    let mut by_object: std::collections::BTreeMap<String, Owned> =
         std::collections::BTreeMap::new();
-    for (object, guest, app_id, app_name, sp_app_id, sp_name) in rows {
+    for (object, owner, user_type, app_id, app_name, sp_app_id, sp_name) in rows {
         let (is_app, app_id, name) = match (app_id, app_name, sp_app_id, sp_name) {
             (Some(a), Some(n), _, _) => (true, a, n),
             (_, _, Some(a), Some(n)) => (false, a, n),
             _ => continue,
         };
-        by_object
-            .entry(object)
-            .or_insert_with(|| (Vec::new(), is_app, app_id, name))
-            .0
-            .push(guest);
+        let entry = by_object.entry(object).or_insert_with(|| Owned {
+            guests: Vec::new(),
+            unread: false,
+            is_app,
+            app_id,
+            name,
+        });
+        match user_type {
+            Some(_) => entry.guests.push(owner),
+            None => entry.unread = true,
+        }
     }
-    by_object
-        .into_iter()
-        .map(|(id, (guests, is_app, app_id, name))| {
-            let evidence = vec![ev("Guest owners", guests.join(", "))];
-            if is_app {
-                ctx.application_resource(&id, &app_id, &name, evidence)
-            } else {
-                ctx.sp_resource(&id, &app_id, &name, evidence)
-            }
-        })
-        .collect()
+    let (mut found, mut unknown) = (Vec::new(), Vec::new());
+    for (id, o) in by_object {
+        let (list, evidence) = if !o.guests.is_empty() {
+            (&mut found, vec![ev("Guest owners", o.guests.join(", "))])
+        } else if o.unread {
+            (&mut unknown, Vec::new())
+        } else {
+            continue;
+        };
+        list.push(if o.is_app {
+            ctx.application_resource(&id, &o.app_id, &o.name, evidence)?
+        } else {
+            ctx.sp_resource(&id, &o.app_id, &o.name, evidence)?
+        });
+    }
+    Ok((found, unknown))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::context::Ctx;
-use super::credentials::Cred;
+use super::credentials::{by_owner, Cred};
 use super::resources::{date, ev};
 use super::ImpactedResource;
 use crate::clock::DAY_MS;
@@ -61,15 +61,15 @@ pub(super) fn client_secrets(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<Impact
 /// more than 180 days ahead.
 pub(super) fn certificates_due(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
     let window = CERTIFICATE_ROTATION_DAYS * DAY_MS;
+    let owners = by_owner(creds);
     let mut out = Vec::new();
     for c in creds {
         if c.credential_type != "certificate" || !c.valid_at(ctx.as_of) {
             continue;
         }
-        if c.usage
-            .as_deref()
-            .is_some_and(|u| u.eq_ignore_ascii_case("sign"))
-        {
+        // A SAML signing certificate and its verify twin (same thumbprint) rotate on the
+        // partner's schedule.
+        if c.is_saml_signing(owners.get(c.owner_id.as_str()).map_or(&[][..], |v| v)) {
             continue;
         }
         let old = c.start.is_some_and(|s| s < ctx.as_of - window);

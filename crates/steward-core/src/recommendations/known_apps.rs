@@ -141,19 +141,19 @@ pub(super) fn known_malicious(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
     if list.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; list.len()].join(", ");
-    let sql = format!(
+    // One JSON array, not a variable per app: the admin's list may hold more apps than SQLite
+    // takes variables.
+    let ids: Vec<&str> = list.iter().map(|(k, _)| k.app_id.as_str()).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let mut stmt = ctx.conn.prepare_cached(
         "SELECT id, app_id, display_name, account_enabled FROM service_principals
-         WHERE tenant = ? AND deleted IS NULL AND lower(app_id) IN ({placeholders})
-         ORDER BY id"
-    );
-    let mut stmt = ctx.conn.prepare_cached(&sql)?;
-    let mut args: Vec<&dyn rusqlite::ToSql> = vec![&ctx.key.0];
-    for (app, _) in &list {
-        args.push(&app.app_id);
-    }
+         WHERE tenant = ?1 AND deleted IS NULL
+             AND lower(app_id) IN (SELECT lower(value) FROM json_each(?2))
+         ORDER BY id",
+    )?;
+    let args: [&dyn rusqlite::ToSql; 2] = [&ctx.key.0, &ids];
     let rows = stmt
-        .query_map(args.as_slice(), |r| {
+        .query_map(&args[..], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

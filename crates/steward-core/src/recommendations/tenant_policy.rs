@@ -11,8 +11,12 @@ use crate::dataset::Dataset;
 use crate::store::policies::list_policies;
 use crate::Result;
 
-/// The only user-consent policy the baselines accept: verified publishers, low-risk permissions.
-pub const USER_CONSENT_LOW: &str = "ManagePermissionGrantsForSelf.microsoft-user-default-low";
+/// The user-consent policies accepted: verified publishers' low-risk permissions (what the
+/// baselines ask for), and Microsoft's managed recommendation, which is at least as strict.
+pub const USER_CONSENT_ACCEPTED: [&str; 2] = [
+    "ManagePermissionGrantsForSelf.microsoft-user-default-low",
+    "ManagePermissionGrantsForSelf.microsoft-user-default-recommended",
+];
 /// The longest client secret and certificate lifetimes an app management policy should allow
 /// (ScubaGear MS.AAD.5.6 and 5.7).
 pub const POLICY_SECRET_MAX_DAYS: f64 = 180.0;
@@ -88,7 +92,10 @@ pub(super) fn user_consent_allowed(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource
         let beyond: Vec<String> = assigned
             .iter()
             .filter(|p| {
-                self_consent_policy(p).is_some() && !p.eq_ignore_ascii_case(USER_CONSENT_LOW)
+                self_consent_policy(p).is_some()
+                    && !USER_CONSENT_ACCEPTED
+                        .iter()
+                        .any(|a| p.eq_ignore_ascii_case(a))
             })
             .map(|p| consent_meaning(p))
             .collect();
@@ -101,7 +108,7 @@ pub(super) fn user_consent_allowed(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource
                     ev("Users may consent under", beyond.join("; ")),
                     ev(
                         "Accepted",
-                        "no user consent, or microsoft-user-default-low (verified publishers, low-risk permissions)",
+                        "no user consent, microsoft-user-default-low (verified publishers, low-risk permissions) or Microsoft's managed microsoft-user-default-recommended",
                     ),
                 ],
             ));
@@ -246,10 +253,16 @@ fn restriction(list: Option<&Value>, kind: &str) -> Option<Option<f64>> {
 /// The tenant's default app management policy: off, or without the restrictions the baselines
 /// ask for (no new secrets; secrets at most 180 days; certificates at most 365 days).
 pub(super) fn app_management_policy_weak(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    let custom = documents(ctx, Dataset::AppManagementPolicies)?
-        .iter()
-        .filter(|(_, v)| v.get("isEnabled") == Some(&Value::Bool(true)))
-        .count();
+    let custom = match ctx.missing_data(&[Dataset::AppManagementPolicies])? {
+        Some(_) => "not read (sync them to see which apps are covered)".to_string(),
+        None => format!(
+            "{} enabled (each applies only to the apps assigned to it)",
+            documents(ctx, Dataset::AppManagementPolicies)?
+                .iter()
+                .filter(|(_, v)| v.get("isEnabled") == Some(&Value::Bool(true)))
+                .count()
+        ),
+    };
     let mut out = Vec::new();
     for (id, v) in documents(ctx, Dataset::DefaultAppManagementPolicy)? {
         let mut gaps = Vec::new();
@@ -286,10 +299,7 @@ pub(super) fn app_management_policy_weak(ctx: &Ctx<'_>) -> Result<Vec<ImpactedRe
             continue;
         }
         let mut evidence: Vec<Evidence> = gaps.iter().map(|g| ev("Gap", g.as_str())).collect();
-        evidence.push(ev(
-            "Custom app management policies",
-            format!("{custom} enabled (each applies only to the apps assigned to it)"),
-        ));
+        evidence.push(ev("Custom app management policies", custom.as_str()));
         // The default policy has no page of its own in the admin center: Graph sets it.
         out.push(policy(&id, "Default app management policy", "", evidence));
     }

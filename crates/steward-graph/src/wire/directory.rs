@@ -104,8 +104,10 @@ pub fn application(o: Obj<'_>) -> Field<Application> {
         key_credentials: key_credentials(o)?,
         federated_identity_credentials: fics,
         redirect_uris: redirect_uris(o)?,
+        // Graph answers `null` for an app that never configured the lock: that is off, not unread.
         instance_lock: match o.opt_obj("servicePrincipalLockConfiguration")? {
             Some(l) => Some(l.opt_bool("isEnabled")?.unwrap_or(false)),
+            None if o.has("servicePrincipalLockConfiguration") => Some(false),
             None => None,
         },
     })
@@ -171,4 +173,39 @@ pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
         app_role_id: o.str("appRoleId")?,
         created_date_time: o.opt_time("createdDateTime")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::application;
+    use crate::json::Obj;
+
+    fn app(v: serde_json::Value) -> steward_core::model::Application {
+        application(Obj(v.as_object().unwrap())).unwrap()
+    }
+
+    #[test]
+    fn settings_read_null_as_off_and_absence_as_not_read() {
+        let base = json!({"id": "1", "appId": "a"});
+        let none = app(base.clone());
+        assert_eq!((none.instance_lock, none.redirect_uris), (None, None));
+        let mut v = base.clone();
+        v["servicePrincipalLockConfiguration"] = serde_json::Value::Null;
+        v["web"] = json!({"redirectUris": ["https://a.example/cb"]});
+        v["publicClient"] = json!({"redirectUris": ["http://localhost"]});
+        let read = app(v);
+        assert_eq!(read.instance_lock, Some(false), "Graph's null is off");
+        assert_eq!(
+            read.redirect_uris,
+            Some(vec![
+                "https://a.example/cb".to_string(),
+                "http://localhost".to_string()
+            ])
+        );
+        let mut v = base;
+        v["servicePrincipalLockConfiguration"] = json!({"isEnabled": true, "allProperties": true});
+        assert_eq!(app(v).instance_lock, Some(true));
+    }
 }
