@@ -121,6 +121,38 @@ impl App {
         let dialogs = tempfile::tempdir().expect("temp dir");
         let answers = dialogs.path().join("answers");
         std::fs::write(&answers, "").expect("the dialogs' answer file");
+        // A WebDriver session that does not come up within a minute (WebKit has been seen to hang
+        // while launching the window) is abandoned and started once more on fresh ports, so the
+        // suite fails with a message, or goes on, rather than waiting for ever.
+        let mut attempt = 0;
+        let (driver, client) = loop {
+            attempt += 1;
+            let (driver, session) = Self::launch(cache, env, &answers, dialogs.path());
+            match tokio::time::timeout(Duration::from_secs(60), session).await {
+                Ok(client) => break (driver, client),
+                Err(_) if attempt < 2 => stop_driver(driver),
+                Err(_) => {
+                    stop_driver(driver);
+                    panic!("{test}: no WebDriver session on steward-desktop within 60 s, twice")
+                }
+            }
+        };
+        App {
+            driver,
+            client,
+            name: test.into(),
+            dialogs,
+        }
+    }
+
+    /// Starts tauri-driver on fresh ports and asks it for a session on the app; returns the
+    /// driver and the pending session.
+    fn launch<'a>(
+        cache: &'a Cache,
+        env: &'a [(&str, &str)],
+        answers: &'a std::path::Path,
+        dialogs: &'a std::path::Path,
+    ) -> (Child, impl std::future::Future<Output = Client> + 'a) {
         let base = 4444 + 10 * (std::process::id() % 500) as u16;
         let port = base + 2 * NEXT_PORT.fetch_add(1, Ordering::SeqCst);
         let driver =
@@ -134,9 +166,9 @@ impl App {
                 // The app keeps client secrets for its own lifetime only: a test never writes to
                 // the machine's keyring.
                 .env("STEWARD_SECRET_STORE", "memory")
-                .env("STEWARD_TEST_DIALOG_ANSWERS", &answers)
+                .env("STEWARD_TEST_DIALOG_ANSWERS", answers)
                 // Nor reads or writes the machine's settings (the window's remembered size).
-                .env("XDG_CONFIG_HOME", dialogs.path().join("config"))
+                .env("XDG_CONFIG_HOME", dialogs.join("config"))
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -159,18 +191,15 @@ impl App {
                 "args": ["--db", cache.path],
             }),
         );
-        let client = ClientBuilder::rustls()
-            .expect("tls")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session on steward-desktop");
-        App {
-            driver,
-            client,
-            name: test.into(),
-            dialogs,
-        }
+        let session = async move {
+            ClientBuilder::rustls()
+                .expect("tls")
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+                .expect("WebDriver session on steward-desktop")
+        };
+        (driver, session)
     }
 
     /// Presses `key` on whatever has the keyboard focus, as a keyboard user would.
@@ -471,7 +500,8 @@ impl App {
     }
 
     pub async fn stop(self) {
-        let _ = self.client.close().await;
+        // Closing the session must not hang the suite either.
+        let _ = tokio::time::timeout(Duration::from_secs(15), self.client.close()).await;
         stop_driver(self.driver);
     }
 }
