@@ -54,7 +54,7 @@ use federation::federation_failures;
 use hygiene::{certificates_due, client_secrets, single_owner};
 use known_apps::known_malicious;
 use ownership::{agents_without_sponsor, ownerless};
-use privileged::privileged;
+use privileged::{privileged, privileged_holders};
 use staleness::{stale_apps, stale_credentials};
 use status::effective_status;
 use synced::synced;
@@ -62,7 +62,9 @@ use tenant_policy::{
     admin_consent_workflow_disabled, app_management_policy_weak, pending_consent_requests,
     user_consent_allowed, users_can_register_apps,
 };
-use tier0::{high_risk_delegated_grants, privileged_app_user_owners, tier0_holders};
+use tier0::{
+    delegated_holders, high_risk_delegated_grants, privileged_app_user_owners, tier0, tier0_holders,
+};
 
 use crate::clock::{rfc3339_ms, to_ms};
 use crate::store::insights::{self, RecommendationState};
@@ -407,7 +409,11 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     let mut found: Found = HashMap::new();
     found.insert(rule::STALE_APPS, stale_apps(ctx)?);
     let creds = load_credentials(ctx)?;
-    let (with_secret, unused, unknown) = privileged(ctx, &creds)?;
+    // The privileged and delegated holders, read once for every check of Tier-0 access.
+    let privileged_by_id = privileged_holders(ctx)?;
+    let delegated = delegated_holders(ctx)?;
+    let tier0_by_id = tier0(&privileged_by_id, &delegated);
+    let (with_secret, unused, unknown) = privileged(ctx, &creds, &privileged_by_id)?;
     found.insert(rule::PRIVILEGED_WITH_SECRET, (with_secret, vec![]));
     found.insert(rule::PRIVILEGED_UNUSED, (unused, unknown));
     found.insert(
@@ -426,9 +432,12 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     );
     found.insert(
         rule::PRIVILEGED_APP_USER_OWNERS,
-        (privileged_app_user_owners(ctx)?, vec![]),
+        (privileged_app_user_owners(ctx, &tier0_by_id)?, vec![]),
     );
-    found.insert(rule::TIER0_HOLDER, (tier0_holders(ctx)?, vec![]));
+    found.insert(
+        rule::TIER0_HOLDER,
+        (tier0_holders(ctx, &tier0_by_id)?, vec![]),
+    );
     found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
     found.insert(
         rule::USER_CONSENT_ALLOWED,
@@ -452,7 +461,7 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     );
     found.insert(
         rule::HIGH_RISK_DELEGATED_GRANT,
-        (high_risk_delegated_grants(ctx)?, vec![]),
+        (high_risk_delegated_grants(ctx, &delegated)?, vec![]),
     );
     Ok(found)
 }

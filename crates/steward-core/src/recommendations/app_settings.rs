@@ -89,20 +89,10 @@ pub(super) fn unsafe_redirect_uris(
     ctx: &Ctx<'_>,
 ) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
     let (mut found, mut unknown) = (Vec::new(), Vec::new());
-    let mut apps = ctx.conn.prepare_cached(
+    let rows = ctx.objects::<Option<String>>(
         "SELECT id, app_id, display_name, redirect_uris FROM applications
          WHERE tenant = ?1 AND deleted IS NULL ORDER BY id",
     )?;
-    let rows = apps
-        .query_map([ctx.key.0], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     for (id, app_id, name, uris) in rows {
         let Some(uris) = uris else {
             unknown.push(ctx.application_resource(&id, &app_id, &name, Vec::new())?);
@@ -118,20 +108,10 @@ pub(super) fn unsafe_redirect_uris(
             )?);
         }
     }
-    let mut sps = ctx.conn.prepare_cached(
+    let rows = ctx.objects::<Option<String>>(
         "SELECT id, app_id, display_name, reply_urls FROM service_principals
          WHERE tenant = ?1 AND deleted IS NULL AND ownership = 'external' ORDER BY id",
     )?;
-    let rows = sps
-        .query_map([ctx.key.0], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     for (id, app_id, name, uris) in rows {
         let Some(uris) = uris else {
             unknown.push(ctx.sp_resource(&id, &app_id, &name, Vec::new())?);

@@ -86,6 +86,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// The rows `sql` selects for the tenant bound to `?1`: an object's (id, appId, name) and one
+    /// more column of the check's own.
+    pub(super) fn objects<T: rusqlite::types::FromSql>(
+        &self,
+        sql: &str,
+    ) -> Result<Vec<(String, String, String, T)>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map([self.key.0], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Why a check that reads `needs` cannot be judged on this cache, when one of them is not
     /// in it (never read, refused by Graph, or a sync round left unfinished); `None` when all are.
     pub(super) fn missing_data(&self, needs: &[Dataset]) -> Result<Option<String>> {

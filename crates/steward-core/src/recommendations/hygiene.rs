@@ -95,23 +95,13 @@ pub(super) fn certificates_due(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<Impa
 
 /// Applications with exactly one owner (those with none are `ownerlessApps`).
 pub(super) fn single_owner(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    let mut stmt = ctx.conn.prepare_cached(
+    let rows = ctx.objects::<String>(
         "SELECT a.id, a.app_id, a.display_name, min(o.display_name)
          FROM applications a
          JOIN owners o ON o.tenant = a.tenant AND o.object_id = a.id AND o.relation = 'owner'
          WHERE a.tenant = ?1 AND a.deleted IS NULL
          GROUP BY a.id HAVING count(*) = 1",
     )?;
-    let rows = stmt
-        .query_map([ctx.key.0], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(id, app_id, name, owner)| {
             ctx.application_resource(

@@ -5,20 +5,6 @@ use super::resources::ev;
 use super::{Evidence, ImpactedResource};
 use crate::Result;
 
-/// An application or service principal: (id, appId, name, created).
-type Object = (String, String, String, Option<i64>);
-
-/// The objects `sql` selects for the tenant bound to `?1`.
-fn objects(ctx: &Ctx<'_>, sql: &str) -> Result<Vec<Object>> {
-    let mut stmt = ctx.conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([ctx.key.0], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
 /// "none" for the missing relation, then the creation date.
 fn missing(relation: &str, created: Option<i64>, ctx: &Ctx<'_>) -> Vec<Evidence> {
     let mut evidence = vec![ev(relation, "none")];
@@ -29,8 +15,7 @@ fn missing(relation: &str, created: Option<i64>, ctx: &Ctx<'_>) -> Vec<Evidence>
 }
 
 pub(super) fn ownerless(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    objects(
-        ctx,
+    ctx.objects::<Option<i64>>(
         "SELECT a.id, a.app_id, a.display_name, a.created FROM applications a
          WHERE a.tenant = ?1 AND a.deleted IS NULL AND NOT EXISTS (
              SELECT 1 FROM owners o WHERE o.tenant = a.tenant AND o.object_id = a.id
@@ -44,8 +29,7 @@ pub(super) fn ownerless(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
 }
 
 pub(super) fn agents_without_sponsor(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    objects(
-        ctx,
+    ctx.objects::<Option<i64>>(
         "SELECT sp.id, sp.app_id, sp.display_name, sp.created
          FROM service_principals sp INDEXED BY service_principals_by_kind
          WHERE sp.tenant = ?1 AND sp.deleted IS NULL AND sp.kind = 'agentIdentity'

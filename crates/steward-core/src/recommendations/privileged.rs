@@ -71,8 +71,12 @@ type PrivilegedSplit = (
     Vec<ImpactedResource>,
 );
 
-pub(super) fn privileged(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<PrivilegedSplit> {
-    let holders = privileged_holders(ctx)?;
+/// `holders`: [`privileged_holders`], read once for every check of privileged identities.
+pub(super) fn privileged(
+    ctx: &Ctx<'_>,
+    creds: &[Cred],
+    holders: &HashMap<String, Vec<String>>,
+) -> Result<PrivilegedSplit> {
     let owners = by_owner(creds);
     let threshold = ctx.as_of - PRIVILEGED_UNUSED_DAYS * DAY_MS;
     let covered = ctx.covers(PRIVILEGED_UNUSED_DAYS, false);

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::context::Ctx;
-use super::privileged::privileged_holders;
 use super::resources::ev;
 use super::ImpactedResource;
 use crate::model::{is_high_risk_permission, MICROSOFT_GRAPH_APP_ID};
@@ -55,33 +54,48 @@ fn service_principal(ctx: &Ctx<'_>, id: &str) -> Result<Option<(String, String)>
         .optional()?)
 }
 
-/// The clients holding high-risk delegated scopes for all users.
-pub(super) fn high_risk_delegated_grants(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    let holders = delegated_holders(ctx)?;
+/// The active holders in `holders`, in id order, with their (id, name, appId): the order every
+/// list of holders is built in.
+fn active<'h>(
+    ctx: &Ctx<'_>,
+    holders: &'h HashMap<String, Vec<String>>,
+) -> Result<Vec<(&'h String, String, String)>> {
     let mut ids: Vec<&String> = holders.keys().collect();
     ids.sort();
     let mut out = Vec::new();
     for id in ids {
-        let Some((name, app_id)) = service_principal(ctx, id)? else {
-            continue;
-        };
-        out.push(ctx.sp_resource(
-            id,
-            &app_id,
-            &name,
-            vec![
-                ev(
-                    "Delegated for all users (Microsoft Graph)",
-                    holders[id].join(", "),
-                ),
-                ev(
-                    "Consent",
-                    "an admin consented for every user of the tenant (AllPrincipals)",
-                ),
-            ],
-        )?);
+        if let Some((name, app_id)) = service_principal(ctx, id)? {
+            out.push((id, name, app_id));
+        }
     }
     Ok(out)
+}
+
+/// The clients holding high-risk delegated scopes for all users (`delegated_holders`).
+pub(super) fn high_risk_delegated_grants(
+    ctx: &Ctx<'_>,
+    delegated: &HashMap<String, Vec<String>>,
+) -> Result<Vec<ImpactedResource>> {
+    active(ctx, delegated)?
+        .into_iter()
+        .map(|(id, name, app_id)| {
+            ctx.sp_resource(
+                id,
+                &app_id,
+                &name,
+                vec![
+                    ev(
+                        "Delegated for all users (Microsoft Graph)",
+                        delegated[id].join(", "),
+                    ),
+                    ev(
+                        "Consent",
+                        "an admin consented for every user of the tenant (AllPrincipals)",
+                    ),
+                ],
+            )
+        })
+        .collect()
 }
 
 /// The users among the owners of `object_id`, by name.
@@ -97,14 +111,18 @@ fn user_owners(ctx: &Ctx<'_>, object_id: &str) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Every Tier-0 holder: a privileged role, a high-risk application permission, or high-risk
-/// delegated scopes for all users. Service principal id → what it holds, sorted.
-fn tier0(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
-    let mut holders = privileged_holders(ctx)?;
-    for (id, scopes) in delegated_holders(ctx)? {
-        holders.entry(id).or_default().extend(
+/// Every Tier-0 holder: a privileged role or a high-risk application permission
+/// (`privileged_holders`), or high-risk delegated scopes for all users (`delegated_holders`).
+/// Service principal id → what it holds, sorted.
+pub(super) fn tier0(
+    privileged: &HashMap<String, Vec<String>>,
+    delegated: &HashMap<String, Vec<String>>,
+) -> HashMap<String, Vec<String>> {
+    let mut holders = privileged.clone();
+    for (id, scopes) in delegated {
+        holders.entry(id.clone()).or_default().extend(
             scopes
-                .into_iter()
+                .iter()
                 .map(|s| format!("{s} (Microsoft Graph delegated permission, all users)")),
         );
     }
@@ -112,38 +130,34 @@ fn tier0(ctx: &Ctx<'_>) -> Result<HashMap<String, Vec<String>>> {
         held.sort();
         held.dedup();
     }
-    Ok(holders)
+    holders
 }
 
 /// Every active Tier-0 holder, with what it holds (its owners come with every resource).
-pub(super) fn tier0_holders(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    let holders = tier0(ctx)?;
-    let mut ids: Vec<&String> = holders.keys().collect();
-    ids.sort();
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some((name, app_id)) = service_principal(ctx, id)? {
-            out.push(ctx.sp_resource(
+pub(super) fn tier0_holders(
+    ctx: &Ctx<'_>,
+    holders: &HashMap<String, Vec<String>>,
+) -> Result<Vec<ImpactedResource>> {
+    active(ctx, holders)?
+        .into_iter()
+        .map(|(id, name, app_id)| {
+            ctx.sp_resource(
                 id,
                 &app_id,
                 &name,
                 vec![ev("Holds", holders[id].join("; "))],
-            )?);
-        }
-    }
-    Ok(out)
+            )
+        })
+        .collect()
 }
 
 /// Tier-0 holders that users own, directly or through their app registration.
-pub(super) fn privileged_app_user_owners(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    let holders = tier0(ctx)?;
-    let mut ids: Vec<&String> = holders.keys().collect();
-    ids.sort();
+pub(super) fn privileged_app_user_owners(
+    ctx: &Ctx<'_>,
+    holders: &HashMap<String, Vec<String>>,
+) -> Result<Vec<ImpactedResource>> {
     let mut out = Vec::new();
-    for id in ids {
-        let Some((name, app_id)) = service_principal(ctx, id)? else {
-            continue;
-        };
+    for (id, name, app_id) in active(ctx, holders)? {
         let on_sp = user_owners(ctx, id)?;
         let on_app = match ctx.application_of(&app_id)? {
             Some((app, _)) => user_owners(ctx, &app)?,
