@@ -16,6 +16,7 @@ mod error;
 pub mod expiry;
 pub mod identities;
 pub mod licensing;
+pub mod manage;
 pub mod model;
 pub mod overview;
 pub mod recommendations;

@@ -19,6 +19,7 @@ pub mod directory_roles;
 pub mod federated_credentials;
 pub mod governance;
 pub mod insights;
+pub mod outbox;
 pub mod owners;
 pub mod policies;
 pub mod risk;
@@ -41,6 +42,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_dataset_source.sql"),
     include_str!("../migrations/0008_tenant_policies.sql"),
     include_str!("../migrations/0009_object_settings.sql"),
+    include_str!("../migrations/0010_outbox.sql"),
 ];
 
 /// The schema version this build writes.

@@ -62,3 +62,61 @@ pub fn list_for_application(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Writes one credential of an application, replacing the one of the same name (names are
+/// unique on an object and never change).
+pub fn put(
+    conn: &Connection,
+    tenant: TenantKey,
+    application_id: &str,
+    f: &FederatedIdentityCredential,
+) -> Result<()> {
+    remove_named(conn, tenant, application_id, &f.name)?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO federated_credentials
+             (tenant, id, application_id, name, issuer, subject, audiences, description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        tenant.0,
+        f.id,
+        application_id,
+        f.name,
+        f.issuer,
+        f.subject,
+        json_list(&f.audiences),
+        f.description,
+    ])?;
+    Ok(())
+}
+
+/// Removes an application's credential named `name`, if it has one.
+pub fn remove_named(
+    conn: &Connection,
+    tenant: TenantKey,
+    application_id: &str,
+    name: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM federated_credentials INDEXED BY federated_credentials_by_app
+         WHERE tenant = ?1 AND application_id = ?2 AND name = ?3",
+    )?
+    .execute(params![tenant.0, application_id, name])?;
+    Ok(())
+}
+
+/// Gives the credential named `name` the id Graph gave it.
+pub fn set_id(
+    conn: &Connection,
+    tenant: TenantKey,
+    application_id: &str,
+    name: &str,
+    id: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE federated_credentials SET id = ?4
+         WHERE tenant = ?1 AND application_id = ?2 AND name = ?3",
+    )?
+    .execute(params![tenant.0, application_id, name, id])?;
+    Ok(())
+}

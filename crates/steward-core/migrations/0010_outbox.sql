@@ -1,0 +1,37 @@
+-- Schema 10: changes made in Steward, queued for Microsoft Graph, and Steward's own audit trail.
+
+-- The outbox: every change an admin makes, in the order made. The cache shows the change at once;
+-- a push sends the items to Graph in `id` order. `change` is the change as JSON (what to send,
+-- and the version of the object the admin's edit was based on), never a secret's value.
+CREATE TABLE outbox (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant              INTEGER NOT NULL REFERENCES tenants(key) ON DELETE CASCADE,
+    action              TEXT NOT NULL,
+    target_id           TEXT NOT NULL,
+    target_display_name TEXT NOT NULL,
+    change              TEXT NOT NULL,
+    created             INTEGER NOT NULL,
+    updated             INTEGER NOT NULL,
+    status              TEXT NOT NULL CHECK (status IN ('pending', 'pushed', 'failed', 'conflict')),
+    -- Why an item failed or stopped as a conflict, and what to do.
+    message             TEXT,
+    -- At a conflict, Entra's version of the object (JSON); after a push, what Graph answered
+    -- (the created object's id).
+    remote              TEXT
+);
+CREATE INDEX outbox_by_tenant ON outbox(tenant, id);
+
+-- Steward's own actions: who, when, what, on which object, and how it ended.
+CREATE TABLE audit_trail (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant              INTEGER NOT NULL REFERENCES tenants(key) ON DELETE CASCADE,
+    at                  INTEGER NOT NULL,
+    actor               TEXT NOT NULL,
+    action              TEXT NOT NULL,
+    target_id           TEXT NOT NULL,
+    target_display_name TEXT NOT NULL,
+    outbox_id           INTEGER,
+    result              TEXT NOT NULL,
+    detail              TEXT
+);
+CREATE INDEX audit_trail_by_tenant ON audit_trail(tenant, at, id);
