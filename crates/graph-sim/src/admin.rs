@@ -5,13 +5,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use steward_core::store::{applications, service_principals};
 
 use crate::directory::directory_collection;
-use crate::state::{record, ChangeKind, Sim};
+use crate::state::{new_guid, record, ChangeKind, Sim};
 
 /// Every refresh token issued so far stops working, as after a password reset or revocation.
 pub(crate) async fn sim_revoke_refresh_tokens(State(sim): State<Sim>) -> Response {
@@ -114,18 +112,7 @@ pub(crate) async fn sim_add(
     };
     let name = body["displayName"].as_str().unwrap_or("added").to_string();
     let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
-    let uuid = |rng: &mut ChaCha8Rng| {
-        let b: [u8; 16] = rng.random();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-            u16::from_be_bytes([b[4], b[5]]),
-            u16::from_be_bytes([b[6], b[7]]) & 0xfff,
-            u16::from_be_bytes([b[8], b[9]]) & 0xfff,
-            u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
-        )
-    };
-    let (id, app_id) = (uuid(&mut inner.rng), uuid(&mut inner.rng));
+    let (id, app_id) = (new_guid(&mut inner.rng), new_guid(&mut inner.rng));
     let done = if collection == "applications" {
         match applications::list_page(&inner.conn, inner.key, None, 1) {
             Ok(mut v) if !v.is_empty() => {
@@ -182,6 +169,7 @@ pub(crate) async fn sim_stats(State(sim): State<Sim>) -> Response {
         "tokensIssued": inner.issued,
         "limited": inner.limited,
         "peakBatchesInFlight": peak,
+        "writes": inner.writes,
     }))
     .into_response()
 }

@@ -40,6 +40,15 @@ pub struct Faults {
     /// Directory lists give a next link on another host, as a hostile or broken proxy might:
     /// the sync must not follow it with its token.
     pub foreign_next_link: bool,
+    /// The app lacks Application.ReadWrite.All (and owns nothing): every write answers 403
+    /// Authorization_RequestDenied.
+    pub no_write_permission: bool,
+    /// The first this many writes are applied, then their answers are lost (the connection
+    /// drops halfway through): the client cannot tell whether Graph has the change.
+    pub lose_write_answers: u32,
+    /// Each write is applied at once and answered after this long: a test can stop the client
+    /// while Graph has the change and the client does not know it yet.
+    pub hold_write_answers: Duration,
     /// Graph's published limits per endpoint family, enforced; `None` serves without limit.
     pub limits: Option<Limits>,
 }

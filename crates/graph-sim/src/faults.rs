@@ -55,6 +55,11 @@ pub(crate) async fn connection_faults(
     if !reset {
         return response;
     }
+    cut_short(response).await
+}
+
+/// `response` with its body cut off halfway and the connection reset.
+pub(crate) async fn cut_short(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await

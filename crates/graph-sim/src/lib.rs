@@ -29,6 +29,7 @@ mod delta;
 mod directory;
 mod errors;
 mod faults;
+mod federation;
 mod logs;
 mod objects;
 mod paging;
@@ -38,6 +39,7 @@ mod state;
 mod tls;
 mod whole_collections;
 mod wire;
+mod writes;
 
 pub use config::{Faults, Limits, SimCertificate, SimConfig};
 pub use tls::Certificates;
@@ -133,6 +135,8 @@ async fn launch(
         codes: HashMap::new(),
         device_codes: HashMap::new(),
         refresh_tokens: std::collections::HashSet::new(),
+        writes: 0,
+        answers_to_lose: config.faults.lose_write_answers,
     };
     let sim = Sim {
         config: Arc::new(config),
@@ -159,6 +163,20 @@ async fn launch(
             get(list_assignments),
         )
         .route("/v1.0/{collection}/{id}/owners", get(list_owners))
+        .route(
+            "/v1.0/applications/{id}/federatedIdentityCredentials",
+            get(federation::list).post(federation::create),
+        )
+        .route(
+            "/v1.0/applications/{id}/federatedIdentityCredentials/{fic}",
+            get(federation::get_one)
+                .patch(federation::update)
+                .delete(federation::delete),
+        )
+        .route(
+            "/_sim/applications/{id}/federatedIdentityCredentials",
+            post(federation::sim_put),
+        )
         .route(
             "/v1.0/identityProtection/riskyServicePrincipals/{action}",
             post(risk_action),

@@ -94,6 +94,15 @@ struct Args {
     /// Directory lists give next links on another host, as a hostile proxy might.
     #[arg(long)]
     foreign_next_link: bool,
+    /// The app may not write: every write answers 403 Authorization_RequestDenied.
+    #[arg(long)]
+    no_write_permission: bool,
+    /// The first N writes are applied and their answers lost (the connection drops).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    lose_write_answers: u32,
+    /// Each write is applied at once and answered after this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    hold_write_answers_ms: u64,
 }
 
 #[tokio::main]
@@ -145,6 +154,9 @@ async fn main() {
             no_entra_premium: a.no_entra_premium,
             no_policy_read: a.no_policy_read,
             foreign_next_link: a.foreign_next_link,
+            no_write_permission: a.no_write_permission,
+            lose_write_answers: a.lose_write_answers,
+            hold_write_answers: Duration::from_millis(a.hold_write_answers_ms),
             limits: a
                 .graph_limits
                 .then(|| graph_sim::Limits::default().scaled(a.limits_scale)),

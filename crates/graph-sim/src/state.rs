@@ -40,6 +40,11 @@ pub(crate) struct Inner {
     pub(crate) device_codes: HashMap<String, (String, bool)>,
     /// Refresh tokens that are still valid (each is used once: Entra rotates them).
     pub(crate) refresh_tokens: std::collections::HashSet<String>,
+    /// Writes Graph applied (created, changed or deleted something), whatever became of their
+    /// answers.
+    pub(crate) writes: u64,
+    /// Answers still to lose (`Faults::lose_write_answers`).
+    pub(crate) answers_to_lose: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,4 +84,18 @@ pub(crate) fn record(inner: &mut Inner, collection: &'static str, id: &str, kind
         id: id.to_string(),
         kind,
     });
+}
+
+/// A new object id from the simulator's seeded generator, shaped like Graph's (a version 4 GUID).
+pub(crate) fn new_guid(rng: &mut ChaCha8Rng) -> String {
+    use rand::Rng;
+    let b: [u8; 16] = rng.random();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        u16::from_be_bytes([b[4], b[5]]),
+        u16::from_be_bytes([b[6], b[7]]) & 0xfff,
+        u16::from_be_bytes([b[8], b[9]]) & 0xfff,
+        u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
+    )
 }

@@ -3,13 +3,17 @@
 
 use steward_core::clock;
 
+pub(crate) mod connect;
 pub(crate) mod demo;
+pub(crate) mod federated_credential;
 pub(crate) mod forget;
 pub(crate) mod identities;
 pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod licenses;
+pub(crate) mod outbox;
 pub(crate) mod overview;
+pub(crate) mod push;
 pub(crate) mod recommendations;
 pub(crate) mod report;
 pub(crate) mod risk;
@@ -23,4 +27,12 @@ pub(crate) fn parse_as_of(as_of: Option<String>) -> anyhow::Result<steward_core:
         Some(s) => clock::parse_as_of(&s).map_err(|e| anyhow::anyhow!("--as-of: {e}")),
         None => Ok(clock::now()),
     }
+}
+
+/// Who makes a change from this command line, for the audit trail: the OS account.
+pub(crate) fn local_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("{user} (steward CLI)")
 }

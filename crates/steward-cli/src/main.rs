@@ -29,6 +29,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Write the demo tenant into the cache, replacing an earlier demo tenant.
@@ -67,6 +69,18 @@ enum Command {
     /// Import Graph JSON exports (files or folders): Graph responses, az CLI and Graph
     /// PowerShell output. All or nothing: a bad file stops the import and nothing is written.
     Import(ImportArgs),
+    /// Workload identity federation on an application: list, add (from a template: GitHub
+    /// Actions, Kubernetes, GitLab, HCP Terraform, or issuer and subject as given), update and
+    /// remove federated credentials. Changes are checked against Entra's rules, shown in the
+    /// cache at once and queued for `steward push`.
+    #[command(subcommand, name = "federated-credential")]
+    FederatedCredential(FederatedCredentialCommand),
+    /// The changes made in Steward and not yet confirmed by Graph (and those that were): list
+    /// them, retry one that failed or conflicts, or drop one.
+    Outbox(OutboxArgs),
+    /// Send the changes made in Steward to Graph, in the order they were made (a sync does this
+    /// first too). Signs in as `steward sync` does.
+    Push(PushArgs),
     /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory
     /// or sign-ins, as HTML, PDF, XLSX, CSV or JSON. The same cache and --as-of give the same
     /// bytes.
@@ -169,9 +183,149 @@ pub(crate) struct RiskArgs {
     pub(crate) burst_threshold: i64,
 }
 
-/// The arguments of `steward sync`.
+/// `steward federated-credential …`.
+#[derive(clap::Subcommand)]
+pub(crate) enum FederatedCredentialCommand {
+    /// List an application's federated credentials, pending changes marked.
+    List(FicTarget),
+    /// Add a federated credential.
+    Add(FicArgs),
+    /// Change a federated credential's issuer, subject or description (named by --name, which
+    /// cannot change).
+    Update(FicArgs),
+    /// Remove a federated credential.
+    Remove(FicRemoveArgs),
+}
+
+/// The application whose federated credentials a command reads or changes.
 #[derive(clap::Args)]
-pub(crate) struct SyncArgs {
+pub(crate) struct FicTarget {
+    /// The application's object id (not its app id; `steward identity ID` shows it).
+    #[arg(long, value_name = "APP_OBJECT_ID")]
+    pub(crate) application: String,
+    /// The tenant (default: the only tenant in the cache).
+    #[arg(long, value_name = "ID")]
+    pub(crate) tenant: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `steward federated-credential add|update`.
+#[derive(clap::Args)]
+pub(crate) struct FicArgs {
+    #[command(flatten)]
+    pub(crate) target: FicTarget,
+    /// The credential's name: 3 to 120 letters, digits, '-', '_', '.' or '~', starting with a
+    /// letter or digit; unique on the application; it cannot change later.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// What the credential is for (up to 600 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+    /// Build issuer and subject from a template: github-actions, kubernetes, gitlab or
+    /// terraform-cloud. Without it, give --issuer and --subject.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub(crate) template: Option<String>,
+    /// github-actions: the repository, OWNER/REPO.
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub(crate) repository: Option<String>,
+    /// github-actions, gitlab: the branch.
+    #[arg(long, conflicts_with_all = ["tag", "environment", "pull_request"])]
+    pub(crate) branch: Option<String>,
+    /// github-actions, gitlab: the tag.
+    #[arg(long, conflicts_with_all = ["environment", "pull_request"])]
+    pub(crate) tag: Option<String>,
+    /// github-actions: the deployment environment.
+    #[arg(long, conflicts_with = "pull_request")]
+    pub(crate) environment: Option<String>,
+    /// github-actions: workflows run for pull requests.
+    #[arg(long)]
+    pub(crate) pull_request: bool,
+    /// The issuer URL (kubernetes: the cluster's OIDC issuer; gitlab and terraform-cloud: a
+    /// self-hosted instance, default GitLab.com and HCP Terraform; no template: required).
+    #[arg(long, value_name = "URL")]
+    pub(crate) issuer: Option<String>,
+    /// No template: the subject, exactly as the identity provider writes the token's `sub`.
+    #[arg(long)]
+    pub(crate) subject: Option<String>,
+    /// kubernetes: the namespace.
+    #[arg(long, value_name = "NS")]
+    pub(crate) namespace: Option<String>,
+    /// kubernetes: the service account.
+    #[arg(long, value_name = "SA")]
+    pub(crate) service_account: Option<String>,
+    /// gitlab: the project path, GROUP/PROJECT.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) project_path: Option<String>,
+    /// terraform-cloud: the organization.
+    #[arg(long)]
+    pub(crate) organization: Option<String>,
+    /// terraform-cloud: the project.
+    #[arg(long)]
+    pub(crate) project: Option<String>,
+    /// terraform-cloud: the workspace.
+    #[arg(long)]
+    pub(crate) workspace: Option<String>,
+    /// terraform-cloud: plan or apply.
+    #[arg(long, value_name = "PHASE")]
+    pub(crate) run_phase: Option<String>,
+}
+
+/// `steward federated-credential remove`.
+#[derive(clap::Args)]
+pub(crate) struct FicRemoveArgs {
+    #[command(flatten)]
+    pub(crate) target: FicTarget,
+    /// The credential's name.
+    #[arg(long)]
+    pub(crate) name: String,
+}
+
+/// `steward outbox`.
+#[derive(clap::Args)]
+pub(crate) struct OutboxArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<OutboxAction>,
+    /// The tenant (default: the only tenant in the cache).
+    #[arg(long, value_name = "ID", global = true)]
+    pub(crate) tenant: Option<String>,
+    /// Print JSON.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// List Steward's audit trail (who did what, when, with what result) instead.
+    #[arg(long)]
+    pub(crate) audit: bool,
+}
+
+#[derive(clap::Subcommand)]
+pub(crate) enum OutboxAction {
+    /// Send a failed change, or one in conflict, again at the next push. After a conflict the
+    /// change is made over Entra's version the push saw.
+    Retry {
+        /// The change's id (`steward outbox` lists them).
+        id: i64,
+    },
+    /// Drop a change Graph does not have: the cache stops showing it.
+    Drop {
+        /// The change's id.
+        id: i64,
+    },
+}
+
+/// `steward push`.
+#[derive(clap::Args)]
+pub(crate) struct PushArgs {
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// How to sign in to a tenant's Graph, shared by `steward sync` and `steward push`.
+#[derive(clap::Args)]
+pub(crate) struct ConnectArgs {
     /// The tenant (directory) id.
     #[arg(long, value_name = "ID")]
     pub(crate) tenant: String,
@@ -203,6 +357,13 @@ pub(crate) struct SyncArgs {
     pub(crate) device_code: bool,
     #[command(flatten)]
     pub(crate) endpoints: Endpoints,
+}
+
+/// The arguments of `steward sync`.
+#[derive(clap::Args)]
+pub(crate) struct SyncArgs {
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
     /// Only these datasets (repeatable): applications, servicePrincipals,
     /// appRoleAssignments, owners, sponsors, signIns,
     /// servicePrincipalSignInActivities, appCredentialSignInActivities, subscribedSkus,
@@ -412,6 +573,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Forget(args) => commands::forget::run(&mut out, args)?,
         Command::Import(args) => commands::import::run(&conn, &mut out, args)?,
         Command::Report(args) => commands::report::run(&conn, &mut out, args)?,
+        Command::FederatedCredential(c) => commands::federated_credential::run(&conn, &mut out, c)?,
+        Command::Outbox(args) => commands::outbox::run(&conn, &mut out, args)?,
+        Command::Push(args) => commands::push::run(&conn, &mut out, args)?,
     }
     out.flush()?;
     Ok(())

@@ -632,12 +632,49 @@ fn every_json_output_uses_camel_case_keys() {
 
     let secret = "Camel-Case-Test-Secret~42";
     let sim = SimTenant::start(dir.path(), 5, 30, 300, secret, graph_sim::Faults::default());
-    let synced = sim
-        .sync(&dir.path().join("s.db"), secret)
-        .arg("--json")
-        .output()
-        .unwrap();
+    let synced_db = dir.path().join("s.db");
+    let synced = sim.sync(&synced_db, secret).arg("--json").output().unwrap();
     assert_json_keys_camel_case(synced, "sync");
+
+    // The changes made in Steward, queued and pushed.
+    let conn = steward_core::store::open(&synced_db).unwrap();
+    let (key, _) = steward_core::store::tenants::resolve_tenant(&conn, None).unwrap();
+    let app = steward_core::store::applications::list_page(&conn, key, None, 1)
+        .unwrap()
+        .remove(0)
+        .id;
+    drop(conn);
+    let add = [
+        "federated-credential",
+        "add",
+        "--application",
+        &app,
+        "--name",
+        "deploy-main",
+        "--template",
+        "github-actions",
+        "--repository",
+        "contoso/payments",
+        "--branch",
+        "main",
+        "--json",
+    ];
+    assert_json_keys_camel_case(steward(&synced_db, &add), "federated-credential add");
+    let list = [
+        "federated-credential",
+        "list",
+        "--application",
+        &app,
+        "--json",
+    ];
+    assert_json_keys_camel_case(steward(&synced_db, &list), "federated-credential list");
+    assert_json_keys_camel_case(steward(&synced_db, &["outbox", "--json"]), "outbox");
+    let pushed = sim.push(&synced_db, secret).arg("--json").output().unwrap();
+    assert_json_keys_camel_case(pushed, "push");
+    assert_json_keys_camel_case(
+        steward(&synced_db, &["outbox", "--audit", "--json"]),
+        "outbox --audit",
+    );
 }
 
 #[test]

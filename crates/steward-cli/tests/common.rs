@@ -134,10 +134,33 @@ impl SimTenant {
     /// `steward --db DB sync` of this tenant with `secret` given in the environment, as on a
     /// server without a Secret Service (nothing can be kept); add arguments and run it.
     pub fn sync(&self, db: &Path, secret: &str) -> Command {
+        self.signed_in("sync", db, secret)
+    }
+
+    /// `steward --db DB push` to this tenant, signed in as [`SimTenant::sync`] is.
+    pub fn push(&self, db: &Path, secret: &str) -> Command {
+        self.signed_in("push", db, secret)
+    }
+
+    /// The simulator's counters (`/_sim/stats`).
+    pub fn stats(&self) -> serde_json::Value {
+        let url = format!("{}/_sim/stats", self.url);
+        self.block_on(async move {
+            let text = reqwest::get(url)
+                .await
+                .expect("read the simulator's counters")
+                .text()
+                .await
+                .expect("the counters arrive");
+            serde_json::from_str(&text).expect("the counters are JSON")
+        })
+    }
+
+    fn signed_in(&self, command: &str, db: &Path, secret: &str) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_steward"));
         c.arg("--db")
             .arg(db)
-            .args(["sync", "--tenant", &self.id, "--client-id", CLIENT])
+            .args([command, "--tenant", &self.id, "--client-id", CLIENT])
             .args(["--graph-url", &self.url, "--authority-url", &self.url])
             .env("STEWARD_CLIENT_SECRET", secret)
             .env("STEWARD_SECRET_STORE", "none")

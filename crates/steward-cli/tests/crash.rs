@@ -14,12 +14,15 @@
 //! sync (fixed delays), 15 in an import (shares of a measured run, and five at its commit, found
 //! by watching its write-ahead log) and 15 in exports (three shares of a run for each format).
 //! The test command runs a quick subset (6 + 4 + 4);
-//! `STEWARD_CRASH_POINTS=all cargo test -p steward-cli --test crash` runs all 50. The outbox
-//! push joins the list when the outbox exists.
+//! `STEWARD_CRASH_POINTS=all cargo test -p steward-cli --test crash` runs all 50. `push.rs`: a
+//! push killed twice while Graph holds an applied write's answer, then run again: each change
+//! reaches Graph exactly once.
 
 mod common;
 #[path = "crash/disk.rs"]
 mod disk;
+#[path = "crash/push.rs"]
+mod push;
 #[path = "crash/second_instance.rs"]
 mod second_instance;
 #[path = "crash/sigkill.rs"]

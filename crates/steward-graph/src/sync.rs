@@ -27,6 +27,7 @@ mod options;
 mod page;
 mod plan;
 mod progress;
+mod push;
 mod report;
 mod risk;
 mod state;
@@ -40,7 +41,7 @@ use rusqlite::Connection;
 use steward_core::clock::to_ms;
 use steward_core::dataset::{DatasetSource, ReadMode};
 use steward_core::model::Tenant;
-use steward_core::store::{self, datasets, tenants};
+use steward_core::store::{self, datasets, outbox, tenants};
 
 use crate::json::Obj;
 use crate::wire::{self, Dataset};
@@ -59,6 +60,7 @@ pub use error::{SyncError, SyncResult};
 pub use options::SyncOptions;
 pub use plan::SYNCED;
 pub use progress::{eta_text, Meter, Pace, Progress, ProgressInfo};
+pub use push::{push, PushSummary};
 pub use report::{DatasetReport, SyncSummary};
 
 /// Signs in and reads the organization: the tenant exists, the app may read it.
@@ -146,6 +148,8 @@ pub async fn sync(
         )?;
         Ok(key)
     })?;
+    // What the admin changed in Steward goes to Graph first, so that what is read back has it.
+    let pushed = push::push_outbox(&mut client, conn, key, now).await?;
     let wanted: Vec<Dataset> = if opts.datasets.is_empty() {
         SYNCED.to_vec()
     } else {
@@ -166,7 +170,12 @@ pub async fn sync(
             // Read above, at sign-in.
             ReadBy::First => continue,
             ReadBy::Directory => {
-                sync_directory(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?
+                let r =
+                    sync_directory(&mut client, conn, key, &tenant.id, p, now_ms, progress).await?;
+                // Entra's version was written over changes Graph does not have yet (refused,
+                // in conflict, made during the sync): the cache shows them again.
+                in_tx(conn, || Ok(outbox::reapply_unpushed(conn, key)?))?;
+                r
             }
             // Sign-ins have a writer of their own (pages held, roll-ups merged before a commit).
             ReadBy::Window(w) if d == Dataset::SignIns => {
@@ -212,6 +221,7 @@ pub async fn sync(
         tenant_id: tenant.id,
         tenant_name: tenant.display_name,
         datasets: reports,
+        pushed,
         retries: client.retries,
     })
 }

@@ -95,6 +95,7 @@ pub struct KeyCredential {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct FederatedIdentityCredential {
     pub id: String,

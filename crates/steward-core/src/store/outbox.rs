@@ -76,7 +76,9 @@ pub struct OutboxItem {
     pub target_display_name: String,
     /// What the change does, in a line.
     pub summary: String,
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_date_time: DateTime<Utc>,
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_date_time: DateTime<Utc>,
     pub status: OutboxStatus,
     pub message: Option<String>,
@@ -92,6 +94,7 @@ pub struct OutboxItem {
 pub struct AuditEntry {
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub id: i64,
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub at: DateTime<Utc>,
     /// Who: the admin at this computer when a change is made or dropped, the identity that
     /// signed in to Graph when it is pushed.
@@ -352,10 +355,21 @@ pub fn drop_item(
             "change {id} is already in Entra and cannot be dropped; make the opposite change instead"
         )));
     }
+    let later = unpushed(conn, tenant)?;
+    if let Some(on_top) = later.iter().find(|l| {
+        l.id > id
+            && l.target_id == it.target_id
+            && l.change.credential_name() == it.change.credential_name()
+    }) {
+        return Err(Error::InvalidInput(format!(
+            "change {} ({}) was made on top of change {id}: drop it first",
+            on_top.id, on_top.summary
+        )));
+    }
     let tx = conn.unchecked_transaction()?;
     it.change.revert(&tx, tenant)?;
     // Later changes to the same object still show.
-    for later in unpushed(&tx, tenant)?
+    for later in later
         .iter()
         .filter(|l| l.id > id && l.target_id == it.target_id)
     {

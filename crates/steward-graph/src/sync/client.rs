@@ -18,6 +18,22 @@ pub(super) enum Fetch<T = Value> {
     Forbidden(String),
 }
 
+/// How a write ended.
+#[derive(Debug)]
+pub(super) enum Written {
+    /// Graph did it; its answer (JSON), or `Null` for a 204.
+    Done(Value),
+    /// Graph refused it (4xx other than 401 and 429): its status, code and message.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// Unknown: the connection broke or Graph failed (5xx) after the request went out, so it
+    /// may or may not have been applied. The caller reads the object again before repeating.
+    Unknown(String),
+}
+
 pub(super) struct Client {
     pub(super) http: reqwest::Client,
     pub(super) opts: SyncOptions,
@@ -309,6 +325,89 @@ impl Client {
                 }
             }
             self.retries += 1;
+        }
+        Err(SyncError::GaveUp {
+            url: url.to_string(),
+            attempts: self.opts.max_attempts,
+            last,
+        })
+    }
+}
+
+impl Client {
+    /// Sends one write (`POST`, `PATCH`, `DELETE`) to `url`. Repeated only where Graph cannot
+    /// have applied it: after a 401 (with a new token) and a 429 (after the wait it names).
+    /// Anything else that leaves the outcome open is [`Written::Unknown`].
+    pub(super) async fn write(
+        &mut self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<&Value>,
+    ) -> SyncResult<Written> {
+        if on_another_origin(url, &self.opts.graph_url) {
+            return Err(SyncError::Unexpected {
+                url: url.to_string(),
+                message: "a write must go to the Graph URL of this push".into(),
+            });
+        }
+        let mut last = String::new();
+        for attempt in 0..self.opts.max_attempts {
+            self.check_cancel()?;
+            let token = self.token().await?;
+            let mut request = self.http.request(method.clone(), url).bearer_auth(&token);
+            if let Some(b) = body {
+                request = request.json(b);
+            }
+            let r = match request.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    if let Some(stop) = untrusted_certificate(&e, url) {
+                        return Err(stop);
+                    }
+                    // Whether the request reached Graph is unknown when the connection failed
+                    // after it was sent; reqwest cannot say which.
+                    return Ok(Written::Unknown(steward_core::chain_text(&e)));
+                }
+            };
+            let status = r.status().as_u16();
+            let wait = retry_after(r.headers());
+            let bytes = match r.bytes().await {
+                Ok(b) => b,
+                Err(e) => return Ok(Written::Unknown(format!("an incomplete answer ({e})"))),
+            };
+            if (200..300).contains(&status) {
+                return Ok(Written::Done(
+                    serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+                ));
+            }
+            let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let code = answer["error"]["code"].as_str().unwrap_or("").to_string();
+            let message = answer["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            match status {
+                401 => {
+                    self.drop_token(&token).await;
+                    last = format!("HTTP 401 {code}");
+                }
+                429 => {
+                    last = format!("HTTP 429 {code}");
+                    self.retries += 1;
+                    let d = wait.unwrap_or_else(|| self.backoff(attempt));
+                    self.pause(d).await?;
+                }
+                500..=599 => {
+                    return Ok(Written::Unknown(format!("HTTP {status} {code}: {message}")))
+                }
+                _ => {
+                    return Ok(Written::Refused {
+                        status,
+                        code,
+                        message,
+                    })
+                }
+            }
         }
         Err(SyncError::GaveUp {
             url: url.to_string(),

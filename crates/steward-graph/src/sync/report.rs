@@ -45,6 +45,8 @@ pub struct SyncSummary {
     pub tenant_id: String,
     pub tenant_name: String,
     pub datasets: Vec<DatasetReport>,
+    /// The changes made in Steward that the sync pushed before it read.
+    pub pushed: super::PushSummary,
     /// Requests that were answered with a throttle, an error or an expired token and retried.
     pub retries: u64,
 }
