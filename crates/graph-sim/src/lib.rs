@@ -31,6 +31,7 @@ mod errors;
 mod faults;
 mod federation;
 mod logs;
+mod object_writes;
 mod objects;
 mod paging;
 mod policies;
@@ -137,6 +138,7 @@ async fn launch(
         refresh_tokens: std::collections::HashSet::new(),
         writes: 0,
         answers_to_lose: config.faults.lose_write_answers,
+        unique_names: HashMap::new(),
     };
     let sim = Sim {
         config: Arc::new(config),
@@ -151,13 +153,37 @@ async fn launch(
         .route("/_sim/revokeRefreshTokens", post(sim_revoke_refresh_tokens))
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/applications", get(list_applications))
-        .route("/v1.0/servicePrincipals", get(list_service_principals))
         .route("/v1.0/applications/delta", get(delta_applications))
         .route(
             "/v1.0/servicePrincipals/delta",
             get(delta_service_principals),
         )
-        .route("/v1.0/{collection}/{id}", get(get_object))
+        .route(
+            "/v1.0/{collection}/{id}",
+            get(get_object)
+                .patch(object_writes::update)
+                .delete(object_writes::delete),
+        )
+        .route(
+            "/v1.0/{segment}",
+            get(object_writes::get_by_key).patch(object_writes::upsert_by_key),
+        )
+        .route(
+            "/v1.0/servicePrincipals",
+            get(list_service_principals).post(object_writes::create_service_principal),
+        )
+        .route(
+            "/v1.0/directory/deletedItems/{id}/restore",
+            post(object_writes::restore),
+        )
+        .route(
+            "/v1.0/{collection}/{id}/addPassword",
+            post(object_writes::add_password),
+        )
+        .route(
+            "/v1.0/{collection}/{id}/removePassword",
+            post(object_writes::remove_password),
+        )
         .route(
             "/v1.0/servicePrincipals/{id}/appRoleAssignments",
             get(list_assignments),

@@ -45,6 +45,8 @@ pub(crate) struct Inner {
     pub(crate) writes: u64,
     /// Answers still to lose (`Faults::lose_write_answers`).
     pub(crate) answers_to_lose: u32,
+    /// Applications created by `uniqueName`: the name → the object id.
+    pub(crate) unique_names: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

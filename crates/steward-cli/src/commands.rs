@@ -11,6 +11,7 @@ pub(crate) mod identities;
 pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod licenses;
+pub(crate) mod objects;
 pub(crate) mod outbox;
 pub(crate) mod overview;
 pub(crate) mod push;

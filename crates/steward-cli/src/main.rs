@@ -12,8 +12,11 @@ use steward_core::model::IdentityKind;
 use steward_core::store;
 use steward_report::{Format, ReportKind};
 
+mod args_manage;
 mod commands;
 mod output;
+
+pub(crate) use args_manage::*;
 
 #[derive(Parser)]
 #[command(
@@ -79,8 +82,22 @@ enum Command {
     /// them, retry one that failed or conflicts, or drop one.
     Outbox(OutboxArgs),
     /// Send the changes made in Steward to Graph, in the order they were made (a sync does this
-    /// first too). Signs in as `steward sync` does.
+    /// first too). Signs in as `steward sync` does. A new client secret's value is printed
+    /// here, once.
     Push(PushArgs),
+    /// App registrations: create one (with its service principal), change its name, notes or
+    /// tags, delete it (with its service principal) or restore it within 30 days.
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Service principals: enable or disable sign-ins, change the name or tags, delete or
+    /// restore.
+    #[command(subcommand)]
+    Sp(SpCommand),
+    /// Secrets and certificates of an application or service principal: add a client secret
+    /// (its value is shown once, by the push that makes it), add a certificate's public key from
+    /// a file, remove one.
+    #[command(subcommand)]
+    Credential(CredentialCommand),
     /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory
     /// or sign-ins, as HTML, PDF, XLSX, CSV or JSON. The same cache and --as-of give the same
     /// bytes.
@@ -181,146 +198,6 @@ pub(crate) struct RiskArgs {
     /// Invalid-credential failures in one hour that make a burst.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub(crate) burst_threshold: i64,
-}
-
-/// `steward federated-credential …`.
-#[derive(clap::Subcommand)]
-pub(crate) enum FederatedCredentialCommand {
-    /// List an application's federated credentials, pending changes marked.
-    List(FicTarget),
-    /// Add a federated credential.
-    Add(FicArgs),
-    /// Change a federated credential's issuer, subject or description (named by --name, which
-    /// cannot change).
-    Update(FicArgs),
-    /// Remove a federated credential.
-    Remove(FicRemoveArgs),
-}
-
-/// The application whose federated credentials a command reads or changes.
-#[derive(clap::Args)]
-pub(crate) struct FicTarget {
-    /// The application's object id (not its app id; `steward identity ID` shows it).
-    #[arg(long, value_name = "APP_OBJECT_ID")]
-    pub(crate) application: String,
-    /// The tenant (default: the only tenant in the cache).
-    #[arg(long, value_name = "ID")]
-    pub(crate) tenant: Option<String>,
-    /// Print JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
-}
-
-/// `steward federated-credential add|update`.
-#[derive(clap::Args)]
-pub(crate) struct FicArgs {
-    #[command(flatten)]
-    pub(crate) target: FicTarget,
-    /// The credential's name: 3 to 120 letters, digits, '-', '_', '.' or '~', starting with a
-    /// letter or digit; unique on the application; it cannot change later.
-    #[arg(long)]
-    pub(crate) name: String,
-    /// What the credential is for (up to 600 characters).
-    #[arg(long, value_name = "TEXT")]
-    pub(crate) description: Option<String>,
-    /// Build issuer and subject from a template: github-actions, kubernetes, gitlab or
-    /// terraform-cloud. Without it, give --issuer and --subject.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub(crate) template: Option<String>,
-    /// github-actions: the repository, OWNER/REPO.
-    #[arg(long, value_name = "OWNER/REPO")]
-    pub(crate) repository: Option<String>,
-    /// github-actions, gitlab: the branch.
-    #[arg(long, conflicts_with_all = ["tag", "environment", "pull_request"])]
-    pub(crate) branch: Option<String>,
-    /// github-actions, gitlab: the tag.
-    #[arg(long, conflicts_with_all = ["environment", "pull_request"])]
-    pub(crate) tag: Option<String>,
-    /// github-actions: the deployment environment.
-    #[arg(long, conflicts_with = "pull_request")]
-    pub(crate) environment: Option<String>,
-    /// github-actions: workflows run for pull requests.
-    #[arg(long)]
-    pub(crate) pull_request: bool,
-    /// The issuer URL (kubernetes: the cluster's OIDC issuer; gitlab and terraform-cloud: a
-    /// self-hosted instance, default GitLab.com and HCP Terraform; no template: required).
-    #[arg(long, value_name = "URL")]
-    pub(crate) issuer: Option<String>,
-    /// No template: the subject, exactly as the identity provider writes the token's `sub`.
-    #[arg(long)]
-    pub(crate) subject: Option<String>,
-    /// kubernetes: the namespace.
-    #[arg(long, value_name = "NS")]
-    pub(crate) namespace: Option<String>,
-    /// kubernetes: the service account.
-    #[arg(long, value_name = "SA")]
-    pub(crate) service_account: Option<String>,
-    /// gitlab: the project path, GROUP/PROJECT.
-    #[arg(long, value_name = "PATH")]
-    pub(crate) project_path: Option<String>,
-    /// terraform-cloud: the organization.
-    #[arg(long)]
-    pub(crate) organization: Option<String>,
-    /// terraform-cloud: the project.
-    #[arg(long)]
-    pub(crate) project: Option<String>,
-    /// terraform-cloud: the workspace.
-    #[arg(long)]
-    pub(crate) workspace: Option<String>,
-    /// terraform-cloud: plan or apply.
-    #[arg(long, value_name = "PHASE")]
-    pub(crate) run_phase: Option<String>,
-}
-
-/// `steward federated-credential remove`.
-#[derive(clap::Args)]
-pub(crate) struct FicRemoveArgs {
-    #[command(flatten)]
-    pub(crate) target: FicTarget,
-    /// The credential's name.
-    #[arg(long)]
-    pub(crate) name: String,
-}
-
-/// `steward outbox`.
-#[derive(clap::Args)]
-pub(crate) struct OutboxArgs {
-    #[command(subcommand)]
-    pub(crate) action: Option<OutboxAction>,
-    /// The tenant (default: the only tenant in the cache).
-    #[arg(long, value_name = "ID", global = true)]
-    pub(crate) tenant: Option<String>,
-    /// Print JSON.
-    #[arg(long, global = true)]
-    pub(crate) json: bool,
-    /// List Steward's audit trail (who did what, when, with what result) instead.
-    #[arg(long)]
-    pub(crate) audit: bool,
-}
-
-#[derive(clap::Subcommand)]
-pub(crate) enum OutboxAction {
-    /// Send a failed change, or one in conflict, again at the next push. After a conflict the
-    /// change is made over Entra's version the push saw.
-    Retry {
-        /// The change's id (`steward outbox` lists them).
-        id: i64,
-    },
-    /// Drop a change Graph does not have: the cache stops showing it.
-    Drop {
-        /// The change's id.
-        id: i64,
-    },
-}
-
-/// `steward push`.
-#[derive(clap::Args)]
-pub(crate) struct PushArgs {
-    #[command(flatten)]
-    pub(crate) connect: ConnectArgs,
-    /// Print the outcome as JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
 }
 
 /// How to sign in to a tenant's Graph, shared by `steward sync` and `steward push`.
@@ -576,6 +453,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::FederatedCredential(c) => commands::federated_credential::run(&conn, &mut out, c)?,
         Command::Outbox(args) => commands::outbox::run(&conn, &mut out, args)?,
         Command::Push(args) => commands::push::run(&conn, &mut out, args)?,
+        Command::App(c) => commands::objects::app(&conn, &mut out, c)?,
+        Command::Sp(c) => commands::objects::sp(&conn, &mut out, c)?,
+        Command::Credential(c) => commands::objects::credential(&conn, &mut out, c)?,
     }
     out.flush()?;
     Ok(())

@@ -342,3 +342,152 @@ fn push_sends_the_outbox_to_graph_and_the_next_sync_agrees() {
         "repo:contoso/payments:environment:production"
     );
 }
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_secret_made_through_steward_is_printed_once_and_found_in_no_file_log_or_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "Manage-Secret-Sign-In~0123456789";
+    let sim = SimTenant::start(dir.path(), 7, 40, 100, secret, graph_sim::Faults::default());
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = data.join("cache.db");
+    let synced = sim
+        .sync(&db, secret)
+        .args([
+            "--dataset",
+            "applications",
+            "--dataset",
+            "servicePrincipals",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
+
+    let created = ok(&steward(
+        &db,
+        &[
+            "app",
+            "create",
+            "--name",
+            "payments-deployer",
+            "--notes",
+            "CI",
+            "--json",
+        ],
+    ));
+    assert_eq!(created["action"], "createApplication");
+    let local = created["targetId"].as_str().unwrap().to_string();
+    let added = ok(&steward(
+        &db,
+        &[
+            "credential",
+            "add-secret",
+            "--application",
+            &local,
+            "--name",
+            "ci",
+            "--days",
+            "90",
+            "--json",
+        ],
+    ));
+    assert_eq!(added["action"], "addSecret");
+    let e = fails(&steward(
+        &db,
+        &[
+            "credential",
+            "add-secret",
+            "--application",
+            &local,
+            "--name",
+            "x",
+            "--days",
+            "900",
+        ],
+    ));
+    assert!(e.contains("1 to 730 days"), "{e}");
+
+    let pushed = sim.push(&db, secret).output().unwrap();
+    let stdout = String::from_utf8_lossy(&pushed.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&pushed.stderr).into_owned();
+    assert!(pushed.status.success(), "{stdout}{stderr}");
+    let line = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("New client secret `ci`"))
+        .nth(1)
+        .expect("the value follows its heading");
+    let value = line.trim().to_string();
+    assert!(value.len() >= 32, "{stdout}");
+    assert!(stdout.contains("Graph never shows it again"));
+
+    // Nothing Steward writes holds it: the cache and its companions, every command's output,
+    // and every report.
+    let mut outputs = vec![stderr];
+    for args in [
+        &["outbox", "--json"][..],
+        &["outbox", "--audit", "--json"],
+        &["identities", "--json"],
+        &["recommendations", "--json"],
+    ] {
+        let o = steward(&db, args);
+        outputs.push(String::from_utf8_lossy(&o.stdout).into_owned());
+        outputs.push(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    for (kind, format) in [
+        ("inventory", "json"),
+        ("inventory", "csv"),
+        ("inventory", "xlsx"),
+        ("credential-expiry", "html"),
+    ] {
+        let out = reports.join(format!("{kind}.{format}"));
+        ok(&steward(
+            &db,
+            &[
+                "report",
+                kind,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        ));
+    }
+    let synced = sim.sync(&db, secret).output().unwrap();
+    outputs.push(String::from_utf8_lossy(&synced.stdout).into_owned());
+    outputs.push(String::from_utf8_lossy(&synced.stderr).into_owned());
+    for o in &outputs {
+        assert!(!o.contains(&value), "an output holds the secret");
+    }
+    let mut searched = 0;
+    for f in files(&data).into_iter().chain(files(&reports)) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
+            "{} holds the secret",
+            f.display()
+        );
+        searched += 1;
+    }
+    assert!(searched >= 5, "{searched} files searched");
+}

@@ -35,3 +35,12 @@ CREATE TABLE audit_trail (
     detail              TEXT
 );
 CREATE INDEX audit_trail_by_tenant ON audit_trail(tenant, at, id);
+
+-- What an admin edits on an app registration: its notes and tags (JSON array).
+ALTER TABLE applications ADD COLUMN notes TEXT;
+ALTER TABLE applications ADD COLUMN tags TEXT;
+-- Delta links carry the old `$select`: the next sync reads applications in a full round, which
+-- fills the new columns.
+UPDATE sync_state SET delta_link = NULL, pending_delta = NULL, next_link = NULL,
+    round_started = NULL
+WHERE dataset = 'applications';

@@ -243,6 +243,8 @@ pub struct ApplicationSummary {
     pub redirect_uris: Option<Vec<RedirectUriView>>,
     /// The app instance property lock; `None` when not read.
     pub instance_lock: Option<bool>,
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
 }
 
 /// A redirect or reply URI and, when it is unsafe, why (the `unsafeRedirectUri` check's words).
@@ -679,6 +681,8 @@ pub fn identity_detail(
             created_date_time: a.created_date_time.map(rfc3339),
             redirect_uris: uri_views(a.redirect_uris),
             instance_lock: a.instance_lock,
+            notes: a.notes,
+            tags: a.tags,
         }),
         owners,
         credentials,

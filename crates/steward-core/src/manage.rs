@@ -2,11 +2,18 @@
 //! in the cache at once and queued in the outbox (`store::outbox`) for the next push, which
 //! `steward-graph` sends to Graph in order.
 
+pub mod certificate;
 mod change;
 pub mod federation;
+mod identity;
 
-pub use change::{same_credential, Change};
+pub use change::{same_credential, Change, NewApplication, ObjectKind, Properties};
 pub use federation::{FederatedCredentialDraft, Template};
+pub use identity::{
+    add_certificate, add_secret, create_application, delete, remove_credential, restore,
+    set_enabled, update_properties, SecretRequest, MAX_SECRET_DAYS, RESTORABLE_DAYS,
+    SIGN_IN_AUDIENCES,
+};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -59,7 +66,7 @@ fn invalid(problems: Vec<String>) -> Error {
 
 /// A local id for a credential Graph has not numbered yet: a random GUID, as Graph's are. It
 /// only has to be unique in the cache until the push replaces it with Graph's.
-fn local_id() -> String {
+pub(crate) fn local_id() -> String {
     use rand::{RngCore, SeedableRng};
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()

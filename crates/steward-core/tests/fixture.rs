@@ -111,6 +111,8 @@ impl Fx {
             federated_identity_credentials: vec![],
             redirect_uris: Some(vec![]),
             instance_lock: Some(false),
+            notes: None,
+            tags: vec![],
         };
         edit(&mut app);
         applications::upsert_application(&self.conn, self.key, &app).unwrap();

@@ -214,3 +214,307 @@ fn a_conflict_retried_is_based_on_entras_version() {
         .to_string();
     assert!(e.contains("already waiting"), "{e}");
 }
+
+mod identities {
+    use super::*;
+    use steward_core::manage::{ObjectKind, Properties};
+    use steward_core::store::{credentials, service_principals};
+
+    const CERT: &str = include_str!("../../../tests/fixtures/certificate/steward-test.pem");
+
+    fn public_cert() -> String {
+        let start = CERT.find("-----BEGIN CERTIFICATE-----").unwrap();
+        let end = CERT.find("-----END CERTIFICATE-----").unwrap() + 25;
+        CERT[start..end].to_string()
+    }
+
+    #[test]
+    fn a_new_registration_shows_with_its_service_principal_and_dropping_it_removes_both() {
+        let f = tenant();
+        let e = manage::create_application(&f.conn, f.key, " ", "Everyone", None, ADMIN, as_of())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("the name is empty") && e.contains("no sign-in audience"),
+            "{e}"
+        );
+        let item = manage::create_application(
+            &f.conn,
+            f.key,
+            "payments-deployer",
+            "AzureADMyOrg",
+            Some("CI for payments"),
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+        let Change::CreateApplication { application: a } = &item.change else {
+            panic!("{:?}", item.change)
+        };
+        let app = applications::get_application(&f.conn, f.key, &a.id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(app.notes.as_deref(), Some("CI for payments"));
+        let sp = service_principals::get_service_principal(&f.conn, f.key, &a.service_principal_id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (sp.app_id.as_str(), sp.account_enabled),
+            (a.app_id.as_str(), true)
+        );
+        assert!(a.unique_name.starts_with("steward-"));
+        outbox::drop_item(&f.conn, f.key, item.id, ADMIN, as_of()).unwrap();
+        assert!(applications::get_any(&f.conn, f.key, &a.id)
+            .unwrap()
+            .is_none());
+        assert!(
+            service_principals::get_service_principal(&f.conn, f.key, &a.service_principal_id)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn properties_enabled_state_and_deletion_show_at_once_and_undo_when_dropped() {
+        let f = tenant();
+        let after = Properties {
+            display_name: "payments (prod)".into(),
+            notes: Some("owned by team X".into()),
+            tags: vec!["prod".into()],
+        };
+        let edit = manage::update_properties(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            &after,
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+        let app = applications::get_application(&f.conn, f.key, "payments")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (app.display_name.as_str(), app.tags.clone()),
+            ("payments (prod)", vec!["prod".to_string()])
+        );
+        let e = manage::update_properties(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            &after,
+            ADMIN,
+            as_of(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("nothing to change"));
+
+        let off =
+            manage::set_enabled(&f.conn, f.key, "sp-payments", false, ADMIN, as_of()).unwrap();
+        assert_eq!(off.action, "disableServicePrincipal");
+        let sp = service_principals::get_service_principal(&f.conn, f.key, "sp-payments")
+            .unwrap()
+            .unwrap();
+        assert!(!sp.account_enabled);
+        let e =
+            manage::set_enabled(&f.conn, f.key, "sp-payments", false, ADMIN, as_of()).unwrap_err();
+        assert!(e.to_string().contains("already disabled"));
+
+        let gone = manage::delete(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+        assert!(
+            gone.summary.contains("with its service principal"),
+            "{}",
+            gone.summary
+        );
+        assert!(applications::get_application(&f.conn, f.key, "payments")
+            .unwrap()
+            .is_none());
+        let sp = service_principals::get_service_principal(&f.conn, f.key, "sp-payments")
+            .unwrap()
+            .unwrap();
+        assert!(sp.deleted_date_time.is_some());
+        let e =
+            manage::set_enabled(&f.conn, f.key, "sp-payments", true, ADMIN, as_of()).unwrap_err();
+        assert!(e.to_string().contains("restore it first"), "{e}");
+
+        for id in [gone.id, off.id, edit.id] {
+            outbox::drop_item(&f.conn, f.key, id, ADMIN, as_of()).unwrap();
+        }
+        let app = applications::get_application(&f.conn, f.key, "payments")
+            .unwrap()
+            .unwrap();
+        assert_eq!(app.display_name, "payments");
+        let sp = service_principals::get_service_principal(&f.conn, f.key, "sp-payments")
+            .unwrap()
+            .unwrap();
+        assert!(sp.account_enabled && sp.deleted_date_time.is_none());
+    }
+
+    #[test]
+    fn a_restore_is_offered_within_thirty_days_only() {
+        let mut f = tenant();
+        f.app("old", -300, true, |a| a.deleted_date_time = Some(days(-40)));
+        f.app("recent", -300, true, |a| {
+            a.deleted_date_time = Some(days(-5))
+        });
+        let e = manage::restore(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "old",
+            ADMIN,
+            as_of(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("cannot be restored"), "{e}");
+        manage::restore(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "recent",
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+        assert!(applications::get_application(&f.conn, f.key, "recent")
+            .unwrap()
+            .is_some());
+        let e = manage::restore(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            ADMIN,
+            as_of(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("not deleted"));
+    }
+
+    #[test]
+    fn secrets_and_certificates_are_added_and_removed_and_managed_identities_refused() {
+        let mut f = tenant();
+        let e = manage::add_secret(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            manage::SecretRequest {
+                name: "ci",
+                days: 900,
+            },
+            ADMIN,
+            as_of(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("1 to 730 days"), "{e}");
+        let s = manage::add_secret(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            manage::SecretRequest {
+                name: "ci",
+                days: 180,
+            },
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+        let (secrets, _) = credentials::list_model_for_owner(&f.conn, f.key, "payments").unwrap();
+        assert_eq!(secrets.len(), 1);
+        assert_eq!(
+            secrets[0].end_date_time,
+            Some(as_of() + chrono::Duration::days(180))
+        );
+        assert!(!serde_json::to_string(&s.change)
+            .unwrap()
+            .contains("secretText"));
+
+        let c = manage::add_certificate(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            public_cert().as_bytes(),
+            ADMIN,
+            as_of(),
+        );
+        // The fixture's certificate may have expired by the fixture's as-of; both answers are
+        // checked against its own dates.
+        let preview = manage::certificate::read(public_cert().as_bytes()).unwrap();
+        if preview.not_after > as_of() {
+            c.unwrap();
+            let e = manage::add_certificate(
+                &f.conn,
+                f.key,
+                ObjectKind::Application,
+                "payments",
+                public_cert().as_bytes(),
+                ADMIN,
+                as_of(),
+            )
+            .unwrap_err();
+            assert!(e.to_string().contains("already has the certificate"));
+        } else {
+            assert!(c.unwrap_err().to_string().contains("expired"));
+        }
+        let e = manage::add_certificate(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            CERT.as_bytes(),
+            ADMIN,
+            as_of(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("private key"));
+
+        let key_id = secrets[0].key_id.clone();
+        manage::remove_credential(
+            &f.conn,
+            f.key,
+            ObjectKind::Application,
+            "payments",
+            &key_id,
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+        let (secrets, _) = credentials::list_model_for_owner(&f.conn, f.key, "payments").unwrap();
+        assert!(secrets.is_empty());
+
+        f.sp("mi-1", 100, |sp| {
+            sp.service_principal_type = "ManagedIdentity".into();
+            sp.alternative_names = vec!["isExplicit=True".into()];
+        });
+        let e = manage::add_secret(
+            &f.conn,
+            f.key,
+            ObjectKind::ServicePrincipal,
+            "mi-1",
+            manage::SecretRequest {
+                name: "x",
+                days: 30,
+            },
+            ADMIN,
+            as_of(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("managed identity, which Azure manages"), "{e}");
+    }
+}

@@ -9,7 +9,7 @@ use steward_core::model::{
 
 use crate::wire::time;
 
-fn password_json(c: &PasswordCredential) -> Value {
+pub(crate) fn password_json(c: &PasswordCredential) -> Value {
     json!({
         "customKeyIdentifier": null,
         "displayName": c.display_name,
@@ -44,6 +44,8 @@ pub(crate) fn application_json(a: &Application) -> Value {
         "publisherDomain": a.publisher_domain,
         "signInAudience": a.sign_in_audience,
         "disabledByMicrosoftStatus": a.disabled_by_microsoft_status,
+        "notes": a.notes,
+        "tags": a.tags,
         "passwordCredentials": a.password_credentials.iter().map(password_json).collect::<Vec<_>>(),
         "keyCredentials": a.key_credentials.iter().map(key_json).collect::<Vec<_>>(),
         "federatedIdentityCredentials": a.federated_identity_credentials.iter().map(|f| json!({

@@ -55,6 +55,17 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: PushArgs) -> an
                 .unwrap_or_default()
         )?;
     }
+    for s in &summary.new_secrets {
+        writeln!(
+            out,
+            "\nNew client secret `{}` of {} (key id {}, ends {}):\n  {}\nCopy it now: Graph never shows it again, and Steward keeps it nowhere.",
+            s.display_name.as_deref().unwrap_or(""),
+            s.owner_display_name,
+            s.key_id,
+            s.end_date_time.as_deref().unwrap_or("?"),
+            s.secret_text
+        )?;
+    }
     if stopped > 0 {
         out.flush()?;
         return Err(verdict());

@@ -185,6 +185,8 @@ impl Generator<'_> {
                     redirect_uris: Some(demo_redirect_uris(&sp.display_name, k)),
                     // Half of the multitenant apps lock their instances' properties.
                     instance_lock: Some(c == Category::OwnMulti && k.is_multiple_of(2)),
+                    notes: None,
+                    tags: Vec::new(),
                 };
                 let secrets = [0, 1, 1, 1, 2, 2, 3][self.rng.random_range(0..7)];
                 for n in 0..secrets {

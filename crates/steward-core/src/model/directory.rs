@@ -36,6 +36,10 @@ pub struct Application {
     pub redirect_uris: Option<Vec<String>>,
     /// `servicePrincipalLockConfiguration.isEnabled`; `None` when not read.
     pub instance_lock: Option<bool>,
+    /// The admin's notes on the registration (`notes`).
+    pub notes: Option<String>,
+    /// Custom strings to categorise the app (`tags`).
+    pub tags: Vec<String>,
 }
 
 /// A service principal (`microsoft.graph.servicePrincipal`, or its subtype `agentIdentity`).
@@ -68,18 +72,22 @@ pub struct ServicePrincipal {
 
 /// A client secret (`passwordCredential`). The secret text itself is never stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordCredential {
     pub key_id: String,
     pub display_name: Option<String>,
     /// The first three characters of the secret, as Graph returns them.
     pub hint: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub start_date_time: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub end_date_time: Option<DateTime<Utc>>,
 }
 
 /// A certificate (`keyCredential`); `customKeyIdentifier` usually carries the thumbprint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct KeyCredential {
     pub key_id: String,
@@ -90,7 +98,9 @@ pub struct KeyCredential {
     /// `Verify` or `Sign`.
     pub usage: Option<String>,
     pub custom_key_identifier: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub start_date_time: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub end_date_time: Option<DateTime<Utc>>,
 }
 

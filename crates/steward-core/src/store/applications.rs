@@ -9,7 +9,7 @@ use crate::Result;
 /// The active application registered under an app id (?1 tenant, ?2 app id).
 pub(crate) const BY_APP_ID: &str =
     "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status, redirect_uris, instance_lock
+                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
              FROM applications INDEXED BY applications_by_app_id
              WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL";
 
@@ -19,14 +19,15 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
     conn.prepare_cached(
         "INSERT INTO applications (tenant, id, app_id, display_name, sign_in_audience,
              publisher_domain, created, deleted, disabled_by_microsoft_status, redirect_uris,
-             instance_lock)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             instance_lock, notes, tags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (tenant, id) DO UPDATE SET app_id = excluded.app_id,
              display_name = excluded.display_name, sign_in_audience = excluded.sign_in_audience,
              publisher_domain = excluded.publisher_domain, created = excluded.created,
              deleted = excluded.deleted,
              disabled_by_microsoft_status = excluded.disabled_by_microsoft_status,
-             redirect_uris = excluded.redirect_uris, instance_lock = excluded.instance_lock",
+             redirect_uris = excluded.redirect_uris, instance_lock = excluded.instance_lock,
+             notes = excluded.notes, tags = excluded.tags",
     )?
     .execute(params![
         tenant.0,
@@ -40,6 +41,8 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
         app.disabled_by_microsoft_status,
         app.redirect_uris.as_deref().map(json_list),
         app.instance_lock,
+        app.notes,
+        json_list(&app.tags),
     ])?;
     credentials::replace_for_owner(
         conn,
@@ -61,7 +64,7 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
 
 /// An application's own fields from a row of `id, app_id, display_name, sign_in_audience,
 /// publisher_domain, created, deleted, disabled_by_microsoft_status, redirect_uris,
-/// instance_lock` (credentials come apart).
+/// instance_lock, notes, tags` (credentials come apart).
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
     Ok(Application {
         id: r.get(0)?,
@@ -77,6 +80,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         federated_identity_credentials: Vec::new(),
         redirect_uris: r.get::<_, Option<String>>(8)?.map(|j| parse_json_list(&j)),
         instance_lock: r.get(9)?,
+        notes: r.get(10)?,
+        tags: r
+            .get::<_, Option<String>>(11)?
+            .map(|j| parse_json_list(&j))
+            .unwrap_or_default(),
     })
 }
 
@@ -102,7 +110,7 @@ pub fn list_page(
 ) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                disabled_by_microsoft_status, redirect_uris, instance_lock
+                disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
          FROM applications WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
          ORDER BY id LIMIT ?3",
     )?;
@@ -133,7 +141,7 @@ pub fn get_application(
     let found = conn
         .prepare_cached(
             "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status, redirect_uris, instance_lock
+                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
              FROM applications WHERE tenant = ?1 AND id = ?2 AND deleted IS NULL",
         )?
         .query_row(params![tenant.0, id], from_row)
@@ -151,7 +159,7 @@ pub fn get_application(
 pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                disabled_by_microsoft_status, redirect_uris, instance_lock
+                disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
          FROM applications WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
     )?;
     let mut apps = stmt
@@ -181,4 +189,41 @@ pub fn delete_application(conn: &Connection, tenant: TenantKey, id: &str) -> Res
     conn.prepare_cached("DELETE FROM applications WHERE tenant = ?1 AND id = ?2")?
         .execute(params![tenant.0, id])?;
     Ok(())
+}
+
+/// Sets what an admin edits on an application: its name, notes and tags.
+pub fn set_properties(
+    conn: &Connection,
+    tenant: TenantKey,
+    id: &str,
+    display_name: &str,
+    notes: Option<&str>,
+    tags: &[String],
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE applications SET display_name = ?3, notes = ?4, tags = ?5
+         WHERE tenant = ?1 AND id = ?2",
+    )?
+    .execute(params![tenant.0, id, display_name, notes, json_list(tags)])?;
+    Ok(())
+}
+
+/// A soft-deleted application made live again, with its credentials.
+pub fn restore(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE applications SET deleted = NULL WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    credentials::mark_owner_restored(conn, tenant, id)?;
+    Ok(())
+}
+
+/// The application with object id `id`, live or soft-deleted, without its credentials.
+pub fn get_any(conn: &Connection, tenant: TenantKey, id: &str) -> Result<Option<Application>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
+                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
+             FROM applications WHERE tenant = ?1 AND id = ?2",
+        )?
+        .query_row(params![tenant.0, id], from_row)
+        .optional()?)
 }

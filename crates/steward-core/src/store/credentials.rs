@@ -206,3 +206,113 @@ pub fn delete_orphans(conn: &Connection, tenant: TenantKey) -> Result<u64> {
     .execute(params![tenant.0])?;
     Ok(n as u64)
 }
+
+/// One credential of an object, as a change made in Steward adds or restores it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum OneCredential {
+    Secret(PasswordCredential),
+    Certificate(KeyCredential),
+}
+
+impl OneCredential {
+    pub fn key_id(&self) -> &str {
+        match self {
+            OneCredential::Secret(s) => &s.key_id,
+            OneCredential::Certificate(c) => &c.key_id,
+        }
+    }
+
+    pub fn display_name(&self) -> Option<&str> {
+        match self {
+            OneCredential::Secret(s) => s.display_name.as_deref(),
+            OneCredential::Certificate(c) => c.display_name.as_deref(),
+        }
+    }
+}
+
+/// Writes one credential of an object (replacing one with its key id).
+pub fn put_one(
+    conn: &Connection,
+    tenant: TenantKey,
+    owner_type: OwnerType,
+    owner_id: &str,
+    credential: &OneCredential,
+) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO credentials (tenant, owner_id, key_id, owner_type, credential_type,
+             display_name, hint, thumbprint, key_type, usage, start_time, end_time, owner_deleted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)",
+    )?;
+    match credential {
+        OneCredential::Secret(s) => insert.execute(params![
+            tenant.0,
+            owner_id,
+            s.key_id,
+            owner_type.as_str(),
+            "secret",
+            s.display_name,
+            s.hint,
+            None::<String>,
+            None::<String>,
+            None::<String>,
+            ms(s.start_date_time),
+            ms(s.end_date_time),
+        ])?,
+        OneCredential::Certificate(c) => insert.execute(params![
+            tenant.0,
+            owner_id,
+            c.key_id,
+            owner_type.as_str(),
+            "certificate",
+            c.display_name,
+            None::<String>,
+            c.custom_key_identifier,
+            c.key_type,
+            c.usage,
+            ms(c.start_date_time),
+            ms(c.end_date_time),
+        ])?,
+    };
+    Ok(())
+}
+
+/// Removes one credential of an object.
+pub fn remove_one(
+    conn: &Connection,
+    tenant: TenantKey,
+    owner_id: &str,
+    key_id: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM credentials WHERE tenant = ?1 AND owner_id = ?2 AND key_id = ?3",
+    )?
+    .execute(params![tenant.0, owner_id, key_id])?;
+    Ok(())
+}
+
+/// Gives a credential the key id Graph gave it.
+pub fn set_key_id(
+    conn: &Connection,
+    tenant: TenantKey,
+    owner_id: &str,
+    old: &str,
+    new: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE OR REPLACE credentials SET key_id = ?4
+         WHERE tenant = ?1 AND owner_id = ?2 AND key_id = ?3",
+    )?
+    .execute(params![tenant.0, owner_id, old, new])?;
+    Ok(())
+}
+
+/// Marks an owner's credentials as belonging to a live object again (a restore).
+pub fn mark_owner_restored(conn: &Connection, tenant: TenantKey, owner_id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE credentials SET owner_deleted = 0 WHERE tenant = ?1 AND owner_id = ?2",
+    )?
+    .execute(params![tenant.0, owner_id])?;
+    Ok(())
+}

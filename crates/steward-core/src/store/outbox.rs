@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::TenantKey;
 use crate::clock::{from_ms, to_ms};
-use crate::manage::Change;
+use crate::manage::{Change, Properties};
 use crate::model::FederatedIdentityCredential;
 use crate::{Error, Result};
 
@@ -62,6 +62,8 @@ pub enum RemoteVersion {
     FederatedCredential {
         credential: Option<FederatedIdentityCredential>,
     },
+    /// The object's name, notes and tags.
+    Properties { properties: Properties },
 }
 
 /// One queued change.
@@ -315,6 +317,9 @@ pub fn retry(
             OutboxStatus::Conflict,
             Some(RemoteVersion::FederatedCredential { credential }),
         ) => it.change.rebased(credential.as_ref()),
+        (OutboxStatus::Conflict, Some(RemoteVersion::Properties { properties })) => {
+            it.change.rebased_properties(properties)
+        }
         _ => it.change.clone(),
     };
     let tx = conn.unchecked_transaction()?;
@@ -380,6 +385,28 @@ pub fn drop_item(
         .execute(params![tenant.0, id])?;
     tx.commit()?;
     Ok(it)
+}
+
+/// Replaces local ids with the ones Graph gave (`(local, graph)` pairs) in every change Graph
+/// does not have yet: changes made on an object before it was created in Entra now name it.
+pub fn replace_ids(conn: &Connection, tenant: TenantKey, pairs: &[(String, String)]) -> Result<()> {
+    for it in unpushed(conn, tenant)? {
+        let mut json = serde_json::to_string(&it.change)
+            .map_err(|e| Error::InvalidInput(format!("the change cannot be written: {e}")))?;
+        let mut target = it.target_id.clone();
+        for (local, graph) in pairs {
+            // Ids are GUIDs: one never holds another, so text replacement is exact.
+            json = json.replace(local.as_str(), graph);
+            if &target == local {
+                target = graph.clone();
+            }
+        }
+        conn.prepare_cached(
+            "UPDATE outbox SET change = ?3, target_id = ?4 WHERE tenant = ?1 AND id = ?2",
+        )?
+        .execute(params![tenant.0, it.id, json, target])?;
+    }
+    Ok(())
 }
 
 /// Shows every change Graph does not have yet in the cache again, oldest first: a sync or import

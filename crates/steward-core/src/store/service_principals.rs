@@ -249,3 +249,56 @@ pub fn delete_service_principal(conn: &Connection, tenant: TenantKey, id: &str) 
         .execute(params![tenant.0, id])?;
     Ok(())
 }
+
+/// Sets what an admin edits on a service principal: its name and tags.
+pub fn set_properties(
+    conn: &Connection,
+    tenant: TenantKey,
+    id: &str,
+    display_name: &str,
+    tags: &[String],
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE service_principals SET display_name = ?3, tags = ?4 WHERE tenant = ?1 AND id = ?2",
+    )?
+    .execute(params![tenant.0, id, display_name, json_list(tags)])?;
+    Ok(())
+}
+
+/// Enables or disables a service principal's sign-ins (`accountEnabled`).
+pub fn set_enabled(conn: &Connection, tenant: TenantKey, id: &str, enabled: bool) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE service_principals SET account_enabled = ?3 WHERE tenant = ?1 AND id = ?2",
+    )?
+    .execute(params![tenant.0, id, enabled])?;
+    Ok(())
+}
+
+/// A soft-deleted service principal made live again, with its credentials.
+pub fn restore(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE service_principals SET deleted = NULL WHERE tenant = ?1 AND id = ?2",
+    )?
+    .execute(params![tenant.0, id])?;
+    credentials::mark_owner_restored(conn, tenant, id)?;
+    Ok(())
+}
+
+/// The live service principal of `app_id` in this tenant's cache, if any.
+pub fn find_by_app_id(
+    conn: &Connection,
+    tenant: TenantKey,
+    app_id: &str,
+) -> Result<Option<ServicePrincipal>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, app_id, display_name, app_display_name, service_principal_type,
+                    app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
+                    tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
+                    assignment_required, reply_urls
+             FROM service_principals INDEXED BY service_principals_by_app_id
+             WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![tenant.0, app_id], from_row)
+        .optional()?)
+}

@@ -109,6 +109,13 @@ pub fn resolve_tenant(conn: &Connection, requested: Option<&str>) -> Result<(Ten
     }
 }
 
+/// The tenant's directory id (GUID).
+pub fn tenant_id_of(conn: &Connection, key: TenantKey) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM tenants WHERE key = ?1")?
+        .query_row(rusqlite::params![key.0], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -344,6 +344,17 @@ impl Client {
         url: &str,
         body: Option<&Value>,
     ) -> SyncResult<Written> {
+        self.write_with(method, url, body, None).await
+    }
+
+    /// [`Client::write`] with a `Prefer` header (`create-if-missing` for an upsert).
+    pub(super) async fn write_with(
+        &mut self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<&Value>,
+        prefer: Option<&str>,
+    ) -> SyncResult<Written> {
         if on_another_origin(url, &self.opts.graph_url) {
             return Err(SyncError::Unexpected {
                 url: url.to_string(),
@@ -355,6 +366,9 @@ impl Client {
             self.check_cancel()?;
             let token = self.token().await?;
             let mut request = self.http.request(method.clone(), url).bearer_auth(&token);
+            if let Some(p) = prefer {
+                request = request.header("Prefer", p);
+            }
             if let Some(b) = body {
                 request = request.json(b);
             }

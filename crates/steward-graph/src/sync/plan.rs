@@ -102,7 +102,7 @@ const PLAN: [Plan; 26] = [
         dataset: Dataset::Applications,
         version: "v1.0",
         path: "applications",
-        query: "$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials,web,spa,publicClient,servicePrincipalLockConfiguration&$expand=federatedIdentityCredentials",
+        query: "$select=id,appId,displayName,signInAudience,publisherDomain,createdDateTime,deletedDateTime,disabledByMicrosoftStatus,passwordCredentials,keyCredentials,web,spa,publicClient,servicePrincipalLockConfiguration,notes,tags&$expand=federatedIdentityCredentials",
         table: "applications",
         key: "id",
         scope: "deleted IS NULL",

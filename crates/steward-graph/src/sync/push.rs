@@ -9,6 +9,9 @@
 //! one that stopped.
 
 mod federation;
+mod objects;
+
+pub use objects::NewSecret;
 
 use std::collections::BTreeMap;
 
@@ -33,6 +36,8 @@ pub struct PushSummary {
     pub waiting: u64,
     /// Every item this push looked at, as it left them.
     pub items: Vec<OutboxItem>,
+    /// The client secrets Graph made, with their values: shown once, kept nowhere.
+    pub new_secrets: Vec<NewSecret>,
 }
 
 impl PushSummary {
@@ -100,8 +105,12 @@ pub(super) async fn push_outbox(
     // An object whose earlier change stopped (failed, conflict, unanswered): later changes to it
     // wait, since they were made on top of that one.
     let mut blocked: BTreeMap<String, i64> = BTreeMap::new();
-    for item in outbox::unpushed(conn, key)? {
+    let ids: Vec<i64> = outbox::unpushed(conn, key)?.iter().map(|i| i.id).collect();
+    for id in ids {
         client.check_cancel()?;
+        // Read again: an earlier item's push may have given its object Graph's id, which the
+        // changes made on it now name.
+        let item = outbox::get(conn, key, id)?;
         if item.status != OutboxStatus::Pending {
             blocked.entry(item.target_id.clone()).or_insert(item.id);
             continue;
@@ -135,6 +144,17 @@ pub(super) async fn push_outbox(
                 | Change::UpdateFederatedCredential { .. }
                 | Change::RemoveFederatedCredential { .. } => {
                     federation::push(client, &graph, &item.change).await?
+                }
+                _ => {
+                    objects::push(
+                        client,
+                        &graph,
+                        item.id,
+                        &item.target_display_name,
+                        &item.change,
+                        &mut summary.new_secrets,
+                    )
+                    .await?
                 }
             };
             match step {
@@ -180,6 +200,7 @@ fn settle(
     outbox::settle(&tx, key, item.id, &outcome, who, now)?;
     if outcome.status == OutboxStatus::Pushed {
         federation::after_push(&tx, key, &outcome.change)?;
+        objects::after_push(&tx, key, &item.change, &outcome.change)?;
     }
     tx.commit()?;
     match outcome.status {

@@ -110,6 +110,8 @@ pub fn application(o: Obj<'_>) -> Field<Application> {
             None if o.has("servicePrincipalLockConfiguration") => Some(false),
             None => None,
         },
+        notes: o.opt_str("notes")?,
+        tags: o.strings("tags")?,
     })
 }
 

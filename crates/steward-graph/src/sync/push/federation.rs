@@ -107,7 +107,7 @@ fn with_id(change: &Change, id: &str) -> Change {
         | Change::UpdateFederatedCredential {
             after: credential, ..
         } => credential.id = id.to_string(),
-        Change::RemoveFederatedCredential { .. } => {}
+        _ => {}
     }
     c
 }
@@ -198,6 +198,12 @@ pub(super) async fn push(client: &mut Client, graph: &str, change: &Change) -> S
                 written(change, answer, |_| change.clone())
             }
         },
+        _ => {
+            return Err(SyncError::Unexpected {
+                url,
+                message: "a change that is no federated credential's reached their push".into(),
+            })
+        }
     })
 }
 
@@ -219,7 +225,7 @@ pub(super) fn after_push(conn: &Connection, key: TenantKey, change: &Change) -> 
             &credential.name,
             &credential.id,
         )?,
-        Change::RemoveFederatedCredential { .. } => {}
+        _ => {}
     }
     Ok(())
 }
