@@ -406,7 +406,7 @@ redirectUris: RedirectUriView[] | null;
 /**
  * The app instance property lock; `None` when not read.
  */
-instanceLock: boolean | null }
+instanceLock: boolean | null; notes: string | null; tags: string[] }
 /**
  * One app-management audit event: who did what, and which properties changed.
  */
