@@ -44,3 +44,17 @@ ALTER TABLE applications ADD COLUMN tags TEXT;
 UPDATE sync_state SET delta_link = NULL, pending_delta = NULL, next_link = NULL,
     round_started = NULL
 WHERE dataset = 'applications';
+
+-- Federated credentials' last use: sign-ins count for their federated credential's id in
+-- `credential_activity` too (the writer keeps it from now on; this fills in the cached ones).
+INSERT INTO credential_activity (tenant, key_id, last_used, last_success, total)
+SELECT s.tenant, f.value, max(s.created), max(CASE WHEN s.error_code = 0 THEN s.created END), count(*)
+FROM sign_ins s JOIN strings f ON f.id = s.federated_id
+WHERE s.federated_id IS NOT NULL AND s.federated_id IS NOT s.key_id
+GROUP BY s.tenant, f.value
+ON CONFLICT (tenant, key_id) DO UPDATE SET
+    last_used = max(last_used, excluded.last_used),
+    last_success = CASE WHEN last_success IS NULL THEN excluded.last_success
+        WHEN excluded.last_success IS NULL THEN last_success
+        ELSE max(last_success, excluded.last_success) END,
+    total = total + excluded.total;

@@ -304,6 +304,10 @@ pub struct CredentialView {
     pub end_date_time: Option<String>,
     pub status: CredentialStatus,
     pub days_left: Option<i64>,
+    /// The last cached sign-in with this key.
+    pub last_used: Option<String>,
+    /// A change to it (its addition) is in the outbox, not yet in Entra.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -316,6 +320,10 @@ pub struct FederatedCredentialView {
     pub subject: Option<String>,
     pub audiences: Vec<String>,
     pub description: Option<String>,
+    /// The last cached sign-in through this credential.
+    pub last_used: Option<String>,
+    /// A change to it is in the outbox, not yet in Entra.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -404,6 +412,9 @@ pub struct IdentityDetail {
     /// App-management audit events on the service principal or its application, newest first.
     pub changes: Vec<ChangeView>,
     pub recent_sign_ins: Vec<SignInRow>,
+    /// Changes made in Steward to this service principal or its application that Graph does
+    /// not have yet, oldest first.
+    pub pending_changes: Vec<crate::store::outbox::OutboxItem>,
     pub as_of: String,
 }
 
@@ -545,7 +556,38 @@ pub fn identity_detail(
     }
     let now = to_ms(as_of);
     let soon = to_ms(as_of + Duration::days(EXPIRY_WINDOW_DAYS));
-    let credentials = credentials::list_for_owners(conn, key, &holders)?
+    let pending_changes: Vec<crate::store::outbox::OutboxItem> =
+        crate::store::outbox::unpushed(conn, key)?
+            .into_iter()
+            .filter(|i| holders.contains(&i.target_id.as_str()))
+            .collect();
+    let pending_keys: Vec<&str> = pending_changes
+        .iter()
+        .filter_map(|i| match &i.change {
+            crate::manage::Change::AddSecret { secret, .. } => Some(secret.key_id.as_str()),
+            crate::manage::Change::AddCertificate { certificate, .. } => {
+                Some(certificate.key_id.as_str())
+            }
+            _ => i.change.credential_name(),
+        })
+        .collect();
+    let stored = credentials::list_for_owners(conn, key, &holders)?;
+    let fics = match &app {
+        Some(a) => federated_credentials::list_for_application(conn, key, &a.id)?,
+        None => Vec::new(),
+    };
+    let ids: Vec<&str> = stored
+        .iter()
+        .map(|c| c.key_id.as_str())
+        .chain(fics.iter().map(|f| f.id.as_str()))
+        .collect();
+    let last_uses = credentials::last_uses(conn, key, &ids)?;
+    let last_use = |k: &str| {
+        last_uses
+            .get(k)
+            .map(|ms| rfc3339(crate::clock::from_ms(*ms)))
+    };
+    let credentials = stored
         .into_iter()
         .map(|c| {
             let end = c.end.map(to_ms);
@@ -557,7 +599,6 @@ pub fn identity_detail(
             CredentialView {
                 source: c.owner_type,
                 credential_type: CredentialType::parse(&c.credential_type),
-                key_id: c.key_id,
                 display_name: c.display_name,
                 hint: c.hint,
                 thumbprint: c.thumbprint,
@@ -565,23 +606,25 @@ pub fn identity_detail(
                 end_date_time: c.end.map(rfc3339),
                 status,
                 days_left: end.map(|e| (e - now).div_euclid(86_400_000)),
+                last_used: last_use(&c.key_id),
+                pending: pending_keys.contains(&c.key_id.as_str()),
+                key_id: c.key_id,
             }
         })
         .collect();
-    let federated_credentials = match &app {
-        Some(a) => federated_credentials::list_for_application(conn, key, &a.id)?
-            .into_iter()
-            .map(|f| FederatedCredentialView {
-                id: f.id,
-                name: f.name,
-                issuer: f.issuer,
-                subject: f.subject,
-                audiences: f.audiences,
-                description: f.description,
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let federated_credentials = fics
+        .into_iter()
+        .map(|f| FederatedCredentialView {
+            last_used: last_use(&f.id),
+            pending: pending_keys.contains(&f.name.as_str()),
+            id: f.id,
+            name: f.name,
+            issuer: f.issuer,
+            subject: f.subject,
+            audiences: f.audiences,
+            description: f.description,
+        })
+        .collect();
     let owners = owners::list_for_objects(conn, key, &holders)?
         .into_iter()
         .map(|o| OwnerView {
@@ -692,6 +735,7 @@ pub fn identity_detail(
         delegated_grants,
         changes,
         recent_sign_ins,
+        pending_changes,
         as_of: rfc3339(as_of),
     })
 }

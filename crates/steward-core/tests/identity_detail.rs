@@ -70,3 +70,74 @@ fn the_detail_shows_delegated_grants_and_who_changed_the_apps_credentials() {
     assert!(!g.scopes.is_empty() && g.scopes.iter().all(|s| !s.contains(' ')));
     assert!(["AllPrincipals", "Principal"].contains(&g.consent_type.as_str()));
 }
+
+#[test]
+fn federated_credentials_and_keys_say_when_they_last_signed_in_and_pending_changes_show() {
+    let conn = open_in_memory().unwrap();
+    let as_of = parse_as_of("2026-11-01T00:00:00Z").unwrap();
+    write_demo(
+        &conn,
+        &DemoOptions {
+            seed: 11,
+            service_principals: 300,
+            sign_ins: 20_000,
+            as_of,
+        },
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let (key, tenant) = tenants::resolve_tenant(&conn, None).unwrap();
+    // A service principal that signed in through a federated credential.
+    let (sp, fic): (String, String) = conn
+        .query_row(
+            "SELECT p.value, f.value FROM sign_ins s JOIN strings p ON p.id = s.sp
+             JOIN strings f ON f.id = s.federated_id ORDER BY s.created DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let d = identity_detail(&conn, key, &tenant.id, &sp, as_of).unwrap();
+    let f = d
+        .federated_credentials
+        .iter()
+        .find(|f| f.id == fic)
+        .expect("the credential the sign-in used");
+    assert!(f.last_used.is_some(), "{f:?}");
+    assert!(!f.pending);
+    // And one that signed in with a secret or certificate key.
+    let (sp2, key_id): (String, String) = conn
+        .query_row(
+            "SELECT p.value, k.value FROM sign_ins s JOIN strings p ON p.id = s.sp
+             JOIN strings k ON k.id = s.key_id ORDER BY s.created DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let d2 = identity_detail(&conn, key, &tenant.id, &sp2, as_of).unwrap();
+    if let Some(c) = d2.credentials.iter().find(|c| c.key_id == key_id) {
+        assert!(c.last_used.is_some(), "{c:?}");
+    }
+
+    // A credential added in Steward shows as pending, with its change.
+    let app = d.application.as_ref().unwrap().id.clone();
+    let draft = steward_core::manage::FederatedCredentialDraft::from_template(
+        "steward-added",
+        None,
+        &steward_core::manage::Template::Other {
+            issuer: "https://issuer.example".into(),
+            subject: "workload-1".into(),
+        },
+    )
+    .unwrap();
+    steward_core::manage::add_federated_credential(&conn, key, &app, &draft, "admin", as_of)
+        .unwrap();
+    let d = identity_detail(&conn, key, &tenant.id, &sp, as_of).unwrap();
+    let added = d
+        .federated_credentials
+        .iter()
+        .find(|f| f.name == "steward-added")
+        .unwrap();
+    assert!(added.pending && added.last_used.is_none());
+    assert_eq!(d.pending_changes.len(), 1);
+    assert_eq!(d.pending_changes[0].action, "addFederatedCredential");
+}

@@ -316,3 +316,23 @@ pub fn mark_owner_restored(conn: &Connection, tenant: TenantKey, owner_id: &str)
     .execute(params![tenant.0, owner_id])?;
     Ok(())
 }
+
+/// When each of `key_ids` (credential key ids or federated credential ids) last signed in,
+/// from the cached sign-ins' roll-up: key id → last use (ms).
+pub fn last_uses(
+    conn: &Connection,
+    tenant: TenantKey,
+    key_ids: &[&str],
+) -> Result<std::collections::HashMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_id, last_used FROM credential_activity WHERE tenant = ?1 AND key_id = ?2",
+    )?;
+    let mut out = std::collections::HashMap::new();
+    for k in key_ids {
+        let mut rows = stmt.query(params![tenant.0, k])?;
+        if let Some(r) = rows.next()? {
+            out.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+    Ok(out)
+}

@@ -223,7 +223,14 @@ impl SignInWriter {
                 None,
                 created,
             );
-            if let Some(key) = s.service_principal_credential_key_id.as_deref() {
+            // A federated credential's sign-ins count for its id too, so that the detail view
+            // can say when each was last used.
+            let key_id = s.service_principal_credential_key_id.as_deref();
+            let federated = s
+                .federated_credential_id
+                .as_deref()
+                .filter(|f| Some(*f) != key_id);
+            for key in key_id.into_iter().chain(federated) {
                 let c = match self.credentials.get_mut(key) {
                     Some(c) => c,
                     None => self
