@@ -23,7 +23,7 @@ use crate::{AppError, AppState};
 pub struct SyncState {
     progress: Mutex<Option<SyncProgress>>,
     cancel: Arc<AtomicBool>,
-    running: AtomicBool,
+    pub(crate) running: AtomicBool,
     /// The admin sign-in in flight: what the window shows while it waits.
     sign_in: Mutex<Option<AdminSignInProgress>>,
     /// Admin sign-ins kept for this session where the OS has no keyring.
@@ -119,7 +119,10 @@ pub struct ConnectArgs {
 impl ConnectArgs {
     /// These arguments with the certificate path checked: only a file the certificate dialog
     /// returned in this session is read.
-    fn checked(mut self, dialogs: &crate::dialogs::Dialogs) -> Result<ConnectArgs, AppError> {
+    pub(crate) fn checked(
+        mut self,
+        dialogs: &crate::dialogs::Dialogs,
+    ) -> Result<ConnectArgs, AppError> {
         if let Some(path) = self.certificate_path.as_deref().map(str::trim) {
             if !path.is_empty() && !self.delegated {
                 let granted = dialogs.granted(path, "the certificate file")?;
@@ -204,7 +207,7 @@ fn authority_of(url: &Option<String>) -> Result<connect::Authority, AppError> {
 impl SyncState {
     /// The OS keyring (or what `STEWARD_SECRET_STORE` names), and this session's store for
     /// admin sign-ins where the OS has no keyring.
-    fn stores<'a>(&'a self, secrets: &'a dyn SecretStore) -> Stores<'a> {
+    pub(crate) fn stores<'a>(&'a self, secrets: &'a dyn SecretStore) -> Stores<'a> {
         Stores {
             kept: Some(secrets),
             session: Some(&self.session_sign_ins),
@@ -232,7 +235,7 @@ impl From<sync::SyncError> for AppError {
 
 /// Runs a sync future on a current-thread runtime of its own, on the blocking pool: the SQLite
 /// connection it holds never crosses a thread.
-async fn on_own_runtime<T, F>(f: F) -> Result<T, AppError>
+pub(crate) async fn on_own_runtime<T, F>(f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&tokio::runtime::Runtime) -> Result<T, AppError> + Send + 'static,
@@ -326,6 +329,8 @@ pub struct SyncOutcome {
     pub retries: u32,
     /// Whether the secret was kept in the OS keyring, or why it could not be.
     pub secret_note: Option<String>,
+    /// What the sync pushed of the changes made in Steward, before it read.
+    pub pushed: crate::manage::PushOutcome,
 }
 
 /// Syncs a tenant; the window polls `sync_progress` meanwhile and may `cancel_sync`.
@@ -384,6 +389,7 @@ pub async fn sync_tenant(
                 .collect(),
             retries: s.retries as u32,
             secret_note,
+            pushed: crate::manage::PushOutcome::from(&s.pushed),
         })
     })
     .await;

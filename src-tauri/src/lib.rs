@@ -9,6 +9,7 @@ mod dialogs;
 mod error;
 mod import;
 mod instance;
+mod manage;
 #[cfg(test)]
 mod mock_fixtures;
 mod reports;
@@ -72,7 +73,7 @@ pub struct AppInfo {
 
 /// Runs blocking cache work on Tauri's blocking pool: SQLite calls must not stall the async
 /// runtime that serves the window's other requests.
-async fn blocking<T, F>(f: F) -> Result<T, AppError>
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, steward_core::Error> + Send + 'static,
@@ -99,7 +100,7 @@ where
 
 /// Runs `f` on a fresh connection with the requested tenant resolved: the shape of every
 /// tenant-scoped command.
-async fn with_tenant<T, F>(
+pub(crate) async fn with_tenant<T, F>(
     state: &State<'_, AppState>,
     tenant_id: String,
     f: F,
@@ -472,6 +473,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         import::import_progress,
         import::cancel_import,
         risk_signal_sign_ins,
+        manage::outbox_items,
+        manage::audit_trail,
+        manage::retry_change,
+        manage::drop_change,
+        manage::preview_federated_credential,
+        manage::save_federated_credential,
+        manage::remove_federated_credential,
+        manage::create_application,
+        manage::update_properties,
+        manage::set_enabled,
+        manage::delete_object,
+        manage::restore_object,
+        manage::add_secret,
+        manage::choose_public_certificate,
+        manage::add_certificate,
+        manage::remove_credential,
+        manage::push_changes,
     ])
 }
 

@@ -60,7 +60,7 @@ pub use error::{SyncError, SyncResult};
 pub use options::SyncOptions;
 pub use plan::SYNCED;
 pub use progress::{eta_text, Meter, Pace, Progress, ProgressInfo};
-pub use push::{push, PushSummary};
+pub use push::{push, NewSecret, PushSummary};
 pub use report::{DatasetReport, SyncSummary};
 
 /// Signs in and reads the organization: the tenant exists, the app may read it.

@@ -334,6 +334,199 @@ async riskSignalSignIns(tenantId: string, filter: SignInFilter) : Promise<Result
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The changes made in Steward for a tenant, oldest first, and where each stands.
+ */
+async outboxItems(tenantId: string) : Promise<Result<OutboxItem[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_items", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Steward's audit trail for a tenant, oldest first.
+ */
+async auditTrail(tenantId: string) : Promise<Result<AuditEntry[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("audit_trail", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends a failed change, or one in conflict, to the next push again.
+ */
+async retryChange(tenantId: string, id: number) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retry_change", { tenantId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Drops a change Graph does not have; the cache stops showing it.
+ */
+async dropChange(tenantId: string, id: number) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("drop_change", { tenantId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The issuer and subject a form builds and what is wrong with it, checked against the
+ * application's credentials in the cache; `replacing` names the credential an edit changes.
+ */
+async previewFederatedCredential(tenantId: string, applicationId: string, form: FederatedCredentialForm, replacing: string | null) : Promise<Result<FederatedCredentialPreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_federated_credential", { tenantId, applicationId, form, replacing }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a federated credential to an application (or changes the one of the form's name when
+ * `update`).
+ */
+async saveFederatedCredential(tenantId: string, applicationId: string, form: FederatedCredentialForm, update: boolean) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_federated_credential", { tenantId, applicationId, form, update }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes an application's federated credential.
+ */
+async removeFederatedCredential(tenantId: string, applicationId: string, name: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_federated_credential", { tenantId, applicationId, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A new app registration, queued; the item's change names its (local) ids.
+ */
+async createApplication(tenantId: string, displayName: string, signInAudience: string, notes: string | null) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_application", { tenantId, displayName, signInAudience, notes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * New name, notes or tags for an application or service principal.
+ */
+async updateProperties(tenantId: string, kind: ObjectKind, id: string, properties: Properties) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_properties", { tenantId, kind, id, properties }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Enables or disables a service principal's sign-ins.
+ */
+async setEnabled(tenantId: string, id: string, enabled: boolean) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_enabled", { tenantId, id, enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes an application (with its service principal) or a service principal; restorable for
+ * 30 days.
+ */
+async deleteObject(tenantId: string, kind: ObjectKind, id: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_object", { tenantId, kind, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restores a deleted application or service principal.
+ */
+async restoreObject(tenantId: string, kind: ObjectKind, id: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_object", { tenantId, kind, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a client secret; the push that makes it shows its value once.
+ */
+async addSecret(tenantId: string, kind: ObjectKind, ownerId: string, name: string, days: number) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_secret", { tenantId, kind, ownerId, name, days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the native dialog for a certificate's public part (.cer, .crt, .pem) and reads it;
+ * `None` when the admin cancels. A file that is no certificate, or holds a private key, fails
+ * saying what to choose.
+ */
+async choosePublicCertificate() : Promise<Result<CertificateFile | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_public_certificate") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds the certificate of a file chosen with `choose_public_certificate`.
+ */
+async addCertificate(tenantId: string, kind: ObjectKind, ownerId: string, path: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_certificate", { tenantId, kind, ownerId, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes a secret or certificate of an application or service principal.
+ */
+async removeCredential(tenantId: string, kind: ObjectKind, ownerId: string, keyId: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_credential", { tenantId, kind, ownerId, keyId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends the tenant's changes to Graph, signed in as the Connections form says (the secret
+ * given, or the kept one).
+ */
+async pushChanges(args: ConnectArgs) : Promise<Result<PushOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("push_changes", { args }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -408,6 +601,83 @@ redirectUris: RedirectUriView[] | null;
  */
 instanceLock: boolean | null; notes: string | null; tags: string[] }
 /**
+ * One entry of Steward's audit trail.
+ */
+export type AuditEntry = { id: number; at: string; 
+/**
+ * Who: the admin at this computer when a change is made or dropped, the identity that
+ * signed in to Graph when it is pushed.
+ */
+actor: string; action: string; targetId: string; targetDisplayName: string; outboxId: number | null; 
+/**
+ * queued, pushed, failed, conflict, retried or dropped.
+ */
+result: string; detail: string | null }
+/**
+ * A certificate file chosen in the native dialog, with what it says.
+ */
+export type CertificateFile = { path: string; certificate: CertificatePreview }
+/**
+ * What a certificate file says, and the certificate as Graph stores it.
+ */
+export type CertificatePreview = { 
+/**
+ * SHA-1 of the certificate, hex, upper case: as the Entra admin center shows it.
+ */
+thumbprint: string; subject: string; issuer: string; notBefore: string; notAfter: string }
+/**
+ * One change, as the outbox keeps it (JSON, tagged by `action`). It never holds a secret.
+ */
+export type Change = 
+/**
+ * A new federated credential on application `application_id`. Until Graph gives it one,
+ * `credential.id` is a local id.
+ */
+{ action: "addFederatedCredential"; application_id: string; credential: FederatedIdentityCredential } | 
+/**
+ * New issuer, subject, audiences or description for a credential (its name cannot change);
+ * `before` is the version the edit was made on.
+ */
+{ action: "updateFederatedCredential"; application_id: string; before: FederatedIdentityCredential; after: FederatedIdentityCredential } | 
+/**
+ * A credential removed; `credential` is the version the admin saw.
+ */
+{ action: "removeFederatedCredential"; application_id: string; credential: FederatedIdentityCredential } | 
+/**
+ * A new app registration with its service principal.
+ */
+{ action: "createApplication"; application: NewApplication } | 
+/**
+ * New name, notes or tags; `before` is the version the edit was made on.
+ */
+{ action: "updateProperties"; kind: ObjectKind; id: string; before: Properties; after: Properties } | 
+/**
+ * A service principal's sign-ins enabled or disabled.
+ */
+{ action: "setEnabled"; service_principal_id: string; enabled: boolean } | 
+/**
+ * Soft-deleted (restorable for 30 days). An application takes its service principal along.
+ */
+{ action: "delete"; kind: ObjectKind; id: string; with_service_principal: string | null } | 
+/**
+ * Back from the deleted items.
+ */
+{ action: "restore"; kind: ObjectKind; id: string } | 
+/**
+ * A new client secret: its name and end; the value exists only in Graph's answer to the
+ * push, shown once. `secret.key_id` is local until then.
+ */
+{ action: "addSecret"; kind: ObjectKind; owner_id: string; secret: PasswordCredential } | 
+/**
+ * A certificate's public key added: `certificate` as the cache shows it, `key` the
+ * certificate itself (DER, base64), which Graph stores.
+ */
+{ action: "addCertificate"; kind: ObjectKind; owner_id: string; certificate: KeyCredential; key: string } | 
+/**
+ * A secret or certificate removed; `credential` is the version the admin saw.
+ */
+{ action: "removeCredential"; kind: ObjectKind; owner_id: string; credential: OneCredential }
+/**
  * One app-management audit event: who did what, and which properties changed.
  */
 export type ChangeView = { at: string; activity: string; 
@@ -479,7 +749,15 @@ export type CredentialView = {
 /**
  * `application` or `servicePrincipal`: which object holds it.
  */
-source: string; credentialType: CredentialType; keyId: string; displayName: string | null; hint: string | null; thumbprint: string | null; startDateTime: string | null; endDateTime: string | null; status: CredentialStatus; daysLeft: number | null }
+source: string; credentialType: CredentialType; keyId: string; displayName: string | null; hint: string | null; thumbprint: string | null; startDateTime: string | null; endDateTime: string | null; status: CredentialStatus; daysLeft: number | null; 
+/**
+ * The last cached sign-in with this key.
+ */
+lastUsed: string | null; 
+/**
+ * A change to it (its addition) is in the outbox, not yet in Entra.
+ */
+pending: boolean }
 export type DailySignIns = { day: string; success: number; failure: number }
 export type Dashboard = { 
 /**
@@ -650,8 +928,34 @@ conditionalAccess: number | null; accessReviewedManagedIdentities: number; picke
  * Distinct identities over all three (conditional access included once it is cached).
  */
 total: number; explanation: string }
-export type FederatedCredentialView = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null }
+/**
+ * A federated credential as the dialog describes it.
+ */
+export type FederatedCredentialForm = { name: string; description: string | null; template: Template }
+/**
+ * What a federated credential form would save: the issuer and subject its template builds,
+ * and every rule it breaks (none: it can be saved).
+ */
+export type FederatedCredentialPreview = { issuer: string | null; subject: string | null; audience: string; problems: string[] }
+export type FederatedCredentialView = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null; 
+/**
+ * The last cached sign-in through this credential.
+ */
+lastUsed: string | null; 
+/**
+ * A change to it is in the outbox, not yet in Entra.
+ */
+pending: boolean }
+export type FederatedIdentityCredential = { id: string; name: string; issuer: string; subject: string | null; audiences: string[]; description: string | null }
 export type Format = "html" | "pdf" | "xlsx" | "csv" | "json"
+/**
+ * What a GitHub Actions workflow runs for: the part of the subject after the repository.
+ */
+export type GitHubEntity = { kind: "branch"; value: string } | { kind: "tag"; value: string } | { kind: "environment"; value: string } | { kind: "pullRequest" }
+/**
+ * GitLab's ref types.
+ */
+export type GitLabRefType = "branch" | "tag"
 export type HistoryRow = { at: string; riskLevel: string; riskState: string; riskDetail: string; initiatedBy: string | null }
 export type HorizonCost = { months: number; total: number; 
 /**
@@ -674,7 +978,12 @@ delegatedGrants: DelegatedGrantView[];
 /**
  * App-management audit events on the service principal or its application, newest first.
  */
-changes: ChangeView[]; recentSignIns: SignInRow[]; asOf: string }
+changes: ChangeView[]; recentSignIns: SignInRow[]; 
+/**
+ * Changes made in Steward to this service principal or its application that Graph does
+ * not have yet, oldest first.
+ */
+pendingChanges: OutboxItem[]; asOf: string }
 /**
  * Steward's classification of a service principal by what it is.
  */
@@ -714,6 +1023,18 @@ export type ImportResult = { tenantId: string; tenantName: string; files: number
  */
 skipped: SkippedFiles[] }
 export type ImportedDataset = { dataset: Dataset; items: number }
+/**
+ * A certificate (`keyCredential`); `customKeyIdentifier` usually carries the thumbprint.
+ */
+export type KeyCredential = { keyId: string; displayName: string | null; 
+/**
+ * `AsymmetricX509Cert`, `Symmetric`, …
+ */
+type: string | null; 
+/**
+ * `Verify` or `Sign`.
+ */
+usage: string | null; customKeyIdentifier: string | null; startDateTime: string | null; endDateTime: string | null }
 export type Kpi = { key: string; label: string; value: number; unit: KpiUnit; detail: string; tone: Tone }
 /**
  * How a KPI's value reads.
@@ -790,6 +1111,63 @@ featureScopedMonthly: number }
  * access reviews would cover.
  */
 export type Licensing = { estimate: LicenseEstimate; plan: LicensePlan; reviewCandidates: ReviewCandidate[] }
+/**
+ * A new app registration and its service principal, with local ids until the push.
+ */
+export type NewApplication = { id: string; appId: string; servicePrincipalId: string; 
+/**
+ * Graph's `uniqueName`: the key that makes the create safe to repeat.
+ */
+uniqueName: string; displayName: string; 
+/**
+ * `AzureADMyOrg`, `AzureADMultipleOrgs`, `AzureADandPersonalMicrosoftAccount` or
+ * `PersonalMicrosoftAccount`.
+ */
+signInAudience: string; notes: string | null }
+/**
+ * A client secret Graph made in a push, with its value: the window shows it once.
+ */
+export type NewSecretView = { ownerId: string; ownerDisplayName: string; keyId: string; displayName: string | null; endDateTime: string | null; secretText: string }
+/**
+ * Which kind of directory object a change is made on.
+ */
+export type ObjectKind = "application" | "servicePrincipal"
+/**
+ * One credential of an object, as a change made in Steward adds or restores it.
+ */
+export type OneCredential = ({ kind: "secret" } & PasswordCredential) | ({ kind: "certificate" } & KeyCredential)
+/**
+ * One queued change.
+ */
+export type OutboxItem = { id: number; action: string; targetId: string; targetDisplayName: string; 
+/**
+ * What the change does, in a line.
+ */
+summary: string; createdDateTime: string; updatedDateTime: string; status: OutboxStatus; message: string | null; change: Change; 
+/**
+ * At a conflict, Entra's version.
+ */
+remote: RemoteVersion | null }
+/**
+ * Where an item stands.
+ */
+export type OutboxStatus = 
+/**
+ * Waiting for the next push.
+ */
+"pending" | 
+/**
+ * Graph has it.
+ */
+"pushed" | 
+/**
+ * Graph refused it, or the object is gone: `message` says why and what to do.
+ */
+"failed" | 
+/**
+ * The object changed in Entra since the admin's edit: both versions are kept.
+ */
+"conflict"
 export type Overview = { tenant: TenantSummary; asOf: string; totalServicePrincipals: number; enabledServicePrincipals: number; disabledServicePrincipals: number; byKind: CountItem[]; byOwnership: CountItem[]; credentialsExpiring30d: number; credentialsExpired: number; expiringSoon: ExpiringCredential[]; signIns30d: number; signInFailures30d: number; signInsPerDay: DailySignIns[]; signInsChartSvg: string }
 export type OwnerView = { id: string; displayName: string; 
 /**
@@ -825,6 +1203,14 @@ export type Ownership =
  */
 "notApplicable"
 /**
+ * A client secret (`passwordCredential`). The secret text itself is never stored.
+ */
+export type PasswordCredential = { keyId: string; displayName: string | null; 
+/**
+ * The first three characters of the secret, as Graph returns them.
+ */
+hint: string | null; startDateTime: string | null; endDateTime: string | null }
+/**
  * The planner's inputs, saved per tenant.
  */
 export type PlanSettings = { 
@@ -849,6 +1235,15 @@ export type Priority = "high" | "medium" | "low"
  * Where a long export stands, for a progress bar.
  */
 export type ProgressState = { rowsDone: number; rowsTotal: number | null }
+/**
+ * What an admin edits on an application or service principal. A service principal has no
+ * notes (`None` for it).
+ */
+export type Properties = { displayName: string; notes: string | null; tags: string[] }
+/**
+ * What a push did.
+ */
+export type PushOutcome = { pushed: number; failed: number; conflicts: number; waiting: number; items: OutboxItem[]; newSecrets: NewSecretView[] }
 /**
  * How a sync read a dataset this time.
  */
@@ -940,6 +1335,18 @@ export type RecommendationStatus = "active" | "dismissed" | "postponed" | "compl
  * A redirect or reply URI and, when it is unsafe, why (the `unsafeRedirectUri` check's words).
  */
 export type RedirectUriView = { uri: string; problem: string | null }
+/**
+ * Entra's version of what a change touches, as a push read it.
+ */
+export type RemoteVersion = 
+/**
+ * The federated credential of the change's name; `None` when Entra has none.
+ */
+{ kind: "federatedCredential"; credential: FederatedIdentityCredential | null } | 
+/**
+ * The object's name, notes and tags.
+ */
+{ kind: "properties"; properties: Properties }
 /**
  * What the Reports page asks for. `as_of` is absent for a new preview (now) and given back by
  * the export, so the saved file is the report that was previewed.
@@ -1159,7 +1566,11 @@ export type SyncOutcome = { tenantId: string; tenantName: string; datasets: Sync
 /**
  * Whether the secret was kept in the OS keyring, or why it could not be.
  */
-secretNote: string | null }
+secretNote: string | null; 
+/**
+ * What the sync pushed of the changes made in Steward, before it read.
+ */
+pushed: PushOutcome }
 export type SyncProgress = { dataset: Dataset; 
 /**
  * Items read in this run for the dataset in progress.
@@ -1182,7 +1593,36 @@ etaSeconds: number | null;
  */
 etaText: string | null }
 export type SyncedDataset = { dataset: Dataset; status: DatasetState; mode: ReadMode; detail: string | null; items: number; pages: number; removed: number }
+/**
+ * A template: the admin's words, from which the issuer and subject follow.
+ */
+export type Template = 
+/**
+ * `repo:OWNER/REPO:ref:refs/heads/BRANCH` and the like.
+ */
+{ template: "gitHubActions"; repository: string; entity: GitHubEntity } | 
+/**
+ * `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT`, issued by the cluster's OIDC issuer.
+ */
+{ template: "kubernetes"; issuer: string; namespace: string; service_account: string } | 
+/**
+ * `project_path:GROUP/PROJECT:ref_type:branch:ref:main`; `issuer` empty means GitLab.com.
+ */
+{ template: "gitLab"; issuer: string; project_path: string; ref_type: GitLabRefType; git_ref: string } | 
+/**
+ * `organization:ORG:project:PROJECT:workspace:WS:run_phase:plan`; `issuer` empty means HCP
+ * Terraform's.
+ */
+{ template: "terraformCloud"; issuer: string; organization: string; project: string; workspace: string; run_phase: TerraformPhase } | 
+/**
+ * Issuer and subject as given.
+ */
+{ template: "other"; issuer: string; subject: string }
 export type TenantSummary = { id: string; displayName: string; defaultDomain: string | null; isDemo: boolean; dataAsOf: string | null; servicePrincipalCount: number }
+/**
+ * HCP Terraform's run phases.
+ */
+export type TerraformPhase = "plan" | "apply"
 /**
  * Whether a KPI asks for attention.
  */
