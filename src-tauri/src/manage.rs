@@ -43,7 +43,10 @@ pub async fn audit_trail(
     state: State<'_, AppState>,
     tenant_id: String,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    with_tenant(&state, tenant_id, |conn, key, _| outbox::audit_trail(conn, key)).await
+    with_tenant(&state, tenant_id, |conn, key, _| {
+        outbox::audit_trail(conn, key)
+    })
+    .await
 }
 
 /// Sends a failed change, or one in conflict, to the next push again.
@@ -75,7 +78,7 @@ pub async fn drop_change(
 }
 
 /// A federated credential as the dialog describes it.
-#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FederatedCredentialForm {
     pub name: String,
@@ -110,24 +113,35 @@ pub async fn preview_federated_credential(
     replacing: Option<String>,
 ) -> Result<FederatedCredentialPreview, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, _| {
-        let app = manage::application(conn, key, &application_id)?;
-        let existing = federated_credentials::list_for_application(conn, key, &app.id)?;
-        Ok(match draft(&form) {
-            Ok(d) => FederatedCredentialPreview {
-                problems: federation::problems(&d, &existing, replacing.as_deref()),
-                issuer: Some(d.issuer),
-                subject: Some(d.subject),
-                audience: federation::AUDIENCE.into(),
-            },
-            Err(problems) => FederatedCredentialPreview {
-                issuer: None,
-                subject: None,
-                audience: federation::AUDIENCE.into(),
-                problems,
-            },
-        })
+        preview_of(conn, key, &application_id, &form, replacing.as_deref())
     })
     .await
+}
+
+/// What `preview_federated_credential` answers.
+pub(crate) fn preview_of(
+    conn: &rusqlite::Connection,
+    key: steward_core::store::TenantKey,
+    application_id: &str,
+    form: &FederatedCredentialForm,
+    replacing: Option<&str>,
+) -> Result<FederatedCredentialPreview, steward_core::Error> {
+    let app = manage::application(conn, key, application_id)?;
+    let existing = federated_credentials::list_for_application(conn, key, &app.id)?;
+    Ok(match draft(form) {
+        Ok(d) => FederatedCredentialPreview {
+            problems: federation::problems(&d, &existing, replacing),
+            issuer: Some(d.issuer),
+            subject: Some(d.subject),
+            audience: federation::AUDIENCE.into(),
+        },
+        Err(problems) => FederatedCredentialPreview {
+            issuer: None,
+            subject: None,
+            audience: federation::AUDIENCE.into(),
+            problems,
+        },
+    })
 }
 
 fn invalid(problems: Vec<String>) -> steward_core::Error {
@@ -171,7 +185,14 @@ pub async fn remove_federated_credential(
     name: String,
 ) -> Result<OutboxItem, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, _| {
-        manage::remove_federated_credential(conn, key, &application_id, &name, &actor(), clock::now())
+        manage::remove_federated_credential(
+            conn,
+            key,
+            &application_id,
+            &name,
+            &actor(),
+            clock::now(),
+        )
     })
     .await
 }

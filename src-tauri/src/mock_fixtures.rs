@@ -611,6 +611,175 @@ fn connections(c: &Cache, dir: &Path) -> Value {
     })
 }
 
+/// The window's changes on a copy of the demo tenant: the federated credential previews the
+/// dialog's tests type, the items queued by each kind of change the tests make, the identity's
+/// detail with them pending, the audit trail, and a push's outcome (every item pushed, one new
+/// secret with a stand-in value). Local ids are random: they are replaced by fixed ones.
+fn manage(c: &Cache, dir: &Path) -> Value {
+    use crate::manage::{preview_of, FederatedCredentialForm, NewSecretView, PushOutcome};
+    use steward_core::manage::{
+        self as m, federation::GitHubEntity, Change, ObjectKind, SecretRequest, Template,
+    };
+    use steward_core::store::outbox::{self, OutboxStatus, Outcome};
+    let mc = c.copy(dir, "manage");
+    let (conn, key, now) = (&mc.conn, mc.key, mc.as_of);
+    let who = "admin (Steward window)";
+    let sp = list(&mc, DETAILED, None).unwrap().rows[0].id.clone();
+    let detail = identities::identity_detail(conn, key, &mc.tenant.id, &sp, now).unwrap();
+    let app = detail.application.as_ref().unwrap().id.clone();
+    let form = |name: &str, branch: &str| FederatedCredentialForm {
+        name: name.into(),
+        description: None,
+        template: Template::GitHubActions {
+            repository: "contoso/orders".into(),
+            entity: GitHubEntity::Branch(branch.into()),
+        },
+    };
+    let previews: Vec<Value> = [
+        form("deploy-main", "main"),
+        form("x", "main"),
+        form("deploy-main", ""),
+    ]
+    .into_iter()
+    .map(|f| {
+        let answer = preview_of(conn, key, &app, &f, None);
+        case(json!({ "applicationId": app, "form": f }), answer)
+    })
+    .collect();
+    let draft = |f: &FederatedCredentialForm| {
+        m::FederatedCredentialDraft::from_template(&f.name, None, &f.template).unwrap()
+    };
+    let bad_name =
+        m::add_federated_credential(conn, key, &app, &draft(&form("x", "main")), who, now)
+            .map(|(i, _)| i);
+    let fic = m::add_federated_credential(
+        conn,
+        key,
+        &app,
+        &draft(&form("deploy-main", "main")),
+        who,
+        now,
+    )
+    .unwrap()
+    .0;
+    let too_long = m::add_secret(
+        conn,
+        key,
+        ObjectKind::Application,
+        &app,
+        SecretRequest {
+            name: "ci",
+            days: 900,
+        },
+        who,
+        now,
+    );
+    let secret = m::add_secret(
+        conn,
+        key,
+        ObjectKind::Application,
+        &app,
+        SecretRequest {
+            name: "ci",
+            days: 180,
+        },
+        who,
+        now,
+    )
+    .unwrap();
+    let disabled = m::set_enabled(conn, key, &sp, false, who, now).unwrap();
+    let created = m::create_application(
+        conn,
+        key,
+        "payments-deployer",
+        "AzureADMyOrg",
+        Some("CI"),
+        who,
+        now,
+    )
+    .unwrap();
+    let pending_detail = identities::identity_detail(conn, key, &mc.tenant.id, &sp, now).unwrap();
+    let queued = outbox::list(conn, key).unwrap();
+    for item in &queued {
+        let outcome = Outcome {
+            status: OutboxStatus::Pushed,
+            message: None,
+            remote: None,
+            change: item.change.clone(),
+        };
+        outbox::settle(
+            conn,
+            key,
+            item.id,
+            &outcome,
+            "app 11111111-2222-3333-4444-555555555555",
+            now,
+        )
+        .unwrap();
+    }
+    let pushed_items = outbox::list(conn, key).unwrap();
+    let Change::AddSecret { secret: s, .. } = &secret.change else {
+        unreachable!()
+    };
+    let push = PushOutcome {
+        pushed: pushed_items.len() as u32,
+        failed: 0,
+        conflicts: 0,
+        waiting: 0,
+        items: pushed_items,
+        new_secrets: vec![NewSecretView {
+            owner_id: app.clone(),
+            owner_display_name: secret.target_display_name.clone(),
+            key_id: s.key_id.clone(),
+            display_name: s.display_name.clone(),
+            end_date_time: s.end_date_time.map(clock::rfc3339),
+            secret_text: "Mock~secret~value~shown~once~0123456789".into(),
+        }],
+    };
+    let audit = outbox::audit_trail(conn, key).unwrap();
+    let v = json!({
+        "spId": sp,
+        "applicationId": app,
+        "previews": previews,
+        "queued": {
+            "federatedCredential": value(&fic),
+            "secret": value(&secret),
+            "disabled": value(&disabled),
+            "created": value(&created),
+        },
+        "errors": {
+            "badName": case(json!({}), bad_name)["error"].clone(),
+            "secretTooLong": case(json!({}), too_long)["error"].clone(),
+        },
+        "pendingDetail": value(&pending_detail),
+        "outbox": value(&queued),
+        "push": value(&push),
+        "audit": value(&audit),
+    });
+    // Local ids are random: fixed ones stand in for them.
+    let mut text = v.to_string();
+    let mut locals: Vec<String> = Vec::new();
+    for item in &queued {
+        match &item.change {
+            Change::CreateApplication { application: a } => locals.extend([
+                a.id.clone(),
+                a.app_id.clone(),
+                a.service_principal_id.clone(),
+            ]),
+            Change::AddFederatedCredential { credential, .. } => locals.push(credential.id.clone()),
+            Change::AddSecret { secret, .. } => locals.push(secret.key_id.clone()),
+            _ => {}
+        }
+    }
+    for (i, id) in locals.iter().enumerate() {
+        text = text.replace(
+            id.as_str(),
+            &format!("00000000-0000-4000-8000-{:012}", i + 1),
+        );
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
 /// Every fixture file, by name, as committed.
 fn generate(dir: &Path) -> BTreeMap<String, String> {
     let as_of = clock::parse_as_of(AS_OF).unwrap();
@@ -627,6 +796,7 @@ fn generate(dir: &Path) -> BTreeMap<String, String> {
         ("licensing", licensing(&demo, &sparse, dir)),
         ("reports", reports(&demo, &hostile)),
         ("connections", connections(&demo, dir)),
+        ("manage", manage(&demo, dir)),
     ];
     files
         .into_iter()

@@ -12,6 +12,7 @@ import {
 } from "@fluentui/react-components";
 import {
   ArrowImport20Regular,
+  ArrowUpload20Regular,
   Board20Regular,
   DocumentData20Regular,
   Lightbulb20Regular,
@@ -34,6 +35,7 @@ import { LicensingPage } from "./pages/LicensingPage";
 import { RiskPage } from "./pages/RiskPage";
 import { ReportsPage } from "./pages/ReportsPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
+import { ChangesPage } from "./pages/ChangesPage";
 import { formatDateTime } from "./format";
 import { useFocusBackAfterClose } from "./focus";
 
@@ -44,6 +46,7 @@ export type Route =
   | { page: "risk" }
   | { page: "licensing" }
   | { page: "reports" }
+  | { page: "changes" }
   | { page: "connections" };
 
 export function App() {
@@ -71,6 +74,7 @@ export const PAGE_TITLES: Record<Route["page"], string> = {
   risk: "Risk",
   licensing: "Licensing",
   reports: "Reports",
+  changes: "Changes",
   connections: "Connections",
 };
 
@@ -290,6 +294,16 @@ function Shell({
             Reports
           </Button>
           <Button
+            data-testid="nav-changes"
+            appearance={route.page === "changes" ? "secondary" : "subtle"}
+            aria-current={route.page === "changes" ? "page" : undefined}
+            icon={<ArrowUpload20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "changes" })}
+          >
+            Changes
+          </Button>
+          <Button
             data-testid="nav-connections"
             appearance={route.page === "connections" ? "secondary" : "subtle"}
             aria-current={route.page === "connections" ? "page" : undefined}
@@ -347,6 +361,8 @@ function Shell({
             <LicensingPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "reports" ? (
             <ReportsPage key={pageKey} tenantId={tenant.id} tenants={info.tenants} />
+          ) : route.page === "changes" ? (
+            <ChangesPage key={pageKey} tenantId={tenant.id} onPush={() => setRoute({ page: "connections" })} />
           ) : (
             <IdentitiesPage
               key={pageKey}

@@ -6,7 +6,15 @@ import type {
   AdminSignInProgress,
   AppError,
   AppInfo,
+  AuditEntry,
+  CertificateFile,
   ConnectArgs,
+  FederatedCredentialForm,
+  FederatedCredentialPreview,
+  ObjectKind,
+  OutboxItem,
+  Properties,
+  PushOutcome,
   ConnectionDefaults,
   ConnectionStatus,
   Dashboard,
@@ -47,6 +55,23 @@ export type {
   AdminSignInProgress,
   AppError,
   AppInfo,
+  AuditEntry,
+  CertificateFile,
+  CertificatePreview,
+  Change,
+  FederatedCredentialForm,
+  FederatedCredentialPreview,
+  GitHubEntity,
+  GitLabRefType,
+  NewSecretView,
+  ObjectKind,
+  OutboxItem,
+  OutboxStatus,
+  Properties,
+  PushOutcome,
+  RemoteVersion,
+  Template,
+  TerraformPhase,
   ChartTable,
   ConnectArgs,
   ConnectionDefaults,
@@ -234,6 +259,43 @@ export interface Backend {
   signInAdmin(args: AdminSignInArgs): Promise<string>;
   /** The admin sign-in `signInAdmin` waits for: the page to open and the device code; `null` when none waits. */
   adminSignInProgress(): Promise<AdminSignInProgress | null>;
+  /** The changes made in Steward for a tenant, oldest first, and where each stands. */
+  outboxItems(tenantId: string): Promise<OutboxItem[]>;
+  /** Steward's audit trail for a tenant, oldest first: who did what, when, with what result. */
+  auditTrail(tenantId: string): Promise<AuditEntry[]>;
+  /** Sends a failed change, or one in conflict (made over Entra's version), to the next push again. */
+  retryChange(tenantId: string, id: number): Promise<OutboxItem>;
+  /** Drops a change Graph does not have; the cache stops showing it. */
+  dropChange(tenantId: string, id: number): Promise<OutboxItem>;
+  /** The issuer and subject a federated credential form builds, and every rule it breaks (none: it can be saved). */
+  previewFederatedCredential(
+    tenantId: string,
+    applicationId: string,
+    form: FederatedCredentialForm,
+    replacing: string | null,
+  ): Promise<FederatedCredentialPreview>;
+  /** Queues a new federated credential (or, with `update`, new settings for the one of the form's name). */
+  saveFederatedCredential(
+    tenantId: string,
+    applicationId: string,
+    form: FederatedCredentialForm,
+    update: boolean,
+  ): Promise<OutboxItem>;
+  removeFederatedCredential(tenantId: string, applicationId: string, name: string): Promise<OutboxItem>;
+  /** Queues a new app registration with its service principal (local ids until the push). */
+  createApplication(tenantId: string, displayName: string, signInAudience: string, notes: string | null): Promise<OutboxItem>;
+  updateProperties(tenantId: string, kind: ObjectKind, id: string, properties: Properties): Promise<OutboxItem>;
+  setEnabled(tenantId: string, id: string, enabled: boolean): Promise<OutboxItem>;
+  deleteObject(tenantId: string, kind: ObjectKind, id: string): Promise<OutboxItem>;
+  restoreObject(tenantId: string, kind: ObjectKind, id: string): Promise<OutboxItem>;
+  /** Queues a client secret; the push that makes it shows its value, once. */
+  addSecret(tenantId: string, kind: ObjectKind, ownerId: string, name: string, days: number): Promise<OutboxItem>;
+  /** Opens the native dialog for a certificate's public part and reads it; `null` when the user cancels. */
+  choosePublicCertificate(): Promise<CertificateFile | null>;
+  addCertificate(tenantId: string, kind: ObjectKind, ownerId: string, path: string): Promise<OutboxItem>;
+  removeCredential(tenantId: string, kind: ObjectKind, ownerId: string, keyId: string): Promise<OutboxItem>;
+  /** Sends the outbox to Graph, signed in as the Connections form says. New secrets' values come back once. */
+  pushChanges(args: ConnectArgs): Promise<PushOutcome>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -315,4 +377,27 @@ export const tauriBackend: Backend = {
     unwrap(() => commands.forgetSecret(tenantId, clientId, authorityUrl)),
   signInAdmin: (args) => unwrap(() => commands.signInAdmin(args)),
   adminSignInProgress: () => plain(() => commands.adminSignInProgress()),
+  outboxItems: (tenantId) => unwrap(() => commands.outboxItems(tenantId)),
+  auditTrail: (tenantId) => unwrap(() => commands.auditTrail(tenantId)),
+  retryChange: (tenantId, id) => unwrap(() => commands.retryChange(tenantId, id)),
+  dropChange: (tenantId, id) => unwrap(() => commands.dropChange(tenantId, id)),
+  previewFederatedCredential: (tenantId, applicationId, form, replacing) =>
+    unwrap(() => commands.previewFederatedCredential(tenantId, applicationId, form, replacing)),
+  saveFederatedCredential: (tenantId, applicationId, form, update) =>
+    unwrap(() => commands.saveFederatedCredential(tenantId, applicationId, form, update)),
+  removeFederatedCredential: (tenantId, applicationId, name) =>
+    unwrap(() => commands.removeFederatedCredential(tenantId, applicationId, name)),
+  createApplication: (tenantId, displayName, signInAudience, notes) =>
+    unwrap(() => commands.createApplication(tenantId, displayName, signInAudience, notes)),
+  updateProperties: (tenantId, kind, id, properties) =>
+    unwrap(() => commands.updateProperties(tenantId, kind, id, properties)),
+  setEnabled: (tenantId, id, enabled) => unwrap(() => commands.setEnabled(tenantId, id, enabled)),
+  deleteObject: (tenantId, kind, id) => unwrap(() => commands.deleteObject(tenantId, kind, id)),
+  restoreObject: (tenantId, kind, id) => unwrap(() => commands.restoreObject(tenantId, kind, id)),
+  addSecret: (tenantId, kind, ownerId, name, days) => unwrap(() => commands.addSecret(tenantId, kind, ownerId, name, days)),
+  choosePublicCertificate: () => unwrap(() => commands.choosePublicCertificate()),
+  addCertificate: (tenantId, kind, ownerId, path) => unwrap(() => commands.addCertificate(tenantId, kind, ownerId, path)),
+  removeCredential: (tenantId, kind, ownerId, keyId) =>
+    unwrap(() => commands.removeCredential(tenantId, kind, ownerId, keyId)),
+  pushChanges: (args) => unwrap(() => commands.pushChanges(args)),
 };

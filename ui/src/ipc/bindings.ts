@@ -633,16 +633,16 @@ export type Change =
  * A new federated credential on application `application_id`. Until Graph gives it one,
  * `credential.id` is a local id.
  */
-{ action: "addFederatedCredential"; application_id: string; credential: FederatedIdentityCredential } | 
+{ action: "addFederatedCredential"; applicationId: string; credential: FederatedIdentityCredential } | 
 /**
  * New issuer, subject, audiences or description for a credential (its name cannot change);
  * `before` is the version the edit was made on.
  */
-{ action: "updateFederatedCredential"; application_id: string; before: FederatedIdentityCredential; after: FederatedIdentityCredential } | 
+{ action: "updateFederatedCredential"; applicationId: string; before: FederatedIdentityCredential; after: FederatedIdentityCredential } | 
 /**
  * A credential removed; `credential` is the version the admin saw.
  */
-{ action: "removeFederatedCredential"; application_id: string; credential: FederatedIdentityCredential } | 
+{ action: "removeFederatedCredential"; applicationId: string; credential: FederatedIdentityCredential } | 
 /**
  * A new app registration with its service principal.
  */
@@ -654,11 +654,11 @@ export type Change =
 /**
  * A service principal's sign-ins enabled or disabled.
  */
-{ action: "setEnabled"; service_principal_id: string; enabled: boolean } | 
+{ action: "setEnabled"; servicePrincipalId: string; enabled: boolean } | 
 /**
  * Soft-deleted (restorable for 30 days). An application takes its service principal along.
  */
-{ action: "delete"; kind: ObjectKind; id: string; with_service_principal: string | null } | 
+{ action: "delete"; kind: ObjectKind; id: string; withServicePrincipal: string | null } | 
 /**
  * Back from the deleted items.
  */
@@ -667,16 +667,16 @@ export type Change =
  * A new client secret: its name and end; the value exists only in Graph's answer to the
  * push, shown once. `secret.key_id` is local until then.
  */
-{ action: "addSecret"; kind: ObjectKind; owner_id: string; secret: PasswordCredential } | 
+{ action: "addSecret"; kind: ObjectKind; ownerId: string; secret: PasswordCredential } | 
 /**
  * A certificate's public key added: `certificate` as the cache shows it, `key` the
  * certificate itself (DER, base64), which Graph stores.
  */
-{ action: "addCertificate"; kind: ObjectKind; owner_id: string; certificate: KeyCredential; key: string } | 
+{ action: "addCertificate"; kind: ObjectKind; ownerId: string; certificate: KeyCredential; key: string } | 
 /**
  * A secret or certificate removed; `credential` is the version the admin saw.
  */
-{ action: "removeCredential"; kind: ObjectKind; owner_id: string; credential: OneCredential }
+{ action: "removeCredential"; kind: ObjectKind; ownerId: string; credential: OneCredential }
 /**
  * One app-management audit event: who did what, and which properties changed.
  */
@@ -1604,16 +1604,16 @@ export type Template =
 /**
  * `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT`, issued by the cluster's OIDC issuer.
  */
-{ template: "kubernetes"; issuer: string; namespace: string; service_account: string } | 
+{ template: "kubernetes"; issuer: string; namespace: string; serviceAccount: string } | 
 /**
  * `project_path:GROUP/PROJECT:ref_type:branch:ref:main`; `issuer` empty means GitLab.com.
  */
-{ template: "gitLab"; issuer: string; project_path: string; ref_type: GitLabRefType; git_ref: string } | 
+{ template: "gitLab"; issuer: string; projectPath: string; refType: GitLabRefType; gitRef: string } | 
 /**
  * `organization:ORG:project:PROJECT:workspace:WS:run_phase:plan`; `issuer` empty means HCP
  * Terraform's.
  */
-{ template: "terraformCloud"; issuer: string; organization: string; project: string; workspace: string; run_phase: TerraformPhase } | 
+{ template: "terraformCloud"; issuer: string; organization: string; project: string; workspace: string; runPhase: TerraformPhase } | 
 /**
  * Issuer and subject as given.
  */

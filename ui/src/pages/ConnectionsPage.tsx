@@ -19,6 +19,7 @@ import {
 } from "@fluentui/react-components";
 import {
   ArrowSync20Regular,
+  ArrowUpload20Regular,
   Certificate20Regular,
   KeyReset20Regular,
   PlugConnected20Regular,
@@ -28,6 +29,8 @@ import {
   type AdminSignInProgress,
   type BackendError,
   type ConnectArgs,
+  type NewSecretView,
+  type PushOutcome,
   type SecretStatus,
   type SyncOutcome,
   type SyncProgress,
@@ -36,6 +39,8 @@ import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
+import { NewSecretDialog } from "../components/NewSecretDialog";
+import { plural } from "../format";
 import { DatasetTable, SyncedBar } from "./connections/datasets";
 import { AdminSignInArea, SyncProgressArea, type AdminResult } from "./connections/progress";
 
@@ -105,6 +110,7 @@ export type ConnectionsPageProps = {
 
 type Outcome =
   | { type: "synced"; result: SyncOutcome }
+  | { type: "pushed"; result: PushOutcome }
   | { type: "cancelled"; message: string }
   | { type: "error"; error: BackendError }
   | null;
@@ -136,6 +142,9 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   const [cancelling, setCancelling] = useState(false);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  // Client secrets a push just made: shown once, then forgotten.
+  const [newSecrets, setNewSecrets] = useState<NewSecretView[]>([]);
+  const [pushing, setPushing] = useState(false);
 
   // The OS keyring: whether a secret is kept for the tenant and client id in the form, and whether
   // this machine can keep one at all.
@@ -384,6 +393,7 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     void checkSecret(args.tenantId, args.clientId, args.authorityUrl ?? "");
     if (method === "secret") setSecret("");
     setOutcome({ type: "synced", result });
+    setNewSecrets(result.pushed.newSecrets);
     try {
       await onSynced?.(result);
     } catch (e) {
@@ -391,6 +401,26 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     } finally {
       setSyncing(false);
       status.reload();
+    }
+  };
+
+  /** Sends the changes made in Steward to Entra, signed in as the form says; a new secret's value shows once. */
+  const push = async () => {
+    if (!complete || syncing || pushing) return;
+    setOutcome(null);
+    setTestResult(null);
+    setPushing(true);
+    const args: ConnectArgs = method === "secret" ? { ...connectArgs(), rememberSecret: remember } : connectArgs();
+    try {
+      const result = await backend.pushChanges(args);
+      setOutcome({ type: "pushed", result });
+      setNewSecrets(result.newSecrets);
+      if (method === "secret") setSecret("");
+    } catch (e) {
+      setOutcome({ type: "error", error: toBackendError(e) });
+    } finally {
+      setPushing(false);
+      void checkSecret(args.tenantId, args.clientId, args.authorityUrl ?? "");
     }
   };
 
@@ -650,6 +680,14 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
             >
               Sync now
             </Button>
+            <Button
+              data-testid="conn-push"
+              icon={<ArrowUpload20Regular />}
+              disabled={!complete || busy || pushing || earlier}
+              onClick={() => void push()}
+            >
+              {pushing ? "Pushing…" : "Push changes"}
+            </Button>
           </div>
         </div>
 
@@ -669,6 +707,8 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
           />
         )}
         {outcome?.type === "synced" && <SyncedBar result={outcome.result} />}
+        {outcome?.type === "synced" && outcome.result.pushed.items.length > 0 && <PushedBar result={outcome.result.pushed} />}
+        {outcome?.type === "pushed" && <PushedBar result={outcome.result} />}
         {outcome?.type === "cancelled" && (
           <MessageBar intent="info" layout="multiline" data-testid="conn-cancelled">
             <MessageBarBody>
@@ -691,7 +731,41 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
           )}
         </div>
       )}
+      <NewSecretDialog secrets={newSecrets} onClose={() => setNewSecrets([])} />
     </section>
+  );
+}
+
+/** What a push did: how many changes reached Entra, and which stopped, with why. */
+function PushedBar({ result }: { result: PushOutcome }) {
+  const stopped = result.items.filter((i) => i.status === "failed" || i.status === "conflict");
+  if (result.items.length === 0)
+    return (
+      <MessageBar intent="info" data-testid="conn-pushed">
+        <MessageBarBody>Nothing to push: every change made in Steward is in Entra.</MessageBarBody>
+      </MessageBar>
+    );
+  return (
+    <MessageBar intent={stopped.length > 0 ? "warning" : "success"} layout="multiline" data-testid="conn-pushed">
+      <MessageBarBody>
+        <MessageBarTitle>
+          {plural(result.pushed, "change")} pushed to Entra
+          {result.failed > 0 ? `, ${result.failed} failed` : ""}
+          {result.conflicts > 0 ? `, ${plural(result.conflicts, "conflict")}` : ""}
+          {result.waiting > 0 ? `, ${result.waiting} still pending` : ""}
+        </MessageBarTitle>
+        {stopped.length > 0 && (
+          <ul className="plain-list">
+            {stopped.map((i) => (
+              <li key={i.id}>
+                {i.summary} on {i.targetDisplayName}: {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        {stopped.length > 0 && "Retry or drop them on the Changes page."}
+      </MessageBarBody>
+    </MessageBar>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { Dropdown, Option, SearchBox, Text, Title3 } from "@fluentui/react-components";
+import { Button, Dropdown, Option, SearchBox, Text, Title3 } from "@fluentui/react-components";
+import { Add20Regular } from "@fluentui/react-icons";
 import type { IdentityKind, Ownership } from "../ipc/backend";
 import { useBackend } from "../ipc/context";
 import { ErrorBar } from "../components/ErrorBar";
@@ -8,6 +9,7 @@ import { KIND_KEYS, KIND_LABELS, OWNERSHIP_KEYS, OWNERSHIP_LABELS, plural } from
 import { IdentityGrid } from "./IdentityGrid";
 import { IdentityDetailPane } from "./IdentityDetailPane";
 import { useIdentityPages } from "./useIdentityPages";
+import { NewAppDialog } from "./identity/NewAppDialog";
 import { elementWith, useReturnFocus } from "../focus";
 
 export const SEARCH_DEBOUNCE_MS = 150;
@@ -25,6 +27,7 @@ export function IdentitiesPage({ tenantId, detailId, onOpenDetail }: IdentitiesP
   const [search, setSearch] = useState("");
   const [kind, setKind] = useState<IdentityKind | null>(null);
   const [ownership, setOwnership] = useState<Ownership | null>(null);
+  const [newApp, setNewApp] = useState(0);
 
   useEffect(() => {
     const t = setTimeout(() => setSearch(searchText.trim()), SEARCH_DEBOUNCE_MS);
@@ -87,6 +90,9 @@ export function IdentitiesPage({ tenantId, detailId, onOpenDetail }: IdentitiesP
                 ))}
               </Dropdown>
             </div>
+            <Button icon={<Add20Regular />} data-testid="new-app" onClick={() => setNewApp((n) => n + 1)}>
+              New app registration…
+            </Button>
             <Text data-testid="identity-total" className="identity-total" aria-live="polite">
               {pages.total === null ? "Loading…" : plural(pages.total, "service principal")}
             </Text>
@@ -114,6 +120,22 @@ export function IdentitiesPage({ tenantId, detailId, onOpenDetail }: IdentitiesP
           <IdentityDetailPane key={detailId} tenantId={tenantId} id={detailId} onClose={() => onOpenDetail(null)} />
         )}
       </div>
+      {newApp > 0 && (
+        <NewAppDialog
+          key={newApp}
+          tenantId={tenantId}
+          open
+          onClose={() => setNewApp(0)}
+          onCreated={(item) => {
+            setNewApp(0);
+            // The list shows the new registration, and its detail opens.
+            if (item.change.action === "createApplication") {
+              setSearchText(item.change.application.displayName);
+              onOpenDetail(item.change.application.servicePrincipalId);
+            }
+          }}
+        />
+      )}
     </section>
   );
 }

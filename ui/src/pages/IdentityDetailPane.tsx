@@ -35,6 +35,7 @@ import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import { ScrollRegion } from "../components/ScrollRegion";
 import { closeOnEscape } from "../focus";
+import { FederatedRowActions, ManageBar, RemoveCredentialButton, manageable } from "./identity/ManageBar";
 import {
   credentialSourceLabel,
   credentialStatusText,
@@ -75,7 +76,7 @@ export function IdentityDetailPane({ tenantId, id, onClose }: IdentityDetailPane
       </div>
       {state.status === "loading" && <Loading />}
       {state.status === "error" && <ErrorBar error={state.error} onRetry={retry} />}
-      {state.status === "ok" && <DetailBody d={state.data} tenantId={tenantId} />}
+      {state.status === "ok" && <DetailBody d={state.data} tenantId={tenantId} onChanged={retry} />}
     </aside>
   );
 }
@@ -169,8 +170,17 @@ function LicenseScopeSection({ tenantId, id }: { tenantId: string; id: string })
   );
 }
 
-function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
+function PendingBadge() {
+  return (
+    <Badge appearance="tint" color="informative" size="small" data-testid="pending-badge">
+      Pending
+    </Badge>
+  );
+}
+
+function DetailBody({ d, tenantId, onChanged }: { d: IdentityDetail; tenantId: string; onChanged: () => void }) {
   const r = d.row;
+  const editable = manageable(d) && d.deletedDateTime === null;
   return (
     <div className="detail-body">
       <div className="detail-badges">
@@ -185,6 +195,7 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
         </Badge>
       </div>
       <Caption1>As of {formatDateTime(d.asOf)}</Caption1>
+      <ManageBar tenantId={tenantId} d={d} onChanged={onChanged} />
       <Accordion multiple collapsible defaultOpenItems={SECTIONS}>
         <AccordionItem value="properties">
           <AccordionHeader as="h3">Properties</AccordionHeader>
@@ -323,6 +334,8 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                       <TableHeaderCell>Start</TableHeaderCell>
                       <TableHeaderCell>End</TableHeaderCell>
                       <TableHeaderCell>Status</TableHeaderCell>
+                      <TableHeaderCell>Last used</TableHeaderCell>
+                      {editable && <TableHeaderCell>Actions</TableHeaderCell>}
                     </TableRow>
                   </TableHeader>
                   <TableBody>
@@ -344,8 +357,21 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                           <span title={formatDateTime(c.endDateTime)}>{formatDate(c.endDateTime)}</span>
                         </TableCell>
                         <TableCell>
-                          <StatusBadge c={c} />
+                          <StatusBadge c={c} /> {c.pending && <PendingBadge />}
                         </TableCell>
+                        <TableCell>
+                          <span title={formatDateTime(c.lastUsed)}>{formatDate(c.lastUsed, "Not seen")}</span>
+                        </TableCell>
+                        {editable && (
+                          <TableCell>
+                            <RemoveCredentialButton
+                              tenantId={tenantId}
+                              c={c}
+                              ownerId={c.source === "application" ? (d.application?.id ?? r.id) : r.id}
+                              onChanged={onChanged}
+                            />
+                          </TableCell>
+                        )}
                       </TableRow>
                     ))}
                   </TableBody>
@@ -369,18 +395,33 @@ function DetailBody({ d, tenantId }: { d: IdentityDetail; tenantId: string }) {
                       <TableHeaderCell>Issuer</TableHeaderCell>
                       <TableHeaderCell>Subject</TableHeaderCell>
                       <TableHeaderCell>Audiences</TableHeaderCell>
+                      <TableHeaderCell>Last used</TableHeaderCell>
+                      {editable && d.application && <TableHeaderCell>Actions</TableHeaderCell>}
                     </TableRow>
                   </TableHeader>
                   <TableBody>
                     {d.federatedCredentials.map((f) => (
-                      <TableRow key={f.id} data-testid="federated-row">
+                      <TableRow key={f.id} data-testid="federated-row" data-name={f.name}>
                         <TableCell>
-                          {f.name}
+                          {f.name} {f.pending && <PendingBadge />}
                           {f.description && <Caption1 className="secondary block">{f.description}</Caption1>}
                         </TableCell>
                         <TableCell className="mono break">{f.issuer}</TableCell>
                         <TableCell className="mono break">{orDash(f.subject)}</TableCell>
                         <TableCell className="mono break">{f.audiences.length ? f.audiences.join(", ") : "—"}</TableCell>
+                        <TableCell>
+                          <span title={formatDateTime(f.lastUsed)}>{formatDate(f.lastUsed, "Not seen")}</span>
+                        </TableCell>
+                        {editable && d.application && (
+                          <TableCell>
+                            <FederatedRowActions
+                              tenantId={tenantId}
+                              applicationId={d.application.id}
+                              f={f}
+                              onChanged={onChanged}
+                            />
+                          </TableCell>
+                        )}
                       </TableRow>
                     ))}
                   </TableBody>

@@ -94,33 +94,34 @@ pub struct NewApplication {
 /// One change, as the outbox keeps it (JSON, tagged by `action`). It never holds a secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(
-    tag = "action",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "action", rename_all = "camelCase")]
 pub enum Change {
     /// A new federated credential on application `application_id`. Until Graph gives it one,
     /// `credential.id` is a local id.
+    #[serde(rename_all = "camelCase")]
     AddFederatedCredential {
         application_id: String,
         credential: FederatedIdentityCredential,
     },
     /// New issuer, subject, audiences or description for a credential (its name cannot change);
     /// `before` is the version the edit was made on.
+    #[serde(rename_all = "camelCase")]
     UpdateFederatedCredential {
         application_id: String,
         before: FederatedIdentityCredential,
         after: FederatedIdentityCredential,
     },
     /// A credential removed; `credential` is the version the admin saw.
+    #[serde(rename_all = "camelCase")]
     RemoveFederatedCredential {
         application_id: String,
         credential: FederatedIdentityCredential,
     },
     /// A new app registration with its service principal.
+    #[serde(rename_all = "camelCase")]
     CreateApplication { application: NewApplication },
     /// New name, notes or tags; `before` is the version the edit was made on.
+    #[serde(rename_all = "camelCase")]
     UpdateProperties {
         kind: ObjectKind,
         id: String,
@@ -128,11 +129,13 @@ pub enum Change {
         after: Properties,
     },
     /// A service principal's sign-ins enabled or disabled.
+    #[serde(rename_all = "camelCase")]
     SetEnabled {
         service_principal_id: String,
         enabled: bool,
     },
     /// Soft-deleted (restorable for 30 days). An application takes its service principal along.
+    #[serde(rename_all = "camelCase")]
     Delete {
         kind: ObjectKind,
         id: String,
@@ -140,9 +143,11 @@ pub enum Change {
         with_service_principal: Option<String>,
     },
     /// Back from the deleted items.
+    #[serde(rename_all = "camelCase")]
     Restore { kind: ObjectKind, id: String },
     /// A new client secret: its name and end; the value exists only in Graph's answer to the
     /// push, shown once. `secret.key_id` is local until then.
+    #[serde(rename_all = "camelCase")]
     AddSecret {
         kind: ObjectKind,
         owner_id: String,
@@ -150,6 +155,7 @@ pub enum Change {
     },
     /// A certificate's public key added: `certificate` as the cache shows it, `key` the
     /// certificate itself (DER, base64), which Graph stores.
+    #[serde(rename_all = "camelCase")]
     AddCertificate {
         kind: ObjectKind,
         owner_id: String,
@@ -157,6 +163,7 @@ pub enum Change {
         key: String,
     },
     /// A secret or certificate removed; `credential` is the version the admin saw.
+    #[serde(rename_all = "camelCase")]
     RemoveCredential {
         kind: ObjectKind,
         owner_id: String,

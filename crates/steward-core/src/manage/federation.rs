@@ -51,24 +51,23 @@ pub enum TerraformPhase {
 /// A template: the admin's words, from which the issuer and subject follow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(
-    tag = "template",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "template", rename_all = "camelCase")]
 pub enum Template {
     /// `repo:OWNER/REPO:ref:refs/heads/BRANCH` and the like.
+    #[serde(rename_all = "camelCase")]
     GitHubActions {
         repository: String,
         entity: GitHubEntity,
     },
     /// `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT`, issued by the cluster's OIDC issuer.
+    #[serde(rename_all = "camelCase")]
     Kubernetes {
         issuer: String,
         namespace: String,
         service_account: String,
     },
     /// `project_path:GROUP/PROJECT:ref_type:branch:ref:main`; `issuer` empty means GitLab.com.
+    #[serde(rename_all = "camelCase")]
     GitLab {
         issuer: String,
         project_path: String,
@@ -77,6 +76,7 @@ pub enum Template {
     },
     /// `organization:ORG:project:PROJECT:workspace:WS:run_phase:plan`; `issuer` empty means HCP
     /// Terraform's.
+    #[serde(rename_all = "camelCase")]
     TerraformCloud {
         issuer: String,
         organization: String,
@@ -85,6 +85,7 @@ pub enum Template {
         run_phase: TerraformPhase,
     },
     /// Issuer and subject as given.
+    #[serde(rename_all = "camelCase")]
     Other { issuer: String, subject: String },
 }
 
@@ -260,7 +261,8 @@ pub fn problems(
     let chars = name.chars().count();
     if !(3..=120).contains(&chars) {
         out.push(format!(
-            "the name `{name}` has {chars} characters: use 3 to 120"
+            "the name `{name}` has {chars} character{}: use 3 to 120",
+            if chars == 1 { "" } else { "s" }
         ));
     }
     if !name

@@ -52,17 +52,15 @@ impl OutboxStatus {
 /// Entra's version of what a change touches, as a push read it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum RemoteVersion {
     /// The federated credential of the change's name; `None` when Entra has none.
+    #[serde(rename_all = "camelCase")]
     FederatedCredential {
         credential: Option<FederatedIdentityCredential>,
     },
     /// The object's name, notes and tags.
+    #[serde(rename_all = "camelCase")]
     Properties { properties: Properties },
 }
 

@@ -239,7 +239,15 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
             source: d.status === "ok" ? "sync" : null,
           })),
         );
-        return { tenantId: id, tenantName, datasets: structuredClone(MOCK_SYNCED_DATASETS), retries: 1, secretNote };
+        return {
+          tenantId: id,
+          tenantName,
+          datasets: structuredClone(MOCK_SYNCED_DATASETS),
+          retries: 1,
+          secretNote,
+          // Nothing queued in the Connections tests; the push's own tests use `pushChanges`.
+          pushed: { pushed: 0, failed: 0, conflicts: 0, waiting: 0, items: [], newSecrets: [] },
+        };
       } finally {
         syncProgressState = null;
         stopSync = null;

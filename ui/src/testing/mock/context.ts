@@ -1,6 +1,6 @@
 // What every part of the mock backend shares: the options a test gave, the call log, injected
 // failures, and the tenants the cache holds (imports and syncs add to them).
-import { BackendError, type Backend, type TenantSummary } from "../../ipc/backend";
+import { BackendError, type Backend, type OutboxItem, type TenantSummary } from "../../ipc/backend";
 import { DEMO_TENANT, type MockCache } from "./fixtures";
 
 export type MockCall = { method: keyof Backend; args: unknown[] };
@@ -83,6 +83,8 @@ export type MockContext = {
   activeTenantId: string | null;
   /** The tenant with this id; fails as the backend does when the cache does not hold it. */
   tenant: (tenantId: string) => TenantSummary;
+  /** The changes queued in this session, as the outbox holds them. */
+  queued: OutboxItem[];
 };
 
 export function makeTenant(id: string, displayName: string, overrides: Partial<TenantSummary> = {}): TenantSummary {
@@ -111,6 +113,7 @@ export function createContext(options: MockBackendOptions): MockContext {
       if (failure) throw failure;
     },
     tenants,
+    queued: [],
     activeTenantId: options.activeTenantId === undefined ? (tenants[0]?.id ?? null) : options.activeTenantId,
     tenant: (tenantId) => {
       const t = ctx.tenants.find((x) => x.id === tenantId);

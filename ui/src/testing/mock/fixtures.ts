@@ -8,8 +8,13 @@ import {
   type ConnectionDefaults,
   type ConnectionStatus,
   type Dashboard,
+  type AuditEntry,
   type ExportResult,
+  type FederatedCredentialForm,
+  type FederatedCredentialPreview,
   type Format,
+  type OutboxItem,
+  type PushOutcome,
   type IdentityDetail,
   type IdentityKind,
   type IdentityPage,
@@ -36,6 +41,7 @@ import connectionsJson from "../fixtures/connections.json";
 import dashboardJson from "../fixtures/dashboard.json";
 import identitiesJson from "../fixtures/identities.json";
 import licensingJson from "../fixtures/licensing.json";
+import manageJson from "../fixtures/manage.json";
 import recommendationsJson from "../fixtures/recommendations.json";
 import reportsJson from "../fixtures/reports.json";
 import riskJson from "../fixtures/risk.json";
@@ -92,6 +98,20 @@ export const connectionsFixture = connectionsJson as unknown as {
   defaults: ConnectionDefaults;
   syncProgress: SyncProgress;
   errors: { noKeptSecret: AppError; noAdmin: AppError; badCertificate: AppError };
+};
+
+export const manageFixture = manageJson as unknown as {
+  /** The detailed identity's service principal and application. */
+  spId: string;
+  applicationId: string;
+  previews: Case<{ applicationId: string; form: FederatedCredentialForm }, FederatedCredentialPreview>[];
+  queued: { federatedCredential: OutboxItem; secret: OutboxItem; disabled: OutboxItem; created: OutboxItem };
+  errors: { badName: AppError; secretTooLong: AppError };
+  /** The identity's detail with the four changes pending. */
+  pendingDetail: IdentityDetail;
+  outbox: OutboxItem[];
+  push: PushOutcome;
+  audit: AuditEntry[];
 };
 
 /** `v` as JSON with its object keys sorted: the fixtures' keys compare in this form. */

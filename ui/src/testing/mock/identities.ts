@@ -1,7 +1,7 @@
 // The Identities page's commands: the list, a page at a time, and an identity's detail.
 import type { Backend, IdentityDetail, IdentityPage, IdentityQuery, IdentityRow } from "../../ipc/backend";
 import type { MockContext } from "./context";
-import { answer, identitiesFixture } from "./fixtures";
+import { answer, identitiesFixture, manageFixture } from "./fixtures";
 
 /** `count` rows made of the fixture's `rows` over and over, each under an id of its own. */
 function padded(rows: IdentityRow[], count: number): IdentityRow[] {
@@ -31,6 +31,10 @@ export function identitiesMock(ctx: MockContext): Pick<Backend, "listIdentities"
     async identityDetail(tenantId: string, id: string): Promise<IdentityDetail> {
       ctx.record("identityDetail", [tenantId, id]);
       ctx.tenant(tenantId);
+      // With changes queued on it, the identity's detail shows them pending (Rust's answer after the four
+      // changes the fixtures make).
+      if (id === manageFixture.spId && ctx.queued.some((i) => i.status !== "pushed"))
+        return structuredClone(manageFixture.pendingDetail);
       return answer(identitiesFixture.details, { id }, "identityDetail");
     },
   };

@@ -8,6 +8,7 @@ import { createContext, type MockBackendOptions, type MockCall } from "./context
 import { identitiesMock } from "./identities";
 import { importMock } from "./import";
 import { licensingMock } from "./licensing";
+import { manageMock, type ManageMock } from "./manage";
 import { overviewMock } from "./overview";
 import { recommendationsMock } from "./recommendations";
 import { reportsMock } from "./reports";
@@ -28,6 +29,8 @@ export type MockBackend = Backend & {
    * Returns whether one was waiting.
    */
   finishAdminSignIn: ConnectionsMock["finishAdminSignIn"];
+  /** The changes queued in this session. */
+  outbox: ManageMock["outbox"];
 };
 
 export function createMockBackend(options: MockBackendOptions = {}): MockBackend {
@@ -44,5 +47,6 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     ...reportsMock(ctx),
     ...importMock(ctx),
     ...connectionsMock(ctx),
+    ...manageMock(ctx),
   };
 }
