@@ -20,9 +20,7 @@ use crate::{with_tenant, AppError, AppState};
 
 /// Who makes a change from the window, for the audit trail: the OS account.
 fn actor() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
+    let user = steward_core::manage::os_user();
     format!("{user} (Steward window)")
 }
 

@@ -67,13 +67,14 @@ static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 /// Every page of the window, by the name its navigation button (`nav-…`) and its section
 /// (`page-…`) carry.
-pub const PAGES: [&str; 7] = [
+pub const PAGES: [&str; 8] = [
     "overview",
     "identities",
     "recommendations",
     "risk",
     "licensing",
     "reports",
+    "changes",
     "connections",
 ];
 
@@ -86,6 +87,7 @@ fn drawn(page: &str) -> &'static str {
         "risk" => "risk-levels",
         "licensing" => "lic-headline",
         "reports" => "report-preview",
+        "changes" => "changes-waiting",
         "connections" => "conn-tenant",
         other => panic!("no page {other}"),
     }

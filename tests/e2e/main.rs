@@ -11,6 +11,7 @@ mod identities;
 mod import;
 mod insights;
 mod keyboard;
+mod manage;
 mod overview;
 mod reports;
 mod window;

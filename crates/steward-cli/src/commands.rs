@@ -32,8 +32,6 @@ pub(crate) fn parse_as_of(as_of: Option<String>) -> anyhow::Result<steward_core:
 
 /// Who makes a change from this command line, for the audit trail: the OS account.
 pub(crate) fn local_actor() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
+    let user = steward_core::manage::os_user();
     format!("{user} (steward CLI)")
 }

@@ -57,6 +57,22 @@ pub fn application(conn: &Connection, key: TenantKey, id: &str) -> Result<Applic
     }
 }
 
+/// The account this computer runs Steward as, for the audit trail: `USER`, `LOGNAME` or
+/// `USERNAME`, else the home folder's name (a launcher may start the window without them).
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+        .or_else(|| {
+            directories::BaseDirs::new().and_then(|d| {
+                d.home_dir()
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+        })
+        .unwrap_or_else(|| "the local user".into())
+}
+
 fn invalid(problems: Vec<String>) -> Error {
     Error::InvalidInput(format!(
         "the federated credential was not saved: {}",

@@ -22,7 +22,6 @@ import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
-import { ScrollRegion } from "../components/ScrollRegion";
 import { formatDateTime, plural } from "../format";
 
 const STATUS: Record<OutboxStatus, { label: string; color: "informative" | "success" | "danger" | "warning" }> = {
@@ -121,16 +120,18 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
         </MessageBar>
       )}
       {list.length > 0 && (
-        <ScrollRegion label="Changes">
+        <div className="table-scroll">
           <Table size="small" aria-label="Changes" data-testid="changes-table">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell className="num">#</TableHeaderCell>
+                <TableHeaderCell className="num" style={{ width: 48 }}>
+                  #
+                </TableHeaderCell>
                 <TableHeaderCell>Change</TableHeaderCell>
-                <TableHeaderCell>Object</TableHeaderCell>
-                <TableHeaderCell>Made</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Actions</TableHeaderCell>
+                <TableHeaderCell style={{ width: "22%" }}>Object</TableHeaderCell>
+                <TableHeaderCell style={{ width: 170 }}>Made</TableHeaderCell>
+                <TableHeaderCell style={{ width: 100 }}>Status</TableHeaderCell>
+                <TableHeaderCell style={{ width: 190 }}>Actions</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -185,7 +186,7 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
               ))}
             </TableBody>
           </Table>
-        </ScrollRegion>
+        </div>
       )}
 
       <Subtitle2 as="h3" className="subheading">
@@ -197,15 +198,15 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
       {audit.error && <ErrorBar error={audit.error} onRetry={audit.reload} />}
       {audit.data !== null && audit.data.length === 0 && <Body1 className="empty">Nothing recorded yet</Body1>}
       {audit.data !== null && audit.data.length > 0 && (
-        <ScrollRegion label="Audit trail">
+        <div className="table-scroll">
           <Table size="small" aria-label="Audit trail" data-testid="audit-table">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>When</TableHeaderCell>
-                <TableHeaderCell>Who</TableHeaderCell>
-                <TableHeaderCell>Result</TableHeaderCell>
+                <TableHeaderCell style={{ width: 170 }}>When</TableHeaderCell>
+                <TableHeaderCell style={{ width: "20%" }}>Who</TableHeaderCell>
+                <TableHeaderCell style={{ width: 90 }}>Result</TableHeaderCell>
                 <TableHeaderCell>What</TableHeaderCell>
-                <TableHeaderCell>Object</TableHeaderCell>
+                <TableHeaderCell style={{ width: "20%" }}>Object</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -220,7 +221,7 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
               ))}
             </TableBody>
           </Table>
-        </ScrollRegion>
+        </div>
       )}
     </section>
   );

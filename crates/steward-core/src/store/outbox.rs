@@ -267,7 +267,8 @@ pub fn settle(
     let json = serde_json::to_string(&outcome.change)
         .map_err(|e| Error::InvalidInput(format!("the change cannot be written: {e}")))?;
     conn.prepare_cached(
-        "UPDATE outbox SET status = ?3, message = ?4, remote = ?5, change = ?6, updated = ?7
+        "UPDATE outbox SET status = ?3, message = ?4, remote = ?5, change = ?6, updated = ?7,
+             target_id = ?8
          WHERE tenant = ?1 AND id = ?2",
     )?
     .execute(params![
@@ -277,8 +278,14 @@ pub fn settle(
         outcome.message,
         remote,
         json,
-        to_ms(now)
+        to_ms(now),
+        // A created object now goes by Graph's id.
+        outcome.change.target_id(),
     ])?;
+    let detail = outcome
+        .message
+        .clone()
+        .unwrap_or_else(|| outcome.change.summary());
     record(
         conn,
         tenant,
@@ -286,7 +293,7 @@ pub fn settle(
         actor,
         id,
         outcome.status.as_str(),
-        outcome.message.as_deref(),
+        Some(&detail),
     )
 }
 
