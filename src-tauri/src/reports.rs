@@ -45,6 +45,7 @@ fn describe(kind: ReportKind) -> &'static str {
         ReportKind::Licenses => "The Workload ID Premium estimate bucket by bucket and the planner's scenarios (live formulas in XLSX).",
         ReportKind::Inventory => "Every service principal with kind, ownership, credentials and last sign-in.",
         ReportKind::SignIns => "The cached sign-ins of a period, optionally of one identity.",
+        ReportKind::Audit => "Every change made in Steward, where it stands in Entra, and who made, pushed, retried or dropped it.",
     }
 }
 

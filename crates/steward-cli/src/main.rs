@@ -98,9 +98,9 @@ enum Command {
     /// a file, remove one.
     #[command(subcommand)]
     Credential(CredentialCommand),
-    /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory
-    /// or sign-ins, as HTML, PDF, XLSX, CSV or JSON. The same cache and --as-of give the same
-    /// bytes.
+    /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory,
+    /// sign-ins or audit (the changes made in Steward and their audit trail), as HTML, PDF,
+    /// XLSX, CSV or JSON. The same cache and --as-of give the same bytes.
     Report(ReportArgs),
 }
 
@@ -310,7 +310,7 @@ pub(crate) struct ImportArgs {
 /// The arguments of `steward report`.
 #[derive(clap::Args)]
 pub(crate) struct ReportArgs {
-    /// overview, credential-expiry, recommendations, risk, licenses, inventory or sign-ins.
+    /// overview, credential-expiry, recommendations, risk, licenses, inventory, sign-ins or audit.
     #[arg(value_name = "KIND", value_parser = parse_report_kind)]
     pub(crate) kind: ReportKind,
     /// html, pdf, xlsx, csv or json (pdf only for the summary reports).

@@ -458,6 +458,10 @@ fn a_secret_made_through_steward_is_printed_once_and_found_in_no_file_log_or_exp
         ("inventory", "csv"),
         ("inventory", "xlsx"),
         ("credential-expiry", "html"),
+        ("audit", "json"),
+        ("audit", "csv"),
+        ("audit", "pdf"),
+        ("audit", "html"),
     ] {
         let out = reports.join(format!("{kind}.{format}"));
         ok(&steward(
@@ -473,6 +477,19 @@ fn a_secret_made_through_steward_is_printed_once_and_found_in_no_file_log_or_exp
             ],
         ));
     }
+    // The audit report names the changes and who pushed them.
+    let audit: Value =
+        serde_json::from_slice(&std::fs::read(reports.join("audit.json")).unwrap()).unwrap();
+    let text = audit.to_string();
+    assert!(
+        text.contains("create app registration `payments-deployer`"),
+        "{text}"
+    );
+    assert!(text.contains("add client secret `ci`"), "{text}");
+    assert!(
+        text.contains(&format!("app {}", common::CLIENT)),
+        "the push's actor: {text}"
+    );
     let synced = sim.sync(&db, secret).output().unwrap();
     outputs.push(String::from_utf8_lossy(&synced.stdout).into_owned());
     outputs.push(String::from_utf8_lossy(&synced.stderr).into_owned());

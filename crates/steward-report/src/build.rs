@@ -20,6 +20,7 @@ use crate::ir::{
 use crate::text::{money, thousands};
 use crate::{Error, Result};
 
+mod audit;
 mod extracts;
 mod insights;
 mod summary;
@@ -98,6 +99,7 @@ pub fn build(conn: &Connection, request: &ReportRequest) -> Result<Report> {
             let to = request.to.unwrap_or(as_of);
             extracts::sign_in_extract(conn, key, from, to, request.sp.clone(), &mut report)?
         }
+        ReportKind::Audit => audit::audit(conn, key, &mut report)?,
     }
     Ok(report)
 }

@@ -21,10 +21,11 @@ pub enum ReportKind {
     Licenses,
     Inventory,
     SignIns,
+    Audit,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 7] = [
+    pub const ALL: [ReportKind; 8] = [
         ReportKind::Overview,
         ReportKind::CredentialExpiry,
         ReportKind::Recommendations,
@@ -32,6 +33,7 @@ impl ReportKind {
         ReportKind::Licenses,
         ReportKind::Inventory,
         ReportKind::SignIns,
+        ReportKind::Audit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl ReportKind {
             ReportKind::Licenses => "licenses",
             ReportKind::Inventory => "inventory",
             ReportKind::SignIns => "sign-ins",
+            ReportKind::Audit => "audit",
         }
     }
 
@@ -59,6 +62,7 @@ impl ReportKind {
             ReportKind::Licenses => "Workload ID Premium license estimate",
             ReportKind::Inventory => "Workload identity inventory",
             ReportKind::SignIns => "Sign-in extract",
+            ReportKind::Audit => "Changes made in Steward and their audit trail",
         }
     }
 

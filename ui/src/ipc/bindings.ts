@@ -1368,7 +1368,7 @@ hasPeriod: boolean }
 /**
  * What a report covers.
  */
-export type ReportKind = "overview" | "credential-expiry" | "recommendations" | "risk" | "licenses" | "inventory" | "sign-ins"
+export type ReportKind = "overview" | "credential-expiry" | "recommendations" | "risk" | "licenses" | "inventory" | "sign-ins" | "audit"
 export type ReportPreview = { title: string; tenantId: string; asOf: string; 
 /**
  * A self-contained HTML document (no script); each table shows its first rows.

@@ -82,7 +82,7 @@ describe("Reports", () => {
     await waitFor(() => expect(backend.callsOf("reportPreview")).toEqual([[args()]]));
   });
 
-  it("lists the seven reports of the catalogue, the first one selected, with its period and formats", async () => {
+  it("lists the eight reports of the catalogue, the first one selected, with its period and formats", async () => {
     const backend = createMockBackend();
     await openReports(backend);
 
@@ -95,10 +95,20 @@ describe("Reports", () => {
       "licenses",
       "inventory",
       "sign-ins",
+      "audit",
     ]);
     expect(within(option("inventory")).getByText("Workload identity inventory")).toBeTruthy();
     expect(within(option("inventory")).getByText(/Every service principal with kind/)).toBeTruthy();
-    expect(options.map((o) => o.getAttribute("aria-pressed"))).toEqual(["true", "false", "false", "false", "false", "false", "false"]);
+    expect(options.map((o) => o.getAttribute("aria-pressed"))).toEqual([
+      "true",
+      "false",
+      "false",
+      "false",
+      "false",
+      "false",
+      "false",
+      "false",
+    ]);
 
     expect((screen.getByTestId("report-period") as HTMLSelectElement).value).toBe("30");
     expect([...(screen.getByTestId("report-period") as HTMLSelectElement).options].map((o) => o.value)).toEqual([
