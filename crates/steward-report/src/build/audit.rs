@@ -19,7 +19,7 @@ pub(super) fn audit(conn: &Connection, key: TenantKey, report: &mut Report) -> R
         .iter()
         .filter(|i| i.status.as_str() != "pushed")
         .count();
-    let mut changes = Section::new("Changes made in Steward").text(&format!(
+    let mut changes = Section::new("Changes made in Steward").text(format!(
         "{} change{} recorded; {waiting} not yet in Entra. A change is applied to the cache at once and sent to Entra by a push or the next sync, in the order made.",
         items.len(),
         if items.len() == 1 { "" } else { "s" }
