@@ -489,6 +489,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         manage::choose_public_certificate,
         manage::add_certificate,
         manage::remove_credential,
+        manage::add_owner,
+        manage::remove_owner,
+        manage::remove_permission,
         manage::push_changes,
     ])
 }

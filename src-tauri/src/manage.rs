@@ -10,6 +10,7 @@ use steward_core::clock;
 use steward_core::manage::{
     self, federation, FederatedCredentialDraft, ObjectKind, Properties, SecretRequest, Template,
 };
+use steward_core::model::OwnerRelation;
 use steward_core::store::outbox::{self, AuditEntry, OutboxItem};
 use steward_core::store::{self, federated_credentials};
 use steward_graph::sync;
@@ -391,6 +392,74 @@ pub async fn remove_credential(
 ) -> Result<OutboxItem, AppError> {
     with_tenant(&state, tenant_id, move |conn, key, _| {
         manage::remove_credential(conn, key, kind, &owner_id, &key_id, &actor(), clock::now())
+    })
+    .await
+}
+
+/// Adds an owner of an application or service principal, or a sponsor of an agent identity.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_owner(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    kind: ObjectKind,
+    object_id: String,
+    principal_id: String,
+    relation: OwnerRelation,
+) -> Result<OutboxItem, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _| {
+        let r = manage::Relation {
+            kind,
+            object_id: &object_id,
+            principal_id: &principal_id,
+            relation,
+        };
+        manage::add_owner(conn, key, r, &actor(), clock::now())
+    })
+    .await
+}
+
+/// Removes an owner, or a sponsor of an agent identity.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_owner(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    kind: ObjectKind,
+    object_id: String,
+    principal_id: String,
+    relation: OwnerRelation,
+) -> Result<OutboxItem, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _| {
+        let r = manage::Relation {
+            kind,
+            object_id: &object_id,
+            principal_id: &principal_id,
+            relation,
+        };
+        manage::remove_owner(conn, key, r, &actor(), clock::now())
+    })
+    .await
+}
+
+/// Takes an application permission away from a service principal.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_permission(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    service_principal_id: String,
+    assignment_id: String,
+) -> Result<OutboxItem, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _| {
+        manage::remove_app_role_assignment(
+            conn,
+            key,
+            &service_principal_id,
+            &assignment_id,
+            &actor(),
+            clock::now(),
+        )
     })
     .await
 }

@@ -35,6 +35,7 @@ mod object_writes;
 mod objects;
 mod paging;
 mod policies;
+mod relation_writes;
 mod risk;
 mod state;
 mod tls;
@@ -189,6 +190,26 @@ async fn launch(
             get(list_assignments),
         )
         .route("/v1.0/{collection}/{id}/owners", get(list_owners))
+        .route(
+            "/v1.0/{collection}/{id}/owners/$ref",
+            post(relation_writes::add_owner),
+        )
+        .route(
+            "/v1.0/{collection}/{id}/owners/{owner}/$ref",
+            axum::routing::delete(relation_writes::remove_owner),
+        )
+        .route(
+            "/beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors/$ref",
+            post(relation_writes::add_sponsor),
+        )
+        .route(
+            "/beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors/{sponsor}/$ref",
+            axum::routing::delete(relation_writes::remove_sponsor),
+        )
+        .route(
+            "/v1.0/servicePrincipals/{id}/appRoleAssignments/{assignment}",
+            axum::routing::delete(relation_writes::remove_assignment),
+        )
         .route(
             "/v1.0/applications/{id}/federatedIdentityCredentials",
             get(federation::list).post(federation::create),

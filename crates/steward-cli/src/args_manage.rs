@@ -294,3 +294,40 @@ pub(crate) enum CredentialCommand {
         flags: ChangeFlags,
     },
 }
+
+/// `steward owner …` and `steward sponsor …`.
+#[derive(clap::Subcommand)]
+pub(crate) enum RelationCommand {
+    /// Add a user, group or service principal (by object id).
+    Add(RelationArgs),
+    /// Remove one.
+    Remove(RelationArgs),
+}
+
+/// The object and the principal of an owner or sponsor change.
+#[derive(clap::Args)]
+pub(crate) struct RelationArgs {
+    #[command(flatten)]
+    pub(crate) owner: CredentialOwner,
+    /// The user's, group's or service principal's object id.
+    #[arg(long, value_name = "ID")]
+    pub(crate) principal: String,
+    #[command(flatten)]
+    pub(crate) flags: ChangeFlags,
+}
+
+/// `steward permission …`.
+#[derive(clap::Subcommand)]
+pub(crate) enum PermissionCommand {
+    /// Take an application permission (app role assignment) away from a service principal.
+    Remove {
+        /// The service principal's object id.
+        #[arg(long, value_name = "ID")]
+        service_principal: String,
+        /// The assignment's id (`steward identity ID --json` lists them).
+        #[arg(long, value_name = "ID")]
+        assignment: String,
+        #[command(flatten)]
+        flags: ChangeFlags,
+    },
+}

@@ -98,6 +98,17 @@ enum Command {
     /// a file, remove one.
     #[command(subcommand)]
     Credential(CredentialCommand),
+    /// Owners of an application or service principal: add or remove a user, group or service
+    /// principal (an app owner can add credentials and act as the app: keep privileged apps
+    /// without user owners).
+    #[command(subcommand)]
+    Owner(RelationCommand),
+    /// Sponsors of an agent identity (--service-principal): who answers for what it does.
+    #[command(subcommand)]
+    Sponsor(RelationCommand),
+    /// Application permissions: take one away from a service principal, for least privilege.
+    #[command(subcommand)]
+    Permission(PermissionCommand),
     /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory,
     /// sign-ins or audit (the changes made in Steward and their audit trail), as HTML, PDF,
     /// XLSX, CSV or JSON. The same cache and --as-of give the same bytes.
@@ -456,6 +467,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::App(c) => commands::objects::app(&conn, &mut out, c)?,
         Command::Sp(c) => commands::objects::sp(&conn, &mut out, c)?,
         Command::Credential(c) => commands::objects::credential(&conn, &mut out, c)?,
+        Command::Owner(c) => commands::objects::relation(&conn, &mut out, c, false)?,
+        Command::Sponsor(c) => commands::objects::relation(&conn, &mut out, c, true)?,
+        Command::Permission(c) => commands::objects::permission(&conn, &mut out, c)?,
     }
     out.flush()?;
     Ok(())

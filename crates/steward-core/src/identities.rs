@@ -278,6 +278,8 @@ pub struct OwnerView {
     pub owner_type: String,
     /// A user's `userType` (`Member` or `Guest`), when read.
     pub user_type: Option<String>,
+    /// What it owns: the service principal or its application.
+    pub object_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -330,6 +332,8 @@ pub struct FederatedCredentialView {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct AppRoleView {
+    /// The assignment's id (what removing it names).
+    pub id: String,
     /// The resource's service principal (object id).
     pub resource_id: String,
     pub resource_display_name: String,
@@ -628,6 +632,7 @@ pub fn identity_detail(
     let owners = owners::list_for_objects(conn, key, &holders)?
         .into_iter()
         .map(|o| OwnerView {
+            object_id: o.object_id,
             id: o.owner_id,
             display_name: o.display_name,
             owner_type: match o.relation {
@@ -643,6 +648,7 @@ pub fn identity_detail(
             let permission = a.permission.unwrap_or_else(|| a.app_role_id.clone());
             AppRoleView {
                 high_risk: is_high_risk_permission(&permission),
+                id: a.id,
                 resource_id: a.resource_id,
                 resource_display_name: a.resource_display_name,
                 app_role_id: a.app_role_id,

@@ -6,6 +6,7 @@ pub mod certificate;
 mod change;
 pub mod federation;
 mod identity;
+mod relations;
 
 pub use change::{same_credential, Change, NewApplication, ObjectKind, Properties};
 pub use federation::{FederatedCredentialDraft, Template};
@@ -14,6 +15,7 @@ pub use identity::{
     set_enabled, update_properties, SecretRequest, MAX_SECRET_DAYS, RESTORABLE_DAYS,
     SIGN_IN_AUDIENCES,
 };
+pub use relations::{add_owner, remove_app_role_assignment, remove_owner, Relation};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;

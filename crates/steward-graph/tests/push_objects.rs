@@ -353,3 +353,138 @@ async fn a_secret_whose_answer_was_lost_is_made_once_and_certificates_come_and_g
     }
     sim.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owners_sponsors_and_application_permissions_change_in_entra() {
+    use steward_core::model::{IdentityKind, OwnerRelation};
+    use steward_core::store::{app_role_assignments, owners};
+    let sim = start_sized(Faults::default(), 300, 500).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conn = store::open(&dir.path().join("cache.db")).unwrap();
+    let mut opts = options(&sim);
+    opts.datasets = vec![
+        steward_graph::Dataset::Applications,
+        steward_graph::Dataset::ServicePrincipals,
+        steward_graph::Dataset::AppRoleAssignments,
+        steward_graph::Dataset::Owners,
+        steward_graph::Dataset::Sponsors,
+    ];
+    sync(&conn, &opts, as_of(), &mut |_| {}).await.unwrap();
+    let (key, _) = tenants::resolve_tenant(&conn, None).unwrap();
+    // A user who owns one application, and an application they do not own.
+    let (owned, user): (String, String) = conn
+        .query_row(
+            "SELECT o.object_id, o.owner_id FROM owners o JOIN applications a
+               ON a.tenant = o.tenant AND a.id = o.object_id
+             WHERE o.relation = 'owner' AND o.owner_type = 'user' ORDER BY o.object_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let other = applications::list_page(&conn, key, None, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .find(|id| {
+            id != &owned
+                && owners::list_for_objects(&conn, key, &[id])
+                    .unwrap()
+                    .iter()
+                    .all(|o| o.owner_id != user)
+        })
+        .unwrap();
+    let agent = service_principals::list_page(&conn, key, None, 100_000)
+        .unwrap()
+        .into_iter()
+        .find(|sp| {
+            IdentityKind::classify(&sp.service_principal_type, &sp.alternative_names)
+                == IdentityKind::AgentIdentity
+        })
+        .expect("the demo has agent identities");
+    let (holder, assignment): (String, String) = conn
+        .query_row(
+            "SELECT principal_id, id FROM app_role_assignments ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let rel = |kind, object_id, relation| manage::Relation {
+        kind,
+        object_id,
+        principal_id: &user,
+        relation,
+    };
+    manage::add_owner(
+        &conn,
+        key,
+        rel(ObjectKind::Application, &other, OwnerRelation::Owner),
+        ADMIN,
+        as_of(),
+    )
+    .unwrap();
+    manage::remove_owner(
+        &conn,
+        key,
+        rel(ObjectKind::Application, &owned, OwnerRelation::Owner),
+        ADMIN,
+        as_of(),
+    )
+    .unwrap();
+    let e = manage::add_owner(
+        &conn,
+        key,
+        rel(ObjectKind::Application, &other, OwnerRelation::Sponsor),
+        ADMIN,
+        as_of(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("sponsors belong to agent identities"), "{e}");
+    let already_sponsor = owners::list_for_objects(&conn, key, &[&agent.id])
+        .unwrap()
+        .iter()
+        .any(|o| o.owner_id == user && o.relation == OwnerRelation::Sponsor);
+    if !already_sponsor {
+        manage::add_owner(
+            &conn,
+            key,
+            rel(
+                ObjectKind::ServicePrincipal,
+                &agent.id,
+                OwnerRelation::Sponsor,
+            ),
+            ADMIN,
+            as_of(),
+        )
+        .unwrap();
+    }
+    manage::remove_app_role_assignment(&conn, key, &holder, &assignment, ADMIN, as_of()).unwrap();
+    assert!(
+        app_role_assignments::list_for_principal(&conn, key, &holder)
+            .unwrap()
+            .iter()
+            .all(|a| a.id != assignment)
+    );
+
+    let summary = push(&conn, &options(&sim), as_of()).await.unwrap();
+    assert_eq!(summary.failed + summary.conflicts, 0, "{summary:#?}");
+    let (e, ek) = entra(&sim);
+    let has = |object: &str, relation: OwnerRelation| {
+        owners::list_for_objects(&e, ek, &[object])
+            .unwrap()
+            .iter()
+            .any(|o| o.owner_id == user && o.relation == relation)
+    };
+    assert!(has(&other, OwnerRelation::Owner));
+    assert!(!has(&owned, OwnerRelation::Owner));
+    assert!(has(&agent.id, OwnerRelation::Sponsor));
+    assert!(app_role_assignments::list_for_principal(&e, ek, &holder)
+        .unwrap()
+        .iter()
+        .all(|a| a.id != assignment));
+    drop(e);
+    // Pushed again, nothing is written twice.
+    let again = push(&conn, &options(&sim), as_of()).await.unwrap();
+    assert!(again.items.is_empty());
+    sim.running.shutdown().await;
+}

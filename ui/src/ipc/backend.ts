@@ -13,6 +13,7 @@ import type {
   FederatedCredentialPreview,
   ObjectKind,
   OutboxItem,
+  OwnerRelation,
   Properties,
   PushOutcome,
   ConnectionDefaults,
@@ -51,6 +52,8 @@ import type {
 } from "./bindings";
 
 export type {
+  AppRoleView,
+  OwnerView,
   AdminSignInArgs,
   AdminSignInProgress,
   AppError,
@@ -67,6 +70,7 @@ export type {
   ObjectKind,
   OutboxItem,
   OutboxStatus,
+  OwnerRelation,
   Properties,
   PushOutcome,
   RemoteVersion,
@@ -294,6 +298,11 @@ export interface Backend {
   choosePublicCertificate(): Promise<CertificateFile | null>;
   addCertificate(tenantId: string, kind: ObjectKind, ownerId: string, path: string): Promise<OutboxItem>;
   removeCredential(tenantId: string, kind: ObjectKind, ownerId: string, keyId: string): Promise<OutboxItem>;
+  /** Adds an owner of an application or service principal, or (`sponsor`) a sponsor of an agent identity. */
+  addOwner(tenantId: string, kind: ObjectKind, objectId: string, principalId: string, relation: OwnerRelation): Promise<OutboxItem>;
+  removeOwner(tenantId: string, kind: ObjectKind, objectId: string, principalId: string, relation: OwnerRelation): Promise<OutboxItem>;
+  /** Takes an application permission (app role assignment) away from a service principal. */
+  removePermission(tenantId: string, servicePrincipalId: string, assignmentId: string): Promise<OutboxItem>;
   /** Sends the outbox to Graph, signed in as the Connections form says. New secrets' values come back once. */
   pushChanges(args: ConnectArgs): Promise<PushOutcome>;
 }
@@ -399,5 +408,11 @@ export const tauriBackend: Backend = {
   addCertificate: (tenantId, kind, ownerId, path) => unwrap(() => commands.addCertificate(tenantId, kind, ownerId, path)),
   removeCredential: (tenantId, kind, ownerId, keyId) =>
     unwrap(() => commands.removeCredential(tenantId, kind, ownerId, keyId)),
+  addOwner: (tenantId, kind, objectId, principalId, relation) =>
+    unwrap(() => commands.addOwner(tenantId, kind, objectId, principalId, relation)),
+  removeOwner: (tenantId, kind, objectId, principalId, relation) =>
+    unwrap(() => commands.removeOwner(tenantId, kind, objectId, principalId, relation)),
+  removePermission: (tenantId, servicePrincipalId, assignmentId) =>
+    unwrap(() => commands.removePermission(tenantId, servicePrincipalId, assignmentId)),
   pushChanges: (args) => unwrap(() => commands.pushChanges(args)),
 };

@@ -517,6 +517,39 @@ async removeCredential(tenantId: string, kind: ObjectKind, ownerId: string, keyI
 }
 },
 /**
+ * Adds an owner of an application or service principal, or a sponsor of an agent identity.
+ */
+async addOwner(tenantId: string, kind: ObjectKind, objectId: string, principalId: string, relation: OwnerRelation) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_owner", { tenantId, kind, objectId, principalId, relation }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes an owner, or a sponsor of an agent identity.
+ */
+async removeOwner(tenantId: string, kind: ObjectKind, objectId: string, principalId: string, relation: OwnerRelation) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_owner", { tenantId, kind, objectId, principalId, relation }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Takes an application permission away from a service principal.
+ */
+async removePermission(tenantId: string, servicePrincipalId: string, assignmentId: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_permission", { tenantId, servicePrincipalId, assignmentId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sends the tenant's changes to Graph, signed in as the Connections form says (the secret
  * given, or the kept one).
  */
@@ -582,7 +615,20 @@ export type AppError = { kind: "notFound"; message: string } | { kind: "invalidI
  */
 { kind: "cancelled"; message: string }
 export type AppInfo = { version: string; dbPath: string; tenants: TenantSummary[]; activeTenantId: string | null }
+/**
+ * An application permission held by a service principal (`appRoleAssignment`).
+ */
+export type AppRoleAssignment = { id: string; principalId: string; resourceId: string; resourceDisplayName: string; appRoleId: string; 
+/**
+ * The permission's value (e.g. `Application.ReadWrite.All`), resolved from the resource's
+ * `appRoles` when known.
+ */
+permission: string | null; createdDateTime: string | null }
 export type AppRoleView = { 
+/**
+ * The assignment's id (what removing it names).
+ */
+id: string; 
 /**
  * The resource's service principal (object id).
  */
@@ -676,7 +722,20 @@ export type Change =
 /**
  * A secret or certificate removed; `credential` is the version the admin saw.
  */
-{ action: "removeCredential"; kind: ObjectKind; ownerId: string; credential: OneCredential }
+{ action: "removeCredential"; kind: ObjectKind; ownerId: string; credential: OneCredential } | 
+/**
+ * An owner of an application or service principal, or a sponsor of an agent identity,
+ * added (`owner.relation` says which).
+ */
+{ action: "addOwner"; kind: ObjectKind; owner: Owner } | 
+/**
+ * An owner or sponsor removed.
+ */
+{ action: "removeOwner"; kind: ObjectKind; owner: Owner } | 
+/**
+ * An application permission taken away from a service principal (least privilege).
+ */
+{ action: "removeAppRoleAssignment"; assignment: AppRoleAssignment }
 /**
  * One app-management audit event: who did what, and which properties changed.
  */
@@ -1169,6 +1228,23 @@ export type OutboxStatus =
  */
 "conflict"
 export type Overview = { tenant: TenantSummary; asOf: string; totalServicePrincipals: number; enabledServicePrincipals: number; disabledServicePrincipals: number; byKind: CountItem[]; byOwnership: CountItem[]; credentialsExpiring30d: number; credentialsExpired: number; expiringSoon: ExpiringCredential[]; signIns30d: number; signInFailures30d: number; signInsPerDay: DailySignIns[]; signInsChartSvg: string }
+/**
+ * Who owns (or, for agent identities, sponsors) a directory object.
+ */
+export type Owner = { 
+/**
+ * The owned object's id (application or service principal).
+ */
+objectId: string; ownerId: string; 
+/**
+ * `user`, `servicePrincipal` or `group`.
+ */
+ownerType: string; displayName: string; relation: OwnerRelation; 
+/**
+ * A user's `userType` (`Member` or `Guest`); `None` for other owners or when not read.
+ */
+userType: string | null }
+export type OwnerRelation = "owner" | "sponsor"
 export type OwnerView = { id: string; displayName: string; 
 /**
  * `user`, `servicePrincipal` or `group`; sponsors of agent identities read `sponsor (user)`.
@@ -1177,7 +1253,11 @@ type: string;
 /**
  * A user's `userType` (`Member` or `Guest`), when read.
  */
-userType: string | null }
+userType: string | null; 
+/**
+ * What it owns: the service principal or its application.
+ */
+objectId: string }
 /**
  * Whose application a service principal stands for.
  */

@@ -35,7 +35,15 @@ import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import { ScrollRegion } from "../components/ScrollRegion";
 import { closeOnEscape } from "../focus";
-import { FederatedRowActions, ManageBar, RemoveCredentialButton, manageable } from "./identity/ManageBar";
+import {
+  AddOwnerButton,
+  FederatedRowActions,
+  ManageBar,
+  RemoveCredentialButton,
+  RemoveOwnerButton,
+  RemovePermissionButton,
+  manageable,
+} from "./identity/ManageBar";
 import {
   credentialSourceLabel,
   credentialStatusText,
@@ -281,6 +289,26 @@ function DetailBody({ d, tenantId, onChanged }: { d: IdentityDetail; tenantId: s
         <AccordionItem value="owners">
           <AccordionHeader as="h3">Owners ({d.owners.length})</AccordionHeader>
           <AccordionPanel>
+            {editable && (
+              <div className="actions">
+                <AddOwnerButton
+                  tenantId={tenantId}
+                  kind={d.application ? "application" : "servicePrincipal"}
+                  objectId={d.application?.id ?? r.id}
+                  relation="owner"
+                  onChanged={onChanged}
+                />
+                {r.kind === "agentIdentity" && (
+                  <AddOwnerButton
+                    tenantId={tenantId}
+                    kind="servicePrincipal"
+                    objectId={r.id}
+                    relation="sponsor"
+                    onChanged={onChanged}
+                  />
+                )}
+              </div>
+            )}
             {d.owners.length === 0 ? (
               <Empty>No owners</Empty>
             ) : (
@@ -290,6 +318,7 @@ function DetailBody({ d, tenantId, onChanged }: { d: IdentityDetail; tenantId: s
                     <TableHeaderCell>Name</TableHeaderCell>
                     <TableHeaderCell>Type</TableHeaderCell>
                     <TableHeaderCell>Object ID</TableHeaderCell>
+                    {editable && <TableHeaderCell>Actions</TableHeaderCell>}
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -308,6 +337,17 @@ function DetailBody({ d, tenantId, onChanged }: { d: IdentityDetail; tenantId: s
                         )}
                       </TableCell>
                       <TableCell className="mono">{o.id}</TableCell>
+                      {editable && (
+                        <TableCell>
+                          <RemoveOwnerButton
+                            tenantId={tenantId}
+                            kind={o.objectId === r.id ? "servicePrincipal" : "application"}
+                            objectId={o.objectId}
+                            owner={o}
+                            onChanged={onChanged}
+                          />
+                        </TableCell>
+                      )}
                     </TableRow>
                   ))}
                 </TableBody>
@@ -476,6 +516,7 @@ function DetailBody({ d, tenantId, onChanged }: { d: IdentityDetail; tenantId: s
                     <TableHeaderCell>Resource</TableHeaderCell>
                     <TableHeaderCell>Permission</TableHeaderCell>
                     <TableHeaderCell>Granted</TableHeaderCell>
+                    {editable && <TableHeaderCell>Actions</TableHeaderCell>}
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -491,6 +532,16 @@ function DetailBody({ d, tenantId, onChanged }: { d: IdentityDetail; tenantId: s
                         )}
                       </TableCell>
                       <TableCell>{formatDateTime(a.createdDateTime)}</TableCell>
+                      {editable && (
+                        <TableCell>
+                          <RemovePermissionButton
+                            tenantId={tenantId}
+                            servicePrincipalId={r.id}
+                            assignment={a}
+                            onChanged={onChanged}
+                          />
+                        </TableCell>
+                      )}
                     </TableRow>
                   ))}
                 </TableBody>

@@ -11,7 +11,10 @@ use steward_core::store::{applications, service_principals, tenants, TenantKey};
 
 use super::local_actor;
 use crate::output;
-use crate::{AppCommand, ChangeFlags, CredentialCommand, CredentialOwner, SpCommand};
+use crate::{
+    AppCommand, ChangeFlags, CredentialCommand, CredentialOwner, PermissionCommand,
+    RelationCommand, SpCommand,
+};
 
 fn tenant(conn: &Connection, flags: &ChangeFlags) -> anyhow::Result<TenantKey> {
     Ok(tenants::resolve_tenant(conn, flags.tenant.as_deref())?.0)
@@ -237,4 +240,59 @@ pub(crate) fn credential(
         }
     };
     queued(out, &item, json)
+}
+
+/// `steward owner|sponsor add|remove`.
+pub(crate) fn relation(
+    conn: &Connection,
+    out: &mut impl Write,
+    c: RelationCommand,
+    sponsor: bool,
+) -> anyhow::Result<()> {
+    let relation = if sponsor {
+        steward_core::model::OwnerRelation::Sponsor
+    } else {
+        steward_core::model::OwnerRelation::Owner
+    };
+    let (args, add) = match c {
+        RelationCommand::Add(a) => (a, true),
+        RelationCommand::Remove(a) => (a, false),
+    };
+    let key = tenant(conn, &args.flags)?;
+    let (kind, id) = owner(args.owner);
+    let r = manage::Relation {
+        kind,
+        object_id: &id,
+        principal_id: &args.principal,
+        relation,
+    };
+    let item = if add {
+        manage::add_owner(conn, key, r, &local_actor(), clock::now())?
+    } else {
+        manage::remove_owner(conn, key, r, &local_actor(), clock::now())?
+    };
+    queued(out, &item, args.flags.json)
+}
+
+/// `steward permission remove`.
+pub(crate) fn permission(
+    conn: &Connection,
+    out: &mut impl Write,
+    c: PermissionCommand,
+) -> anyhow::Result<()> {
+    let PermissionCommand::Remove {
+        service_principal,
+        assignment,
+        flags,
+    } = c;
+    let key = tenant(conn, &flags)?;
+    let item = manage::remove_app_role_assignment(
+        conn,
+        key,
+        &service_principal,
+        &assignment,
+        &local_actor(),
+        clock::now(),
+    )?;
+    queued(out, &item, flags.json)
 }

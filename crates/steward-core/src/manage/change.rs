@@ -7,9 +7,15 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{now, to_ms};
-use crate::model::{Application, FederatedIdentityCredential, ServicePrincipal};
+use crate::model::{
+    AppRoleAssignment, Application, FederatedIdentityCredential, Owner, OwnerRelation,
+    ServicePrincipal,
+};
 use crate::store::credentials::{self, OneCredential, OwnerType};
-use crate::store::{applications, federated_credentials, service_principals, TenantKey};
+use crate::store::{
+    app_role_assignments, applications, federated_credentials, owners, service_principals,
+    TenantKey,
+};
 use crate::Result;
 
 /// Which kind of directory object a change is made on.
@@ -169,6 +175,16 @@ pub enum Change {
         owner_id: String,
         credential: OneCredential,
     },
+    /// An owner of an application or service principal, or a sponsor of an agent identity,
+    /// added (`owner.relation` says which).
+    #[serde(rename_all = "camelCase")]
+    AddOwner { kind: ObjectKind, owner: Owner },
+    /// An owner or sponsor removed.
+    #[serde(rename_all = "camelCase")]
+    RemoveOwner { kind: ObjectKind, owner: Owner },
+    /// An application permission taken away from a service principal (least privilege).
+    #[serde(rename_all = "camelCase")]
+    RemoveAppRoleAssignment { assignment: AppRoleAssignment },
 }
 
 impl Change {
@@ -187,6 +203,15 @@ impl Change {
             Change::AddSecret { .. } => "addSecret",
             Change::AddCertificate { .. } => "addCertificate",
             Change::RemoveCredential { .. } => "removeCredential",
+            Change::AddOwner { owner, .. } if owner.relation == OwnerRelation::Sponsor => {
+                "addSponsor"
+            }
+            Change::AddOwner { .. } => "addOwner",
+            Change::RemoveOwner { owner, .. } if owner.relation == OwnerRelation::Sponsor => {
+                "removeSponsor"
+            }
+            Change::RemoveOwner { .. } => "removeOwner",
+            Change::RemoveAppRoleAssignment { .. } => "removeAppRoleAssignment",
         }
     }
 
@@ -207,6 +232,8 @@ impl Change {
             Change::AddSecret { owner_id, .. }
             | Change::AddCertificate { owner_id, .. }
             | Change::RemoveCredential { owner_id, .. } => owner_id,
+            Change::AddOwner { owner, .. } | Change::RemoveOwner { owner, .. } => &owner.object_id,
+            Change::RemoveAppRoleAssignment { assignment } => &assignment.principal_id,
         }
     }
 
@@ -288,6 +315,23 @@ impl Change {
                     c.custom_key_identifier.as_deref().unwrap_or(&c.key_id)
                 ),
             },
+            Change::AddOwner { owner, .. } => format!(
+                "add {} {} ({})",
+                relation_noun(owner.relation),
+                owner.display_name,
+                owner.owner_type
+            ),
+            Change::RemoveOwner { owner, .. } => format!(
+                "remove {} {} ({})",
+                relation_noun(owner.relation),
+                owner.display_name,
+                owner.owner_type
+            ),
+            Change::RemoveAppRoleAssignment { assignment: a } => format!(
+                "remove application permission {} on {}",
+                a.permission.as_deref().unwrap_or(&a.app_role_id),
+                a.resource_display_name
+            ),
         }
     }
 
@@ -372,6 +416,13 @@ impl Change {
                 credential,
                 ..
             } => credentials::remove_one(conn, key, owner_id, credential.key_id()),
+            Change::AddOwner { owner, .. } => owners::upsert_owner(conn, key, owner),
+            Change::RemoveOwner { owner, .. } => {
+                owners::remove_one(conn, key, &owner.object_id, &owner.owner_id, owner.relation)
+            }
+            Change::RemoveAppRoleAssignment { assignment } => {
+                app_role_assignments::remove_one(conn, key, &assignment.id)
+            }
         }
     }
 
@@ -439,6 +490,13 @@ impl Change {
                 owner_id,
                 credential,
             } => credentials::put_one(conn, key, kind.owner_type(), owner_id, credential),
+            Change::AddOwner { owner, .. } => {
+                owners::remove_one(conn, key, &owner.object_id, &owner.owner_id, owner.relation)
+            }
+            Change::RemoveOwner { owner, .. } => owners::upsert_owner(conn, key, owner),
+            Change::RemoveAppRoleAssignment { assignment } => {
+                app_role_assignments::upsert_app_role_assignment(conn, key, assignment)
+            }
         }
     }
 
@@ -513,6 +571,13 @@ impl Change {
             },
             c => c.clone(),
         }
+    }
+}
+
+fn relation_noun(r: OwnerRelation) -> &'static str {
+    match r {
+        OwnerRelation::Owner => "owner",
+        OwnerRelation::Sponsor => "sponsor",
     }
 }
 

@@ -118,6 +118,7 @@ pub struct FederatedIdentityCredential {
 
 /// Who owns (or, for agent identities, sponsors) a directory object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Owner {
     /// The owned object's id (application or service principal).
@@ -132,6 +133,7 @@ pub struct Owner {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum OwnerRelation {
     Owner,
@@ -140,6 +142,7 @@ pub enum OwnerRelation {
 
 /// An application permission held by a service principal (`appRoleAssignment`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct AppRoleAssignment {
     pub id: String,
@@ -150,5 +153,6 @@ pub struct AppRoleAssignment {
     /// The permission's value (e.g. `Application.ReadWrite.All`), resolved from the resource's
     /// `appRoles` when known.
     pub permission: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub created_date_time: Option<DateTime<Utc>>,
 }

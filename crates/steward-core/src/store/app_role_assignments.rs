@@ -57,3 +57,10 @@ pub fn list_for_principal(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Removes one assignment.
+pub fn remove_one(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM app_role_assignments WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    Ok(())
+}

@@ -94,3 +94,46 @@ pub fn list_for_objects(
     out.dedup_by(|a, b| a.owner_id == b.owner_id && a.relation == b.relation);
     Ok(out)
 }
+
+/// Removes one owner (or sponsor) of an object.
+pub fn remove_one(
+    conn: &Connection,
+    tenant: TenantKey,
+    object_id: &str,
+    owner_id: &str,
+    relation: OwnerRelation,
+) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND owner_id = ?3 AND relation = ?4",
+    )?
+    .execute(params![tenant.0, object_id, owner_id, relation_str(relation)])?;
+    Ok(())
+}
+
+/// Who `principal_id` is, as the cache knows it: a service principal, or a user or group seen
+/// owning or sponsoring something; `None` when the cache has never seen it.
+pub fn principal(
+    conn: &Connection,
+    tenant: TenantKey,
+    principal_id: &str,
+) -> Result<Option<(String, String, Option<String>)>> {
+    use rusqlite::OptionalExtension;
+    if let Some(sp) = conn
+        .prepare_cached(
+            "SELECT display_name FROM service_principals WHERE tenant = ?1 AND id = ?2",
+        )?
+        .query_row(params![tenant.0, principal_id], |r| r.get::<_, String>(0))
+        .optional()?
+    {
+        return Ok(Some(("servicePrincipal".into(), sp, None)));
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT owner_type, display_name, user_type FROM owners
+             WHERE tenant = ?1 AND owner_id = ?2 ORDER BY object_id LIMIT 1",
+        )?
+        .query_row(params![tenant.0, principal_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?)
+}

@@ -10,6 +10,7 @@
 
 mod federation;
 mod objects;
+mod relations;
 
 pub use objects::NewSecret;
 
@@ -144,6 +145,11 @@ pub(super) async fn push_outbox(
                 | Change::UpdateFederatedCredential { .. }
                 | Change::RemoveFederatedCredential { .. } => {
                     federation::push(client, &graph, &item.change).await?
+                }
+                Change::AddOwner { .. }
+                | Change::RemoveOwner { .. }
+                | Change::RemoveAppRoleAssignment { .. } => {
+                    relations::push(client, &graph, &item.change).await?
                 }
                 _ => {
                     objects::push(

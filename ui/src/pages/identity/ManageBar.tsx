@@ -4,6 +4,8 @@ import {
   Body1,
   Button,
   Caption1,
+  Field,
+  Input,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
@@ -17,7 +19,15 @@ import {
   Key20Regular,
   Power20Regular,
 } from "@fluentui/react-icons";
-import type { CredentialView, FederatedCredentialView, IdentityDetail, ObjectKind } from "../../ipc/backend";
+import type {
+  AppRoleView,
+  CredentialView,
+  FederatedCredentialView,
+  IdentityDetail,
+  ObjectKind,
+  OwnerRelation,
+  OwnerView,
+} from "../../ipc/backend";
 import { useBackend } from "../../ipc/context";
 import { formatDateTime } from "../../format";
 import { FederatedCredentialDialog } from "./FederatedCredentialDialog";
@@ -307,6 +317,157 @@ export function FederatedRowActions({
           <Body1>
             Workloads presenting tokens from {f.issuer} for {f.subject ?? "this subject"} can no longer sign in once the
             change is pushed.
+          </Body1>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+/** The relation an owners-table row stands for: the view names sponsors `sponsor (user)`. */
+function relationOf(ownerType: string): OwnerRelation {
+  return ownerType.startsWith("sponsor") ? "sponsor" : "owner";
+}
+
+/** Remove for one owner or sponsor row. */
+export function RemoveOwnerButton({
+  tenantId,
+  kind,
+  objectId,
+  owner,
+  onChanged,
+}: {
+  tenantId: string;
+  kind: ObjectKind;
+  objectId: string;
+  owner: OwnerView;
+  onChanged: () => void;
+}) {
+  const backend = useBackend();
+  const [open, setOpen] = useState(false);
+  const relation = relationOf(owner.type);
+  return (
+    <>
+      <Button size="small" appearance="subtle" data-testid="owner-remove" onClick={() => setOpen(true)}>
+        Remove…
+      </Button>
+      {open && (
+        <ConfirmDialog
+          open
+          title={`Remove ${owner.displayName} as ${relation}?`}
+          testId="remove-owner-dialog"
+          action="Remove"
+          onClose={() => setOpen(false)}
+          onDone={() => {
+            setOpen(false);
+            onChanged();
+          }}
+          run={() => backend.removeOwner(tenantId, kind, objectId, owner.id, relation)}
+        >
+          <Body1>
+            {relation === "sponsor"
+              ? "They no longer answer for this agent identity once the change is pushed."
+              : "They can no longer change the app or add credentials to it once the change is pushed."}
+          </Body1>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+/** Add owner (or, for an agent identity, sponsor) by object id. */
+export function AddOwnerButton({
+  tenantId,
+  kind,
+  objectId,
+  relation,
+  onChanged,
+}: {
+  tenantId: string;
+  kind: ObjectKind;
+  objectId: string;
+  relation: OwnerRelation;
+  onChanged: () => void;
+}) {
+  const backend = useBackend();
+  const [open, setOpen] = useState(0);
+  const [principal, setPrincipal] = useState("");
+  return (
+    <>
+      <Button
+        size="small"
+        icon={<Add20Regular />}
+        data-testid="owner-add"
+        onClick={() => {
+          setPrincipal("");
+          setOpen((n) => n + 1);
+        }}
+      >
+        {relation === "sponsor" ? "Add sponsor…" : "Add owner…"}
+      </Button>
+      {open > 0 && (
+        <ConfirmDialog
+          key={open}
+          open
+          title={relation === "sponsor" ? "Add a sponsor" : "Add an owner"}
+          testId="add-owner-dialog"
+          action="Add"
+          onClose={() => setOpen(0)}
+          onDone={() => {
+            setOpen(0);
+            onChanged();
+          }}
+          run={() => backend.addOwner(tenantId, kind, objectId, principal.trim(), relation)}
+        >
+          <Field label="Object id of the user, group or service principal" required>
+            <Input data-testid="owner-principal" value={principal} onChange={(_, d) => setPrincipal(d.value)} />
+          </Field>
+          <Caption1 className="secondary block">
+            {relation === "sponsor"
+              ? "A sponsor answers for what the agent does and decides when it should go."
+              : "An owner can change the app and add credentials to it, and so act as it: keep privileged apps without user owners."}
+          </Caption1>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+/** Remove for one application permission row, for least privilege. */
+export function RemovePermissionButton({
+  tenantId,
+  servicePrincipalId,
+  assignment,
+  onChanged,
+}: {
+  tenantId: string;
+  servicePrincipalId: string;
+  assignment: AppRoleView;
+  onChanged: () => void;
+}) {
+  const backend = useBackend();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button size="small" appearance="subtle" data-testid="permission-remove" onClick={() => setOpen(true)}>
+        Remove…
+      </Button>
+      {open && (
+        <ConfirmDialog
+          open
+          title={`Remove ${assignment.permission} on ${assignment.resourceDisplayName}?`}
+          testId="remove-permission-dialog"
+          action="Remove"
+          onClose={() => setOpen(false)}
+          onDone={() => {
+            setOpen(false);
+            onChanged();
+          }}
+          run={() => backend.removePermission(tenantId, servicePrincipalId, assignment.id)}
+        >
+          <Body1>
+            The app can no longer call {assignment.resourceDisplayName} with this permission once the change is pushed.
+            Check the recent sign-ins first: a workload that still needs it will fail.
           </Body1>
         </ConfirmDialog>
       )}

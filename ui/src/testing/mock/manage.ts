@@ -22,6 +22,9 @@ type ManageMethods =
   | "choosePublicCertificate"
   | "addCertificate"
   | "removeCredential"
+  | "addOwner"
+  | "removeOwner"
+  | "removePermission"
   | "pushChanges";
 
 export type ManageMock = Pick<Backend, ManageMethods> & {
@@ -138,6 +141,21 @@ export function manageMock(ctx: MockContext): ManageMock {
     async removeCredential(tenantId, kind, ownerId, keyId) {
       ctx.record("removeCredential", [tenantId, kind, ownerId, keyId]);
       return missing("removeCredential");
+    },
+
+    async addOwner(tenantId, kind, objectId, principalId, relation) {
+      ctx.record("addOwner", [tenantId, kind, objectId, principalId, relation]);
+      return missing("addOwner");
+    },
+
+    async removeOwner(tenantId, kind, objectId, principalId, relation) {
+      ctx.record("removeOwner", [tenantId, kind, objectId, principalId, relation]);
+      return missing("removeOwner");
+    },
+
+    async removePermission(tenantId, servicePrincipalId, assignmentId) {
+      ctx.record("removePermission", [tenantId, servicePrincipalId, assignmentId]);
+      return missing("removePermission");
     },
 
     async pushChanges(args) {

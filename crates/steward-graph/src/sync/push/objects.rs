@@ -46,12 +46,12 @@ fn settled(status: OutboxStatus, message: Option<String>, change: Change) -> Ste
     }))
 }
 
-fn pushed(change: Change) -> Step {
+pub(super) fn pushed(change: Change) -> Step {
     settled(OutboxStatus::Pushed, None, change)
 }
 
 /// The object as Entra has it now; `None` when Graph answers 404.
-async fn read(
+pub(super) async fn read(
     client: &mut Client,
     change: &Change,
     url: &str,
@@ -91,7 +91,7 @@ macro_rules! object_or_step {
     };
 }
 
-fn gone(change: &Change) -> Step {
+pub(super) fn gone(change: &Change) -> Step {
     Step::Settled(Box::new(refused(
         change,
         404,
@@ -384,10 +384,13 @@ pub(super) async fn push(
         }
         Change::AddFederatedCredential { .. }
         | Change::UpdateFederatedCredential { .. }
-        | Change::RemoveFederatedCredential { .. } => {
+        | Change::RemoveFederatedCredential { .. }
+        | Change::AddOwner { .. }
+        | Change::RemoveOwner { .. }
+        | Change::RemoveAppRoleAssignment { .. } => {
             return Err(SyncError::Unexpected {
                 url: graph.to_string(),
-                message: "a federated credential change reached the object push".into(),
+                message: "a change of another family reached the object push".into(),
             })
         }
     })

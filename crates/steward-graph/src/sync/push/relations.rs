@@ -1,0 +1,92 @@
+//! Pushing owners, sponsors and application permission removals: each reads the list first and
+//! writes only what Entra does not have yet.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use steward_core::manage::Change;
+use steward_core::model::OwnerRelation;
+
+use super::super::client::{Client, Written};
+use super::objects::{gone, pushed, read};
+use super::Step;
+use crate::sync::{SyncError, SyncResult};
+
+/// Whether Graph's list (`value`) holds an object with this id.
+fn listed(v: &Value, id: &str) -> bool {
+    v["value"]
+        .as_array()
+        .is_some_and(|all| all.iter().any(|o| o["id"].as_str() == Some(id)))
+}
+
+/// One round for an owner, sponsor or permission change.
+pub(super) async fn push(client: &mut Client, graph: &str, change: &Change) -> SyncResult<Step> {
+    Ok(match change {
+        Change::AddOwner { kind, owner } | Change::RemoveOwner { kind, owner } => {
+            let list = match owner.relation {
+                OwnerRelation::Owner => format!(
+                    "{graph}/v1.0/{}/{}/owners",
+                    kind.collection(),
+                    owner.object_id
+                ),
+                OwnerRelation::Sponsor => format!(
+                    "{graph}/beta/servicePrincipals/{}/microsoft.graph.agentIdentity/sponsors",
+                    owner.object_id
+                ),
+            };
+            let v = match read(client, change, &list).await? {
+                Ok(Some(v)) => v,
+                Ok(None) => return Ok(gone(change)),
+                Err(step) => return Ok(step),
+            };
+            let there = listed(&v, &owner.owner_id);
+            match (change, there) {
+                (Change::AddOwner { .. }, true) | (Change::RemoveOwner { .. }, false) => {
+                    pushed(change.clone())
+                }
+                (Change::AddOwner { .. }, false) => {
+                    let body = json!({
+                        "@odata.id": format!("{graph}/v1.0/directoryObjects/{}", owner.owner_id)
+                    });
+                    let answer = client
+                        .write(Method::POST, &format!("{list}/$ref"), Some(&body))
+                        .await?;
+                    super::written(change, answer, |_| change.clone())
+                }
+                _ => {
+                    let url = format!("{list}/{}/$ref", owner.owner_id);
+                    match client.write(Method::DELETE, &url, None).await? {
+                        Written::Refused { status: 404, .. } => pushed(change.clone()),
+                        answer => super::written(change, answer, |_| change.clone()),
+                    }
+                }
+            }
+        }
+        Change::RemoveAppRoleAssignment { assignment: a } => {
+            let list = format!(
+                "{graph}/v1.0/servicePrincipals/{}/appRoleAssignments",
+                a.principal_id
+            );
+            let v = match read(client, change, &list).await? {
+                Ok(Some(v)) => v,
+                Ok(None) => return Ok(gone(change)),
+                Err(step) => return Ok(step),
+            };
+            if !listed(&v, &a.id) {
+                return Ok(pushed(change.clone()));
+            }
+            match client
+                .write(Method::DELETE, &format!("{list}/{}", a.id), None)
+                .await?
+            {
+                Written::Refused { status: 404, .. } => pushed(change.clone()),
+                answer => super::written(change, answer, |_| change.clone()),
+            }
+        }
+        _ => {
+            return Err(SyncError::Unexpected {
+                url: graph.to_string(),
+                message: "a change that is no owner's or permission's reached their push".into(),
+            })
+        }
+    })
+}
