@@ -255,9 +255,6 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
     for (app, fics) in &batch.federated {
         federated_credentials::replace_for_application(conn, key, app, fics)?;
     }
-    // The export's version was written over changes made in Steward that Graph does not have
-    // yet: the cache shows them again.
-    store::outbox::reapply_unpushed(conn, key)?;
     for a in &batch.app_role_assignments {
         if a.resource_display_name.is_empty() {
             // Some exports list assignments by ids only (ZTA selects `id, appRoleId, principalId,
@@ -323,6 +320,9 @@ fn write(conn: &Connection, batch: &Batch, tenant: &Tenant, now: DateTime<Utc>) 
     for dataset in batch.counts.keys() {
         datasets::mark_read(conn, key, *dataset, to_ms(now), DatasetSource::Import)?;
     }
+    // The export's version was written over changes made in Steward that Graph does not have
+    // yet: the cache shows them again.
+    store::outbox::reapply_unpushed(conn, key)?;
     Ok(new_sign_ins)
 }
 

@@ -212,7 +212,12 @@ pub async fn sync(
                 r
             }
             ReadBy::PerObject(spec) => {
-                sync_sub_resources(&mut client, conn, key, p, spec, now_ms, progress).await?
+                let r =
+                    sync_sub_resources(&mut client, conn, key, p, spec, now_ms, progress).await?;
+                // Owners, sponsors and permissions read from Entra: changes to them made in
+                // Steward and not yet pushed show again.
+                in_tx(conn, || Ok(outbox::reapply_unpushed(conn, key)?))?;
+                r
             }
         };
         reports.push(r);

@@ -351,5 +351,44 @@ async fn without_write_permission_each_change_fails_saying_what_to_grant() {
         .iter()
         .any(|f| f.name == "deploy-main"));
     assert_eq!(sim_writes(&sim).await, 0);
+
+    // A sync that reads the applications and their owners from Entra (its push fails the same
+    // way) leaves both unpushed changes on screen.
+    let user: String = store::open(&sim.db)
+        .unwrap()
+        .query_row(
+            "SELECT owner_id FROM owners WHERE relation = 'owner' AND owner_type = 'user' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let owner = manage::Relation {
+        kind: manage::ObjectKind::Application,
+        object_id: &apps[0],
+        principal_id: &user,
+        relation: steward_core::model::OwnerRelation::Owner,
+    };
+    let already = steward_core::store::owners::list_for_objects(&conn, key, &[&apps[0]])
+        .unwrap()
+        .iter()
+        .any(|o| o.owner_id == user);
+    if !already {
+        manage::add_owner(&conn, key, owner, ADMIN, as_of()).unwrap();
+    }
+    let mut opts = options(&sim);
+    opts.datasets = vec![
+        steward_graph::Dataset::Applications,
+        steward_graph::Dataset::Owners,
+    ];
+    sync(&conn, &opts, as_of(), &mut |_| {}).await.unwrap();
+    assert!(in_cache(&conn, key, &apps[0])
+        .iter()
+        .any(|f| f.name == "deploy-main"));
+    assert!(
+        steward_core::store::owners::list_for_objects(&conn, key, &[&apps[0]])
+            .unwrap()
+            .iter()
+            .any(|o| o.owner_id == user)
+    );
     sim.running.shutdown().await;
 }

@@ -133,6 +133,23 @@ async fn a_new_registration_and_what_was_made_on_it_offline_reach_entra_under_gr
         !format!("{summary:?}").contains(&value),
         "Debug redacts the value"
     );
+    // The next sync reads back what was pushed: the cache agrees with Entra.
+    let mut opts = options(&sim);
+    opts.datasets = vec![
+        steward_graph::Dataset::Applications,
+        steward_graph::Dataset::ServicePrincipals,
+    ];
+    sync(&conn, &opts, as_of(), &mut |_| {}).await.unwrap();
+    let (e, ek) = entra(&sim);
+    let theirs = applications::get_application(&e, ek, &graph.id)
+        .unwrap()
+        .unwrap();
+    let mine = applications::get_application(&conn, key, &graph.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(mine, theirs);
+    assert!(outbox::unpushed(&conn, key).unwrap().is_empty());
+    drop(e);
     drop(conn);
     for entry in std::fs::read_dir(_dir.path()).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
@@ -240,6 +257,27 @@ async fn properties_conflicts_enabling_deletion_and_restore_reach_entra() {
     assert!(applications::get_application(&e, ek, &app)
         .unwrap()
         .is_some());
+    // The next sync reads back what was pushed: the cache agrees with Entra.
+    let mut opts = options(&sim);
+    opts.datasets = vec![
+        steward_graph::Dataset::Applications,
+        steward_graph::Dataset::ServicePrincipals,
+    ];
+    sync(&conn, &opts, as_of(), &mut |_| {}).await.unwrap();
+    assert_eq!(
+        applications::get_application(&conn, key, &app).unwrap(),
+        applications::get_application(&e, ek, &app).unwrap()
+    );
+    let ours = service_principals::get_service_principal(&conn, key, &sp.id)
+        .unwrap()
+        .unwrap();
+    let theirs = service_principals::get_service_principal(&e, ek, &sp.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (ours.account_enabled, ours.deleted_date_time.is_some()),
+        (theirs.account_enabled, theirs.deleted_date_time.is_some())
+    );
     sim.running.shutdown().await;
 }
 

@@ -22,6 +22,7 @@ import { useBackend } from "../ipc/context";
 import { useKeptAsync } from "../useAsync";
 import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
+import { ScrollRegion } from "../components/ScrollRegion";
 import { formatDateTime, plural } from "../format";
 
 const STATUS: Record<OutboxStatus, { label: string; color: "informative" | "success" | "danger" | "warning" }> = {
@@ -120,7 +121,7 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
         </MessageBar>
       )}
       {list.length > 0 && (
-        <div className="table-scroll">
+        <ScrollRegion label="Changes">
           <Table size="small" aria-label="Changes" data-testid="changes-table">
             <TableHeader>
               <TableRow>
@@ -186,7 +187,7 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
               ))}
             </TableBody>
           </Table>
-        </div>
+        </ScrollRegion>
       )}
 
       <Subtitle2 as="h3" className="subheading">
@@ -198,7 +199,7 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
       {audit.error && <ErrorBar error={audit.error} onRetry={audit.reload} />}
       {audit.data !== null && audit.data.length === 0 && <Body1 className="empty">Nothing recorded yet</Body1>}
       {audit.data !== null && audit.data.length > 0 && (
-        <div className="table-scroll">
+        <ScrollRegion label="Audit trail">
           <Table size="small" aria-label="Audit trail" data-testid="audit-table">
             <TableHeader>
               <TableRow>
@@ -221,7 +222,7 @@ export function ChangesPage({ tenantId, onPush }: ChangesPageProps) {
               ))}
             </TableBody>
           </Table>
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );

@@ -73,8 +73,17 @@ export function ManageBar({ tenantId, d, onChanged }: { tenantId: string; d: Ide
     : { kind: "servicePrincipal", id: r.id, name: r.displayName };
   const owner = credentialOwner(d);
 
+  const unsponsored = r.kind === "agentIdentity" && !d.owners.some((o) => relationOf(o.type) === "sponsor");
   return (
     <div className="manage-bar" data-testid="manage-bar">
+      {unsponsored && (
+        <MessageBar intent="warning" layout="multiline" data-testid="no-sponsor">
+          <MessageBarBody>
+            <MessageBarTitle>No sponsor</MessageBarTitle>
+            Nobody answers for what this agent identity does or decides when it should go. Add a sponsor under Owners.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {d.pendingChanges.length > 0 && (
         <MessageBar intent="info" layout="multiline" data-testid="pending-changes">
           <MessageBarBody>
