@@ -509,6 +509,10 @@ pub struct PushOutcome {
     pub waiting: u32,
     pub items: Vec<OutboxItem>,
     pub new_secrets: Vec<NewSecretView>,
+    /// New client secrets a sync left for Push changes, which shows their values.
+    pub secrets_waiting: u32,
+    /// Why the push stopped before the end of the outbox.
+    pub stopped: Option<String>,
 }
 
 impl From<&sync::PushSummary> for PushOutcome {
@@ -520,6 +524,8 @@ impl From<&sync::PushSummary> for PushOutcome {
             waiting: s.waiting as u32,
             items: s.items.clone(),
             new_secrets: s.new_secrets.iter().map(NewSecretView::from).collect(),
+            secrets_waiting: s.secrets_waiting as u32,
+            stopped: s.stopped.clone(),
         }
     }
 }

@@ -735,6 +735,8 @@ fn manage(c: &Cache, dir: &Path) -> Value {
             end_date_time: s.end_date_time.map(clock::rfc3339),
             secret_text: "Mock~secret~value~shown~once~0123456789".into(),
         }],
+        secrets_waiting: 0,
+        stopped: None,
     };
     let audit = outbox::audit_trail(conn, key).unwrap();
     let v = json!({

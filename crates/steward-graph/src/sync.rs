@@ -149,7 +149,7 @@ pub async fn sync(
         Ok(key)
     })?;
     // What the admin changed in Steward goes to Graph first, so that what is read back has it.
-    let pushed = push::push_outbox(&mut client, conn, key, now).await?;
+    let pushed = push::push_outbox(&mut client, conn, key, now, false).await?;
     let wanted: Vec<Dataset> = if opts.datasets.is_empty() {
         SYNCED.to_vec()
     } else {

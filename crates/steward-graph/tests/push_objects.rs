@@ -526,3 +526,77 @@ async fn owners_sponsors_and_application_permissions_change_in_entra() {
     assert!(again.items.is_empty());
     sim.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_leaves_new_secrets_for_a_push_and_a_removal_queued_before_the_push_removes_graphs_secret(
+) {
+    let sim = start(Faults::default()).await;
+    let (_dir, conn, key, app) = synced(&sim).await;
+    let (e, ek) = entra(&sim);
+    let before = credentials::list_model_for_owner(&e, ek, &app)
+        .unwrap()
+        .0
+        .len();
+    drop(e);
+    let added = manage::add_secret(
+        &conn,
+        key,
+        ObjectKind::Application,
+        &app,
+        manage::SecretRequest {
+            name: "short-lived",
+            days: 30,
+        },
+        ADMIN,
+        as_of(),
+    )
+    .unwrap();
+    // A sync pushes everything but new secrets, whose values only a push shows.
+    let mut opts = options(&sim);
+    opts.datasets = vec![steward_graph::Dataset::Applications];
+    let synced = sync(&conn, &opts, as_of(), &mut |_| {}).await.unwrap();
+    assert_eq!(synced.pushed.secrets_waiting, 1);
+    assert!(synced
+        .pushed
+        .line()
+        .unwrap()
+        .contains("left for `steward push`"));
+    assert_eq!(status(&conn, key, added.id).0, OutboxStatus::Pending);
+    let (e, ek) = entra(&sim);
+    assert_eq!(
+        credentials::list_model_for_owner(&e, ek, &app)
+            .unwrap()
+            .0
+            .len(),
+        before
+    );
+    drop(e);
+    // The admin thinks better of it before pushing: the removal follows the secret to Graph's id.
+    let Change::AddSecret { secret, .. } = &added.change else {
+        panic!()
+    };
+    manage::remove_credential(
+        &conn,
+        key,
+        ObjectKind::Application,
+        &app,
+        &secret.key_id,
+        ADMIN,
+        as_of(),
+    )
+    .unwrap();
+    let summary = push(&conn, &options(&sim), as_of()).await.unwrap();
+    assert_eq!((summary.pushed, summary.failed), (2, 0), "{summary:#?}");
+    assert_eq!(summary.new_secrets.len(), 1);
+    let (e, ek) = entra(&sim);
+    let secrets = credentials::list_model_for_owner(&e, ek, &app).unwrap().0;
+    assert_eq!(
+        secrets.len(),
+        before,
+        "the secret made and removed is gone from Entra"
+    );
+    assert!(secrets
+        .iter()
+        .all(|s| s.display_name.as_deref() != Some("short-lived")));
+    sim.running.shutdown().await;
+}

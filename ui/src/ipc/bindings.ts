@@ -1323,7 +1323,15 @@ export type Properties = { displayName: string; notes: string | null; tags: stri
 /**
  * What a push did.
  */
-export type PushOutcome = { pushed: number; failed: number; conflicts: number; waiting: number; items: OutboxItem[]; newSecrets: NewSecretView[] }
+export type PushOutcome = { pushed: number; failed: number; conflicts: number; waiting: number; items: OutboxItem[]; newSecrets: NewSecretView[]; 
+/**
+ * New client secrets a sync left for Push changes, which shows their values.
+ */
+secretsWaiting: number; 
+/**
+ * Why the push stopped before the end of the outbox.
+ */
+stopped: string | null }
 /**
  * How a sync read a dataset this time.
  */

@@ -707,7 +707,9 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
           />
         )}
         {outcome?.type === "synced" && <SyncedBar result={outcome.result} />}
-        {outcome?.type === "synced" && outcome.result.pushed.items.length > 0 && <PushedBar result={outcome.result.pushed} />}
+        {outcome?.type === "synced" && (outcome.result.pushed.items.length > 0 || outcome.result.pushed.secretsWaiting > 0) && (
+          <PushedBar result={outcome.result.pushed} />
+        )}
         {outcome?.type === "pushed" && <PushedBar result={outcome.result} />}
         {outcome?.type === "cancelled" && (
           <MessageBar intent="info" layout="multiline" data-testid="conn-cancelled">
@@ -739,14 +741,28 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
 /** What a push did: how many changes reached Entra, and which stopped, with why. */
 function PushedBar({ result }: { result: PushOutcome }) {
   const stopped = result.items.filter((i) => i.status === "failed" || i.status === "conflict");
-  if (result.items.length === 0)
+  const notes = (
+    <>
+      {result.stopped && <div data-testid="conn-push-stopped">The push stopped before the end: {result.stopped}. Push again to go on.</div>}
+      {result.secretsWaiting > 0 && (
+        <div data-testid="conn-secrets-waiting">
+          {plural(result.secretsWaiting, "new client secret")} wait for Push changes, which shows the value once.
+        </div>
+      )}
+    </>
+  );
+  if (result.items.length === 0 && result.secretsWaiting === 0 && !result.stopped)
     return (
       <MessageBar intent="info" data-testid="conn-pushed">
         <MessageBarBody>Nothing to push: every change made in Steward is in Entra.</MessageBarBody>
       </MessageBar>
     );
   return (
-    <MessageBar intent={stopped.length > 0 ? "warning" : "success"} layout="multiline" data-testid="conn-pushed">
+    <MessageBar
+      intent={stopped.length > 0 || result.stopped ? "warning" : "success"}
+      layout="multiline"
+      data-testid="conn-pushed"
+    >
       <MessageBarBody>
         <MessageBarTitle>
           {plural(result.pushed, "change")} pushed to Entra
@@ -764,6 +780,7 @@ function PushedBar({ result }: { result: PushOutcome }) {
           </ul>
         )}
         {stopped.length > 0 && "Retry or drop them on the Changes page."}
+        {notes}
       </MessageBarBody>
     </MessageBar>
   );

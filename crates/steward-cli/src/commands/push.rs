@@ -15,6 +15,7 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: PushArgs) -> an
         runtime.block_on(steward_graph::sync::push(conn, &opts, clock::now()))
     })?;
     let stopped = summary.failed + summary.conflicts;
+    let halted = summary.stopped.clone();
     let verdict = || {
         anyhow::anyhow!(
             "{stopped} change{} did not reach Entra: `steward outbox` says why; retry with `steward outbox retry ID` or drop with `steward outbox drop ID`",
@@ -23,6 +24,12 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: PushArgs) -> an
     };
     if json {
         output::write_json(out, &summary)?;
+        if let Some(why) = halted {
+            out.flush()?;
+            anyhow::bail!(
+                "the push stopped before the end: {why}; run `steward push` again to go on"
+            );
+        }
         if stopped > 0 {
             out.flush()?;
             return Err(verdict());
@@ -65,6 +72,10 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: PushArgs) -> an
             s.end_date_time.as_deref().unwrap_or("?"),
             s.secret_text
         )?;
+    }
+    if let Some(why) = halted {
+        out.flush()?;
+        anyhow::bail!("the push stopped before the end: {why}; run `steward push` again to go on");
     }
     if stopped > 0 {
         out.flush()?;

@@ -87,7 +87,9 @@ pub fn add_owner(
         relation,
     } = r;
     let name = holder(conn, key, kind, object_id, relation)?;
-    let principal_id = principal_id.trim();
+    // Directory object ids are GUIDs, which Graph writes in lower case.
+    let principal_id = principal_id.trim().to_ascii_lowercase();
+    let principal_id = principal_id.as_str();
     if principal_id.is_empty() {
         return Err(Error::InvalidInput(
             "give the object id of the user, group or service principal".into(),

@@ -359,7 +359,28 @@ pub fn drop_item(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<OutboxItem> {
-    let it = get(conn, tenant, id)?;
+    let it = match get(conn, tenant, id) {
+        Ok(it) => it,
+        // A row this build cannot read (written by another version): it goes as it is, with
+        // nothing to undo in the cache that this build could name.
+        Err(Error::InvalidInput(why)) if why.contains("cannot be read") => {
+            record(
+                conn,
+                tenant,
+                now,
+                actor,
+                id,
+                "dropped",
+                Some("unreadable change"),
+            )?;
+            conn.prepare_cached("DELETE FROM outbox WHERE tenant = ?1 AND id = ?2")?
+                .execute(params![tenant.0, id])?;
+            return Err(Error::InvalidInput(format!(
+                "change {id} could not be read by this Steward; it was dropped as it was"
+            )));
+        }
+        Err(e) => return Err(e),
+    };
     if it.status == OutboxStatus::Pushed {
         return Err(Error::InvalidInput(format!(
             "change {id} is already in Entra and cannot be dropped; make the opposite change instead"

@@ -39,15 +39,27 @@ pub struct PushSummary {
     pub items: Vec<OutboxItem>,
     /// The client secrets Graph made, with their values: shown once, kept nowhere.
     pub new_secrets: Vec<NewSecret>,
+    /// New client secrets a sync left for an explicit push, which shows their values.
+    pub secrets_waiting: u64,
+    /// Why the push stopped before the end of the outbox (Graph stopped answering); what it did
+    /// before that, new secrets included, is above.
+    pub stopped: Option<String>,
 }
 
 impl PushSummary {
     /// One line for a sync's report, or `None` when there was nothing to push.
     pub fn line(&self) -> Option<String> {
-        if self.items.is_empty() {
+        if self.items.is_empty() && self.secrets_waiting == 0 {
             return None;
         }
         let mut parts = vec![format!("{} pushed", self.pushed)];
+        if self.secrets_waiting > 0 {
+            parts.push(format!(
+                "{} new client secret{} left for `steward push` (or Push changes), which shows the value",
+                self.secrets_waiting,
+                if self.secrets_waiting == 1 { "" } else { "s" }
+            ));
+        }
         for (n, what) in [
             (self.failed, "failed"),
             (self.conflicts, "in conflict"),
@@ -83,7 +95,7 @@ pub async fn push(
     let mut client = Client::new(opts.clone())?;
     let o = read_organization(&mut client, opts).await?;
     let _lock = store::lock_for_writing(conn, &format!("a push to tenant {}", o.id))?;
-    push_outbox(&mut client, conn, key, now).await
+    push_outbox(&mut client, conn, key, now, true).await
 }
 
 /// One step of an item: how it ended, or "ask again" when Graph's answer was lost.
@@ -93,12 +105,16 @@ pub(super) enum Step {
     Unknown(String),
 }
 
-/// Pushes every pending item of tenant `key`, oldest first.
+/// Pushes every pending item of tenant `key`, oldest first. Without `secrets` (a sync), new
+/// client secrets stay queued: their values are shown by an explicit push, whose answer reaches
+/// the admin whatever happens after it. Graph no longer answering stops the push with what it
+/// did so far (`stopped`), never losing a secret's value already made.
 pub(super) async fn push_outbox(
     client: &mut Client,
     conn: &Connection,
     key: TenantKey,
     now: DateTime<Utc>,
+    secrets: bool,
 ) -> SyncResult<PushSummary> {
     let who = actor(&client.opts);
     let graph = client.opts.graph_url.trim_end_matches('/').to_string();
@@ -107,13 +123,22 @@ pub(super) async fn push_outbox(
     // wait, since they were made on top of that one.
     let mut blocked: BTreeMap<String, i64> = BTreeMap::new();
     let ids: Vec<i64> = outbox::unpushed(conn, key)?.iter().map(|i| i.id).collect();
-    for id in ids {
-        client.check_cancel()?;
+    'items: for id in ids {
+        if client.check_cancel().is_err() {
+            summary.stopped =
+                Some("the push was cancelled; the next push goes on from here".into());
+            break;
+        }
         // Read again: an earlier item's push may have given its object Graph's id, which the
         // changes made on it now name.
         let item = outbox::get(conn, key, id)?;
         if item.status != OutboxStatus::Pending {
-            blocked.entry(item.target_id.clone()).or_insert(item.id);
+            block(&mut blocked, &item);
+            continue;
+        }
+        if !secrets && matches!(item.change, Change::AddSecret { .. }) {
+            summary.secrets_waiting += 1;
+            block(&mut blocked, &item);
             continue;
         }
         if let Some(first) = blocked.get(&item.target_id) {
@@ -144,12 +169,12 @@ pub(super) async fn push_outbox(
                 Change::AddFederatedCredential { .. }
                 | Change::UpdateFederatedCredential { .. }
                 | Change::RemoveFederatedCredential { .. } => {
-                    federation::push(client, &graph, &item.change).await?
+                    federation::push(client, &graph, &item.change).await
                 }
                 Change::AddOwner { .. }
                 | Change::RemoveOwner { .. }
                 | Change::RemoveAppRoleAssignment { .. } => {
-                    relations::push(client, &graph, &item.change).await?
+                    relations::push(client, &graph, &item.change).await
                 }
                 _ => {
                     objects::push(
@@ -160,7 +185,26 @@ pub(super) async fn push_outbox(
                         &item.change,
                         &mut summary.new_secrets,
                     )
-                    .await?
+                    .await
+                }
+            };
+            let step = match step {
+                Ok(s) => s,
+                // Graph stopped answering (or the admin cancelled): this item stays pending and
+                // the push ends here, keeping what it did (new secrets' values included).
+                Err(e) => {
+                    let why = steward_core::chain_text(&e);
+                    summary.stopped = Some(why.clone());
+                    let outcome = Outcome {
+                        status: OutboxStatus::Pending,
+                        message: Some(format!(
+                            "the push stopped here ({why}); the next push reads Entra's version first and goes on"
+                        )),
+                        remote: None,
+                        change: item.change.clone(),
+                    };
+                    settle(conn, key, &item, outcome, &who, now, &mut summary)?;
+                    break 'items;
                 }
             };
             match step {
@@ -172,7 +216,9 @@ pub(super) async fn push_outbox(
                     client.retries += 1;
                     last_unknown = why;
                     let d = client.backoff(1);
-                    client.pause(d).await?;
+                    if client.pause(d).await.is_err() {
+                        break;
+                    }
                 }
             }
         }
@@ -185,11 +231,22 @@ pub(super) async fn push_outbox(
             change: item.change.clone(),
         });
         if outcome.status != OutboxStatus::Pushed {
-            blocked.insert(item.target_id.clone(), item.id);
+            block(&mut blocked, &item);
         }
         settle(conn, key, &item, outcome, &who, now, &mut summary)?;
     }
     Ok(summary)
+}
+
+/// Holds later changes to the objects `item` touches: its target, and for a new registration
+/// all three of its local ids (later changes may name its service principal).
+fn block(blocked: &mut BTreeMap<String, i64>, item: &OutboxItem) {
+    blocked.entry(item.target_id.clone()).or_insert(item.id);
+    if let Change::CreateApplication { application: a } = &item.change {
+        for id in [&a.app_id, &a.service_principal_id] {
+            blocked.entry(id.clone()).or_insert(item.id);
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

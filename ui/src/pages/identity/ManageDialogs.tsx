@@ -134,8 +134,8 @@ export function SecretDialog({
       </Field>
       <MessageBar intent="info" layout="multiline">
         <MessageBarBody>
-          Entra makes the value when the change is pushed (Connections → Push changes, or the next sync). It is shown
-          there once, to copy; Steward never stores it. Prefer a certificate or a federated credential where the
+          Entra makes the value when the change is pushed with Connections → Push changes (a sync leaves new secrets
+          for it). It is shown there once, to copy; Steward never stores it. Prefer a certificate or a federated credential where the
           workload allows it.
         </MessageBarBody>
       </MessageBar>

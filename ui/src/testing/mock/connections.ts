@@ -246,7 +246,16 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
           retries: 1,
           secretNote,
           // Nothing queued in the Connections tests; the push's own tests use `pushChanges`.
-          pushed: { pushed: 0, failed: 0, conflicts: 0, waiting: 0, items: [], newSecrets: [] },
+          pushed: {
+            pushed: 0,
+            failed: 0,
+            conflicts: 0,
+            waiting: 0,
+            items: [],
+            newSecrets: [],
+            secretsWaiting: 0,
+            stopped: null,
+          },
         };
       } finally {
         syncProgressState = null;

@@ -161,7 +161,16 @@ export function manageMock(ctx: MockContext): ManageMock {
     async pushChanges(args) {
       ctx.record("pushChanges", [{ ...args, clientSecret: args.clientSecret ? "<given>" : "" }]);
       if (ctx.queued.length === 0)
-        return { pushed: 0, failed: 0, conflicts: 0, waiting: 0, items: [], newSecrets: [] } satisfies PushOutcome;
+        return {
+          pushed: 0,
+          failed: 0,
+          conflicts: 0,
+          waiting: 0,
+          items: [],
+          newSecrets: [],
+          secretsWaiting: 0,
+          stopped: null,
+        } satisfies PushOutcome;
       const outcome = structuredClone(manageFixture.push);
       // Only what this session queued: the fixture's outcome pushed all four.
       const ids = new Set(ctx.queued.map((i) => i.id));

@@ -553,6 +553,10 @@ pub(super) fn after_push(
                 owner_id,
                 &OneCredential::Secret(new.clone()),
             )?;
+            // A removal queued before the push names the local key id: it now names Graph's.
+            if old.key_id != new.key_id {
+                outbox::replace_ids(conn, key, &[(old.key_id.clone(), new.key_id.clone())])?;
+            }
         }
         (
             Change::AddCertificate {
@@ -565,6 +569,7 @@ pub(super) fn after_push(
             },
         ) if old.key_id != new.key_id => {
             credentials::set_key_id(conn, key, owner_id, &old.key_id, &new.key_id)?;
+            outbox::replace_ids(conn, key, &[(old.key_id.clone(), new.key_id.clone())])?;
         }
         _ => {}
     }

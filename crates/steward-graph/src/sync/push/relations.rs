@@ -11,11 +11,37 @@ use super::objects::{gone, pushed, read};
 use super::Step;
 use crate::sync::{SyncError, SyncResult};
 
-/// Whether Graph's list (`value`) holds an object with this id.
+/// Whether Graph's list page (`value`) holds an object with this id (ids compare without case).
 fn listed(v: &Value, id: &str) -> bool {
-    v["value"]
-        .as_array()
-        .is_some_and(|all| all.iter().any(|o| o["id"].as_str() == Some(id)))
+    v["value"].as_array().is_some_and(|all| {
+        all.iter()
+            .any(|o| o["id"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(id)))
+    })
+}
+
+/// Whether the whole list at `url` (every page) holds `id`; `Err` with the step that ends the
+/// item when the list cannot be read.
+async fn in_list(
+    client: &mut Client,
+    change: &Change,
+    url: &str,
+    id: &str,
+) -> SyncResult<Result<bool, Step>> {
+    let mut next = url.to_string();
+    loop {
+        let v = match read(client, change, &next).await? {
+            Ok(Some(v)) => v,
+            Ok(None) => return Ok(Err(gone(change))),
+            Err(step) => return Ok(Err(step)),
+        };
+        if listed(&v, id) {
+            return Ok(Ok(true));
+        }
+        match v["@odata.nextLink"].as_str() {
+            Some(link) => next = link.to_string(),
+            None => return Ok(Ok(false)),
+        }
+    }
 }
 
 /// One round for an owner, sponsor or permission change.
@@ -33,12 +59,10 @@ pub(super) async fn push(client: &mut Client, graph: &str, change: &Change) -> S
                     owner.object_id
                 ),
             };
-            let v = match read(client, change, &list).await? {
-                Ok(Some(v)) => v,
-                Ok(None) => return Ok(gone(change)),
+            let there = match in_list(client, change, &list, &owner.owner_id).await? {
+                Ok(t) => t,
                 Err(step) => return Ok(step),
             };
-            let there = listed(&v, &owner.owner_id);
             match (change, there) {
                 (Change::AddOwner { .. }, true) | (Change::RemoveOwner { .. }, false) => {
                     pushed(change.clone())
@@ -66,12 +90,11 @@ pub(super) async fn push(client: &mut Client, graph: &str, change: &Change) -> S
                 "{graph}/v1.0/servicePrincipals/{}/appRoleAssignments",
                 a.principal_id
             );
-            let v = match read(client, change, &list).await? {
-                Ok(Some(v)) => v,
-                Ok(None) => return Ok(gone(change)),
+            let there = match in_list(client, change, &list, &a.id).await? {
+                Ok(t) => t,
                 Err(step) => return Ok(step),
             };
-            if !listed(&v, &a.id) {
+            if !there {
                 return Ok(pushed(change.clone()));
             }
             match client
