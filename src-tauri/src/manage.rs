@@ -396,6 +396,37 @@ pub async fn remove_credential(
     .await
 }
 
+/// `manage::add_owner` or `manage::remove_owner`.
+type OwnerChange = fn(
+    &rusqlite::Connection,
+    steward_core::store::TenantKey,
+    manage::Relation<'_>,
+    &str,
+    chrono::DateTime<chrono::Utc>,
+) -> steward_core::Result<OutboxItem>;
+
+/// Runs an owner or sponsor change with the window's actor, now.
+async fn owner_change(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    kind: ObjectKind,
+    object_id: String,
+    principal_id: String,
+    relation: OwnerRelation,
+    change: OwnerChange,
+) -> Result<OutboxItem, AppError> {
+    with_tenant(&state, tenant_id, move |conn, key, _| {
+        let r = manage::Relation {
+            kind,
+            object_id: &object_id,
+            principal_id: &principal_id,
+            relation,
+        };
+        change(conn, key, r, &actor(), clock::now())
+    })
+    .await
+}
+
 /// Adds an owner of an application or service principal, or a sponsor of an agent identity.
 #[tauri::command]
 #[specta::specta]
@@ -407,15 +438,15 @@ pub async fn add_owner(
     principal_id: String,
     relation: OwnerRelation,
 ) -> Result<OutboxItem, AppError> {
-    with_tenant(&state, tenant_id, move |conn, key, _| {
-        let r = manage::Relation {
-            kind,
-            object_id: &object_id,
-            principal_id: &principal_id,
-            relation,
-        };
-        manage::add_owner(conn, key, r, &actor(), clock::now())
-    })
+    owner_change(
+        state,
+        tenant_id,
+        kind,
+        object_id,
+        principal_id,
+        relation,
+        manage::add_owner,
+    )
     .await
 }
 
@@ -430,15 +461,15 @@ pub async fn remove_owner(
     principal_id: String,
     relation: OwnerRelation,
 ) -> Result<OutboxItem, AppError> {
-    with_tenant(&state, tenant_id, move |conn, key, _| {
-        let r = manage::Relation {
-            kind,
-            object_id: &object_id,
-            principal_id: &principal_id,
-            relation,
-        };
-        manage::remove_owner(conn, key, r, &actor(), clock::now())
-    })
+    owner_change(
+        state,
+        tenant_id,
+        kind,
+        object_id,
+        principal_id,
+        relation,
+        manage::remove_owner,
+    )
     .await
 }
 

@@ -41,17 +41,8 @@ async fn a_sync_from_the_window_reads_the_simulated_tenant_into_the_cache() {
         .click()
         .await
         .expect("open Connections");
-    app.find("page-connections").await;
-    app.type_into("conn-tenant", &sim.tenant_id).await;
-    app.type_into("conn-client", CLIENT_ID).await;
-    app.type_into("conn-secret", SECRET).await;
-    app.find("conn-advanced")
-        .await
-        .click()
-        .await
-        .expect("open Advanced");
-    app.type_into("conn-graph-url", &sim.url()).await;
-    app.type_into("conn-authority-url", &sim.url()).await;
+    app.fill_connection(&sim.tenant_id, CLIENT_ID, &sim.url(), Some(SECRET))
+        .await;
     app.find("conn-test")
         .await
         .click()
@@ -150,15 +141,8 @@ async fn an_admin_signs_in_with_a_device_code_in_the_window_and_syncs_as_themsel
         .click()
         .await
         .expect("open Connections");
-    app.type_into("conn-tenant", &sim.tenant_id).await;
-    app.type_into("conn-client", CLIENT_ID).await;
-    app.find("conn-advanced")
-        .await
-        .click()
-        .await
-        .expect("open Advanced");
-    app.type_into("conn-graph-url", &sim.url()).await;
-    app.type_into("conn-authority-url", &sim.url()).await;
+    app.fill_connection(&sim.tenant_id, CLIENT_ID, &sim.url(), None)
+        .await;
     app.click_in_view("[data-testid='conn-method'] input[value='admin']")
         .await;
     app.click_in_view("[data-testid='conn-admin-device']").await;

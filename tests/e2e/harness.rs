@@ -239,6 +239,33 @@ impl App {
         self.find(drawn(page)).await;
     }
 
+    /// Fills in the Connections form for the Graph simulator at `url`: the tenant (unless the form
+    /// already holds one), the client id, the client secret when given (a kept one is used
+    /// otherwise), and under Advanced the Graph and authority URLs.
+    pub async fn fill_connection(
+        &self,
+        tenant: &str,
+        client_id: &str,
+        url: &str,
+        secret: Option<&str>,
+    ) {
+        self.find("page-connections").await;
+        if self.value("conn-tenant").await.is_empty() {
+            self.type_into("conn-tenant", tenant).await;
+        }
+        self.type_into("conn-client", client_id).await;
+        if let Some(s) = secret {
+            self.type_into("conn-secret", s).await;
+        }
+        self.find("conn-advanced")
+            .await
+            .click()
+            .await
+            .expect("open Advanced");
+        self.type_into("conn-graph-url", url).await;
+        self.type_into("conn-authority-url", url).await;
+    }
+
     /// The answer the app's next file dialog gives, as if the admin had chosen `path` in it.
     pub fn answer_dialog(&self, path: &std::path::Path) {
         use std::io::Write;

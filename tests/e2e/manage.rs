@@ -9,26 +9,6 @@ use crate::harness::{App, Cache};
 const CLIENT_ID: &str = "11111111-2222-4333-8444-555555555555";
 const SECRET: &str = "e2e-manage-loopback-secret";
 
-/// Fills in the Connections form for the simulator (the secret only when given: a kept one is
-/// used otherwise).
-async fn connect_form(app: &App, tenant: &str, url: &str, secret: Option<&str>) {
-    app.find("page-connections").await;
-    if app.value("conn-tenant").await.is_empty() {
-        app.type_into("conn-tenant", tenant).await;
-    }
-    app.type_into("conn-client", CLIENT_ID).await;
-    if let Some(s) = secret {
-        app.type_into("conn-secret", s).await;
-    }
-    app.find("conn-advanced")
-        .await
-        .click()
-        .await
-        .expect("open Advanced");
-    app.type_into("conn-graph-url", url).await;
-    app.type_into("conn-authority-url", url).await;
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_reach_entra() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -56,7 +36,8 @@ async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_re
 
     // The simulated tenant, synced into the window's cache.
     app.open_page("connections").await;
-    connect_form(&app, &sim.tenant_id, &sim.url(), Some(SECRET)).await;
+    app.fill_connection(&sim.tenant_id, CLIENT_ID, &sim.url(), Some(SECRET))
+        .await;
     app.find("conn-sync").await.click().await.expect("sync");
     app.text("conn-synced").await;
 
@@ -134,7 +115,8 @@ async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_re
 
     // The push: from Connections, with the kept secret.
     app.find("changes-push").await.click().await.expect("push");
-    connect_form(&app, &sim.tenant_id, &sim.url(), None).await;
+    app.fill_connection(&sim.tenant_id, CLIENT_ID, &sim.url(), None)
+        .await;
     app.until("the page says the secret of the sync is kept", || async {
         app.texts("[data-testid='conn-secret-status']")
             .await

@@ -30,10 +30,10 @@ fn invalid(what: &str, problems: Vec<String>) -> Error {
 }
 
 /// An object's name and, for a service principal, the object itself; deleted ones too.
-struct Found {
-    display_name: String,
+pub(super) struct Found {
+    pub(super) display_name: String,
     deleted: Option<DateTime<Utc>>,
-    sp: Option<ServicePrincipal>,
+    pub(super) sp: Option<ServicePrincipal>,
     app_id: String,
     notes: Option<String>,
     tags: Vec<String>,
@@ -89,7 +89,7 @@ fn changeable(found: &Found, what: &str) -> Result<()> {
     Ok(())
 }
 
-fn live(
+pub(super) fn live(
     conn: &Connection,
     key: TenantKey,
     kind: ObjectKind,

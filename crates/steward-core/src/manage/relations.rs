@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::change::{Change, ObjectKind};
+use super::identity::live;
 use crate::model::{IdentityKind, Owner, OwnerRelation};
 use crate::store::outbox::{self, OutboxItem};
-use crate::store::{app_role_assignments, applications, owners, service_principals, TenantKey};
+use crate::store::{app_role_assignments, owners, service_principals, TenantKey};
 use crate::{Error, Result};
 
-/// The object's name, checked to be one whose owners (or sponsors) an admin may change.
+/// The object's name, checked to be one whose owners (or sponsors) an admin may change: live,
+/// not a managed identity (the checks every change makes), and an agent identity for sponsors.
 fn holder(
     conn: &Connection,
     key: TenantKey,
@@ -19,47 +21,26 @@ fn holder(
     id: &str,
     relation: OwnerRelation,
 ) -> Result<String> {
-    let (name, sp) = match kind {
-        ObjectKind::Application => match applications::get_application(conn, key, id)? {
-            Some(a) => (a.display_name, None),
-            None => {
-                return Err(Error::InvalidInput(format!(
-                    "no live application {id} in the cache"
-                )))
-            }
-        },
-        ObjectKind::ServicePrincipal => {
-            match service_principals::get_service_principal(conn, key, id)? {
-                Some(sp) if sp.deleted_date_time.is_none() => (sp.display_name.clone(), Some(sp)),
-                _ => {
-                    return Err(Error::InvalidInput(format!(
-                        "no live service principal {id} in the cache"
-                    )))
-                }
-            }
-        }
+    let what = match relation {
+        OwnerRelation::Owner => "change its owners",
+        OwnerRelation::Sponsor => "change its sponsors",
     };
-    if let Some(sp) = &sp {
-        let k = IdentityKind::classify(&sp.service_principal_type, &sp.alternative_names);
-        if relation == OwnerRelation::Sponsor && k != IdentityKind::AgentIdentity {
-            return Err(Error::InvalidInput(format!(
+    let found = live(conn, key, kind, id, what)?;
+    let name = found.display_name;
+    match (&found.sp, relation) {
+        (Some(sp), OwnerRelation::Sponsor)
+            if IdentityKind::classify(&sp.service_principal_type, &sp.alternative_names)
+                != IdentityKind::AgentIdentity =>
+        {
+            Err(Error::InvalidInput(format!(
                 "{name} is no agent identity: only agent identities have sponsors; add an owner instead"
-            )));
+            )))
         }
-        if matches!(
-            k,
-            IdentityKind::ManagedIdentitySystem | IdentityKind::ManagedIdentityUser
-        ) {
-            return Err(Error::InvalidInput(format!(
-                "{name} is a managed identity, which Azure manages: it has no owners to change"
-            )));
-        }
-    } else if relation == OwnerRelation::Sponsor {
-        return Err(Error::InvalidInput(
+        (None, OwnerRelation::Sponsor) => Err(Error::InvalidInput(
             "sponsors belong to agent identities (service principals), not applications".into(),
-        ));
+        )),
+        _ => Ok(name),
     }
-    Ok(name)
 }
 
 /// An owner (or sponsor) of an object: which object, which principal, which relation.

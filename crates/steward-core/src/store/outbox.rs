@@ -184,18 +184,21 @@ pub fn unpushed(conn: &Connection, tenant: TenantKey) -> Result<Vec<OutboxItem>>
 
 /// One item.
 pub fn get(conn: &Connection, tenant: TenantKey, id: i64) -> Result<OutboxItem> {
-    let row = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE tenant = ?1 AND id = ?2"
-        ))?
-        .query_row(params![tenant.0, id], item)
-        .optional()?;
-    match row {
-        Some(r) => finish(r),
-        None => Err(Error::InvalidInput(format!(
+    finish(get_raw(conn, tenant, id)?)
+}
+
+/// One item's row, its change not parsed yet.
+fn get_raw(conn: &Connection, tenant: TenantKey, id: i64) -> Result<Raw> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE tenant = ?1 AND id = ?2"
+    ))?
+    .query_row(params![tenant.0, id], item)
+    .optional()?
+    .ok_or_else(|| {
+        Error::InvalidInput(format!(
             "the outbox holds no change {id} for this tenant; `steward outbox` lists them"
-        ))),
-    }
+        ))
+    })
 }
 
 /// Queues `change` and shows it in the cache, in one transaction; the audit trail records who
@@ -359,11 +362,11 @@ pub fn drop_item(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<OutboxItem> {
-    let it = match get(conn, tenant, id) {
+    let it = match finish(get_raw(conn, tenant, id)?) {
         Ok(it) => it,
         // A row this build cannot read (written by another version): it goes as it is, with
         // nothing to undo in the cache that this build could name.
-        Err(Error::InvalidInput(why)) if why.contains("cannot be read") => {
+        Err(_) => {
             record(
                 conn,
                 tenant,
@@ -379,7 +382,6 @@ pub fn drop_item(
                 "change {id} could not be read by this Steward; it was dropped as it was"
             )));
         }
-        Err(e) => return Err(e),
     };
     if it.status == OutboxStatus::Pushed {
         return Err(Error::InvalidInput(format!(

@@ -196,7 +196,12 @@ export function FederatedCredentialDialog({ tenantId, applicationId, editing, op
             {templateName === "gitHubActions" && (
               <>
                 <Field label="Repository" hint="OWNER/REPO, as GitHub shows it">
-                  <Input data-testid="fic-repository" value={words.repository} placeholder="contoso/payments-api" onChange={set("repository")} />
+                  <Input
+                    data-testid="fic-repository"
+                    value={words.repository}
+                    placeholder="contoso/payments-api"
+                    onChange={set("repository")}
+                  />
                 </Field>
                 <Field label="Runs for">
                   <RadioGroup

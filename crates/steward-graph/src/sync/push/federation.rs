@@ -9,8 +9,9 @@ use steward_core::model::FederatedIdentityCredential;
 use steward_core::store::outbox::{OutboxStatus, Outcome, RemoteVersion};
 use steward_core::store::{federated_credentials, TenantKey};
 
-use super::super::client::{Client, Fetch};
-use super::{refused, written, Step};
+use super::super::client::Client;
+use super::objects::pushed;
+use super::{written, Step};
 use crate::json::Obj;
 use crate::sync::{SyncError, SyncResult};
 use crate::wire;
@@ -22,32 +23,10 @@ async fn read(
     change: &Change,
     url: &str,
 ) -> SyncResult<Result<Vec<FederatedIdentityCredential>, Step>> {
-    let v = match client.get(url).await {
-        Ok(Fetch::Ok(v)) => v,
-        Ok(Fetch::Forbidden(why)) => {
-            return Ok(Err(Step::Settled(Box::new(refused(
-                change,
-                403,
-                "Forbidden",
-                &why,
-            )))))
-        }
-        Ok(Fetch::PageTokenExpired | Fetch::DeltaExpired) => {
-            return Ok(Err(Step::Unknown(
-                "Graph answered the read as if it carried a page token".into(),
-            )))
-        }
-        Err(SyncError::Http {
-            status,
-            code,
-            message,
-            ..
-        }) => {
-            return Ok(Err(Step::Settled(Box::new(refused(
-                change, status, &code, &message,
-            )))))
-        }
-        Err(e) => return Err(e),
+    let v = match super::objects::read(client, change, url).await? {
+        Ok(Some(v)) => v,
+        Ok(None) => return Ok(Err(super::objects::gone(change))),
+        Err(step) => return Ok(Err(step)),
     };
     let items = v["value"].as_array().cloned().unwrap_or_default();
     let mut out = Vec::with_capacity(items.len());
@@ -87,15 +66,6 @@ fn conflict(change: &Change, theirs: Option<&FederatedIdentityCredential>, why: 
             credential: theirs.cloned(),
         }),
         change: change.clone(),
-    }))
-}
-
-fn pushed(change: Change) -> Step {
-    Step::Settled(Box::new(Outcome {
-        status: OutboxStatus::Pushed,
-        message: None,
-        remote: None,
-        change,
     }))
 }
 
