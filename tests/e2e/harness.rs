@@ -239,6 +239,42 @@ impl App {
         self.find(drawn(page)).await;
     }
 
+    /// Clicks the button with this test id until `done` holds: a click that lands while a dialog
+    /// is still opening (its surface moving in) is lost under load, so it is given again. Only for
+    /// buttons a second click cannot act on twice (disabled while busy, gone once done).
+    pub async fn click_until<F, Fut>(&self, testid: &str, what: &str, mut done: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        self.find(testid).await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(button) = self
+                .client
+                .find_all(Locator::Css(&format!("[data-testid='{testid}']")))
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .next()
+            {
+                // A stale or covered button is clicked again on the next round.
+                let _ = button.click().await;
+            }
+            let until = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < until {
+                if done().await {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            if Instant::now() > deadline {
+                let page = self.failure_evidence().await;
+                panic!("timed out clicking {testid} until {what}\npage: {page}");
+            }
+        }
+    }
+
     /// Fills in the Connections form for the Graph simulator at `url`: the tenant (unless the form
     /// already holds one), the client id, the client secret when given (a kept one is used
     /// otherwise), and under Advanced the Graph and authority URLs.

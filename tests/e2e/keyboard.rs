@@ -85,13 +85,8 @@ async fn the_import_dialog_closed_with_the_mouse_gives_the_focus_back_to_its_but
         .await
         .expect("click Import");
     app.find("import-dialog").await;
-    app.find("import-close")
-        .await
-        .click()
-        .await
-        .expect("click Close");
-    app.until("the Import dialog is closed", || async {
-        app.all("[data-testid='import-dialog']").await.is_empty()
+    app.click_until("import-close", "the Import dialog is closed", || async {
+        app.texts("[data-testid='import-dialog']").await.is_empty()
     })
     .await;
     app.until("the focus is back on the Import button", || async {

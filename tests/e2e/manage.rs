@@ -49,11 +49,10 @@ async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_re
         .await
         .expect("New app registration");
     app.type_into("new-app-name", "e2e-payments-deployer").await;
-    app.find("new-app-dialog-ok")
-        .await
-        .click()
-        .await
-        .expect("register");
+    app.click_until("new-app-dialog-ok", "the dialog closes", || async {
+        app.texts("[data-testid='new-app-dialog']").await.is_empty()
+    })
+    .await;
     app.until("the new registration's detail opens", || async {
         app.texts("[data-testid='detail-name']")
             .await
@@ -65,11 +64,10 @@ async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_re
     // A client secret.
     app.click_in_view("[data-testid='manage-add-secret']").await;
     app.type_into("secret-name", "ci").await;
-    app.find("secret-dialog-ok")
-        .await
-        .click()
-        .await
-        .expect("add the secret");
+    app.click_until("secret-dialog-ok", "the dialog closes", || async {
+        app.texts("[data-testid='secret-dialog']").await.is_empty()
+    })
+    .await;
     app.until("the secret shows pending", || async {
         app.texts("[data-testid='credential-row']")
             .await
@@ -90,11 +88,10 @@ async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_re
             .any(|t| t == "repo:contoso/payments:ref:refs/heads/main")
     })
     .await;
-    app.find("fic-save")
-        .await
-        .click()
-        .await
-        .expect("add the credential");
+    app.click_until("fic-save", "the dialog closes", || async {
+        app.texts("[data-testid='fic-dialog']").await.is_empty()
+    })
+    .await;
     app.until("the federated credential shows pending", || async {
         app.texts("[data-testid='federated-row']")
             .await
@@ -134,17 +131,18 @@ async fn an_app_a_secret_and_a_github_federated_credential_made_in_the_window_re
     app.screenshot_as("new-secret").await;
     let pushed = app.text("conn-pushed").await;
     assert!(pushed.contains("3 changes pushed"), "{pushed}");
-    app.find("new-secret-done")
-        .await
-        .click()
-        .await
-        .expect("done");
-    app.until("the value is gone from the window", || async {
-        app.all("[data-testid='new-secret-dialog']")
+    app.click_until("new-secret-done", "the dialog closes", || async {
+        app.texts("[data-testid='new-secret-dialog']")
             .await
             .is_empty()
     })
     .await;
+    assert!(
+        app.texts("[data-testid='new-secret-value']")
+            .await
+            .is_empty(),
+        "the value is gone from the window"
+    );
 
     // Entra has them, and the cache does not hold the value.
     let sim_db =
