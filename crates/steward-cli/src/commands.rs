@@ -3,6 +3,7 @@
 
 use steward_core::clock;
 
+pub(crate) mod ca;
 pub(crate) mod connect;
 pub(crate) mod demo;
 pub(crate) mod federated_credential;

@@ -12,10 +12,12 @@ use steward_core::model::IdentityKind;
 use steward_core::store;
 use steward_report::{Format, ReportKind};
 
+mod args_ca;
 mod args_manage;
 mod commands;
 mod output;
 
+pub(crate) use args_ca::*;
 pub(crate) use args_manage::*;
 
 #[derive(Parser)]
@@ -109,6 +111,10 @@ enum Command {
     /// Application permissions: take one away from a service principal, for least privilege.
     #[command(subcommand)]
     Permission(PermissionCommand),
+    /// Conditional access for workload identities: list the policies and named locations,
+    /// what-if for one token request, and replay of the cached sign-ins through a policy.
+    #[command(subcommand)]
+    Ca(CaCommand),
     /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory,
     /// sign-ins or audit (the changes made in Steward and their audit trail), as HTML, PDF,
     /// XLSX, CSV or JSON. The same cache and --as-of give the same bytes.
@@ -470,6 +476,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Owner(c) => commands::objects::relation(&conn, &mut out, c, false)?,
         Command::Sponsor(c) => commands::objects::relation(&conn, &mut out, c, true)?,
         Command::Permission(c) => commands::objects::permission(&conn, &mut out, c)?,
+        Command::Ca(c) => commands::ca::run(&conn, &mut out, c)?,
     }
     out.flush()?;
     Ok(())

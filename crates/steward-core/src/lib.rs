@@ -9,6 +9,7 @@
 
 pub mod chart;
 pub mod clock;
+pub mod conditional_access;
 pub mod dashboard;
 pub mod dataset;
 pub mod demo;

@@ -73,6 +73,7 @@ pub struct ServicePrincipalRiskDetection {
 /// A conditional-access named location: Graph's ipNamedLocation (CIDR ranges) or
 /// countryNamedLocation (ISO 3166 codes), in one shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct NamedLocation {
     pub id: String,
