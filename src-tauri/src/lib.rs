@@ -4,6 +4,7 @@
 //! composes several core calls, they sit in a plain function of the connection and `now`
 //! (`licensing_at` and the like) that the UI's mock fixtures (`mock_fixtures.rs`) are made with.
 
+mod conditional_access;
 mod connections;
 mod dialogs;
 mod error;
@@ -493,6 +494,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         manage::remove_owner,
         manage::remove_permission,
         manage::push_changes,
+        conditional_access::ca_overview,
+        conditional_access::ca_what_if,
+        conditional_access::ca_replay,
+        conditional_access::ca_policy_problems,
+        conditional_access::ca_save_policy,
+        conditional_access::ca_delete_policy,
+        conditional_access::ca_location_problems,
+        conditional_access::ca_save_location,
+        conditional_access::ca_delete_location,
     ])
 }
 

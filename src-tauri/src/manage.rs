@@ -20,7 +20,7 @@ use crate::connections::ConnectArgs;
 use crate::{with_tenant, AppError, AppState};
 
 /// Who makes a change from the window, for the audit trail: the OS account.
-fn actor() -> String {
+pub(crate) fn actor() -> String {
     let user = steward_core::manage::os_user();
     format!("{user} (Steward window)")
 }

@@ -38,6 +38,8 @@ use crate::connections::{self, ConnectArgs, SyncProgress};
 use crate::reports::{self, ReportArgs};
 use crate::AppError;
 
+mod ca;
+
 /// The instant every fixture is computed at (the UI's tests read dates relative to it).
 const AS_OF: &str = "2025-06-01T12:00:00Z";
 
@@ -799,6 +801,7 @@ fn generate(dir: &Path) -> BTreeMap<String, String> {
         ("reports", reports(&demo, &hostile)),
         ("connections", connections(&demo, dir)),
         ("manage", manage(&demo, dir)),
+        ("conditionalAccess", ca::conditional_access(&demo, dir)),
     ];
     files
         .into_iter()

@@ -67,11 +67,12 @@ static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 /// Every page of the window, by the name its navigation button (`nav-…`) and its section
 /// (`page-…`) carry.
-pub const PAGES: [&str; 8] = [
+pub const PAGES: [&str; 9] = [
     "overview",
     "identities",
     "recommendations",
     "risk",
+    "conditionalAccess",
     "licensing",
     "reports",
     "changes",
@@ -85,6 +86,7 @@ fn drawn(page: &str) -> &'static str {
         "identities" => "identity-row",
         "recommendations" => "rec-row",
         "risk" => "risk-levels",
+        "conditionalAccess" => "ca-tabs",
         "licensing" => "lic-headline",
         "reports" => "report-preview",
         "changes" => "changes-waiting",

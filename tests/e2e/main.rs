@@ -3,6 +3,7 @@
 //! sees against the SQLite file itself and saves a screenshot under `target/e2e-screenshots/`.
 
 mod accessibility;
+mod conditional_access;
 mod connections;
 mod dark;
 mod harness;

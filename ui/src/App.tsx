@@ -20,6 +20,7 @@ import {
   PlugConnected20Regular,
   Receipt20Regular,
   ShieldError20Regular,
+  ShieldLock20Regular,
 } from "@fluentui/react-icons";
 import type { AppInfo, BackendError, ImportResult, SyncOutcome, TenantSummary } from "./ipc/backend";
 import { toBackendError } from "./ipc/backend";
@@ -36,6 +37,7 @@ import { RiskPage } from "./pages/RiskPage";
 import { ReportsPage } from "./pages/ReportsPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
 import { ChangesPage } from "./pages/ChangesPage";
+import { ConditionalAccessPage } from "./pages/ConditionalAccessPage";
 import { formatDateTime } from "./format";
 import { useFocusBackAfterClose } from "./focus";
 
@@ -44,6 +46,7 @@ export type Route =
   | { page: "identities"; detailId: string | null }
   | { page: "recommendations" }
   | { page: "risk" }
+  | { page: "conditionalAccess" }
   | { page: "licensing" }
   | { page: "reports" }
   | { page: "changes" }
@@ -72,6 +75,7 @@ export const PAGE_TITLES: Record<Route["page"], string> = {
   identities: "Identities",
   recommendations: "Recommendations",
   risk: "Risk",
+  conditionalAccess: "Conditional access",
   licensing: "Licensing",
   reports: "Reports",
   changes: "Changes",
@@ -274,6 +278,16 @@ function Shell({
             Risk
           </Button>
           <Button
+            data-testid="nav-conditionalAccess"
+            appearance={route.page === "conditionalAccess" ? "secondary" : "subtle"}
+            aria-current={route.page === "conditionalAccess" ? "page" : undefined}
+            icon={<ShieldLock20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "conditionalAccess" })}
+          >
+            Conditional access
+          </Button>
+          <Button
             data-testid="nav-licensing"
             appearance={route.page === "licensing" ? "secondary" : "subtle"}
             aria-current={route.page === "licensing" ? "page" : undefined}
@@ -357,6 +371,14 @@ function Shell({
             <RecommendationsPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "risk" ? (
             <RiskPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+          ) : route.page === "conditionalAccess" ? (
+            <ConditionalAccessPage
+              key={pageKey}
+              tenantId={tenant.id}
+              dataAsOf={tenant.dataAsOf}
+              onOpenIdentity={openIdentity}
+              onOpenChanges={() => setRoute({ page: "changes" })}
+            />
           ) : route.page === "licensing" ? (
             <LicensingPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
           ) : route.page === "reports" ? (

@@ -24,6 +24,7 @@
 mod admin;
 mod auth;
 mod batch;
+mod ca_writes;
 mod config;
 mod delta;
 mod directory;
@@ -232,6 +233,18 @@ async fn launch(
             "/beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors",
             get(list_sponsors),
         )
+        .route(
+            "/v1.0/identity/conditionalAccess/policies/{id}",
+            get(ca_writes::get_policy)
+                .patch(ca_writes::update_policy)
+                .delete(ca_writes::delete_policy),
+        )
+        .route(
+            "/v1.0/identity/conditionalAccess/namedLocations/{id}",
+            get(ca_writes::get_location)
+                .patch(ca_writes::update_location)
+                .delete(ca_writes::delete_location),
+        )
         .route("/v1.0/$batch", post(batch))
         .route("/beta/$batch", post(batch))
         .route("/beta/auditLogs/signIns", get(list_sign_ins))
@@ -256,7 +269,17 @@ async fn launch(
             WholeCollection::ALL
                 .into_iter()
                 .fold(Router::new(), |r, which| {
-                    r.route(which.path(), get(whole_collection_route(which)))
+                    let list = get(whole_collection_route(which));
+                    r.route(
+                        which.path(),
+                        match which {
+                            WholeCollection::CaPolicies => list.post(ca_writes::create_policy),
+                            WholeCollection::NamedLocations => {
+                                list.post(ca_writes::create_location)
+                            }
+                            _ => list,
+                        },
+                    )
                 }),
         )
         .layer(axum::middleware::from_fn_with_state(

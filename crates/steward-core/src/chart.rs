@@ -12,13 +12,32 @@ const FAILURE: RGBColor = RGBColor(196, 49, 75); // Fluent danger red
 
 /// Stacked daily bars: successes at the bottom, failures on top, one bar per day.
 pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
+    let rows: Vec<(&str, Vec<i64>)> = days
+        .iter()
+        .map(|d| (d.day.as_str(), vec![d.success, d.failure]))
+        .collect();
+    daily_stacked(&rows, &[("Success", SUCCESS), ("Failure", FAILURE)])
+}
+
+/// One bar per day of the sign-ins a conditional access policy would have blocked (a replay).
+pub fn blocks_per_day(days: &[crate::conditional_access::replay::DayBlocks]) -> Result<String> {
+    let rows: Vec<(&str, Vec<i64>)> = days
+        .iter()
+        .map(|d| (d.date.as_str(), vec![d.blocked_sign_ins]))
+        .collect();
+    daily_stacked(&rows, &[("Would be blocked", FAILURE)])
+}
+
+/// One bar per day (`YYYY-MM-DD`, labelled by month and day), each stacking its values in the
+/// order of `series`, with a legend naming them.
+fn daily_stacked(days: &[(&str, Vec<i64>)], series: &[(&str, RGBColor)]) -> Result<String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (CHART_WIDTH, 300)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err)?;
         let max = days
             .iter()
-            .map(|d| d.success + d.failure)
+            .map(|d| d.1.iter().sum::<i64>())
             .max()
             .unwrap_or(0)
             .max(1);
@@ -33,7 +52,7 @@ pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
             .map_err(chart_err)?;
         let labels: Vec<String> = days
             .iter()
-            .map(|d| d.day.get(5..).unwrap_or(&d.day).to_string())
+            .map(|d| d.0.get(5..).unwrap_or(d.0).to_string())
             .collect();
         chart
             .configure_mesh()
@@ -47,25 +66,24 @@ pub fn sign_ins_per_day(days: &[DailySignIns]) -> Result<String> {
             .label_style(label_font())
             .draw()
             .map_err(chart_err)?;
-        chart
-            .draw_series(days.iter().enumerate().map(|(i, d)| {
-                let x = i as f64;
-                Rectangle::new([(x + 0.12, 0), (x + 0.88, d.success)], SUCCESS.filled())
-            }))
-            .map_err(chart_err)?
-            .label("Success")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], SUCCESS.filled()));
-        chart
-            .draw_series(days.iter().enumerate().map(|(i, d)| {
-                let x = i as f64;
-                Rectangle::new(
-                    [(x + 0.12, d.success), (x + 0.88, d.success + d.failure)],
-                    FAILURE.filled(),
-                )
-            }))
-            .map_err(chart_err)?
-            .label("Failure")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], FAILURE.filled()));
+        for (s, (label, color)) in series.iter().enumerate() {
+            let color = *color;
+            chart
+                .draw_series(days.iter().enumerate().map(|(i, d)| {
+                    let x = i as f64;
+                    let below: i64 = d.1.iter().take(s).sum();
+                    let value = d.1.get(s).copied().unwrap_or(0);
+                    Rectangle::new(
+                        [(x + 0.12, below), (x + 0.88, below + value)],
+                        color.filled(),
+                    )
+                }))
+                .map_err(chart_err)?
+                .label(*label)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                });
+        }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

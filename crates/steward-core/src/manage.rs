@@ -4,6 +4,7 @@
 
 pub mod certificate;
 mod change;
+pub mod conditional_access;
 pub mod federation;
 mod identity;
 mod relations;

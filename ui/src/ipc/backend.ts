@@ -7,6 +7,7 @@ import type {
   AppError,
   AppInfo,
   AuditEntry,
+  CaOverview,
   CertificateFile,
   ConnectArgs,
   FederatedCredentialForm,
@@ -28,6 +29,7 @@ import type {
   ImportResult,
   LicensePlan,
   Licensing,
+  NamedLocation,
   Overview,
   PlanSettings,
   ProgressState,
@@ -35,6 +37,7 @@ import type {
   RecommendationSettings,
   ReportArgs,
   ReportInfo,
+  ReplayView,
   ReportPreview,
   Result,
   RiskAction,
@@ -49,9 +52,36 @@ import type {
   SyncOutcome,
   SyncProgress,
   TenantSummary,
+  WhatIf,
+  WorkloadPolicy,
 } from "./bindings";
 
 export type {
+  BlockedIdentity,
+  BlockedSignIn,
+  CaOverview,
+  Check,
+  Condition,
+  DayBlocks,
+  IdentityRef,
+  Included,
+  LocationRef,
+  LocationView,
+  Locations,
+  NamedLocation,
+  OtherPolicy,
+  Outcome,
+  PolicyState,
+  PolicyView,
+  Replay,
+  ReplayView,
+  RiskSource,
+  RuledOut,
+  UndeterminedGroup,
+  Verdict,
+  WhatIf,
+  WhatIfPolicy,
+  WorkloadPolicy,
   AppRoleView,
   OwnerView,
   AdminSignInArgs,
@@ -305,6 +335,22 @@ export interface Backend {
   removePermission(tenantId: string, servicePrincipalId: string, assignmentId: string): Promise<OutboxItem>;
   /** Sends the outbox to Graph, signed in as the Connections form says. New secrets' values come back once. */
   pushChanges(args: ConnectArgs): Promise<PushOutcome>;
+  /** The tenant's conditional access policies (for workload identities, then the others) and named locations. */
+  caOverview(tenantId: string): Promise<CaOverview>;
+  /** Which policies would apply to `sp` (object id or appId) asking for a token from `ip`, and why; `risk` null: Identity Protection's current level. */
+  caWhatIf(tenantId: string, sp: string, ip: string, risk: string | null): Promise<WhatIf>;
+  /** The cached sign-ins of `from`..`to` (dates, whole UTC days) run through `policy`, whatever its state, with a chart. */
+  caReplay(tenantId: string, policy: WorkloadPolicy, from: string, to: string, dark: boolean): Promise<ReplayView>;
+  /** Everything that stops a policy draft from being saved, each with its fix; empty: it can be. */
+  caPolicyProblems(tenantId: string, draft: WorkloadPolicy): Promise<string[]>;
+  /** Queues a new policy (`draft.id` null) or an edit of a cached one. */
+  caSavePolicy(tenantId: string, draft: WorkloadPolicy): Promise<OutboxItem>;
+  caDeletePolicy(tenantId: string, id: string): Promise<OutboxItem>;
+  /** Everything that stops a named IP location from being saved; empty: it can be. */
+  caLocationProblems(tenantId: string, location: NamedLocation): Promise<string[]>;
+  /** Queues a new named IP location (empty id) or an edit of a cached one. */
+  caSaveLocation(tenantId: string, location: NamedLocation): Promise<OutboxItem>;
+  caDeleteLocation(tenantId: string, id: string): Promise<OutboxItem>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -415,4 +461,13 @@ export const tauriBackend: Backend = {
   removePermission: (tenantId, servicePrincipalId, assignmentId) =>
     unwrap(() => commands.removePermission(tenantId, servicePrincipalId, assignmentId)),
   pushChanges: (args) => unwrap(() => commands.pushChanges(args)),
+  caOverview: (tenantId) => unwrap(() => commands.caOverview(tenantId)),
+  caWhatIf: (tenantId, sp, ip, risk) => unwrap(() => commands.caWhatIf(tenantId, sp, ip, risk)),
+  caReplay: (tenantId, policy, from, to, dark) => unwrap(() => commands.caReplay(tenantId, policy, from, to, dark)),
+  caPolicyProblems: (tenantId, draft) => unwrap(() => commands.caPolicyProblems(tenantId, draft)),
+  caSavePolicy: (tenantId, draft) => unwrap(() => commands.caSavePolicy(tenantId, draft)),
+  caDeletePolicy: (tenantId, id) => unwrap(() => commands.caDeletePolicy(tenantId, id)),
+  caLocationProblems: (tenantId, location) => unwrap(() => commands.caLocationProblems(tenantId, location)),
+  caSaveLocation: (tenantId, location) => unwrap(() => commands.caSaveLocation(tenantId, location)),
+  caDeleteLocation: (tenantId, id) => unwrap(() => commands.caDeleteLocation(tenantId, id)),
 };

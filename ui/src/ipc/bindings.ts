@@ -560,6 +560,107 @@ async pushChanges(args: ConnectArgs) : Promise<Result<PushOutcome, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The tenant's policies (for workload identities, then the others) and named locations.
+ */
+async caOverview(tenantId: string) : Promise<Result<CaOverview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_overview", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Which policies would apply to `sp` (object id or appId) asking for a token from `ip`, with
+ * risk level `risk` (Identity Protection's current one from the cache when `None`).
+ */
+async caWhatIf(tenantId: string, sp: string, ip: string, risk: string | null) : Promise<Result<WhatIf, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_what_if", { tenantId, sp, ip, risk }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs the cached sign-ins from `from` to `to` (dates, whole days in UTC) through `policy`,
+ * whatever its state: a draft, a report-only or an enabled one.
+ */
+async caReplay(tenantId: string, policy: WorkloadPolicy, from: string, to: string, dark: boolean) : Promise<Result<ReplayView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_replay", { tenantId, policy, from, to, dark }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Everything that would stop `draft` from being saved, each with its fix (none: it can be).
+ */
+async caPolicyProblems(tenantId: string, draft: WorkloadPolicy) : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_policy_problems", { tenantId, draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues a new policy (`draft.id` null) or an edit of a cached one.
+ */
+async caSavePolicy(tenantId: string, draft: WorkloadPolicy) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_save_policy", { tenantId, draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues the deletion of a policy.
+ */
+async caDeletePolicy(tenantId: string, id: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_delete_policy", { tenantId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Everything that would stop a named IP location from being saved (none: it can be).
+ */
+async caLocationProblems(tenantId: string, location: NamedLocation) : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_location_problems", { tenantId, location }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues a new named IP location (empty id) or an edit of a cached one.
+ */
+async caSaveLocation(tenantId: string, location: NamedLocation) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_save_location", { tenantId, location }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues the deletion of a named location no policy uses.
+ */
+async caDeleteLocation(tenantId: string, id: string) : Promise<Result<OutboxItem, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ca_delete_location", { tenantId, id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -660,6 +761,26 @@ actor: string; action: string; targetId: string; targetDisplayName: string; outb
  */
 result: string; detail: string | null }
 /**
+ * An identity the policy would have blocked.
+ */
+export type BlockedIdentity = { id: string; displayName: string | null; blockedSignIns: number }
+/**
+ * A sign-in the policy would have blocked.
+ */
+export type BlockedSignIn = { id: string; createdDateTime: string; servicePrincipalId: string; displayName: string | null; ipAddress: string | null; countryOrRegion: string | null; resourceDisplayName: string | null; 
+/**
+ * 53003 when conditional access blocked it already.
+ */
+errorCode: number }
+/**
+ * The Conditional access page: the tenant's policies and named locations.
+ */
+export type CaOverview = { workloadPolicies: PolicyView[]; otherPolicies: OtherPolicy[]; namedLocations: LocationView[]; 
+/**
+ * Whether the cache has read the policies, and the named locations, at all.
+ */
+policiesRead: boolean; locationsRead: boolean }
+/**
  * A certificate file chosen in the native dialog, with what it says.
  */
 export type CertificateFile = { path: string; certificate: CertificatePreview }
@@ -735,7 +856,24 @@ export type Change =
 /**
  * An application permission taken away from a service principal (least privilege).
  */
-{ action: "removeAppRoleAssignment"; assignment: AppRoleAssignment }
+{ action: "removeAppRoleAssignment"; assignment: AppRoleAssignment } | 
+/**
+ * A conditional access policy for workload identities created (`before` is `None`; its id
+ * is local until Graph gives one) or edited (`before` is the version the edit was made on).
+ */
+{ action: "saveConditionalAccessPolicy"; policy: WorkloadPolicy; before: WorkloadPolicy | null } | 
+/**
+ * A conditional access policy deleted; `policy` is the version the admin saw.
+ */
+{ action: "deleteConditionalAccessPolicy"; policy: WorkloadPolicy } | 
+/**
+ * A named IP location created (`before` is `None`) or edited.
+ */
+{ action: "saveNamedLocation"; location: NamedLocation; before: NamedLocation | null } | 
+/**
+ * A named location deleted; `location` is the version the admin saw.
+ */
+{ action: "deleteNamedLocation"; location: NamedLocation }
 /**
  * One app-management audit event: who did what, and which properties changed.
  */
@@ -752,6 +890,42 @@ details: string[] }
  * The numbers behind a chart, for its table view and for exports.
  */
 export type ChartTable = { columns: string[]; rows: string[][] }
+/**
+ * One condition's answer and why.
+ */
+export type Check = { condition: Condition; verdict: Verdict; detail: string }
+/**
+ * One of the conditions a policy is evaluated on.
+ */
+export type Condition = 
+/**
+ * On, off or report-only (what-if only: a replay runs a policy whatever its state).
+ */
+"state" | 
+/**
+ * `includeServicePrincipals`.
+ */
+"assignment" | 
+/**
+ * `excludeServicePrincipals`.
+ */
+"exclusion" | 
+/**
+ * Whether Entra lets a policy cover this kind of identity at all.
+ */
+"eligibility" | 
+/**
+ * `servicePrincipalFilter`.
+ */
+"filter" | 
+/**
+ * `locations`.
+ */
+"location" | 
+/**
+ * `servicePrincipalRiskLevels`.
+ */
+"risk"
 /**
  * How to reach a tenant. The secret is used for this call and dropped, unless `remember_secret`
  * asks to keep it in the OS keyring once it has signed in. An empty secret means the kept one.
@@ -941,6 +1115,14 @@ syncedAt: string | null;
  */
 source: DatasetSource | null }
 /**
+ * Blocks on one UTC day.
+ */
+export type DayBlocks = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string; blockedSignIns: number }
+/**
  * Delegated permissions an API granted this client: for every user, or for one.
  */
 export type DelegatedGrantView = { 
@@ -1053,6 +1235,19 @@ export type IdentityQuery = {
  * Case-insensitive part of the display name, or the start of the object id or app id.
  */
 search: string; kind: IdentityKind | null; ownership: Ownership | null; offset: number; limit: number }
+/**
+ * A service principal a policy names, as the cache knows it.
+ */
+export type IdentityRef = { id: string; 
+/**
+ * `None` when the cache does not hold it.
+ */
+displayName: string | null; 
+/**
+ * Why Entra would not let a policy cover it (a managed identity, Microsoft's or another
+ * organisation's app), when it would not.
+ */
+notCovered: string | null }
 export type IdentityRow = { id: string; appId: string; displayName: string; kind: IdentityKind; servicePrincipalType: string; ownership: Ownership; accountEnabled: boolean; secretCount: number; certificateCount: number; federatedCount: number; lastSignIn: string | null }
 export type ImpactedResource = { 
 /**
@@ -1082,6 +1277,18 @@ export type ImportResult = { tenantId: string; tenantName: string; files: number
  */
 skipped: SkippedFiles[] }
 export type ImportedDataset = { dataset: Dataset; items: number }
+/**
+ * Which service principals a policy includes.
+ */
+export type Included = 
+/**
+ * `ServicePrincipalsInMyTenant`.
+ */
+{ kind: "allInTenant" } | 
+/**
+ * Service principal object ids.
+ */
+{ kind: "selected"; ids: string[] }
 /**
  * A certificate (`keyCredential`); `customKeyIdentifier` usually carries the thumbprint.
  */
@@ -1171,6 +1378,40 @@ featureScopedMonthly: number }
  */
 export type Licensing = { estimate: LicenseEstimate; plan: LicensePlan; reviewCandidates: ReviewCandidate[] }
 /**
+ * A location a policy names.
+ */
+export type LocationRef = { 
+/**
+ * A named location's id, or `All` / `AllTrusted`.
+ */
+id: string; displayName: string; 
+/**
+ * Whether the cache holds it (always true for `All` and `AllTrusted`).
+ */
+known: boolean }
+/**
+ * A named location and the workload-identity policies that refer to it.
+ */
+export type LocationView = ({ id: string; displayName: string; 
+/**
+ * `ip` or `country`.
+ */
+kind: string; isTrusted: boolean; ipRanges: string[]; countriesAndRegions: string[]; includeUnknownCountriesAndRegions: boolean }) & { usedBy: string[] }
+/**
+ * The location condition: what is included (`All`, `AllTrusted` or named location ids) and
+ * what is excluded (`AllTrusted` or ids).
+ */
+export type Locations = { include: string[]; exclude: string[] }
+/**
+ * A conditional-access named location: Graph's ipNamedLocation (CIDR ranges) or
+ * countryNamedLocation (ISO 3166 codes), in one shape.
+ */
+export type NamedLocation = { id: string; displayName: string; 
+/**
+ * `ip` or `country`.
+ */
+kind: string; isTrusted: boolean; ipRanges: string[]; countriesAndRegions: string[]; includeUnknownCountriesAndRegions: boolean }
+/**
  * A new app registration and its service principal, with local ids until the push.
  */
 export type NewApplication = { id: string; appId: string; servicePrincipalId: string; 
@@ -1195,6 +1436,14 @@ export type ObjectKind = "application" | "servicePrincipal"
  * One credential of an object, as a change made in Steward adds or restores it.
  */
 export type OneCredential = ({ kind: "secret" } & PasswordCredential) | ({ kind: "certificate" } & KeyCredential)
+/**
+ * A policy for users, listed read-only.
+ */
+export type OtherPolicy = { id: string; displayName: string; state: string; stateLabel: string; modified: string | null; 
+/**
+ * The grant controls (`mfa`, `block`, …).
+ */
+grant: string[] }
 /**
  * One queued change.
  */
@@ -1227,6 +1476,19 @@ export type OutboxStatus =
  * The object changed in Entra since the admin's edit: both versions are kept.
  */
 "conflict"
+export type Outcome = 
+/**
+ * Every condition holds: the policy blocks the request (or, report-only, would).
+ */
+"applies" | 
+/**
+ * A condition rules it out.
+ */
+"doesNotApply" | 
+/**
+ * Nothing rules it out, but a condition cannot be decided from the cache.
+ */
+"undetermined"
 export type Overview = { tenant: TenantSummary; asOf: string; totalServicePrincipals: number; enabledServicePrincipals: number; disabledServicePrincipals: number; byKind: CountItem[]; byOwnership: CountItem[]; credentialsExpiring30d: number; credentialsExpired: number; expiringSoon: ExpiringCredential[]; signIns30d: number; signInFailures30d: number; signInsPerDay: DailySignIns[]; signInsChartSvg: string }
 /**
  * Who owns (or, for agent identities, sponsors) a directory object.
@@ -1310,6 +1572,30 @@ trialStart: string | null;
  * Expected growth of the identity count, percent per year.
  */
 growthPct: number; scenarios: Scenario[] }
+/**
+ * On, off, or report-only.
+ */
+export type PolicyState = "enabled" | "disabled" | 
+/**
+ * `enabledForReportingButNotEnforced`.
+ */
+"reportOnly"
+/**
+ * One policy that assigns workload identities.
+ */
+export type PolicyView = { id: string; displayName: string; 
+/**
+ * Graph's `state` as cached.
+ */
+state: string; stateLabel: string; modified: string | null; 
+/**
+ * The policy read into Entra's shape; `None` when it departs from it (`problems`).
+ */
+policy: WorkloadPolicy | null; problems: string[]; includesAll: boolean; included: IdentityRef[]; excluded: IdentityRef[]; locationsIncluded: LocationRef[]; locationsExcluded: LocationRef[]; riskLevels: string[]; 
+/**
+ * The whole policy as Graph returned it, keys sorted.
+ */
+json: string }
 export type Priority = "high" | "medium" | "low"
 /**
  * Where a long export stands, for a progress bar.
@@ -1434,7 +1720,60 @@ export type RemoteVersion =
 /**
  * The object's name, notes and tags.
  */
-{ kind: "properties"; properties: Properties }
+{ kind: "properties"; properties: Properties } | 
+/**
+ * The conditional access policy; `None` when Entra has none by that id.
+ */
+{ kind: "conditionalAccessPolicy"; policy: WorkloadPolicy | null } | 
+/**
+ * The named location; `None` when Entra has none by that id.
+ */
+{ kind: "namedLocation"; location: NamedLocation | null }
+/**
+ * What a policy would have blocked over a period of the cached sign-in log.
+ */
+export type Replay = { policy: WorkloadPolicy; from: string; to: string; 
+/**
+ * Every sign-in of the period in the cache.
+ */
+signInsRead: number; 
+/**
+ * Failures before conditional access (client authentication): never evaluated.
+ */
+stoppedBeforeConditionalAccess: number; reachedConditionalAccess: number; blockedSignIns: number; 
+/**
+ * Blocked sign-ins per identity, most first.
+ */
+identities: BlockedIdentity[]; 
+/**
+ * Every day of the period, blocks included or not.
+ */
+perDay: DayBlocks[]; 
+/**
+ * Sign-ins the cache cannot decide, most first.
+ */
+undetermined: UndeterminedGroup[]; 
+/**
+ * Sign-ins the policy would not block, by the first condition that ruled each out.
+ */
+notBlocked: RuledOut[]; 
+/**
+ * The first `listLimit` blocked sign-ins, oldest first.
+ */
+signIns: BlockedSignIn[]; listLimit: number; 
+/**
+ * Whether the log covers the whole period: the cache's oldest sign-in is no later than
+ * `from` (otherwise the counts are a floor).
+ */
+logCoversPeriod: boolean }
+/**
+ * A replay and its chart of blocks per day.
+ */
+export type ReplayView = { replay: Replay; 
+/**
+ * Blocks per day, as SVG (plotters), in the window's theme.
+ */
+chart: string }
 /**
  * What the Reports page asks for. `as_of` is absent for a new preview (now) and given back by
  * the export, so the saved file is the report that was previewed.
@@ -1540,6 +1879,22 @@ detectedAt: string; lastSeen: string;
  */
 signInCount: number; evidence: Evidence[]; state: SignalState; stateAt: string | null; signIns: SignInFilter }
 /**
+ * What-if: where the risk level came from.
+ */
+export type RiskSource = 
+/**
+ * The admin chose it.
+ */
+"given" | 
+/**
+ * Identity Protection's current level, from the cache.
+ */
+"cache" | 
+/**
+ * The cache cannot tell.
+ */
+"unknown"
+/**
  * A risky service principal as Identity Protection reported it, with its detections and history.
  */
 export type RiskyIdentity = { id: string; appId: string | null; displayName: string; servicePrincipalType: string | null; isEnabled: boolean | null; riskLevel: string; riskState: string; riskDetail: string; riskLastUpdated: string | null; detections: DetectionRow[]; history: HistoryRow[]; 
@@ -1547,6 +1902,10 @@ export type RiskyIdentity = { id: string; appId: string | null; displayName: str
  * An admin action recorded here that a sync has not yet pushed to Graph.
  */
 pendingAction: RiskAction | null; adminCenterUrl: string }
+/**
+ * Sign-ins a condition kept out of the policy.
+ */
+export type RuledOut = { condition: Condition; label: string; signIns: number }
 export type Scenario = { name: string; basis: ScenarioBasis; 
 /**
  * Identities added to (or, negative, removed from) the basis.
@@ -1715,6 +2074,69 @@ export type TerraformPhase = "plan" | "apply"
  * Whether a KPI asks for attention.
  */
 export type Tone = "neutral" | "warning" | "danger"
+/**
+ * Sign-ins the cache cannot decide, for one reason.
+ */
+export type UndeterminedGroup = { reason: string; signIns: number }
+export type Verdict = "met" | "notMet" | "undetermined"
+/**
+ * Which policies would apply to one token request, and why.
+ */
+export type WhatIf = { servicePrincipalId: string; displayName: string | null; ipAddress: string; 
+/**
+ * The level evaluated, or `None` when unknown.
+ */
+riskLevel: string | null; riskSource: RiskSource; 
+/**
+ * An enabled policy applies: the request is blocked.
+ */
+blocked: boolean; 
+/**
+ * A report-only policy applies: the sign-in log would record a block.
+ */
+reportOnlyBlocks: boolean; 
+/**
+ * Policies that apply first, then undetermined ones, then the others; by name within.
+ */
+policies: WhatIfPolicy[] }
+/**
+ * One policy's answer in a what-if.
+ */
+export type WhatIfPolicy = { id: string; displayName: string; state: string; stateLabel: string; 
+/**
+ * Whether the policy assigns workload identities at all.
+ */
+targetsWorkloadIdentities: boolean; outcome: Outcome; 
+/**
+ * Why it does not apply or cannot be decided, in a sentence.
+ */
+reason: string | null; 
+/**
+ * The condition that ruled it out.
+ */
+ruledOutBy: Condition | null; checks: Check[] }
+/**
+ * A policy assigned to workload identities, in the only shape Entra accepts for one: all cloud
+ * apps, block.
+ */
+export type WorkloadPolicy = { 
+/**
+ * Graph's id; `None` for a draft not yet in Entra.
+ */
+id: string | null; displayName: string; state: PolicyState; include: Included; exclude: string[]; 
+/**
+ * `servicePrincipalFilter`'s rule on custom security attributes, which the cache does not
+ * hold: a filtered policy's target cannot be decided offline.
+ */
+filter: string | null; 
+/**
+ * `None` when the policy has no location condition.
+ */
+locations: Locations | null; 
+/**
+ * `servicePrincipalRiskLevels`; empty when the policy has no risk condition.
+ */
+riskLevels: string[] }
 
 /** tauri-specta globals **/
 

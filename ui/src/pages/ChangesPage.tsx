@@ -24,6 +24,7 @@ import { ErrorBar } from "../components/ErrorBar";
 import { Loading } from "../components/Loading";
 import { ScrollRegion } from "../components/ScrollRegion";
 import { formatDateTime, plural } from "../format";
+import { stateLabel } from "./ca/labels";
 
 const STATUS: Record<OutboxStatus, { label: string; color: "informative" | "success" | "danger" | "warning" }> = {
   pending: { label: "Pending", color: "informative" },
@@ -45,6 +46,30 @@ function RemoteText({ remote }: { remote: RemoteVersion }) {
           </>
         ) : (
           "In Entra now: no credential of that name"
+        )}
+      </span>
+    );
+  }
+  if (remote.kind === "conditionalAccessPolicy") {
+    const p = remote.policy;
+    return (
+      <span data-testid="change-remote">
+        {p
+          ? `In Entra now: “${p.displayName}”, ${stateLabel(p.state).toLowerCase()}`
+          : "In Entra now: no such policy, or one in a shape Steward does not edit"}
+      </span>
+    );
+  }
+  if (remote.kind === "namedLocation") {
+    const l = remote.location;
+    return (
+      <span data-testid="change-remote">
+        {l ? (
+          <>
+            In Entra now: “{l.displayName}”, <span className="mono break">{l.ipRanges.join(", ")}</span>
+          </>
+        ) : (
+          "In Entra now: no such location"
         )}
       </span>
     );

@@ -6,31 +6,13 @@ use steward_core::model::{NamedLocation, RiskyServicePrincipal, ServicePrincipal
 
 use crate::wire::time;
 
+/// A named location as Graph serves it: the model's own Graph form, with Graph's read-only
+/// times.
 pub(crate) fn named_location_json(l: &NamedLocation) -> Value {
-    if l.kind == "ip" {
-        json!({
-            "@odata.type": "#microsoft.graph.ipNamedLocation",
-            "id": l.id,
-            "displayName": l.display_name,
-            "modifiedDateTime": null,
-            "createdDateTime": null,
-            "isTrusted": l.is_trusted,
-            "ipRanges": l.ip_ranges.iter().map(|r| json!({
-                "@odata.type": if r.contains(':') { "#microsoft.graph.iPv6CidrRange" } else { "#microsoft.graph.iPv4CidrRange" },
-                "cidrAddress": r,
-            })).collect::<Vec<_>>(),
-        })
-    } else {
-        json!({
-            "@odata.type": "#microsoft.graph.countryNamedLocation",
-            "id": l.id,
-            "displayName": l.display_name,
-            "modifiedDateTime": null,
-            "createdDateTime": null,
-            "countriesAndRegions": l.countries_and_regions,
-            "includeUnknownCountriesAndRegions": l.include_unknown_countries_and_regions,
-        })
-    }
+    let mut v = l.to_graph();
+    v["createdDateTime"] = Value::Null;
+    v["modifiedDateTime"] = Value::Null;
+    v
 }
 
 pub(crate) fn risky_json(r: &RiskyServicePrincipal) -> Value {

@@ -6,10 +6,12 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::conditional_access;
 use crate::clock::{now, to_ms};
+use crate::conditional_access::WorkloadPolicy;
 use crate::model::{
-    AppRoleAssignment, Application, FederatedIdentityCredential, Owner, OwnerRelation,
-    ServicePrincipal,
+    AppRoleAssignment, Application, FederatedIdentityCredential, NamedLocation, Owner,
+    OwnerRelation, ServicePrincipal,
 };
 use crate::store::credentials::{self, OneCredential, OwnerType};
 use crate::store::{
@@ -185,6 +187,25 @@ pub enum Change {
     /// An application permission taken away from a service principal (least privilege).
     #[serde(rename_all = "camelCase")]
     RemoveAppRoleAssignment { assignment: AppRoleAssignment },
+    /// A conditional access policy for workload identities created (`before` is `None`; its id
+    /// is local until Graph gives one) or edited (`before` is the version the edit was made on).
+    #[serde(rename_all = "camelCase")]
+    SaveConditionalAccessPolicy {
+        policy: WorkloadPolicy,
+        before: Option<WorkloadPolicy>,
+    },
+    /// A conditional access policy deleted; `policy` is the version the admin saw.
+    #[serde(rename_all = "camelCase")]
+    DeleteConditionalAccessPolicy { policy: WorkloadPolicy },
+    /// A named IP location created (`before` is `None`) or edited.
+    #[serde(rename_all = "camelCase")]
+    SaveNamedLocation {
+        location: NamedLocation,
+        before: Option<NamedLocation>,
+    },
+    /// A named location deleted; `location` is the version the admin saw.
+    #[serde(rename_all = "camelCase")]
+    DeleteNamedLocation { location: NamedLocation },
 }
 
 impl Change {
@@ -212,6 +233,14 @@ impl Change {
             }
             Change::RemoveOwner { .. } => "removeOwner",
             Change::RemoveAppRoleAssignment { .. } => "removeAppRoleAssignment",
+            Change::SaveConditionalAccessPolicy { before: None, .. } => {
+                "createConditionalAccessPolicy"
+            }
+            Change::SaveConditionalAccessPolicy { .. } => "updateConditionalAccessPolicy",
+            Change::DeleteConditionalAccessPolicy { .. } => "deleteConditionalAccessPolicy",
+            Change::SaveNamedLocation { before: None, .. } => "createNamedLocation",
+            Change::SaveNamedLocation { .. } => "updateNamedLocation",
+            Change::DeleteNamedLocation { .. } => "deleteNamedLocation",
         }
     }
 
@@ -234,6 +263,12 @@ impl Change {
             | Change::RemoveCredential { owner_id, .. } => owner_id,
             Change::AddOwner { owner, .. } | Change::RemoveOwner { owner, .. } => &owner.object_id,
             Change::RemoveAppRoleAssignment { assignment } => &assignment.principal_id,
+            Change::SaveConditionalAccessPolicy { policy, .. }
+            | Change::DeleteConditionalAccessPolicy { policy } => {
+                policy.id.as_deref().unwrap_or_default()
+            }
+            Change::SaveNamedLocation { location, .. }
+            | Change::DeleteNamedLocation { location } => &location.id,
         }
     }
 
@@ -332,6 +367,7 @@ impl Change {
                 a.permission.as_deref().unwrap_or(&a.app_role_id),
                 a.resource_display_name
             ),
+            c => conditional_access::summary(c),
         }
     }
 
@@ -423,6 +459,7 @@ impl Change {
             Change::RemoveAppRoleAssignment { assignment } => {
                 app_role_assignments::remove_one(conn, key, &assignment.id)
             }
+            c => conditional_access::apply(c, conn, key),
         }
     }
 
@@ -497,6 +534,7 @@ impl Change {
             Change::RemoveAppRoleAssignment { assignment } => {
                 app_role_assignments::upsert_app_role_assignment(conn, key, assignment)
             }
+            c => conditional_access::revert(c, conn, key),
         }
     }
 

@@ -85,3 +85,35 @@ pub struct NamedLocation {
     pub countries_and_regions: Vec<String>,
     pub include_unknown_countries_and_regions: bool,
 }
+
+impl NamedLocation {
+    /// The location as Graph writes it: an `ipNamedLocation` with IPv4 and IPv6 CIDR ranges, or
+    /// a `countryNamedLocation`.
+    pub fn to_graph(&self) -> serde_json::Value {
+        use serde_json::json;
+        if self.kind == "ip" {
+            json!({
+                "@odata.type": "#microsoft.graph.ipNamedLocation",
+                "id": self.id,
+                "displayName": self.display_name,
+                "isTrusted": self.is_trusted,
+                "ipRanges": self.ip_ranges.iter().map(|r| json!({
+                    "@odata.type": if r.contains(':') {
+                        "#microsoft.graph.iPv6CidrRange"
+                    } else {
+                        "#microsoft.graph.iPv4CidrRange"
+                    },
+                    "cidrAddress": r,
+                })).collect::<Vec<_>>(),
+            })
+        } else {
+            json!({
+                "@odata.type": "#microsoft.graph.countryNamedLocation",
+                "id": self.id,
+                "displayName": self.display_name,
+                "countriesAndRegions": self.countries_and_regions,
+                "includeUnknownCountriesAndRegions": self.include_unknown_countries_and_regions,
+            })
+        }
+    }
+}

@@ -192,3 +192,21 @@ fn audit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DirectoryAudit> {
         modified: r.get(12)?,
     })
 }
+
+/// Removes a conditional access policy from the cache.
+pub fn delete_ca_policy(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM conditional_access_policies WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    Ok(())
+}
+
+/// One conditional access policy, by id.
+pub fn get_ca_policy(
+    conn: &Connection,
+    tenant: TenantKey,
+    id: &str,
+) -> Result<Option<ConditionalAccessPolicy>> {
+    Ok(list_ca_policies(conn, tenant)?
+        .into_iter()
+        .find(|p| p.id.eq_ignore_ascii_case(id)))
+}

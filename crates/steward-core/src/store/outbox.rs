@@ -62,6 +62,16 @@ pub enum RemoteVersion {
     /// The object's name, notes and tags.
     #[serde(rename_all = "camelCase")]
     Properties { properties: Properties },
+    /// The conditional access policy; `None` when Entra has none by that id.
+    #[serde(rename_all = "camelCase")]
+    ConditionalAccessPolicy {
+        policy: Option<crate::conditional_access::WorkloadPolicy>,
+    },
+    /// The named location; `None` when Entra has none by that id.
+    #[serde(rename_all = "camelCase")]
+    NamedLocation {
+        location: Option<crate::model::NamedLocation>,
+    },
 }
 
 /// One queued change.
@@ -327,6 +337,12 @@ pub fn retry(
         ) => it.change.rebased(credential.as_ref()),
         (OutboxStatus::Conflict, Some(RemoteVersion::Properties { properties })) => {
             it.change.rebased_properties(properties)
+        }
+        (OutboxStatus::Conflict, Some(RemoteVersion::ConditionalAccessPolicy { policy })) => {
+            crate::manage::conditional_access::rebased_on_policy(&it.change, policy.as_ref())
+        }
+        (OutboxStatus::Conflict, Some(RemoteVersion::NamedLocation { location })) => {
+            crate::manage::conditional_access::rebased_on_location(&it.change, location.as_ref())
         }
         _ => it.change.clone(),
     };

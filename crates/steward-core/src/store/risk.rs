@@ -294,3 +294,10 @@ pub fn list_risk_actions(conn: &Connection, tenant: TenantKey) -> Result<Vec<Ris
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Removes a named location from the cache.
+pub fn delete_named_location(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM named_locations WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    Ok(())
+}

@@ -8,6 +8,7 @@
 //! to do. The other items go on, except later changes to the same object, which wait behind the
 //! one that stopped.
 
+mod conditional_access;
 mod federation;
 mod objects;
 mod relations;
@@ -176,6 +177,12 @@ pub(super) async fn push_outbox(
                 | Change::RemoveAppRoleAssignment { .. } => {
                     relations::push(client, &graph, &item.change).await
                 }
+                Change::SaveConditionalAccessPolicy { .. }
+                | Change::DeleteConditionalAccessPolicy { .. }
+                | Change::SaveNamedLocation { .. }
+                | Change::DeleteNamedLocation { .. } => {
+                    conditional_access::push(client, &graph, &item.change).await
+                }
                 _ => {
                     objects::push(
                         client,
@@ -264,6 +271,7 @@ fn settle(
     if outcome.status == OutboxStatus::Pushed {
         federation::after_push(&tx, key, &outcome.change)?;
         objects::after_push(&tx, key, &item.change, &outcome.change)?;
+        conditional_access::after_push(&tx, key, &item.change, &outcome.change)?;
     }
     tx.commit()?;
     match outcome.status {

@@ -22,7 +22,7 @@ import { ErrorBar } from "../../components/ErrorBar";
 import { formatDateTime } from "../../format";
 
 /** A dialog that runs one backend call on its primary button and closes when it succeeds. */
-function ActionDialog<T>({
+export function ActionDialog<T>({
   open,
   title,
   testId,

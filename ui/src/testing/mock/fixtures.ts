@@ -9,6 +9,11 @@ import {
   type ConnectionStatus,
   type Dashboard,
   type AuditEntry,
+  type CaOverview,
+  type NamedLocation,
+  type ReplayView,
+  type WhatIf,
+  type WorkloadPolicy,
   type ExportResult,
   type FederatedCredentialForm,
   type FederatedCredentialPreview,
@@ -37,6 +42,7 @@ import {
   type SyncProgress,
   type TenantSummary,
 } from "../../ipc/backend";
+import conditionalAccessJson from "../fixtures/conditionalAccess.json";
 import connectionsJson from "../fixtures/connections.json";
 import dashboardJson from "../fixtures/dashboard.json";
 import identitiesJson from "../fixtures/identities.json";
@@ -112,6 +118,18 @@ export const manageFixture = manageJson as unknown as {
   outbox: OutboxItem[];
   push: PushOutcome;
   audit: AuditEntry[];
+};
+
+export const conditionalAccessFixture = conditionalAccessJson as unknown as {
+  /** A service principal of an app registered in the demo tenant: one a policy covers. */
+  ownSp: string;
+  overview: CaOverview;
+  whatIf: Case<{ sp: string; ip: string; risk: string | null }, WhatIf>[];
+  replay: Case<{ policy: WorkloadPolicy; from: string; to: string }, ReplayView>[];
+  problems: Case<{ draft: WorkloadPolicy }, string[]>[];
+  saved: OutboxItem;
+  locationProblems: Case<{ location: NamedLocation }, string[]>[];
+  savedLocation: OutboxItem;
 };
 
 /** `v` as JSON with its object keys sorted: the fixtures' keys compare in this form. */

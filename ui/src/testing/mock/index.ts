@@ -3,6 +3,7 @@
 // (recommendation statuses, risk actions, license scope, saved plan inputs), and the simulated progress
 // of syncs, imports, exports and admin sign-ins. One part per page.
 import type { Backend } from "../../ipc/backend";
+import { caMock } from "./ca";
 import { connectionsMock, type ConnectionsMock } from "./connections";
 import { createContext, type MockBackendOptions, type MockCall } from "./context";
 import { identitiesMock } from "./identities";
@@ -48,5 +49,6 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     ...importMock(ctx),
     ...connectionsMock(ctx),
     ...manageMock(ctx),
+    ...caMock(ctx),
   };
 }

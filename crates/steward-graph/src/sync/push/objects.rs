@@ -387,7 +387,11 @@ pub(super) async fn push(
         | Change::RemoveFederatedCredential { .. }
         | Change::AddOwner { .. }
         | Change::RemoveOwner { .. }
-        | Change::RemoveAppRoleAssignment { .. } => {
+        | Change::RemoveAppRoleAssignment { .. }
+        | Change::SaveConditionalAccessPolicy { .. }
+        | Change::DeleteConditionalAccessPolicy { .. }
+        | Change::SaveNamedLocation { .. }
+        | Change::DeleteNamedLocation { .. } => {
             return Err(SyncError::Unexpected {
                 url: graph.to_string(),
                 message: "a change of another family reached the object push".into(),
