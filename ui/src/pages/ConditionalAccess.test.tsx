@@ -23,7 +23,7 @@ describe("Conditional access", () => {
       expect.stringContaining("WID - block sign-ins outside Azure regions"),
     ]);
     // The location policy names its excluded location by name, and its exclusion by the identity's name.
-    expect(rows[1]!.textContent).toContain("From Any location except Azure regions in use");
+    expect(rows[1]!.textContent).toContain("Any location except Azure regions in use");
     expect(rows[1]!.textContent).toContain("Report-only");
     expect(rows[0]!.textContent).toContain("Risk high");
     expect(within(screen.getByTestId("ca-other-table")).getByText("Require MFA for administrators")).toBeTruthy();

@@ -279,7 +279,9 @@ function Policies({
                   <TableCell>
                     {p.locationsIncluded.length > 0 && (
                       <span className="block">
-                        From {p.locationsIncluded.map((l) => locationName(l.id, locationNames)).join(", ")}
+                        {p.locationsIncluded.some((l) => l.id === "All")
+                          ? "Any location"
+                          : `From ${p.locationsIncluded.map((l) => locationName(l.id, locationNames)).join(", ")}`}
                         {p.locationsExcluded.length > 0 &&
                           ` except ${p.locationsExcluded.map((l) => locationName(l.id, locationNames)).join(", ")}`}
                       </span>
