@@ -95,11 +95,23 @@ async fn a_report_only_policy_is_written_queued_and_replayed_with_the_count_the_
 
     // What-if for one of the blocked apps from an address outside every named location: the
     // new report-only policy applies, and every condition is answered.
-    app.find("ca-tab-whatif").await.click().await.expect("What-if");
+    app.find("ca-tab-whatif")
+        .await
+        .click()
+        .await
+        .expect("What-if");
     app.type_into("ca-whatif-sp-search", "contoso-").await;
-    app.find("ca-whatif-sp-result").await.click().await.expect("pick");
+    app.find("ca-whatif-sp-result")
+        .await
+        .click()
+        .await
+        .expect("pick");
     app.type_into("ca-whatif-ip", "192.0.2.10").await;
-    app.find("ca-whatif-run").await.click().await.expect("evaluate");
+    app.find("ca-whatif-run")
+        .await
+        .click()
+        .await
+        .expect("evaluate");
     app.find("ca-whatif-verdict").await;
     let outcomes = app.texts("[data-testid='ca-whatif-policy']").await;
     assert!(
