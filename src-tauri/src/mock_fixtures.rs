@@ -488,6 +488,7 @@ fn reports(c: &Cache, hostile: &str) -> Value {
         as_of: Some(AS_OF.into()),
         days,
         sp: sp.map(str::to_string),
+        review: None,
     };
     let key = |a: &ReportArgs| json!({ "kind": a.kind, "days": a.days, "sp": a.sp });
     let previews: Vec<Value> = [

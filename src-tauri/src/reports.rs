@@ -46,6 +46,7 @@ fn describe(kind: ReportKind) -> &'static str {
         ReportKind::Inventory => "Every service principal with kind, ownership, credentials and last sign-in.",
         ReportKind::SignIns => "The cached sign-ins of a period, optionally of one identity.",
         ReportKind::Audit => "Every change made in Steward, where it stands in Entra, and who made, pushed, retried or dropped it.",
+        ReportKind::AccessReview => "The newest access review's evidence: scope, reviewers, and each identity's access, recommendation, decision (who, when, why) and what was applied.",
     }
 }
 
@@ -76,6 +77,9 @@ pub struct ReportArgs {
     pub days: Option<i64>,
     /// Sign-ins of this service principal only (object id).
     pub sp: Option<String>,
+    /// The access review whose evidence to write (default: the newest).
+    #[serde(default)]
+    pub review: Option<String>,
 }
 
 impl ReportArgs {
@@ -104,6 +108,7 @@ impl ReportArgs {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
+            review: self.review.clone(),
         })
     }
 }

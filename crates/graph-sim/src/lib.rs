@@ -38,6 +38,7 @@ mod paging;
 mod policies;
 mod relation_writes;
 mod risk;
+mod role_writes;
 mod state;
 mod tls;
 mod whole_collections;
@@ -244,6 +245,14 @@ async fn launch(
             get(ca_writes::get_location)
                 .patch(ca_writes::update_location)
                 .delete(ca_writes::delete_location),
+        )
+        .route(
+            "/v1.0/roleManagement/directory/roleAssignments/{id}",
+            get(role_writes::get_assignment).delete(role_writes::delete_assignment),
+        )
+        .route(
+            "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests",
+            post(role_writes::eligibility_request),
         )
         .route("/v1.0/$batch", post(batch))
         .route("/beta/$batch", post(batch))

@@ -18,6 +18,7 @@ pub(crate) mod overview;
 pub(crate) mod push;
 pub(crate) mod recommendations;
 pub(crate) mod report;
+pub(crate) mod review;
 pub(crate) mod risk;
 pub(crate) mod sign_in;
 pub(crate) mod sync;

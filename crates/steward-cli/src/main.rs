@@ -14,11 +14,13 @@ use steward_report::{Format, ReportKind};
 
 mod args_ca;
 mod args_manage;
+mod args_review;
 mod commands;
 mod output;
 
 pub(crate) use args_ca::*;
 pub(crate) use args_manage::*;
+pub(crate) use args_review::*;
 
 #[derive(Parser)]
 #[command(
@@ -115,6 +117,10 @@ enum Command {
     /// what-if for one token request, and replay of the cached sign-ins through a policy.
     #[command(subcommand)]
     Ca(CaCommand),
+    /// Access reviews of privileged workload identities: create one, decide each identity with
+    /// a justification, complete it (queueing the denials' removals), list and show them.
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Export a report: overview, credential-expiry, recommendations, risk, licenses, inventory,
     /// sign-ins or audit (the changes made in Steward and their audit trail), as HTML, PDF,
     /// XLSX, CSV or JSON. The same cache and --as-of give the same bytes.
@@ -327,7 +333,8 @@ pub(crate) struct ImportArgs {
 /// The arguments of `steward report`.
 #[derive(clap::Args)]
 pub(crate) struct ReportArgs {
-    /// overview, credential-expiry, recommendations, risk, licenses, inventory, sign-ins or audit.
+    /// overview, credential-expiry, recommendations, risk, licenses, inventory, sign-ins, audit
+    /// or access-review.
     #[arg(value_name = "KIND", value_parser = parse_report_kind)]
     pub(crate) kind: ReportKind,
     /// html, pdf, xlsx, csv or json (pdf only for the summary reports).
@@ -352,6 +359,9 @@ pub(crate) struct ReportArgs {
     /// Only this service principal's sign-ins (object id).
     #[arg(long, value_name = "ID")]
     pub(crate) sp: Option<String>,
+    /// The access review whose evidence to write (access-review; default: the newest).
+    #[arg(long, value_name = "REVIEW")]
+    pub(crate) review: Option<String>,
     /// Start a CSV with a UTF-8 byte-order mark, which Excel needs to read accents right.
     #[arg(long)]
     pub(crate) bom: bool,
@@ -477,6 +487,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sponsor(c) => commands::objects::relation(&conn, &mut out, c, true)?,
         Command::Permission(c) => commands::objects::permission(&conn, &mut out, c)?,
         Command::Ca(c) => commands::ca::run(&conn, &mut out, c)?,
+        Command::Review(c) => commands::review::run(&conn, &mut out, c)?,
     }
     out.flush()?;
     Ok(())

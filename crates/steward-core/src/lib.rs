@@ -7,6 +7,7 @@
 //! CLI (`steward-cli`) are thin shells over this crate; it must never depend on Tauri, GTK or
 //! WebKit (the test command checks `cargo tree`).
 
+pub mod access_reviews;
 pub mod chart;
 pub mod clock;
 pub mod conditional_access;

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::{Error, Result};
 
+pub mod access_reviews;
 pub mod app_role_assignments;
 pub mod applications;
 pub mod credentials;
@@ -43,6 +44,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_tenant_policies.sql"),
     include_str!("../migrations/0009_object_settings.sql"),
     include_str!("../migrations/0010_outbox.sql"),
+    include_str!("../migrations/0011_access_reviews.sql"),
 ];
 
 /// The schema version this build writes.

@@ -20,6 +20,7 @@ use crate::ir::{
 use crate::text::{money, thousands};
 use crate::{Error, Result};
 
+mod access_review;
 mod audit;
 mod extracts;
 mod insights;
@@ -47,6 +48,9 @@ pub struct ReportRequest {
     pub to: Option<DateTime<Utc>>,
     /// Only this service principal's sign-ins (object id).
     pub sp: Option<String>,
+    /// The access review whose evidence to write (default: the newest).
+    #[serde(default)]
+    pub review: Option<String>,
 }
 
 impl ReportRequest {
@@ -58,6 +62,7 @@ impl ReportRequest {
             from: None,
             to: None,
             sp: None,
+            review: None,
         }
     }
 }
@@ -100,6 +105,9 @@ pub fn build(conn: &Connection, request: &ReportRequest) -> Result<Report> {
             extracts::sign_in_extract(conn, key, from, to, request.sp.clone(), &mut report)?
         }
         ReportKind::Audit => audit::audit(conn, key, &mut report)?,
+        ReportKind::AccessReview => {
+            access_review::access_review(conn, key, request.review.as_deref(), &mut report)?
+        }
     }
     Ok(report)
 }

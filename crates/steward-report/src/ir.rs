@@ -22,10 +22,11 @@ pub enum ReportKind {
     Inventory,
     SignIns,
     Audit,
+    AccessReview,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 8] = [
+    pub const ALL: [ReportKind; 9] = [
         ReportKind::Overview,
         ReportKind::CredentialExpiry,
         ReportKind::Recommendations,
@@ -34,6 +35,7 @@ impl ReportKind {
         ReportKind::Inventory,
         ReportKind::SignIns,
         ReportKind::Audit,
+        ReportKind::AccessReview,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +48,7 @@ impl ReportKind {
             ReportKind::Inventory => "inventory",
             ReportKind::SignIns => "sign-ins",
             ReportKind::Audit => "audit",
+            ReportKind::AccessReview => "access-review",
         }
     }
 
@@ -63,6 +66,7 @@ impl ReportKind {
             ReportKind::Inventory => "Workload identity inventory",
             ReportKind::SignIns => "Sign-in extract",
             ReportKind::Audit => "Changes made in Steward and their audit trail",
+            ReportKind::AccessReview => "Access review evidence",
         }
     }
 

@@ -69,7 +69,56 @@ fn fixture() -> Fixture {
         )
         .unwrap();
     }
+    review(&conn, key);
     Fixture { _dir: dir, conn }
+}
+
+/// A completed access review of the demo's privileged identities: the first denied (its
+/// removals queued), the second approved, the rest left to the review's default. Its id is
+/// fixed so that the files compare byte for byte across runs.
+fn review(conn: &rusqlite::Connection, key: store::TenantKey) {
+    use steward_core::access_reviews::{self as r, Decision, DefaultDecision, NewReview};
+    let new = NewReview {
+        name: "Quarterly review of privileged workload identities".into(),
+        scope: r::ReviewScope::Privileged,
+        ids: vec![],
+        reviewers: vec!["Alex Wilber".into(), "Megan Bowen".into()],
+        due: as_of() + chrono::Duration::days(14),
+        recurrence: r::Recurrence::Quarterly,
+        default_decision: DefaultDecision::TakeRecommendations,
+    };
+    let review = r::create(conn, key, &new, "admin (test)", as_of()).unwrap();
+    let fixed = "00000000-0000-4000-8000-00000000a11e";
+    conn.execute(
+        "UPDATE access_reviews SET id = ?1 WHERE id = ?2",
+        [fixed, &review.id],
+    )
+    .unwrap();
+    let first = &review.items[0].id;
+    let second = &review.items[1].id;
+    r::decide(
+        conn,
+        key,
+        fixed,
+        first,
+        Decision::Deny,
+        "No owner could say what it is for",
+        "Alex Wilber",
+        as_of(),
+    )
+    .unwrap();
+    r::decide(
+        conn,
+        key,
+        fixed,
+        second,
+        Decision::Approve,
+        "Runs the nightly directory sync",
+        "Megan Bowen",
+        as_of(),
+    )
+    .unwrap();
+    r::complete(conn, key, fixed, true, "admin (test)", as_of()).unwrap();
 }
 
 fn request(kind: ReportKind) -> ReportRequest {

@@ -858,6 +858,11 @@ export type Change =
  */
 { action: "removeAppRoleAssignment"; assignment: AppRoleAssignment } | 
 /**
+ * A directory role taken away from a service principal or managed identity (an access
+ * review's denial): an active assignment, or an eligibility (PIM).
+ */
+{ action: "removeDirectoryRoleAssignment"; assignment: DirectoryRoleAssignment } | 
+/**
  * A conditional access policy for workload identities created (`before` is `None`; its id
  * is local until Graph gives one) or edited (`before` is the version the edit was made on).
  */
@@ -1139,6 +1144,14 @@ export type DetectionRow = { id: string; riskEventType: string;
  * What the detection means, in the admin's words.
  */
 description: string; riskLevel: string; riskState: string; riskDetail: string; detectionTimingType: string | null; activity: string | null; activityAt: string | null; detectedAt: string | null; ipAddress: string | null; location: string | null; keyIds: string[] }
+/**
+ * A directory-role assignment or eligibility (`unifiedRoleAssignment`).
+ */
+export type DirectoryRoleAssignment = { id: string; principalId: string; roleDefinitionId: string; roleDisplayName: string; directoryScopeId: string; isPrivileged: boolean; 
+/**
+ * `active` or `eligible`.
+ */
+assignmentType: string }
 export type DirectoryRoleView = { roleName: string; roleTemplateId: string; privileged: boolean; assignmentType: string }
 /**
  * What Entra itself reported for a recommendation type, when directory recommendations are
@@ -1786,7 +1799,11 @@ days: number | null;
 /**
  * Sign-ins of this service principal only (object id).
  */
-sp: string | null }
+sp: string | null; 
+/**
+ * The access review whose evidence to write (default: the newest).
+ */
+review?: string | null }
 export type ReportInfo = { kind: ReportKind; title: string; description: string; formats: Format[]; 
 /**
  * Whether a period applies (overview: the dashboard's range; sign-ins: the extract's).
@@ -1795,7 +1812,7 @@ hasPeriod: boolean }
 /**
  * What a report covers.
  */
-export type ReportKind = "overview" | "credential-expiry" | "recommendations" | "risk" | "licenses" | "inventory" | "sign-ins" | "audit"
+export type ReportKind = "overview" | "credential-expiry" | "recommendations" | "risk" | "licenses" | "inventory" | "sign-ins" | "audit" | "access-review"
 export type ReportPreview = { title: string; tenantId: string; asOf: string; 
 /**
  * A self-contained HTML document (no script); each table shows its first rows.

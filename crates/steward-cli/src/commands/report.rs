@@ -21,6 +21,7 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ReportArgs) -> 
         from,
         to,
         sp,
+        review,
         bom,
         json,
     } = args;
@@ -35,9 +36,13 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: ReportArgs) -> 
         from: when("--from", from)?,
         to: when("--to", to)?,
         sp,
+        review,
     };
     if !matches!(kind, ReportKind::SignIns) && (request.to.is_some() || request.sp.is_some()) {
         anyhow::bail!("--to and --sp apply to the sign-ins report only; drop them or use `steward report sign-ins`");
+    }
+    if !matches!(kind, ReportKind::AccessReview) && request.review.is_some() {
+        anyhow::bail!("--review applies to the access-review report only; drop it or use `steward report access-review`");
     }
     let bar = progress_bar();
     bar.set_message(format!("{} {}", kind.as_str(), format.as_str()));

@@ -10,13 +10,13 @@ use super::conditional_access;
 use crate::clock::{now, to_ms};
 use crate::conditional_access::WorkloadPolicy;
 use crate::model::{
-    AppRoleAssignment, Application, FederatedIdentityCredential, NamedLocation, Owner,
-    OwnerRelation, ServicePrincipal,
+    AppRoleAssignment, Application, DirectoryRoleAssignment, FederatedIdentityCredential,
+    NamedLocation, Owner, OwnerRelation, ServicePrincipal,
 };
 use crate::store::credentials::{self, OneCredential, OwnerType};
 use crate::store::{
-    app_role_assignments, applications, federated_credentials, owners, service_principals,
-    TenantKey,
+    app_role_assignments, applications, directory_roles, federated_credentials, owners,
+    service_principals, TenantKey,
 };
 use crate::Result;
 
@@ -187,6 +187,10 @@ pub enum Change {
     /// An application permission taken away from a service principal (least privilege).
     #[serde(rename_all = "camelCase")]
     RemoveAppRoleAssignment { assignment: AppRoleAssignment },
+    /// A directory role taken away from a service principal or managed identity (an access
+    /// review's denial): an active assignment, or an eligibility (PIM).
+    #[serde(rename_all = "camelCase")]
+    RemoveDirectoryRoleAssignment { assignment: DirectoryRoleAssignment },
     /// A conditional access policy for workload identities created (`before` is `None`; its id
     /// is local until Graph gives one) or edited (`before` is the version the edit was made on).
     #[serde(rename_all = "camelCase")]
@@ -233,6 +237,7 @@ impl Change {
             }
             Change::RemoveOwner { .. } => "removeOwner",
             Change::RemoveAppRoleAssignment { .. } => "removeAppRoleAssignment",
+            Change::RemoveDirectoryRoleAssignment { .. } => "removeDirectoryRoleAssignment",
             Change::SaveConditionalAccessPolicy { before: None, .. } => {
                 "createConditionalAccessPolicy"
             }
@@ -263,6 +268,7 @@ impl Change {
             | Change::RemoveCredential { owner_id, .. } => owner_id,
             Change::AddOwner { owner, .. } | Change::RemoveOwner { owner, .. } => &owner.object_id,
             Change::RemoveAppRoleAssignment { assignment } => &assignment.principal_id,
+            Change::RemoveDirectoryRoleAssignment { assignment } => &assignment.principal_id,
             Change::SaveConditionalAccessPolicy { policy, .. }
             | Change::DeleteConditionalAccessPolicy { policy } => {
                 policy.id.as_deref().unwrap_or_default()
@@ -367,6 +373,15 @@ impl Change {
                 a.permission.as_deref().unwrap_or(&a.app_role_id),
                 a.resource_display_name
             ),
+            Change::RemoveDirectoryRoleAssignment { assignment: a } => format!(
+                "remove directory role {} ({})",
+                a.role_display_name,
+                if a.assignment_type == "eligible" {
+                    "eligible"
+                } else {
+                    "active"
+                }
+            ),
             c => conditional_access::summary(c),
         }
     }
@@ -459,6 +474,9 @@ impl Change {
             Change::RemoveAppRoleAssignment { assignment } => {
                 app_role_assignments::remove_one(conn, key, &assignment.id)
             }
+            Change::RemoveDirectoryRoleAssignment { assignment } => {
+                directory_roles::remove_one(conn, key, &assignment.id)
+            }
             c => conditional_access::apply(c, conn, key),
         }
     }
@@ -533,6 +551,9 @@ impl Change {
             Change::RemoveOwner { owner, .. } => owners::upsert_owner(conn, key, owner),
             Change::RemoveAppRoleAssignment { assignment } => {
                 app_role_assignments::upsert_app_role_assignment(conn, key, assignment)
+            }
+            Change::RemoveDirectoryRoleAssignment { assignment } => {
+                directory_roles::upsert_role_assignment(conn, key, assignment)
             }
             c => conditional_access::revert(c, conn, key),
         }

@@ -131,6 +131,7 @@ pub fn canonical_json(v: &serde_json::Value) -> String {
 
 /// A directory-role assignment or eligibility (`unifiedRoleAssignment`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryRoleAssignment {
     pub id: String,

@@ -80,3 +80,10 @@ pub fn list_all(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Removes one role assignment or eligibility from the cache.
+pub fn remove_one(conn: &Connection, tenant: TenantKey, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM directory_role_assignments WHERE tenant = ?1 AND id = ?2")?
+        .execute(params![tenant.0, id])?;
+    Ok(())
+}

@@ -222,7 +222,22 @@ pub fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<OutboxItem> {
     let tx = conn.unchecked_transaction()?;
-    change.apply(&tx, tenant)?;
+    let id = enqueue_in(&tx, tenant, change, target_display_name, actor, now)?;
+    tx.commit()?;
+    get(conn, tenant, id)
+}
+
+/// [`enqueue`] inside a transaction the caller holds (several changes made as one, such as an
+/// access review's removals); the new item's id.
+pub fn enqueue_in(
+    tx: &Connection,
+    tenant: TenantKey,
+    change: &Change,
+    target_display_name: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    change.apply(tx, tenant)?;
     let json = serde_json::to_string(change)
         .map_err(|e| Error::InvalidInput(format!("the change cannot be written: {e}")))?;
     tx.prepare_cached(
@@ -240,7 +255,7 @@ pub fn enqueue(
     ])?;
     let id = tx.last_insert_rowid();
     record(
-        &tx,
+        tx,
         tenant,
         now,
         actor,
@@ -248,8 +263,7 @@ pub fn enqueue(
         "queued",
         Some(&change.summary()),
     )?;
-    tx.commit()?;
-    get(conn, tenant, id)
+    Ok(id)
 }
 
 /// How a push of one item ended.

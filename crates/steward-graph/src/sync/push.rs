@@ -174,7 +174,8 @@ pub(super) async fn push_outbox(
                 }
                 Change::AddOwner { .. }
                 | Change::RemoveOwner { .. }
-                | Change::RemoveAppRoleAssignment { .. } => {
+                | Change::RemoveAppRoleAssignment { .. }
+                | Change::RemoveDirectoryRoleAssignment { .. } => {
                     relations::push(client, &graph, &item.change).await
                 }
                 Change::SaveConditionalAccessPolicy { .. }

@@ -388,6 +388,7 @@ pub(super) async fn push(
         | Change::AddOwner { .. }
         | Change::RemoveOwner { .. }
         | Change::RemoveAppRoleAssignment { .. }
+        | Change::RemoveDirectoryRoleAssignment { .. }
         | Change::SaveConditionalAccessPolicy { .. }
         | Change::DeleteConditionalAccessPolicy { .. }
         | Change::SaveNamedLocation { .. }

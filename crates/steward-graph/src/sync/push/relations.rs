@@ -105,6 +105,68 @@ pub(super) async fn push(client: &mut Client, graph: &str, change: &Change) -> S
                 answer => super::written(change, answer, |_| change.clone()),
             }
         }
+        Change::RemoveDirectoryRoleAssignment { assignment: a }
+            if a.assignment_type == "eligible" =>
+        {
+            // Eligibilities are PIM schedules: removed by an adminRemove request, after reading
+            // whether one is still there.
+            let list =
+                format!("{graph}/beta/roleManagement/directory/roleEligibilityScheduleInstances");
+            let mut next = list;
+            let there = loop {
+                let v = match read(client, change, &next).await? {
+                    Ok(Some(v)) => v,
+                    Ok(None) => break false,
+                    Err(step) => return Ok(step),
+                };
+                let same = v["value"].as_array().is_some_and(|all| {
+                    all.iter().any(|e| {
+                        e["principalId"].as_str() == Some(a.principal_id.as_str())
+                            && e["roleDefinitionId"].as_str() == Some(a.role_definition_id.as_str())
+                            && e["directoryScopeId"].as_str().unwrap_or("/") == a.directory_scope_id
+                    })
+                });
+                if same {
+                    break true;
+                }
+                match v["@odata.nextLink"].as_str() {
+                    Some(link) => next = link.to_string(),
+                    None => break false,
+                }
+            };
+            if !there {
+                return Ok(pushed(change.clone()));
+            }
+            let body = json!({
+                "action": "adminRemove",
+                "principalId": a.principal_id,
+                "roleDefinitionId": a.role_definition_id,
+                "directoryScopeId": a.directory_scope_id,
+                "justification": "Denied in an access review run in Steward",
+            });
+            let url =
+                format!("{graph}/v1.0/roleManagement/directory/roleEligibilityScheduleRequests");
+            match client.write(Method::POST, &url, Some(&body)).await? {
+                Written::Refused { code, .. } if code == "RoleAssignmentDoesNotExist" => {
+                    pushed(change.clone())
+                }
+                answer => super::written(change, answer, |_| change.clone()),
+            }
+        }
+        Change::RemoveDirectoryRoleAssignment { assignment: a } => {
+            let url = format!(
+                "{graph}/v1.0/roleManagement/directory/roleAssignments/{}",
+                a.id
+            );
+            match read(client, change, &url).await? {
+                Ok(None) => pushed(change.clone()),
+                Err(step) => step,
+                Ok(Some(_)) => match client.write(Method::DELETE, &url, None).await? {
+                    Written::Refused { status: 404, .. } => pushed(change.clone()),
+                    answer => super::written(change, answer, |_| change.clone()),
+                },
+            }
+        }
         _ => {
             return Err(SyncError::Unexpected {
                 url: graph.to_string(),
