@@ -4,6 +4,7 @@
 //! composes several core calls, they sit in a plain function of the connection and `now`
 //! (`licensing_at` and the like) that the UI's mock fixtures (`mock_fixtures.rs`) are made with.
 
+mod access_reviews;
 mod conditional_access;
 mod connections;
 mod dialogs;
@@ -503,6 +504,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         conditional_access::ca_location_problems,
         conditional_access::ca_save_location,
         conditional_access::ca_delete_location,
+        access_reviews::review_candidates,
+        access_reviews::access_reviews,
+        access_reviews::create_access_review,
+        access_reviews::decide_access_review,
+        access_reviews::complete_access_review,
     ])
 }
 
@@ -600,6 +606,29 @@ mod tests {
         assert!(
             want == have,
             "ui/src/ipc/bindings.ts is stale: run `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-desktop bindings` and commit the result"
+        );
+    }
+
+    /// Two Rust types of one name become two TypeScript types of one name, and the UI silently
+    /// gets one of them: every name the bindings export must be unique.
+    #[test]
+    fn every_type_the_bindings_export_has_a_name_of_its_own() {
+        let dir = std::env::temp_dir().join(format!("steward-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bindings.ts");
+        export_bindings(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut seen = std::collections::BTreeSet::new();
+        let twice: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("export type "))
+            .filter_map(|l| l.split([' ', '<', '=']).next())
+            .filter(|name| !seen.insert(*name))
+            .collect();
+        assert!(
+            twice.is_empty(),
+            "types exported twice (rename one in Rust): {twice:?}"
         );
     }
 }

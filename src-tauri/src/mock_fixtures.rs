@@ -39,6 +39,7 @@ use crate::reports::{self, ReportArgs};
 use crate::AppError;
 
 mod ca;
+mod reviews;
 
 /// The instant every fixture is computed at (the UI's tests read dates relative to it).
 const AS_OF: &str = "2025-06-01T12:00:00Z";
@@ -803,6 +804,7 @@ fn generate(dir: &Path) -> BTreeMap<String, String> {
         ("connections", connections(&demo, dir)),
         ("manage", manage(&demo, dir)),
         ("conditionalAccess", ca::conditional_access(&demo, dir)),
+        ("accessReviews", reviews::access_reviews(&demo, dir)),
     ];
     files
         .into_iter()

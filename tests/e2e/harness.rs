@@ -67,12 +67,13 @@ static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 /// Every page of the window, by the name its navigation button (`nav-…`) and its section
 /// (`page-…`) carry.
-pub const PAGES: [&str; 9] = [
+pub const PAGES: [&str; 10] = [
     "overview",
     "identities",
     "recommendations",
     "risk",
     "conditionalAccess",
+    "accessReviews",
     "licensing",
     "reports",
     "changes",
@@ -87,6 +88,7 @@ fn drawn(page: &str) -> &'static str {
         "recommendations" => "rec-row",
         "risk" => "risk-levels",
         "conditionalAccess" => "ca-tabs",
+        "accessReviews" => "reviews-loaded",
         "licensing" => "lic-headline",
         "reports" => "report-preview",
         "changes" => "changes-waiting",

@@ -2,6 +2,7 @@
 //! `steward-desktop` on a temporary cache made by `steward demo`. Each test checks what an admin
 //! sees against the SQLite file itself and saves a screenshot under `target/e2e-screenshots/`.
 
+mod access_reviews;
 mod accessibility;
 mod conditional_access;
 mod connections;

@@ -21,6 +21,7 @@ import {
   Receipt20Regular,
   ShieldError20Regular,
   ShieldLock20Regular,
+  PeopleAudience20Regular,
 } from "@fluentui/react-icons";
 import type { AppInfo, BackendError, ImportResult, SyncOutcome, TenantSummary } from "./ipc/backend";
 import { toBackendError } from "./ipc/backend";
@@ -36,6 +37,7 @@ import { LicensingPage } from "./pages/LicensingPage";
 import { RiskPage } from "./pages/RiskPage";
 import { ReportsPage } from "./pages/ReportsPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
+import { AccessReviewsPage } from "./pages/AccessReviewsPage";
 import { ChangesPage } from "./pages/ChangesPage";
 import { ConditionalAccessPage } from "./pages/ConditionalAccessPage";
 import { formatDateTime } from "./format";
@@ -47,6 +49,7 @@ export type Route =
   | { page: "recommendations" }
   | { page: "risk" }
   | { page: "conditionalAccess" }
+  | { page: "accessReviews" }
   | { page: "licensing" }
   | { page: "reports" }
   | { page: "changes" }
@@ -76,6 +79,7 @@ export const PAGE_TITLES: Record<Route["page"], string> = {
   recommendations: "Recommendations",
   risk: "Risk",
   conditionalAccess: "Conditional access",
+  accessReviews: "Access reviews",
   licensing: "Licensing",
   reports: "Reports",
   changes: "Changes",
@@ -288,6 +292,16 @@ function Shell({
             Conditional access
           </Button>
           <Button
+            data-testid="nav-accessReviews"
+            appearance={route.page === "accessReviews" ? "secondary" : "subtle"}
+            aria-current={route.page === "accessReviews" ? "page" : undefined}
+            icon={<PeopleAudience20Regular />}
+            className="nav-item"
+            onClick={() => setRoute({ page: "accessReviews" })}
+          >
+            Access reviews
+          </Button>
+          <Button
             data-testid="nav-licensing"
             appearance={route.page === "licensing" ? "secondary" : "subtle"}
             aria-current={route.page === "licensing" ? "page" : undefined}
@@ -379,8 +393,21 @@ function Shell({
               onOpenIdentity={openIdentity}
               onOpenChanges={() => setRoute({ page: "changes" })}
             />
+          ) : route.page === "accessReviews" ? (
+            <AccessReviewsPage
+              key={pageKey}
+              tenantId={tenant.id}
+              dataAsOf={tenant.dataAsOf}
+              onOpenIdentity={openIdentity}
+              onOpenChanges={() => setRoute({ page: "changes" })}
+            />
           ) : route.page === "licensing" ? (
-            <LicensingPage key={pageKey} tenantId={tenant.id} onOpenIdentity={openIdentity} />
+            <LicensingPage
+              key={pageKey}
+              tenantId={tenant.id}
+              onOpenIdentity={openIdentity}
+              onOpenReviews={() => setRoute({ page: "accessReviews" })}
+            />
           ) : route.page === "reports" ? (
             <ReportsPage key={pageKey} tenantId={tenant.id} tenants={info.tenants} />
           ) : route.page === "changes" ? (

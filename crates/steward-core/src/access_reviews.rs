@@ -70,7 +70,7 @@ pub enum Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
-pub enum Recommendation {
+pub enum ReviewRecommendation {
     Approve,
     Deny,
     NoInfoAvailable,
@@ -106,7 +106,7 @@ names!(DefaultDecision {
     TakeRecommendations => "takeRecommendations",
 });
 names!(Decision { NotReviewed => "notReviewed", Approve => "approve", Deny => "deny", DontKnow => "dontKnow" });
-names!(Recommendation { Approve => "approve", Deny => "deny", NoInfoAvailable => "noInfoAvailable" });
+names!(ReviewRecommendation { Approve => "approve", Deny => "deny", NoInfoAvailable => "noInfoAvailable" });
 names!(ReviewStatus { InProgress => "inProgress", Completed => "completed" });
 
 /// One privileged access an identity held when the review was created.
@@ -194,7 +194,7 @@ pub struct ReviewItem {
     pub last_sign_in: Option<DateTime<Utc>>,
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub last_credential_use: Option<DateTime<Utc>>,
-    pub recommendation: Recommendation,
+    pub recommendation: ReviewRecommendation,
     pub recommendation_reason: String,
     pub decision: Decision,
     pub justification: Option<String>,
@@ -437,15 +437,15 @@ fn by_default(item: &ReviewItem, default: DefaultDecision) -> Option<(Decision, 
             "No reviewer decided: access kept, as the review's settings say",
         )),
         DefaultDecision::TakeRecommendations => match item.recommendation {
-            Recommendation::Approve => Some((
+            ReviewRecommendation::Approve => Some((
                 Decision::Approve,
                 "No reviewer decided: Entra's recommendation taken (signed in within 30 days)",
             )),
-            Recommendation::Deny => Some((
+            ReviewRecommendation::Deny => Some((
                 Decision::Deny,
                 "No reviewer decided: Entra's recommendation taken (no sign-in within 30 days)",
             )),
-            Recommendation::NoInfoAvailable => None,
+            ReviewRecommendation::NoInfoAvailable => None,
         },
     }
 }

@@ -194,12 +194,15 @@ pub fn estimate(
             e.1 += c.count;
         }
     }
-    // Managed identities the admin marked as access-reviewed move to their own bucket.
+    // Managed identities covered by a completed access review (or marked as reviewed by hand
+    // before Steward ran reviews) move to their own bucket.
     let (reviewed, reviewed_disabled): (i64, i64) = conn.query_row(
-        "SELECT count(*), coalesce(sum(sp.account_enabled = 0), 0)
-         FROM license_scope s JOIN service_principals sp ON sp.tenant = s.tenant AND sp.id = s.sp_id
-         WHERE s.tenant = ?1 AND s.reason = 'accessReview' AND sp.deleted IS NULL
-         AND sp.kind IN ('managedIdentitySystem', 'managedIdentityUser')",
+        &format!(
+            "SELECT count(*), coalesce(sum(sp.account_enabled = 0), 0) FROM service_principals sp
+             WHERE sp.tenant = ?1 AND sp.deleted IS NULL
+             AND sp.kind IN ('managedIdentitySystem', 'managedIdentityUser')
+             AND sp.id IN ({REVIEWED})"
+        ),
         [key.0],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -731,6 +734,14 @@ pub fn scope_flags(
     })
 }
 
+/// The managed identities (and other identities) access reviews cover for licensing (?1 the
+/// tenant): the items of completed reviews, and marks made by hand before Steward ran reviews.
+const REVIEWED: &str =
+    "SELECT sp_id FROM license_scope WHERE tenant = ?1 AND reason = 'accessReview'
+     UNION SELECT i.sp_id FROM access_review_items i JOIN access_reviews r
+         ON r.tenant = i.tenant AND r.id = i.review_id
+     WHERE i.tenant = ?1 AND r.status = 'completed'";
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -740,30 +751,41 @@ pub struct ReviewCandidate {
     pub kind: String,
     /// Privileged directory roles held (the reason access reviews would cover it).
     pub roles: Vec<String>,
+    /// Covered by a completed review, or marked by hand: it counts toward the licence.
     pub reviewed: bool,
+    /// The newest completed access review that covered it.
+    pub review: Option<String>,
+    /// Marked as reviewed by hand (before Steward ran access reviews).
+    pub marked: bool,
 }
 
-/// Managed identities that access reviews of privileged roles would cover, and any already
-/// marked as reviewed.
+/// Managed identities that access reviews of privileged roles would cover, and those reviews
+/// (or hand marks) already cover.
 pub fn review_candidates(conn: &Connection, key: TenantKey) -> Result<Vec<ReviewCandidate>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT sp.id, sp.display_name, sp.kind,
                 (SELECT group_concat(role_display_name, '; ') FROM (
                     SELECT DISTINCT r.role_display_name FROM directory_role_assignments r
                     WHERE r.tenant = sp.tenant AND r.principal_id = sp.id AND r.is_privileged = 1
                     ORDER BY r.role_display_name)),
                 EXISTS (SELECT 1 FROM license_scope s WHERE s.tenant = sp.tenant
-                    AND s.sp_id = sp.id AND s.reason = 'accessReview')
+                    AND s.sp_id = sp.id AND s.reason = 'accessReview'),
+                (SELECT r.name FROM access_review_items i JOIN access_reviews r
+                    ON r.tenant = i.tenant AND r.id = i.review_id
+                 WHERE i.tenant = sp.tenant AND i.sp_id = sp.id AND r.status = 'completed'
+                 ORDER BY r.completed DESC, r.id LIMIT 1)
          FROM service_principals sp
          WHERE sp.tenant = ?1 AND sp.deleted IS NULL
          AND sp.kind IN ('managedIdentitySystem', 'managedIdentityUser')
          AND sp.id IN (
              SELECT principal_id FROM directory_role_assignments WHERE tenant = ?1 AND is_privileged = 1
-             UNION SELECT sp_id FROM license_scope WHERE tenant = ?1 AND reason = 'accessReview')
-         ORDER BY sp.display_name COLLATE NOCASE, sp.id",
-    )?;
+             UNION {REVIEWED})
+         ORDER BY sp.display_name COLLATE NOCASE, sp.id"
+    ))?;
     let rows = stmt
         .query_map([key.0], |r| {
+            let marked: bool = r.get(4)?;
+            let review: Option<String> = r.get(5)?;
             Ok(ReviewCandidate {
                 id: r.get(0)?,
                 display_name: r.get(1)?,
@@ -772,7 +794,9 @@ pub fn review_candidates(conn: &Connection, key: TenantKey) -> Result<Vec<Review
                     .get::<_, Option<String>>(3)?
                     .map(|s| s.split("; ").map(String::from).collect())
                     .unwrap_or_default(),
-                reviewed: r.get(4)?,
+                reviewed: marked || review.is_some(),
+                review,
+                marked,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -8,8 +8,8 @@ mod fixture;
 use fixture::*;
 
 use steward_core::access_reviews::{
-    self as reviews, Decision, DefaultDecision, NewReview, Recommendation, Recurrence, ReviewScope,
-    ReviewStatus,
+    self as reviews, Decision, DefaultDecision, NewReview, Recurrence, ReviewRecommendation,
+    ReviewScope, ReviewStatus,
 };
 use steward_core::dataset::Dataset;
 use steward_core::model::*;
@@ -83,7 +83,7 @@ fn a_review_of_privileged_identities_scopes_exactly_them_with_entras_recommendat
         as_of(),
     )
     .unwrap();
-    let scoped: Vec<(&str, Recommendation)> = r
+    let scoped: Vec<(&str, ReviewRecommendation)> = r
         .items
         .iter()
         .map(|i| (i.id.as_str(), i.recommendation))
@@ -91,10 +91,10 @@ fn a_review_of_privileged_identities_scopes_exactly_them_with_entras_recommendat
     assert_eq!(
         scoped,
         [
-            ("mi-automation", Recommendation::Deny),
-            ("sp-eligible-app", Recommendation::Deny),
-            ("sp-global-admin-app", Recommendation::Approve),
-            ("sp-graph-writer", Recommendation::Deny),
+            ("mi-automation", ReviewRecommendation::Deny),
+            ("sp-eligible-app", ReviewRecommendation::Deny),
+            ("sp-global-admin-app", ReviewRecommendation::Approve),
+            ("sp-graph-writer", ReviewRecommendation::Deny),
         ]
     );
     let eligible = &r.items[1];
@@ -161,6 +161,8 @@ fn a_review_of_privileged_identities_scopes_exactly_them_with_entras_recommendat
 #[test]
 fn completing_with_apply_queues_each_denials_removals_and_reviewed_managed_identities_count() {
     let f = tenant();
+    let before = steward_core::licensing::estimate(&f.conn, f.key, HOME, as_of()).unwrap();
+    assert_eq!(before.buckets["managedIdentitiesReviewed"], 0);
     let r = reviews::create(
         &f.conn,
         f.key,

@@ -367,3 +367,37 @@ fn period_bounds_take_whole_days_or_instants() {
     );
     assert!(period_bound("May 1st", false).is_err());
 }
+
+#[test]
+fn authoring_refuses_the_targets_entra_refuses_and_queues_a_valid_policy_shown_at_once() {
+    use steward_core::conditional_access::Included;
+    use steward_core::manage::conditional_access as authoring;
+    let f = tenant();
+    for (target, says) in [
+        ("mi-build", "managed identities are not covered"),
+        ("sp-exchange", "microsoft first-party apps"),
+        ("nobody", "No service principal nobody in the cache"),
+    ] {
+        let mut p = location_policy();
+        p.include = Included::Selected(vec![target.into()]);
+        let e = authoring::save_policy(&f.conn, f.key, p, "admin", as_of()).unwrap_err();
+        assert!(e.to_string().contains(says), "{target}: {e}");
+    }
+    let mut p = location_policy();
+    p.include = Included::Selected(vec!["sp-billing".into()]);
+    let item = authoring::save_policy(&f.conn, f.key, p, "admin", as_of()).unwrap();
+    assert_eq!(item.action, "createConditionalAccessPolicy");
+    let o = ca::overview(&f.conn, f.key).unwrap();
+    assert_eq!(o.workload_policies.len(), 1);
+    assert_eq!(o.workload_policies[0].state_label, "Report-only");
+    assert_eq!(
+        o.workload_policies[0].included[0].display_name.as_deref(),
+        Some("sp-billing")
+    );
+    // The office location is used now: Entra would refuse to delete it.
+    let e = authoring::delete_named_location(&f.conn, f.key, OFFICE, "admin", as_of()).unwrap_err();
+    assert!(
+        e.to_string().contains("remove it from that policy first"),
+        "{e}"
+    );
+}

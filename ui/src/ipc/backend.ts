@@ -2,6 +2,7 @@
 // Components never import "@tauri-apps/*" or "./bindings" directly: they use `Backend` via `useBackend()`.
 import { commands } from "./bindings";
 import type {
+  AccessReview,
   AdminSignInArgs,
   AdminSignInProgress,
   AppError,
@@ -9,6 +10,7 @@ import type {
   AuditEntry,
   CaOverview,
   CertificateFile,
+  Decision,
   ConnectArgs,
   FederatedCredentialForm,
   FederatedCredentialPreview,
@@ -30,6 +32,7 @@ import type {
   LicensePlan,
   Licensing,
   NamedLocation,
+  NewReview,
   Overview,
   PlanSettings,
   ProgressState,
@@ -40,6 +43,7 @@ import type {
   ReplayView,
   ReportPreview,
   Result,
+  ReviewItem,
   RiskAction,
   RiskReport,
   RiskSettings,
@@ -57,6 +61,16 @@ import type {
 } from "./bindings";
 
 export type {
+  Access,
+  AccessReview,
+  Decision,
+  DefaultDecision,
+  NewReview,
+  Recurrence,
+  ReviewRecommendation,
+  ReviewItem,
+  ReviewScope,
+  ReviewStatus,
   BlockedIdentity,
   BlockedSignIn,
   CaOverview,
@@ -351,6 +365,21 @@ export interface Backend {
   /** Queues a new named IP location (empty id) or an edit of a cached one. */
   caSaveLocation(tenantId: string, location: NamedLocation): Promise<OutboxItem>;
   caDeleteLocation(tenantId: string, id: string): Promise<OutboxItem>;
+  /** The identities a review of privileged access would cover now. */
+  reviewCandidates(tenantId: string): Promise<ReviewItem[]>;
+  /** The tenant's access reviews, newest first. */
+  accessReviews(tenantId: string): Promise<AccessReview[]>;
+  createAccessReview(tenantId: string, review: NewReview): Promise<AccessReview>;
+  /** Records a decision with its justification on one identity of a review. */
+  decideAccessReview(
+    tenantId: string,
+    reviewId: string,
+    identity: string,
+    decision: Decision,
+    justification: string,
+  ): Promise<AccessReview>;
+  /** Completes a review; with `apply`, the denials' roles and permissions are queued for removal. */
+  completeAccessReview(tenantId: string, reviewId: string, apply: boolean): Promise<AccessReview>;
 }
 
 function isAppError(e: unknown): e is AppError {
@@ -470,4 +499,10 @@ export const tauriBackend: Backend = {
   caLocationProblems: (tenantId, location) => unwrap(() => commands.caLocationProblems(tenantId, location)),
   caSaveLocation: (tenantId, location) => unwrap(() => commands.caSaveLocation(tenantId, location)),
   caDeleteLocation: (tenantId, id) => unwrap(() => commands.caDeleteLocation(tenantId, id)),
+  reviewCandidates: (tenantId) => unwrap(() => commands.reviewCandidates(tenantId)),
+  accessReviews: (tenantId) => unwrap(() => commands.accessReviews(tenantId)),
+  createAccessReview: (tenantId, review) => unwrap(() => commands.createAccessReview(tenantId, review)),
+  decideAccessReview: (tenantId, reviewId, identity, decision, justification) =>
+    unwrap(() => commands.decideAccessReview(tenantId, reviewId, identity, decision, justification)),
+  completeAccessReview: (tenantId, reviewId, apply) => unwrap(() => commands.completeAccessReview(tenantId, reviewId, apply)),
 };

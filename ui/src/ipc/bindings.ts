@@ -661,6 +661,61 @@ async caDeleteLocation(tenantId: string, id: string) : Promise<Result<OutboxItem
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The identities a review of privileged access would cover now.
+ */
+async reviewCandidates(tenantId: string) : Promise<Result<ReviewItem[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_candidates", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The tenant's reviews, newest first.
+ */
+async accessReviews(tenantId: string) : Promise<Result<AccessReview[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("access_reviews", { tenantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a review with a snapshot of its identities now.
+ */
+async createAccessReview(tenantId: string, review: NewReview) : Promise<Result<AccessReview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_access_review", { tenantId, review }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records a decision, with its justification, on one identity of a review.
+ */
+async decideAccessReview(tenantId: string, reviewId: string, identity: string, decision: Decision, justification: string) : Promise<Result<AccessReview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("decide_access_review", { tenantId, reviewId, identity, decision, justification }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Completes a review; with `apply`, the denials' roles and permissions are queued for removal.
+ */
+async completeAccessReview(tenantId: string, reviewId: string, apply: boolean) : Promise<Result<AccessReview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complete_access_review", { tenantId, reviewId, apply }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -674,6 +729,26 @@ async caDeleteLocation(tenantId: string, id: string) : Promise<Result<OutboxItem
 
 /** user-defined types **/
 
+/**
+ * One privileged access an identity held when the review was created.
+ */
+export type Access = 
+/**
+ * A directory role, active or eligible (PIM).
+ */
+{ kind: "directoryRole"; assignment: DirectoryRoleAssignment } | 
+/**
+ * A high-risk application permission (an app role assignment), with why it is high-risk.
+ */
+{ kind: "appPermission"; assignment: AppRoleAssignment; why: string }
+/**
+ * A review and its items.
+ */
+export type AccessReview = { id: string; name: string; scope: ReviewScope; reviewers: string[]; created: string; createdBy: string; due: string; recurrence: Recurrence; defaultDecision: DefaultDecision; status: ReviewStatus; completed: string | null; completedBy: string | null; 
+/**
+ * Whether completing it queued the denials' removals.
+ */
+applied: boolean; items: ReviewItem[] }
 /**
  * An admin sign-in to start from the window.
  */
@@ -1127,6 +1202,11 @@ export type DayBlocks = {
  * `YYYY-MM-DD`.
  */
 date: string; blockedSignIns: number }
+export type Decision = "notReviewed" | "approve" | "deny" | "dontKnow"
+/**
+ * What happens to items nobody decided when the review completes.
+ */
+export type DefaultDecision = "noChange" | "removeAccess" | "approveAccess" | "takeRecommendations"
 /**
  * Delegated permissions an API granted this client: for every user, or for one.
  */
@@ -1438,6 +1518,14 @@ uniqueName: string; displayName: string;
  */
 signInAudience: string; notes: string | null }
 /**
+ * What the admin asks for when creating a review.
+ */
+export type NewReview = { name: string; scope: ReviewScope; 
+/**
+ * The identities of a `selected` review (object ids or appIds).
+ */
+ids: string[]; reviewers: string[]; due: string; recurrence: Recurrence; defaultDecision: DefaultDecision }
+/**
  * A client secret Graph made in a push, with its value: the window shows it once.
  */
 export type NewSecretView = { ownerId: string; ownerDisplayName: string; keyId: string; displayName: string | null; endDateTime: string | null; secretText: string }
@@ -1719,6 +1807,10 @@ export type RecommendationSource =
 "entraSynced"
 export type RecommendationStatus = "active" | "dismissed" | "postponed" | "completed"
 /**
+ * How often the review recurs (Entra's frequencies).
+ */
+export type Recurrence = "once" | "weekly" | "monthly" | "quarterly" | "semiAnnually" | "annually"
+/**
  * A redirect or reply URI and, when it is unsafe, why (the `unsafeRedirectUri` check's words).
  */
 export type RedirectUriView = { uri: string; problem: string | null }
@@ -1822,7 +1914,52 @@ export type ReviewCandidate = { id: string; displayName: string; kind: string;
 /**
  * Privileged directory roles held (the reason access reviews would cover it).
  */
-roles: string[]; reviewed: boolean }
+roles: string[]; 
+/**
+ * Covered by a completed review, or marked by hand: it counts toward the licence.
+ */
+reviewed: boolean; 
+/**
+ * The newest completed access review that covered it.
+ */
+review: string | null; 
+/**
+ * Marked as reviewed by hand (before Steward ran access reviews).
+ */
+marked: boolean }
+/**
+ * One identity under review.
+ */
+export type ReviewItem = { 
+/**
+ * The service principal's object id.
+ */
+id: string; displayName: string; kind: IdentityKind; access: Access[]; 
+/**
+ * Why it is in the review, one line per access.
+ */
+reasons: string[]; lastSignIn: string | null; lastCredentialUse: string | null; recommendation: ReviewRecommendation; recommendationReason: string; decision: Decision; justification: string | null; decidedBy: string | null; decidedAt: string | null; 
+/**
+ * What completing the review queued for it (change summaries).
+ */
+applied: string[] }
+/**
+ * Entra's recommendation: signed in within 30 days → approve, otherwise deny.
+ */
+export type ReviewRecommendation = "approve" | "deny" | "noInfoAvailable"
+/**
+ * Which identities a review covers.
+ */
+export type ReviewScope = 
+/**
+ * Every service principal and managed identity holding privileged access, at creation.
+ */
+"privileged" | 
+/**
+ * The identities the admin chose.
+ */
+"selected"
+export type ReviewStatus = "inProgress" | "completed"
 /**
  * An admin action on an identity's risk.
  */

@@ -99,7 +99,7 @@ describe("Licensing", () => {
     expect(within(rows[1]!).queryByTestId("plan-monthly")).toBeNull();
   });
 
-  it("puts a managed identity in access reviews and reloads the estimate", async () => {
+  it("counts managed identities by completed access reviews and leads to the Access reviews page", async () => {
     const user = userEvent.setup();
     const backend = createMockBackend();
     await openLicensing(user, backend);
@@ -108,25 +108,11 @@ describe("Licensing", () => {
     expect(rows).toHaveLength(demo.reviewCandidates.length);
     expect(rows[0]!.getAttribute("data-id")).toBe(candidate.id);
     expect(within(rows[0]!).getByText(candidate.roles[0]!)).toBeTruthy();
-    const toggles = () => (screen.getAllByTestId("lic-review-toggle") as HTMLInputElement[]).map((t) => t.checked);
-    expect(toggles()).toEqual([false]);
-
-    await user.click(screen.getAllByTestId("lic-review-toggle")[0]!);
-    await waitFor(() => expect(backend.callsOf("setLicenseScope")).toEqual([[T, candidate.id, "accessReview", true]]));
-    await waitFor(() => expect(bucketTotal("managedIdentitiesReviewed")).toBe("1"));
-    expect(backend.callsOf("licensing")).toHaveLength(2);
-    expect(screen.getByTestId("lic-billable").textContent).toBe("19");
-    expect(toggles()).toEqual([true]);
-    // The planner recomputes on the new estimate.
-    await waitFor(() => expect(within(screen.getAllByTestId("plan-row")[0]!).getByTestId("plan-monthly").textContent).toBe("57.00 USD"));
-    expect(planCalls(backend).at(-1)).toEqual([T, demo.plan.settings, false]);
-
-    // And out again.
-    await user.click(screen.getAllByTestId("lic-review-toggle")[0]!);
-    await waitFor(() => expect(backend.callsOf("setLicenseScope").at(-1)).toEqual([T, candidate.id, "accessReview", false]));
-    await waitFor(() => expect(bucketTotal("managedIdentitiesReviewed")).toBe("0"));
-    expect(toggles()).toEqual([false]);
-    await waitFor(() => expect(within(screen.getAllByTestId("plan-row")[0]!).getByTestId("plan-monthly").textContent).toBe("54.00 USD"));
+    // No review covers it yet, and nothing is ticked by hand: it is reviewed by running a review.
+    expect(within(rows[0]!).getByTestId("lic-review-status").textContent).toContain("Not in a completed review");
+    expect(screen.queryByTestId("lic-review-toggle")).toBeNull();
+    await user.click(within(rows[0]!).getByTestId("lic-review-start"));
+    await screen.findByTestId("page-accessReviews");
   });
 
   it("recomputes the plan when the price changes", async () => {

@@ -62,9 +62,14 @@ const MAX_SCENARIOS = 20;
 
 type Mode = "fullCoverage" | "featureScoped";
 
-export type LicensingPageProps = { tenantId: string; onOpenIdentity: (id: string) => void };
+export type LicensingPageProps = {
+  tenantId: string;
+  onOpenIdentity: (id: string) => void;
+  /** Opens the Access reviews page, where a review that covers managed identities is run. */
+  onOpenReviews?: () => void;
+};
 
-export function LicensingPage({ tenantId, onOpenIdentity }: LicensingPageProps) {
+export function LicensingPage({ tenantId, onOpenIdentity, onOpenReviews }: LicensingPageProps) {
   const backend = useBackend();
   const [mode, setMode] = useState<Mode>("fullCoverage");
   // The plan last computed by the planner (the saved one until an input changes).
@@ -107,6 +112,7 @@ export function LicensingPage({ tenantId, onOpenIdentity }: LicensingPageProps) 
               candidates={data.reviewCandidates}
               onChanged={reload}
               onOpenIdentity={onOpenIdentity}
+              onOpenReviews={onOpenReviews}
             />
           </div>
           <Planner
@@ -401,11 +407,13 @@ function AccessReviewsCard({
   candidates,
   onChanged,
   onOpenIdentity,
+  onOpenReviews,
 }: {
   tenantId: string;
   candidates: ReviewCandidate[];
   onChanged: () => void;
   onOpenIdentity: (id: string) => void;
+  onOpenReviews?: () => void;
 }) {
   const backend = useBackend();
   const [pending, setPending] = useState<Record<string, boolean>>({});
@@ -440,7 +448,8 @@ function AccessReviewsCard({
         header={<Subtitle2 as="h3">Access reviews</Subtitle2>}
         description={
           <Caption1 className="secondary">
-            Managed identities count only when access reviews cover them. These hold privileged directory roles.
+            Managed identities count only when a completed access review covers them: run one on the Access reviews
+            page. These hold privileged directory roles.
           </Caption1>
         }
       />
@@ -479,14 +488,33 @@ function AccessReviewsCard({
                       ))}
                     </span>
                   </TableCell>
-                  <TableCell className="top">
-                    <Checkbox
-                      data-testid="lic-review-toggle"
-                      label="In access reviews"
-                      checked={checked}
-                      disabled={isPending}
-                      onChange={(_, d) => void toggle(c.id, d.checked === true)}
-                    />
+                  <TableCell className="top" data-testid="lic-review-status">
+                    {c.review !== null ? (
+                      <>
+                        <Badge appearance="tint" color="success">
+                          Reviewed
+                        </Badge>
+                        <Caption1 className="secondary block break">in {c.review}</Caption1>
+                      </>
+                    ) : c.marked || isPending ? (
+                      // Marked by hand before Steward ran reviews: it can be unmarked, not marked anew.
+                      <Checkbox
+                        data-testid="lic-review-toggle"
+                        label="Marked reviewed by hand"
+                        checked={checked}
+                        disabled={isPending}
+                        onChange={(_, d) => void toggle(c.id, d.checked === true)}
+                      />
+                    ) : (
+                      <>
+                        <Caption1 className="block">Not in a completed review</Caption1>
+                        {onOpenReviews && (
+                          <Link as="button" data-testid="lic-review-start" onClick={onOpenReviews}>
+                            Start a review
+                          </Link>
+                        )}
+                      </>
+                    )}
                   </TableCell>
                 </TableRow>
               );

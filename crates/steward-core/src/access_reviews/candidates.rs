@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{Access, Decision, Recommendation, ReviewItem};
+use super::{Access, Decision, ReviewItem, ReviewRecommendation};
 use crate::clock::from_ms;
 use crate::dataset::Dataset;
 use crate::model::high_risk_reason;
@@ -68,29 +68,29 @@ fn recommend(
     last_sign_in: Option<i64>,
     known: bool,
     as_of: DateTime<Utc>,
-) -> (Recommendation, String) {
+) -> (ReviewRecommendation, String) {
     let cutoff = as_of - Duration::days(RECOMMENDATION_DAYS);
     match last_sign_in.map(from_ms) {
         Some(t) if t >= cutoff => (
-            Recommendation::Approve,
+            ReviewRecommendation::Approve,
             format!(
                 "Signed in on {} (within {RECOMMENDATION_DAYS} days)",
                 t.date_naive()
             ),
         ),
         Some(t) => (
-            Recommendation::Deny,
+            ReviewRecommendation::Deny,
             format!(
                 "Last signed in on {}, more than {RECOMMENDATION_DAYS} days ago",
                 t.date_naive()
             ),
         ),
         None if known => (
-            Recommendation::Deny,
+            ReviewRecommendation::Deny,
             "No sign-in in the cached sign-in data".to_string(),
         ),
         None => (
-            Recommendation::NoInfoAvailable,
+            ReviewRecommendation::NoInfoAvailable,
             "No sign-in data in the cache: sync sign-ins or the sign-in activity report"
                 .to_string(),
         ),

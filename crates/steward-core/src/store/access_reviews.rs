@@ -5,7 +5,7 @@ use rusqlite::{params, Connection};
 
 use super::TenantKey;
 use crate::access_reviews::{
-    Access, AccessReview, Decision, DefaultDecision, Recommendation, Recurrence, ReviewItem,
+    Access, AccessReview, Decision, DefaultDecision, Recurrence, ReviewItem, ReviewRecommendation,
     ReviewScope, ReviewStatus,
 };
 use crate::clock::{from_ms, to_ms};
@@ -151,7 +151,7 @@ fn items(conn: &Connection, tenant: TenantKey, review_id: &str) -> Result<Vec<Re
                 access,
                 last_sign_in: r.get::<_, Option<i64>>(4)?.map(from_ms),
                 last_credential_use: r.get::<_, Option<i64>>(5)?.map(from_ms),
-                recommendation: Recommendation::parse(&r.get::<_, String>(6)?)
+                recommendation: ReviewRecommendation::parse(&r.get::<_, String>(6)?)
                     .ok_or_else(|| unreadable("recommendation"))?,
                 recommendation_reason: r.get(7)?,
                 decision: Decision::parse(&r.get::<_, String>(8)?)

@@ -8,6 +8,9 @@ import {
   type ConnectionDefaults,
   type ConnectionStatus,
   type Dashboard,
+  type AccessReview,
+  type NewReview,
+  type ReviewItem,
   type AuditEntry,
   type CaOverview,
   type NamedLocation,
@@ -42,6 +45,7 @@ import {
   type SyncProgress,
   type TenantSummary,
 } from "../../ipc/backend";
+import accessReviewsJson from "../fixtures/accessReviews.json";
 import conditionalAccessJson from "../fixtures/conditionalAccess.json";
 import connectionsJson from "../fixtures/connections.json";
 import dashboardJson from "../fixtures/dashboard.json";
@@ -130,6 +134,17 @@ export const conditionalAccessFixture = conditionalAccessJson as unknown as {
   saved: OutboxItem;
   locationProblems: Case<{ location: NamedLocation }, string[]>[];
   savedLocation: OutboxItem;
+};
+
+export const accessReviewsFixture = accessReviewsJson as unknown as {
+  candidates: ReviewItem[];
+  /** The review the tests create, as the dialog fills it. */
+  new: NewReview;
+  created: AccessReview;
+  /** After its first identity is denied (`JUSTIFICATION`). */
+  decided: AccessReview;
+  /** After completing it with the denials applied. */
+  completed: AccessReview;
 };
 
 /** `v` as JSON with its object keys sorted: the fixtures' keys compare in this form. */

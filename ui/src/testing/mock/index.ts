@@ -4,6 +4,7 @@
 // of syncs, imports, exports and admin sign-ins. One part per page.
 import type { Backend } from "../../ipc/backend";
 import { caMock } from "./ca";
+import { reviewsMock } from "./reviews";
 import { connectionsMock, type ConnectionsMock } from "./connections";
 import { createContext, type MockBackendOptions, type MockCall } from "./context";
 import { identitiesMock } from "./identities";
@@ -50,5 +51,6 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     ...connectionsMock(ctx),
     ...manageMock(ctx),
     ...caMock(ctx),
+    ...reviewsMock(ctx),
   };
 }
