@@ -18,6 +18,28 @@ pub fn steward(db: &Path, args: &[&str]) -> Output {
         .expect("run steward")
 }
 
+/// A command's JSON output, once it succeeded (its stderr shown when it did not); `Null` when
+/// it printed none.
+pub fn ok(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+/// What a command that failed with exit code 1 said on stderr.
+pub fn fails(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// The app registration's client id every simulated tenant accepts.
 pub const CLIENT: &str = "11111111-2222-4333-8444-555555555555";
 

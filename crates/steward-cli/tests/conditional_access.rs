@@ -8,27 +8,8 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::steward;
+use common::{fails, ok, steward};
 use serde_json::Value;
-
-fn ok(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn fails(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn demo(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("ca.db");

@@ -7,27 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{steward, SimTenant};
+use common::{fails, ok, steward, SimTenant};
 use serde_json::Value;
-
-fn ok(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
-fn fails(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn first_application(db: &Path) -> (String, String) {
     let conn = steward_core::store::open(db).unwrap();

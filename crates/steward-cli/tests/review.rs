@@ -4,29 +4,7 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::steward;
-use serde_json::Value;
-
-fn ok(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
-fn fails(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{fails, ok, steward};
 
 #[test]
 fn a_review_is_created_decided_completed_with_its_denials_queued_and_exported_as_evidence() {

@@ -43,6 +43,18 @@ pub(crate) fn cached_policy(
     ConditionalAccessPolicy::from_graph(&v).map_err(Error::InvalidInput)
 }
 
+/// What is wrong with a policy's or location's name (Entra takes 1 to 256 characters).
+fn name_problem(what: &str, name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        Some(format!("Give the {what} a name"))
+    } else if name.chars().count() > 256 {
+        Some("The name is over 256 characters: shorten it".into())
+    } else {
+        None
+    }
+}
+
 /// Every way `draft` would be refused, each with what to do: Entra's shape, and targets,
 /// locations and risk levels checked against the cache.
 pub fn policy_problems(
@@ -50,13 +62,9 @@ pub fn policy_problems(
     key: TenantKey,
     draft: &WorkloadPolicy,
 ) -> Result<Vec<String>> {
-    let mut problems = Vec::new();
-    let name = draft.display_name.trim();
-    if name.is_empty() {
-        problems.push("Give the policy a name".to_string());
-    } else if name.chars().count() > 256 {
-        problems.push("The name is over 256 characters: shorten it".into());
-    }
+    let mut problems: Vec<String> = name_problem("policy", &draft.display_name)
+        .into_iter()
+        .collect();
     let mut principals = Principals::new(conn, key);
     match &draft.include {
         Included::AllInTenant => {}
@@ -222,15 +230,12 @@ pub fn location_problems(
     key: TenantKey,
     draft: &NamedLocation,
 ) -> Result<Vec<String>> {
-    let mut problems = Vec::new();
     let name = draft.display_name.trim();
-    if name.is_empty() {
-        problems.push("Give the location a name".to_string());
-    } else if name.chars().count() > 256 {
-        problems.push("The name is over 256 characters: shorten it".into());
-    } else if risk::list_named_locations(conn, key)?
-        .iter()
-        .any(|l| l.display_name.eq_ignore_ascii_case(name) && !l.id.eq_ignore_ascii_case(&draft.id))
+    let mut problems: Vec<String> = name_problem("location", name).into_iter().collect();
+    if problems.is_empty()
+        && risk::list_named_locations(conn, key)?.iter().any(|l| {
+            l.display_name.eq_ignore_ascii_case(name) && !l.id.eq_ignore_ascii_case(&draft.id)
+        })
     {
         problems.push(format!(
             "A named location is already called {name}: choose another name"
