@@ -311,7 +311,7 @@ function ReviewDetail({
             <TableRow>
               <TableHeaderCell>Identity</TableHeaderCell>
               <TableHeaderCell>Privileged access</TableHeaderCell>
-              <TableHeaderCell style={{ width: 130 }}>Last sign-in</TableHeaderCell>
+              <TableHeaderCell style={{ width: 150 }}>Last used</TableHeaderCell>
               <TableHeaderCell>Recommended</TableHeaderCell>
               <TableHeaderCell>Decision</TableHeaderCell>
             </TableRow>
@@ -334,7 +334,10 @@ function ReviewDetail({
                     ))}
                   </ul>
                 </TableCell>
-                <TableCell className="top">{formatDate(i.lastSignIn)}</TableCell>
+                <TableCell className="top">
+                  <Caption1 className="block">Sign-in: {formatDate(i.lastSignIn)}</Caption1>
+                  <Caption1 className="block secondary">Credential: {formatDate(i.lastCredentialUse)}</Caption1>
+                </TableCell>
                 <TableCell className="top">
                   <Badge appearance="outline" color={i.recommendation === "approve" ? "success" : i.recommendation === "deny" ? "danger" : "informative"}>
                     {i.recommendation === "noInfoAvailable" ? "No information" : i.recommendation === "approve" ? "Approve" : "Deny"}
