@@ -306,7 +306,7 @@ function ReviewDetail({
         )}
       </Body1>
       <ScrollRegion label="Identities under review">
-        <Table size="small" aria-label="Identities under review" data-testid="review-items">
+        <Table size="small" className="wide-table" aria-label="Identities under review" data-testid="review-items">
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Identity</TableHeaderCell>

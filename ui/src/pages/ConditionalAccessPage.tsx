@@ -236,7 +236,7 @@ function Policies({
         </Caption1>
       ) : (
         <ScrollRegion label="Policies for workload identities">
-          <Table size="small" aria-label="Policies for workload identities" data-testid="ca-policy-table">
+          <Table size="small" className="wide-table" aria-label="Policies for workload identities" data-testid="ca-policy-table">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Policy</TableHeaderCell>
