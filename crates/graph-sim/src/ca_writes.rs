@@ -18,6 +18,7 @@ use steward_core::store::{governance, risk};
 use crate::errors::{graph_error, internal, not_found};
 use crate::objects::serve;
 use crate::state::{new_guid, Inner, Sim};
+use crate::wire::governance::ca_policy_json as policy_json;
 use crate::wire::protection::named_location_json;
 use crate::writes::write;
 
@@ -34,10 +35,6 @@ fn body_of(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, Response> {
         Ok(_) => Err(bad("The request body must be a JSON object.")),
         Err(e) => Err(bad(&format!("Invalid request body: {e}"))),
     }
-}
-
-fn policy_json(p: &ConditionalAccessPolicy) -> Value {
-    serde_json::from_str(&p.policy).unwrap_or(Value::Null)
 }
 
 fn assigns_workloads(v: &Value) -> bool {
@@ -311,10 +308,8 @@ pub(crate) async fn delete_location(
             Ok(None) => return not_found(&id),
             Err(e) => return internal(e),
         };
-        let in_use = match governance::list_ca_policies(&inner.conn, inner.key) {
-            Ok(all) => all
-                .iter()
-                .any(|p| p.policy.to_ascii_lowercase().contains(&l.id.to_ascii_lowercase())),
+        let in_use = match governance::policies_naming(&inner.conn, inner.key, &l.id) {
+            Ok(users) => !users.is_empty(),
             Err(e) => return internal(e),
         };
         if in_use {

@@ -207,12 +207,7 @@ pub fn overview(conn: &Connection, tenant: TenantKey) -> Result<CaOverview> {
     let mut workload_policies = Vec::new();
     let mut other_policies = Vec::new();
     for p in store::governance::list_ca_policies(conn, tenant)? {
-        let json: serde_json::Value = serde_json::from_str(&p.policy).map_err(|e| {
-            Error::InvalidInput(format!(
-                "the cached policy {} is not JSON: {e}; sync again",
-                p.id
-            ))
-        })?;
+        let json = p.graph_json()?;
         if !p.targets_workload_identities {
             let grant = json
                 .pointer("/grantControls/builtInControls")
@@ -458,6 +453,7 @@ pub fn what_if(
             "{ip} is not an IP address: give an IPv4 or IPv6 address, such as 203.0.113.7"
         ))
     })?;
+    let id = find_service_principal(conn, tenant, sp)?;
     let risk = match risk {
         Some(r) => {
             let r = r.trim().to_ascii_lowercase();
@@ -470,14 +466,12 @@ pub fn what_if(
         }
         None => {
             let timeline = RiskTimeline::load(conn, tenant)?;
-            let id = find_service_principal(conn, tenant, sp)?;
             match timeline.current(&id) {
                 RiskAt::Level(l) => (RiskAt::Level(l), RiskSource::Cache),
                 unknown => (unknown, RiskSource::Unknown),
             }
         }
     };
-    let id = find_service_principal(conn, tenant, sp)?;
     let mut principals = Principals::new(conn, tenant);
     let principal = principals.get(&id)?.clone();
     let locations = store::risk::list_named_locations(conn, tenant)?;
@@ -495,12 +489,7 @@ pub fn what_if(
     };
     let mut policies = Vec::new();
     for p in store::governance::list_ca_policies(conn, tenant)? {
-        let json: serde_json::Value = serde_json::from_str(&p.policy).map_err(|e| {
-            Error::InvalidInput(format!(
-                "the cached policy {} is not JSON: {e}; sync again",
-                p.id
-            ))
-        })?;
+        let json = p.graph_json()?;
         let (outcome, checks, reason) = if !p.targets_workload_identities {
             (
                 Outcome::DoesNotApply,

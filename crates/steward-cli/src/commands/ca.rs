@@ -222,11 +222,7 @@ fn replay(conn: &Connection, out: &mut impl Write, args: CaReplayArgs) -> anyhow
                         "no conditional access policy {id} in the cache; `steward ca list` shows them"
                     )
                 })?;
-            (
-                serde_json::from_str(&cached.policy)
-                    .context("the cached policy is not JSON; sync again")?,
-                format!("policy {id}"),
-            )
+            (cached.graph_json()?, format!("policy {id}"))
         }
         (None, None) => bail!("give --policy FILE.json or --policy-id ID"),
     };

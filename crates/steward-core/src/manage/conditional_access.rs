@@ -145,11 +145,7 @@ fn cached_workload_policy(
             "no conditional access policy {id} in the cache; the Conditional access page (or `steward ca list`) lists them"
         ))
     })?;
-    let v: Value = serde_json::from_str(&cached.policy).map_err(|e| {
-        Error::InvalidInput(format!(
-            "the cached policy {id} is not JSON ({e}); sync again"
-        ))
-    })?;
+    let v = cached.graph_json()?;
     let policy = WorkloadPolicy::from_graph(&v).map_err(|problems| {
         Error::InvalidInput(format!(
             "{} is not a workload-identity policy in the shape Steward edits ({}); change it in the Entra admin center",
@@ -364,15 +360,7 @@ pub fn delete_named_location(
     now: DateTime<Utc>,
 ) -> Result<OutboxItem> {
     let location = find_location(conn, key, id)?;
-    let users: Vec<String> = governance::list_ca_policies(conn, key)?
-        .into_iter()
-        .filter(|p| {
-            p.policy
-                .to_ascii_lowercase()
-                .contains(&location.id.to_ascii_lowercase())
-        })
-        .map(|p| p.display_name)
-        .collect();
+    let users = governance::policies_naming(conn, key, &location.id)?;
     if !users.is_empty() {
         return Err(Error::InvalidInput(format!(
             "{} is used by {}: remove it from {} first; Entra refuses to delete a location in use",

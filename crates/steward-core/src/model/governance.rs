@@ -107,6 +107,16 @@ impl ConditionalAccessPolicy {
             id,
         })
     }
+
+    /// The policy as Graph returned it, parsed again from the cache.
+    pub fn graph_json(&self) -> crate::Result<serde_json::Value> {
+        serde_json::from_str(&self.policy).map_err(|e| {
+            crate::Error::InvalidInput(format!(
+                "the cached policy {} is not JSON ({e}); sync again",
+                self.id
+            ))
+        })
+    }
 }
 
 /// A JSON value as text with every object's keys sorted, so equal values compare equal as text.

@@ -210,3 +210,14 @@ pub fn get_ca_policy(
         .into_iter()
         .find(|p| p.id.eq_ignore_ascii_case(id)))
 }
+
+/// The names of the conditional access policies that name `id` (a named location's id) anywhere:
+/// Entra refuses to delete a location they use.
+pub fn policies_naming(conn: &Connection, tenant: TenantKey, id: &str) -> Result<Vec<String>> {
+    let id = id.to_ascii_lowercase();
+    Ok(list_ca_policies(conn, tenant)?
+        .into_iter()
+        .filter(|p| p.policy.to_ascii_lowercase().contains(&id))
+        .map(|p| p.display_name)
+        .collect())
+}
