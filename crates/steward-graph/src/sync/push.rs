@@ -287,8 +287,21 @@ fn settle(
 
 /// Graph's refusal of a write as the item's outcome: Graph's words and what to do.
 pub(super) fn refused(change: &Change, status: u16, code: &str, message: &str) -> Outcome {
+    let grant = match change {
+        Change::SaveConditionalAccessPolicy { .. }
+        | Change::DeleteConditionalAccessPolicy { .. }
+        | Change::SaveNamedLocation { .. }
+        | Change::DeleteNamedLocation { .. } => {
+            "Policy.ReadWrite.ConditionalAccess (with Policy.Read.All)".to_string()
+        }
+        Change::RemoveDirectoryRoleAssignment { .. } => "RoleManagement.ReadWrite.Directory".into(),
+        _ => "Application.ReadWrite.All (or make the app an owner of the object)".into(),
+    };
+    let forbidden = format!(
+        "the signed-in app or admin may not make this change: grant {grant}, then retry it"
+    );
     let advice = match status {
-        403 => "the signed-in app or admin may not make this change: grant Application.ReadWrite.All (or make the app an owner of the object), then retry it",
+        403 => forbidden.as_str(),
         404 => "the object is gone from Entra: drop this change, then sync",
         _ => "fix the change (edit it, or drop it and make it again), then retry it",
     };
