@@ -7,6 +7,7 @@
 //! needs, the resource is "undetermined — not enough history", never "unused".
 
 mod app_settings;
+mod ca_coverage;
 mod catalogue;
 mod context;
 mod credential_lifetime;
@@ -43,6 +44,7 @@ pub use status::{change_status, RecommendationStatus, StatusChange};
 use app_settings::{
     assignment_not_required, guest_owners, instance_lock_missing, unsafe_redirect_uris,
 };
+use ca_coverage::{credentials_outside_location_policy, risky_identities_unblocked};
 use catalogue::{metas, rule};
 use context::Ctx;
 use credential_lifetime::{expiring, long_lived};
@@ -295,6 +297,9 @@ pub fn recommendations(
         ]
         .contains(&m.kind);
         let undetermined_reason = (!undetermined.is_empty()).then(|| {
+            if m.kind == rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY {
+                return "Covered only by an enabled policy that picks service principals with a filter on custom security attributes, which Steward does not read: whether the filter picks these cannot be decided offline.".to_string();
+            }
             if settings_rule {
                 return "Not read: the sync or import that wrote these did not read the setting (an older Steward, or an export without it). Sync again to judge them.".to_string();
             }
@@ -439,6 +444,14 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
         (tier0_holders(ctx, &tier0_by_id)?, vec![]),
     );
     found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
+    found.insert(
+        rule::CA_BLOCKS_RISKY_IDENTITIES_MISSING,
+        (risky_identities_unblocked(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY,
+        credentials_outside_location_policy(ctx, &creds)?,
+    );
     found.insert(
         rule::USER_CONSENT_ALLOWED,
         (user_consent_allowed(ctx)?, vec![]),

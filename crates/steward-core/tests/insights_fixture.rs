@@ -55,6 +55,9 @@ fn every_recommendation_type_appears_exactly_where_the_fixture_put_it() {
         ("adminConsentWorkflowDisabled", set(&[])),
         ("pendingConsentRequests", set(&[])),
         ("appManagementPolicyWeak", set(&[])),
+        // So do the conditional access coverage checks (tests/peer_checks_ca.rs).
+        ("conditionalAccessBlocksRiskyIdentitiesMissing", set(&[])),
+        ("credentialsOutsideLocationPolicy", set(&[])),
         // The settings checks have their own tenant in tests/peer_checks.rs.
         ("unsafeRedirectUri", set(&[])),
         ("instanceLockMissing", set(&[])),

@@ -54,6 +54,9 @@ pub(super) mod rule {
     pub(crate) const INSTANCE_LOCK_MISSING: &str = "instanceLockMissing";
     pub(crate) const ASSIGNMENT_NOT_REQUIRED: &str = "assignmentNotRequired";
     pub(crate) const GUEST_OWNER: &str = "guestOwner";
+    pub(crate) const CA_BLOCKS_RISKY_IDENTITIES_MISSING: &str =
+        "conditionalAccessBlocksRiskyIdentitiesMissing";
+    pub(crate) const CREDENTIALS_OUTSIDE_LOCATION_POLICY: &str = "credentialsOutsideLocationPolicy";
 }
 
 pub(super) struct Meta {
@@ -322,6 +325,26 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             steps: &["Open the app registration's Authentication page and remove or correct each listed URI (https, exact host, a domain you own).", "For another tenant's app, ask the vendor to fix its reply URLs, or disable the app until they do."],
             needs: &[],
             peer_checks: &["ZTA 21885", "ZTA 23183", "MT.1213"],
+        },
+        Meta {
+            kind: rule::CA_BLOCKS_RISKY_IDENTITIES_MISSING,
+            source: Steward,
+            name: "Block risky workload identities with conditional access",
+            priority: Priority::High,
+            rationale: "No enabled conditional access policy blocks the tenant's service principals when Identity Protection rates them at high risk, or, when the tenant has agent identities, blocks agents at high agent risk: a compromised identity keeps getting tokens until somebody notices. Report-only and off policies block nothing. Risk conditions need Workload ID Premium.".into(),
+            steps: &["Create a policy for workload identities that includes every service principal of the tenant, with the condition service principal risk High and the grant Block (Conditional access › New policy); run it report-only first and read the sign-in log.", "If the tenant has agent identities, create a policy that assigns all agent identities with agent risk High and Block (Entra admin center › Conditional Access).", "Turn the policies on once report-only shows no legitimate workload blocked."],
+            needs: &[Dataset::ConditionalAccessPolicies],
+            peer_checks: &["ZTA 21883", "ZTA 61012", "MT.1181", "ScubaGear MS.AAD.9.1"],
+        },
+        Meta {
+            kind: rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY,
+            source: Steward,
+            name: "Limit where credentials work with a location policy",
+            priority: Priority::Medium,
+            rationale: "A service principal of an app registered in this tenant holds a valid secret or certificate, and no enabled conditional access policy with a location condition covers it: a leaked credential works from anywhere. Report-only and off policies block nothing; managed identities and other organisations' apps cannot be covered and are not listed.".into(),
+            steps: &["Create named locations for the networks the workloads run from (Conditional access › Named locations).", "Create a policy for workload identities that includes these service principals, targets any location except those named locations, and blocks; replay the cached sign-ins through it (Conditional access › Replay) before turning it on."],
+            needs: &[Dataset::ConditionalAccessPolicies],
+            peer_checks: &["ZTA 21884"],
         },
         Meta {
             kind: rule::INSTANCE_LOCK_MISSING,
