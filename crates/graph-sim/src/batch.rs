@@ -84,12 +84,13 @@ pub(crate) async fn batch(
         } else if method == "GET"
             && (parts.len() == 3 && matches!(parts[2], "appRoleAssignments" | "owners")
                 || parts.len() == 4
-                    && parts[0] == "servicePrincipals"
-                    && parts[2].eq_ignore_ascii_case("microsoft.graph.agentIdentity")
+                    && crate::objects::SPONSOR_CASTS
+                        .iter()
+                        .any(|(c, cast)| parts[0] == *c && parts[2].eq_ignore_ascii_case(cast))
                     && parts[3] == "sponsors")
         {
             let found = match (directory_collection(parts[0]), parts[2]) {
-                _ if parts.len() == 4 => sponsors_json(&inner, parts[1]),
+                _ if parts.len() == 4 => sponsors_json(&inner, parts[0], parts[2], parts[1]),
                 (Some("servicePrincipals"), "appRoleAssignments") => {
                     assignments_json(&inner, parts[1])
                 }

@@ -231,7 +231,7 @@ async fn launch(
             post(risk_action),
         )
         .route(
-            "/beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors",
+            "/beta/{collection}/{id}/{cast}/sponsors",
             get(list_sponsors),
         )
         .route(

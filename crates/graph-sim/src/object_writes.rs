@@ -135,6 +135,7 @@ pub(crate) async fn upsert_by_key(
                     federated_identity_credentials: Vec::new(),
                     redirect_uris: Some(Vec::new()),
                     instance_lock: Some(false),
+                    agent_blueprint: false,
                     notes: fields
                         .get("notes")
                         .and_then(Value::as_str)
@@ -217,6 +218,7 @@ pub(crate) async fn create_service_principal(
             key_credentials: Vec::new(),
             app_role_assignment_required: Some(false),
             reply_urls: Some(Vec::new()),
+            agent_blueprint_principal: false,
         };
         let home = inner.tenant_id.clone();
         if let Err(e) = service_principals::upsert_service_principal(&inner.conn, inner.key, &home, &sp) {

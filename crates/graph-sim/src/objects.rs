@@ -47,33 +47,63 @@ pub(crate) fn owners_json(
     )
 }
 
-/// The sponsors of agent identity `id` (beta `…/microsoft.graph.agentIdentity/sponsors`); none
-/// when `id` is no agent identity, as the cast finds nothing.
-pub(crate) fn sponsors_json(inner: &Inner, id: &str) -> steward_core::Result<Option<Value>> {
-    match service_principals::get_service_principal(&inner.conn, inner.key, id)? {
-        Some(sp)
-            if sp.deleted_date_time.is_none()
-                && steward_core::model::IdentityKind::classify(
-                    &sp.service_principal_type,
-                    &sp.alternative_names,
-                ) == steward_core::model::IdentityKind::AgentIdentity =>
+/// The three casts Graph answers sponsors on (beta): an agent identity, a blueprint principal
+/// (both service principals) and a blueprint (an application).
+pub(crate) const SPONSOR_CASTS: [(&str, &str); 3] = [
+    ("servicePrincipals", "microsoft.graph.agentIdentity"),
+    (
+        "servicePrincipals",
+        "microsoft.graph.agentIdentityBlueprintPrincipal",
+    ),
+    ("applications", "microsoft.graph.agentIdentityBlueprint"),
+];
+
+/// The sponsors of `collection`/`id` cast to `cast` (beta `…/{id}/{cast}/sponsors`); none when
+/// the object is not of that type, as the cast then finds nothing.
+pub(crate) fn sponsors_json(
+    inner: &Inner,
+    collection: &str,
+    cast: &str,
+    id: &str,
+) -> steward_core::Result<Option<Value>> {
+    let fits = match cast.to_ascii_lowercase().as_str() {
+        "microsoft.graph.agentidentity" | "microsoft.graph.agentidentityblueprintprincipal"
+            if collection == "servicePrincipals" =>
         {
-            let mut v = related_json(
-                inner,
-                "servicePrincipals",
-                id,
-                steward_core::model::OwnerRelation::Sponsor,
-            )?;
-            if let Some(v) = v.as_mut() {
-                if let Some(o) = v.as_object_mut() {
-                    // The documented sponsors response carries no context.
-                    o.remove("@odata.context");
-                }
-            }
-            Ok(v)
+            service_principals::get_service_principal(&inner.conn, inner.key, id)?.is_some_and(
+                |sp| {
+                    sp.deleted_date_time.is_none()
+                        && if cast.eq_ignore_ascii_case("microsoft.graph.agentIdentity") {
+                            steward_core::model::IdentityKind::classify(
+                                &sp.service_principal_type,
+                                &sp.alternative_names,
+                            ) == steward_core::model::IdentityKind::AgentIdentity
+                        } else {
+                            sp.agent_blueprint_principal
+                        }
+                },
+            )
         }
-        _ => Ok(None),
+        "microsoft.graph.agentidentityblueprint" if collection == "applications" => {
+            store::applications::get_application(&inner.conn, inner.key, id)?
+                .is_some_and(|a| a.deleted_date_time.is_none() && a.agent_blueprint)
+        }
+        _ => false,
+    };
+    if !fits {
+        return Ok(None);
     }
+    let mut v = related_json(
+        inner,
+        collection,
+        id,
+        steward_core::model::OwnerRelation::Sponsor,
+    )?;
+    if let Some(o) = v.as_mut().and_then(Value::as_object_mut) {
+        // The documented sponsors response carries no context.
+        o.remove("@odata.context");
+    }
+    Ok(v)
 }
 
 fn related_json(
@@ -111,13 +141,16 @@ pub(crate) async fn list_owners(
     .await
 }
 
-/// `GET /beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors`.
+/// `GET /beta/{collection}/{id}/{cast}/sponsors`, for the casts of [`SPONSOR_CASTS`].
 pub(crate) async fn list_sponsors(
     State(sim): State<Sim>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path((collection, id, cast)): Path<(String, String, String)>,
 ) -> Response {
-    serve(&sim, &headers, &id, |inner| sponsors_json(inner, &id)).await
+    serve(&sim, &headers, &id, |inner| {
+        sponsors_json(inner, &collection, &cast, &id)
+    })
+    .await
 }
 
 /// One object's list as JSON from the cache, or Graph's 404 when the object is not there; the

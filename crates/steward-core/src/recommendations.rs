@@ -55,7 +55,7 @@ use credentials::load_credentials;
 use federation::federation_failures;
 use hygiene::{certificates_due, client_secrets, single_owner};
 use known_apps::known_malicious;
-use ownership::{agents_without_sponsor, ownerless};
+use ownership::{agent_blueprints_ungoverned, agents_without_sponsor, ownerless};
 use privileged::{privileged, privileged_holders};
 use staleness::{stale_apps, stale_credentials};
 use status::effective_status;
@@ -434,6 +434,10 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     found.insert(
         rule::AGENT_WITHOUT_SPONSOR,
         (agents_without_sponsor(ctx)?, vec![]),
+    );
+    found.insert(
+        rule::AGENT_BLUEPRINT_UNGOVERNED,
+        (agent_blueprints_ungoverned(ctx)?, vec![]),
     );
     found.insert(
         rule::PRIVILEGED_APP_USER_OWNERS,

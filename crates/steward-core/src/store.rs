@@ -45,6 +45,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_object_settings.sql"),
     include_str!("../migrations/0010_outbox.sql"),
     include_str!("../migrations/0011_access_reviews.sql"),
+    include_str!("../migrations/0012_agent_blueprints.sql"),
 ];
 
 /// The schema version this build writes.

@@ -42,6 +42,11 @@ fn every_recommendation_type_appears_exactly_where_the_fixture_put_it() {
         ("disabledWithCredentials", set(&["sp-disabled"])),
         ("ownerlessApps", set(&["ownerless"])),
         ("agentWithoutSponsor", set(&["sp-agent-alone"])),
+        // Neither agent names its blueprint, and neither has an owner.
+        (
+            "agentBlueprintUngoverned",
+            set(&["sp-agent-alone", "sp-agent-sponsored"]),
+        ),
         // The checks that answer other tools have their own objects in `peer_fixture`; the
         // base fixture holds two Tier-0 holders, one of them owned by a user.
         ("privilegedAppUserOwners", set(&["sp-priv-secret"])),
@@ -55,7 +60,7 @@ fn every_recommendation_type_appears_exactly_where_the_fixture_put_it() {
         ("adminConsentWorkflowDisabled", set(&[])),
         ("pendingConsentRequests", set(&[])),
         ("appManagementPolicyWeak", set(&[])),
-        // So do the conditional access coverage checks (tests/peer_checks_ca.rs).
+        // So do the conditional access coverage checks (tests/peer_checks_ca_agents.rs).
         ("conditionalAccessBlocksRiskyIdentitiesMissing", set(&[])),
         ("credentialsOutsideLocationPolicy", set(&[])),
         // The settings checks have their own tenant in tests/peer_checks.rs.

@@ -100,6 +100,7 @@ impl Fx {
             federated_identity_credentials: vec![],
             redirect_uris: Some(vec![]),
             instance_lock: Some(false),
+            agent_blueprint: false,
             notes: None,
             tags: vec![],
         };
@@ -123,6 +124,7 @@ impl Fx {
             key_credentials: vec![],
             app_role_assignment_required: Some(true),
             reply_urls: Some(vec![]),
+            agent_blueprint_principal: false,
         };
         service_principals::upsert_service_principal(&self.conn, self.key, HOME, &sp).unwrap();
     }

@@ -67,6 +67,24 @@ async fn a_full_sync_equals_the_simulated_tenant_and_a_second_applies_its_change
         "the cache equals the simulated tenant: {}",
         diff(&want, &got)
     );
+    // Agent ID's blueprints arrive marked by their @odata.type, with their sponsors read
+    // through the blueprint and blueprint-principal casts.
+    let blueprints: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM applications WHERE agent_blueprint = 1),
+                    (SELECT count(*) FROM service_principals WHERE agent_blueprint_principal = 1),
+                    (SELECT count(*) FROM owners o WHERE relation = 'sponsor' AND (
+                        o.object_id IN (SELECT id FROM applications WHERE agent_blueprint = 1)
+                        OR o.object_id IN (SELECT id FROM service_principals
+                                           WHERE agent_blueprint_principal = 1)))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(
+        blueprints.0 > 0 && blueprints.1 > 0 && blueprints.2 >= 2,
+        "blueprints, their principals and sponsors: {blueprints:?}"
+    );
     assert!(
         summary.datasets.iter().any(|d| d.pages > 3),
         "the tenant spans several pages: {:?}",

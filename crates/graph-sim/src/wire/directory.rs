@@ -65,6 +65,10 @@ pub(crate) fn application_json(a: &Application) -> Value {
             "credentialsWithUsageVerify": lock, "credentialsWithUsageSign": lock,
             "identifierUris": false, "tokenEncryptionKeyId": lock});
     }
+    // Graph lists agent identity blueprints among the applications, marked by their type.
+    if a.agent_blueprint {
+        v["@odata.type"] = "#microsoft.graph.agentIdentityBlueprint".into();
+    }
     v
 }
 
@@ -91,6 +95,9 @@ pub(crate) fn service_principal_json(sp: &ServicePrincipal) -> Value {
     }
     if let Some(urls) = &sp.reply_urls {
         v["replyUrls"] = json!(urls);
+    }
+    if sp.agent_blueprint_principal {
+        v["@odata.type"] = "#microsoft.graph.agentIdentityBlueprintPrincipal".into();
     }
     if sp.service_principal_type == "ServiceIdentity" {
         v["@odata.type"] = "#microsoft.graph.agentIdentity".into();

@@ -19,23 +19,21 @@ impl Generator<'_> {
         relation: OwnerRelation,
         none_share: f64,
     ) -> Result<()> {
-        if self.rng.random_bool(none_share) {
-            return Ok(());
-        }
-        let n = self.rng.random_range(1..=2);
-        for _ in 0..n {
-            let p = self.rng.random_range(0..PEOPLE.len());
-            sink.owner(&Owner {
-                object_id: object.into(),
-                owner_id: guid(self.people[p]),
-                owner_type: "user".into(),
-                display_name: PEOPLE[p].into(),
-                relation,
-                // One of the people is a guest from a partner tenant.
-                user_type: Some(if p == GUEST_PERSON { "Guest" } else { "Member" }.into()),
-            })?;
+        for p in self.draw_people(none_share) {
+            emit_person(sink, &self.people, object, relation, p)?;
         }
         Ok(())
+    }
+
+    /// One or two people, or none with probability `none_share`.
+    pub(super) fn draw_people(&mut self, none_share: f64) -> Vec<usize> {
+        if self.rng.random_bool(none_share) {
+            return Vec::new();
+        }
+        let n = self.rng.random_range(1..=2);
+        (0..n)
+            .map(|_| self.rng.random_range(0..PEOPLE.len()))
+            .collect()
     }
 
     pub(super) fn permissions(
@@ -115,4 +113,39 @@ impl Generator<'_> {
             .into(),
         })
     }
+}
+
+/// Person `p` as an owner or sponsor of `object`.
+fn emit_person(
+    sink: &mut dyn DemoSink,
+    people: &[u128],
+    object: &str,
+    relation: OwnerRelation,
+    p: usize,
+) -> Result<()> {
+    sink.owner(&Owner {
+        object_id: object.into(),
+        owner_id: guid(people[p]),
+        owner_type: "user".into(),
+        display_name: PEOPLE[p].into(),
+        relation,
+        // One of the people is a guest from a partner tenant.
+        user_type: Some(if p == GUEST_PERSON { "Guest" } else { "Member" }.into()),
+    })
+}
+
+/// A member of staff chosen by `k` (never the guest), without a random draw: for the objects
+/// added to the demo after its random stream was fixed, so that the rest of it stays the same.
+pub(super) fn person_relation(
+    sink: &mut dyn DemoSink,
+    people: &[u128],
+    object: &str,
+    relation: OwnerRelation,
+    k: usize,
+) -> Result<()> {
+    let mut p = k % PEOPLE.len();
+    if p == GUEST_PERSON {
+        p = (p + 1) % PEOPLE.len();
+    }
+    emit_person(sink, people, object, relation, p)
 }

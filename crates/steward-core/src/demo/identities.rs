@@ -4,6 +4,7 @@
 use chrono::Duration;
 use rand::Rng;
 
+use super::access::person_relation;
 use super::names::*;
 use super::profile::{allocate, Category, Profile, UsedCredential};
 use super::{guid, parse_guid, DemoSink, Generator, Progress, HOSTILE_DISPLAY_NAME};
@@ -91,6 +92,7 @@ impl Generator<'_> {
             key_credentials: Vec::new(),
             app_role_assignment_required: Some(false),
             reply_urls: Some(Vec::new()),
+            agent_blueprint_principal: false,
         };
         let mut used = UsedCredential::None;
         let mut activity = 0.0f64;
@@ -185,6 +187,7 @@ impl Generator<'_> {
                     redirect_uris: Some(demo_redirect_uris(&sp.display_name, k)),
                     // Half of the multitenant apps lock their instances' properties.
                     instance_lock: Some(c == Category::OwnMulti && k.is_multiple_of(2)),
+                    agent_blueprint: false,
                     notes: None,
                     tags: Vec::new(),
                 };
@@ -393,19 +396,86 @@ impl Generator<'_> {
             Category::Agent => {
                 let purpose = AGENT_PURPOSES[k % AGENT_PURPOSES.len()];
                 let round = k / AGENT_PURPOSES.len();
-                sp.display_name = if round > 0 {
-                    format!("Contoso {purpose} Agent {}", round + 1)
-                } else {
-                    format!("Contoso {purpose} Agent")
-                };
-                sp.app_id = guid(app_id);
-                sp.service_principal_type = "ServiceIdentity".into();
-                sp.agent_identity_blueprint_id = Some(guid(parse_guid(&self.tenant_id) ^ 0xB1)); // one blueprint
+                let tenant = parse_guid(&self.tenant_id);
+                let blueprint_app_id = |n: usize| guid(tenant ^ (0xB1 + n as u128));
                 sp.tags = vec!["AgenticApp".into()];
+                if k < AGENT_BLUEPRINTS {
+                    // The first agent slots hold Entra Agent ID's blueprints: the blueprint (an
+                    // application) and its principal in this tenant. The second has no owner
+                    // and no sponsor (agentBlueprintUngoverned).
+                    let name = format!("Contoso {purpose} Agent Blueprint");
+                    sp.display_name = name.clone();
+                    sp.app_display_name = Some(name.clone());
+                    sp.app_id = blueprint_app_id(k);
+                    sp.app_owner_organization_id = Some(self.tenant_id.clone());
+                    sp.sign_in_audience = Some("AzureADMyOrg".into());
+                    sp.agent_blueprint_principal = true;
+                    let blueprint = Application {
+                        id: guid(app_object),
+                        app_id: sp.app_id.clone(),
+                        display_name: name,
+                        sign_in_audience: Some("AzureADMyOrg".into()),
+                        publisher_domain: Some("contoso-demo.onmicrosoft.com".into()),
+                        created_date_time: Some(created),
+                        deleted_date_time: deleted_at,
+                        disabled_by_microsoft_status: None,
+                        password_credentials: Vec::new(),
+                        key_credentials: Vec::new(),
+                        federated_identity_credentials: Vec::new(),
+                        redirect_uris: Some(Vec::new()),
+                        instance_lock: Some(true),
+                        agent_blueprint: true,
+                        notes: None,
+                        tags: Vec::new(),
+                    };
+                    if deleted {
+                        self.summary.soft_deleted_applications += 1;
+                    } else {
+                        self.summary.applications += 1;
+                    }
+                    sink.application(&blueprint)?;
+                    if k == 0 {
+                        for relation in [OwnerRelation::Owner, OwnerRelation::Sponsor] {
+                            person_relation(sink, &self.people, &blueprint.id, relation, k)?;
+                        }
+                        for relation in [OwnerRelation::Owner, OwnerRelation::Sponsor] {
+                            person_relation(sink, &self.people, &sp.id, relation, k)?;
+                        }
+                    }
+                } else {
+                    sp.display_name = if round > 0 {
+                        format!("Contoso {purpose} Agent {}", round + 1)
+                    } else {
+                        format!("Contoso {purpose} Agent")
+                    };
+                    sp.app_id = guid(app_id);
+                    sp.service_principal_type = "ServiceIdentity".into();
+                    // Made from the two blueprints in turn; every fifth from a blueprint since
+                    // deleted, whose principal is gone (agentBlueprintUngoverned).
+                    sp.agent_identity_blueprint_id = Some(blueprint_app_id(if k % 5 == 4 {
+                        AGENT_BLUEPRINTS
+                    } else {
+                        k % AGENT_BLUEPRINTS
+                    }));
+                    // Two in three have a technical owner.
+                    if !k.is_multiple_of(3) {
+                        person_relation(sink, &self.people, &sp.id, OwnerRelation::Owner, k)?;
+                    }
+                }
                 if self.rng.random_bool(0.6) {
                     activity = (self.rng.random_range(0.0f64..5.0)).exp();
                 }
-                self.owners(sink, &sp.id, OwnerRelation::Sponsor, 0.3)?;
+                // An idle agent left disabled in the directory.
+                if k >= AGENT_BLUEPRINTS && k % 4 == 3 && activity == 0.0 {
+                    sp.account_enabled = false;
+                }
+                // The sponsors' draws are made for the second blueprint principal too, so that
+                // the rest of the tenant stays as it was; only its sponsors are left out.
+                if k == 1 {
+                    self.draw_people(0.3);
+                } else {
+                    self.owners(sink, &sp.id, OwnerRelation::Sponsor, 0.3)?;
+                }
             }
         }
         self.summary.credentials +=

@@ -208,6 +208,10 @@ pub const AZURE_RESOURCES: &[(&str, &str)] = &[
     ("aa", "Microsoft.Automation/automationAccounts"),
 ];
 
+/// How many of the agent slots hold agent identity blueprints' principals (each with its
+/// blueprint application); the agents are made from them.
+pub const AGENT_BLUEPRINTS: usize = 2;
+
 pub const AGENT_PURPOSES: &[&str] = &[
     "Helpdesk",
     "Expense Review",

@@ -690,6 +690,7 @@ fn create(conn: &Connection, key: TenantKey, a: &NewApplication) -> Result<()> {
             federated_identity_credentials: Vec::new(),
             redirect_uris: Some(Vec::new()),
             instance_lock: Some(false),
+            agent_blueprint: false,
             notes: a.notes.clone(),
             tags: Vec::new(),
         },
@@ -717,6 +718,7 @@ fn create(conn: &Connection, key: TenantKey, a: &NewApplication) -> Result<()> {
             key_credentials: Vec::new(),
             app_role_assignment_required: Some(false),
             reply_urls: Some(Vec::new()),
+            agent_blueprint_principal: false,
         },
     )
 }

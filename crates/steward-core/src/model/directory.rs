@@ -36,6 +36,9 @@ pub struct Application {
     pub redirect_uris: Option<Vec<String>>,
     /// `servicePrincipalLockConfiguration.isEnabled`; `None` when not read.
     pub instance_lock: Option<bool>,
+    /// An Entra Agent ID blueprint (`@odata.type` #microsoft.graph.agentIdentityBlueprint): the
+    /// template agent identities are made from, listed among the applications.
+    pub agent_blueprint: bool,
     /// The admin's notes on the registration (`notes`).
     pub notes: Option<String>,
     /// Custom strings to categorise the app (`tags`).
@@ -68,6 +71,9 @@ pub struct ServicePrincipal {
     pub app_role_assignment_required: Option<bool>,
     /// `replyUrls`; `None` when not read.
     pub reply_urls: Option<Vec<String>>,
+    /// A blueprint's service principal in this tenant (`@odata.type`
+    /// #microsoft.graph.agentIdentityBlueprintPrincipal), whose appId is the blueprint's.
+    pub agent_blueprint_principal: bool,
 }
 
 /// A client secret (`passwordCredential`). The secret text itself is never stored.

@@ -57,6 +57,7 @@ pub(super) mod rule {
     pub(crate) const CA_BLOCKS_RISKY_IDENTITIES_MISSING: &str =
         "conditionalAccessBlocksRiskyIdentitiesMissing";
     pub(crate) const CREDENTIALS_OUTSIDE_LOCATION_POLICY: &str = "credentialsOutsideLocationPolicy";
+    pub(crate) const AGENT_BLUEPRINT_UNGOVERNED: &str = "agentBlueprintUngoverned";
 }
 
 pub(super) struct Meta {
@@ -415,6 +416,16 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             steps: &["Add a sponsor to the agent identity (Entra admin center › Agent ID › Sponsors)."],
             needs: &[Dataset::Sponsors],
             peer_checks: &[],
+        },
+        Meta {
+            kind: rule::AGENT_BLUEPRINT_UNGOVERNED,
+            source: Steward,
+            name: "Govern agent blueprints and clean up agent identities",
+            priority: Priority::Medium,
+            rationale: "An Entra Agent ID object nobody answers for, or one left behind: a blueprint or blueprint principal without a sponsor or an owner, a blueprint principal whose blueprint is gone, or an agent identity without an owner, disabled but still in the directory, or whose blueprint principal is gone. Blueprints define what every agent made from them may do; orphans keep permissions nobody reviews.".into(),
+            steps: &["Add sponsors (the people accountable) and owners (the technical administrators) to each blueprint and blueprint principal (Entra admin center › Agent ID).", "Add an owner to each agent identity.", "Delete agent identities that are disabled and no longer needed, and those whose blueprint or blueprint principal was deleted, after checking nothing still uses them."],
+            needs: &[Dataset::Owners, Dataset::Sponsors],
+            peer_checks: &["ZTA 61014", "MT.1204", "MT.1205", "MT.1200", "MT.1203"],
         },
     ]
 }

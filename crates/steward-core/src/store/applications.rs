@@ -9,7 +9,7 @@ use crate::Result;
 /// The active application registered under an app id (?1 tenant, ?2 app id).
 pub(crate) const BY_APP_ID: &str =
     "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
+                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags, agent_blueprint
              FROM applications INDEXED BY applications_by_app_id
              WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL";
 
@@ -19,15 +19,16 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
     conn.prepare_cached(
         "INSERT INTO applications (tenant, id, app_id, display_name, sign_in_audience,
              publisher_domain, created, deleted, disabled_by_microsoft_status, redirect_uris,
-             instance_lock, notes, tags)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             instance_lock, notes, tags, agent_blueprint)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (tenant, id) DO UPDATE SET app_id = excluded.app_id,
              display_name = excluded.display_name, sign_in_audience = excluded.sign_in_audience,
              publisher_domain = excluded.publisher_domain, created = excluded.created,
              deleted = excluded.deleted,
              disabled_by_microsoft_status = excluded.disabled_by_microsoft_status,
              redirect_uris = excluded.redirect_uris, instance_lock = excluded.instance_lock,
-             notes = excluded.notes, tags = excluded.tags",
+             notes = excluded.notes, tags = excluded.tags,
+             agent_blueprint = excluded.agent_blueprint",
     )?
     .execute(params![
         tenant.0,
@@ -43,6 +44,7 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
         app.instance_lock,
         app.notes,
         json_list(&app.tags),
+        app.agent_blueprint,
     ])?;
     credentials::replace_for_owner(
         conn,
@@ -64,7 +66,7 @@ pub fn upsert_application(conn: &Connection, tenant: TenantKey, app: &Applicatio
 
 /// An application's own fields from a row of `id, app_id, display_name, sign_in_audience,
 /// publisher_domain, created, deleted, disabled_by_microsoft_status, redirect_uris,
-/// instance_lock, notes, tags` (credentials come apart).
+/// instance_lock, notes, tags, agent_blueprint` (credentials come apart).
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
     Ok(Application {
         id: r.get(0)?,
@@ -85,6 +87,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
             .get::<_, Option<String>>(11)?
             .map(|j| parse_json_list(&j))
             .unwrap_or_default(),
+        agent_blueprint: r.get(12)?,
     })
 }
 
@@ -110,7 +113,7 @@ pub fn list_page(
 ) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
+                disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags, agent_blueprint
          FROM applications WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
          ORDER BY id LIMIT ?3",
     )?;
@@ -141,7 +144,7 @@ pub fn get_application(
     let found = conn
         .prepare_cached(
             "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
+                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags, agent_blueprint
              FROM applications WHERE tenant = ?1 AND id = ?2 AND deleted IS NULL",
         )?
         .query_row(params![tenant.0, id], from_row)
@@ -159,7 +162,7 @@ pub fn get_application(
 pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<Application>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
+                disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags, agent_blueprint
          FROM applications WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
     )?;
     let mut apps = stmt
@@ -221,7 +224,7 @@ pub fn get_any(conn: &Connection, tenant: TenantKey, id: &str) -> Result<Option<
     Ok(conn
         .prepare_cached(
             "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
-                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags
+                    disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags, agent_blueprint
              FROM applications WHERE tenant = ?1 AND id = ?2",
         )?
         .query_row(params![tenant.0, id], from_row)

@@ -26,9 +26,9 @@ pub fn upsert_service_principal(
         "INSERT INTO service_principals (tenant, id, app_id, display_name, app_display_name,
              service_principal_type, app_owner_organization_id, account_enabled, sign_in_audience,
              created, deleted, tags, alternative_names, agent_identity_blueprint_id,
-             disabled_by_microsoft_status, kind, ownership, assignment_required, reply_urls)
+             disabled_by_microsoft_status, kind, ownership, assignment_required, reply_urls, agent_blueprint_principal)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19)
+             ?18, ?19, ?20)
          ON CONFLICT (tenant, id) DO UPDATE SET app_id = excluded.app_id,
              display_name = excluded.display_name, app_display_name = excluded.app_display_name,
              service_principal_type = excluded.service_principal_type,
@@ -40,7 +40,8 @@ pub fn upsert_service_principal(
              disabled_by_microsoft_status = excluded.disabled_by_microsoft_status,
              kind = excluded.kind, ownership = excluded.ownership,
              assignment_required = excluded.assignment_required,
-             reply_urls = excluded.reply_urls",
+             reply_urls = excluded.reply_urls,
+             agent_blueprint_principal = excluded.agent_blueprint_principal",
     )?
     .execute(params![
         tenant.0,
@@ -62,6 +63,7 @@ pub fn upsert_service_principal(
         ownership.as_str(),
         sp.app_role_assignment_required,
         sp.reply_urls.as_deref().map(json_list),
+        sp.agent_blueprint_principal,
     ])?;
     credentials::replace_for_owner(
         conn,
@@ -95,6 +97,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ServicePrincipal> {
         key_credentials: Vec::new(),
         app_role_assignment_required: r.get(14)?,
         reply_urls: r.get::<_, Option<String>>(15)?.map(|j| parse_json_list(&j)),
+        agent_blueprint_principal: r.get(16)?,
     })
 }
 
@@ -109,7 +112,7 @@ pub fn get_service_principal(
             "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                     app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
                     tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
-                    assignment_required, reply_urls
+                    assignment_required, reply_urls, agent_blueprint_principal
              FROM service_principals WHERE tenant = ?1 AND id = ?2",
         )?
         .query_row(params![tenant.0, id], from_row)
@@ -172,7 +175,7 @@ pub fn list_page(
         "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                 app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
                 tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
-                    assignment_required, reply_urls
+                    assignment_required, reply_urls, agent_blueprint_principal
          FROM service_principals WHERE tenant = ?1 AND id > ?2 AND deleted IS NULL
          ORDER BY id LIMIT ?3",
     )?;
@@ -218,7 +221,7 @@ pub fn list_deleted(conn: &Connection, tenant: TenantKey) -> Result<Vec<ServiceP
         "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                 app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
                 tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
-                    assignment_required, reply_urls
+                    assignment_required, reply_urls, agent_blueprint_principal
          FROM service_principals WHERE tenant = ?1 AND deleted IS NOT NULL ORDER BY id",
     )?;
     let mut sps = stmt
@@ -295,7 +298,7 @@ pub fn find_by_app_id(
             "SELECT id, app_id, display_name, app_display_name, service_principal_type,
                     app_owner_organization_id, account_enabled, sign_in_audience, created, deleted,
                     tags, alternative_names, agent_identity_blueprint_id, disabled_by_microsoft_status,
-                    assignment_required, reply_urls
+                    assignment_required, reply_urls, agent_blueprint_principal
              FROM service_principals INDEXED BY service_principals_by_app_id
              WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL ORDER BY id LIMIT 1",
         )?

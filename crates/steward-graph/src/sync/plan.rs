@@ -78,12 +78,24 @@ pub(super) struct Window {
     pub(super) filter: &'static str,
 }
 
-const SPS: &str = "SELECT 'servicePrincipals' AS c, id FROM service_principals
+const SPS: &str = "SELECT 'servicePrincipals' AS c, id, '' AS derived FROM service_principals
                    WHERE tenant = ?1 AND deleted IS NULL";
-const BOTH: &str = "SELECT 'applications' AS c, id FROM applications
+const BOTH: &str = "SELECT 'applications' AS c, id, '' AS derived FROM applications
                     WHERE tenant = ?1 AND deleted IS NULL
-                    UNION ALL SELECT 'servicePrincipals', id FROM service_principals
+                    UNION ALL SELECT 'servicePrincipals', id, '' FROM service_principals
                     WHERE tenant = ?1 AND deleted IS NULL";
+/// What has sponsors, with the type Graph answers them on: agent identities, blueprint
+/// principals and blueprints.
+const SPONSORED: &str = "SELECT 'servicePrincipals' AS c, id, 'microsoft.graph.agentIdentity' AS derived
+                         FROM service_principals
+                         WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'
+                         UNION ALL SELECT 'servicePrincipals', id,
+                             'microsoft.graph.agentIdentityBlueprintPrincipal'
+                         FROM service_principals
+                         WHERE tenant = ?1 AND deleted IS NULL AND agent_blueprint_principal = 1
+                         UNION ALL SELECT 'applications', id, 'microsoft.graph.agentIdentityBlueprint'
+                         FROM applications
+                         WHERE tenant = ?1 AND deleted IS NULL AND agent_blueprint = 1";
 
 /// The datasets this build syncs, in the order it syncs them.
 const PLAN: [Plan; 26] = [
@@ -167,22 +179,30 @@ const PLAN: [Plan; 26] = [
     Plan {
         dataset: Dataset::Sponsors,
         version: "beta",
-        path: "microsoft.graph.agentIdentity/sponsors",
+        path: "sponsors",
         query: "$select=id,displayName,userPrincipalName",
         table: "owners",
         key: "object_id",
         scope: "relation = 'sponsor'",
         read: ReadBy::PerObject(PerObject {
-            objects: "SELECT 'servicePrincipals' AS c, id FROM service_principals
-                      WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
-            count: "SELECT count(*) FROM service_principals
-                    WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
-            count_done: "SELECT count(*) FROM service_principals
-                         WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity' AND id <= ?2",
+            objects: SPONSORED,
+            count: "SELECT count(*) FROM (SELECT id FROM service_principals
+                        WHERE tenant = ?1 AND deleted IS NULL
+                        AND (kind = 'agentIdentity' OR agent_blueprint_principal = 1)
+                    UNION ALL SELECT id FROM applications
+                        WHERE tenant = ?1 AND deleted IS NULL AND agent_blueprint = 1)",
+            count_done: "SELECT count(*) FROM (SELECT id FROM service_principals
+                        WHERE tenant = ?1 AND deleted IS NULL
+                        AND (kind = 'agentIdentity' OR agent_blueprint_principal = 1)
+                    UNION ALL SELECT id FROM applications
+                        WHERE tenant = ?1 AND deleted IS NULL AND agent_blueprint = 1)
+                    WHERE id <= ?2",
             clear: "DELETE FROM owners WHERE tenant = ?1 AND object_id = ?2 AND relation = 'sponsor'",
             cleanup: "DELETE FROM owners WHERE tenant = ?1 AND relation = 'sponsor' AND object_id NOT IN
                       (SELECT id FROM service_principals WHERE tenant = ?1 AND deleted IS NULL
-                       AND kind = 'agentIdentity')",
+                       AND (kind = 'agentIdentity' OR agent_blueprint_principal = 1)
+                       UNION SELECT id FROM applications WHERE tenant = ?1 AND deleted IS NULL
+                       AND agent_blueprint = 1)",
         }),
         needs: "AgentIdentity.ReadWrite.All (Graph names no read-only permission for sponsors)",
     },

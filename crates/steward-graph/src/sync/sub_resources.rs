@@ -59,31 +59,43 @@ pub(super) async fn sync_sub_resources(
     let total: i64 = conn.query_row(spec.count, params![key.0], |r| r.get(0))?;
     let mut done: i64 = conn.query_row(spec.count_done, params![key.0, after], |r| r.get(0))?;
     let list = format!(
-        "SELECT c, id FROM ({}) WHERE id > ?2 ORDER BY id LIMIT ?3",
+        "SELECT c, id, derived FROM ({}) WHERE id > ?2 ORDER BY id LIMIT ?3",
         spec.objects
     );
     // Up to `concurrency` batches of twenty objects in flight, committed together.
     let lanes = client.opts.concurrency.clamp(1, 16);
     loop {
         client.check_cancel()?;
-        let objects: Vec<(String, String)> = conn
+        // (collection, id, the derived type the relation is read on, or "").
+        let rows: Vec<(String, String, String)> = conn
             .prepare_cached(&list)?
             .query_map(
                 params![key.0, after, lanes as i64 * BATCH_MAX as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?
             .collect::<rusqlite::Result<_>>()?;
-        let Some((_, last)) = objects.last().cloned() else {
+        let Some((_, last, _)) = rows.last().cloned() else {
             break;
         };
+        // Each object's relation path, without the query.
+        let objects: Vec<(String, String)> = rows
+            .iter()
+            .map(|(c, id, cast)| {
+                let path = match cast.as_str() {
+                    "" => format!("/{c}/{id}/{}", p.path),
+                    cast => format!("/{c}/{id}/{cast}/{}", p.path),
+                };
+                (path, id.clone())
+            })
+            .collect();
         let paths: Vec<String> = objects
             .iter()
-            .map(|(c, id)| format!("/{c}/{id}/{}?{}", p.path, p.query))
+            .map(|(path, _)| format!("{path}?{}", p.query))
             .collect();
         let answers = client.batch_get_concurrent(p.version, &paths).await?;
         let mut read: Vec<(String, SubRows)> = Vec::new();
-        for ((c, id), (status, body)) in objects.iter().zip(answers) {
-            let url = format!("$batch GET /{c}/{id}/{}", p.path);
+        for ((path, id), (status, body)) in objects.iter().zip(answers) {
+            let url = format!("$batch GET {path}");
             match status {
                 200 => {
                     let mut items_read = Vec::new();

@@ -112,6 +112,7 @@ pub fn application(o: Obj<'_>) -> Field<Application> {
         },
         notes: o.opt_str("notes")?,
         tags: o.strings("tags")?,
+        agent_blueprint: odata_type_is(o, "agentIdentityBlueprint"),
     })
 }
 
@@ -129,9 +130,15 @@ fn redirect_uris(o: Obj<'_>) -> Field<Option<Vec<String>>> {
     Ok(read.then_some(uris))
 }
 
+/// Whether the object's `@odata.type` names the derived type `name` (`#microsoft.graph.{name}`,
+/// or without the namespace as some exports write it).
+fn odata_type_is(o: Obj<'_>, name: &str) -> bool {
+    matches!(o.get("@odata.type"), Some(Value::String(t))
+        if t.rsplit('.').next().is_some_and(|last| last.eq_ignore_ascii_case(name)))
+}
+
 pub fn service_principal(o: Obj<'_>) -> Field<ServicePrincipal> {
-    let agent =
-        matches!(o.get("@odata.type"), Some(Value::String(t)) if t.ends_with("agentIdentity"));
+    let agent = odata_type_is(o, "agentIdentity");
     let sp_type = match o.opt_str("servicePrincipalType")? {
         Some(t) => t,
         None if agent => "ServiceIdentity".into(),
@@ -161,6 +168,7 @@ pub fn service_principal(o: Obj<'_>) -> Field<ServicePrincipal> {
         } else {
             None
         },
+        agent_blueprint_principal: odata_type_is(o, "agentIdentityBlueprintPrincipal"),
     })
 }
 
@@ -181,7 +189,7 @@ pub fn app_role_assignment(o: Obj<'_>) -> Field<AppRoleAssignment> {
 mod tests {
     use serde_json::json;
 
-    use super::application;
+    use super::{application, service_principal};
     use crate::json::Obj;
 
     fn app(v: serde_json::Value) -> steward_core::model::Application {
@@ -209,5 +217,44 @@ mod tests {
         let mut v = base;
         v["servicePrincipalLockConfiguration"] = json!({"isEnabled": true, "allProperties": true});
         assert_eq!(app(v).instance_lock, Some(true));
+    }
+
+    #[test]
+    fn agent_blueprints_and_their_principals_are_known_by_their_odata_type() {
+        // Graph's documented examples (beta agentIdentityBlueprint list and
+        // agentIdentityBlueprintPrincipal list), trimmed to what is read.
+        let blueprint = app(json!({
+            "@odata.type": "#microsoft.graph.agentIdentityBlueprint",
+            "id": "08be1f79-37a1-49c0-b444-3075e74d1e8c",
+            "appId": "00001111-aaaa-2222-bbbb-3333cccc4444",
+            "createdDateTime": "2025-09-10T17:04:20Z",
+            "displayName": "My Agent Blueprint",
+            "signInAudience": "AzureADMyOrg",
+            "tags": [], "keyCredentials": [], "passwordCredentials": [],
+            "web": {"redirectUris": [], "homePageUrl": null, "logoutUrl": null}
+        }));
+        assert!(blueprint.agent_blueprint);
+        assert!(!app(json!({"id": "1", "appId": "a"})).agent_blueprint);
+        let sp = |v: serde_json::Value| service_principal(Obj(v.as_object().unwrap())).unwrap();
+        let principal = sp(json!({
+            "@odata.type": "#microsoft.graph.agentIdentityBlueprintPrincipal",
+            "id": "f7c938db-8c3d-4d04-937b-456c3242ed95",
+            "appId": "00001111-aaaa-2222-bbbb-3333cccc4444",
+            "accountEnabled": true,
+            "appDisplayName": "My Sample App",
+            "appOwnerOrganizationId": "65415bb1-9267-4313-bbf5-ae259732ee12",
+            "servicePrincipalType": "Application",
+            "tags": []
+        }));
+        assert!(principal.agent_blueprint_principal);
+        assert_eq!(principal.service_principal_type, "Application");
+        // An agent identity is neither; it keeps its blueprint's appId.
+        let agent = sp(json!({
+            "@odata.type": "#microsoft.graph.agentIdentity",
+            "id": "1b7313c4-05d0-4a08-88e3-7b76c003a0a2", "appId": "b",
+            "agentIdentityBlueprintId": "631a96bc-a705-4eda-9f99-fdaf9f54f6a2"
+        }));
+        assert!(!agent.agent_blueprint_principal);
+        assert_eq!(agent.service_principal_type, "ServiceIdentity");
     }
 }

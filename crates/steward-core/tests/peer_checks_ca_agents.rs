@@ -1,6 +1,7 @@
-//! The conditional access coverage checks (docs/peer-checks.md §1) on hand-built tenants: each
-//! fires where a policy is missing or falls short, is quiet where an enabled policy covers, and is
-//! not determined until the policies are cached.
+//! The conditional access coverage checks (docs/peer-checks.md §1) and the Entra Agent ID
+//! governance check (§ agents) on hand-built tenants: each fires where a policy, an owner or a
+//! sponsor is missing or an object was left behind, is quiet where all is in order, and is not
+//! determined until its data is cached.
 
 #[path = "fixture.rs"]
 mod fixture;
@@ -308,4 +309,118 @@ fn own_service_principals_with_credentials_need_an_enabled_location_policy() {
         .as_deref()
         .unwrap()
         .contains("custom security attributes"));
+}
+
+// agentBlueprintUngoverned lives here too: the Entra Agent ID checks beside the agent CA half.
+
+const UNGOVERNED: &str = "agentBlueprintUngoverned";
+
+fn problems(r: &Recommendation, id: &str) -> String {
+    evidence(r, id, "Problems")
+}
+
+/// A blueprint `bp-<n>` (application) with its principal `sp-bp-<n>`, both under appId
+/// `appid-bp-<n>`, sponsored and owned when `governed`.
+fn blueprint(f: &mut Fx, n: &str, governed: bool) {
+    let id = format!("bp-{n}");
+    f.app(&id, -200, governed, |a| a.agent_blueprint = true);
+    // `Fx::app` made the principal; mark it as the blueprint's.
+    f.sp(&format!("sp-{id}"), -200, |sp| {
+        sp.app_id = format!("appid-{id}");
+        sp.app_owner_organization_id = Some(HOME.into());
+        sp.agent_blueprint_principal = true;
+    });
+    if governed {
+        f.owner(&id, steward_core::model::OwnerRelation::Sponsor);
+        f.owner(
+            &format!("sp-{id}"),
+            steward_core::model::OwnerRelation::Sponsor,
+        );
+        f.owner(
+            &format!("sp-{id}"),
+            steward_core::model::OwnerRelation::Owner,
+        );
+    }
+}
+
+fn agent(f: &mut Fx, id: &str, blueprint: Option<&str>, owned: bool, enabled: bool) {
+    f.sp(id, -30, |sp| {
+        sp.service_principal_type = "ServiceIdentity".into();
+        sp.agent_identity_blueprint_id = blueprint.map(|b| format!("appid-bp-{b}"));
+        sp.account_enabled = enabled;
+    });
+    f.owner(id, steward_core::model::OwnerRelation::Sponsor);
+    if owned {
+        f.owner(id, steward_core::model::OwnerRelation::Owner);
+    }
+}
+
+#[test]
+fn agent_blueprints_and_agents_nobody_answers_for_or_left_behind_are_listed() {
+    let mut f = Fx::new();
+    blueprint(&mut f, "good", true);
+    blueprint(&mut f, "bare", false);
+    // A principal whose blueprint was deleted: only the principal is left.
+    blueprint(&mut f, "gone", true);
+    steward_core::store::applications::delete_application(&f.conn, f.key, "bp-gone").unwrap();
+    agent(&mut f, "agent-ok", Some("good"), true, true);
+    agent(&mut f, "agent-unowned", Some("good"), false, true);
+    agent(&mut f, "agent-disabled", Some("bare"), true, false);
+    agent(&mut f, "agent-orphan", Some("deleted-long-ago"), true, true);
+    agent(&mut f, "agent-unknown", None, true, true);
+    f.mark_read(&[Dataset::Owners, Dataset::Sponsors]);
+
+    let list = report(&f);
+    let r = of(&list, UNGOVERNED);
+    assert!(r.missing_data.is_none(), "{:?}", r.missing_data);
+    assert_eq!(
+        ids(r),
+        [
+            "agent-disabled",
+            "agent-orphan",
+            "agent-unknown",
+            "agent-unowned",
+            "bp-bare",
+            "sp-bp-bare",
+            "sp-bp-gone"
+        ],
+        "the governed blueprint, its principal and the agent made from it are not listed"
+    );
+    assert_eq!(problems(r, "bp-bare"), "no sponsor · no owner");
+    assert_eq!(evidence(r, "bp-bare", "Object"), "Agent identity blueprint");
+    assert_eq!(problems(r, "sp-bp-bare"), "no sponsor · no owner");
+    assert_eq!(
+        problems(r, "sp-bp-gone"),
+        "its blueprint (appId appid-bp-gone) is no longer in the tenant"
+    );
+    assert_eq!(problems(r, "agent-unowned"), "no owner");
+    assert_eq!(
+        problems(r, "agent-disabled"),
+        "disabled, and left in the directory"
+    );
+    assert_eq!(
+        problems(r, "agent-orphan"),
+        "no blueprint principal with appId appid-bp-deleted-long-ago in the tenant"
+    );
+    assert_eq!(problems(r, "agent-unknown"), "no blueprint recorded");
+    assert_eq!(
+        r.peer_checks,
+        ["ZTA 61014", "MT.1204", "MT.1205", "MT.1200", "MT.1203"]
+    );
+    // Sponsors are agentWithoutSponsor's: every agent here has one.
+    assert_eq!(of(&list, "agentWithoutSponsor").impacted_total, 0);
+}
+
+#[test]
+fn agent_governance_is_not_determined_until_owners_and_sponsors_are_read() {
+    let mut f = Fx::new();
+    blueprint(&mut f, "bare", false);
+    f.mark_read(&[Dataset::Owners]);
+    let list = report(&f);
+    let r = of(&list, UNGOVERNED);
+    let why = r.missing_data.as_deref().expect("not determined");
+    assert!(
+        why.contains("sponsors was never synced or imported"),
+        "{why}"
+    );
 }
