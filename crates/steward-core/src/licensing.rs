@@ -153,7 +153,7 @@ const BUCKETS: [BucketRule; 8] = [
     BucketRule {
         key: "agentIdentities",
         label: "Agent identities",
-        rule: "servicePrincipalType ServiceIdentity (Agent ID, a separate preview product). Not addressed by the Workload ID FAQ: shown apart, not counted.",
+        rule: "servicePrincipalType ServiceIdentity and agent identity blueprints' principals (Agent ID, a separate preview product). Not addressed by the Workload ID FAQ: shown apart, not counted.",
         counted: false,
         uncertain: false,
     },

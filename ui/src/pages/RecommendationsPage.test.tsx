@@ -71,6 +71,7 @@ describe("Recommendations", () => {
       "privilegedAppUserOwners",
       "applicationCredentialExpiry",
       "privilegedWithSecret",
+      "credentialsOutsideLocationPolicy",
       "adalToMsalMigration",
       "multipleActiveSecrets",
       "staleApps",
@@ -90,7 +91,7 @@ describe("Recommendations", () => {
     ]);
     expect(rows.map((r) => within(r).getByTestId("rec-priority").textContent)).toEqual([
       ...Array<string>(9).fill("High"),
-      ...Array<string>(9).fill("Medium"),
+      ...Array<string>(10).fill("Medium"),
       ...Array<string>(7).fill("Low"),
     ]);
     const impacted = (type: string) => String(demoReport.recommendations.find((r) => r.type === type)!.impactedTotal);
@@ -104,25 +105,27 @@ describe("Recommendations", () => {
 
     // Summary strip: active findings per priority.
     expect(screen.getByTestId("rec-summary-high").textContent).toBe("9");
-    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("9");
+    expect(screen.getByTestId("rec-summary-medium").textContent).toBe("10");
     expect(screen.getByTestId("rec-summary-low").textContent).toBe("7");
 
     // The checks with nothing to report are listed by name; the demo holds every dataset, so none is
     // "not determined".
     expect(screen.queryByTestId("rec-not-determined")).toBeNull();
-    await user.click(screen.getByRole("button", { name: /Checks with no findings \(8\)/ }));
+    await user.click(screen.getByRole("button", { name: /Checks with no findings \(10\)/ }));
     const passed = await screen.findAllByTestId("rec-passed-item");
     expect(passed.map((p) => p.getAttribute("data-type"))).toEqual([
+      "conditionalAccessBlocksRiskyIdentitiesMissing",
       "federatedSubjectMismatch",
       "servicePrincipalKeyExpiry",
       "highRiskDelegatedGrant",
       "agentWithoutSponsor",
+      "agentBlueprintUngoverned",
       "instanceLockMissing",
       "credentialsOnServicePrincipal",
       "disabledWithCredentials",
       "guestOwner",
     ]);
-    expect(within(passed[0]!).getByText("Fix federated credentials that no longer match")).toBeTruthy();
+    expect(within(passed[1]!).getByText("Fix federated credentials that no longer match")).toBeTruthy();
   });
 
   it("shows rationale, steps, evidence, owners and safe portal links of the selected recommendation", async () => {

@@ -165,7 +165,8 @@ pub(super) fn risky_identities_unblocked(ctx: &Ctx<'_>) -> Result<Vec<ImpactedRe
     let policies = cached(ctx)?;
     let agents: i64 = ctx.conn.query_row(
         "SELECT count(*) FROM service_principals
-         WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'",
+         WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'
+         AND agent_blueprint_principal = 0",
         [ctx.key.0],
         |r| r.get(0),
     )?;

@@ -34,6 +34,7 @@ pub(super) fn agents_without_sponsor(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResour
         "SELECT sp.id, sp.app_id, sp.display_name, sp.created
          FROM service_principals sp INDEXED BY service_principals_by_kind
          WHERE sp.tenant = ?1 AND sp.deleted IS NULL AND sp.kind = 'agentIdentity'
+         AND sp.agent_blueprint_principal = 0
          AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.tenant = sp.tenant AND o.object_id = sp.id
              AND o.relation = 'sponsor')",
     )?

@@ -15,7 +15,13 @@ pub fn upsert_service_principal(
     home_tenant: &str,
     sp: &ServicePrincipal,
 ) -> Result<()> {
-    let kind = IdentityKind::classify(&sp.service_principal_type, &sp.alternative_names);
+    // A blueprint principal is Agent ID's too: it goes with the agent identities, not with the
+    // applications it resembles (servicePrincipalType Application).
+    let kind = if sp.agent_blueprint_principal {
+        IdentityKind::AgentIdentity
+    } else {
+        IdentityKind::classify(&sp.service_principal_type, &sp.alternative_names)
+    };
     let ownership = Ownership::classify(
         home_tenant,
         kind,

@@ -89,6 +89,7 @@ const BOTH: &str = "SELECT 'applications' AS c, id, '' AS derived FROM applicati
 const SPONSORED: &str = "SELECT 'servicePrincipals' AS c, id, 'microsoft.graph.agentIdentity' AS derived
                          FROM service_principals
                          WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'
+                         AND agent_blueprint_principal = 0
                          UNION ALL SELECT 'servicePrincipals', id,
                              'microsoft.graph.agentIdentityBlueprintPrincipal'
                          FROM service_principals
