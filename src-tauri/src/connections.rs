@@ -114,6 +114,10 @@ pub struct ConnectArgs {
     /// Microsoft cloud's.
     #[serde(default)]
     pub trusted_authority_host: Option<String>,
+    /// For a sync: also look up whether the own apps' redirect hosts still resolve (asks this
+    /// machine's DNS resolver), for the dangling-domain check.
+    #[serde(default)]
+    pub resolve_redirect_domains: bool,
 }
 
 impl ConnectArgs {
@@ -331,6 +335,8 @@ pub struct SyncOutcome {
     pub secret_note: Option<String>,
     /// What the sync pushed of the changes made in Steward, before it read.
     pub pushed: crate::manage::PushOutcome,
+    /// What the redirect-domain lookups found, when asked for, in a sentence.
+    pub redirect_domains: Option<String>,
 }
 
 /// Syncs a tenant; the window polls `sync_progress` meanwhile and may `cancel_sync`.
@@ -352,11 +358,15 @@ pub async fn sync_tenant(
     let cancel = shared.cancel.clone();
     let db = state.db.clone();
     let progress = shared.clone();
+    let resolve = args.resolve_redirect_domains;
     let result = on_own_runtime(move |rt| {
         // The keyring is read here, off the async runtime: a D-Bus call may block.
         let connected = args.resolve(progress.stores(store.as_ref()), true)?;
         let mut opts = connected.options.clone();
         opts.cancel = Some(cancel);
+        if resolve {
+            opts.redirect_resolver = Some(std::sync::Arc::new(sync::SystemResolver));
+        }
         let conn = store::open(&db)?;
         let mut meter = sync::Meter::default();
         let result = rt.block_on(sync::sync(&conn, &opts, clock::now(), &mut |p| {
@@ -390,6 +400,7 @@ pub async fn sync_tenant(
             retries: s.retries as u32,
             secret_note,
             pushed: crate::manage::PushOutcome::from(&s.pushed),
+            redirect_domains: s.redirect_domains.as_ref().map(|r| r.line()),
         })
     })
     .await;

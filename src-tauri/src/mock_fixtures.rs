@@ -572,6 +572,7 @@ fn connections(c: &Cache, dir: &Path) -> Value {
         graph_url: None,
         authority_url: None,
         trusted_authority_host: None,
+        resolve_redirect_domains: false,
     };
     let stores = steward_graph::connect::Stores {
         kept: Some(&store),

@@ -281,6 +281,11 @@ pub(crate) struct SyncArgs {
     /// How many $batch requests (twenty objects each) may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
     pub(crate) concurrency: u8,
+    /// Also look up whether each redirect URI host of the tenant's own apps still resolves
+    /// (asks this machine's DNS resolver about each host name), so that unsafeRedirectUri can
+    /// name dangling domains offline.
+    #[arg(long)]
+    pub(crate) resolve_redirect_domains: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,

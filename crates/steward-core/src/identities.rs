@@ -256,11 +256,16 @@ pub struct RedirectUriView {
     pub problem: Option<String>,
 }
 
-fn uri_views(uris: Option<Vec<String>>) -> Option<Vec<RedirectUriView>> {
+/// The URIs with what is unsafe in each; `dangling` (host → when it did not resolve) applies to
+/// an own app's redirect URIs, empty for reply URLs.
+fn uri_views(
+    uris: Option<Vec<String>>,
+    dangling: &std::collections::HashMap<String, i64>,
+) -> Option<Vec<RedirectUriView>> {
     uris.map(|list| {
         list.into_iter()
             .map(|uri| RedirectUriView {
-                problem: crate::recommendations::redirect_uri_problem(&uri),
+                problem: crate::recommendations::own_redirect_uri_problem(&uri, dangling),
                 uri,
             })
             .collect()
@@ -712,6 +717,7 @@ pub fn identity_detail(
         .into_iter()
         .map(SignInRow::from)
         .collect();
+    let dangling = crate::store::redirect_domains::dangling(conn, key)?;
     Ok(IdentityDetail {
         row,
         app_display_name: sp.app_display_name,
@@ -722,13 +728,13 @@ pub fn identity_detail(
         tags: sp.tags,
         alternative_names: sp.alternative_names,
         app_role_assignment_required: sp.app_role_assignment_required,
-        reply_urls: uri_views(sp.reply_urls),
+        reply_urls: uri_views(sp.reply_urls, &Default::default()),
         application: app.map(|a| ApplicationSummary {
             id: a.id,
             display_name: a.display_name,
             sign_in_audience: a.sign_in_audience,
             created_date_time: a.created_date_time.map(rfc3339),
-            redirect_uris: uri_views(a.redirect_uris),
+            redirect_uris: uri_views(a.redirect_uris, &dangling),
             instance_lock: a.instance_lock,
             notes: a.notes,
             tags: a.tags,

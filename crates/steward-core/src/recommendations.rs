@@ -31,7 +31,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-pub use app_settings::{redirect_uri_problem, MICROSOFT_ADMIN_TOOLS, SHARED_HOST_DOMAINS};
+pub use app_settings::{
+    own_redirect_uri_problem, redirect_host, redirect_uri_problem, MICROSOFT_ADMIN_TOOLS,
+    SHARED_HOST_DOMAINS,
+};
 pub use catalogue::{
     recommendation_types, EXPIRY_DAYS, FEDERATION_FAILURE_DAYS, FEDERATION_MISMATCH_CODES,
     MULTIPLE_SECRETS, PRIVILEGED_UNUSED_DAYS, STALE_APP_DAYS, STALE_CREDENTIAL_DAYS,

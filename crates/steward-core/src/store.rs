@@ -23,6 +23,7 @@ pub mod insights;
 pub mod outbox;
 pub mod owners;
 pub mod policies;
+pub mod redirect_domains;
 pub mod risk;
 pub mod service_principals;
 pub mod sign_ins;
@@ -46,6 +47,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_outbox.sql"),
     include_str!("../migrations/0011_access_reviews.sql"),
     include_str!("../migrations/0012_agent_blueprints.sql"),
+    include_str!("../migrations/0013_redirect_domains.sql"),
 ];
 
 /// The schema version this build writes.

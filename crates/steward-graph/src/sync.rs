@@ -28,6 +28,7 @@ mod page;
 mod plan;
 mod progress;
 mod push;
+mod redirect_dns;
 mod report;
 mod risk;
 mod state;
@@ -61,6 +62,7 @@ pub use options::SyncOptions;
 pub use plan::SYNCED;
 pub use progress::{eta_text, Meter, Pace, Progress, ProgressInfo};
 pub use push::{push, NewSecret, PushSummary};
+pub use redirect_dns::{RedirectDomainsReport, Resolution, Resolve, SystemResolver};
 pub use report::{DatasetReport, SyncSummary};
 
 /// Signs in and reads the organization: the tenant exists, the app may read it.
@@ -222,11 +224,20 @@ pub async fn sync(
         };
         reports.push(r);
     }
+    // Asked to: whether the own apps' redirect hosts still resolve (after the applications
+    // are read, so the hosts are today's).
+    let redirect_domains = match &opts.redirect_resolver {
+        Some(resolver) => {
+            Some(redirect_dns::check_redirect_domains(conn, key, resolver.clone(), now_ms).await?)
+        }
+        None => None,
+    };
     Ok(SyncSummary {
         tenant_id: tenant.id,
         tenant_name: tenant.display_name,
         datasets: reports,
         pushed,
         retries: client.retries,
+        redirect_domains,
     })
 }

@@ -1036,7 +1036,12 @@ authorityUrl: string | null;
  * The sign-in host the admin confirmed ("I trust …"), where the authority is not a
  * Microsoft cloud's.
  */
-trustedAuthorityHost?: string | null }
+trustedAuthorityHost?: string | null; 
+/**
+ * For a sync: also look up whether the own apps' redirect hosts still resolve (asks this
+ * machine's DNS resolver), for the dangling-domain check.
+ */
+resolveRedirectDomains?: boolean }
 /**
  * What the Connections form offers before the admin types: Graph's and Entra's addresses in the
  * global cloud, and where secrets are kept on this machine.
@@ -2171,7 +2176,11 @@ secretNote: string | null;
 /**
  * What the sync pushed of the changes made in Steward, before it read.
  */
-pushed: PushOutcome }
+pushed: PushOutcome; 
+/**
+ * What the redirect-domain lookups found, when asked for, in a sentence.
+ */
+redirectDomains: string | null }
 export type SyncProgress = { dataset: Dataset; 
 /**
  * Items read in this run for the dataset in progress.

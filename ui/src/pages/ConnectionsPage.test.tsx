@@ -401,6 +401,28 @@ describe("ConnectionsPage", () => {
     expect(button("conn-sync").disabled).toBe(true);
   });
 
+  it("looks up redirect domains only when asked, and says what the lookups found", async () => {
+    const user = userEvent.setup();
+    const backend = createMockBackend({ tenants: [FABRIKAM] });
+    await openPage(backend);
+
+    expect(input("conn-resolve-domains").checked).toBe(false);
+    await fill(user);
+    await user.click(button("conn-sync"));
+    await screen.findByTestId("conn-synced");
+    expect(backend.callsOf("syncTenant")[0]![0]).toMatchObject({ resolveRedirectDomains: false });
+    expect(screen.queryByTestId("conn-redirect-domains")).toBeNull();
+
+    await fill(user);
+    await user.click(input("conn-resolve-domains"));
+    await user.click(button("conn-sync"));
+    await waitFor(() => expect(backend.callsOf("syncTenant")).toHaveLength(2));
+    expect(backend.callsOf("syncTenant")[1]![0]).toMatchObject({ resolveRedirectDomains: true });
+    expect((await screen.findByTestId("conn-redirect-domains")).textContent).toContain(
+      "1 no longer resolve",
+    );
+  });
+
   it("forgets the kept secret", async () => {
     const user = userEvent.setup();
     const backend = createMockBackend({ tenants: [FABRIKAM] });
@@ -520,7 +542,8 @@ describe("ConnectionsPage", () => {
 
     await user.click(button("conn-sync"));
     expect((await screen.findByTestId("conn-synced")).textContent).toContain("Synced Fabrikam");
-    expect(backend.callsOf("syncTenant")).toEqual([[expected]]);
+    // A sync also says whether to look up redirect domains (off unless ticked).
+    expect(backend.callsOf("syncTenant")).toEqual([[{ ...expected, resolveRedirectDomains: false }]]);
     // Nothing was given to keep: no note, and no secret is kept.
     expect(screen.queryByTestId("conn-secret-note")).toBeNull();
     expect((await backend.secretStatus("fabrikam", CLIENT, null)).kept).toBe(false);
@@ -655,7 +678,7 @@ describe("ConnectionsPage", () => {
       trustedAuthorityHost: null,
     };
     expect(backend.callsOf("testConnection")).toEqual([[delegated]]);
-    expect(backend.callsOf("syncTenant")).toEqual([[delegated]]);
+    expect(backend.callsOf("syncTenant")).toEqual([[{ ...delegated, resolveRedirectDomains: false }]]);
     expect(screen.queryByTestId("error-bar")).toBeNull();
   });
 

@@ -149,6 +149,8 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
   // The OS keyring: whether a secret is kept for the tenant and client id in the form, and whether
   // this machine can keep one at all.
   const [remember, setRemember] = useState(true);
+  // Off unless asked: it tells this machine's DNS resolver every redirect host of the tenant's apps.
+  const [lookUpDomains, setLookUpDomains] = useState(false);
   const [secretState, setSecretState] = useState<SecretState | null>(null);
   // Whether secrets can be kept here is the machine's, not the app registration's: the latest answer holds.
   const [store, setStore] = useState<Pick<SecretStatus, "available" | "detail"> | null>(null);
@@ -376,7 +378,10 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
     setCancelling(false);
     setSyncing(true);
     // Only a client secret typed in the form can be kept.
-    const args: ConnectArgs = method === "secret" ? { ...connectArgs(), rememberSecret: remember } : connectArgs();
+    const args: ConnectArgs = {
+      ...(method === "secret" ? { ...connectArgs(), rememberSecret: remember } : connectArgs()),
+      resolveRedirectDomains: lookUpDomains,
+    };
     let result: SyncOutcome;
     try {
       result = await backend.syncTenant(args);
@@ -662,6 +667,15 @@ export function ConnectionsPage({ tenantId, isDemo = false, onSynced }: Connecti
               </AccordionPanel>
             </AccordionItem>
           </Accordion>
+          <Field hint="Asks this machine's DNS resolver about the host of every redirect URI of the tenant's own apps, so that domains which no longer resolve (open to takeover) are named under “Remove unsafe redirect URIs”.">
+            <Checkbox
+              data-testid="conn-resolve-domains"
+              label="Look up redirect domains during the sync"
+              checked={lookUpDomains}
+              disabled={busy}
+              onChange={(_, d) => setLookUpDomains(d.checked === true)}
+            />
+          </Field>
           <div className="actions">
             <Button
               data-testid="conn-test"

@@ -18,6 +18,7 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         datasets,
         sign_in_days,
         concurrency,
+        resolve_redirect_domains,
         json,
     } = args;
     let started = std::time::Instant::now();
@@ -25,6 +26,9 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
         opts.datasets = datasets;
         opts.sign_in_days = sign_in_days;
         opts.concurrency = concurrency.into();
+        if resolve_redirect_domains {
+            opts.redirect_resolver = Some(std::sync::Arc::new(steward_graph::sync::SystemResolver));
+        }
         run_sync(conn, runtime, &opts)
     })?;
     if json {
@@ -56,6 +60,9 @@ pub(crate) fn run(conn: &Connection, out: &mut impl Write, args: SyncArgs) -> an
                     .map(|x| format!("  ({x})"))
                     .unwrap_or_default()
             )?;
+        }
+        if let Some(r) = &summary.redirect_domains {
+            writeln!(out, "  {}", r.line())?;
         }
     }
     Ok(())

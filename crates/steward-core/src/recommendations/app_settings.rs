@@ -3,8 +3,10 @@
 //! and guests among the owners. A row written before these settings were read (NULL) is not
 //! determined, never passed.
 
+use std::collections::HashMap;
+
 use super::context::Ctx;
-use super::resources::ev;
+use super::resources::{date, ev};
 use super::ImpactedResource;
 use crate::Result;
 
@@ -43,16 +45,10 @@ pub const MICROSOFT_ADMIN_TOOLS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Why a redirect URI is unsafe, or `None` when it is not.
-pub fn redirect_uri_problem(uri: &str) -> Option<String> {
-    let trimmed = uri.trim();
-    if trimmed.contains('*') {
-        return Some("a wildcard: any matching host receives the tokens".into());
-    }
-    let Some((scheme, rest)) = trimmed.split_once("://") else {
-        // Custom schemes (msal…://auth, ms-app://) are native apps' own: not a web address.
-        return None;
-    };
+/// A web address's scheme and host (lower case, without port or brackets); `None` for a custom
+/// scheme (msal…://auth, ms-app://), which is a native app's own and not a web address.
+fn scheme_and_host(uri: &str) -> Option<(&str, String)> {
+    let (scheme, rest) = uri.trim().split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority
         .rsplit_once('@')
@@ -62,11 +58,23 @@ pub fn redirect_uri_problem(uri: &str) -> Option<String> {
         .split_once(']')
         .map_or_else(|| host.split(':').next().unwrap_or_default(), |(h, _)| h)
         .to_ascii_lowercase();
+    Some((scheme, host))
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+/// Why a redirect URI is unsafe, or `None` when it is not.
+pub fn redirect_uri_problem(uri: &str) -> Option<String> {
+    if uri.contains('*') {
+        return Some("a wildcard: any matching host receives the tokens".into());
+    }
+    let (scheme, host) = scheme_and_host(uri)?;
     if host.is_empty() {
         return Some("not a valid address".into());
     }
-    let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1";
-    if scheme.eq_ignore_ascii_case("http") && !loopback {
+    if scheme.eq_ignore_ascii_case("http") && !is_loopback(&host) {
         return Some("plain http: tokens and codes travel unencrypted".into());
     }
     SHARED_HOST_DOMAINS
@@ -77,9 +85,35 @@ pub fn redirect_uri_problem(uri: &str) -> Option<String> {
         })
 }
 
-fn uri_findings(uris: &[String]) -> Vec<String> {
+/// The host name of a web redirect URI that DNS can be asked about: http or https, no
+/// wildcard, not loopback and not an IP address.
+pub fn redirect_host(uri: &str) -> Option<String> {
+    if uri.contains('*') {
+        return None;
+    }
+    let (scheme, host) = scheme_and_host(uri)?;
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    (web && !host.is_empty() && !is_loopback(&host) && host.parse::<std::net::IpAddr>().is_err())
+        .then_some(host)
+}
+
+/// Why a redirect URI of an own app is unsafe: [`redirect_uri_problem`], or its host did not
+/// resolve when a sync looked it up (`dangling`: host → when).
+pub fn own_redirect_uri_problem(uri: &str, dangling: &HashMap<String, i64>) -> Option<String> {
+    redirect_uri_problem(uri).or_else(|| {
+        let host = redirect_host(uri)?;
+        dangling.get(&host).map(|at| {
+            format!(
+                "{host} did not resolve when looked up on {}: a dangling domain whoever registers or claims it can use to receive the tokens",
+                date(*at)
+            )
+        })
+    })
+}
+
+fn uri_findings(uris: &[String], dangling: &HashMap<String, i64>) -> Vec<String> {
     uris.iter()
-        .filter_map(|u| redirect_uri_problem(u).map(|why| format!("{u}: {why}")))
+        .filter_map(|u| own_redirect_uri_problem(u, dangling).map(|why| format!("{u}: {why}")))
         .collect()
 }
 
@@ -89,6 +123,7 @@ pub(super) fn unsafe_redirect_uris(
     ctx: &Ctx<'_>,
 ) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
     let (mut found, mut unknown) = (Vec::new(), Vec::new());
+    let dangling = crate::store::redirect_domains::dangling(ctx.conn, ctx.key)?;
     let rows = ctx.objects::<Option<String>>(
         "SELECT id, app_id, display_name, redirect_uris FROM applications
          WHERE tenant = ?1 AND deleted IS NULL ORDER BY id",
@@ -98,7 +133,7 @@ pub(super) fn unsafe_redirect_uris(
             unknown.push(ctx.application_resource(&id, &app_id, &name, Vec::new())?);
             continue;
         };
-        let problems = uri_findings(&crate::store::parse_json_list(&uris));
+        let problems = uri_findings(&crate::store::parse_json_list(&uris), &dangling);
         if !problems.is_empty() {
             found.push(ctx.application_resource(
                 &id,
@@ -117,7 +152,7 @@ pub(super) fn unsafe_redirect_uris(
             unknown.push(ctx.sp_resource(&id, &app_id, &name, Vec::new())?);
             continue;
         };
-        let problems = uri_findings(&crate::store::parse_json_list(&uris));
+        let problems = uri_findings(&crate::store::parse_json_list(&uris), &HashMap::new());
         if !problems.is_empty() {
             found.push(ctx.sp_resource(
                 &id,
@@ -302,7 +337,8 @@ pub(super) fn guest_owners(
 
 #[cfg(test)]
 mod tests {
-    use super::redirect_uri_problem;
+    use super::{own_redirect_uri_problem, redirect_host, redirect_uri_problem};
+    use std::collections::HashMap;
 
     #[test]
     fn redirect_uris_are_judged_by_scheme_host_and_wildcard() {
@@ -333,5 +369,39 @@ mod tests {
             let got = redirect_uri_problem(bad).unwrap_or_default();
             assert!(got.contains(why), "{bad}: {got}");
         }
+    }
+
+    #[test]
+    fn only_web_hosts_are_looked_up_and_a_dangling_one_is_named_with_its_date() {
+        assert_eq!(
+            redirect_host("https://App.Contoso.com:8443/cb?x=1").as_deref(),
+            Some("app.contoso.com")
+        );
+        for none in [
+            "http://localhost:5000/cb",
+            "https://127.0.0.1/cb",
+            "https://[::1]/cb",
+            "https://*.contoso.com/cb",
+            "msal00000000-0000-0000-0000-000000000000://auth",
+            "https:///nohost",
+        ] {
+            assert_eq!(redirect_host(none), None, "{none}");
+        }
+        let dangling = HashMap::from([("old.contoso.com".to_string(), 0i64)]);
+        let why = own_redirect_uri_problem("https://old.contoso.com/cb", &dangling).unwrap();
+        assert!(
+            why.starts_with("old.contoso.com did not resolve when looked up on 1970-01-01"),
+            "{why}"
+        );
+        assert_eq!(
+            own_redirect_uri_problem("https://new.contoso.com/cb", &dangling),
+            None
+        );
+        // The other problems come first.
+        assert!(
+            own_redirect_uri_problem("http://old.contoso.com/cb", &dangling)
+                .unwrap()
+                .starts_with("plain http")
+        );
     }
 }

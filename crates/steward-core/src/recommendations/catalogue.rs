@@ -322,10 +322,10 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
             source: Steward,
             name: "Remove unsafe redirect URIs",
             priority: Priority::High,
-            rationale: "A redirect URI uses plain http (other than the local machine), a wildcard, or a shared hosting domain such as *.azurewebsites.net. Tokens and authorization codes go to that address: intercepted over http, sent to any host a wildcard matches, or to whoever claims the name once it is freed.".into(),
-            steps: &["Open the app registration's Authentication page and remove or correct each listed URI (https, exact host, a domain you own).", "For another tenant's app, ask the vendor to fix its reply URLs, or disable the app until they do."],
+            rationale: "A redirect URI uses plain http (other than the local machine), a wildcard, or a shared hosting domain such as *.azurewebsites.net, or (when a sync was asked to look names up) an own app's redirect host no longer resolves. Tokens and authorization codes go to that address: intercepted over http, sent to any host a wildcard matches, or to whoever claims or registers the name once it is freed.".into(),
+            steps: &["Open the app registration's Authentication page and remove or correct each listed URI (https, exact host, a domain you own).", "For a domain that no longer resolves, remove the URI at once: whoever registers the name, or claims the deleted cloud resource behind it, receives the tokens.", "For another tenant's app, ask the vendor to fix its reply URLs, or disable the app until they do.", "To look for dangling domains, sync with `steward sync --resolve-redirect-domains` (or tick 'Look up redirect domains' in the window's sync dialog): your DNS resolver is asked about each redirect host."],
             needs: &[],
-            peer_checks: &["ZTA 21885", "ZTA 23183", "MT.1213"],
+            peer_checks: &["ZTA 21885", "ZTA 21888", "ZTA 23183", "MT.1213"],
         },
         Meta {
             kind: rule::CA_BLOCKS_RISKY_IDENTITIES_MISSING,

@@ -34,6 +34,9 @@ pub struct SyncOptions {
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// How many `$batch` requests (of twenty each) may be in flight at once.
     pub concurrency: usize,
+    /// Look up whether the own apps' redirect hosts still resolve, through this resolver (off by
+    /// default: it asks the admin's DNS resolver about each host name).
+    pub redirect_resolver: Option<std::sync::Arc<dyn super::Resolve>>,
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -65,6 +68,7 @@ impl SyncOptions {
             max_backoff: Duration::from_secs(60),
             cancel: None,
             concurrency: 4,
+            redirect_resolver: None,
         }
     }
 }

@@ -49,6 +49,8 @@ pub struct SyncSummary {
     pub pushed: super::PushSummary,
     /// Requests that were answered with a throttle, an error or an expired token and retried.
     pub retries: u64,
+    /// What the redirect-domain lookups found, when the sync was asked to make them.
+    pub redirect_domains: Option<super::RedirectDomainsReport>,
 }
 
 /// Records that Graph refused the dataset (403), with the permission or license it needs: in the

@@ -100,6 +100,11 @@ export function SyncedBar({ result }: { result: SyncOutcome }) {
             ? "No request had to be retried."
             : `${plural(result.retries, "request")} retried after throttling or a transient error.`}
         </span>
+        {result.redirectDomains !== null && (
+          <span className="block" data-testid="conn-redirect-domains">
+            {result.redirectDomains}
+          </span>
+        )}
         {result.secretNote !== null && (
           <span className="block" data-testid="conn-secret-note">
             {result.secretNote}
