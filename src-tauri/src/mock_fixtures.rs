@@ -608,6 +608,14 @@ fn connections(c: &Cache, dir: &Path) -> Value {
         // The OS keyring's defaults, as a desktop with a Secret Service has them.
         "defaults": value(connections::ConnectionDefaults::new(&steward_graph::secrets::OsKeyring)),
         "syncProgress": value(progress),
+        // A sync that looked up redirect domains, in the backend's words.
+        "redirectDomains": steward_graph::sync::RedirectDomainsReport {
+            hosts: 14,
+            dangling: 1,
+            unanswered: 0,
+            detail: None,
+        }
+        .line(),
         "errors": {
             "noKeptSecret": refused(connect("", None, false)),
             "noAdmin": refused(connect("", None, true)),

@@ -329,6 +329,7 @@ fn blueprint(f: &mut Fx, n: &str, governed: bool) {
         sp.app_id = format!("appid-{id}");
         sp.app_owner_organization_id = Some(HOME.into());
         sp.agent_blueprint_principal = true;
+        sp.app_role_assignment_required = Some(governed);
     });
     if governed {
         f.owner(&id, steward_core::model::OwnerRelation::Sponsor);
@@ -407,6 +408,10 @@ fn agent_blueprints_and_agents_nobody_answers_for_or_left_behind_are_listed() {
         r.peer_checks,
         ["ZTA 61014", "MT.1204", "MT.1205", "MT.1200", "MT.1203"]
     );
+    // A blueprint principal that does not require assignment (MT.1212); the governed one does.
+    let assignment = of(&list, "assignmentNotRequired");
+    assert_eq!(ids(assignment), ["sp-bp-bare"]);
+    assert!(evidence(assignment, "sp-bp-bare", "Why it matters").contains("blueprint's principal"));
     // Sponsors are agentWithoutSponsor's: every agent here has one.
     assert_eq!(of(&list, "agentWithoutSponsor").impacted_total, 0);
 }

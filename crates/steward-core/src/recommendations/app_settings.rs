@@ -210,9 +210,11 @@ pub(super) fn assignment_not_required(
     ctx: &Ctx<'_>,
 ) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
     let mut stmt = ctx.conn.prepare_cached(
-        "SELECT id, app_id, display_name, ownership, assignment_required FROM service_principals
+        "SELECT id, app_id, display_name, ownership, assignment_required, agent_blueprint_principal
+         FROM service_principals
          WHERE tenant = ?1 AND deleted IS NULL AND account_enabled = 1
-             AND kind = 'application' AND ownership IN ('external', 'microsoft')
+             AND (kind = 'application' AND ownership IN ('external', 'microsoft')
+                  OR agent_blueprint_principal = 1)
              AND (assignment_required IS NULL OR assignment_required = 0)
          ORDER BY id",
     )?;
@@ -224,18 +226,20 @@ pub(super) fn assignment_not_required(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<bool>>(4)?,
+                r.get::<_, bool>(5)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let (mut found, mut unknown) = (Vec::new(), Vec::new());
-    for (id, app_id, name, ownership, required) in rows {
+    for (id, app_id, name, ownership, required, blueprint_principal) in rows {
         let tool = MICROSOFT_ADMIN_TOOLS
             .iter()
             .find(|(a, _)| a.eq_ignore_ascii_case(&app_id));
-        if ownership == "microsoft" && tool.is_none() {
+        if ownership == "microsoft" && tool.is_none() && !blueprint_principal {
             continue;
         }
         let why = match tool {
+            _ if blueprint_principal => "an agent identity blueprint's principal: any user or app in the tenant can get a token for the roles the blueprint's agents expose".to_string(),
             Some((_, t)) => {
                 format!("{t}: whoever signs in can manage the tenant as far as their roles allow")
             }

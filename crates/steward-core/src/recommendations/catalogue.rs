@@ -360,12 +360,12 @@ pub(super) fn metas(s: &RecommendationSettings) -> Vec<Meta> {
         Meta {
             kind: rule::ASSIGNMENT_NOT_REQUIRED,
             source: Steward,
-            name: "Require assignment for third-party apps and Microsoft's admin tools",
+            name: "Require assignment for third-party apps, Microsoft's admin tools and agent blueprints",
             priority: Priority::Low,
-            rationale: "Any user can sign in to this enabled enterprise application: another tenant's app anyone can consent to, or one of Microsoft's admin tools (Azure CLI, Azure PowerShell, Graph command-line tools, Graph Explorer) through which anyone with a role can act on the tenant from an unmanaged machine.".into(),
+            rationale: "Any user can sign in to this enabled enterprise application: another tenant's app anyone can consent to, or one of Microsoft's admin tools (Azure CLI, Azure PowerShell, Graph command-line tools, Graph Explorer) through which anyone with a role can act on the tenant from an unmanaged machine, or an agent identity blueprint's principal, whose agents' roles anyone could then obtain.".into(),
             steps: &["Enterprise applications › the app › Properties: set 'Assignment required?' to Yes.", "Assign the groups who use it (Users and groups)."],
             needs: &[],
-            peer_checks: &["MT.1075", "MT.1186"],
+            peer_checks: &["MT.1075", "MT.1186", "MT.1212"],
         },
         Meta {
             kind: rule::GUEST_OWNER,

@@ -245,11 +245,8 @@ export function connectionsMock(ctx: MockContext): ConnectionsMock {
           datasets: structuredClone(MOCK_SYNCED_DATASETS),
           retries: 1,
           secretNote,
-          // As the backend words it, when the form asked for the lookups.
-          redirectDomains:
-            args.resolveRedirectDomains === true
-              ? "Redirect domains: 14 looked up, 1 no longer resolve (named under the recommendation 'Remove unsafe redirect URIs')"
-              : null,
+          // In the backend's words, when the form asked for the lookups.
+          redirectDomains: args.resolveRedirectDomains === true ? connectionsFixture.redirectDomains : null,
           // Nothing queued in the Connections tests; the push's own tests use `pushChanges`.
           pushed: {
             pushed: 0,

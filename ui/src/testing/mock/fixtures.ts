@@ -107,6 +107,7 @@ export const connectionsFixture = connectionsJson as unknown as {
   demo: ConnectionStatus;
   defaults: ConnectionDefaults;
   syncProgress: SyncProgress;
+  redirectDomains: string;
   errors: { noKeptSecret: AppError; noAdmin: AppError; badCertificate: AppError };
 };
 
