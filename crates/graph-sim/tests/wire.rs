@@ -81,10 +81,15 @@ fn documented_elsewhere(path: &str, field: &str) -> bool {
                 | "@odata.type"
                 | "agentIdentityBlueprintId"
         );
-    // graph-docs v1.0 application.md (properties).
+    // graph-docs v1.0 application.md (properties); application-list: "This API also returns
+    // agentIdentityBlueprint objects, which are identified by the @odata.type property".
     let app = path.starts_with("/v1.0/applications")
         || path.starts_with("/v1.0/directory/deletedItems/microsoft.graph.application");
-    let app_field = app && matches!(field, "servicePrincipalLockConfiguration" | "spa");
+    let app_field = app
+        && matches!(
+            field,
+            "servicePrincipalLockConfiguration" | "spa" | "@odata.type"
+        );
     // graph-docs v1.0 user.md (properties): an owner that is a user.
     let owner_field = path.ends_with("/owners") && field == "userType";
     // graph-docs beta recommendation.md (properties).
@@ -182,13 +187,27 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
     let sponsored: String = db
         .query_row(
             "SELECT o.object_id FROM owners o JOIN service_principals t ON t.id = o.object_id
-             WHERE o.relation = 'sponsor' AND t.deleted IS NULL ORDER BY 1 LIMIT 1",
+             WHERE o.relation = 'sponsor' AND t.deleted IS NULL
+             AND t.service_principal_type = 'ServiceIdentity' ORDER BY 1 LIMIT 1",
             [],
             |r| r.get(0),
         )
         .unwrap();
     let sponsors_path =
         format!("/beta/servicePrincipals/{sponsored}/microsoft.graph.agentIdentity/sponsors");
+    // A blueprint's sponsors, read through its own cast (graph-docs beta
+    // agentidentityblueprint-list-sponsors.md answers in the same shape).
+    let blueprint: String = db
+        .query_row(
+            "SELECT o.object_id FROM owners o JOIN applications a ON a.id = o.object_id
+             WHERE o.relation = 'sponsor' AND a.deleted IS NULL AND a.agent_blueprint = 1
+             ORDER BY 1 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let blueprint_sponsors_path =
+        format!("/beta/applications/{blueprint}/microsoft.graph.agentIdentityBlueprint/sponsors");
     for (path, doc) in [
         ("/v1.0/organization", "organization-list.json"),
         ("/v1.0/servicePrincipals?$top=999", "serviceprincipals.json"),
@@ -201,6 +220,10 @@ async fn the_simulators_json_has_graphs_field_names_and_value_types() {
         // Kept apart from the import fixtures: an owners list cannot be imported.
         (app_owners_path.as_str(), "../graph-sync/owners.json"),
         (sponsors_path.as_str(), "../graph-sync/sponsors-beta.json"),
+        (
+            blueprint_sponsors_path.as_str(),
+            "../graph-sync/sponsors-beta.json",
+        ),
         ("/v1.0/subscribedSkus", "subscribedskus.json"),
         (
             "/v1.0/identity/conditionalAccess/namedLocations",
