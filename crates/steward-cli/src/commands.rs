@@ -5,6 +5,7 @@ use steward_core::clock;
 
 pub(crate) mod ca;
 pub(crate) mod connect;
+pub(crate) mod dashboard;
 pub(crate) mod demo;
 pub(crate) mod federated_credential;
 pub(crate) mod forget;

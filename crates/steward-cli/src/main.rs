@@ -47,6 +47,9 @@ enum Command {
     /// Print the Overview page's figures: counts by kind and ownership, credential expiry and
     /// sign-ins per day for the last 30 days.
     Overview(OverviewArgs),
+    /// The Overview page's KPIs and the tables behind its charts, for a range of days ending at
+    /// --as-of (the charts' pictures are left out).
+    Dashboard(DashboardArgs),
     /// List every service principal of a tenant.
     Identities(IdentitiesArgs),
     /// One service principal's detail (by object id): owners, application permissions,
@@ -208,6 +211,20 @@ pub(crate) struct RecommendationsArgs {
     /// Longest acceptable certificate lifetime in days.
     #[arg(long, value_name = "DAYS", default_value_t = 365)]
     pub(crate) certificate_max_days: i64,
+    /// List at most N impacted (and N undetermined) resources per recommendation, in the
+    /// window's order; `impactedTotal` and `undeterminedTotal` stay exact.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+}
+
+/// The arguments of `steward dashboard`.
+#[derive(clap::Args)]
+pub(crate) struct DashboardArgs {
+    #[command(flatten)]
+    pub(crate) args: InsightArgs,
+    /// How many days the range covers, ending at --as-of (the window offers 7, 30, 60 and 90).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub(crate) days: i64,
 }
 
 /// The arguments of `steward risk`.
@@ -472,6 +489,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => commands::demo::run(&conn, &mut out, &db, args)?,
         Command::Tenants(args) => commands::tenants::run(&conn, &mut out, &db, args)?,
         Command::Overview(args) => commands::overview::run(&conn, &mut out, args)?,
+        Command::Dashboard(args) => commands::dashboard::run(&conn, &mut out, args)?,
         Command::Identities(args) => commands::identities::run(&conn, &mut out, args)?,
         Command::Identity(args) => commands::identity::run(&conn, &mut out, args)?,
         Command::Recommendations(args) => commands::recommendations::run(&conn, &mut out, args)?,

@@ -21,6 +21,7 @@ pub(crate) fn run(
         args,
         secret_max_days,
         certificate_max_days,
+        limit,
     } = args;
     let as_of = parse_as_of(args.as_of)?;
     let (key, t) = tenants::resolve_tenant(conn, args.tenant.as_deref())?;
@@ -28,7 +29,7 @@ pub(crate) fn run(
         secret_max_days,
         certificate_max_days,
     };
-    let report = recommendations::recommendations(conn, key, &t.id, as_of, &settings, None)?;
+    let report = recommendations::recommendations(conn, key, &t.id, as_of, &settings, limit)?;
     let listed: Vec<_> = report
         .recommendations
         .iter()
@@ -56,6 +57,10 @@ pub(crate) fn run(
                     .map(|e| format!("{}: {}", e.label, e.value))
                     .collect();
                 writeln!(out, "  {}  {}  {}", i.id, i.display_name, facts.join(" | "))?;
+            }
+            let more = r.impacted_total - r.impacted.len() as i64;
+            if more > 0 {
+                writeln!(out, "  … and {more} more (raise --limit to list them)")?;
             }
         }
         for r in report
