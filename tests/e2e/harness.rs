@@ -175,11 +175,6 @@ impl App {
                 .env("STEWARD_TEST_DIALOG_ANSWERS", answers)
                 // Nor reads or writes the machine's settings (the window's remembered size).
                 .env("XDG_CONFIG_HOME", dialogs.join("config"))
-                // Under Xvfb WebKit composites with Mesa's software rasteriser, whose threaded
-                // compositor has crashed a page mid-test (a segfault in swrast_dri.so) and hung a
-                // launch: the tests render without accelerated compositing, as WebKitGTK
-                // recommends where there is no GPU.
-                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
