@@ -47,7 +47,9 @@ pub use status::{change_status, RecommendationStatus, StatusChange};
 use app_settings::{
     assignment_not_required, guest_owners, instance_lock_missing, unsafe_redirect_uris,
 };
-use ca_coverage::{credentials_outside_location_policy, risky_identities_unblocked};
+use ca_coverage::{
+    credentials_outside_location_policy, load as load_ca_policies, risky_identities_unblocked,
+};
 use catalogue::{metas, rule};
 use context::Ctx;
 use credential_lifetime::{expiring, long_lived};
@@ -451,13 +453,18 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
         (tier0_holders(ctx, &tier0_by_id)?, vec![]),
     );
     found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
+    // The conditional access policies, read and parsed once for both coverage checks.
+    let ca_policies = load_ca_policies(ctx)?;
     found.insert(
         rule::CA_BLOCKS_RISKY_IDENTITIES_MISSING,
-        (risky_identities_unblocked(ctx)?, vec![]),
+        (
+            risky_identities_unblocked(ctx, ca_policies.as_deref())?,
+            vec![],
+        ),
     );
     found.insert(
         rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY,
-        credentials_outside_location_policy(ctx, &creds)?,
+        credentials_outside_location_policy(ctx, &creds, ca_policies.as_deref())?,
     );
     found.insert(
         rule::USER_CONSENT_ALLOWED,

@@ -28,7 +28,7 @@ pub const RISK_POLICY_RESOURCE: &str = "conditionalAccessPolicies";
 const AGENTS_ALL: &str = "All";
 
 /// A cached policy with the reading the checks need.
-struct Cached {
+pub(super) struct Cached {
     name: String,
     state: String,
     json: Value,
@@ -36,7 +36,12 @@ struct Cached {
     workload: Option<WorkloadPolicy>,
 }
 
-fn cached(ctx: &Ctx<'_>) -> Result<Vec<Cached>> {
+/// The tenant's cached policies, read and parsed once for both checks; `None` when the policies
+/// were never cached (both checks are then not determined).
+pub(super) fn load(ctx: &Ctx<'_>) -> Result<Option<Vec<Cached>>> {
+    if store::datasets::read_at(ctx.conn, ctx.key, Dataset::ConditionalAccessPolicies)?.is_none() {
+        return Ok(None);
+    }
     let mut out = Vec::new();
     for p in store::governance::list_ca_policies(ctx.conn, ctx.key)? {
         let json = p.graph_json()?;
@@ -53,11 +58,7 @@ fn cached(ctx: &Ctx<'_>) -> Result<Vec<Cached>> {
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
-}
-
-fn policies_read(ctx: &Ctx<'_>) -> Result<bool> {
-    Ok(store::datasets::read_at(ctx.conn, ctx.key, Dataset::ConditionalAccessPolicies)?.is_some())
+    Ok(Some(out))
 }
 
 fn state_words(state: &str) -> &'static str {
@@ -158,11 +159,13 @@ fn agent_risk_gap(p: &Cached) -> Option<String> {
 /// service principals at high risk, or (when the tenant has agent identities) its agents at high
 /// agent risk. One resource, the tenant's policies; nothing when the policies are not cached
 /// (the check is then not determined).
-pub(super) fn risky_identities_unblocked(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>> {
-    if !policies_read(ctx)? {
+pub(super) fn risky_identities_unblocked(
+    ctx: &Ctx<'_>,
+    policies: Option<&[Cached]>,
+) -> Result<Vec<ImpactedResource>> {
+    let Some(policies) = policies else {
         return Ok(Vec::new());
-    }
-    let policies = cached(ctx)?;
+    };
     let agents: i64 = ctx.conn.query_row(
         "SELECT count(*) FROM service_principals
          WHERE tenant = ?1 AND deleted IS NULL AND kind = 'agentIdentity'
@@ -279,11 +282,11 @@ fn cover(w: &WorkloadPolicy, sp: &str) -> Cover {
 pub(super) fn credentials_outside_location_policy(
     ctx: &Ctx<'_>,
     creds: &[Cred],
+    policies: Option<&[Cached]>,
 ) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
-    if !policies_read(ctx)? {
+    let Some(policies) = policies else {
         return Ok((Vec::new(), Vec::new()));
-    }
-    let policies = cached(ctx)?;
+    };
     // Policies with a location condition: the enabled ones decide, the others are named.
     let located: Vec<(&Cached, &WorkloadPolicy)> = policies
         .iter()
