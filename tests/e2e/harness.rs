@@ -109,6 +109,8 @@ pub struct App {
     driver: Child,
     client: Client,
     name: String,
+    /// The cache the window was opened on: what a leftover process of it is recognised by.
+    db: PathBuf,
     /// Where the app's file dialogs take their answers (`STEWARD_TEST_DIALOG_ANSWERS`, honoured by
     /// debug builds only): WebDriver cannot drive a native dialog.
     dialogs: tempfile::TempDir,
@@ -130,15 +132,24 @@ impl App {
         // A WebDriver session that does not come up within a minute (WebKit has been seen to hang
         // while launching the window) is abandoned and started once more on fresh ports, so the
         // suite fails with a message, or goes on, rather than waiting for ever.
+        //
+        // The window is one per cache (a second launch on the same cache shows the running window
+        // and exits): a window of an earlier session on this cache that has not gone yet would
+        // take the new launch's place, and no session would ever come up. So none is left.
+        end_windows_on(&cache.path);
         let mut attempt = 0;
         let (driver, client) = loop {
             attempt += 1;
             let (driver, session) = Self::launch(cache, env, &answers, dialogs.path());
             match tokio::time::timeout(Duration::from_secs(60), session).await {
                 Ok(client) => break (driver, client),
-                Err(_) if attempt < 2 => stop_driver(driver),
+                Err(_) if attempt < 2 => {
+                    stop_driver(driver);
+                    end_windows_on(&cache.path);
+                }
                 Err(_) => {
                     stop_driver(driver);
+                    end_windows_on(&cache.path);
                     panic!("{test}: no WebDriver session on steward-desktop within 60 s, twice")
                 }
             }
@@ -147,6 +158,7 @@ impl App {
             driver,
             client,
             name: test.into(),
+            db: cache.path.clone(),
             dialogs,
         }
     }
@@ -419,8 +431,24 @@ impl App {
 
     /// Every element `css` selects right now, without waiting: for counts inside [`App::until`],
     /// or after a wait that already saw them.
+    ///
+    /// WebKitWebDriver answers "stale element" when a matching element leaves the page while it
+    /// is collecting them (a dialog closing, a list redrawing): the lookup is then made again.
     pub async fn all(&self, css: &str) -> Vec<Element> {
-        self.client.find_all(Locator::Css(css)).await.expect(css)
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.client.find_all(Locator::Css(css)).await {
+                Ok(found) => return found,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if attempt < 5
+                        && e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("{css}: {e:?}"),
+            }
+        }
     }
 
     /// Waits until `check` holds, polling the page; panics with `what` after 20 s.
@@ -572,7 +600,71 @@ impl App {
         // Closing the session must not hang the suite either.
         let _ = tokio::time::timeout(Duration::from_secs(15), self.client.close()).await;
         stop_driver(self.driver);
+        end_windows_on(&self.db);
     }
+}
+
+/// Ends every steward-desktop process opened on the cache `db` (its command line names the
+/// cache): asks with SIGTERM, waits up to 10 s, then SIGKILLs what is left, and returns once none
+/// is running. WebKitWebDriver ends the app when its session closes, but not always before the
+/// next test starts, and not at all when tauri-driver is stopped mid-launch.
+pub fn end_windows_on(db: &std::path::Path) {
+    let running = || windows_on(db);
+    let first = running();
+    if first.is_empty() {
+        return;
+    }
+    for pid in &first {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if running().is_empty() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for pid in running() {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(pid.to_string())
+            .status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "a steward-desktop on {} outlived SIGKILL",
+            db.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The process ids of running steward-desktop processes whose arguments name the cache `db`
+/// (read from /proc; a zombie has an empty command line and is not counted).
+fn windows_on(db: &std::path::Path) -> Vec<u32> {
+    let db = db.as_os_str().as_encoded_bytes();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                return false;
+            };
+            let mut args = cmdline.split(|b| *b == 0);
+            let is_app = args
+                .next()
+                .is_some_and(|exe| exe.ends_with(b"steward-desktop"));
+            is_app && args.any(|a| a == db)
+        })
+        .collect()
 }
 
 /// SIGTERM, never SIGKILL: tauri-driver then stops WebKitWebDriver, which would otherwise keep its
