@@ -29,11 +29,18 @@ pub fn binary(name: &str) -> PathBuf {
 
 /// A demo cache in a temporary folder, made by the real CLI.
 pub struct Cache {
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     pub path: PathBuf,
 }
 
 impl Cache {
+    /// A cache that already exists (a benchmark's large one): used as it is, and kept.
+    #[allow(dead_code)] // by benches/first_paint.rs, which shares this harness
+    pub fn existing(path: PathBuf) -> Cache {
+        assert!(path.exists(), "no cache at {}", path.display());
+        Cache { _dir: None, path }
+    }
+
     pub fn demo(service_principals: u32, sign_ins: u32) -> Cache {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("e2e.db");
@@ -47,7 +54,10 @@ impl Cache {
             .status()
             .expect("run steward demo");
         assert!(status.success(), "steward demo failed");
-        Cache { _dir: dir, path }
+        Cache {
+            _dir: Some(dir),
+            path,
+        }
     }
 
     pub fn conn(&self) -> Connection {

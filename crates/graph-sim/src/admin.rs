@@ -170,6 +170,12 @@ pub(crate) async fn sim_stats(State(sim): State<Sim>) -> Response {
         "limited": inner.limited,
         "peakBatchesInFlight": peak,
         "writes": inner.writes,
+        // Under --graph-limits: the least time the admitted requests needed, whoever sent them.
+        "throttleFloorSeconds": sim
+            .config
+            .faults
+            .limits
+            .map(|l| crate::faults::throttle_floor(&l, &inner.spent)),
     }))
     .into_response()
 }

@@ -79,12 +79,9 @@ pub(crate) async fn cut_short(response: Response) -> Response {
     )
 }
 
-/// Takes this request's cost from its family's token bucket, or answers 429 as Graph does for
-/// that family: with `Retry-After` (the seconds until the bucket holds the cost again), or none
-/// for Identity Protection and conditional access.
-fn over_limit(sim: &Sim, limits: &Limits, path: &str, query: &str) -> Option<Response> {
-    let family = family_of(path);
-    let (capacity, per_sec, cost) = match family {
+/// A family's bucket: (capacity, refill per second, this request's cost).
+fn bucket(limits: &Limits, family: Family, path: &str, query: &str) -> (f64, f64, f64) {
+    match family {
         Family::Directory => {
             let mut cost: f64 = 2.0;
             if query.contains("select=") {
@@ -112,7 +109,31 @@ fn over_limit(sim: &Sim, limits: &Limits, path: &str, query: &str) -> Option<Res
             limits.protection_per_s * limits.speed,
             1.0,
         ),
-    };
+    }
+}
+
+/// The least time, in seconds, any client could have taken to get the requests admitted so far
+/// through the limits: per family, what was spent beyond the bucket's first fill, at its refill
+/// rate; the slowest family bounds the run (families refill side by side).
+pub(crate) fn throttle_floor(
+    limits: &Limits,
+    spent: &std::collections::HashMap<Family, f64>,
+) -> f64 {
+    [Family::Directory, Family::Reports, Family::Protection]
+        .into_iter()
+        .map(|family| {
+            let (capacity, per_sec, _) = bucket(limits, family, "", "");
+            (spent.get(&family).copied().unwrap_or(0.0) - capacity).max(0.0) / per_sec
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Takes this request's cost from its family's token bucket, or answers 429 as Graph does for
+/// that family: with `Retry-After` (the seconds until the bucket holds the cost again), or none
+/// for Identity Protection and conditional access.
+fn over_limit(sim: &Sim, limits: &Limits, path: &str, query: &str) -> Option<Response> {
+    let family = family_of(path);
+    let (capacity, per_sec, cost) = bucket(limits, family, path, query);
     let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
     let now = Instant::now();
     let (tokens, last) = inner.buckets.entry(family).or_insert((capacity, now));
@@ -120,6 +141,7 @@ fn over_limit(sim: &Sim, limits: &Limits, path: &str, query: &str) -> Option<Res
     *last = now;
     if *tokens >= cost {
         *tokens -= cost;
+        *inner.spent.entry(family).or_insert(0.0) += cost;
         return None;
     }
     let wait = ((cost - *tokens) / per_sec).ceil().max(1.0) as u64;
@@ -229,5 +251,27 @@ pub(crate) async fn delay(sim: &Sim) {
     let d = sim.config.faults.delay;
     if !d.is_zero() {
         tokio::time::sleep(d).await;
+    }
+}
+
+#[cfg(test)]
+mod floor_tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[test]
+    fn the_floor_is_the_slowest_familys_spending_beyond_its_first_fill() {
+        let limits = Limits::default();
+        let mut spent = HashMap::new();
+        assert_eq!(throttle_floor(&limits, &spent), 0.0);
+        // 7,000 directory units: 3,500 at once, the rest at 350 a second.
+        spent.insert(Family::Directory, 7_000.0);
+        assert!((throttle_floor(&limits, &spent) - 10.0).abs() < 1e-9);
+        // 25 sign-in pages: 5 at once, then one every 2 s; the slower family bounds the run.
+        spent.insert(Family::Reports, 25.0);
+        assert!((throttle_floor(&limits, &spent) - 40.0).abs() < 1e-9);
+        // Windows ten times shorter, a floor ten times lower.
+        assert!((throttle_floor(&limits.scaled(10.0), &spent) - 4.0).abs() < 1e-9);
     }
 }

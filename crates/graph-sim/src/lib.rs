@@ -135,6 +135,7 @@ async fn launch(
         seq: 0,
         delta_epoch: 0,
         buckets: HashMap::new(),
+        spent: HashMap::new(),
         limited: 0,
         codes: HashMap::new(),
         device_codes: HashMap::new(),

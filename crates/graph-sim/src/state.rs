@@ -32,6 +32,9 @@ pub(crate) struct Inner {
     pub(crate) delta_epoch: u64,
     /// Token buckets of the families under `Limits`: (tokens left, last refill).
     pub(crate) buckets: HashMap<Family, (f64, Instant)>,
+    /// What the admitted requests of each family cost under `Limits`, in all: what the
+    /// throttling floor of a run is computed from ([`crate::faults::throttle_floor`]).
+    pub(crate) spent: HashMap<Family, f64>,
     /// Requests answered 429 by the limits.
     pub(crate) limited: u64,
     /// Authorization codes issued by `/authorize`: code → (PKCE challenge, redirect URI).

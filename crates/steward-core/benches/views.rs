@@ -3,7 +3,8 @@
 //! `cargo bench -p steward-core --bench views` builds a demo cache of STEWARD_BENCH_SPS service
 //! principals (default 110,000) and STEWARD_BENCH_SIGN_INS sign-ins (default 1,000,000) in a
 //! temporary folder, or uses the cache at STEWARD_BENCH_DB (e.g. one made by
-//! `steward demo --service-principals 110000 --sign-ins 10000000`).
+//! `steward demo --service-principals 110000 --sign-ins 10000000`). With STEWARD_BENCH_JSON=FILE
+//! the medians are also written there as JSON (`bench/run.sh` reads them).
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,9 @@ fn env_num(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Every figure printed, for `STEWARD_BENCH_JSON`: (label, median in ms).
+static FIGURES: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
+
 /// Median of `runs` timings of `f`, after one warm-up run.
 fn time<T>(label: &str, runs: usize, mut f: impl FnMut() -> T) -> Duration {
     f();
@@ -38,6 +42,9 @@ fn time<T>(label: &str, runs: usize, mut f: impl FnMut() -> T) -> Duration {
         "{label:<48} {:>9.2} ms (median of {runs})",
         median.as_secs_f64() * 1000.0
     );
+    if let Ok(mut figures) = FIGURES.lock() {
+        figures.push((label.trim().to_string(), median.as_secs_f64() * 1000.0));
+    }
     median
 }
 
@@ -189,4 +196,12 @@ fn main() {
         .expect("records");
         n
     });
+    if let Some(out) = std::env::var_os("STEWARD_BENCH_JSON") {
+        let figures = FIGURES.lock().map(|f| f.clone()).unwrap_or_default();
+        let json: Vec<_> = figures
+            .iter()
+            .map(|(label, ms)| serde_json::json!({"query": label, "medianMs": ms}))
+            .collect();
+        std::fs::write(out, serde_json::to_vec_pretty(&json).expect("json")).expect("write json");
+    }
 }
