@@ -238,7 +238,7 @@ fn expiring_credentials(
         "SELECT sp.id, sp.display_name FROM applications a
          JOIN service_principals sp INDEXED BY service_principals_by_app_id
              ON sp.tenant = a.tenant AND sp.app_id = a.app_id AND sp.deleted IS NULL
-         WHERE a.tenant = ?1 AND a.id = ?2",
+         WHERE a.tenant = ?1 AND a.id = ?2 ORDER BY sp.id",
     )?;
     let mut out = Vec::new();
     let mut rows = range.query(params![key.0, now, horizon])?;

@@ -385,7 +385,7 @@ fn identity_name(
         .prepare_cached(
             "SELECT n.value FROM sign_ins s INDEXED BY sign_ins_by_sp JOIN strings n ON n.id = s.sp_name
              WHERE s.tenant = ?1 AND s.sp = (SELECT id FROM strings WHERE value = ?2)
-             ORDER BY s.created DESC LIMIT 1",
+             ORDER BY s.created DESC, s.id DESC LIMIT 1",
         )?
         .query_row(params![key.0, sp_id], |r| r.get(0))
         .optional()?;

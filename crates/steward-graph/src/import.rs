@@ -441,6 +441,8 @@ pub fn import_with(
         read += archives.len();
         *batch.counts.entry(Dataset::SignIns).or_default() += streamed.records;
     }
+    // The planner's statistics follow what was imported (bounded: quick on the largest cache).
+    steward_core::store::refresh_statistics(conn)?;
     Ok(ImportSummary {
         tenant_id: tenant.id,
         tenant_name: tenant.display_name,

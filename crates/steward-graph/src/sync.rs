@@ -232,6 +232,9 @@ pub async fn sync(
         }
         None => None,
     };
+    // The planner's statistics follow what was read (bounded: quick on the largest cache). Every
+    // view query has a total ORDER BY, so a new plan changes no output.
+    steward_core::store::refresh_statistics(conn)?;
     Ok(SyncSummary {
         tenant_id: tenant.id,
         tenant_name: tenant.display_name,

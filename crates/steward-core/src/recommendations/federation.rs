@@ -50,7 +50,7 @@ pub(super) fn federation_failures(ctx: &Ctx<'_>) -> Result<Vec<ImpactedResource>
     }
     let mut fics = ctx.conn.prepare_cached(
         "SELECT name, subject FROM federated_credentials WHERE tenant = ?1 AND application_id = ?2
-         ORDER BY name",
+         ORDER BY name, id",
     )?;
     let mut out = Vec::new();
     for (sp, name, app_id, lines) in per_sp {

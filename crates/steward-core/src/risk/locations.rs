@@ -76,7 +76,8 @@ pub(super) fn outside_locations(
     let mut stmt = conn.prepare_cached(
         "SELECT sp_id, value, label, first_seen, last_seen, count
          FROM sign_in_features
-         WHERE tenant = ?1 AND kind = ?2 AND last_seen > ?3 AND +first_seen <= ?4",
+         WHERE tenant = ?1 AND kind = ?2 AND last_seen > ?3 AND +first_seen <= ?4
+         ORDER BY sp_id, value",
     )?;
     // Per identity: (address, country, first seen, last seen, sign-ins).
     type Outside = (String, Option<String>, i64, i64, i64);

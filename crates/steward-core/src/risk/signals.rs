@@ -378,7 +378,8 @@ fn features_first_seen(
     let mut stmt = conn.prepare_cached(
         "SELECT sp_id, kind, value, label, first_seen, last_seen, count
          FROM sign_in_features INDEXED BY sign_in_features_by_first
-         WHERE tenant = ?1 AND first_seen > ?2 AND first_seen <= ?3",
+         WHERE tenant = ?1 AND first_seen > ?2 AND first_seen <= ?3
+         ORDER BY first_seen, kind, sp_id, value",
     )?;
     let rows = stmt
         .query_map(params![key.0, from, to], |r| {

@@ -11,7 +11,7 @@ pub(crate) const BY_APP_ID: &str =
     "SELECT id, app_id, display_name, sign_in_audience, publisher_domain, created, deleted,
                     disabled_by_microsoft_status, redirect_uris, instance_lock, notes, tags, agent_blueprint
              FROM applications INDEXED BY applications_by_app_id
-             WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL";
+             WHERE tenant = ?1 AND app_id = ?2 AND deleted IS NULL ORDER BY id";
 
 /// Inserts or replaces an application and replaces its secrets, certificates and federated
 /// credentials with the ones it carries.

@@ -149,7 +149,7 @@ pub fn list_skus(conn: &Connection, tenant: TenantKey) -> Result<Vec<SubscribedS
     let mut stmt = conn.prepare_cached(
         "SELECT sku_id, sku_part_number, capability_status, prepaid_enabled, consumed_units,
                 service_plan_ids, is_trial, next_lifecycle
-         FROM subscribed_skus WHERE tenant = ?1 ORDER BY sku_part_number",
+         FROM subscribed_skus WHERE tenant = ?1 ORDER BY sku_part_number, sku_id",
     )?;
     let rows = stmt
         .query_map([tenant.0], |r| {

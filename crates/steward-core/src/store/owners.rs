@@ -130,7 +130,7 @@ pub fn principal(
     Ok(conn
         .prepare_cached(
             "SELECT owner_type, display_name, user_type FROM owners
-             WHERE tenant = ?1 AND owner_id = ?2 ORDER BY object_id LIMIT 1",
+             WHERE tenant = ?1 AND owner_id = ?2 ORDER BY object_id, relation LIMIT 1",
         )?
         .query_row(params![tenant.0, principal_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))

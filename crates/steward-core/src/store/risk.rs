@@ -102,7 +102,7 @@ pub fn list_history(
 ) -> Result<Vec<RiskyServicePrincipalHistoryItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, sp_id, risk_level, risk_state, risk_detail, at, initiated_by
-         FROM risky_service_principal_history WHERE tenant = ?1 ORDER BY at, id",
+         FROM risky_service_principal_history WHERE tenant = ?1 ORDER BY at, id, sp_id",
     )?;
     let rows = stmt
         .query_map([tenant.0], |r| {

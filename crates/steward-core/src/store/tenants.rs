@@ -64,7 +64,8 @@ pub fn get_tenant(conn: &Connection, id: &str) -> Result<Option<(TenantKey, Tena
     Ok(conn
         .query_row(
             &format!(
-                "SELECT {COLUMNS} FROM tenants WHERE state = 'ready' AND id = ?1 COLLATE NOCASE"
+                "SELECT {COLUMNS} FROM tenants WHERE state = 'ready' AND id = ?1 COLLATE NOCASE
+                 ORDER BY key"
             ),
             [id],
             from_row,
