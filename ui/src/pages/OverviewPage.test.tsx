@@ -18,6 +18,7 @@ describe("Overview dashboard", () => {
     renderWithBackend(<App />, backend);
 
     await screen.findByTestId("overview-total");
+    await screen.findByTestId("kpis");
     expect(backend.callsOf("dashboard")).toEqual([[T, 30, false]]);
     const dashboard = await backend.dashboard(T, 30);
     expect(screen.getByTestId("overview-total").textContent).toBe(formatNumber(dashboard.summary.totalServicePrincipals));
@@ -128,11 +129,40 @@ describe("Overview dashboard", () => {
     expect(creds.some((c) => within(c).queryByText(`Expires in ${first.daysLeft} days`))).toBe(true);
   });
 
+  it("shows the inventory figures before the dashboard has come, then its KPIs and charts", async () => {
+    const inner = createMockBackend();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const backend = {
+      ...inner,
+      dashboard: async (tenantId: string, days: number, dark?: boolean) => {
+        await held;
+        return inner.dashboard(tenantId, days, dark);
+      },
+    };
+    renderWithBackend(<App />, backend);
+    const overview = await inner.overview(T);
+    await waitFor(() =>
+      expect(screen.getByTestId("overview-total").textContent).toBe(formatNumber(overview.totalServicePrincipals)),
+    );
+    expect(screen.getByTestId("dashboard-pending")).toBeTruthy();
+    expect(screen.queryByTestId("kpi")).toBeNull();
+    expect(screen.queryByTestId("chart-card")).toBeNull();
+
+    release();
+    await screen.findByTestId("kpis");
+    expect(screen.getAllByTestId("chart-card").length).toBeGreaterThan(0);
+    expect(screen.queryByTestId("dashboard-pending")).toBeNull();
+  });
+
   it("shows a backend error with a retry", async () => {
     const { BackendError } = await import("../ipc/backend");
     const backend = createMockBackend({ fail: { dashboard: new BackendError("database", "The database is locked.") } });
     renderWithBackend(<App />, backend);
     expect(within(await screen.findByTestId("error-bar")).getByText(/The database is locked/)).toBeTruthy();
     expect(screen.queryByTestId("kpi")).toBeNull();
+    // The figures that did come stay, without a spinner for what failed.
+    await screen.findByTestId("overview-total");
+    expect(screen.queryByTestId("dashboard-pending")).toBeNull();
   });
 });

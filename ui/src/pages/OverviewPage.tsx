@@ -69,8 +69,13 @@ export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; o
   // The charts are drawn for the window's theme: a theme change fetches them again.
   const dark = useColorScheme() === "dark";
   const state = useKeptAsync(() => backend.dashboard(tenantId, days, dark), [backend, tenantId, days, dark]);
+  // The inventory figures come on their own and first: they take milliseconds on any cache,
+  // where the dashboard's charts and KPIs (which weigh every recommendation) take longer on a
+  // large one. Once the dashboard is there, its own summary is shown.
+  const figures = useKeptAsync(() => backend.overview(tenantId), [backend, tenantId]);
 
   const data = state.data;
+  const summary = data?.summary ?? figures.data;
   return (
     <section data-testid="page-overview" className="page page-pad" aria-labelledby="overview-heading">
       <div className="page-header">
@@ -101,26 +106,50 @@ export function OverviewPage({ tenantId, onOpenIdentity }: { tenantId: string; o
         </Field>
       </div>
       {state.error && <ErrorBar error={state.error} onRetry={state.reload} />}
-      {!data ? !state.error && <Loading /> : <DashboardContent data={data} onOpenIdentity={onOpenIdentity} />}
+      {!summary ? (
+        !state.error && <Loading />
+      ) : (
+        <DashboardContent data={data} summary={summary} failed={!!state.error} onOpenIdentity={onOpenIdentity} />
+      )}
     </section>
   );
 }
 
-function DashboardContent({ data, onOpenIdentity }: { data: Dashboard; onOpenIdentity: (id: string) => void }) {
+/**
+ * The figures, and the KPIs and charts once the dashboard has come (`data` is null until then: a
+ * spinner holds their place, or nothing when the dashboard failed and the error bar says so).
+ */
+function DashboardContent({
+  data,
+  summary,
+  failed,
+  onOpenIdentity,
+}: {
+  data: Dashboard | null;
+  summary: Overview;
+  failed: boolean;
+  onOpenIdentity: (id: string) => void;
+}) {
   return (
     <div className="overview">
-      <div className="kpis" data-testid="kpis">
-        {data.kpis.map((k) => (
-          <KpiTile key={k.key} kpi={k} />
-        ))}
-      </div>
-      <Inventory summary={data.summary} />
-      <div className="chart-grid">
-        {data.charts.map((c) => (
-          <ChartCard key={c.key} chart={c} />
-        ))}
-      </div>
-      <ExpiringSoon summary={data.summary} onOpenIdentity={onOpenIdentity} />
+      {data ? (
+        <div className="kpis" data-testid="kpis">
+          {data.kpis.map((k) => (
+            <KpiTile key={k.key} kpi={k} />
+          ))}
+        </div>
+      ) : (
+        !failed && <Spinner size="small" label="Working out the KPIs and charts…" data-testid="dashboard-pending" />
+      )}
+      <Inventory summary={summary} />
+      {data && (
+        <div className="chart-grid">
+          {data.charts.map((c) => (
+            <ChartCard key={c.key} chart={c} />
+          ))}
+        </div>
+      )}
+      <ExpiringSoon summary={summary} onOpenIdentity={onOpenIdentity} />
     </div>
   );
 }
