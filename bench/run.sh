@@ -175,6 +175,8 @@ timed export-csv target/release/steward --db "$work/cache.db" report sign-ins --
 rm -f "$work/sign-ins.csv"
 timed recommendations target/release/steward --db "$work/cache.db" recommendations --json \
     >/dev/null
+timed recommendations-500 target/release/steward --db "$work/cache.db" recommendations \
+    --limit 500 --json >/dev/null
 
 say "Each page's query on the synced cache"
 STEWARD_BENCH_DB="$work/cache.db" STEWARD_BENCH_JSON="$parts/views.json" \
