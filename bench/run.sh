@@ -65,9 +65,13 @@ fi
 parts="$work/parts"
 rm -rf "$parts"
 mkdir -p "$parts" "$(dirname "$out")"
-pids=()
+# The simulators' process ids are kept in files: `sim` runs in a command substitution, a subshell
+# whose variables the script never sees.
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for f in "$work"/*.pid; do
+        [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+        rm -f "$f"
+    done
     [ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -90,9 +94,10 @@ sim() {
     local name="$1" port="$2"
     shift 2
     target/release/graph-sim --port "$port" --db "$work/$name.db" "$@" >"$work/$name.log" 2>&1 &
-    pids+=($!)
+    local pid=$!
+    echo "$pid" >"$work/$name.pid"
     until grep -q serving "$work/$name.log"; do
-        kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/$name.log" >&2; exit 1; }
+        kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log" >&2; exit 1; }
         sleep 0.2
     done
     grep -o 'tenant [0-9a-f-]*' "$work/$name.log" | cut -d' ' -f2
