@@ -618,7 +618,7 @@ impl App {
 /// cache): asks with SIGTERM, waits up to 10 s, then SIGKILLs what is left, and returns once none
 /// is running. WebKitWebDriver ends the app when its session closes, but not always before the
 /// next test starts, and not at all when tauri-driver is stopped mid-launch.
-pub fn end_windows_on(db: &std::path::Path) {
+fn end_windows_on(db: &std::path::Path) {
     let running = || windows_on(db);
     let first = running();
     if first.is_empty() {

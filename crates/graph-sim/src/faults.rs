@@ -79,37 +79,36 @@ pub(crate) async fn cut_short(response: Response) -> Response {
     )
 }
 
-/// A family's bucket: (capacity, refill per second, this request's cost).
-fn bucket(limits: &Limits, family: Family, path: &str, query: &str) -> (f64, f64, f64) {
-    match family {
-        Family::Directory => {
-            let mut cost: f64 = 2.0;
-            if query.contains("select=") {
-                cost -= 1.0;
-            }
-            if query.contains("expand=") {
-                cost += 1.0;
-            }
-            if path.ends_with("/$batch") {
-                cost = 20.0;
-            }
-            (
-                limits.directory_units_per_10s,
-                limits.directory_units_per_10s / 10.0 * limits.speed,
-                cost,
-            )
-        }
-        Family::Reports => (
-            limits.reports_per_10s,
-            limits.reports_per_10s / 10.0 * limits.speed,
-            1.0,
+/// A family's bucket: (capacity, refill per second).
+fn bucket(limits: &Limits, family: Family) -> (f64, f64) {
+    let (capacity, per_sec) = match family {
+        Family::Directory => (
+            limits.directory_units_per_10s,
+            limits.directory_units_per_10s / 10.0,
         ),
-        Family::Protection => (
-            limits.protection_per_s,
-            limits.protection_per_s * limits.speed,
-            1.0,
-        ),
+        Family::Reports => (limits.reports_per_10s, limits.reports_per_10s / 10.0),
+        Family::Protection => (limits.protection_per_s, limits.protection_per_s),
+    };
+    (capacity, per_sec * limits.speed)
+}
+
+/// What a request takes from its family's bucket: directory reads cost resource units (2, 1 with
+/// `$select`, one more with `$expand`, 20 for a batch); every other family counts requests.
+fn cost(family: Family, path: &str, query: &str) -> f64 {
+    if family != Family::Directory {
+        return 1.0;
     }
+    if path.ends_with("/$batch") {
+        return 20.0;
+    }
+    let mut cost: f64 = 2.0;
+    if query.contains("select=") {
+        cost -= 1.0;
+    }
+    if query.contains("expand=") {
+        cost += 1.0;
+    }
+    cost
 }
 
 /// The least time, in seconds, any client could have taken to get the requests admitted so far
@@ -122,7 +121,7 @@ pub(crate) fn throttle_floor(
     [Family::Directory, Family::Reports, Family::Protection]
         .into_iter()
         .map(|family| {
-            let (capacity, per_sec, _) = bucket(limits, family, "", "");
+            let (capacity, per_sec) = bucket(limits, family);
             (spent.get(&family).copied().unwrap_or(0.0) - capacity).max(0.0) / per_sec
         })
         .fold(0.0, f64::max)
@@ -133,7 +132,8 @@ pub(crate) fn throttle_floor(
 /// for Identity Protection and conditional access.
 fn over_limit(sim: &Sim, limits: &Limits, path: &str, query: &str) -> Option<Response> {
     let family = family_of(path);
-    let (capacity, per_sec, cost) = bucket(limits, family, path, query);
+    let (capacity, per_sec) = bucket(limits, family);
+    let cost = cost(family, path, query);
     let mut inner = sim.inner.lock().unwrap_or_else(|e| e.into_inner());
     let now = Instant::now();
     let (tokens, last) = inner.buckets.entry(family).or_insert((capacity, now));
