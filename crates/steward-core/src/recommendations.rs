@@ -56,7 +56,7 @@ use credential_lifetime::{expiring, long_lived};
 use credential_placement::{
     disabled_with_credentials, multiple_secrets, on_microsoft_apps, on_service_principals,
 };
-use credentials::load_credentials;
+use credentials::{load_credentials, Creds};
 use federation::federation_failures;
 use hygiene::{certificates_due, client_secrets, single_owner};
 use known_apps::known_malicious;
@@ -261,14 +261,21 @@ pub fn recommendations(
         .path()
         .filter(|p| !p.is_empty())
         .map(std::path::PathBuf::from);
-    let mut found = match second {
-        Some(path) => std::thread::scope(|scope| -> Result<Found> {
-            let other = scope.spawn(move || -> Result<Found> {
+    let states: HashMap<String, RecommendationState> =
+        insights::list_recommendation_states(conn, key)?
+            .into_iter()
+            .map(|s| (s.recommendation_type.clone(), s))
+            .collect();
+    let states = &states;
+    // Each thread also cuts, orders and enriches what it found: only the assembly is serial.
+    let mut outcomes = match second {
+        Some(path) => std::thread::scope(|scope| -> Result<Outcomes> {
+            let other = scope.spawn(move || -> Result<Outcomes> {
                 let conn = crate::store::open(&path)?;
                 let ctx = Ctx::new(&conn, key, as_of_ms)?;
-                checks_b(&ctx)
+                outcomes(&ctx, checks_b(&ctx)?, states, limit)
             });
-            let mut found = checks_a(&ctx, settings)?;
+            let mut found = outcomes(&ctx, checks_a(&ctx, settings)?, states, limit)?;
             let b = other.join().map_err(|_| {
                 Error::InvalidInput(
                     "a recommendation check failed unexpectedly; try again, and report it if it persists"
@@ -279,21 +286,25 @@ pub fn recommendations(
             Ok(found)
         })?,
         None => {
-            let mut found = checks_a(&ctx, settings)?;
-            found.extend(checks_b(&ctx)?);
+            let mut found = outcomes(&ctx, checks_a(&ctx, settings)?, states, limit)?;
+            found.extend(outcomes(&ctx, checks_b(&ctx)?, states, limit)?);
             found
         }
     };
 
-    let states: HashMap<String, RecommendationState> =
-        insights::list_recommendation_states(conn, key)?
-            .into_iter()
-            .map(|s| (s.recommendation_type.clone(), s))
-            .collect();
     let mut out = Vec::new();
     for m in metas(settings) {
-        let (mut impacted, mut undetermined) = found.remove(m.kind).unwrap_or_default();
-        let (status, postpone_until) = effective_status(states.get(m.kind), &impacted, as_of_ms);
+        let Outcome {
+            impacted,
+            impacted_total,
+            undetermined,
+            undetermined_total,
+            status,
+            postpone_until,
+        } = match outcomes.remove(m.kind) {
+            Some(o) => o,
+            None => outcome(&ctx, Default::default(), states.get(m.kind), limit)?,
+        };
         let settings_rule = [
             rule::UNSAFE_REDIRECT_URI,
             rule::INSTANCE_LOCK_MISSING,
@@ -301,7 +312,7 @@ pub fn recommendations(
             rule::GUEST_OWNER,
         ]
         .contains(&m.kind);
-        let undetermined_reason = (!undetermined.is_empty()).then(|| {
+        let undetermined_reason = (undetermined_total > 0).then(|| {
             if m.kind == rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY {
                 return "Covered only by an enabled policy that picks service principals with a filter on custom security attributes, which Steward does not read: whether the filter picks these cannot be decided offline.".to_string();
             }
@@ -317,14 +328,6 @@ pub fn recommendations(
                 m.kind == rule::STALE_APP_CREDS,
             )
         });
-        let impacted_total = impacted.len() as i64;
-        let undetermined_total = undetermined.len() as i64;
-        // Only what is returned needs ordering: pick the first `limit` without sorting the rest.
-        first_in_order(&mut impacted, limit);
-        first_in_order(&mut undetermined, limit);
-        for r in impacted.iter_mut().chain(undetermined.iter_mut()) {
-            ctx.enrich(r)?;
-        }
         let mut missing_data = ctx.missing_data(m.needs)?;
         if m.kind == rule::KNOWN_MALICIOUS_APP {
             missing_data = missing_data.or(known_apps::admin_list(conn).1);
@@ -348,7 +351,7 @@ pub fn recommendations(
             entra: None,
         });
     }
-    synced(&ctx, &states, &mut out, limit)?;
+    synced(&ctx, states, &mut out, limit)?;
     Ok(RecommendationReport {
         tenant_id: tenant_id.into(),
         as_of: crate::clock::rfc3339(as_of),
@@ -362,70 +365,124 @@ pub fn recommendations(
 /// Impacted and undetermined resources per recommendation type.
 type Found = HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)>;
 
-/// The checks over the tenant's credentials.
+/// One type's verdict: the status and the totals of the whole lists, the lists cut to what is
+/// returned, ordered and enriched.
+struct Outcome {
+    impacted: Vec<ImpactedResource>,
+    impacted_total: i64,
+    undetermined: Vec<ImpactedResource>,
+    undetermined_total: i64,
+    status: RecommendationStatus,
+    postpone_until: Option<i64>,
+}
+
+type Outcomes = HashMap<&'static str, Outcome>;
+
+fn outcomes(
+    ctx: &Ctx<'_>,
+    found: Found,
+    states: &HashMap<String, RecommendationState>,
+    limit: Option<usize>,
+) -> Result<Outcomes> {
+    found
+        .into_iter()
+        .map(|(kind, lists)| Ok((kind, outcome(ctx, lists, states.get(kind), limit)?)))
+        .collect()
+}
+
+fn outcome(
+    ctx: &Ctx<'_>,
+    (mut impacted, mut undetermined): (Vec<ImpactedResource>, Vec<ImpactedResource>),
+    state: Option<&RecommendationState>,
+    limit: Option<usize>,
+) -> Result<Outcome> {
+    let (status, postpone_until) = effective_status(state, &impacted, ctx.as_of);
+    let impacted_total = impacted.len() as i64;
+    let undetermined_total = undetermined.len() as i64;
+    // Only what is returned needs ordering: pick the first `limit` without sorting the rest.
+    first_in_order(&mut impacted, limit);
+    first_in_order(&mut undetermined, limit);
+    for r in impacted.iter_mut().chain(undetermined.iter_mut()) {
+        ctx.enrich(r)?;
+    }
+    Ok(Outcome {
+        impacted,
+        impacted_total,
+        undetermined,
+        undetermined_total,
+        status,
+        postpone_until,
+    })
+}
+
+/// The checks over the tenant's credentials (read once, here) and the usage checks: about half
+/// the work, balanced against [`checks_b`] on the other thread.
 fn checks_a(ctx: &Ctx<'_>, settings: &RecommendationSettings) -> Result<Found> {
-    let creds = load_credentials(ctx)?;
+    let all_creds = load_credentials(ctx)?;
+    let creds = &Creds::new(&all_creds);
     let mut found: Found = HashMap::new();
     found.insert(
         rule::APPLICATION_CREDENTIAL_EXPIRY,
-        (expiring(ctx, &creds, "application")?, vec![]),
+        (expiring(ctx, creds, "application")?, vec![]),
     );
     found.insert(
         rule::SERVICE_PRINCIPAL_KEY_EXPIRY,
-        (expiring(ctx, &creds, "servicePrincipal")?, vec![]),
+        (expiring(ctx, creds, "servicePrincipal")?, vec![]),
     );
-    found.insert(rule::STALE_APP_CREDS, stale_credentials(ctx, &creds)?);
+    found.insert(rule::STALE_APP_CREDS, stale_credentials(ctx, creds)?);
     found.insert(
         rule::CREDENTIAL_ON_MICROSOFT_APP,
-        (on_microsoft_apps(ctx, &creds)?, vec![]),
+        (on_microsoft_apps(ctx, creds)?, vec![]),
     );
     found.insert(
         rule::CREDENTIALS_ON_SERVICE_PRINCIPAL,
-        (on_service_principals(ctx, &creds)?, vec![]),
+        (on_service_principals(ctx, creds)?, vec![]),
     );
     found.insert(
         rule::LONG_LIVED_SECRETS,
         (
-            long_lived(ctx, &creds, "secret", settings.secret_max_days)?,
+            long_lived(ctx, creds, "secret", settings.secret_max_days)?,
             vec![],
         ),
     );
     found.insert(
         rule::LONG_LIVED_CERTIFICATES,
         (
-            long_lived(ctx, &creds, "certificate", settings.certificate_max_days)?,
+            long_lived(ctx, creds, "certificate", settings.certificate_max_days)?,
             vec![],
         ),
     );
     found.insert(
         rule::MULTIPLE_ACTIVE_SECRETS,
-        (multiple_secrets(ctx, &creds)?, vec![]),
+        (multiple_secrets(ctx, creds)?, vec![]),
     );
     found.insert(
         rule::DISABLED_WITH_CREDENTIALS,
-        (disabled_with_credentials(ctx, &creds)?, vec![]),
+        (disabled_with_credentials(ctx, creds)?, vec![]),
     );
-    found.insert(rule::CLIENT_SECRETS, (client_secrets(ctx, &creds)?, vec![]));
+    found.insert(rule::CLIENT_SECRETS, (client_secrets(ctx, creds)?, vec![]));
     found.insert(
         rule::CERTIFICATE_ROTATION_DUE,
-        (certificates_due(ctx, &creds)?, vec![]),
+        (certificates_due(ctx, creds)?, vec![]),
+    );
+    found.insert(rule::STALE_APPS, stale_apps(ctx)?);
+    let (with_secret, unused, unknown) = privileged(ctx, creds, &privileged_holders(ctx)?)?;
+    found.insert(rule::PRIVILEGED_WITH_SECRET, (with_secret, vec![]));
+    found.insert(rule::PRIVILEGED_UNUSED, (unused, unknown));
+    found.insert(
+        rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY,
+        credentials_outside_location_policy(ctx, creds, load_ca_policies(ctx)?.as_deref())?,
     );
     Ok(found)
 }
 
-/// The checks over applications, roles and the sign-in roll-ups (the privileged ones read the
-/// credentials on their own).
+/// The checks over applications, owners, roles, grants and policies, which need no credentials.
 fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     let mut found: Found = HashMap::new();
-    found.insert(rule::STALE_APPS, stale_apps(ctx)?);
-    let creds = load_credentials(ctx)?;
     // The privileged and delegated holders, read once for every check of Tier-0 access.
     let privileged_by_id = privileged_holders(ctx)?;
     let delegated = delegated_holders(ctx)?;
     let tier0_by_id = tier0(&privileged_by_id, &delegated);
-    let (with_secret, unused, unknown) = privileged(ctx, &creds, &privileged_by_id)?;
-    found.insert(rule::PRIVILEGED_WITH_SECRET, (with_secret, vec![]));
-    found.insert(rule::PRIVILEGED_UNUSED, (unused, unknown));
     found.insert(
         rule::FEDERATED_SUBJECT_MISMATCH,
         (federation_failures(ctx)?, vec![]),
@@ -453,18 +510,12 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
         (tier0_holders(ctx, &tier0_by_id)?, vec![]),
     );
     found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
-    // The conditional access policies, read and parsed once for both coverage checks.
-    let ca_policies = load_ca_policies(ctx)?;
     found.insert(
         rule::CA_BLOCKS_RISKY_IDENTITIES_MISSING,
         (
-            risky_identities_unblocked(ctx, ca_policies.as_deref())?,
+            risky_identities_unblocked(ctx, load_ca_policies(ctx)?.as_deref())?,
             vec![],
         ),
-    );
-    found.insert(
-        rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY,
-        credentials_outside_location_policy(ctx, &creds, ca_policies.as_deref())?,
     );
     found.insert(
         rule::USER_CONSENT_ALLOWED,
@@ -493,30 +544,40 @@ fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
     Ok(found)
 }
 
-/// Impacted resources in the order the window lists them: by name (case-insensitive), then id,
-/// then credential. Compares without allocating.
-fn in_list_order(a: &ImpactedResource, b: &ImpactedResource) -> std::cmp::Ordering {
-    a.display_name
+/// A resource's place in the list the window shows: by name (case-insensitive), then id, then
+/// credential. The lowercased name is built once per resource, not once per comparison.
+fn list_key(r: &ImpactedResource) -> String {
+    r.display_name
         .chars()
         .flat_map(char::to_lowercase)
-        .cmp(b.display_name.chars().flat_map(char::to_lowercase))
-        .then_with(|| a.id.cmp(&b.id))
-        .then_with(|| a.credential_key_id.cmp(&b.credential_key_id))
+        .collect()
+}
+
+fn in_list_order(
+    a: &(String, ImpactedResource),
+    b: &(String, ImpactedResource),
+) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
+        .then_with(|| a.1.id.cmp(&b.1.id))
+        .then_with(|| a.1.credential_key_id.cmp(&b.1.credential_key_id))
 }
 
 /// Keeps the first `limit` resources in list order (all when `None`), sorted.
 fn first_in_order(list: &mut Vec<ImpactedResource>, limit: Option<usize>) {
+    if limit == Some(0) {
+        list.clear();
+        return;
+    }
+    let mut keyed: Vec<(String, ImpactedResource)> =
+        list.drain(..).map(|r| (list_key(&r), r)).collect();
     if let Some(n) = limit {
-        if n == 0 {
-            list.clear();
-            return;
-        }
-        if list.len() > n {
-            list.select_nth_unstable_by(n - 1, in_list_order);
-            list.truncate(n);
+        if keyed.len() > n {
+            keyed.select_nth_unstable_by(n - 1, in_list_order);
+            keyed.truncate(n);
         }
     }
-    list.sort_by(in_list_order);
+    keyed.sort_by(in_list_order);
+    list.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
 #[cfg(test)]

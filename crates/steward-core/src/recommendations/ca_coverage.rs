@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::context::Ctx;
-use super::credentials::Cred;
+use super::credentials::{Cred, Creds};
 use super::resources::ev;
 use super::{Evidence, ImpactedResource};
 use crate::conditional_access::policy::{PolicyState, WorkloadPolicy, ALL_LOCATIONS};
@@ -281,7 +281,7 @@ fn cover(w: &WorkloadPolicy, sp: &str) -> Cover {
 /// (impacted, undetermined: covered only through a custom-attribute filter).
 pub(super) fn credentials_outside_location_policy(
     ctx: &Ctx<'_>,
-    creds: &[Cred],
+    creds: &Creds<'_>,
     policies: Option<&[Cached]>,
 ) -> Result<(Vec<ImpactedResource>, Vec<ImpactedResource>)> {
     let Some(policies) = policies else {
@@ -298,7 +298,7 @@ pub(super) fn credentials_outside_location_policy(
     // appId → (secrets, certificates) on the application.
     let mut on_app: HashMap<&str, (usize, usize)> = HashMap::new();
     let mut on_sp: HashMap<&str, (usize, usize)> = HashMap::new();
-    for c in creds.iter().filter(|c| valid(c)) {
+    for c in creds.all.iter().filter(|c| valid(c)) {
         let slot = if c.owner_type == "application" {
             match &c.app_id {
                 Some(a) => on_app.entry(a.as_str()).or_default(),

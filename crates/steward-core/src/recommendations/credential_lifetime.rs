@@ -2,7 +2,7 @@
 //! a service principal) and Steward's long-lived secrets and certificates.
 
 use super::context::Ctx;
-use super::credentials::{by_owner, Cred};
+use super::credentials::Creds;
 use super::resources::{date, ev, sp_url};
 use super::{ImpactedResource, EXPIRY_DAYS};
 use crate::clock::DAY_MS;
@@ -10,13 +10,13 @@ use crate::Result;
 
 pub(super) fn expiring(
     ctx: &Ctx<'_>,
-    creds: &[Cred],
+    creds: &Creds<'_>,
     owner_type: &str,
 ) -> Result<Vec<ImpactedResource>> {
     let horizon = ctx.as_of + EXPIRY_DAYS * DAY_MS;
-    let owners = by_owner(creds);
+    let owners = &creds.by_owner;
     let mut out = Vec::new();
-    for c in creds {
+    for c in creds.all {
         let Some(end) = c.end else { continue };
         if c.owner_type != owner_type || end <= ctx.as_of || end > horizon {
             continue;
@@ -65,12 +65,12 @@ pub(super) fn expiring(
 
 pub(super) fn long_lived(
     ctx: &Ctx<'_>,
-    creds: &[Cred],
+    creds: &Creds<'_>,
     credential_type: &str,
     max_days: i64,
 ) -> Result<Vec<ImpactedResource>> {
     let mut out = Vec::new();
-    for c in creds {
+    for c in creds.all {
         if c.credential_type != credential_type || !c.valid_at(ctx.as_of) {
             continue;
         }

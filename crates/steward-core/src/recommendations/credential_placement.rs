@@ -3,14 +3,14 @@
 //! and valid credentials on disabled identities.
 
 use super::context::Ctx;
-use super::credentials::{by_owner, Cred};
+use super::credentials::{Cred, Creds};
 use super::resources::{date, ev};
 use super::{ImpactedResource, MULTIPLE_SECRETS};
 use crate::Result;
 
-pub(super) fn on_microsoft_apps(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+pub(super) fn on_microsoft_apps(ctx: &Ctx<'_>, creds: &Creds<'_>) -> Result<Vec<ImpactedResource>> {
     let mut out = Vec::new();
-    for c in creds {
+    for c in creds.all {
         if c.owner_type != "servicePrincipal" || c.sp_ownership.as_deref() != Some("microsoft") {
             continue;
         }
@@ -36,11 +36,11 @@ pub(super) fn on_microsoft_apps(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<Imp
 
 pub(super) fn on_service_principals(
     ctx: &Ctx<'_>,
-    creds: &[Cred],
+    creds: &Creds<'_>,
 ) -> Result<Vec<ImpactedResource>> {
-    let owners = by_owner(creds);
+    let owners = &creds.by_owner;
     let mut out = Vec::new();
-    for c in creds {
+    for c in creds.all {
         if c.owner_type != "servicePrincipal" || !c.valid_at(ctx.as_of) {
             continue;
         }
@@ -65,20 +65,22 @@ pub(super) fn on_service_principals(
     Ok(out)
 }
 
-pub(super) fn multiple_secrets(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+pub(super) fn multiple_secrets(ctx: &Ctx<'_>, creds: &Creds<'_>) -> Result<Vec<ImpactedResource>> {
     let mut out = Vec::new();
-    let mut owners: Vec<(&str, Vec<&Cred>)> = by_owner(creds)
-        .into_iter()
+    let mut owners: Vec<(&str, Vec<&Cred>)> = creds
+        .by_owner
+        .iter()
         .map(|(o, cs)| {
             let valid: Vec<&Cred> = cs
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|c| {
                     c.owner_type == "application"
                         && c.credential_type == "secret"
                         && c.valid_at(ctx.as_of)
                 })
                 .collect();
-            (o, valid)
+            (*o, valid)
         })
         .filter(|(_, v)| v.len() >= MULTIPLE_SECRETS)
         .collect();
@@ -113,9 +115,9 @@ pub(super) fn multiple_secrets(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<Impa
 
 pub(super) fn disabled_with_credentials(
     ctx: &Ctx<'_>,
-    creds: &[Cred],
+    creds: &Creds<'_>,
 ) -> Result<Vec<ImpactedResource>> {
-    let owners = by_owner(creds);
+    let owners = &creds.by_owner;
     let mut stmt = ctx.conn.prepare_cached(
         // The inner query reads the class index alone (it holds the id): filtering a WITHOUT ROWID
         // table through an index otherwise looks every candidate row up before testing it.

@@ -135,10 +135,20 @@ impl Cred {
     }
 }
 
-pub(super) fn by_owner(creds: &[Cred]) -> HashMap<&str, Vec<&Cred>> {
-    let mut map: HashMap<&str, Vec<&Cred>> = HashMap::new();
-    for c in creds {
-        map.entry(c.owner_id.as_str()).or_default().push(c);
+/// The tenant's credentials with each holder's, read once per run and shared by every check
+/// (the checks run on two threads).
+pub(super) struct Creds<'a> {
+    pub(super) all: &'a [Cred],
+    /// Holder's object id → its credentials, in the order of `all`.
+    pub(super) by_owner: HashMap<&'a str, Vec<&'a Cred>>,
+}
+
+impl<'a> Creds<'a> {
+    pub(super) fn new(all: &'a [Cred]) -> Creds<'a> {
+        let mut by_owner: HashMap<&str, Vec<&Cred>> = HashMap::new();
+        for c in all {
+            by_owner.entry(c.owner_id.as_str()).or_default().push(c);
+        }
+        Creds { all, by_owner }
     }
-    map
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::context::Ctx;
-use super::credentials::{by_owner, Cred};
+use super::credentials::{Cred, Creds};
 use super::resources::{date, ev};
 use super::ImpactedResource;
 use crate::clock::DAY_MS;
@@ -17,9 +17,9 @@ pub const CERTIFICATE_ROTATION_DAYS: i64 = 180;
 
 /// Every application (and non-Microsoft service principal) holding a valid client secret, once,
 /// with its secrets listed.
-pub(super) fn client_secrets(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+pub(super) fn client_secrets(ctx: &Ctx<'_>, creds: &Creds<'_>) -> Result<Vec<ImpactedResource>> {
     let mut by_holder: BTreeMap<(&str, &str), Vec<&Cred>> = BTreeMap::new();
-    for c in creds {
+    for c in creds.all {
         if c.credential_type != "secret" || !c.valid_at(ctx.as_of) {
             continue;
         }
@@ -59,11 +59,11 @@ pub(super) fn client_secrets(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<Impact
 
 /// Valid certificates (SAML signing certificates aside) issued more than 180 days ago or ending
 /// more than 180 days ahead.
-pub(super) fn certificates_due(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Vec<ImpactedResource>> {
+pub(super) fn certificates_due(ctx: &Ctx<'_>, creds: &Creds<'_>) -> Result<Vec<ImpactedResource>> {
     let window = CERTIFICATE_ROTATION_DAYS * DAY_MS;
-    let owners = by_owner(creds);
+    let owners = &creds.by_owner;
     let mut out = Vec::new();
-    for c in creds {
+    for c in creds.all {
         if c.credential_type != "certificate" || !c.valid_at(ctx.as_of) {
             continue;
         }

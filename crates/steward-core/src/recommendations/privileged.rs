@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::context::{latest, Ctx};
-use super::credentials::{by_owner, Cred};
+use super::credentials::{Cred, Creds};
 use super::resources::{date, ev};
 use super::{ImpactedResource, PRIVILEGED_UNUSED_DAYS};
 use crate::clock::DAY_MS;
@@ -74,10 +74,10 @@ type PrivilegedSplit = (
 /// `holders`: [`privileged_holders`], read once for every check of privileged identities.
 pub(super) fn privileged(
     ctx: &Ctx<'_>,
-    creds: &[Cred],
+    creds: &Creds<'_>,
     holders: &HashMap<String, Vec<String>>,
 ) -> Result<PrivilegedSplit> {
-    let owners = by_owner(creds);
+    let owners = &creds.by_owner;
     let threshold = ctx.as_of - PRIVILEGED_UNUSED_DAYS * DAY_MS;
     let covered = ctx.covers(PRIVILEGED_UNUSED_DAYS, false);
     let mut sp_stmt = ctx.conn.prepare_cached(

@@ -142,20 +142,23 @@ pub(super) fn ev(label: &str, value: impl Into<String>) -> Evidence {
 }
 
 pub(super) fn date(ms: i64) -> String {
-    rfc3339_ms(ms).chars().take(10).collect()
+    let mut s = rfc3339_ms(ms);
+    s.truncate(10);
+    s
 }
 
 /// Percent-encodes anything but unreserved characters: ids come from the tenant.
 fn url_part(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// The app registration in the Entra admin center.

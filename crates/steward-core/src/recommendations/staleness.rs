@@ -2,7 +2,7 @@
 //! past the threshold, or undetermined where the history does not reach back far enough.
 
 use super::context::{latest, Ctx};
-use super::credentials::{by_owner, Cred};
+use super::credentials::Creds;
 use super::resources::{date, ev};
 use super::{ImpactedResource, STALE_APP_DAYS, STALE_CREDENTIAL_DAYS};
 use crate::clock::DAY_MS;
@@ -108,12 +108,12 @@ pub(super) fn stale_apps(ctx: &Ctx<'_>) -> Result<Split> {
     Ok((stale, unknown))
 }
 
-pub(super) fn stale_credentials(ctx: &Ctx<'_>, creds: &[Cred]) -> Result<Split> {
+pub(super) fn stale_credentials(ctx: &Ctx<'_>, creds: &Creds<'_>) -> Result<Split> {
     let threshold = ctx.as_of - STALE_CREDENTIAL_DAYS * DAY_MS;
     let covered = ctx.covers(STALE_CREDENTIAL_DAYS, true);
-    let owners = by_owner(creds);
+    let owners = &creds.by_owner;
     let (mut stale, mut unknown) = (Vec::new(), Vec::new());
-    for c in creds {
+    for c in creds.all {
         if !c.valid_at(ctx.as_of) || c.start.is_none_or(|s| s >= threshold) {
             continue;
         }
