@@ -273,9 +273,9 @@ pub fn recommendations(
             let other = scope.spawn(move || -> Result<Outcomes> {
                 let conn = crate::store::open(&path)?;
                 let ctx = Ctx::new(&conn, key, as_of_ms)?;
-                outcomes(&ctx, checks_b(&ctx)?, states, limit)
+                checks_b(Found::new(&ctx, states, limit))
             });
-            let mut found = outcomes(&ctx, checks_a(&ctx, settings)?, states, limit)?;
+            let mut found = checks_a(Found::new(&ctx, states, limit), settings)?;
             let b = other.join().map_err(|_| {
                 Error::InvalidInput(
                     "a recommendation check failed unexpectedly; try again, and report it if it persists"
@@ -286,8 +286,8 @@ pub fn recommendations(
             Ok(found)
         })?,
         None => {
-            let mut found = outcomes(&ctx, checks_a(&ctx, settings)?, states, limit)?;
-            found.extend(outcomes(&ctx, checks_b(&ctx)?, states, limit)?);
+            let mut found = checks_a(Found::new(&ctx, states, limit), settings)?;
+            found.extend(checks_b(Found::new(&ctx, states, limit))?);
             found
         }
     };
@@ -362,9 +362,6 @@ pub fn recommendations(
     })
 }
 
-/// Impacted and undetermined resources per recommendation type.
-type Found = HashMap<&'static str, (Vec<ImpactedResource>, Vec<ImpactedResource>)>;
-
 /// One type's verdict: the status and the totals of the whole lists, the lists cut to what is
 /// returned, ordered and enriched.
 struct Outcome {
@@ -378,16 +375,39 @@ struct Outcome {
 
 type Outcomes = HashMap<&'static str, Outcome>;
 
-fn outcomes(
-    ctx: &Ctx<'_>,
-    found: Found,
-    states: &HashMap<String, RecommendationState>,
+/// What one thread's checks found, each type cut to its outcome as soon as its check returns:
+/// only one check's whole list is held at a time, whatever the tenant's size.
+struct Found<'a, 'c> {
+    ctx: &'a Ctx<'c>,
+    states: &'a HashMap<String, RecommendationState>,
     limit: Option<usize>,
-) -> Result<Outcomes> {
-    found
-        .into_iter()
-        .map(|(kind, lists)| Ok((kind, outcome(ctx, lists, states.get(kind), limit)?)))
-        .collect()
+    outcomes: Outcomes,
+}
+
+impl<'a, 'c> Found<'a, 'c> {
+    fn new(
+        ctx: &'a Ctx<'c>,
+        states: &'a HashMap<String, RecommendationState>,
+        limit: Option<usize>,
+    ) -> Self {
+        Found {
+            ctx,
+            states,
+            limit,
+            outcomes: HashMap::new(),
+        }
+    }
+
+    /// A check's (impacted, undetermined) resources of type `kind`.
+    fn insert(
+        &mut self,
+        kind: &'static str,
+        lists: (Vec<ImpactedResource>, Vec<ImpactedResource>),
+    ) -> Result<()> {
+        let o = outcome(self.ctx, lists, self.states.get(kind), self.limit)?;
+        self.outcomes.insert(kind, o);
+        Ok(())
+    }
 }
 
 fn outcome(
@@ -417,131 +437,135 @@ fn outcome(
 
 /// The checks over the tenant's credentials (read once, here) and the usage checks: about half
 /// the work, balanced against [`checks_b`] on the other thread.
-fn checks_a(ctx: &Ctx<'_>, settings: &RecommendationSettings) -> Result<Found> {
+fn checks_a(mut found: Found<'_, '_>, settings: &RecommendationSettings) -> Result<Outcomes> {
+    let ctx = found.ctx;
     let all_creds = load_credentials(ctx)?;
     let creds = &Creds::new(&all_creds);
-    let mut found: Found = HashMap::new();
     found.insert(
         rule::APPLICATION_CREDENTIAL_EXPIRY,
         (expiring(ctx, creds, "application")?, vec![]),
-    );
+    )?;
     found.insert(
         rule::SERVICE_PRINCIPAL_KEY_EXPIRY,
         (expiring(ctx, creds, "servicePrincipal")?, vec![]),
-    );
-    found.insert(rule::STALE_APP_CREDS, stale_credentials(ctx, creds)?);
+    )?;
+    found.insert(rule::STALE_APP_CREDS, stale_credentials(ctx, creds)?)?;
     found.insert(
         rule::CREDENTIAL_ON_MICROSOFT_APP,
         (on_microsoft_apps(ctx, creds)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::CREDENTIALS_ON_SERVICE_PRINCIPAL,
         (on_service_principals(ctx, creds)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::LONG_LIVED_SECRETS,
         (
             long_lived(ctx, creds, "secret", settings.secret_max_days)?,
             vec![],
         ),
-    );
+    )?;
     found.insert(
         rule::LONG_LIVED_CERTIFICATES,
         (
             long_lived(ctx, creds, "certificate", settings.certificate_max_days)?,
             vec![],
         ),
-    );
+    )?;
     found.insert(
         rule::MULTIPLE_ACTIVE_SECRETS,
         (multiple_secrets(ctx, creds)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::DISABLED_WITH_CREDENTIALS,
         (disabled_with_credentials(ctx, creds)?, vec![]),
-    );
-    found.insert(rule::CLIENT_SECRETS, (client_secrets(ctx, creds)?, vec![]));
+    )?;
+    found.insert(rule::CLIENT_SECRETS, (client_secrets(ctx, creds)?, vec![]))?;
     found.insert(
         rule::CERTIFICATE_ROTATION_DUE,
         (certificates_due(ctx, creds)?, vec![]),
-    );
-    found.insert(rule::STALE_APPS, stale_apps(ctx)?);
+    )?;
+    found.insert(rule::STALE_APPS, stale_apps(ctx)?)?;
     let (with_secret, unused, unknown) = privileged(ctx, creds, &privileged_holders(ctx)?)?;
-    found.insert(rule::PRIVILEGED_WITH_SECRET, (with_secret, vec![]));
-    found.insert(rule::PRIVILEGED_UNUSED, (unused, unknown));
+    found.insert(rule::PRIVILEGED_WITH_SECRET, (with_secret, vec![]))?;
+    found.insert(rule::PRIVILEGED_UNUSED, (unused, unknown))?;
     found.insert(
         rule::CREDENTIALS_OUTSIDE_LOCATION_POLICY,
         credentials_outside_location_policy(ctx, creds, load_ca_policies(ctx)?.as_deref())?,
-    );
-    Ok(found)
+    )?;
+    Ok(found.outcomes)
 }
 
 /// The checks over applications, owners, roles, grants and policies, which need no credentials.
-fn checks_b(ctx: &Ctx<'_>) -> Result<Found> {
-    let mut found: Found = HashMap::new();
+fn checks_b(mut found: Found<'_, '_>) -> Result<Outcomes> {
+    let ctx = found.ctx;
     // The privileged and delegated holders, read once for every check of Tier-0 access.
     let privileged_by_id = privileged_holders(ctx)?;
     let delegated = delegated_holders(ctx)?;
     let tier0_by_id = tier0(&privileged_by_id, &delegated);
+    let tier0_active = tier0::active(ctx, &tier0_by_id)?;
     found.insert(
         rule::FEDERATED_SUBJECT_MISMATCH,
         (federation_failures(ctx)?, vec![]),
-    );
-    found.insert(rule::OWNERLESS_APPS, (ownerless(ctx)?, vec![]));
-    found.insert(rule::SINGLE_OWNER_APPS, (single_owner(ctx)?, vec![]));
-    found.insert(rule::UNSAFE_REDIRECT_URI, unsafe_redirect_uris(ctx)?);
-    found.insert(rule::INSTANCE_LOCK_MISSING, instance_lock_missing(ctx)?);
-    found.insert(rule::ASSIGNMENT_NOT_REQUIRED, assignment_not_required(ctx)?);
-    found.insert(rule::GUEST_OWNER, guest_owners(ctx)?);
+    )?;
+    found.insert(rule::OWNERLESS_APPS, (ownerless(ctx)?, vec![]))?;
+    found.insert(rule::SINGLE_OWNER_APPS, (single_owner(ctx)?, vec![]))?;
+    found.insert(rule::UNSAFE_REDIRECT_URI, unsafe_redirect_uris(ctx)?)?;
+    found.insert(rule::INSTANCE_LOCK_MISSING, instance_lock_missing(ctx)?)?;
+    found.insert(rule::ASSIGNMENT_NOT_REQUIRED, assignment_not_required(ctx)?)?;
+    found.insert(rule::GUEST_OWNER, guest_owners(ctx)?)?;
     found.insert(
         rule::AGENT_WITHOUT_SPONSOR,
         (agents_without_sponsor(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::AGENT_BLUEPRINT_UNGOVERNED,
         (agent_blueprints_ungoverned(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::PRIVILEGED_APP_USER_OWNERS,
-        (privileged_app_user_owners(ctx, &tier0_by_id)?, vec![]),
-    );
+        (
+            privileged_app_user_owners(ctx, &tier0_by_id, &tier0_active)?,
+            vec![],
+        ),
+    )?;
     found.insert(
         rule::TIER0_HOLDER,
-        (tier0_holders(ctx, &tier0_by_id)?, vec![]),
-    );
-    found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]));
+        (tier0_holders(ctx, &tier0_by_id, &tier0_active)?, vec![]),
+    )?;
+    found.insert(rule::KNOWN_MALICIOUS_APP, (known_malicious(ctx)?, vec![]))?;
     found.insert(
         rule::CA_BLOCKS_RISKY_IDENTITIES_MISSING,
         (
             risky_identities_unblocked(ctx, load_ca_policies(ctx)?.as_deref())?,
             vec![],
         ),
-    );
+    )?;
     found.insert(
         rule::USER_CONSENT_ALLOWED,
         (user_consent_allowed(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::USERS_CAN_REGISTER_APPS,
         (users_can_register_apps(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::ADMIN_CONSENT_WORKFLOW_DISABLED,
         (admin_consent_workflow_disabled(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::PENDING_CONSENT_REQUESTS,
         (pending_consent_requests(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::APP_MANAGEMENT_POLICY_WEAK,
         (app_management_policy_weak(ctx)?, vec![]),
-    );
+    )?;
     found.insert(
         rule::HIGH_RISK_DELEGATED_GRANT,
         (high_risk_delegated_grants(ctx, &delegated)?, vec![]),
-    );
-    Ok(found)
+    )?;
+    Ok(found.outcomes)
 }
 
 /// A resource's place in the list the window shows: by name (case-insensitive), then id, then

@@ -26,6 +26,8 @@ pub(super) struct Ctx<'c> {
     pub(super) sps_by_app_id: std::cell::RefCell<HashMap<String, Option<String>>>,
     /// object id → owners' names (sorted), read once when first asked.
     pub(super) owners_by_object: std::cell::OnceCell<HashMap<String, Vec<String>>>,
+    /// object id → the names of its owners that are users (sorted), read once when first asked.
+    pub(super) user_owners_by_object: std::cell::OnceCell<HashMap<String, Vec<String>>>,
 }
 
 impl<'c> Ctx<'c> {
@@ -50,6 +52,7 @@ impl<'c> Ctx<'c> {
             apps_by_app_id: std::cell::OnceCell::new(),
             sps_by_app_id: std::cell::RefCell::new(HashMap::new()),
             owners_by_object: std::cell::OnceCell::new(),
+            user_owners_by_object: std::cell::OnceCell::new(),
         })
     }
 }
@@ -144,6 +147,30 @@ impl Ctx<'_> {
         }
         Ok(self
             .owners_by_object
+            .get()
+            .and_then(|m| m.get(object_id))
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// The users among the owners of an object, by name. The first call reads every user owner
+    /// of the tenant in one scan: the Tier-0 checks ask for thousands.
+    pub(super) fn user_owners(&self, object_id: &str) -> Result<Vec<String>> {
+        if self.user_owners_by_object.get().is_none() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT object_id, display_name FROM owners
+                 WHERE tenant = ?1 AND relation = 'owner' AND owner_type = 'user'
+                 ORDER BY object_id, display_name, owner_id",
+            )?;
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            let mut rows = stmt.query([self.key.0])?;
+            while let Some(r) = rows.next()? {
+                map.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+            let _ = self.user_owners_by_object.set(map);
+        }
+        Ok(self
+            .user_owners_by_object
             .get()
             .and_then(|m| m.get(object_id))
             .cloned()

@@ -56,10 +56,13 @@ fn service_principal(ctx: &Ctx<'_>, id: &str) -> Result<Option<(String, String)>
 
 /// The active holders in `holders`, in id order, with their (id, name, appId): the order every
 /// list of holders is built in.
-fn active<'h>(
+pub(super) type Active<'h> = Vec<(&'h String, String, String)>;
+
+/// Reads the active holders among `holders`: see [`Active`].
+pub(super) fn active<'h>(
     ctx: &Ctx<'_>,
     holders: &'h HashMap<String, Vec<String>>,
-) -> Result<Vec<(&'h String, String, String)>> {
+) -> Result<Active<'h>> {
     let mut ids: Vec<&String> = holders.keys().collect();
     ids.sort();
     let mut out = Vec::new();
@@ -98,19 +101,6 @@ pub(super) fn high_risk_delegated_grants(
         .collect()
 }
 
-/// The users among the owners of `object_id`, by name.
-fn user_owners(ctx: &Ctx<'_>, object_id: &str) -> Result<Vec<String>> {
-    let mut stmt = ctx.conn.prepare_cached(
-        "SELECT display_name FROM owners
-         WHERE tenant = ?1 AND object_id = ?2 AND relation = 'owner' AND owner_type = 'user'
-         ORDER BY display_name, owner_id",
-    )?;
-    let names = stmt
-        .query_map(params![ctx.key.0, object_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
-}
-
 /// Every Tier-0 holder: a privileged role or a high-risk application permission
 /// (`privileged_holders`), or high-risk delegated scopes for all users (`delegated_holders`).
 /// Service principal id → what it holds, sorted.
@@ -133,40 +123,44 @@ pub(super) fn tier0(
     holders
 }
 
-/// Every active Tier-0 holder, with what it holds (its owners come with every resource).
+/// Every active Tier-0 holder (`active`: [`active`] of `holders`), with what it holds (its owners
+/// come with every resource).
 pub(super) fn tier0_holders(
     ctx: &Ctx<'_>,
     holders: &HashMap<String, Vec<String>>,
+    active: &Active<'_>,
 ) -> Result<Vec<ImpactedResource>> {
-    active(ctx, holders)?
-        .into_iter()
+    active
+        .iter()
         .map(|(id, name, app_id)| {
             ctx.sp_resource(
                 id,
-                &app_id,
-                &name,
-                vec![ev("Holds", holders[id].join("; "))],
+                app_id,
+                name,
+                vec![ev("Holds", holders[id.as_str()].join("; "))],
             )
         })
         .collect()
 }
 
-/// Tier-0 holders that users own, directly or through their app registration.
+/// Tier-0 holders (`active`: [`active`] of `holders`) that users own, directly or through their
+/// app registration.
 pub(super) fn privileged_app_user_owners(
     ctx: &Ctx<'_>,
     holders: &HashMap<String, Vec<String>>,
+    active: &Active<'_>,
 ) -> Result<Vec<ImpactedResource>> {
     let mut out = Vec::new();
-    for (id, name, app_id) in active(ctx, holders)? {
-        let on_sp = user_owners(ctx, id)?;
-        let on_app = match ctx.application_of(&app_id)? {
-            Some((app, _)) => user_owners(ctx, &app)?,
+    for (id, name, app_id) in active {
+        let on_sp = ctx.user_owners(id)?;
+        let on_app = match ctx.application_of(app_id)? {
+            Some((app, _)) => ctx.user_owners(&app)?,
             None => Vec::new(),
         };
         if on_sp.is_empty() && on_app.is_empty() {
             continue;
         }
-        let mut evidence = vec![ev("Holds", holders[id].join("; "))];
+        let mut evidence = vec![ev("Holds", holders[id.as_str()].join("; "))];
         if !on_app.is_empty() {
             evidence.push(ev("User owners of the app registration", on_app.join(", ")));
         }
@@ -176,7 +170,7 @@ pub(super) fn privileged_app_user_owners(
                 on_sp.join(", "),
             ));
         }
-        out.push(ctx.sp_resource(id, &app_id, &name, evidence)?);
+        out.push(ctx.sp_resource(id, app_id, name, evidence)?);
     }
     Ok(out)
 }
