@@ -10,9 +10,7 @@ use crate::chart::{self, Series, HIGH, LOW, MEDIUM, SERIES_COUNT, SERIES_FAILURE
 use crate::clock::{day_of_ms, rfc3339, to_ms, DAY_MS};
 use crate::model::{aadsts_meaning, Tenant};
 use crate::overview::{self, Overview};
-use crate::recommendations::{
-    self, Priority, RecommendationReport, RecommendationSettings, RecommendationStatus,
-};
+use crate::recommendations::{self, Priority, RecommendationSettings, RecommendationStatus};
 use crate::risk::{self, RiskLevel, RiskSettings};
 use crate::store::TenantKey;
 use crate::{licensing, Error, Result};
@@ -110,60 +108,6 @@ pub fn dashboard(
             "a dashboard range of {days} days is not offered: pick 1 to 366 days (the window offers 7, 30, 60 and 90)"
         )));
     }
-    // The recommendations behind one chart cost more than every other figure together: on a
-    // cache file they are computed on their own connection while the rest is read here.
-    match conn
-        .path()
-        .filter(|p| !p.is_empty())
-        .map(std::path::PathBuf::from)
-    {
-        Some(path) => std::thread::scope(|scope| {
-            let tenant_id = tenant.id.as_str();
-            let recs = scope.spawn(move || -> Result<RecommendationReport> {
-                let conn = crate::store::open(&path)?;
-                all_recommendations(&conn, key, tenant_id, as_of)
-            });
-            build(conn, key, tenant, as_of, days, || {
-                recs.join().map_err(|_| {
-                    Error::InvalidInput(
-                        "the recommendations behind the dashboard failed unexpectedly; try again, and report it if it persists"
-                            .into(),
-                    )
-                })?
-            })
-        }),
-        None => build(conn, key, tenant, as_of, days, || {
-            all_recommendations(conn, key, &tenant.id, as_of)
-        }),
-    }
-}
-
-/// Every recommendation at `as_of` with Steward's default thresholds, counts only.
-fn all_recommendations(
-    conn: &Connection,
-    key: TenantKey,
-    tenant_id: &str,
-    as_of: DateTime<Utc>,
-) -> Result<RecommendationReport> {
-    recommendations::recommendations(
-        conn,
-        key,
-        tenant_id,
-        as_of,
-        &RecommendationSettings::default(),
-        Some(0),
-    )
-}
-
-/// The dashboard, with `recommendations` giving the report behind its priority chart.
-fn build(
-    conn: &Connection,
-    key: TenantKey,
-    tenant: &Tenant,
-    as_of: DateTime<Utc>,
-    days: i64,
-    recommendations: impl FnOnce() -> Result<RecommendationReport>,
-) -> Result<Dashboard> {
     let summary = overview::overview(conn, key, tenant, as_of)?;
     let now = to_ms(as_of);
     let last_day = day_of_ms(now);
@@ -298,12 +242,15 @@ fn build(
         ),
     });
 
-    // Read before the recommendations are waited for: they come from another thread.
-    let risk = risk::risk_report(conn, key, as_of, &RiskSettings::default())?;
-    let estimate = licensing::estimate(conn, key, &tenant.id, as_of)?;
-
     // Recommendations by priority (active ones with impacted resources).
-    let recs = recommendations()?;
+    let recs = recommendations::recommendations(
+        conn,
+        key,
+        &tenant.id,
+        as_of,
+        &RecommendationSettings::default(),
+        Some(0),
+    )?;
     let prios = [Priority::High, Priority::Medium, Priority::Low];
     let mut by_prio = [0i64; 3];
     let mut impacted = [0i64; 3];
@@ -340,6 +287,7 @@ fn build(
     });
 
     // Risk by level.
+    let risk = risk::risk_report(conn, key, as_of, &RiskSettings::default())?;
     let levels = [RiskLevel::High, RiskLevel::Medium, RiskLevel::Low];
     let level_counts: Vec<i64> = levels
         .iter()
@@ -372,6 +320,7 @@ fn build(
     });
 
     // License buckets.
+    let estimate = licensing::estimate(conn, key, &tenant.id, as_of)?;
     let buckets: Vec<_> = estimate
         .bucket_details
         .iter()
