@@ -27,6 +27,10 @@ if ! command -v cargo-deny >/dev/null; then
     say "Installing cargo-deny (a few minutes, once)"
     cargo install cargo-deny --locked --version "^0.20" --quiet
 fi
+# cargo deny reads the metadata of every platform's crates in Cargo.lock (Windows and macOS
+# ones too), which a build on Linux never downloads: fetch them first (a no-op once they are in
+# ~/.cargo; crates.io is where the build gets its crates anyway).
+cargo fetch --locked --quiet
 cargo deny --offline --log-level error check licenses bans sources
 
 say "The core, reports, Graph crate and CLI have no tauri in their normal dependency tree"
