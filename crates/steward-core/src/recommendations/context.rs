@@ -24,10 +24,9 @@ pub(super) struct Ctx<'c> {
     pub(super) apps_by_app_id: std::cell::OnceCell<HashMap<String, (String, String)>>,
     /// appId → object id of its active service principal, as looked up so far.
     pub(super) sps_by_app_id: std::cell::RefCell<HashMap<String, Option<String>>>,
-    /// object id → owners' names (sorted), read once when first asked.
-    pub(super) owners_by_object: std::cell::OnceCell<HashMap<String, Vec<String>>>,
-    /// object id → the names of its owners that are users (sorted), read once when first asked.
-    pub(super) user_owners_by_object: std::cell::OnceCell<HashMap<String, Vec<String>>>,
+    /// object id → its owners as (name, whether a user), sorted by name, read once when first
+    /// asked.
+    pub(super) owners_by_object: std::cell::OnceCell<HashMap<String, Vec<(String, bool)>>>,
 }
 
 impl<'c> Ctx<'c> {
@@ -52,7 +51,6 @@ impl<'c> Ctx<'c> {
             apps_by_app_id: std::cell::OnceCell::new(),
             sps_by_app_id: std::cell::RefCell::new(HashMap::new()),
             owners_by_object: std::cell::OnceCell::new(),
-            user_owners_by_object: std::cell::OnceCell::new(),
         })
     }
 }
@@ -130,18 +128,21 @@ impl Ctx<'_> {
         }))
     }
 
-    /// The owners of an object, by name. The first call reads every owner of the tenant in one
-    /// scan: the enrichment asks for thousands.
-    pub(super) fn owners(&self, object_id: &str) -> Result<Vec<String>> {
+    /// The owners of an object as (name, whether a user), by name. The first call reads every
+    /// owner of the tenant in one scan: the enrichment and the Tier-0 checks ask for thousands.
+    fn owner_list(&self, object_id: &str) -> Result<&[(String, bool)]> {
         if self.owners_by_object.get().is_none() {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT object_id, display_name FROM owners WHERE tenant = ?1 AND relation = 'owner'
-                 ORDER BY object_id, display_name",
+                "SELECT object_id, display_name, owner_type = 'user' FROM owners
+                 WHERE tenant = ?1 AND relation = 'owner'
+                 ORDER BY object_id, display_name, owner_id",
             )?;
-            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            let mut map: HashMap<String, Vec<(String, bool)>> = HashMap::new();
             let mut rows = stmt.query([self.key.0])?;
             while let Some(r) = rows.next()? {
-                map.entry(r.get(0)?).or_default().push(r.get(1)?);
+                map.entry(r.get(0)?)
+                    .or_default()
+                    .push((r.get(1)?, r.get(2)?));
             }
             let _ = self.owners_by_object.set(map);
         }
@@ -149,32 +150,26 @@ impl Ctx<'_> {
             .owners_by_object
             .get()
             .and_then(|m| m.get(object_id))
-            .cloned()
-            .unwrap_or_default())
+            .map_or(&[], Vec::as_slice))
     }
 
-    /// The users among the owners of an object, by name. The first call reads every user owner
-    /// of the tenant in one scan: the Tier-0 checks ask for thousands.
-    pub(super) fn user_owners(&self, object_id: &str) -> Result<Vec<String>> {
-        if self.user_owners_by_object.get().is_none() {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT object_id, display_name FROM owners
-                 WHERE tenant = ?1 AND relation = 'owner' AND owner_type = 'user'
-                 ORDER BY object_id, display_name, owner_id",
-            )?;
-            let mut map: HashMap<String, Vec<String>> = HashMap::new();
-            let mut rows = stmt.query([self.key.0])?;
-            while let Some(r) = rows.next()? {
-                map.entry(r.get(0)?).or_default().push(r.get(1)?);
-            }
-            let _ = self.user_owners_by_object.set(map);
-        }
+    /// The owners of an object, by name.
+    pub(super) fn owners(&self, object_id: &str) -> Result<Vec<String>> {
         Ok(self
-            .user_owners_by_object
-            .get()
-            .and_then(|m| m.get(object_id))
-            .cloned()
-            .unwrap_or_default())
+            .owner_list(object_id)?
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect())
+    }
+
+    /// The users among the owners of an object, by name.
+    pub(super) fn user_owners(&self, object_id: &str) -> Result<Vec<String>> {
+        Ok(self
+            .owner_list(object_id)?
+            .iter()
+            .filter(|(_, user)| *user)
+            .map(|(name, _)| name.clone())
+            .collect())
     }
 
     /// The own-tenant application behind an appId: (object id, display name). The first call
