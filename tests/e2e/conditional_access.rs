@@ -28,11 +28,22 @@ async fn a_report_only_policy_is_written_queued_and_replayed_with_the_count_the_
         .await
         .expect("New policy");
     app.type_into("ca-policy-name", "e2e block every app").await;
-    app.find("ca-policy-use-locations")
-        .await
-        .click()
-        .await
-        .expect("no location condition");
+    // A click that lands while the dialog is still opening is lost (CI saw the policy saved with
+    // its default location condition, which blocks none of the demo's sign-ins): clicked until off.
+    app.click_until(
+        "ca-policy-use-locations",
+        "the location condition is off",
+        || async {
+            app.execute(
+                "const e = document.querySelector(\"[data-testid='ca-policy-use-locations']\"); \
+                 return e !== null && !e.checked;",
+                vec![],
+            )
+            .await
+                == serde_json::Value::Bool(true)
+        },
+    )
+    .await;
     app.until("the draft can be saved", || async {
         app.all("[data-testid='ca-policy-problems']")
             .await
@@ -63,16 +74,30 @@ async fn a_report_only_policy_is_written_queued_and_replayed_with_the_count_the_
     .await;
 
     // Replayed from its row over the default period, the last 30 days of the cache.
-    let rows = app.texts("[data-testid='ca-policy-row']").await;
-    let index = rows
-        .iter()
-        .position(|t| t.contains("e2e block every app"))
-        .expect("the new policy's row");
-    app.all("[data-testid='ca-policy-row-replay']").await[index]
-        .clone()
-        .click()
-        .await
-        .expect("Replay");
+    // The button inside the new policy's own row (a row whose policy departs from Entra's shape
+    // has no Replay button, so the n-th button need not be the n-th row's).
+    let id = app
+        .execute(
+            "return Array.from(document.querySelectorAll(\"[data-testid='ca-policy-row']\")) \
+               .find(r => r.textContent.includes('e2e block every app'))?.dataset.id ?? null;",
+            vec![],
+        )
+        .await;
+    let id = id.as_str().expect("the new policy's row").to_string();
+    app.element(&format!(
+        "[data-testid='ca-policy-row'][data-id='{id}'] [data-testid='ca-policy-row-replay']"
+    ))
+    .await
+    .click()
+    .await
+    .expect("Replay");
+    app.until("the replay is of the new policy", || async {
+        app.texts("[data-testid='ca-replay-policy'] option:checked")
+            .await
+            .iter()
+            .any(|t| t.contains("e2e block every app"))
+    })
+    .await;
     app.find("ca-replay-run").await.click().await.expect("run");
     let blocked = number_in(&app.text("ca-replay-blocked").await).expect("a count");
     let from = period_bound(&app.value("ca-replay-from").await, false).expect("from");
