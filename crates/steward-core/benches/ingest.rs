@@ -4,7 +4,9 @@
 //! Prints events/s, the share spent writing roll-ups, and bytes per event; asserts nothing.
 //!
 //! `cargo bench -p steward-core --bench ingest` (STEWARD_BENCH_SPS, default 110,000;
-//! STEWARD_BENCH_SIGN_INS, default 1,000,000).
+//! STEWARD_BENCH_SIGN_INS, default 1,000,000; STEWARD_BENCH_CASES, say `25000:1,25000:end`,
+//! runs only those cases: sign-ins per transaction, then roll-ups every that many
+//! transactions or at the end).
 
 use std::time::Instant;
 
@@ -104,13 +106,29 @@ fn main() {
     let tenant = sink.tenant.clone().expect("tenant");
     // (sign-ins per transaction, roll-ups written every that many transactions; usize::MAX: at
     // the end only)
-    for (page, flush_every) in [
+    let all = [
         (1_000usize, 1usize),
         (25_000, 1),
         (1_000, 100),
         (1_000, usize::MAX),
         (25_000, usize::MAX),
-    ] {
+    ];
+    let cases: Vec<(usize, usize)> = match std::env::var("STEWARD_BENCH_CASES") {
+        Ok(list) => list
+            .split(',')
+            .map(|case| {
+                let (page, every) = case.split_once(':').expect("cases look like 25000:1");
+                let every = if every == "end" {
+                    usize::MAX
+                } else {
+                    every.parse().expect("a number of transactions, or end")
+                };
+                (page.parse().expect("sign-ins per transaction"), every)
+            })
+            .collect(),
+        Err(_) => all.to_vec(),
+    };
+    for (page, flush_every) in cases {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("ingest.db");
         let conn = store::open(&path).expect("open");

@@ -35,12 +35,12 @@ pub struct SignInWriter {
     failures: HashMap<(String, i64), (i64, i64, i64)>,
     /// Per (day, AADSTS code): count.
     failure_days: HashMap<(i64, i64), i64>,
-    /// Per (service principal, feature kind, value): what `sign_in_features` keeps.
-    features: HashMap<(String, u8, String), Feature>,
+    /// Per (feature kind, service principal, value): what `sign_in_features` keeps.
+    features: HashMap<(u8, String, String), Feature>,
     /// Per (service principal, hour): invalid-credential failures.
     failure_hours: HashMap<(String, i64), i64>,
-    /// Per (day, service principal): (successes, failures).
-    sp_days: HashMap<(i64, String), (i64, i64)>,
+    /// Per (service principal, day): (successes, failures).
+    sp_days: HashMap<(String, i64), (i64, i64)>,
 }
 
 /// Kinds of `sign_in_features` rows.
@@ -93,7 +93,7 @@ impl SignInWriter {
         let Some(value) = value.filter(|v| !v.is_empty()) else {
             return;
         };
-        let key = (sp.to_string(), kind, value.to_string());
+        let key = (kind, sp.to_string(), value.to_string());
         let f = self.features.entry(key).or_insert_with(|| Feature {
             label: None,
             first: at,
@@ -192,7 +192,7 @@ impl SignInWriter {
             }
             let d = self
                 .sp_days
-                .entry((day_of_ms(created), s.service_principal_id.clone()))
+                .entry((s.service_principal_id.clone(), day_of_ms(created)))
                 .or_default();
             if success {
                 d.0 += 1;
@@ -266,7 +266,7 @@ impl SignInWriter {
              ON CONFLICT (tenant, day) DO UPDATE SET success = success + excluded.success,
                  failure = failure + excluded.failure",
         )?;
-        for (day, (ok, failed)) in self.days.drain() {
+        for (day, (ok, failed)) in sorted(&mut self.days) {
             days.execute(params![self.tenant.0, day, ok, failed])?;
         }
         let mut activity = conn.prepare_cached(
@@ -281,7 +281,7 @@ impl SignInWriter {
                      ELSE max(last_success, excluded.last_success) END,
                  total = total + excluded.total, failures = failures + excluded.failures",
         )?;
-        for (sp, a) in self.activity.drain() {
+        for (sp, a) in sorted(&mut self.activity) {
             activity.execute(params![
                 self.tenant.0,
                 sp,
@@ -302,7 +302,7 @@ impl SignInWriter {
                      ELSE max(last_success, excluded.last_success) END,
                  total = total + excluded.total",
         )?;
-        for (key, (last, ok, n)) in self.credentials.drain() {
+        for (key, (last, ok, n)) in sorted(&mut self.credentials) {
             credentials.execute(params![self.tenant.0, key, last, ok, n])?;
         }
         let mut resources = conn.prepare_cached(
@@ -310,7 +310,7 @@ impl SignInWriter {
              ON CONFLICT (tenant, sp_id) DO UPDATE SET
                  last_used = max(last_used, excluded.last_used), total = total + excluded.total",
         )?;
-        for (sp, (last, n)) in self.resources.drain() {
+        for (sp, (last, n)) in sorted(&mut self.resources) {
             resources.execute(params![self.tenant.0, sp, last, n])?;
         }
         let mut failures = conn.prepare_cached(
@@ -320,14 +320,14 @@ impl SignInWriter {
                  count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen),
                  last_seen = max(last_seen, excluded.last_seen)",
         )?;
-        for ((sp, code), (n, first, last)) in self.failures.drain() {
+        for ((sp, code), (n, first, last)) in sorted(&mut self.failures) {
             failures.execute(params![self.tenant.0, sp, code, n, first, last])?;
         }
         let mut failure_days = conn.prepare_cached(
             "INSERT INTO failure_days (tenant, day, error_code, count) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (tenant, day, error_code) DO UPDATE SET count = count + excluded.count",
         )?;
-        for ((day, code), n) in self.failure_days.drain() {
+        for ((day, code), n) in sorted(&mut self.failure_days) {
             failure_days.execute(params![self.tenant.0, day, code, n])?;
         }
         // first_seen is left out of the upsert's SET so that the index on it is rewritten only
@@ -346,7 +346,7 @@ impl SignInWriter {
             "UPDATE sign_in_features SET first_seen = ?5
              WHERE tenant = ?1 AND kind = ?2 AND sp_id = ?3 AND value = ?4 AND first_seen > ?5",
         )?;
-        for ((sp, kind, value), f) in self.features.drain() {
+        for ((kind, sp, value), f) in sorted(&mut self.features) {
             let known_first: i64 = features.query_row(
                 params![
                     self.tenant.0,
@@ -368,7 +368,7 @@ impl SignInWriter {
             "INSERT INTO credential_failure_hours (tenant, sp_id, hour, count) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (tenant, sp_id, hour) DO UPDATE SET count = count + excluded.count",
         )?;
-        for ((sp, hour), n) in self.failure_hours.drain() {
+        for ((sp, hour), n) in sorted(&mut self.failure_hours) {
             hours.execute(params![self.tenant.0, sp, hour, n])?;
         }
         let mut sp_days = conn.prepare_cached(
@@ -377,11 +377,19 @@ impl SignInWriter {
              ON CONFLICT (tenant, sp_id, day) DO UPDATE SET success = success + excluded.success,
                  failure = failure + excluded.failure",
         )?;
-        for ((day, sp), (ok, failed)) in self.sp_days.drain() {
+        for ((sp, day), (ok, failed)) in sorted(&mut self.sp_days) {
             sp_days.execute(params![self.tenant.0, day, sp, ok, failed])?;
         }
         Ok(())
     }
+}
+
+/// Empties a roll-up's counts in the order of its table's primary key: consecutive upserts then
+/// land on the same or the next B-tree page instead of anywhere in the table.
+fn sorted<K: Ord + std::hash::Hash, V>(map: &mut HashMap<K, V>) -> Vec<(K, V)> {
+    let mut v: Vec<(K, V)> = map.drain().collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v
 }
 
 /// A GUID as its 16 bytes; anything else (hostile or unusual ids) as its UTF-8 text.
