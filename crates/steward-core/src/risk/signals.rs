@@ -324,14 +324,7 @@ impl<'a> Baseline<'a> {
     /// Sign-ins of the identity in the baseline period before `t`, counted up to `cap`.
     fn count_before(&self, sp_id: &str, t: i64, cap: i64) -> Result<i64> {
         let lo = t - self.settings.baseline_max_days * DAY_MS;
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM sign_ins INDEXED BY sign_ins_by_sp
-                 WHERE tenant = ?1 AND sp = (SELECT id FROM strings WHERE value = ?2)
-                   AND created >= ?3 AND created < ?4 LIMIT ?5)",
-            )?
-            .query_row(params![self.key.0, sp_id, lo, t, cap], |r| r.get(0))?)
+        crate::store::sign_ins::count_for_sp(self.conn, self.key, sp_id, lo, t, cap)
     }
 
     fn holds(&mut self, sp_id: &str, t: i64) -> Result<bool> {

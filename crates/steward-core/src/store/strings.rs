@@ -1,6 +1,6 @@
 //! `strings`: the dictionary of repeated sign-in values (GUIDs, IPs, places, reasons).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rusqlite::{Connection, OptionalExtension};
 
