@@ -6,7 +6,8 @@
 //! `cargo bench -p steward-core --bench ingest` (STEWARD_BENCH_SPS, default 110,000;
 //! STEWARD_BENCH_SIGN_INS, default 1,000,000; STEWARD_BENCH_CASES, say `25000:1,25000:end`,
 //! runs only those cases: sign-ins per transaction, then roll-ups every that many
-//! transactions or at the end).
+//! transactions or at the end; STEWARD_BENCH_SQL, SQL run on each fresh cache before the
+//! writes, to try a pragma or another index).
 
 use std::time::Instant;
 
