@@ -20,6 +20,10 @@ use crate::clock::{day_of_ms, from_ms, to_ms};
 use crate::model::SignIn;
 use crate::Result;
 
+mod identity;
+use identity::in_snapshot;
+pub use identity::{count_for_sp, list_for_sp_where, list_recent_for_sp, newest_sp_name, sp_days};
+
 /// Writes sign-ins of one tenant, keeping the roll-ups in step. Call [`SignInWriter::flush`]
 /// before committing the transaction the rows were written in.
 pub struct SignInWriter {
@@ -507,166 +511,6 @@ fn string_id(conn: &Connection, value: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
-/// The days (UTC, as `sign_ins.day` counts them) on which one service principal signed in, with
-/// its sign-ins that day, for sign-ins created in `from..=to` (ms); oldest first, or newest
-/// first. Read from `sp_sign_in_days`, which [`SignInWriter`] keeps in step with the log: the
-/// per-identity index is filed by day (`sign_ins_by_day_sp`), so reading one identity's
-/// sign-ins means visiting its days.
-pub fn sp_days(
-    conn: &Connection,
-    tenant: TenantKey,
-    sp_id: &str,
-    from: i64,
-    to: i64,
-    newest_first: bool,
-) -> Result<Vec<(i64, i64)>> {
-    let sql = if newest_first {
-        "SELECT day, success + failure FROM sp_sign_in_days
-         WHERE tenant = ?1 AND sp_id = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day DESC"
-    } else {
-        "SELECT day, success + failure FROM sp_sign_in_days
-         WHERE tenant = ?1 AND sp_id = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day"
-    };
-    let days = conn
-        .prepare_cached(sql)?
-        .query_map(
-            params![tenant.0, sp_id, day_of_ms(from), day_of_ms(to)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(days)
-}
-
-/// How many sign-ins of one service principal were created in `from..to` (ms, `to` excluded),
-/// counted up to `cap`: whole days from `sp_sign_in_days`, the days at either end from the log.
-pub fn count_for_sp(
-    conn: &Connection,
-    tenant: TenantKey,
-    sp_id: &str,
-    from: i64,
-    to: i64,
-    cap: i64,
-) -> Result<i64> {
-    if to <= from {
-        return Ok(0);
-    }
-    let Some(sp) = string_id(conn, sp_id)? else {
-        return Ok(0);
-    };
-    let mut n = 0;
-    for (day, count) in sp_days(conn, tenant, sp_id, from, to - 1, false)? {
-        let start = day.saturating_mul(crate::clock::DAY_MS);
-        let whole = start >= from && start.saturating_add(crate::clock::DAY_MS) <= to;
-        n += if whole {
-            count
-        } else {
-            conn.prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM sign_ins INDEXED BY sign_ins_by_day_sp
-                 WHERE tenant = ?1 AND day = ?2 AND sp = ?3 AND created >= ?4 AND created < ?5
-                 LIMIT ?6)",
-            )?
-            .query_row(params![tenant.0, day, sp, from, to, cap - n], |r| {
-                r.get::<_, i64>(0)
-            })?
-        };
-        if n >= cap {
-            return Ok(cap);
-        }
-    }
-    Ok(n)
-}
-
-/// The service principal's name as its newest sign-in carried it.
-pub fn newest_sp_name(conn: &Connection, tenant: TenantKey, sp_id: &str) -> Result<Option<String>> {
-    let Some(sp) = string_id(conn, sp_id)? else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.value FROM sign_ins s INDEXED BY sign_ins_by_day_sp
-         JOIN strings n ON n.id = s.sp_name
-         WHERE s.tenant = ?1 AND s.day = ?3 AND s.sp = ?2
-         ORDER BY s.created DESC, s.id DESC LIMIT 1",
-    )?;
-    for (day, _) in sp_days(conn, tenant, sp_id, i64::MIN, i64::MAX, true)? {
-        if let Some(name) = stmt
-            .query_row(params![tenant.0, sp, day], |r| r.get(0))
-            .optional()?
-        {
-            return Ok(Some(name));
-        }
-    }
-    Ok(None)
-}
-
-/// The newest `limit` sign-ins of one service principal, newest first.
-pub fn list_recent_for_sp(
-    conn: &Connection,
-    tenant: TenantKey,
-    sp_id: &str,
-    limit: i64,
-) -> Result<Vec<SignIn>> {
-    list_for_sp_where(
-        conn,
-        tenant,
-        sp_id,
-        i64::MIN,
-        i64::MAX,
-        "1",
-        "",
-        limit,
-        true,
-    )
-}
-
-/// Sign-ins of one service principal created in `from..=to` (ms) that also satisfy `condition`,
-/// an SQL expression over the aliases of [`SIGN_IN_SELECT`] that may use `?6` (bound to `arg`);
-/// oldest first (newest first when `newest_first`), at most `limit`. Only Steward's own code
-/// builds `condition`.
-#[allow(clippy::too_many_arguments)]
-pub fn list_for_sp_where(
-    conn: &Connection,
-    tenant: TenantKey,
-    sp_id: &str,
-    from: i64,
-    to: i64,
-    condition: &str,
-    arg: &str,
-    limit: i64,
-    newest_first: bool,
-) -> Result<Vec<SignIn>> {
-    let Some(sp) = string_id(conn, sp_id)? else {
-        return Ok(Vec::new());
-    };
-    // The index is named so that the planner never walks the whole log in time order instead.
-    let order = if newest_first {
-        "s.created DESC, s.id DESC"
-    } else {
-        "s.created, s.id"
-    };
-    let sql = format!(
-        "{} WHERE s.tenant = ?1 AND s.day = ?8 AND s.sp = ?2 AND s.created >= ?3
-           AND s.created <= ?4 AND ({condition})
-         ORDER BY {order} LIMIT ?5",
-        SIGN_IN_SELECT.replace("?SP", "?7"),
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = Vec::new();
-    for (day, _) in sp_days(conn, tenant, sp_id, from, to, newest_first)? {
-        let left = limit - rows.len() as i64;
-        if left <= 0 {
-            break;
-        }
-        let found = stmt
-            .query_map(
-                params![tenant.0, sp, from, to, left, arg, sp_id, day],
-                sign_in_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.extend(found);
-    }
-    Ok(rows)
-}
-
 /// A sign-in from a row of `RAW_COLUMNS`, its interned strings resolved through `text`.
 fn raw_sign_in(
     r: &rusqlite::Row<'_>,
@@ -775,6 +619,19 @@ pub fn for_each_in_range(
     from: i64,
     to: i64,
     sp_id: Option<&str>,
+    each: impl FnMut(SignIn) -> Result<()>,
+) -> Result<()> {
+    in_snapshot(conn, || {
+        for_each_in_range_in(conn, tenant, from, to, sp_id, each)
+    })
+}
+
+fn for_each_in_range_in(
+    conn: &Connection,
+    tenant: TenantKey,
+    from: i64,
+    to: i64,
+    sp_id: Option<&str>,
     mut each: impl FnMut(SignIn) -> Result<()>,
 ) -> Result<()> {
     let sp = match sp_id {
@@ -824,13 +681,13 @@ pub fn estimate_in_range(conn: &Connection, tenant: TenantKey, from: i64, to: i6
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::clock::parse_as_of;
     use crate::model::Tenant;
     use crate::store::{open_in_memory, tenants};
 
-    fn sign_in(id: &str, at: &str, code: i64) -> SignIn {
+    pub(super) fn sign_in(id: &str, at: &str, code: i64) -> SignIn {
         SignIn {
             id: id.into(),
             created_date_time: parse_as_of(at).unwrap(),
@@ -904,140 +761,5 @@ mod tests {
         assert_eq!(last_any, to_ms(b.created_date_time));
         assert_eq!(last_success, to_ms(a.created_date_time));
         assert_eq!(total, 2);
-    }
-
-    /// The per-identity readers visit the identity's days (the index is filed by day): what they
-    /// return must be what a plain scan of the log gives, across midnights, before 1970, at
-    /// range edges on a day's first millisecond, and under limits and caps.
-    #[test]
-    fn one_identitys_sign_ins_read_day_by_day_equal_a_scan_of_the_log() {
-        let conn = open_in_memory().unwrap();
-        let t = Tenant {
-            id: "t".into(),
-            display_name: "T".into(),
-            default_domain: None,
-            is_demo: false,
-            data_as_of: None,
-        };
-        let key = tenants::upsert_tenant(&conn, &t, false).unwrap();
-        let mut w = SignInWriter::new(key);
-        let times = [
-            "1969-12-30T12:00:00Z",
-            "1969-12-31T23:59:59.999Z",
-            "1970-01-01T00:00:00Z",
-            "2026-03-01T00:00:00Z",
-            "2026-03-01T23:59:59.999Z",
-            "2026-03-02T00:00:00Z",
-            "2026-03-02T08:30:00Z",
-            "2026-03-02T08:30:00Z",
-            "2026-03-05T17:00:00Z",
-        ];
-        for (i, at) in times.iter().enumerate() {
-            for (sp, name) in [("sp-1", "daemon"), ("sp-2", "other")] {
-                let mut s = sign_in(
-                    &format!("{sp}-{i}"),
-                    at,
-                    if i % 3 == 0 { 7000215 } else { 0 },
-                );
-                s.service_principal_id = sp.into();
-                s.service_principal_name = Some(format!("{name} {i}"));
-                w.insert(&conn, &s).unwrap();
-            }
-        }
-        w.flush(&conn).unwrap();
-        let scan = |from: i64, to: i64| -> Vec<SignIn> {
-            let mut all = Vec::new();
-            for_each_in_range(&conn, key, from, to, None, |s| {
-                if s.service_principal_id == "sp-1" {
-                    all.push(s);
-                }
-                Ok(())
-            })
-            .unwrap();
-            all
-        };
-        let ms = |at: &str| to_ms(parse_as_of(at).unwrap());
-        let everything = scan(i64::MIN, i64::MAX);
-        assert_eq!(everything.len(), times.len());
-
-        let mut newest = everything.clone();
-        newest.reverse();
-        for limit in [1, 2, 4, 9, 20] {
-            let got = list_recent_for_sp(&conn, key, "sp-1", limit).unwrap();
-            assert_eq!(
-                got,
-                newest[..newest.len().min(limit as usize)],
-                "newest {limit}"
-            );
-        }
-        assert_eq!(
-            newest_sp_name(&conn, key, "sp-1").unwrap().as_deref(),
-            Some("daemon 8")
-        );
-        assert_eq!(newest_sp_name(&conn, key, "nobody").unwrap(), None);
-
-        let edges = [
-            i64::MIN,
-            ms("1969-12-31T00:00:00Z"),
-            ms("1969-12-31T23:59:59.999Z"),
-            0,
-            ms("2026-03-01T00:00:00Z"),
-            ms("2026-03-01T12:00:00Z"),
-            ms("2026-03-02T00:00:00Z"),
-            ms("2026-03-02T08:30:00Z"),
-            ms("2026-03-06T00:00:00Z"),
-            i64::MAX,
-        ];
-        for &from in &edges {
-            for &to in &edges {
-                let within: Vec<SignIn> = everything
-                    .iter()
-                    .filter(|s| (from..=to).contains(&to_ms(s.created_date_time)))
-                    .cloned()
-                    .collect();
-                let mut each = Vec::new();
-                for_each_in_range(&conn, key, from, to, Some("sp-1"), |s| {
-                    each.push(s);
-                    Ok(())
-                })
-                .unwrap();
-                assert_eq!(each, within, "range {from}..={to}");
-                assert_eq!(
-                    scan(from, to),
-                    within,
-                    "the tenant's whole log, {from}..={to}"
-                );
-                let first_two = list_for_sp_where(
-                    &conn,
-                    key,
-                    "sp-1",
-                    from,
-                    to,
-                    "s.error_code = 0",
-                    "",
-                    2,
-                    false,
-                )
-                .unwrap();
-                let expected: Vec<SignIn> = within
-                    .iter()
-                    .filter(|s| s.error_code == 0)
-                    .take(2)
-                    .cloned()
-                    .collect();
-                assert_eq!(first_two, expected, "oldest two successes, {from}..={to}");
-                let before_to = everything
-                    .iter()
-                    .filter(|s| (from..to).contains(&to_ms(s.created_date_time)))
-                    .count() as i64;
-                for cap in [1, 3, 100] {
-                    assert_eq!(
-                        count_for_sp(&conn, key, "sp-1", from, to, cap).unwrap(),
-                        before_to.min(cap),
-                        "count {from}..{to} capped at {cap}"
-                    );
-                }
-            }
-        }
     }
 }
