@@ -619,54 +619,40 @@ pub fn for_each_in_range(
     from: i64,
     to: i64,
     sp_id: Option<&str>,
-    each: impl FnMut(SignIn) -> Result<()>,
-) -> Result<()> {
-    in_snapshot(conn, || {
-        for_each_in_range_in(conn, tenant, from, to, sp_id, each)
-    })
-}
-
-fn for_each_in_range_in(
-    conn: &Connection,
-    tenant: TenantKey,
-    from: i64,
-    to: i64,
-    sp_id: Option<&str>,
     mut each: impl FnMut(SignIn) -> Result<()>,
 ) -> Result<()> {
-    let sp = match sp_id {
-        Some(id) => match string_id(conn, id)? {
-            Some(sp) => Some(sp),
-            None => return Ok(()),
-        },
-        None => None,
-    };
-    let mut strings = StringCache::new(conn)?;
-    let (Some(sp), Some(sp_id)) = (sp, sp_id) else {
+    in_snapshot(conn, || {
+        let mut strings = StringCache::new(conn)?;
+        let Some(sp_id) = sp_id else {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {RAW_COLUMNS} FROM sign_ins s
+                 WHERE s.tenant = ?1 AND s.created >= ?2 AND s.created <= ?3
+                 ORDER BY s.created, s.id"
+            ))?;
+            let mut rows = stmt.query(params![tenant.0, from, to])?;
+            while let Some(r) = rows.next()? {
+                each(raw_sign_in(r, &mut |id| strings.get(id))?)?;
+            }
+            return Ok(());
+        };
+        let Some(sp) = string_id(conn, sp_id)? else {
+            return Ok(());
+        };
+        // One identity's sign-ins, day by day (the index is filed by day).
         let mut stmt = conn.prepare(&format!(
-            "SELECT {RAW_COLUMNS} FROM sign_ins s
-             WHERE s.tenant = ?1 AND s.created >= ?2 AND s.created <= ?3
+            "SELECT {RAW_COLUMNS} FROM sign_ins s INDEXED BY sign_ins_by_day_sp
+             WHERE s.tenant = ?1 AND s.day = ?5 AND s.sp = ?4 AND s.created >= ?2
+               AND s.created <= ?3
              ORDER BY s.created, s.id"
         ))?;
-        let mut rows = stmt.query(params![tenant.0, from, to])?;
-        while let Some(r) = rows.next()? {
-            each(raw_sign_in(r, &mut |id| strings.get(id))?)?;
+        for (day, _) in sp_days(conn, tenant, sp_id, from, to, false)? {
+            let mut rows = stmt.query(params![tenant.0, from, to, sp, day])?;
+            while let Some(r) = rows.next()? {
+                each(raw_sign_in(r, &mut |id| strings.get(id))?)?;
+            }
         }
-        return Ok(());
-    };
-    // One identity's sign-ins, day by day (the index is filed by day).
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {RAW_COLUMNS} FROM sign_ins s INDEXED BY sign_ins_by_day_sp
-         WHERE s.tenant = ?1 AND s.day = ?5 AND s.sp = ?4 AND s.created >= ?2 AND s.created <= ?3
-         ORDER BY s.created, s.id"
-    ))?;
-    for (day, _) in sp_days(conn, tenant, sp_id, from, to, false)? {
-        let mut rows = stmt.query(params![tenant.0, from, to, sp, day])?;
-        while let Some(r) = rows.next()? {
-            each(raw_sign_in(r, &mut |id| strings.get(id))?)?;
-        }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// How many sign-ins `for_each_in_range` would hand over for the whole tenant, from the daily
@@ -686,6 +672,18 @@ pub(super) mod tests {
     use crate::clock::parse_as_of;
     use crate::model::Tenant;
     use crate::store::{open_in_memory, tenants};
+
+    /// An empty tenant "t" in `conn`.
+    pub(super) fn test_tenant(conn: &Connection) -> TenantKey {
+        let t = Tenant {
+            id: "t".into(),
+            display_name: "T".into(),
+            default_domain: None,
+            is_demo: false,
+            data_as_of: None,
+        };
+        tenants::upsert_tenant(conn, &t, false).unwrap()
+    }
 
     pub(super) fn sign_in(id: &str, at: &str, code: i64) -> SignIn {
         SignIn {
@@ -723,14 +721,7 @@ pub(super) mod tests {
     #[test]
     fn a_sign_in_ingested_twice_is_stored_and_counted_once() {
         let conn = open_in_memory().unwrap();
-        let t = Tenant {
-            id: "t".into(),
-            display_name: "T".into(),
-            default_domain: None,
-            is_demo: false,
-            data_as_of: None,
-        };
-        let key = tenants::upsert_tenant(&conn, &t, false).unwrap();
+        let key = test_tenant(&conn);
         let mut w = SignInWriter::new(key);
         let a = sign_in(
             "66ea54eb-6301-4ee5-be62-ff5a759b8100",

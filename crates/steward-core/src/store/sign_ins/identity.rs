@@ -3,7 +3,7 @@
 //! entries; these readers therefore visit the days on which the identity signed in, as
 //! `sp_sign_in_days` lists them, with one query per day, in one snapshot.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use super::{sign_in_from_row, string_id, TenantKey, SIGN_IN_SELECT};
 use crate::clock::day_of_ms;
@@ -66,70 +66,54 @@ pub fn count_for_sp(
     if to <= from {
         return Ok(0);
     }
-    in_snapshot(conn, || count_for_sp_in(conn, tenant, sp_id, from, to, cap))
-}
-
-fn count_for_sp_in(
-    conn: &Connection,
-    tenant: TenantKey,
-    sp_id: &str,
-    from: i64,
-    to: i64,
-    cap: i64,
-) -> Result<i64> {
-    let Some(sp) = string_id(conn, sp_id)? else {
-        return Ok(0);
-    };
-    let mut n = 0;
-    for (day, count) in sp_days(conn, tenant, sp_id, from, to - 1, false)? {
-        let start = day.saturating_mul(crate::clock::DAY_MS);
-        let whole = start >= from
-            && start
-                .checked_add(crate::clock::DAY_MS)
-                .is_some_and(|end| end <= to);
-        n += if whole {
-            count
-        } else {
-            conn.prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM sign_ins INDEXED BY sign_ins_by_day_sp
-                 WHERE tenant = ?1 AND day = ?2 AND sp = ?3 AND created >= ?4 AND created < ?5
-                 LIMIT ?6)",
-            )?
-            .query_row(params![tenant.0, day, sp, from, to, cap - n], |r| {
-                r.get::<_, i64>(0)
-            })?
+    in_snapshot(conn, || {
+        let Some(sp) = string_id(conn, sp_id)? else {
+            return Ok(0);
         };
-        if n >= cap {
-            return Ok(cap);
+        let mut n = 0;
+        for (day, count) in sp_days(conn, tenant, sp_id, from, to - 1, false)? {
+            let start = day.saturating_mul(crate::clock::DAY_MS);
+            let whole = start >= from
+                && start
+                    .checked_add(crate::clock::DAY_MS)
+                    .is_some_and(|end| end <= to);
+            n += if whole {
+                count
+            } else {
+                conn.prepare_cached(
+                    "SELECT count(*) FROM (SELECT 1 FROM sign_ins INDEXED BY sign_ins_by_day_sp
+                     WHERE tenant = ?1 AND day = ?2 AND sp = ?3 AND created >= ?4 AND created < ?5
+                     LIMIT ?6)",
+                )?
+                .query_row(params![tenant.0, day, sp, from, to, cap - n], |r| {
+                    r.get::<_, i64>(0)
+                })?
+            };
+            if n >= cap {
+                return Ok(cap);
+            }
         }
-    }
-    Ok(n)
+        Ok(n)
+    })
 }
 
-/// The service principal's name as its newest sign-in carried it.
+/// The service principal's name as its newest sign-in that carried one gave it.
 pub fn newest_sp_name(conn: &Connection, tenant: TenantKey, sp_id: &str) -> Result<Option<String>> {
-    in_snapshot(conn, || newest_sp_name_in(conn, tenant, sp_id))
-}
-
-fn newest_sp_name_in(conn: &Connection, tenant: TenantKey, sp_id: &str) -> Result<Option<String>> {
-    let Some(sp) = string_id(conn, sp_id)? else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.value FROM sign_ins s INDEXED BY sign_ins_by_day_sp
-         JOIN strings n ON n.id = s.sp_name
-         WHERE s.tenant = ?1 AND s.day = ?3 AND s.sp = ?2
-         ORDER BY s.created DESC, s.id DESC LIMIT 1",
+    let newest = list_for_sp_where(
+        conn,
+        tenant,
+        sp_id,
+        i64::MIN,
+        i64::MAX,
+        "spn.value IS NOT NULL",
+        "",
+        1,
+        true,
     )?;
-    for (day, _) in sp_days(conn, tenant, sp_id, i64::MIN, i64::MAX, true)? {
-        if let Some(name) = stmt
-            .query_row(params![tenant.0, sp, day], |r| r.get(0))
-            .optional()?
-        {
-            return Ok(Some(name));
-        }
-    }
-    Ok(None)
+    Ok(newest
+        .into_iter()
+        .next()
+        .and_then(|s| s.service_principal_name))
 }
 
 /// The newest `limit` sign-ins of one service principal, newest first.
@@ -170,71 +154,47 @@ pub fn list_for_sp_where(
 ) -> Result<Vec<SignIn>> {
     let limit = if limit < 0 { i64::MAX } else { limit };
     in_snapshot(conn, || {
-        list_for_sp_where_in(
-            conn,
-            tenant,
-            sp_id,
-            (from, to),
-            condition,
-            arg,
-            limit,
-            newest_first,
-        )
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn list_for_sp_where_in(
-    conn: &Connection,
-    tenant: TenantKey,
-    sp_id: &str,
-    (from, to): (i64, i64),
-    condition: &str,
-    arg: &str,
-    limit: i64,
-    newest_first: bool,
-) -> Result<Vec<SignIn>> {
-    let Some(sp) = string_id(conn, sp_id)? else {
-        return Ok(Vec::new());
-    };
-    // The index is named so that the planner never walks the whole log in time order instead.
-    let order = if newest_first {
-        "s.created DESC, s.id DESC"
-    } else {
-        "s.created, s.id"
-    };
-    let sql = format!(
-        "{} WHERE s.tenant = ?1 AND s.day = ?8 AND s.sp = ?2 AND s.created >= ?3
-           AND s.created <= ?4 AND ({condition})
-         ORDER BY {order} LIMIT ?5",
-        SIGN_IN_SELECT.replace("?SP", "?7"),
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = Vec::new();
-    for (day, _) in sp_days(conn, tenant, sp_id, from, to, newest_first)? {
-        let left = limit - rows.len() as i64;
-        if left <= 0 {
-            break;
+        let Some(sp) = string_id(conn, sp_id)? else {
+            return Ok(Vec::new());
+        };
+        // The index is named so that the planner never walks the whole log in time order.
+        let order = if newest_first {
+            "s.created DESC, s.id DESC"
+        } else {
+            "s.created, s.id"
+        };
+        let sql = format!(
+            "{} WHERE s.tenant = ?1 AND s.day = ?8 AND s.sp = ?2 AND s.created >= ?3
+               AND s.created <= ?4 AND ({condition})
+             ORDER BY {order} LIMIT ?5",
+            SIGN_IN_SELECT.replace("?SP", "?7"),
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = Vec::new();
+        for (day, _) in sp_days(conn, tenant, sp_id, from, to, newest_first)? {
+            let left = limit - rows.len() as i64;
+            if left <= 0 {
+                break;
+            }
+            let found = stmt
+                .query_map(
+                    params![tenant.0, sp, from, to, left, arg, sp_id, day],
+                    sign_in_from_row,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.extend(found);
         }
-        let found = stmt
-            .query_map(
-                params![tenant.0, sp, from, to, left, arg, sp_id, day],
-                sign_in_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.extend(found);
-    }
-    Ok(rows)
+        Ok(rows)
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::sign_in;
+    use super::super::tests::{sign_in, test_tenant};
     use super::super::{for_each_in_range, SignInWriter};
     use super::*;
     use crate::clock::{parse_as_of, to_ms};
-    use crate::model::Tenant;
-    use crate::store::{open_in_memory, tenants};
+    use crate::store::open_in_memory;
 
     /// The per-identity readers visit the identity's days (the index is filed by day): what they
     /// return must be what a plain scan of the log gives, across midnights, before 1970, at
@@ -242,14 +202,7 @@ mod tests {
     #[test]
     fn one_identitys_sign_ins_read_day_by_day_equal_a_scan_of_the_log() {
         let conn = open_in_memory().unwrap();
-        let t = Tenant {
-            id: "t".into(),
-            display_name: "T".into(),
-            default_domain: None,
-            is_demo: false,
-            data_as_of: None,
-        };
-        let key = tenants::upsert_tenant(&conn, &t, false).unwrap();
+        let key = test_tenant(&conn);
         let mut w = SignInWriter::new(key);
         let times = [
             "1969-12-30T12:00:00Z",
@@ -390,14 +343,7 @@ mod tests {
                 conn.execute_batch(sql).unwrap();
             }
             conn.execute_batch("PRAGMA user_version = 13").unwrap();
-            let t = Tenant {
-                id: "t".into(),
-                display_name: "T".into(),
-                default_domain: None,
-                is_demo: false,
-                data_as_of: None,
-            };
-            let key = tenants::upsert_tenant(&conn, &t, false).unwrap();
+            let key = test_tenant(&conn);
             let mut w = SignInWriter::new(key);
             for (i, at) in times.iter().enumerate() {
                 w.insert(&conn, &sign_in(&format!("s{i}"), at, 0)).unwrap();
