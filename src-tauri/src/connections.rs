@@ -225,7 +225,7 @@ impl From<sync::SyncError> for AppError {
         let message = e.to_string();
         match e {
             E::Core(core) => core.into(),
-            E::Database(_) => AppError::Database { message },
+            E::Database(_) | E::WriterStopped(_) => AppError::Database { message },
             E::Cancelled => AppError::Cancelled { message },
             E::SignIn { .. } | E::WrongTenant { .. } => AppError::InvalidInput { message },
             E::GaveUp { .. }

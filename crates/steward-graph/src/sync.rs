@@ -31,6 +31,7 @@ mod push;
 mod redirect_dns;
 mod report;
 mod risk;
+mod sign_in_commits;
 mod state;
 mod sub_resources;
 mod token;
@@ -124,13 +125,7 @@ pub async fn sync(
     // sign-in; held until the sync returns. Two syncs of one cache would interleave their saved
     // positions and remove each other's rows.
     let _lock = store::lock_for_writing(conn, &format!("a sync of tenant {}", o.id))?;
-    // A sync writes far more than it reads: SQLite's bounded page cache serves it, and a memory
-    // map would only count the file's pages as the process's resident memory.
-    conn.pragma_update(None, "mmap_size", 0)?;
-    // Sign-ins arrive in time order and their roll-ups are merged in memory before each commit:
-    // a 16 MB page cache writes them as fast as 64 MB did (measured on 1,000,000 sign-ins) and
-    // keeps the sync's memory bounded.
-    conn.pragma_update(None, "cache_size", -16_384)?;
+    let _bulk = store::bulk_write(conn)?;
     let now_ms = to_ms(now);
     let tenant = Tenant {
         id: o.id.clone(),

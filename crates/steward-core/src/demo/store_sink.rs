@@ -159,6 +159,7 @@ pub fn write_demo(
     opts: &DemoOptions,
     progress: Progress<'_>,
 ) -> Result<DemoSummary> {
+    let _bulk = crate::store::bulk_write(conn)?;
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let result = (|| {
         for key in tenants::list_demo_keys(conn)? {

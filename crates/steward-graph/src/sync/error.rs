@@ -37,6 +37,9 @@ pub enum SyncError {
         "the organization Graph returned is {found}, not tenant {expected}: check the tenant id"
     )]
     WrongTenant { expected: String, found: String },
+    /// The thread that writes the sign-ins could not start or stopped without an answer.
+    #[error("the sign-in writer stopped ({0}); every batch committed before is kept: run sync again to resume")]
+    WriterStopped(String),
     #[error(
         "the sync was cancelled; every page read so far is kept, and the next sync resumes there"
     )]

@@ -9,7 +9,7 @@ use super::client::on_another_origin;
 use super::SyncResult;
 use crate::wire::Dataset;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct State {
     pub(super) next_link: Option<String>,
     pub(super) round_started: Option<i64>,
