@@ -490,6 +490,7 @@ fn stream_archives(
         ..Default::default()
     };
     let mut counts = archive::Streamed::default();
+    let _bulk = steward_core::store::bulk_write(conn)?;
     for (i, a) in archives.iter().enumerate() {
         let before = state.bytes_read;
         let mut report = |records: u64, bytes: u64| {

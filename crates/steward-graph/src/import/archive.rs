@@ -8,12 +8,14 @@
 //! line and its sign-ins are committed in chunks: they are de-duplicated by id (Azure delivers
 //! some records twice), so an import stopped midway and run again ends as one uninterrupted run.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::Connection;
 use serde_json::{Map, Value};
+use steward_core::model::SignIn;
 use steward_core::store::{sign_ins::SignInWriter, TenantKey};
 
 use crate::json::{normalise, Obj};
@@ -126,6 +128,61 @@ fn blank_to_null(v: &mut Value) {
     }
 }
 
+/// The sign-in of one archive record, read straight into typed fields: `None` when the record
+/// is not exactly what Azure Monitor writes (another category or tenant, a field of another
+/// type, a blank id, PowerShell's `AdditionalProperties`), which [`record_sign_in`] then reads
+/// or explains. Where both read a record they make the same sign-in (tested); this one is about
+/// twice as fast, since it builds no map of the record's forty-odd fields.
+fn fast_sign_in(text: &str, tenant: &str) -> Option<SignIn> {
+    #[derive(serde::Deserialize)]
+    struct Record<'a> {
+        #[serde(borrow)]
+        category: Cow<'a, str>,
+        #[serde(rename = "tenantId", borrow)]
+        tenant_id: Cow<'a, str>,
+        properties: wire::SignInWire,
+    }
+    if text.contains("dditionalProperties") {
+        return None;
+    }
+    let r: Record = serde_json::from_str(text).ok()?;
+    let (_, event) = CATEGORIES.iter().find(|(c, _)| *c == r.category)?;
+    if !r.tenant_id.eq_ignore_ascii_case(tenant) {
+        return None;
+    }
+    r.properties.into_archive_sign_in(event)?.ok()
+}
+
+/// The sign-in of one archive record through the tolerant reader, or what is wrong with it.
+fn record_sign_in(text: &str, tenant: &str) -> std::result::Result<SignIn, String> {
+    let record: Map<String, Value> = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON ({e}); the blob may be cut short: copy it again"))?;
+    let event = match record.get("category") {
+        Some(Value::String(c)) => CATEGORIES.iter().find(|(k, _)| k == c).map(|(_, e)| *e),
+        _ => None,
+    }
+    .ok_or("not a ServicePrincipalSignInLogs or ManagedIdentitySignInLogs record; keep one category per file, as Azure Monitor writes them")?;
+    match record.get("tenantId") {
+        Some(Value::String(t)) if t.eq_ignore_ascii_case(tenant) => {}
+        Some(Value::String(t)) => {
+            return Err(format!(
+            "a sign-in of tenant {t} in an import of tenant {tenant}: import one tenant at a time"
+        ))
+        }
+        _ => return Err("the record has no `tenantId`".into()),
+    }
+    let Some(Value::Object(properties)) = record.get("properties") else {
+        return Err("the record has no `properties` (Graph's signIn)".into());
+    };
+    let mut properties = Value::Object(properties.clone());
+    blank_to_null(&mut properties);
+    let Value::Object(mut properties) = normalise(properties) else {
+        unreachable!("an object stays an object");
+    };
+    properties.insert("signInEventType".into(), Value::String(event.into()));
+    wire::sign_in(Obj(&properties))
+}
+
 /// Streams the sign-ins of `path` (an archive of tenant `tenant`) into the cache, `CHUNK` at a time.
 pub(super) fn stream(
     conn: &Connection,
@@ -184,42 +241,10 @@ pub(super) fn stream(
             if text.is_empty() {
                 continue;
             }
-            let record: Map<String, Value> = serde_json::from_str(text).map_err(|e| {
-                err(
-                    number,
-                    format!("not valid JSON ({e}); the blob may be cut short: copy it again"),
-                )
-            })?;
-            let event = match record.get("category") {
-                Some(Value::String(c)) => CATEGORIES.iter().find(|(k, _)| k == c).map(|(_, e)| *e),
-                _ => None,
-            }
-            .ok_or_else(|| {
-                err(number, "not a ServicePrincipalSignInLogs or ManagedIdentitySignInLogs record; keep one category per file, as Azure Monitor writes them".into())
-            })?;
-            match record.get("tenantId") {
-                Some(Value::String(t)) if t.eq_ignore_ascii_case(tenant) => {}
-                Some(Value::String(t)) => {
-                    return Err(err(
-                        number,
-                        format!("a sign-in of tenant {t} in an import of tenant {tenant}: import one tenant at a time"),
-                    ))
-                }
-                _ => return Err(err(number, "the record has no `tenantId`".into())),
-            }
-            let Some(Value::Object(properties)) = record.get("properties") else {
-                return Err(err(
-                    number,
-                    "the record has no `properties` (Graph's signIn)".into(),
-                ));
+            let s = match fast_sign_in(text, tenant) {
+                Some(s) => s,
+                None => record_sign_in(text, tenant).map_err(|m| err(number, m))?,
             };
-            let mut properties = Value::Object(properties.clone());
-            blank_to_null(&mut properties);
-            let Value::Object(mut properties) = normalise(properties) else {
-                unreachable!("an object stays an object");
-            };
-            properties.insert("signInEventType".into(), Value::String(event.into()));
-            let s = wire::sign_in(Obj(&properties)).map_err(|m| err(number, m))?;
             if writer.insert(conn, &s)? {
                 new_in_chunk += 1;
             }
@@ -254,5 +279,141 @@ pub(super) fn stream(
             let _ = conn.execute_batch("ROLLBACK");
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: [&str; 4] = [
+        include_str!("../../../../tests/fixtures/azure-monitor/insights-logs-serviceprincipalsigninlogs/resourceId=/tenants/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/providers/Microsoft.aadiam/y=2026/m=03/d=02/h=09/m=00/PT1H.json"),
+        include_str!("../../../../tests/fixtures/azure-monitor/insights-logs-serviceprincipalsigninlogs/resourceId=/tenants/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/providers/Microsoft.aadiam/y=2026/m=03/d=02/h=10/m=00/PT1H.json"),
+        include_str!("../../../../tests/fixtures/azure-monitor/insights-logs-managedidentitysigninlogs/resourceId=/tenants/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/providers/Microsoft.aadiam/y=2026/m=03/d=05/h=01/m=00/PT1H.json"),
+        include_str!("../../../../tests/fixtures/azure-monitor/insights-logs-signinlogs/resourceId=/tenants/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/providers/Microsoft.aadiam/y=2026/m=03/d=02/h=09/m=00/PT1H.json"),
+    ];
+
+    /// Azure Monitor's public sample archives (`../shared/public-samples`, read there, as the
+    /// integration tests' `public_samples` finds them).
+    fn public_archives() -> Vec<String> {
+        let folder = [
+            std::env::var_os("STEWARD_PUBLIC_SAMPLES").map(std::path::PathBuf::from),
+            Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/public-samples")),
+            Some("/work/shared/public-samples".into()),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_dir())
+        .expect("the public samples are not beside the repository: set STEWARD_PUBLIC_SAMPLES")
+        .join("datadog-azure-log-forwarding-orchestration");
+        [
+            "service_principal_sign_in_logs.json",
+            "managed_identity_sign_in_logs.json",
+        ]
+        .iter()
+        .map(|f| std::fs::read_to_string(folder.join(f)).unwrap())
+        .collect()
+    }
+
+    fn tenant_of(line: &str) -> String {
+        let v: Value = serde_json::from_str(line).unwrap();
+        v["tenantId"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Every line the typed path reads, it reads as the tolerant path does. How many it read.
+    fn agree(line: &str, tenant: &str) -> usize {
+        let slow = record_sign_in(line, tenant);
+        match fast_sign_in(line, tenant) {
+            Some(fast) => {
+                assert_eq!(Ok(fast), slow, "{line}");
+                1
+            }
+            None => 0,
+        }
+    }
+
+    #[test]
+    fn the_typed_path_reads_real_and_hand_written_archives_as_the_tolerant_path_does() {
+        let texts: Vec<String> = FIXTURES
+            .iter()
+            .map(|t| t.to_string())
+            .chain(public_archives())
+            .collect();
+        let lines: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| t.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let fast: usize = lines.iter().map(|l| agree(l, &tenant_of(l))).sum();
+        // The user sign-in is not the typed path's; every workload record is.
+        assert_eq!(fast, lines.len() - 1, "{} lines", lines.len());
+    }
+
+    /// A record of the public samples, with `properties` changed by `edit`.
+    fn edited(edit: impl Fn(&mut Map<String, Value>)) -> String {
+        let text = &public_archives()[0];
+        let mut v: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        edit(v["properties"].as_object_mut().unwrap());
+        v.to_string()
+    }
+
+    #[test]
+    fn the_typed_path_leaves_what_it_does_not_read_exactly_to_the_tolerant_path() {
+        let tenant = tenant_of(public_archives()[0].lines().next().unwrap());
+        // PowerShell's PascalCase keys and blank strings: both paths read them alike.
+        let pascal = edited(|p| {
+            let keys: Vec<String> = p.keys().cloned().collect();
+            for k in keys {
+                let v = p.remove(&k).unwrap();
+                let mut cs = k.chars();
+                let first = cs.next().unwrap().to_ascii_uppercase();
+                p.insert(format!("{first}{}", cs.as_str()), v);
+            }
+        });
+        assert_eq!(agree(&pascal, &tenant), 1);
+        let blanks = edited(|p| {
+            for k in ["ipAddress", "servicePrincipalName", "federatedCredentialId"] {
+                p.insert(k.into(), Value::String(String::new()));
+            }
+        });
+        assert_eq!(agree(&blanks, &tenant), 1);
+        assert_eq!(fast_sign_in(&blanks, &tenant).unwrap().ip_address, None);
+        // A workload sign-in of an identity outside the tenant (the all-zero id): both keep it.
+        let zero = edited(|p| {
+            p.insert(
+                "servicePrincipalId".into(),
+                "00000000-0000-0000-0000-000000000000".into(),
+            );
+        });
+        assert_eq!(agree(&zero, &tenant), 1);
+        // What the typed path leaves: `AdditionalProperties`, which the tolerant path reads; an
+        // error code that is not a number, a blank id and another tenant, which it explains.
+        let extra = edited(|p| {
+            p.remove("appId");
+            p.insert(
+                "AdditionalProperties".into(),
+                serde_json::json!({"appId": "lifted"}),
+            );
+        });
+        assert!(fast_sign_in(&extra, &tenant).is_none());
+        let lifted = record_sign_in(&extra, &tenant).unwrap().app_id;
+        assert_eq!(lifted.as_deref(), Some("lifted"));
+        for line in [
+            edited(|p| {
+                p.insert("status".into(), serde_json::json!({"errorCode": "x"}));
+            }),
+            edited(|p| {
+                p.insert("id".into(), "".into());
+            }),
+        ] {
+            assert_eq!(agree(&line, &tenant), 0, "{line}");
+            assert!(record_sign_in(&line, &tenant).is_err(), "{line}");
+        }
+        let line = public_archives()[0].lines().next().unwrap().to_string();
+        assert!(fast_sign_in(&line, "another-tenant").is_none());
+        assert!(record_sign_in(&line, "another-tenant")
+            .unwrap_err()
+            .contains("import one tenant at a time"));
     }
 }

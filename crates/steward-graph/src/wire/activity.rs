@@ -6,7 +6,7 @@ use steward_core::model::{AppCredentialSignInActivity, ServicePrincipalSignInAct
 use crate::json::{Field, Obj};
 
 /// The id Graph gives where there is no object.
-const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
+pub(super) const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
 
 pub fn sign_in(o: Obj<'_>) -> Field<SignIn> {
     let types = o.strings("signInEventTypes")?;
