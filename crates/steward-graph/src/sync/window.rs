@@ -202,20 +202,28 @@ pub(super) async fn sync_sign_ins(
     // or COMMIT_EVERY has passed: far fewer commits and roll-up writes than one per page, and a
     // run killed meanwhile fetches those pages again.
     let mut committer = Committer::new(conn, key, now)?;
+    let mut gathered = Vec::new();
     let read = read_sign_ins(
         client,
         &mut committer,
         &mut state,
+        &mut gathered,
         &mut report,
         progress,
         |s| window_url(s.window_from.unwrap_or(now), s.window_to.unwrap_or(now)),
     )
     .await;
-    // Whatever stopped the read, the writer is waited for: the sync's connection
-    // writes next, and what was handed over is committed. A failed write says more than a read
-    // that failed after it.
+    // Whatever stopped the read (its end, a cancel, a refusal, a failed request), every page it
+    // parsed is kept: the pages gathered and not yet handed over go to the writer with the
+    // position after them, and the writer is waited for, as the sync's connection writes next.
+    // A failed write says more than a read that failed after it.
+    let handed = if gathered.is_empty() {
+        Ok(())
+    } else {
+        committer.hand_over(gathered, &state, false).await
+    };
     let written = committer.finish().await;
-    let forbidden = written.and(read)?;
+    let forbidden = written.and(handed).and(read)?;
     if let Some(why) = forbidden {
         let detail = format!("needs {}: {why}", p.needs);
         mark_unavailable(conn, key, now, &mut report, detail)?;
@@ -223,22 +231,23 @@ pub(super) async fn sync_sign_ins(
     Ok(report)
 }
 
-/// Reads the window's pages from `state`'s position and hands them to `committer` in batches.
-/// `Some(why)` when Graph refused the dataset (what was read before is committed).
+/// Reads the window's pages from `state`'s position and hands them to `committer` HANDED
+/// sign-ins at a time, gathering them in `gathered` meanwhile (`state` is always the position
+/// after what was handed over and gathered). `Some(why)` when Graph refused the dataset.
 async fn read_sign_ins(
     client: &mut Client,
     committer: &mut Committer<'_>,
     state: &mut State,
+    gathered: &mut Vec<SignIn>,
     report: &mut DatasetReport,
     progress: Progress<'_>,
     rest_of_window: impl Fn(&State) -> SyncResult<String>,
 ) -> SyncResult<Option<String>> {
     let d = Dataset::SignIns;
     let mut since_commit = 0usize;
-    let mut gathered: Vec<SignIn> = Vec::new();
     let mut last_commit = std::time::Instant::now();
     while let Some(url) = state.next_link.clone() {
-        // Cancelled: what was handed over is committed as the committer finishes.
+        // Cancelled: what was read is committed as the committer finishes.
         client.check_cancel()?;
         let bytes = match client.fetch_bytes(&url, None).await? {
             Fetch::Ok(b) => b,
@@ -270,7 +279,7 @@ async fn read_sign_ins(
         gathered.extend(page);
         if commit || gathered.len() >= HANDED {
             committer
-                .hand_over(std::mem::take(&mut gathered), state, commit)
+                .hand_over(std::mem::take(gathered), state, commit)
                 .await?;
         }
         if commit {
@@ -295,7 +304,8 @@ const COMMIT_ROWS: usize = 24_000;
 /// Sign-ins handed to the writer at a time, sorted together: the longer the sorted run, the
 /// fuller the log's pages (Graph lists newest first). Measured on 1,000,000 sign-ins: runs of
 /// 1,000 left the log at 80.5 bytes a sign-in, 4,000 at 77.1, 8,000 at 75.1 (74.4 sorting whole
-/// commits of 25,000), for a peak RSS of 54, 58 and 63 MB.
+/// commits of 25,000), for a peak RSS of 54, 58 and 63 MB. The full sync of 10,000,000 with
+/// runs of 8,000: 524 s, peak RSS 105 MB; with 4,000: 666 s, 102.5 MB.
 const HANDED: usize = 8_000;
 /// Time between commits, at most, however slowly pages arrive.
 const COMMIT_EVERY: Duration = Duration::from_secs(3);
