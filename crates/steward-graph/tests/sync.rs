@@ -318,7 +318,6 @@ async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equa
     sim.running.shutdown().await;
 }
 
-/// What a sync said of risky service principals.
 #[tokio::test]
 async fn a_sync_cancelled_among_sign_ins_keeps_every_page_it_read_and_the_next_one_finishes() {
     // Pages of 40 sign-ins go to the writer thread in runs of thousands: a cancel between
@@ -346,27 +345,25 @@ async fn a_sync_cancelled_among_sign_ins_keeps_every_page_it_read_and_the_next_o
         matches!(err, steward_graph::sync::SyncError::Cancelled),
         "{err}"
     );
-    let kept: i64 = conn
-        .query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0))
-        .unwrap();
+    let sign_ins = |c: &Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0))
+            .unwrap()
+    };
+    let kept = sign_ins(&conn);
     assert_eq!(
         kept as u64, read,
         "every page read before the cancel is kept"
     );
     o.cancel = None;
     sync(&conn, &o, now, &mut |_| {}).await.unwrap();
-    let all: i64 = conn
-        .query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0))
-        .unwrap();
-    let in_sim: i64 = store::open(&sim.db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM sign_ins", [], |r| r.get(0))
-        .unwrap();
+    let all = sign_ins(&conn);
+    let in_sim = sign_ins(&store::open(&sim.db).unwrap());
     assert!(kept < all, "{kept} of {all}");
     assert_eq!(all, in_sim, "the next sync reads the rest");
     sim.running.shutdown().await;
 }
 
+/// What a sync said of risky service principals.
 fn risky_report(summary: &steward_graph::sync::SyncSummary) -> &steward_graph::sync::DatasetReport {
     summary
         .datasets

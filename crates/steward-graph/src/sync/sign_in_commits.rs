@@ -260,6 +260,14 @@ mod tests {
         tenants::upsert_tenant(conn, &t, false).unwrap()
     }
 
+    /// A cache file with an empty tenant, and the folder that holds it.
+    fn file_cache() -> (tempfile::TempDir, Connection, TenantKey) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = store::open(&dir.path().join("cache.db")).unwrap();
+        let key = tenant(&conn);
+        (dir, conn, key)
+    }
+
     /// Sign-ins `first..first + n`, a minute apart, as Graph lists them.
     fn sign_ins(first: u32, n: u32) -> Vec<SignIn> {
         (first..first + n)
@@ -306,9 +314,7 @@ mod tests {
 
     #[tokio::test]
     async fn sign_ins_written_on_the_thread_land_with_the_position_after_the_last_committed() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = store::open(&dir.path().join("cache.db")).unwrap();
-        let key = tenant(&conn);
+        let (_dir, conn, key) = file_cache();
         let mut c = Committer::new(&conn, key, 7).unwrap();
         assert!(matches!(c.writes, Writes::Thread { .. }));
         c.hand_over(sign_ins(0, 3), &at(Some("https://graph/p2")), false)
@@ -325,9 +331,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_was_handed_over_is_committed_when_the_read_stops_between_commits() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = store::open(&dir.path().join("cache.db")).unwrap();
-        let key = tenant(&conn);
+        let (_dir, conn, key) = file_cache();
         let mut c = Committer::new(&conn, key, 7).unwrap();
         c.hand_over(sign_ins(0, 3), &at(Some("https://graph/p2")), false)
             .await
@@ -345,9 +349,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_stops_the_read_and_keeps_none_of_its_transaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = store::open(&dir.path().join("cache.db")).unwrap();
-        let key = tenant(&conn);
+        let (_dir, conn, key) = file_cache();
         conn.execute_batch(
             "CREATE TRIGGER refuse AFTER INSERT ON sign_ins
              WHEN (SELECT count(*) FROM sign_ins) > 3
