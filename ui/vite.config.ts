@@ -27,5 +27,8 @@ export default defineConfig({
     globals: false,
     setupFiles: ["./src/testing/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // Vitest's 5 s per test is a fixed time: the longest forms type a few hundred keystrokes,
+    // which took over 5 s on 2 busy cores. Tests wait for conditions; this only bounds a hang.
+    testTimeout: 30_000,
   },
 });
