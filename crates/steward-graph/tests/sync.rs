@@ -279,14 +279,28 @@ async fn an_expired_delta_link_falls_back_to_a_full_read_that_still_removes_what
     sim.running.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equal() {
-    let sim = start(small_pages()).await;
+/// A cache file (and its folder) and options for syncing `sim` into it that cancel the sync
+/// once the flag is set.
+fn cancellable(
+    sim: &Sim,
+) -> (
+    tempfile::TempDir,
+    Connection,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    steward_graph::sync::SyncOptions,
+) {
     let dir = tempfile::tempdir().unwrap();
     let conn = store::open(&dir.path().join("cache.db")).unwrap();
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut o = options(&sim);
+    let mut o = options(sim);
     o.cancel = Some(flag.clone());
+    (dir, conn, flag, o)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sync_keeps_the_pages_it_read_and_the_next_one_finishes_equal() {
+    let sim = start(small_pages()).await;
+    let (_dir, conn, flag, mut o) = cancellable(&sim);
     let mut pages = 0;
     let now = as_of() + chrono::Duration::hours(1);
     let err = sync(&conn, &o, now, &mut |_| {
@@ -323,12 +337,8 @@ async fn a_sync_cancelled_among_sign_ins_keeps_every_page_it_read_and_the_next_o
     // Pages of 40 sign-ins go to the writer thread in runs of thousands: a cancel between
     // commits still keeps every page read, with the position after the last.
     let sim = start(small_pages()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let conn = store::open(&dir.path().join("cache.db")).unwrap();
-    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut o = options(&sim);
+    let (_dir, conn, flag, mut o) = cancellable(&sim);
     o.datasets = vec![Dataset::SignIns];
-    o.cancel = Some(flag.clone());
     let now = as_of() + chrono::Duration::hours(1);
     let mut read = 0;
     let err = sync(&conn, &o, now, &mut |p| {

@@ -23,7 +23,8 @@ use crate::wire::Dataset;
 /// Hand-overs waiting for the writer, at most, beside the one it writes and the one being
 /// gathered (a sign-in is about 1.2 KB parsed). Reading goes on while the writer commits: with
 /// room for only two pages ahead, 1,000,000 sign-ins took 25–31 s against graph-sim; with eight
-/// or more, 20–23 s. One hand-over of `window.rs`'s 8,000 queued and one gathered give sixteen.
+/// or more, 20–23 s. One hand-over of `window.rs`'s 8,000 sign-ins queued and one being gathered
+/// are sixteen pages of 1,000 ahead of the writer.
 const QUEUED: usize = 1;
 
 /// Sign-ins of consecutive pages, the position after the last, and whether to commit with them.
